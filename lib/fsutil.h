@@ -1,0 +1,31 @@
+/*
+ * fsutil.h: files written so that a crash never leaves half of them.
+ */
+#ifndef TNFS_FSUTIL_H
+#define TNFS_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/*
+ * Replace path with data: write a temporary file beside it, fsync it, rename
+ * it over path, fsync the directory.  After 0 the new content survives a
+ * crash; after -1 the old content is intact.
+ */
+int fsutil_write_atomic(const char *path, const void *data, size_t len,
+    mode_t mode, struct tnfs_err *err);
+
+/*
+ * Read a whole file of at most max bytes into a NUL-terminated buffer the
+ * caller frees.  A larger file fails with a clear error rather than being
+ * cut.
+ */
+int fsutil_read_file(const char *path, size_t max, char **out, size_t *len,
+    struct tnfs_err *err);
+
+/* mkdir -p with mode for the directories it creates. */
+int fsutil_mkdir_p(const char *path, mode_t mode, struct tnfs_err *err);
+
+#endif

@@ -1,0 +1,39 @@
+# lib/: the common code every program links (errors, logging, JSON,
+# parsers, child processes, atomic files).
+noinst_LIBRARIES += lib/libtnfs.a
+lib_libtnfs_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+lib_libtnfs_a_SOURCES = \
+	lib/err.c lib/err.h \
+	lib/log.c lib/log.h \
+	lib/jsonx.c lib/jsonx.h \
+	lib/parse.c lib/parse.h \
+	lib/uuid.c lib/uuid.h \
+	lib/timefmt.c lib/timefmt.h \
+	lib/child.c lib/child.h \
+	lib/fsutil.c lib/fsutil.h \
+	lib/version.h
+
+LIBTNFS = lib/libtnfs.a $(JSONC_LIBS)
+
+check_PROGRAMS += tests/unit/test_err tests/unit/test_parse tests/unit/test_uuid \
+	tests/unit/test_timefmt tests/unit/test_child tests/unit/test_log \
+	tests/unit/test_jsonx tests/unit/test_fsutil
+TESTS += tests/unit/test_err tests/unit/test_parse tests/unit/test_uuid \
+	tests/unit/test_timefmt tests/unit/test_child tests/unit/test_log \
+	tests/unit/test_jsonx tests/unit/test_fsutil
+tests_unit_test_err_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_err_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_parse_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_parse_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_uuid_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_uuid_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_timefmt_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_timefmt_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_child_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_child_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_log_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_log_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_jsonx_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_jsonx_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_fsutil_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_fsutil_LDADD = $(LIBTNFS) $(UNIT_LDADD)

@@ -1,0 +1,28 @@
+/*
+ * timefmt.h: clocks and RFC 3339 timestamps ("2017-11-16T17:31:56.763Z").
+ */
+#ifndef TNFS_TIMEFMT_H
+#define TNFS_TIMEFMT_H
+
+#include <stdint.h>
+
+#include "err.h"
+
+#define TNFS_TIME_BUFSZ 32
+
+/* Wall clock, milliseconds since the epoch. */
+int64_t tnfs_now_ms(void);
+
+/* Monotonic clock in milliseconds: use it for every deadline. */
+int64_t tnfs_mono_ms(void);
+
+/* UTC with milliseconds and a Z, as VAPI renders create_timestamp. */
+void tnfs_time_format(int64_t epoch_ms, char buf[TNFS_TIME_BUFSZ]);
+
+/*
+ * Parse RFC 3339: date, 'T' (or 't' or ' '), time, optional fraction (up to
+ * 9 digits, kept to the millisecond), and 'Z' or a +hh:mm/-hh:mm offset.
+ */
+int tnfs_time_parse(const char *text, int64_t *epoch_ms, struct tnfs_err *err);
+
+#endif

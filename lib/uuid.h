@@ -1,0 +1,18 @@
+/*
+ * uuid.h: UUIDs as Triton writes them: lowercase canonical 8-4-4-4-12.
+ */
+#ifndef TNFS_UUID_H
+#define TNFS_UUID_H
+
+#include "err.h"
+
+#define TNFS_UUID_LEN 36
+#define TNFS_UUID_BUFSZ (TNFS_UUID_LEN + 1)
+
+/* 1 when s is a lowercase canonical UUID (VAPI's regex), else 0. */
+int tnfs_uuid_valid(const char *s);
+
+/* A random (version 4) UUID from /dev/urandom into out. */
+int tnfs_uuid_generate(char out[TNFS_UUID_BUFSZ], struct tnfs_err *err);
+
+#endif

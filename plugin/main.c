@@ -1,0 +1,24 @@
+/*
+ * main.c: tritonnfs-plugin, the Docker volume plugin.  Not built yet: it answers --help and
+ * --version and says so for anything else.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "version.h"
+
+int
+main(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("tritonnfs-plugin %s\n", TNFS_VERSION);
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: tritonnfs-plugin [--help] [--version]\n"
+		    "the Docker volume plugin (not implemented in this build)\n");
+		return 0;
+	}
+	fprintf(stderr, "tritonnfs-plugin: not implemented in this build\n");
+	return 2;
+}

@@ -1,0 +1,70 @@
+/*
+ * exports.h: how volumes are served over NFS (the provisioner's export
+ * half).
+ *
+ * Declarative: the VAPI hands the exporter the whole set of exports it
+ * wants (every volume that should be served) and the exporter makes the
+ * server match it.  That one call serves create, delete, restart and
+ * start-up reconciliation alike, and suits several NFS heads later.
+ *
+ * Exporters:
+ *   none      API-only use: nothing is served, every sync succeeds
+ *   ganesha   one nfs-ganesha process, supervised, NFSv4.x and NFSv3
+ */
+#ifndef TNFS_EXPORTS_H
+#define TNFS_EXPORTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct exporter;
+
+/* Where the NFS server listens: one entry per configured network. */
+struct exporter_listen {
+	const char *address; /* IPv4 address ganesha binds */
+	int nfs_port;	     /* default 2049 */
+	int mount_port;	     /* MOUNT protocol port beside it (NFSv3) */
+};
+
+struct exporter_config {
+	const char *state_dir;	/* config, pid, log and recovery files */
+	const struct exporter_listen *listen;
+	size_t nlisten;
+	int root_squash;	/* 0: no_root_squash (the default) */
+};
+
+struct export_spec {
+	const char *volume_uuid;
+	const char *path;	      /* directory on the storage host */
+	const char *pseudo;	      /* NFSv4 pseudo path == NFSv3 mount path */
+	const char *const *clients;   /* CIDRs admitted, e.g. "10.0.0.0/24" */
+	size_t nclients;
+	int read_only;
+};
+
+struct exporter *exporter_open(const char *kind,
+    const struct exporter_config *cfg, struct tnfs_err *err);
+
+/* Start the server (no exports yet) and its supervision. */
+int exporter_start(struct exporter *ex, struct tnfs_err *err);
+
+/*
+ * Make the served set exactly specs[0..n): rewrite the configuration
+ * atomically, reload, and verify the server took it.  -1 with the server's
+ * own complaint when a reload fails.
+ */
+int exporter_sync(struct exporter *ex, const struct export_spec *specs,
+    size_t n, struct tnfs_err *err);
+
+/*
+ * 1 while the server is up and serving; 0 while it is down or restarting.
+ * Cheap: the VAPI polls it to move ready volumes to failed and back.
+ */
+int exporter_healthy(struct exporter *ex);
+
+/* Stop the server (and anything started for it, like rpcbind), free ex. */
+void exporter_close(struct exporter *ex);
+
+#endif
