@@ -1,0 +1,23 @@
+/*
+ * exports_impl.h: what an exporter implements.  exports.c holds the table
+ * of exporters and forwards each exporter_* call of exports.h.
+ */
+#ifndef TNFS_EXPORTS_IMPL_H
+#define TNFS_EXPORTS_IMPL_H
+
+#include "exports.h"
+
+struct exporter_ops {
+	const char *kind; /* "none", "ganesha" */
+	void *(*open)(const struct exporter_config *cfg, struct tnfs_err *err);
+	int (*start)(void *impl, struct tnfs_err *err);
+	int (*sync)(void *impl, const struct export_spec *specs, size_t n,
+	    struct tnfs_err *err);
+	int (*healthy)(void *impl);
+	void (*close)(void *impl);
+};
+
+extern const struct exporter_ops exporter_none_ops;    /* exports.c */
+extern const struct exporter_ops exporter_ganesha_ops; /* exports_ganesha.c */
+
+#endif
