@@ -58,15 +58,15 @@ resolve(const char *prog, char *buf, size_t len, struct tnfs_err *err)
 	    prog);
 	return -1;
 toolong:
-	tnfs_err_set(err, TNFS_E_INTERNAL, "cannot run %.64s: path too long",
-	    prog);
+	tnfs_err_set(
+	    err, TNFS_E_INTERNAL, "cannot run %.64s: path too long", prog);
 	return -1;
 }
 
 /* In the child after fork(): only async-signal-safe calls from here. */
 static void __attribute__((noreturn))
-exec_child(const char *path, const char *const argv[],
-    const char *const *envp, int in_fd, int out_fd, int err_fd, int report_fd)
+exec_child(const char *path, const char *const argv[], const char *const *envp,
+    int in_fd, int out_fd, int err_fd, int report_fd)
 {
 	char *const *av, *const *ev;
 	sigset_t none;
@@ -86,9 +86,15 @@ exec_child(const char *path, const char *const argv[],
 	if (dup2(in_fd, 0) == -1 || dup2(out_fd, 1) == -1 ||
 	    dup2(err_fd, 2) == -1)
 		goto fail;
-	/* Everything else is O_CLOEXEC or closed here. */
-	closefrom(3);
+	/* The exec report pipe moves to fd 3 (close-on-exec, so the parent
+	 * sees EOF on success); everything else is closed here. */
+	if (report_fd != 3 && dup3(report_fd, 3, O_CLOEXEC) == -1)
+		goto fail;
+	closefrom(4);
 	execve(path, av, ev);
+	e = errno;
+	(void)!write(3, &e, sizeof(e));
+	_exit(127);
 fail:
 	e = errno;
 	(void)!write(report_fd, &e, sizeof(e));
@@ -131,8 +137,8 @@ last_line(const char *text, char *out, size_t outlen)
 	if (text == NULL)
 		return;
 	end = text + strlen(text);
-	while (end > text && (end[-1] == '\n' || end[-1] == '\r' ||
-				 end[-1] == ' '))
+	while (end > text &&
+	    (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
 		end--;
 	start = end;
 	while (start > text && start[-1] != '\n')
@@ -178,8 +184,8 @@ child_run(const char *const argv[], const struct child_opts *opts,
 		goto out;
 	}
 	if (pid == 0)
-		exec_child(path, argv, opts->envp, in[0], out[1], errp[1],
-		    report[1]);
+		exec_child(
+		    path, argv, opts->envp, in[0], out[1], errp[1], report[1]);
 	/* Also set here so a kill right after fork() reaches the group. */
 	setpgid(pid, pid);
 	close(in[0]);
@@ -245,11 +251,11 @@ child_run(const char *const argv[], const struct child_opts *opts,
 				}
 				continue;
 			}
-			if (pfd[i].fd == out[0] ?
-				append(&r->out, &r->out_len, &out_cap, max, buf,
-				    (size_t)n) :
-				append(&r->errout, &r->errout_len, &err_cap,
-				    max, buf, (size_t)n)) {
+			if (pfd[i].fd == out[0]
+				? append(&r->out, &r->out_len, &out_cap, max,
+				      buf, (size_t)n)
+				: append(&r->errout, &r->errout_len, &err_cap,
+				      max, buf, (size_t)n)) {
 				kill(-pid, SIGKILL);
 				killed = 1;
 			}
@@ -294,8 +300,8 @@ child_run(const char *const argv[], const struct child_opts *opts,
 
 	last_line(r->errout, line, sizeof(line));
 	if (exec_errno != 0) {
-		tnfs_err_errno(err, TNFS_E_INTERNAL, exec_errno,
-		    "cannot run %s", argv[0]);
+		tnfs_err_errno(
+		    err, TNFS_E_INTERNAL, exec_errno, "cannot run %s", argv[0]);
 	} else if (killed) {
 		tnfs_err_set(err, TNFS_E_TIMEOUT,
 		    "%s did not finish within %d ms%s%s", argv[0],
@@ -348,8 +354,8 @@ child_result_free(struct child_result *res)
 }
 
 pid_t
-child_spawn(const char *const argv[], const char *log_path,
-    struct tnfs_err *err)
+child_spawn(
+    const char *const argv[], const char *log_path, struct tnfs_err *err)
 {
 	char path[PATH_MAX];
 	int in = -1, logfd = -1, report[2] = {-1, -1}, exec_errno = 0;

@@ -47,16 +47,16 @@ fsync_dir_of(const char *path)
 }
 
 int
-fsutil_write_atomic(const char *path, const void *data, size_t len,
-    mode_t mode, struct tnfs_err *err)
+fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+    struct tnfs_err *err)
 {
 	char tmp[PATH_MAX];
 	int fd = -1, rc = -1;
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >=
 	    sizeof(tmp)) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "path too long: %.64s...",
-		    path);
+		tnfs_err_set(
+		    err, TNFS_E_INTERNAL, "path too long: %.64s...", path);
 		return -1;
 	}
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
@@ -66,15 +66,16 @@ fsutil_write_atomic(const char *path, const void *data, size_t len,
 	}
 	if (fchmod(fd, mode) == -1 || write_all(fd, data, len) == -1 ||
 	    fsync(fd) == -1) {
-		tnfs_err_errno(err, errno == ENOSPC || errno == EDQUOT ?
-			TNFS_E_NO_SPACE : TNFS_E_INTERNAL,
+		tnfs_err_errno(err,
+		    errno == ENOSPC || errno == EDQUOT ? TNFS_E_NO_SPACE
+						       : TNFS_E_INTERNAL,
 		    errno, "cannot write %s", tmp);
 		goto out;
 	}
 	if (close(fd) == -1) {
 		fd = -1;
-		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "cannot write %s",
-		    tmp);
+		tnfs_err_errno(
+		    err, TNFS_E_INTERNAL, errno, "cannot write %s", tmp);
 		goto out;
 	}
 	fd = -1;
@@ -99,8 +100,8 @@ out:
 }
 
 int
-fsutil_read_file(const char *path, size_t max, char **out, size_t *len,
-    struct tnfs_err *err)
+fsutil_read_file(
+    const char *path, size_t max, char **out, size_t *len, struct tnfs_err *err)
 {
 	char *buf = NULL;
 	size_t cap = 0, used = 0;
@@ -129,8 +130,8 @@ fsutil_read_file(const char *path, size_t max, char **out, size_t *len,
 				goto out;
 			}
 			if ((nb = realloc(buf, ncap)) == NULL) {
-				tnfs_err_set(err, TNFS_E_INTERNAL,
-				    "out of memory");
+				tnfs_err_set(
+				    err, TNFS_E_INTERNAL, "out of memory");
 				goto out;
 			}
 			buf = nb;

@@ -24,16 +24,16 @@ jsonx_parse(const char *buf, size_t len, int max_depth, struct tnfs_err *err)
 		goto out;
 	}
 	if (memchr(buf, '\0', len) != NULL) {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "invalid JSON: NUL byte in body");
+		tnfs_err_set(
+		    err, TNFS_E_VALIDATION, "invalid JSON: NUL byte in body");
 		goto out;
 	}
 	if ((tok = json_tokener_new_ex(max_depth)) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		goto out;
 	}
-	json_tokener_set_flags(tok,
-	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	json_tokener_set_flags(
+	    tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	obj = json_tokener_parse_ex(tok, buf, (int)len);
 	jerr = json_tokener_get_error(tok);
 	if (jerr == json_tokener_continue) {
@@ -143,7 +143,7 @@ jsonx_to_string(json_object *obj)
 {
 	const char *s;
 
-	s = json_object_to_json_string_ext(obj,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	s = json_object_to_json_string_ext(
+	    obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	return s != NULL ? strdup(s) : NULL;
 }

@@ -29,9 +29,12 @@ static const struct {
 	const char *name;
 	int level;
 } level_names[] = {
-	{"trace", TNFS_LOG_TRACE}, {"debug", TNFS_LOG_DEBUG},
-	{"info", TNFS_LOG_INFO},   {"warn", TNFS_LOG_WARN},
-	{"error", TNFS_LOG_ERROR}, {"fatal", TNFS_LOG_FATAL},
+    {"trace", TNFS_LOG_TRACE},
+    {"debug", TNFS_LOG_DEBUG},
+    {"info", TNFS_LOG_INFO},
+    {"warn", TNFS_LOG_WARN},
+    {"error", TNFS_LOG_ERROR},
+    {"fatal", TNFS_LOG_FATAL},
 };
 
 void
@@ -62,8 +65,7 @@ log_set_level_str(const char *level, struct tnfs_err *err)
 	}
 	errno = 0;
 	n = strtol(level, &end, 10);
-	if (errno == 0 && end != level && *end == '\0' && n >= 10 &&
-	    n <= 60) {
+	if (errno == 0 && end != level && *end == '\0' && n >= 10 && n <= 60) {
 		log_set_level((int)n);
 		return 0;
 	}
@@ -123,8 +125,8 @@ emit(int level, json_object *fields, const char *msg)
 	    jsonx_add_str(rec, "time", now) == -1 ||
 	    jsonx_add_int64(rec, "v", 0) == -1)
 		goto out;
-	text = json_object_to_json_string_ext(rec,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	text = json_object_to_json_string_ext(
+	    rec, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	len = strlen(text);
 	{
 		/* One write per record, newline included, so lines from

@@ -103,14 +103,21 @@ END_TEST
 START_TEST(test_from_hostile_bodies)
 {
 	static const char *bodies[] = {
-	    "", "not json", "{", "[]", "{\"code\":5}", "null",
-	    "{\"message\":\"no code\"}", "\"str\"", "{\"code\":null}",
+	    "",
+	    "not json",
+	    "{",
+	    "[]",
+	    "{\"code\":5}",
+	    "null",
+	    "{\"message\":\"no code\"}",
+	    "\"str\"",
+	    "{\"code\":null}",
 	};
 	struct tnfs_err err;
 
 	for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
-		tnfs_err_from_vapi_body(&err, 502, bodies[i],
-		    strlen(bodies[i]));
+		tnfs_err_from_vapi_body(
+		    &err, 502, bodies[i], strlen(bodies[i]));
 		ck_assert(tnfs_err_isset(&err));
 		ck_assert_str_eq(err.code, "InternalError");
 		ck_assert_int_eq(err.http_status, 502);
@@ -129,8 +136,8 @@ START_TEST(test_docker_err_has_prefix)
 	tnfs_err_set(&err, TNFS_E_IN_USE, "used by host h1");
 	o = tnfs_err_to_docker_json(&err);
 	ck_assert(json_object_object_get_ex(o, "Err", &e));
-	ck_assert_str_eq(json_object_get_string(e),
-	    "tritonnfs: used by host h1");
+	ck_assert_str_eq(
+	    json_object_get_string(e), "tritonnfs: used by host h1");
 	json_object_put(o);
 }
 END_TEST

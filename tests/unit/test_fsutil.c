@@ -10,7 +10,7 @@
 #include "check_tap.h"
 #include "fsutil.h"
 
-static char dir[PATH_MAX];
+static char dir[256];
 
 static void
 setup(void)
@@ -59,8 +59,8 @@ START_TEST(test_write_then_read)
 	struct tnfs_err err;
 
 	snprintf(path, sizeof(path), "%s/state.json", dir);
-	ck_assert_int_eq(fsutil_write_atomic(path, "{\"a\":1}", 7, 0600, &err),
-	    0);
+	ck_assert_int_eq(
+	    fsutil_write_atomic(path, "{\"a\":1}", 7, 0600, &err), 0);
 	ck_assert_int_eq(fsutil_write_atomic(path, "{}", 2, 0600, &err), 0);
 	ck_assert_int_eq(fsutil_read_file(path, 100, &buf, &len, &err), 0);
 	ck_assert_str_eq(buf, "{}");
@@ -100,9 +100,8 @@ START_TEST(test_read_limits)
 
 	memset(big, 'z', sizeof(big));
 	snprintf(path, sizeof(path), "%s/big", dir);
-	ck_assert_int_eq(fsutil_write_atomic(path, big, sizeof(big), 0644,
-			     &err),
-	    0);
+	ck_assert_int_eq(
+	    fsutil_write_atomic(path, big, sizeof(big), 0644, &err), 0);
 	ck_assert_int_eq(fsutil_read_file(path, 9999, &buf, &len, &err), -1);
 	ck_assert_str_eq(err.code, "RequestTooLarge");
 	ck_assert_ptr_null(buf);

@@ -116,8 +116,8 @@ make_suite(void)
 	Suite *s = suite_create("jsonx");
 	TCase *tc = tcase_create("jsonx");
 
-	tcase_add_loop_test(tc, test_parse_table, 0,
-	    sizeof(cases) / sizeof(cases[0]));
+	tcase_add_loop_test(
+	    tc, test_parse_table, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_depth_limit);
 	tcase_add_test(tc, test_accessors_check_types);
 	tcase_add_test(tc, test_add_and_serialize);

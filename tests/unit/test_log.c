@@ -111,8 +111,8 @@ START_TEST(test_level_names)
 		int level;
 	} good[] = {{"trace", 10}, {"DEBUG", 20}, {"info", 30}, {"warn", 40},
 	    {"error", 50}, {"fatal", 60}, {"35", 35}};
-	static const char *bad[] = {"", "verbose", "5", "61", "30x", "-30",
-	    " info"};
+	static const char *bad[] = {
+	    "", "verbose", "5", "61", "30x", "-30", " info"};
 	struct tnfs_err err;
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
