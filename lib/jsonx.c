@@ -7,13 +7,60 @@
 
 #include "jsonx.h"
 
+/*
+ * json-c accepts more than JSON even in strict mode (single-quoted strings,
+ * NaN, Infinity).  Outside strings, allow only JSON's punctuation, numbers
+ * and the three literals.
+ */
+static int
+lexically_json(const char *buf, size_t len, size_t *bad)
+{
+	size_t i = 0, j;
+	int in_str = 0;
+
+	while (i < len) {
+		char c = buf[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+			i++;
+			continue;
+		}
+		if (c == '"') {
+			in_str = 1;
+			i++;
+			continue;
+		}
+		if (strchr("{}[]:,-+.0123456789eE \t\r\n", c) != NULL) {
+			i++;
+			continue;
+		}
+		for (j = i; j < len && buf[j] >= 'a' && buf[j] <= 'z'; j++)
+			;
+		if ((j - i == 4 &&
+			(memcmp(buf + i, "true", 4) == 0 ||
+			    memcmp(buf + i, "null", 4) == 0)) ||
+		    (j - i == 5 && memcmp(buf + i, "false", 5) == 0)) {
+			i = j;
+			continue;
+		}
+		*bad = i;
+		return 0;
+	}
+	return 1;
+}
+
 json_object *
 jsonx_parse(const char *buf, size_t len, int max_depth, struct tnfs_err *err)
 {
 	json_tokener *tok = NULL;
 	json_object *obj = NULL, *result = NULL;
 	enum json_tokener_error jerr;
-	size_t end;
+	size_t end, bad = 0;
+	int nudged = 0;
 
 	if (buf == NULL || len == 0) {
 		tnfs_err_set(err, TNFS_E_VALIDATION, "empty JSON body");
@@ -28,6 +75,11 @@ jsonx_parse(const char *buf, size_t len, int max_depth, struct tnfs_err *err)
 		    err, TNFS_E_VALIDATION, "invalid JSON: NUL byte in body");
 		goto out;
 	}
+	if (!lexically_json(buf, len, &bad)) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "invalid JSON at offset %zu: unexpected character", bad);
+		goto out;
+	}
 	if ((tok = json_tokener_new_ex(max_depth)) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		goto out;
@@ -40,6 +92,7 @@ jsonx_parse(const char *buf, size_t len, int max_depth, struct tnfs_err *err)
 		/* Numbers and literals at the very end need a nudge. */
 		obj = json_tokener_parse_ex(tok, "", 1);
 		jerr = json_tokener_get_error(tok);
+		nudged = 1;
 	}
 	if (jerr != json_tokener_success) {
 		if (jerr == json_tokener_error_depth)
@@ -53,7 +106,8 @@ jsonx_parse(const char *buf, size_t len, int max_depth, struct tnfs_err *err)
 			    json_tokener_error_desc(jerr));
 		goto out;
 	}
-	for (end = json_tokener_get_parse_end(tok); end < len; end++) {
+	end = nudged ? len : json_tokener_get_parse_end(tok);
+	for (; end < len; end++) {
 		if (strchr(" \t\r\n", buf[end]) == NULL) {
 			tnfs_err_set(err, TNFS_E_VALIDATION,
 			    "invalid JSON: unexpected data after the value "

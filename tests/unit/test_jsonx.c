@@ -29,6 +29,13 @@ static const struct {
     {"{\"a\":\"x\0y\"}", 11, 0},
     {"/* c */ {}", 0, 0},
     {"tru", 0, 0},
+    {"{\"a\":Infinity}", 0, 0},
+    {"{\"a\":-Infinity}", 0, 0},
+    {"[\"it's\", \"a \\\" quote\"]", 0, 1},
+    {"{\"a\":'x'}", 0, 0},
+    {"{\"a\":True}", 0, 0},
+    {"{\"a\":nulls}", 0, 0},
+    {"[1] // c", 0, 0},
 };
 
 START_TEST(test_parse_table)
