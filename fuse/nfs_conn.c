@@ -167,6 +167,11 @@ nfs_pool_new(const struct nfs_pool_cfg *cfg, struct tnfs_err *err)
 		goto out;
 	pool->readmax = nfs_get_readmax(pool->conns[0].ctx);
 	pool->writemax = nfs_get_writemax(pool->conns[0].ctx);
+	/* libnfs 4.0 learns no limits over NFSv4 (no FSINFO): assume 1 MiB. */
+	if (pool->readmax == 0)
+		pool->readmax = 1024 * 1024;
+	if (pool->writemax == 0)
+		pool->writemax = 1024 * 1024;
 	ret = pool;
 	pool = NULL;
 out:

@@ -260,6 +260,8 @@ fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
 	/* Offset 0 throughout: libfuse buffers the whole listing. */
 	memset(&st, 0, sizeof(st));
 	st.st_mode = S_IFDIR;
+	/* Not 0: readdir(3) skips entries whose d_ino is 0. */
+	st.st_ino = 1;
 	filler(buf, ".", &st, 0, 0);
 	filler(buf, "..", &st, 0, 0);
 	while ((de = nfs_readdir(nfs_conn_ctx(c), dir)) != NULL) {

@@ -104,3 +104,21 @@ nfs_fixture_restart() {
 	nfs_fixture_kill9
 	nfs__spawn
 }
+
+# tnfs_fuse_mount MOUNTPOINT [OPTIONS]: mount the fixture's export with
+# tritonnfs-fuse in the foreground (its log is MOUNTPOINT.log), unmounted
+# and stopped at exit.  The PID goes into TNFS_FUSE_PID.
+tnfs_fuse_mount() {
+	local mnt=$1 opts="port=$NFS_FIX_PORT,mountport=$NFS_FIX_MNTPORT"
+	[ -n "${2:-}" ] && opts="$opts,$2"
+	mkdir -p "$mnt"
+	t_umount_at_exit "$mnt"
+	t_spawn fuse "$mnt.log" "$TNFS_BUILDDIR/fuse/tritonnfs-fuse" \
+		127.0.0.1:/export "$mnt" -f -o "$opts"
+	TNFS_FUSE_PID=$T_PID_fuse
+	if ! t_wait_for 20 mountpoint -q "$mnt"; then
+		echo "tnfs_fuse_mount: $mnt did not mount; its log:" >&2
+		cat "$mnt.log" >&2
+		return 1
+	fi
+}
