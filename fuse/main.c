@@ -19,6 +19,7 @@
 
 #include <nfsc/libnfs.h>
 
+#include "log.h"
 #include "nfs_conn.h"
 #include "nfs_fs.h"
 #include "opts.h"
@@ -224,6 +225,7 @@ main(int argc, char **argv)
 	int status = EXIT_USAGE;
 
 	tnfs_err_clear(&err);
+	log_init("tritonnfs-fuse");
 	if (fuse_opts_parse(argc, argv, &o, &err) != 0) {
 		fprintf(stderr, "tritonnfs-fuse: %s\n", err.msg);
 		return EXIT_USAGE;
@@ -232,6 +234,8 @@ main(int argc, char **argv)
 		fputs(fuse_opts_usage(), stdout);
 		return 0;
 	}
+	if (o.debug)
+		log_set_level(TNFS_LOG_DEBUG);
 	if (o.action == FUSE_OPTS_VERSION) {
 		printf("tritonnfs-fuse %s (libfuse %d)\n", TNFS_VERSION,
 		    fuse_version());

@@ -16,6 +16,7 @@
 
 #include <nfsc/libnfs.h>
 
+#include "log.h"
 #include "nfs_conn.h"
 
 struct nfs_conn {
@@ -347,13 +348,21 @@ nfs_conn_recover(struct nfs_conn *c, int rc)
 
 	if (!nfs_conn_is_link_error(rc))
 		return 0;
+	log_warn("connection %d to the NFS server failed (%s), reconnecting",
+	    c->idx, strerror(-rc));
 	deadline = now_sec() + c->pool->cfg.timeo;
 	for (;;) {
 		tnfs_err_clear(&err);
-		if (conn_mount(c, &err) == 0)
+		if (conn_mount(c, &err) == 0) {
+			log_info(
+			    "connection %d to the NFS server is back", c->idx);
 			return 1;
-		if (now_sec() >= deadline)
+		}
+		if (now_sec() >= deadline) {
+			log_error("connection %d: gave up after %d s: %s",
+			    c->idx, c->pool->cfg.timeo, err.msg);
 			return 0;
+		}
 		usleep(250 * 1000);
 	}
 }

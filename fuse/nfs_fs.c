@@ -22,6 +22,7 @@
 
 #include <nfsc/libnfs.h>
 
+#include "log.h"
 #include "nfs_conn.h"
 #include "nfs_fs.h"
 
@@ -64,9 +65,34 @@ take(int *rc)
  * Whether to retry a call that returned rc: once, and only after a link
  * error that a remount repaired.
  */
+/*
+ * Errors a program expects (ENOENT, EEXIST, EACCES, ...) are its business;
+ * the others say something about the server or the link, so they are
+ * logged with libnfs's description.
+ */
+static void
+log_failure(struct nfs_conn *c, int rc)
+{
+	switch (-rc) {
+	case EIO:
+	case EINVAL:
+	case ERANGE:
+	case EFAULT:
+	case EINTR:
+	case ESTALE:
+		log_warn("NFS call failed: %s (%s)", strerror(-rc),
+		    nfs_get_error(nfs_conn_ctx(c)));
+		break;
+	default:
+		break;
+	}
+}
+
 static int
 again(struct nfs_conn *c, int rc, int *tries)
 {
+	if (rc < 0 && nfs_conn_ctx(c) != NULL)
+		log_failure(c, rc);
 	if (rc >= 0 || (*tries)++ > 0 || !nfs_conn_recover(c, rc))
 		return 0;
 	set_caller(c);
@@ -538,6 +564,12 @@ open_common(
 			    ctx, path, oflags, (int)(mode & 07777), &f->fh);
 		else
 			rc = nfs_open(ctx, path, oflags, &f->fh);
+		/* libnfs 4.0 creates NFSv4 files 0600, whatever was asked. */
+		if (rc == 0 && v4 && create &&
+		    (rc = nfs_fchmod(ctx, f->fh, (int)(mode & 07777))) != 0) {
+			nfs_close(ctx, f->fh);
+			f->fh = NULL;
+		}
 		if (rc == 0 && v4 && (flags & O_TRUNC) &&
 		    (rc = nfs_ftruncate(ctx, f->fh, 0)) != 0) {
 			nfs_close(ctx, f->fh);

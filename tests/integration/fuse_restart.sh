@@ -10,6 +10,8 @@ t_require_cmd fusermount3 mountpoint
 t_require_file /dev/fuse
 
 dir=$(t_tmpdir)
+# t_tmpdir runs in a subshell here, so its own cleanup entry is lost.
+t_cleanup_push "t__rmdir_safe '$dir'"
 nfs_fixture_start "$dir/nfs" || { t_fail "ganesha starts"; t_done; }
 m=$dir/m
 tnfs_fuse_mount "$m" timeo=15 || { t_fail "mount"; t_done; }
@@ -32,7 +34,10 @@ t_cleanup_push "kill $wpid"
 t_ok "the writer is under way" t_wait_for 30 bash -c "[ \$(stat -c %s '$dir/nfs/export/data' 2>/dev/null || echo 0) -ge $((40 * 65536)) ]"
 nfs_fixture_kill9
 t_pass "ganesha killed with SIGKILL"
-t_ok "ganesha restarts on the same ports" nfs_fixture_restart
+# Not under t_ok: that runs it in a subshell, and the new PID must be
+# known here to be stopped at exit.
+nfs_fixture_restart && t_pass "ganesha restarts on the same ports" ||
+	t_fail "ganesha restarts on the same ports"
 wait "$wpid" && wrc=0 || wrc=$?
 if [ "$wrc" -eq 0 ]; then
 	t_pass "the writer finished"
