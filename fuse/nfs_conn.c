@@ -340,13 +340,37 @@ nfs_conn_is_link_error(int rc)
 	}
 }
 
+/*
+ * NFSv4 state the server no longer accepts.  libnfs 4.0 sometimes loses
+ * step with the server's open-owner sequence (NFS4ERR_BAD_SEQID, seen
+ * under load, reported as -ERANGE or -EINVAL) and then fails every OPEN
+ * that follows; a new client id starts the sequence afresh.
+ */
+static int
+is_state_error(struct nfs_conn *c)
+{
+	static const char *const states[] = {"NFS4ERR_BAD_SEQID",
+	    "NFS4ERR_STALE_CLIENTID", "NFS4ERR_EXPIRED",
+	    "NFS4ERR_STALE_STATEID", "NFS4ERR_BAD_STATEID", NULL};
+	const char *why;
+	int i;
+
+	if (c->pool->cfg.nfsvers != 4 || c->ctx == NULL ||
+	    (why = nfs_get_error(c->ctx)) == NULL)
+		return 0;
+	for (i = 0; states[i] != NULL; i++)
+		if (strstr(why, states[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 int
 nfs_conn_recover(struct nfs_conn *c, int rc)
 {
 	struct tnfs_err err;
 	double deadline;
 
-	if (!nfs_conn_is_link_error(rc))
+	if (!nfs_conn_is_link_error(rc) && !is_state_error(c))
 		return 0;
 	log_warn("connection %d to the NFS server failed (%s), reconnecting",
 	    c->idx, strerror(-rc));

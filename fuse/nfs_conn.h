@@ -79,7 +79,8 @@ void nfs_conn_set_cred(struct nfs_conn *conn, long uid, long gid);
 int nfs_conn_is_link_error(int rc);
 
 /*
- * After a call on conn returned rc: when rc is a link error, remount the
+ * After a call on conn returned rc: when rc is a link error (or, over
+ * NFSv4, the server rejected the context's open state), remount the
  * context (retrying for up to the timeout) and return 1 so the caller
  * retries once; 0 otherwise (including when remounting failed).  Called
  * with the conn locked.

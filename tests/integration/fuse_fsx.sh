@@ -33,6 +33,8 @@ t_ok "NFSv3: the server has the same bytes" cmp "$dir/src" "$dir/nfs/export/larg
 t_ok "NFSv3: and reads them back" cmp "$dir/src" "$dir/m3/large3"
 t_ok "NFSv4: overwrite an existing file (O_TRUNC)" cp "$dir/m3/large3" "$dir/m4/fsx4"
 t_ok "NFSv4: overwritten bytes" cmp "$dir/src" "$dir/nfs/export/fsx4"
+t_diag "NFSv4 mount: $(grep -c 'reconnecting' "$dir/m4.log") reconnects," \
+	"$(grep -c 'BAD_SEQID' "$dir/m4.log") open-owner sequence errors"
 if [ "$T_FAILED" -gt 0 ]; then
 	t_diag "NFSv4 mount log:"
 	tail -n 20 "$dir/m4.log" | while read -r l; do t_diag "$l"; done
