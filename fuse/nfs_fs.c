@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -653,6 +654,77 @@ nfs_fs_write_chunk(uint64_t wmax, int nfsvers)
 	return wmax;
 }
 
+/*
+ * Small NFSv4 WRITEs one at a time cost a round trip per 3 KiB, so they are
+ * pipelined: up to NFS_FS_V4_DEPTH in flight on the context (which the
+ * caller holds).  Any error or short write makes the caller redo the whole
+ * range one call at a time (WRITE is idempotent), with the usual recovery.
+ */
+#define NFS_FS_V4_DEPTH 32
+
+struct pipeline {
+	int inflight;
+	int err;
+};
+
+static void
+pipeline_done(int status, struct nfs_context *ctx, void *data, void *arg)
+{
+	struct pipeline *pl = arg;
+
+	(void)ctx;
+	(void)data;
+	pl->inflight--;
+	if (status < 0 && pl->err == 0)
+		pl->err = status;
+}
+
+static int
+pwrite_pipelined(struct nfs_context *ctx, struct nfsfh *fh, uint64_t off,
+    const char *buf, size_t size, size_t chunk)
+{
+	struct pipeline *pl;
+	struct pollfd pfd;
+	size_t next = 0;
+	int rc;
+
+	if ((pl = calloc(1, sizeof(*pl))) == NULL)
+		return -ENOMEM;
+	while (next < size || pl->inflight > 0) {
+		while (next < size && pl->inflight < NFS_FS_V4_DEPTH &&
+		    pl->err == 0) {
+			size_t n = size - next < chunk ? size - next : chunk;
+
+			if (nfs_pwrite_async(ctx, fh, off + next, n, buf + next,
+				pipeline_done, pl) != 0) {
+				pl->err = -EIO;
+				break;
+			}
+			pl->inflight++;
+			next += n;
+		}
+		if (pl->inflight == 0)
+			break;
+		pfd.fd = nfs_get_fd(ctx);
+		pfd.events = (short)nfs_which_events(ctx);
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 100) < 0 && errno != EINTR) {
+			pl->err = -EIO;
+			break;
+		}
+		/* Timeouts and a lost socket end the calls in flight too. */
+		if (nfs_service(ctx, pfd.revents) < 0) {
+			pl->err = -EIO;
+			break;
+		}
+	}
+	rc = pl->err;
+	if (pl->inflight == 0)
+		free(pl);
+	/* else: libnfs may still call back into pl; leave it to it. */
+	return rc;
+}
+
 static int
 fs_write(const char *path, const char *buf, size_t size, off_t off,
     struct fuse_file_info *fi)
@@ -672,6 +744,13 @@ fs_write(const char *path, const char *buf, size_t size, off_t off,
 		return -EINVAL;
 	if ((c = file_take(f, &rc)) == NULL)
 		return result(NULL, rc);
+	if (nfs_pool_version(cfg->pool) == 4 && size > chunk &&
+	    pwrite_pipelined(
+		nfs_conn_ctx(c), f->fh, (uint64_t)off, buf, size, chunk) == 0) {
+		f->dirty = 1;
+		nfs_conn_release(c);
+		return (int)size;
+	}
 	while (done < size) {
 		size_t want = size - done < chunk ? size - done : chunk;
 
