@@ -94,7 +94,20 @@ connect_pool(const struct fuse_nfs_opts *o, const char *url, int *status)
 	    o->server, o->export, o->timeo);
 	signal(SIGALRM, watchdog);
 	alarm((unsigned)o->timeo + 1);
-	pool = nfs_pool_new(&cfg, &err);
+	/*
+	 * libnfs says only "nfs_service failed" when it cannot connect: try
+	 * the ports it will use first, to name the reason.
+	 */
+	if (nfs_conn_probe(o->server,
+		o->port > 0 ? o->port : (o->nfsvers == 4 ? 2049 : 111),
+		o->port > 0 || o->nfsvers == 4 ? "NFS" : "portmapper", o->timeo,
+		&err) != 0 ||
+	    (o->nfsvers == 3 && o->mountport > 0 &&
+		nfs_conn_probe(
+		    o->server, o->mountport, "MOUNT", o->timeo, &err) != 0))
+		pool = NULL;
+	else
+		pool = nfs_pool_new(&cfg, &err);
 	alarm(0);
 	signal(SIGALRM, SIG_DFL);
 	if (pool == NULL) {
