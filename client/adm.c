@@ -16,7 +16,8 @@ main(int argc, char **argv)
 	}
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		printf("usage: tritonnfs-adm [--help] [--version]\n"
-		    "the operator command line (not implemented in this build)\n");
+		       "the operator command line (not implemented in this "
+		       "build)\n");
 		return 0;
 	}
 	fprintf(stderr, "tritonnfs-adm: not implemented in this build\n");

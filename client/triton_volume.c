@@ -16,7 +16,8 @@ main(int argc, char **argv)
 	}
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		printf("usage: triton-volume [--help] [--version]\n"
-		    "the user command line for shared volumes (not implemented in this build)\n");
+		       "the user command line for shared volumes (not "
+		       "implemented in this build)\n");
 		return 0;
 	}
 	fprintf(stderr, "triton-volume: not implemented in this build\n");

@@ -16,7 +16,8 @@ main(int argc, char **argv)
 	}
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		printf("usage: tritonnfs-fuse [--help] [--version]\n"
-		    "the user-space NFS client (not implemented in this build)\n");
+		       "the user-space NFS client (not implemented in this "
+		       "build)\n");
 		return 0;
 	}
 	fprintf(stderr, "tritonnfs-fuse: not implemented in this build\n");

@@ -12,20 +12,20 @@
 #include "err.h"
 
 struct child_opts {
-	int timeout_ms;		    /* > 0; SIGKILL to the group when it passes */
-	const char *stdin_data;	    /* NULL: stdin is /dev/null */
+	int timeout_ms;         /* > 0; SIGKILL to the group when it passes */
+	const char *stdin_data; /* NULL: stdin is /dev/null */
 	size_t stdin_len;
-	size_t max_output;	    /* cap per stream; 0 means 1 MiB */
-	const char *const *envp;    /* NULL: inherit the environment */
+	size_t max_output;       /* cap per stream; 0 means 1 MiB */
+	const char *const *envp; /* NULL: inherit the environment */
 };
 
 struct child_result {
-	int exit_status;   /* exit code, or -1 when killed by a signal */
-	int term_signal;   /* signal that ended it, or 0 */
-	int timed_out;	   /* 1 when the deadline killed it */
-	char *out;	   /* NUL-terminated stdout (may be truncated) */
+	int exit_status; /* exit code, or -1 when killed by a signal */
+	int term_signal; /* signal that ended it, or 0 */
+	int timed_out;   /* 1 when the deadline killed it */
+	char *out;       /* NUL-terminated stdout (may be truncated) */
 	size_t out_len;
-	char *errout;	   /* NUL-terminated stderr (may be truncated) */
+	char *errout; /* NUL-terminated stderr (may be truncated) */
 	size_t errout_len;
 };
 
@@ -48,8 +48,8 @@ void child_result_free(struct child_result *res);
  * /dev/null and stdout/stderr appended to log_path (or /dev/null when
  * NULL).  Returns its pid, or -1 and err.
  */
-pid_t child_spawn(const char *const argv[], const char *log_path,
-    struct tnfs_err *err);
+pid_t child_spawn(
+    const char *const argv[], const char *log_path, struct tnfs_err *err);
 
 /*
  * Wait up to timeout_ms for pid to exit.  1 when it exited (status in

@@ -12,32 +12,32 @@ static const struct {
 	const char *name;
 	int status;
 } ecodes[TNFS_E__COUNT] = {
-	[TNFS_E_NONE] = {"", 0},
-	[TNFS_E_VALIDATION] = {"ValidationError", 409},
-	[TNFS_E_NOT_FOUND] = {"VolumeNotFound", 404},
-	[TNFS_E_RESERVATION_NOT_FOUND] = {"VolumeReservationNotFound", 404},
-	[TNFS_E_SNAPSHOT_NOT_FOUND] = {"SnapshotNotFound", 404},
-	[TNFS_E_NETWORK_NOT_FOUND] = {"NetworkNotFound", 404},
-	[TNFS_E_ALREADY_EXISTS] = {"VolumeAlreadyExists", 409},
-	[TNFS_E_SNAPSHOT_EXISTS] = {"SnapshotAlreadyExists", 409},
-	[TNFS_E_SNAPSHOT_LIMIT] = {"SnapshotLimitExceeded", 409},
-	[TNFS_E_IN_USE] = {"VolumeInUse", 409},
-	[TNFS_E_SIZE_NOT_AVAILABLE] = {"VolumeSizeNotAvailable", 409},
-	[TNFS_E_INVALID_NETWORKS] = {"InvalidNetworks", 409},
-	[TNFS_E_BAD_STATE] = {"VolumeNotReady", 409},
-	[TNFS_E_NOT_SUPPORTED] = {"NotSupported", 409},
-	[TNFS_E_NO_SPACE] = {"InsufficientStorage", 507},
-	[TNFS_E_RESOURCE_NOT_FOUND] = {"ResourceNotFound", 404},
-	[TNFS_E_METHOD_NOT_ALLOWED] = {"MethodNotAllowed", 405},
-	[TNFS_E_BAD_REQUEST] = {"BadRequest", 400},
-	[TNFS_E_TOO_LARGE] = {"RequestTooLarge", 413},
-	[TNFS_E_URI_TOO_LONG] = {"UriTooLong", 414},
-	[TNFS_E_INVALID_VERSION] = {"InvalidVersion", 400},
-	[TNFS_E_UNAUTHORIZED] = {"Unauthorized", 401},
-	[TNFS_E_FORBIDDEN] = {"Forbidden", 403},
-	[TNFS_E_TIMEOUT] = {"Timeout", 504},
-	[TNFS_E_UNAVAILABLE] = {"ServiceUnavailable", 503},
-	[TNFS_E_INTERNAL] = {"InternalError", 500},
+    [TNFS_E_NONE] = {"", 0},
+    [TNFS_E_VALIDATION] = {"ValidationError", 409},
+    [TNFS_E_NOT_FOUND] = {"VolumeNotFound", 404},
+    [TNFS_E_RESERVATION_NOT_FOUND] = {"VolumeReservationNotFound", 404},
+    [TNFS_E_SNAPSHOT_NOT_FOUND] = {"SnapshotNotFound", 404},
+    [TNFS_E_NETWORK_NOT_FOUND] = {"NetworkNotFound", 404},
+    [TNFS_E_ALREADY_EXISTS] = {"VolumeAlreadyExists", 409},
+    [TNFS_E_SNAPSHOT_EXISTS] = {"SnapshotAlreadyExists", 409},
+    [TNFS_E_SNAPSHOT_LIMIT] = {"SnapshotLimitExceeded", 409},
+    [TNFS_E_IN_USE] = {"VolumeInUse", 409},
+    [TNFS_E_SIZE_NOT_AVAILABLE] = {"VolumeSizeNotAvailable", 409},
+    [TNFS_E_INVALID_NETWORKS] = {"InvalidNetworks", 409},
+    [TNFS_E_BAD_STATE] = {"VolumeNotReady", 409},
+    [TNFS_E_NOT_SUPPORTED] = {"NotSupported", 409},
+    [TNFS_E_NO_SPACE] = {"InsufficientStorage", 507},
+    [TNFS_E_RESOURCE_NOT_FOUND] = {"ResourceNotFound", 404},
+    [TNFS_E_METHOD_NOT_ALLOWED] = {"MethodNotAllowed", 405},
+    [TNFS_E_BAD_REQUEST] = {"BadRequest", 400},
+    [TNFS_E_TOO_LARGE] = {"RequestTooLarge", 413},
+    [TNFS_E_URI_TOO_LONG] = {"UriTooLong", 414},
+    [TNFS_E_INVALID_VERSION] = {"InvalidVersion", 400},
+    [TNFS_E_UNAUTHORIZED] = {"Unauthorized", 401},
+    [TNFS_E_FORBIDDEN] = {"Forbidden", 403},
+    [TNFS_E_TIMEOUT] = {"Timeout", 504},
+    [TNFS_E_UNAVAILABLE] = {"ServiceUnavailable", 503},
+    [TNFS_E_INTERNAL] = {"InternalError", 500},
 };
 
 const char *
@@ -99,14 +99,14 @@ tnfs_err_errno(struct tnfs_err *err, enum tnfs_ecode ecode, int errnum,
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	len = strlen(err->msg);
-	snprintf(err->msg + len, sizeof(err->msg) - len, ": %s",
-	    strerror(errnum));
+	snprintf(
+	    err->msg + len, sizeof(err->msg) - len, ": %s", strerror(errnum));
 	err->sys_errno = errnum;
 }
 
 void
-tnfs_err_set_raw(struct tnfs_err *err, const char *code, int http_status,
-    const char *msg)
+tnfs_err_set_raw(
+    struct tnfs_err *err, const char *code, int http_status, const char *msg)
 {
 	if (err == NULL)
 		return;
@@ -127,7 +127,9 @@ tnfs_err_prefix(struct tnfs_err *err, const char *fmt, ...)
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	/* Cut on overflow: the message stays a message. */
+	if (snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old) < 0)
+		err->msg[0] = '\0';
 }
 
 int
@@ -164,8 +166,8 @@ tnfs_err_to_vapi_json(const struct tnfs_err *err)
 }
 
 void
-tnfs_err_from_vapi_body(struct tnfs_err *err, int http_status,
-    const char *body, size_t len)
+tnfs_err_from_vapi_body(
+    struct tnfs_err *err, int http_status, const char *body, size_t len)
 {
 	json_tokener *tok;
 	json_object *o = NULL, *code, *msg;
@@ -185,8 +187,8 @@ tnfs_err_from_vapi_body(struct tnfs_err *err, int http_status,
 		if (json_object_object_get_ex(o, "message", &msg) &&
 		    json_object_is_type(msg, json_type_string))
 			m = json_object_get_string(msg);
-		tnfs_err_set_raw(err, json_object_get_string(code),
-		    http_status, m);
+		tnfs_err_set_raw(
+		    err, json_object_get_string(code), http_status, m);
 	} else {
 		snprintf(fallback, sizeof(fallback),
 		    "unexpected HTTP status %d from the Volume API",

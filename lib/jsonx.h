@@ -21,8 +21,8 @@
  * invalid UTF-8, with a ValidationError naming the problem.  The caller
  * owns the result.
  */
-json_object *jsonx_parse(const char *buf, size_t len, int max_depth,
-    struct tnfs_err *err);
+json_object *jsonx_parse(
+    const char *buf, size_t len, int max_depth, struct tnfs_err *err);
 
 /* Borrowed string member, or NULL when absent or not a string. */
 const char *jsonx_get_str(json_object *obj, const char *key);

@@ -53,8 +53,8 @@ void log_err(int level, const struct tnfs_err *err, const char *fmt, ...)
 
 #define log_trace(...) log_msg(TNFS_LOG_TRACE, NULL, __VA_ARGS__)
 #define log_debug(...) log_msg(TNFS_LOG_DEBUG, NULL, __VA_ARGS__)
-#define log_info(...) log_msg(TNFS_LOG_INFO, NULL, __VA_ARGS__)
-#define log_warn(...) log_msg(TNFS_LOG_WARN, NULL, __VA_ARGS__)
+#define log_info(...)  log_msg(TNFS_LOG_INFO, NULL, __VA_ARGS__)
+#define log_warn(...)  log_msg(TNFS_LOG_WARN, NULL, __VA_ARGS__)
 #define log_error(...) log_msg(TNFS_LOG_ERROR, NULL, __VA_ARGS__)
 
 #endif

@@ -55,7 +55,7 @@ int tnfs_parse_u64(const char *text, uint64_t max, uint64_t *out,
     const char *what, struct tnfs_err *err);
 
 /* "true"/"false" (also "1"/"0", "yes"/"no"), exact case-insensitive words. */
-int tnfs_parse_bool(const char *text, int *out, const char *what,
-    struct tnfs_err *err);
+int tnfs_parse_bool(
+    const char *text, int *out, const char *what, struct tnfs_err *err);
 
 #endif

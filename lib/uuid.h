@@ -6,7 +6,7 @@
 
 #include "err.h"
 
-#define TNFS_UUID_LEN 36
+#define TNFS_UUID_LEN   36
 #define TNFS_UUID_BUFSZ (TNFS_UUID_LEN + 1)
 
 /* 1 when s is a lowercase canonical UUID (VAPI's regex), else 0. */

@@ -16,7 +16,8 @@ main(int argc, char **argv)
 	}
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		printf("usage: tritonnfs-plugin [--help] [--version]\n"
-		    "the Docker volume plugin (not implemented in this build)\n");
+		       "the Docker volume plugin (not implemented in this "
+		       "build)\n");
 		return 0;
 	}
 	fprintf(stderr, "tritonnfs-plugin: not implemented in this build\n");

@@ -24,28 +24,28 @@ struct exporter;
 /* Where the NFS server listens: one entry per configured network. */
 struct exporter_listen {
 	const char *address; /* IPv4 address ganesha binds */
-	int nfs_port;	     /* default 2049 */
-	int mount_port;	     /* MOUNT protocol port beside it (NFSv3) */
+	int nfs_port;        /* default 2049 */
+	int mount_port;      /* MOUNT protocol port beside it (NFSv3) */
 };
 
 struct exporter_config {
-	const char *state_dir;	/* config, pid, log and recovery files */
+	const char *state_dir; /* config, pid, log and recovery files */
 	const struct exporter_listen *listen;
 	size_t nlisten;
-	int root_squash;	/* 0: no_root_squash (the default) */
+	int root_squash; /* 0: no_root_squash (the default) */
 };
 
 struct export_spec {
 	const char *volume_uuid;
-	const char *path;	      /* directory on the storage host */
-	const char *pseudo;	      /* NFSv4 pseudo path == NFSv3 mount path */
-	const char *const *clients;   /* CIDRs admitted, e.g. "10.0.0.0/24" */
+	const char *path;           /* directory on the storage host */
+	const char *pseudo;         /* NFSv4 pseudo path == NFSv3 mount path */
+	const char *const *clients; /* CIDRs admitted, e.g. "10.0.0.0/24" */
 	size_t nclients;
 	int read_only;
 };
 
-struct exporter *exporter_open(const char *kind,
-    const struct exporter_config *cfg, struct tnfs_err *err);
+struct exporter *exporter_open(
+    const char *kind, const struct exporter_config *cfg, struct tnfs_err *err);
 
 /* Start the server (no exports yet) and its supervision. */
 int exporter_start(struct exporter *ex, struct tnfs_err *err);

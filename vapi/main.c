@@ -15,7 +15,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: tritonnfs-vapi [--help] [--version]\n"
+		printf(
+		    "usage: tritonnfs-vapi [--help] [--version]\n"
 		    "the Volume API server (not implemented in this build)\n");
 		return 0;
 	}

@@ -34,8 +34,8 @@ struct storage_usage {
  * Open the backend named by spec, under state_dir for anything it keeps
  * (mount points, the image's loop mount).  Caller frees with storage_close.
  */
-struct storage *storage_open(const char *spec, const char *state_dir,
-    struct tnfs_err *err);
+struct storage *storage_open(
+    const char *spec, const char *state_dir, struct tnfs_err *err);
 void storage_close(struct storage *st);
 
 /* "dir", "btrfs", "btrfs-image". */
@@ -58,15 +58,15 @@ int storage_volume_resize(struct storage *st, const char *uuid,
     uint64_t size_mib, struct tnfs_err *err);
 
 /* Destroy the volume and all its snapshots.  Absent volume: success. */
-int storage_volume_destroy(struct storage *st, const char *uuid,
-    struct tnfs_err *err);
+int storage_volume_destroy(
+    struct storage *st, const char *uuid, struct tnfs_err *err);
 
 /*
  * Make an existing volume reachable again after a restart (re-create its
  * own mount point).  Fails with VolumeNotFound when it has no storage.
  */
-int storage_volume_activate(struct storage *st, const char *uuid,
-    struct tnfs_err *err);
+int storage_volume_activate(
+    struct storage *st, const char *uuid, struct tnfs_err *err);
 
 /* 1 when the volume has storage, 0 when not. */
 int storage_volume_exists(struct storage *st, const char *uuid);
@@ -96,15 +96,15 @@ int storage_snapshot_rollback(struct storage *st, const char *uuid,
  * The uuids of every volume the backend holds, for start-up reconciliation.
  * *uuids is an array of strings the caller frees with storage_list_free.
  */
-int storage_list(struct storage *st, char ***uuids, size_t *n,
-    struct tnfs_err *err);
+int storage_list(
+    struct storage *st, char ***uuids, size_t *n, struct tnfs_err *err);
 void storage_list_free(char **uuids, size_t n);
 
 /*
  * Move an orphan (storage with no record) aside so it no longer counts as a
  * volume, without deleting a byte of it.
  */
-int storage_orphan_set_aside(struct storage *st, const char *uuid,
-    struct tnfs_err *err);
+int storage_orphan_set_aside(
+    struct storage *st, const char *uuid, struct tnfs_err *err);
 
 #endif

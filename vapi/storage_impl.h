@@ -9,21 +9,21 @@
 #include "storage.h"
 
 struct storage_ops {
-	const char *kind;  /* the spec prefix: "dir", "btrfs", "btrfs-image" */
+	const char *kind; /* the spec prefix: "dir", "btrfs", "btrfs-image" */
 	int has_quota;
 	int has_snapshots;
 	/* arg is the spec after "kind:"; returns the backend's own state. */
-	void *(*open)(const char *arg, const char *state_dir,
-	    struct tnfs_err *err);
+	void *(*open)(
+	    const char *arg, const char *state_dir, struct tnfs_err *err);
 	void (*close)(void *impl);
 	int (*volume_create)(void *impl, const char *uuid, uint64_t size_mib,
 	    struct tnfs_err *err);
 	int (*volume_resize)(void *impl, const char *uuid, uint64_t size_mib,
 	    struct tnfs_err *err);
-	int (*volume_destroy)(void *impl, const char *uuid,
-	    struct tnfs_err *err);
-	int (*volume_activate)(void *impl, const char *uuid,
-	    struct tnfs_err *err);
+	int (*volume_destroy)(
+	    void *impl, const char *uuid, struct tnfs_err *err);
+	int (*volume_activate)(
+	    void *impl, const char *uuid, struct tnfs_err *err);
 	int (*volume_exists)(void *impl, const char *uuid);
 	int (*volume_path)(void *impl, const char *uuid, char *buf, size_t len,
 	    struct tnfs_err *err);
@@ -34,15 +34,15 @@ struct storage_ops {
 	    struct tnfs_err *err);
 	int (*snapshot_delete)(void *impl, const char *uuid, const char *snap,
 	    struct tnfs_err *err);
-	int (*snapshot_rollback)(void *impl, const char *uuid,
-	    const char *snap, struct tnfs_err *err);
-	int (*list)(void *impl, char ***uuids, size_t *n, struct tnfs_err *err);
-	int (*orphan_set_aside)(void *impl, const char *uuid,
+	int (*snapshot_rollback)(void *impl, const char *uuid, const char *snap,
 	    struct tnfs_err *err);
+	int (*list)(void *impl, char ***uuids, size_t *n, struct tnfs_err *err);
+	int (*orphan_set_aside)(
+	    void *impl, const char *uuid, struct tnfs_err *err);
 };
 
-extern const struct storage_ops storage_dir_ops;	 /* storage_dir.c */
-extern const struct storage_ops storage_btrfs_ops;	 /* storage_btrfs.c */
+extern const struct storage_ops storage_dir_ops;         /* storage_dir.c */
+extern const struct storage_ops storage_btrfs_ops;       /* storage_btrfs.c */
 extern const struct storage_ops storage_btrfs_image_ops; /* storage_btrfs.c */
 
 #endif
