@@ -1,7 +1,7 @@
 # plugin/: tritonnfs-plugin, the Docker volume plugin.
 sbin_PROGRAMS += plugin/tritonnfs-plugin
 PLUGIN_CORE = plugin/protocol.c plugin/protocol.h plugin/state.c \
-	plugin/state.h plugin/config.c plugin/config.h plugin/mounts.c \
+	plugin/state.h plugin/plugin_config.c plugin/plugin_config.h plugin/mounts.c \
 	plugin/mounts.h plugin/mount_kernel.c plugin/mount_fuse.c \
 	plugin/volumes.c plugin/volumes.h
 plugin_tritonnfs_plugin_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) \
@@ -28,7 +28,7 @@ tests_unit_test_plugin_state_SOURCES = tests/unit/test_plugin_state.c \
 tests_unit_test_plugin_state_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
 tests_unit_test_plugin_state_LDADD = $(PLUGIN_UNIT_LDADD)
 tests_unit_test_plugin_config_SOURCES = tests/unit/test_plugin_config.c \
-	plugin/config.c plugin/mounts.c plugin/mount_kernel.c \
+	plugin/plugin_config.c plugin/mounts.c plugin/mount_kernel.c \
 	plugin/mount_fuse.c
 tests_unit_test_plugin_config_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
 tests_unit_test_plugin_config_LDADD = $(PLUGIN_UNIT_LDADD)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "plugin_config.h"
 #include "http.h"
 #include "log.h"
 #include "mounts.h"

@@ -1,12 +1,12 @@
 /*
- * config.c: flags and configuration file (config.h).
+ * plugin_config.c: flags and configuration file (plugin_config.h).
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "plugin_config.h"
 #include "fsutil.h"
 #include "log.h"
 #include "mounts.h"
