@@ -1,0 +1,20 @@
+# storage_lib.sh: runs tests/storage_probe as a server of the storage suites.
+# probe_start DIR starts it on two FIFOs in DIR (fds 7 and 8 stay open in
+# every subshell, unlike a coproc's); p CMD... sends one command and prints
+# the one-line answer.
+
+probe_start() {
+	mkfifo "$1/probe.in" "$1/probe.out"
+	"$TNFS_BUILDDIR/tests/storage_probe" <"$1/probe.in" >"$1/probe.out" 2>>"$1/probe.log" &
+	T_PROBE_PID=$!
+	exec 7>"$1/probe.in" 8<"$1/probe.out"
+	# Closing its stdin makes it close the backends in order, then wait.
+	t_cleanup_push "exec 7>&-; wait $T_PROBE_PID"
+}
+
+p() {
+	local line
+	echo "$*" >&7
+	read -r -t 300 line <&8 || line="err no answer"
+	printf '%s\n' "$line"
+}
