@@ -163,17 +163,23 @@ exporter_cmd(struct probe *p, char **w, int nw, struct tnfs_err *err)
 	const struct exporter_ops *o = &exporter_ganesha_ops;
 
 	if (strcmp(w[0], "ex-open") == 0 && nw == 6) {
+		/* ADDR may list several addresses, comma-separated. */
+		struct exporter_listen l[4];
+		struct exporter_config cfg = {.state_dir = w[1], .listen = l};
 		uint64_t np, mp, rs;
-		struct exporter_listen l;
-		struct exporter_config cfg = {
-		    .state_dir = w[1], .listen = &l, .nlisten = 1};
+		char *a, *save = NULL;
 
 		if (num(w[3], &np, err) || num(w[4], &mp, err) ||
 		    num(w[5], &rs, err))
 			return -1;
-		l.address = w[2];
-		l.nfs_port = (int)np;
-		l.mount_port = (int)mp;
+		for (a = strtok_r(w[2], ",", &save);
+		     a != NULL && cfg.nlisten < 4;
+		     a = strtok_r(NULL, ",", &save)) {
+			l[cfg.nlisten].address = a;
+			l[cfg.nlisten].nfs_port = (int)np;
+			l[cfg.nlisten].mount_port = (int)mp;
+			cfg.nlisten++;
+		}
 		cfg.root_squash = (int)rs;
 		if ((p->ex = o->open(&cfg, err)) == NULL)
 			return -1;
