@@ -99,5 +99,6 @@ t_fails "snapshots gone" test -e "$state/pool/snapshots/$U1"
 t_fails "mount gone" grep -q " $mp " /proc/self/mountinfo
 t_is "final close" "$(p close)" ok
 t_is "loop device detached at the end" "$(losetup -j "$img" | wc -l)" 0
+probe_stop "$dir"
 
 t_done

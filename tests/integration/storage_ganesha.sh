@@ -122,4 +122,5 @@ pid=$(cat "$gstate/ganesha.pid")
 t_is "exporter closes" "$(p ex-close)" ok
 t_fails "ganesha stopped" kill -0 "$pid"
 t_is "storage closes" "$(p close)" ok
+probe_stop "$dir"
 t_done

@@ -18,3 +18,13 @@ p() {
 	read -r -t 300 line <&8 || line="err no answer"
 	printf '%s\n' "$line"
 }
+
+# probe_stop: end the probe and check it exits cleanly (the sanitizers
+# make it exit non-zero on a leak or a memory error, reported in probe.log).
+probe_stop() {
+	local rc
+	exec 7>&-
+	wait "$T_PROBE_PID" && rc=0 || rc=$?
+	t_is "probe exits cleanly (see probe.log)" "$rc" 0
+	[ "$rc" = 0 ] || t_diag "$(tail -n 30 "$1/probe.log")"
+}
