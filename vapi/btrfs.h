@@ -86,4 +86,18 @@ int btrfs_run(const char *const argv[], const char *what, char **out,
 /* umount path; when busy, detach it lazily so a new mount can take its place. */
 int btrfs_umount(const char *path, struct tnfs_err *err);
 
+/*
+ * btrfs-image: make the pool of spec arg ("FILE,SIZE") ready under
+ * state_dir: create and format FILE on first use, attach it to a loop
+ * device (or reuse the one recorded or still mounted), mount it on
+ * state_dir/pool and enable quotas.  pool and loopdev (PATH_MAX each)
+ * receive the mount point and the device; *attached says whether this call
+ * mounted it (then btrfs_pool_detach undoes it).
+ */
+int btrfs_pool_attach(const char *arg, const char *state_dir, char *pool,
+    char *loopdev, int *attached, struct tnfs_err *err);
+
+/* Unmount the pool and detach its loop device (lazily when busy). */
+void btrfs_pool_detach(const char *pool, const char *loopdev);
+
 #endif

@@ -23,6 +23,8 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -48,7 +50,7 @@
 #define BACKOFF_MIN_MS    500
 #define BACKOFF_MAX_MS    30000
 #define STABLE_MS         60000 /* up this long: the next death backs off from 0 */
-#define LOG_MAX           (64u << 20)
+#define LOG_TAIL_MAX      (4u << 20)
 
 struct export_dev {
 	char uuid[TNFS_UUID_BUFSZ];
@@ -366,6 +368,51 @@ out:
 	return rc;
 }
 
+/*
+ * A ganesha left running by a previous VAPI that died (kill -9): it holds
+ * our ports, so a new one could never bind.  Ours when its command line
+ * names our configuration file.
+ */
+static void
+stop_stale(const struct ganesha *g)
+{
+	char *text = NULL, *cmd = NULL, proc[64];
+	size_t len, i;
+	uint64_t end;
+	long pid;
+	int ours = 0;
+
+	if (fsutil_read_file(g->pidfile, 64, &text, &len, NULL) == -1)
+		return;
+	pid = strtol(text, NULL, 10);
+	if (pid <= 1 || pid > INT32_MAX)
+		goto out;
+	snprintf(proc, sizeof(proc), "/proc/%ld/cmdline", pid);
+	if (fsutil_read_file(proc, 64 * 1024, &cmd, &len, NULL) == -1)
+		goto out;
+	for (i = 0; i < len; i += strlen(cmd + i) + 1)
+		if (strcmp(cmd + i, g->conf) == 0)
+			ours = 1;
+	if (!ours || strstr(cmd, "ganesha.nfsd") == NULL)
+		goto out;
+	log_warn("stopping ganesha pid %ld left by an earlier run", pid);
+	kill((pid_t)pid, SIGTERM);
+	for (end = now_ms() + STOP_GRACE_MS; now_ms() < end;) {
+		if (kill((pid_t)pid, 0) == -1)
+			goto out;
+		poll(NULL, 0, 50);
+	}
+	kill((pid_t)pid, SIGKILL);
+	for (end = now_ms() + STOP_GRACE_MS; now_ms() < end;) {
+		if (kill((pid_t)pid, 0) == -1)
+			goto out;
+		poll(NULL, 0, 50);
+	}
+out:
+	free(text);
+	free(cmd);
+}
+
 static int
 ganesha_start(void *impl, struct tnfs_err *err)
 {
@@ -385,6 +432,7 @@ ganesha_start(void *impl, struct tnfs_err *err)
 	}
 	if (ensure_rpcbind(err) == -1)
 		goto out;
+	stop_stale(g);
 	if (ganesha_conf_main(&gm, &text, err) == -1 ||
 	    fsutil_write_atomic(g->conf, text, strlen(text), 0644, err) == -1 ||
 	    write_exports(g, NULL, NULL, 0, err) == -1)
@@ -420,20 +468,38 @@ log_size(const struct ganesha *g)
 	return stat(g->log, &sb) == 0 ? sb.st_size : 0;
 }
 
-/* The log written since offset, NUL-terminated; NULL when unreadable. */
+/*
+ * The log written since offset (at most LOG_TAIL_MAX bytes of it),
+ * NUL-terminated; NULL when unreadable.  Reads only the tail: the log of a
+ * long-running ganesha grows without bound.
+ */
 static char *
 log_since(const struct ganesha *g, off_t offset)
 {
-	char *text = NULL, *tail;
-	size_t len;
+	struct stat sb;
+	char *buf = NULL;
+	size_t want, got = 0;
+	ssize_t n;
+	int fd;
 
-	if (fsutil_read_file(g->log, LOG_MAX, &text, &len, NULL) == -1)
+	if ((fd = open(g->log, O_RDONLY | O_CLOEXEC)) == -1)
 		return NULL;
-	if ((size_t)offset > len)
+	if (fstat(fd, &sb) == -1)
+		goto out;
+	if (sb.st_size < offset)
 		offset = 0; /* the log was replaced */
-	tail = strdup(text + offset);
-	free(text);
-	return tail;
+	want = (size_t)(sb.st_size - offset);
+	if (want > LOG_TAIL_MAX)
+		want = LOG_TAIL_MAX;
+	if ((buf = malloc(want + 1)) == NULL)
+		goto out;
+	while (got < want &&
+	    (n = pread(fd, buf + got, want - got, offset + (off_t)got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+out:
+	close(fd);
+	return buf;
 }
 
 /*

@@ -4,14 +4,14 @@ vapi_tritonnfs_vapi_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 vapi_tritonnfs_vapi_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DTNFS_HAVE_BTRFS_BACKEND -DTNFS_HAVE_GANESHA_EXPORTER
 vapi_tritonnfs_vapi_SOURCES = vapi/main.c \
-	vapi/btrfs.c vapi/btrfs.h vapi/storage_btrfs.c \
+	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_pool.c vapi/storage_btrfs.c \
 	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c
 vapi_tritonnfs_vapi_LDADD = $(LIBTNFS)
 
 # The btrfs storage and ganesha export backends, driven without the HTTP
 # server by tests/storage_probe (see its header) and tested at unit level.
 STORAGE_BACKEND_SOURCES = \
-	vapi/btrfs.c vapi/btrfs.h vapi/storage_btrfs.c \
+	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_pool.c vapi/storage_btrfs.c \
 	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c
 check_PROGRAMS += tests/storage_probe tests/unit/test_storage_btrfs \
 	tests/unit/test_storage_ganesha_conf

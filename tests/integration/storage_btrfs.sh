@@ -8,6 +8,9 @@ t_require_root
 t_require_cmd mkfs.btrfs btrfs losetup mount umount
 
 dir=$(t_tmpdir)
+# t_tmpdir registers its removal inside the $(...) subshell, where it is
+# lost: register it here.
+t_cleanup_push "t__rmdir_safe '$dir'"
 state=$dir/state
 img=$dir/pool.img
 probe=$TNFS_BUILDDIR/tests/storage_probe
@@ -74,7 +77,7 @@ t_is "snapshot delete again is fine" "$(p snapdel $U1 before)" ok
 # Restart: the pool is reused and activate re-creates the volume mount.
 t_is "close" "$(p close)" ok
 t_fails "nothing of ours mounted after close" grep -q " $dir/" /proc/self/mountinfo
-t_is "loop device detached" "$(losetup -j "$img" | wc -l)" 0
+t_ok "loop device detached" loop_released "$img"
 t_is "reopen reuses the image" "$(p open btrfs-image "$img,1G" "$state")" ok
 t_is "volume still listed" "$(p list)" "ok $U1"
 t_is "activate" "$(p activate $U1)" ok
@@ -98,7 +101,7 @@ t_is "gone" "$(p exists $U1)" "ok 0"
 t_fails "snapshots gone" test -e "$state/pool/snapshots/$U1"
 t_fails "mount gone" grep -q " $mp " /proc/self/mountinfo
 t_is "final close" "$(p close)" ok
-t_is "loop device detached at the end" "$(losetup -j "$img" | wc -l)" 0
+t_ok "loop device detached at the end" loop_released "$img"
 probe_stop "$dir"
 
 t_done

@@ -10,6 +10,9 @@ t_require_root
 t_require_cmd mkfs.btrfs btrfs losetup ganesha.nfsd rpcbind nfs-cp nfs-cat nfs-ls ip
 
 dir=$(t_tmpdir)
+# t_tmpdir registers its removal inside the $(...) subshell, where it is
+# lost: register it here.
+t_cleanup_push "t__rmdir_safe '$dir'"
 img=$dir/pool.img
 gstate=$dir/ganesha
 mkdir -p "$gstate"
@@ -117,6 +120,21 @@ t_ok "healthy again" t_wait_for 60 healthy_is 1
 t_ok "restarted with a new pid" test "$(cat "$gstate/ganesha.pid")" != "$pid"
 t_ok "data intact after restart (NFSv3)" cmp <(nfs-cat "$url/f8$v3") "$dir/f8"
 t_ok "writes work after restart" nfs-cp "$dir/f2" "$url/after2$v3"
+
+# kill -9 of the process that manages it (the VAPI): ganesha and the mounts
+# stay; the next run takes over its own stale ganesha and serves again.
+old=$(cat "$gstate/ganesha.pid")
+kill -9 "$T_PROBE_PID"
+wait "$T_PROBE_PID" 2>/dev/null
+t_ok "ganesha outlives its manager" kill -0 "$old"
+probe_start "$dir"
+t_is "pool reused while still mounted" "$(p open btrfs-image "$img,1G" "$dir/state")" ok
+t_is "volume activated" "$(p activate $U1)" ok
+t_is "exporter reopens" "$(p ex-open "$gstate" 127.0.0.1 "$NP" "$MP" 0)" ok
+t_is "starts over the stale ganesha" "$(p ex-start)" ok
+t_fails "stale ganesha stopped" kill -0 "$old"
+t_is "exports synced again" "$(p ex-sync "$spec")" ok
+t_ok "data served by the new ganesha" cmp <(nfs-cat "$url/f8$v3") "$dir/f8"
 
 pid=$(cat "$gstate/ganesha.pid")
 t_is "exporter closes" "$(p ex-close)" ok

@@ -4,6 +4,7 @@
 # the one-line answer.
 
 probe_start() {
+	rm -f "$1/probe.in" "$1/probe.out"
 	mkfifo "$1/probe.in" "$1/probe.out"
 	"$TNFS_BUILDDIR/tests/storage_probe" <"$1/probe.in" >"$1/probe.out" 2>>"$1/probe.log" &
 	T_PROBE_PID=$!
@@ -27,4 +28,12 @@ probe_stop() {
 	wait "$T_PROBE_PID" && rc=0 || rc=$?
 	t_is "probe exits cleanly (see probe.log)" "$rc" 0
 	[ "$rc" = 0 ] || t_diag "$(tail -n 30 "$1/probe.log")"
+}
+
+# loop_released IMG: no loop device backs IMG any more, or each one left is
+# marked to detach itself once free.  Other suites' private mount
+# namespaces (unshare -m) copy our mounts while they run and keep the
+# device busy for that long, which no unmount of ours can change.
+loop_released() {
+	! losetup -j "$1" -n -O AUTOCLEAR 2>/dev/null | grep -qv '^ *1 *$'
 }
