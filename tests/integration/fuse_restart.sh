@@ -56,7 +56,12 @@ scenario() {
 	t_is "NFSv$vers: and serves new writes and reads" "$(cat "$m/after$vers")" "after-restart-$vers"
 	t_is "NFSv$vers: the server has the new file" "$(cat "$dir/nfs/export/after$vers")" "after-restart-$vers"
 	t_like "NFSv$vers: listing works" "$(ls "$m")" "after$vers"
-	t_diag "NFSv$vers: $(grep -c 'reconnecting' "$m.log") reconnects logged"
+	t_diag "NFSv$vers: $(grep -c 'reconnecting' "$m.log") reconnects logged," \
+		"$(grep -c 'calls in flight' "$m.log") contexts left with calls in flight"
+	if [ "$T_FAILED" -gt 0 ]; then
+		t_diag "NFSv$vers mount log:"
+		tail -n 40 "$m.log" | while read -r l; do t_diag "$l"; done
+	fi
 	t_ok "NFSv$vers: fusermount3 -u unmounts" fusermount3 -u "$m"
 }
 
