@@ -11,8 +11,6 @@ t_require_cmd fusermount3 mountpoint
 t_require_file /dev/fuse
 
 dir=$(t_tmpdir)
-# t_tmpdir runs in a subshell here, so its own cleanup entry is lost.
-t_cleanup_push "t__rmdir_safe '$dir'"
 nfs_fixture_start "$dir/nfs" || { t_fail "ganesha starts"; t_done; }
 
 chunks=300
