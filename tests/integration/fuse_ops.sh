@@ -19,6 +19,7 @@ tnfs_fuse_mount "$m" || { t_fail "first mount"; t_done; }
 t_pass "mounted $m"
 
 # errmsg CMD...: the command's stderr (it must fail).
+# shellcheck disable=SC2069  # stderr to the pipe, stdout dropped
 errmsg() { "$@" 2>&1 >/dev/null && echo "SUCCEEDED"; true; }
 
 t_ok "--check passes" "$TNFS_BUILDDIR/fuse/tritonnfs-fuse" 127.0.0.1:/export \

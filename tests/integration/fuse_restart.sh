@@ -39,8 +39,11 @@ scenario() {
 	t_pass "NFSv$vers: ganesha killed with SIGKILL"
 	# Not under t_ok: that runs it in a subshell, and the new PID must be
 	# known here to be stopped at exit.
-	nfs_fixture_restart && t_pass "NFSv$vers: ganesha restarts on the same ports" ||
+	if nfs_fixture_restart; then
+		t_pass "NFSv$vers: ganesha restarts on the same ports"
+	else
 		t_fail "NFSv$vers: ganesha restarts on the same ports"
+	fi
 	wait "$wpid" && wrc=0 || wrc=$?
 	if [ "$wrc" -eq 0 ]; then
 		t_pass "NFSv$vers: the writer finished"
