@@ -448,6 +448,18 @@ serve(struct http_server *srv, struct MHD_Connection *conn, struct request *rq,
 	}
 	if (merge_body(params, rq, &err) == -1)
 		goto reply;
+	/* An owner's token acts for that owner only. */
+	if (!who.operator&& routes_accepts(route, "owner_uuid")) {
+		owner = jsonx_get_str(params, "owner_uuid");
+		if (!json_object_object_get_ex(params, "owner_uuid", NULL))
+			jsonx_add_str(params, "owner_uuid", who.owner_uuid);
+		else if (owner == NULL || strcmp(owner, who.owner_uuid) != 0) {
+			tnfs_err_set(&err, TNFS_E_FORBIDDEN,
+			    "this token acts for owner %s only",
+			    who.owner_uuid);
+			goto reply;
+		}
+	}
 	causes_init(&c);
 	json_object_object_foreach(params, pk, pv)
 	{
@@ -460,18 +472,6 @@ serve(struct http_server *srv, struct MHD_Connection *conn, struct request *rq,
 	validate_params(params, route->allowed, route->required, &c);
 	if (causes_finish(&c, &err) == -1)
 		goto reply;
-	/* An owner's token acts for that owner only. */
-	if (!who.operator&& routes_accepts(route, "owner_uuid")) {
-		owner = jsonx_get_str(params, "owner_uuid");
-		if (owner == NULL)
-			jsonx_add_str(params, "owner_uuid", who.owner_uuid);
-		else if (strcmp(owner, who.owner_uuid) != 0) {
-			tnfs_err_set(&err, TNFS_E_FORBIDDEN,
-			    "this token acts for owner %s only",
-			    who.owner_uuid);
-			goto reply;
-		}
-	}
 	rc = route->handler(va, &who, params, &out, &status, &err);
 reply:
 	if (rc == -1) {

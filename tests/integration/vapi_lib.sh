@@ -36,7 +36,7 @@ vapi_run() {
 		cat "$VDIR/vapi.log" >&2
 		exit 1
 	fi
-	NET=$(curl -s "$URL/networks" | jq -r '.[0].uuid')
+	NET=$(curl -s ${VAPI_TOKEN:+-H "Authorization: Bearer $VAPI_TOKEN"} "$URL/networks" | jq -r '.[0].uuid')
 }
 
 # req METHOD PATH [BODY [CURL-ARGS...]]
