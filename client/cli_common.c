@@ -21,10 +21,10 @@
 #include "timefmt.h"
 #include "uuid.h"
 
-#define PROFILE_MAX	 (64 * 1024)
-#define POLL_MS_DEFAULT	 1000
-#define CONNECT_MS	 5000
-#define TIMEOUT_MS	 30000
+#define PROFILE_MAX     (64 * 1024)
+#define POLL_MS_DEFAULT 1000
+#define CONNECT_MS      5000
+#define TIMEOUT_MS      30000
 
 void
 cli_init(struct cli *c, const char *prog)
@@ -119,8 +119,8 @@ cli_parse_seconds(const struct cli *c, const char *arg, int *out)
 
 	tnfs_err_clear(&err);
 	if (tnfs_parse_u64(arg, 86400, &v, "seconds", &err) == -1 || v == 0) {
-		cli_usage(c, "invalid number of seconds \"%s\" (1 to 86400)",
-		    arg);
+		cli_usage(
+		    c, "invalid number of seconds \"%s\" (1 to 86400)", arg);
 		return -1;
 	}
 	*out = (int)v;
@@ -183,8 +183,7 @@ profile_path(char *buf, size_t len)
 static int
 load_profile(struct cli *c)
 {
-	static const char *const keys[] = { "url", "token", "owner",
-		"account" };
+	static const char *const keys[] = {"url", "token", "owner", "account"};
 	json_object *obj = NULL, *val;
 	struct tnfs_err err;
 	char path[4096], *buf = NULL, **dst;
@@ -199,14 +198,16 @@ load_profile(struct cli *c)
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return 0;
-		cli_error(c, "cannot open profile %s: %s", path,
-		    strerror(errno));
+		cli_error(
+		    c, "cannot open profile %s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_size > PROFILE_MAX) {
-		cli_error(c, "profile %s: not a regular file of at most %d "
-		    "bytes", path, PROFILE_MAX);
+		cli_error(c,
+		    "profile %s: not a regular file of at most %d "
+		    "bytes",
+		    path, PROFILE_MAX);
 		goto out;
 	}
 	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
@@ -288,9 +289,10 @@ cli_connect(struct cli *c, int need_owner)
 		c->timeout_ms = secs * 1000;
 	}
 	if (c->url == NULL) {
-		cli_error(c, "no VAPI URL: use --url, TRITONNFS_URL or "
-			     "\"url\" in the profile "
-			     "(~/.config/tritonnfs/profile.json)");
+		cli_error(c,
+		    "no VAPI URL: use --url, TRITONNFS_URL or "
+		    "\"url\" in the profile "
+		    "(~/.config/tritonnfs/profile.json)");
 		return -1;
 	}
 	if (c->owner != NULL && !tnfs_uuid_valid(c->owner)) {
@@ -298,16 +300,17 @@ cli_connect(struct cli *c, int need_owner)
 		return -1;
 	}
 	if (need_owner && c->owner == NULL) {
-		cli_error(c, "no account: use --account (--owner), "
-			     "TRITONNFS_OWNER or \"owner\" in the profile");
+		cli_error(c,
+		    "no account: use --account (--owner), "
+		    "TRITONNFS_OWNER or \"owner\" in the profile");
 		return -1;
 	}
 	memset(&opts, 0, sizeof(opts));
 	opts.url = c->url;
 	opts.token = c->token;
 	opts.connect_timeout_ms =
-	    c->timeout_ms > 0 && c->timeout_ms < CONNECT_MS ? c->timeout_ms :
-							      CONNECT_MS;
+	    c->timeout_ms > 0 && c->timeout_ms < CONNECT_MS ? c->timeout_ms
+							    : CONNECT_MS;
 	opts.timeout_ms = c->timeout_ms > 0 ? c->timeout_ms : TIMEOUT_MS;
 	if ((c->vapi = vapi_client_new(&opts, &err)) == NULL) {
 		cli_error_err(c, &err);
@@ -334,12 +337,12 @@ cli_format_age(int64_t now_ms, int64_t then_ms, char buf[CLI_AGE_BUFSZ])
 		int64_t secs;
 		char unit;
 	} units[] = {
-		{ 365LL * 86400, 'y' },
-		{ 7LL * 86400, 'w' },
-		{ 86400, 'd' },
-		{ 3600, 'h' },
-		{ 60, 'm' },
-		{ 1, 's' },
+	    {365LL * 86400, 'y'},
+	    {7LL * 86400, 'w'},
+	    {86400, 'd'},
+	    {3600, 'h'},
+	    {60, 'm'},
+	    {1, 's'},
 	};
 	int64_t secs;
 	size_t i;
@@ -376,8 +379,8 @@ is_hex_prefix(const char *s)
 
 /* "a (uuid), b (uuid)" of up to 5 volumes, for ambiguity messages. */
 static void
-list_matches(const struct vapi_volume_list *l, const int *match, char *buf,
-    size_t len)
+list_matches(
+    const struct vapi_volume_list *l, const int *match, char *buf, size_t len)
 {
 	size_t i, off = 0, shown = 0;
 	int n;
@@ -407,11 +410,11 @@ take_item(struct vapi_volume_list *l, size_t i, struct vapi_volume *out)
 }
 
 int
-cli_resolve_volume(struct vapi_client *vapi, const char *owner,
-    const char *arg, struct vapi_volume *out, struct tnfs_err *err)
+cli_resolve_volume(struct vapi_client *vapi, const char *owner, const char *arg,
+    struct vapi_volume *out, struct tnfs_err *err)
 {
 	struct vapi_list_filter f;
-	struct vapi_volume_list l = { NULL, 0 };
+	struct vapi_volume_list l = {NULL, 0};
 	char names[1024];
 	int *match = NULL, rc = -1;
 	size_t i, nlive = 0, nfailed = 0, pick = 0, nprefix = 0;
@@ -506,7 +509,7 @@ cli_resolve_network(struct vapi_client *vapi, const char *arg,
     char uuid_out[VAPI_UUID_BUFSZ], char name_out[VAPI_NAME_BUFSZ],
     struct tnfs_err *err)
 {
-	struct vapi_network_list l = { NULL, 0 };
+	struct vapi_network_list l = {NULL, 0};
 	const struct vapi_network *hit = NULL;
 	size_t i, nprefix = 0;
 	int rc = -1;
@@ -514,8 +517,8 @@ cli_resolve_network(struct vapi_client *vapi, const char *arg,
 	if (vapi_client_list_networks(vapi, &l, err) == -1)
 		goto out;
 	for (i = 0; i < l.n && hit == NULL; i++) {
-		if (arg == NULL ? l.items[i].is_default :
-				  strcmp(l.items[i].uuid, arg) == 0)
+		if (arg == NULL ? l.items[i].is_default
+				: strcmp(l.items[i].uuid, arg) == 0)
 			hit = &l.items[i];
 	}
 	for (i = 0; arg != NULL && i < l.n && hit == NULL; i++)
@@ -581,7 +584,7 @@ cli_confirm(const char *question)
 static void
 sleep_ms(int ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
@@ -605,8 +608,8 @@ cli_wait(struct cli *c, const char *uuid, const char *name,
 		vapi_volume_clear(&v);
 		memset(&v, 0, sizeof(v));
 		now = tnfs_mono_ms();
-		if (vapi_client_get_volume(c->vapi, uuid, c->owner, &v,
-			&gerr) == -1) {
+		if (vapi_client_get_volume(
+			c->vapi, uuid, c->owner, &v, &gerr) == -1) {
 			if (goal == CLI_WAIT_DELETED &&
 			    tnfs_err_is(&gerr, TNFS_E_NOT_FOUND)) {
 				rc = 0;
@@ -625,7 +628,8 @@ cli_wait(struct cli *c, const char *uuid, const char *name,
 			break;
 		}
 		if (tty) {
-			fprintf(stderr, "\r%c waiting for volume %s: %s (%llds)",
+			fprintf(stderr,
+			    "\r%c waiting for volume %s: %s (%llds)",
 			    spin[tick++ % 4], name, v.state,
 			    (long long)((now - start) / 1000));
 		} else if (strcmp(prev, v.state) != 0) {
@@ -699,8 +703,8 @@ fail:
 void
 cli_print_json_line(FILE *out, json_object *obj)
 {
-	fputs(json_object_to_json_string_ext(obj,
-		  JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+	fputs(json_object_to_json_string_ext(
+		  obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
 	    out);
 	fputc('\n', out);
 }
@@ -738,9 +742,9 @@ print_pretty(FILE *out, json_object *obj, int depth)
 			indent(out, depth + 1);
 			/* Keys are escaped as strings are. */
 			json_object *ks = json_object_new_string(k);
-			fputs(ks != NULL ?
-				  json_object_to_json_string_ext(ks, flags) :
-				  "\"\"",
+			fputs(ks != NULL
+				? json_object_to_json_string_ext(ks, flags)
+				: "\"\"",
 			    out);
 			json_object_put(ks);
 			fputs(": ", out);
@@ -759,8 +763,8 @@ print_pretty(FILE *out, json_object *obj, int depth)
 		fputs("[\n", out);
 		for (i = 0; i < n; i++) {
 			indent(out, depth + 1);
-			print_pretty(out, json_object_array_get_idx(obj, i),
-			    depth + 1);
+			print_pretty(
+			    out, json_object_array_get_idx(obj, i), depth + 1);
 			fputs(i + 1 < n ? ",\n" : "\n", out);
 		}
 		indent(out, depth);

@@ -38,12 +38,14 @@ enum {
 };
 
 /* The connection options, for splicing into each subcommand's table. */
-#define CLI_CONN_LONGOPTS                                                \
-	{ "url", required_argument, NULL, CLI_OPT_URL },                 \
-	    { "token", required_argument, NULL, CLI_OPT_TOKEN },         \
-	    { "owner", required_argument, NULL, CLI_OPT_OWNER },         \
-	    { "account", required_argument, NULL, CLI_OPT_OWNER },       \
-	    { "timeout", required_argument, NULL, CLI_OPT_TIMEOUT }
+#define CLI_CONN_LONGOPTS                                                      \
+	{"url", required_argument, NULL, CLI_OPT_URL},                         \
+	    {"token", required_argument, NULL, CLI_OPT_TOKEN},                 \
+	    {"owner", required_argument, NULL, CLI_OPT_OWNER},                 \
+	    {"account", required_argument, NULL, CLI_OPT_OWNER},               \
+	{                                                                      \
+		"timeout", required_argument, NULL, CLI_OPT_TIMEOUT            \
+	}
 
 /* One run of a command line: the one context struct of the program. */
 struct cli {
@@ -52,9 +54,9 @@ struct cli {
 	char *url;        /* from --url (owned), NULL until given */
 	char *token;
 	char *owner;
-	int timeout_ms;   /* 0: default */
+	int timeout_ms;           /* 0: default */
 	struct vapi_client *vapi; /* after cli_connect */
-	int poll_ms;      /* wait-loop period */
+	int poll_ms;              /* wait-loop period */
 };
 
 /* Set up c for prog; never fails. */
@@ -125,7 +127,7 @@ int cli_confirm(const char *question);
 int cli_interactive(void);
 
 enum cli_wait_goal {
-	CLI_WAIT_READY,	  /* state ready; failed is an error */
+	CLI_WAIT_READY,   /* state ready; failed is an error */
 	CLI_WAIT_DELETED, /* GET answers 404 */
 };
 

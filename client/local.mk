@@ -2,9 +2,9 @@
 bin_PROGRAMS += client/triton-volume
 sbin_PROGRAMS += client/tritonnfs-adm
 client_triton_volume_SOURCES = client/triton_volume.c
-client_triton_volume_LDADD = $(LIBTNFS)
+client_triton_volume_LDADD = $(LIBVAPI)
 client_tritonnfs_adm_SOURCES = client/adm.c
-client_tritonnfs_adm_LDADD = $(LIBTNFS)
+client_tritonnfs_adm_LDADD = $(LIBVAPI)
 
 # libvapi: the Volume API client (plugin and both CLIs link it as $(LIBVAPI)).
 noinst_LIBRARIES += client/libvapi.a
@@ -17,3 +17,12 @@ TESTS += tests/unit/test_vapi_client
 tests_unit_test_vapi_client_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) \
 	$(CURL_CFLAGS) $(MHD_CFLAGS) -I$(top_srcdir)/client
 tests_unit_test_vapi_client_LDADD = $(LIBVAPI) $(MHD_LIBS) $(UNIT_LDADD)
+
+# The two command lines: triton-volume (users) and tritonnfs-adm (operators).
+CLI_COMMON_SOURCES = client/cli_common.c client/cli_common.h \
+	client/table.c client/table.h
+client_triton_volume_SOURCES += $(CLI_COMMON_SOURCES) \
+	client/triton_volume.h client/triton_volume_more.c
+client_triton_volume_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+client_tritonnfs_adm_SOURCES += $(CLI_COMMON_SOURCES)
+client_tritonnfs_adm_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)

@@ -106,8 +106,8 @@ table_add_column(struct table *t, const char *name, enum table_align align,
 
 	if (t->nrows > 0 || t->ncols >= TABLE_MAX_COLS ||
 	    find_col(t, name, strlen(name)) >= 0) {
-		tnfs_err_set(err, TNFS_E_INTERNAL,
-		    "table: cannot add column %s", name);
+		tnfs_err_set(
+		    err, TNFS_E_INTERNAL, "table: cannot add column %s", name);
 		return -1;
 	}
 	c = &t->cols[t->ncols];
@@ -175,8 +175,8 @@ set_cell(struct table *t, const char *col, const char *text, int has_key,
 }
 
 int
-table_set(struct table *t, const char *col, const char *text,
-    struct tnfs_err *err)
+table_set(
+    struct table *t, const char *col, const char *text, struct tnfs_err *err)
 {
 	return set_cell(t, col, text, 0, 0, err);
 }
@@ -369,7 +369,8 @@ table_print(const struct table *t, FILE *out, int no_header)
 	size_t i, r, w;
 
 	for (i = 0; i < t->nshown; i++) {
-		widths[i] = no_header ? 0 : text_width(t->cols[t->shown[i]].header);
+		widths[i] =
+		    no_header ? 0 : text_width(t->cols[t->shown[i]].header);
 		for (r = 0; r < t->nrows; r++) {
 			w = text_width(t->rows[r][t->shown[i]].text);
 			if (w > widths[i])

@@ -41,8 +41,8 @@ int table_add_row(struct table *t, struct tnfs_err *err);
  * Set a cell of the last row (text copied).  table_set_num also gives the
  * cell a sort key.  -1 on an unknown column, no row, or out of memory.
  */
-int table_set(struct table *t, const char *col, const char *text,
-    struct tnfs_err *err);
+int table_set(
+    struct table *t, const char *col, const char *text, struct tnfs_err *err);
 int table_set_num(struct table *t, const char *col, const char *text,
     int64_t key, struct tnfs_err *err);
 
