@@ -304,7 +304,11 @@ print_in_use(const struct cli *c, const struct vapi_volume *v, const char *verb)
 	(void)c;
 }
 
-/* POST /admin/volumes/:uuid/update: not in libvapi (yet). */
+/*
+ * POST /admin/volumes/:uuid/update (not in libvapi).  A VAPI without it
+ * serves every export from one nfs-ganesha per storage host, so restarting
+ * the export is what moves the volume onto the installed server build.
+ */
 static int
 admin_update(struct cli *c, const char *uuid, struct tnfs_err *err)
 {
@@ -316,6 +320,10 @@ admin_update(struct cli *c, const char *uuid, struct tnfs_err *err)
 	rc = vapi_client_request(
 	    c->vapi, "POST", path, NULL, &status, &reply, err);
 	json_object_put(reply);
+	if (rc == -1 && tnfs_err_is(err, TNFS_E_RESOURCE_NOT_FOUND)) {
+		tnfs_err_clear(err);
+		rc = vapi_client_admin_restart(c->vapi, uuid, err);
+	}
 	return rc;
 }
 
