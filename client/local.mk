@@ -26,3 +26,15 @@ client_triton_volume_SOURCES += $(CLI_COMMON_SOURCES) \
 client_triton_volume_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 client_tritonnfs_adm_SOURCES += $(CLI_COMMON_SOURCES)
 client_tritonnfs_adm_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+
+check_PROGRAMS += tests/unit/test_table tests/unit/test_cli_common
+TESTS += tests/unit/test_table tests/unit/test_cli_common
+tests_unit_test_table_SOURCES = tests/unit/test_table.c client/table.c
+tests_unit_test_table_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) \
+	-I$(top_srcdir)/client
+tests_unit_test_table_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_cli_common_SOURCES = tests/unit/test_cli_common.c \
+	client/cli_common.c
+tests_unit_test_cli_common_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) \
+	$(CURL_CFLAGS) -I$(top_srcdir)/client
+tests_unit_test_cli_common_LDADD = $(LIBVAPI) $(UNIT_LDADD)
