@@ -38,3 +38,8 @@ tests_unit_test_cli_common_SOURCES = tests/unit/test_cli_common.c \
 tests_unit_test_cli_common_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) \
 	$(CURL_CFLAGS) -I$(top_srcdir)/client
 tests_unit_test_cli_common_LDADD = $(LIBVAPI) $(UNIT_LDADD)
+
+CLI_INTEGRATION = tests/integration/cli_triton_volume.sh \
+	tests/integration/cli_errors.sh tests/integration/cli_adm.sh
+TESTS += $(CLI_INTEGRATION)
+dist_check_SCRIPTS += $(CLI_INTEGRATION) tests/integration/cli_lib.sh

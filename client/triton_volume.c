@@ -165,6 +165,19 @@ add_tag(json_object *labels, const char *kv, struct tnfs_err *err)
 	return 0;
 }
 
+/* node-triton's rewording of VolumeSizeNotAvailable, with the sizes. */
+static void
+print_size_error(const struct cli *c, const struct tnfs_err *err)
+{
+	if (tnfs_err_is(err, TNFS_E_SIZE_NOT_AVAILABLE))
+		cli_error(c,
+		    "volume size not available, use \"%s sizes\" for "
+		    "available sizes (%s)",
+		    PROG, err->msg);
+	else
+		cli_error_err(c, err);
+}
+
 int
 tv_pick_size(struct cli *c, const char *text, uint64_t *mib)
 {
@@ -200,7 +213,7 @@ tv_pick_size(struct cli *c, const char *text, uint64_t *mib)
 	rc = 0;
 	goto out;
 fail:
-	cli_error_err(c, &err);
+	print_size_error(c, &err);
 out:
 	free(mibs);
 	free(sizes);
@@ -409,13 +422,7 @@ cmd_create(struct cli *c, int argc, char **argv)
 	rc = CLI_EXIT_OK;
 	goto out;
 fail:
-	if (tnfs_err_is(&err, TNFS_E_SIZE_NOT_AVAILABLE))
-		cli_error(c,
-		    "volume size not available, use \"%s sizes\" for "
-		    "available sizes (%s)",
-		    PROG, err.msg);
-	else
-		cli_error_err(c, &err);
+	print_size_error(c, &err);
 out:
 	vapi_volume_clear(&v);
 	vapi_volume_clear(&done);
