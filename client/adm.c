@@ -663,6 +663,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (optind == argc) {
+		cli_error(&c, "no command given");
 		fputs(usage_text, stderr);
 		goto out;
 	}

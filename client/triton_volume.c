@@ -1058,6 +1058,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (optind == argc) {
+		cli_error(&c, "no subcommand given");
 		usage_all(stderr);
 		goto out;
 	}
