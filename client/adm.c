@@ -181,8 +181,11 @@ select_volumes(struct cli *c, const struct adm_opts *o,
 	}
 	for (i = 0; i < l.n; i++) {
 		if (o->volume != NULL &&
-		    strcmp(l.items[i].uuid, o->volume) != 0)
+		    strcmp(l.items[i].uuid, o->volume) != 0) {
+			vapi_volume_clear(&l.items[i]);
+			memset(&l.items[i], 0, sizeof(l.items[i]));
 			continue;
+		}
 		if (n != i) {
 			l.items[n] = l.items[i];
 			memset(&l.items[i], 0, sizeof(l.items[i]));
