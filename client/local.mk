@@ -43,3 +43,17 @@ CLI_INTEGRATION = tests/integration/cli_triton_volume.sh \
 	tests/integration/cli_errors.sh tests/integration/cli_adm.sh
 TESTS += $(CLI_INTEGRATION)
 dist_check_SCRIPTS += $(CLI_INTEGRATION) tests/integration/cli_lib.sh
+
+dist_man_MANS += client/triton-volume.1 client/tritonnfs-adm.8
+
+# One completion file, installed under both command names so that
+# bash-completion finds it for either.
+bashcompdir = $(datadir)/bash-completion/completions
+bashcomp_DATA = client/bash-completion/triton-volume \
+	client/bash-completion/tritonnfs-adm
+EXTRA_DIST += client/triton-volume.bash-completion
+CLEANFILES += $(bashcomp_DATA)
+client/bash-completion/triton-volume client/bash-completion/tritonnfs-adm: \
+		client/triton-volume.bash-completion
+	$(MKDIR_P) client/bash-completion
+	cp $(srcdir)/client/triton-volume.bash-completion $@

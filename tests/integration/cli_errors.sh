@@ -86,6 +86,18 @@ t_like "--version" "$OUT" '^triton-volume [0-9]'
 run "$ADM" --version
 t_like "adm --version" "$OUT" '^tritonnfs-adm [0-9]'
 
+# ---- bash completion (without bash-completion loaded, too) ----
+complete_words() {
+	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		case $1 in tritonnfs-adm) _tritonnfs_adm ;; *) _triton_volume ;; esac
+		printf "%s\n" "${COMPREPLY[*]}"' _ \
+		"$TNFS_SRCDIR/client/triton-volume.bash-completion" "$@"
+}
+t_is "completion: subcommands" "$(complete_words triton-volume re)" "rename resize"
+t_is "completion: options of list" "$(complete_words triton-volume list --l)" "--long"
+t_is "completion: snapshot actions" "$(complete_words triton-volume snapshot r)" "rollback"
+t_is "completion: adm actions" "$(complete_words tritonnfs-adm shared-volumes r)" "restart rm"
+
 # ---- configuration ----
 unset TRITONNFS_URL
 run "$TV" list
