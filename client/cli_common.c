@@ -299,10 +299,12 @@ cli_connect(struct cli *c, int need_owner)
 		cli_error(c, "owner \"%s\" is not a lowercase uuid", c->owner);
 		return -1;
 	}
-	if (need_owner && c->owner == NULL) {
+	/* A token bound to an account lets the VAPI fill owner_uuid in. */
+	if (need_owner && c->owner == NULL && c->token == NULL) {
 		cli_error(c,
-		    "no account: use --account (--owner), "
-		    "TRITONNFS_OWNER or \"owner\" in the profile");
+		    "no account: use --account (--owner), TRITONNFS_OWNER, "
+		    "\"owner\" in the profile, or a token bound to the "
+		    "account");
 		return -1;
 	}
 	memset(&opts, 0, sizeof(opts));

@@ -73,7 +73,7 @@ int cli_conn_option(struct cli *c, int opt, const char *arg);
 /*
  * Fill url/token/owner from the environment and the profile where flags
  * left them unset, check the owner is a uuid, and make the VAPI client.
- * need_owner: fail when no owner is configured.  Prints its error.
+ * need_owner: fail when neither an owner nor a token is configured.  Prints its error.
  */
 int cli_connect(struct cli *c, int need_owner);
 
