@@ -295,16 +295,67 @@ out:
 
 /* ---- shared-volumes restart | update | rm ---- */
 
-static void
-print_in_use(const struct cli *c, const struct vapi_volume *v, const char *verb)
+/*
+ * The reference detail GET /admin/volumes gives for holder uuid (its lease
+ * renewal and expiry), or NULL.
+ */
+static json_object *
+ref_detail(const struct vapi_volume *v, const char *uuid)
 {
+	json_object *arr = member(v->raw, "refs_detail"), *d;
+	const char *id;
+	size_t i, n;
+
+	if (arr == NULL || !json_object_is_type(arr, json_type_array))
+		return NULL;
+	n = json_object_array_length(arr);
+	for (i = 0; i < n; i++) {
+		d = json_object_array_get_idx(arr, i);
+		if ((id = jsonx_get_str(d, "vm_uuid")) != NULL &&
+		    strcmp(id, uuid) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+/*
+ * In use: referenced by a host whose lease is live.  A VAPI that gives
+ * no detail is taken at its word (any reference counts).
+ */
+static int
+in_use(const struct vapi_volume *v)
+{
+	json_object *d;
+	size_t i;
+	int live;
+
+	for (i = 0; i < v->nrefs; i++) {
+		d = ref_detail(v, v->refs[i]);
+		if (d == NULL || jsonx_get_bool(d, "live", &live) == -1 || live)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+print_in_use(const struct vapi_volume *v, const char *verb)
+{
+	json_object *d;
+	const char *renewed, *expires;
 	size_t i;
 
 	printf("Volume %s (%s) of %s is in use, not %s it; used by:\n", v->name,
 	    v->uuid, v->owner_uuid, verb);
-	for (i = 0; i < v->nrefs; i++)
-		printf("    %s\n", v->refs[i]);
-	(void)c;
+	for (i = 0; i < v->nrefs; i++) {
+		d = ref_detail(v, v->refs[i]);
+		renewed = jsonx_get_str(d, "renewed");
+		expires = jsonx_get_str(d, "expires");
+		if (renewed != NULL && expires != NULL)
+			printf("    %s (lease renewed %s, expires %s)\n",
+			    v->refs[i], renewed, expires);
+		else
+			printf("    %s\n", v->refs[i]);
+	}
 }
 
 /*
@@ -365,8 +416,8 @@ cmd_act(struct cli *c, enum adm_action act, const struct adm_opts *o)
 	for (i = 0; i < l.n; i++) {
 		const struct vapi_volume *v = &l.items[i];
 
-		if (v->nrefs > 0) {
-			print_in_use(c, v, verbs[act]);
+		if (in_use(v)) {
+			print_in_use(v, verbs[act]);
 			left++;
 			continue;
 		}

@@ -72,4 +72,16 @@ run "$ADM" shared-volumes list -H -o owner,name -s owner
 t_is "rm: the volume in use and the other owner's remain" "$OUT" \
 	"$(printf '%s  uploads\n%s  uploads' "$OWNER" "$OWNER2")"
 
+# ---- a holder whose lease ran out no longer pins the volume ----
+cli_vapi_start --ref-lease 1
+run "$TV" create -n leased -j -w
+L=$(printf '%s\n' "$OUT" | jq -r .id)
+curl -s -X POST -H 'Content-Type: application/json' "$URL/volumes/$L/addreference" \
+	-d "{\"owner_uuid\":\"$OWNER\",\"vm_uuid\":\"$HOST1\"}" >/dev/null
+lease_over() { curl -s "$URL/admin/volumes" | jq -e '.[0].refs_detail[0].live == false'; }
+t_ok "the lease runs out" t_wait_for 30 lease_over
+run "$ADM" shared-volumes restart --volume "$L"
+t_is "restart of a volume whose holder's lease ran out: exit 0" "$RC" 0
+t_like "restart of a volume whose holder's lease ran out: restarted" "$OUT" "^Restarted volume leased"
+
 t_done
