@@ -174,4 +174,10 @@ on_tty 'y
 run "$TV" list -H -o name -s name
 t_is "yes on the terminal deletes" "$OUT" "$(printf 'amb-1\namb-2')"
 
+# -w on a terminal: the progress line is erased, the result stays.
+out=$(on_tty '' "$TV" create -n on-a-tty -w)
+t_like "create -w on a terminal" "$out" 'Created volume on-a-tty \('
+erased() { [[ $1 != *waiting* || $1 == *$'\r\033[K'* ]]; }
+t_ok "the progress line is erased from the terminal" erased "$out"
+
 t_done
