@@ -20,6 +20,7 @@ tests_unit_test_vapi_client_LDADD = $(LIBVAPI) $(MHD_LIBS) $(UNIT_LDADD)
 
 # The two command lines: triton-volume (users) and tritonnfs-adm (operators).
 CLI_COMMON_SOURCES = client/cli_common.c client/cli_common.h \
+	client/cli_args.c client/cli_args.h \
 	client/table.c client/table.h
 client_triton_volume_SOURCES += $(CLI_COMMON_SOURCES) \
 	client/triton_volume.h client/triton_volume_more.c
@@ -27,8 +28,15 @@ client_triton_volume_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 client_tritonnfs_adm_SOURCES += $(CLI_COMMON_SOURCES)
 client_tritonnfs_adm_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 
-check_PROGRAMS += tests/unit/test_table tests/unit/test_cli_common
-TESTS += tests/unit/test_table tests/unit/test_cli_common
+check_PROGRAMS += tests/unit/test_table tests/unit/test_cli_common \
+	tests/unit/test_cli_args
+TESTS += tests/unit/test_table tests/unit/test_cli_common \
+	tests/unit/test_cli_args
+tests_unit_test_cli_args_SOURCES = tests/unit/test_cli_args.c \
+	client/cli_args.c
+tests_unit_test_cli_args_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) \
+	$(CURL_CFLAGS) -I$(top_srcdir)/client
+tests_unit_test_cli_args_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 tests_unit_test_table_SOURCES = tests/unit/test_table.c client/table.c
 tests_unit_test_table_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) \
 	-I$(top_srcdir)/client

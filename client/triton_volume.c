@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_args.h"
 #include "cli_common.h"
 #include "jsonx.h"
 #include "parse.h"
@@ -74,96 +75,6 @@ help(const char *name)
 }
 
 /* ---- create ---- */
-
-/*
- * An affinity rule as node-triton writes it (instance!=wp, role==~db) in
- * the parsed form VOLAPI hands on: {key, operator, value, isSoft,
- * valueType}.
- */
-static json_object *
-parse_affinity(const char *rule, struct tnfs_err *err)
-{
-	static const char *const ops[] = {"==~", "!=~", "==", "!="};
-	json_object *o = NULL;
-	const char *op = NULL, *val;
-	char key[128];
-	size_t i, klen = 0;
-
-	for (i = 0; rule[i] != '\0' && op == NULL; i++) {
-		size_t j;
-
-		for (j = 0; j < sizeof(ops) / sizeof(ops[0]); j++) {
-			if (strncmp(rule + i, ops[j], strlen(ops[j])) == 0) {
-				op = ops[j];
-				klen = i;
-				break;
-			}
-		}
-	}
-	if (op == NULL || klen == 0 || klen >= sizeof(key)) {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "affinity \"%.200s\" must be KEY==VALUE, KEY!=VALUE, "
-		    "KEY==~VALUE or KEY!=~VALUE",
-		    rule);
-		return NULL;
-	}
-	memcpy(key, rule, klen);
-	key[klen] = '\0';
-	for (i = 0; i < klen; i++) {
-		char ch = key[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-			(ch >= '0' && ch <= '9') || ch == '_' || ch == '-' ||
-			ch == '.' || ch == ':')) {
-			tnfs_err_set(err, TNFS_E_VALIDATION,
-			    "affinity \"%.200s\": bad character in key", rule);
-			return NULL;
-		}
-	}
-	val = rule + klen + strlen(op);
-	if (*val == '\0') {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "affinity \"%.200s\" has no value", rule);
-		return NULL;
-	}
-	if ((o = json_object_new_object()) == NULL ||
-	    jsonx_add_str(o, "key", key) == -1 ||
-	    jsonx_add_str(o, "operator", op[0] == '=' ? "==" : "!=") == -1 ||
-	    jsonx_add_str(o, "value", val) == -1 ||
-	    jsonx_add_bool(o, "isSoft", strlen(op) == 3) == -1 ||
-	    jsonx_add_str(o, "valueType",
-		val[0] == '/' && strlen(val) > 1 && val[strlen(val) - 1] == '/'
-		    ? "re"
-		    : strchr(val, '*') != NULL ? "glob"
-					       : "exact") == -1) {
-		json_object_put(o);
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		return NULL;
-	}
-	return o;
-}
-
-/* --tag K=V into labels; keys and values are strings (VOLAPI §1.4). */
-static int
-add_tag(json_object *labels, const char *kv, struct tnfs_err *err)
-{
-	const char *eq = strchr(kv, '=');
-	char key[257];
-
-	if (eq == NULL || eq == kv || (size_t)(eq - kv) >= sizeof(key)) {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "tag \"%.200s\" must be KEY=VALUE (key of 1-256 bytes)",
-		    kv);
-		return -1;
-	}
-	memcpy(key, kv, (size_t)(eq - kv));
-	key[eq - kv] = '\0';
-	if (jsonx_add_str(labels, key, eq + 1) == -1) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		return -1;
-	}
-	return 0;
-}
 
 /* node-triton's rewording of VolumeSizeNotAvailable, with the sizes. */
 static void
@@ -329,7 +240,7 @@ cmd_create(struct cli *c, int argc, char **argv)
 				cli_usage(c, "at most %d tags", MAX_TAGS);
 				goto out;
 			}
-			if (add_tag(labels, optarg, &err) == -1) {
+			if (cli_tag_add(labels, optarg, &err) == -1) {
 				cli_usage(c, "%s", err.msg);
 				goto out;
 			}
@@ -341,7 +252,7 @@ cmd_create(struct cli *c, int argc, char **argv)
 				    MAX_AFFINITY);
 				goto out;
 			}
-			if ((rule = parse_affinity(optarg, &err)) == NULL) {
+			if ((rule = cli_affinity_parse(optarg, &err)) == NULL) {
 				cli_usage(c, "%s", err.msg);
 				goto out;
 			}
@@ -481,84 +392,6 @@ volume_table(struct tnfs_err *err)
 	return t;
 }
 
-/*
- * FIELD=VALUE filters as node-triton takes them (name, size, state,
- * owner, type), turned into query parameters (name keeps its wildcards
- * there, owner is not a predicate field) and an "and" predicate.
- * Returns 0, or -1 after a usage error.
- */
-static int
-build_filter(struct cli *c, int nargs, char **args, struct vapi_list_filter *f,
-    json_object *preds)
-{
-	struct tnfs_err err;
-	json_object *p, *pair;
-	const char *eq, *val;
-	uint64_t mib;
-	size_t klen;
-	int i;
-
-	tnfs_err_clear(&err);
-	for (i = 0; i < nargs; i++) {
-		if ((eq = strchr(args[i], '=')) == NULL) {
-			cli_usage(
-			    c, "filter \"%s\" is not FIELD=VALUE", args[i]);
-			return -1;
-		}
-		klen = (size_t)(eq - args[i]);
-		val = eq + 1;
-		if (*val == '\0') {
-			cli_usage(
-			    c, "filter \"%s\" has an empty value", args[i]);
-			return -1;
-		}
-		if (klen == 4 && strncmp(args[i], "name", 4) == 0) {
-			f->name = val;
-			continue;
-		}
-		if (klen == 5 && strncmp(args[i], "owner", 5) == 0) {
-			if (!tnfs_uuid_valid(val)) {
-				cli_usage(c, "owner \"%s\" is not a uuid", val);
-				return -1;
-			}
-			f->owner_uuid = val;
-			continue;
-		}
-		if (!((klen == 4 && strncmp(args[i], "size", 4) == 0) ||
-			(klen == 5 && strncmp(args[i], "state", 5) == 0) ||
-			(klen == 4 && strncmp(args[i], "type", 4) == 0))) {
-			cli_usage(c,
-			    "unknown filter field \"%.*s\" (name, size, state, "
-			    "owner, type)",
-			    (int)(klen > 64 ? 64 : klen), args[i]);
-			return -1;
-		}
-		if ((p = json_object_new_object()) == NULL ||
-		    (pair = json_object_new_array()) == NULL) {
-			json_object_put(p);
-			cli_error(c, "out of memory");
-			return -1;
-		}
-		json_object_object_add(p, "eq", pair);
-		json_object_array_add(
-		    pair, json_object_new_string_len(args[i], (int)klen));
-		if (klen == 4 && args[i][1] == 'i') {
-			if (tnfs_size_parse(val, &mib, &err) == -1) {
-				json_object_put(p);
-				cli_usage(c, "size filter: %s", err.msg);
-				return -1;
-			}
-			json_object_array_add(
-			    pair, json_object_new_int64((int64_t)mib));
-		} else {
-			json_object_array_add(
-			    pair, json_object_new_string(val));
-		}
-		json_object_array_add(preds, p);
-	}
-	return 0;
-}
-
 static int
 cmd_list(struct cli *c, int argc, char **argv)
 {
@@ -576,7 +409,7 @@ cmd_list(struct cli *c, int argc, char **argv)
 	struct vapi_volume_list l = {NULL, 0};
 	struct tnfs_err err;
 	struct table *t = NULL;
-	json_object *preds = NULL, *pred = NULL, *js;
+	json_object *js;
 	const char *cols = NULL, *sort = "created";
 	char *pred_text = NULL;
 	int opt, lng = 0, no_header = 0, json = 0, rc = CLI_EXIT_USAGE;
@@ -608,8 +441,7 @@ cmd_list(struct cli *c, int argc, char **argv)
 			goto out;
 		}
 	}
-	if ((t = volume_table(&err)) == NULL ||
-	    (preds = json_object_new_array()) == NULL) {
+	if ((t = volume_table(&err)) == NULL) {
 		cli_error(c, "out of memory");
 		rc = CLI_EXIT_FAIL;
 		goto out;
@@ -621,22 +453,9 @@ cmd_list(struct cli *c, int argc, char **argv)
 		cli_usage(c, "%s", err.msg);
 		goto out;
 	}
-	if (build_filter(c, argc - optind, argv + optind, &f, preds) == -1)
-		goto out;
-	/* node-triton hides failed volumes unless a filter is given. */
-	if (optind == argc)
-		pred = json_tokener_parse("{\"ne\":[\"state\",\"failed\"]}");
-	else if (json_object_array_length(preds) == 1)
-		pred = json_object_get(json_object_array_get_idx(preds, 0));
-	else if (json_object_array_length(preds) > 1) {
-		pred = json_object_new_object();
-		if (pred != NULL)
-			json_object_object_add(
-			    pred, "and", json_object_get(preds));
-	}
-	if (pred != NULL && (pred_text = jsonx_to_string(pred)) == NULL) {
-		cli_error(c, "out of memory");
-		rc = CLI_EXIT_FAIL;
+	if (cli_list_filter(argc - optind, (const char *const *)(argv + optind),
+		&f, &pred_text, &err) == -1) {
+		cli_usage(c, "%s", err.msg);
 		goto out;
 	}
 	f.predicate = pred_text;
@@ -676,8 +495,6 @@ err:
 	cli_error_err(c, &err);
 out:
 	free(pred_text);
-	json_object_put(pred);
-	json_object_put(preds);
 	table_free(t);
 	vapi_volume_list_clear(&l);
 	return rc;
