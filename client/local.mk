@@ -23,7 +23,8 @@ CLI_COMMON_SOURCES = client/cli_common.c client/cli_common.h \
 	client/cli_args.c client/cli_args.h \
 	client/table.c client/table.h
 client_triton_volume_SOURCES += $(CLI_COMMON_SOURCES) \
-	client/triton_volume.h client/triton_volume_more.c
+	client/triton_volume.h client/triton_volume_more.c \
+	client/triton_volume_main.c
 client_triton_volume_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 client_tritonnfs_adm_SOURCES += $(CLI_COMMON_SOURCES)
 client_tritonnfs_adm_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)

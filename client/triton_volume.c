@@ -5,8 +5,8 @@
  * volume` (reference/triton-volumes.md §6) so that its users feel at home;
  * the difference is that this talks to the VAPI through libvapi rather than
  * to CloudAPI, and that it adds what Triton never built (rename, resize,
- * snapshots: triton_volume_more.c).  This file holds the dispatcher and
- * node-triton's five subcommands.
+ * snapshots: triton_volume_more.c).  This file holds node-triton's five
+ * subcommands; triton_volume_main.c dispatches to them.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -19,22 +19,11 @@
 #include "table.h"
 #include "timefmt.h"
 #include "triton_volume.h"
-#include "uuid.h"
-#include "version.h"
 
-#define PROG                 "triton-volume"
+#define TV_PROG              "triton-volume"
 #define WAIT_TIMEOUT_DEFAULT 120
 #define MAX_TAGS             64
 #define MAX_AFFINITY         16
-
-struct subcommand {
-	const char *name;
-	const char *alias;
-	int (*run)(struct cli *, int, char **);
-	const char *usage;
-};
-
-static const struct subcommand *find_subcommand(const char *name);
 
 /*
  * getopt_long over a subcommand's argv, with the connection options
@@ -64,16 +53,6 @@ next_opt(struct cli *c, int argc, char **argv, const char *shortopts,
 	}
 }
 
-static int
-help(const char *name)
-{
-	const struct subcommand *s = find_subcommand(name);
-
-	if (s != NULL)
-		printf("usage: %s %s\n", PROG, s->usage);
-	return CLI_EXIT_OK;
-}
-
 /* ---- create ---- */
 
 /* node-triton's rewording of VolumeSizeNotAvailable, with the sizes. */
@@ -84,7 +63,7 @@ print_size_error(const struct cli *c, const struct tnfs_err *err)
 		cli_error(c,
 		    "volume size not available, use \"%s sizes\" for "
 		    "available sizes (%s)",
-		    PROG, err->msg);
+		    TV_PROG, err->msg);
 	else
 		cli_error_err(c, err);
 }
@@ -176,8 +155,8 @@ out:
 	return rc;
 }
 
-static int
-cmd_create(struct cli *c, int argc, char **argv)
+int
+tv_create(struct cli *c, int argc, char **argv)
 {
 	enum { OPT_TAG = 1, OPT_WAIT_TIMEOUT };
 	static const struct option longopts[] = {
@@ -269,7 +248,7 @@ cmd_create(struct cli *c, int argc, char **argv)
 				goto out;
 			break;
 		case 'h':
-			rc = help(c->cmd);
+			rc = tv_help(c->cmd);
 			goto out;
 		default:
 			goto out;
@@ -392,8 +371,8 @@ volume_table(struct tnfs_err *err)
 	return t;
 }
 
-static int
-cmd_list(struct cli *c, int argc, char **argv)
+int
+tv_list(struct cli *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"long", no_argument, NULL, 'l'},
@@ -435,7 +414,7 @@ cmd_list(struct cli *c, int argc, char **argv)
 			json = 1;
 			break;
 		case 'h':
-			rc = help(c->cmd);
+			rc = tv_help(c->cmd);
 			goto out;
 		default:
 			goto out;
@@ -502,8 +481,8 @@ out:
 
 /* ---- get ---- */
 
-static int
-cmd_get(struct cli *c, int argc, char **argv)
+int
+tv_get(struct cli *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"json", no_argument, NULL, 'j'},
@@ -524,7 +503,7 @@ cmd_get(struct cli *c, int argc, char **argv)
 			json = 1;
 			break;
 		case 'h':
-			rc = help(c->cmd);
+			rc = tv_help(c->cmd);
 			goto out;
 		default:
 			goto out;
@@ -571,8 +550,8 @@ confirm_delete(const struct vapi_volume *vols, size_t n)
 	return cli_confirm(q);
 }
 
-static int
-cmd_delete(struct cli *c, int argc, char **argv)
+int
+tv_delete(struct cli *c, int argc, char **argv)
 {
 	enum { OPT_WAIT_TIMEOUT = 1 };
 	static const struct option longopts[] = {
@@ -605,7 +584,7 @@ cmd_delete(struct cli *c, int argc, char **argv)
 				goto out;
 			break;
 		case 'h':
-			rc = help(c->cmd);
+			rc = tv_help(c->cmd);
 			goto out;
 		default:
 			goto out;
@@ -673,8 +652,8 @@ out:
 
 /* ---- sizes ---- */
 
-static int
-cmd_sizes(struct cli *c, int argc, char **argv)
+int
+tv_sizes(struct cli *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"no-header", no_argument, NULL, 'H'},
@@ -706,7 +685,7 @@ cmd_sizes(struct cli *c, int argc, char **argv)
 			json = 1;
 			break;
 		case 'h':
-			rc = help(c->cmd);
+			rc = tv_help(c->cmd);
 			goto out;
 		default:
 			goto out;
@@ -765,137 +744,5 @@ cmd_sizes(struct cli *c, int argc, char **argv)
 out:
 	free(sizes);
 	table_free(t);
-	return rc;
-}
-
-/* ---- dispatcher ---- */
-
-static int cmd_help(struct cli *c, int argc, char **argv);
-
-static const struct subcommand subcommands[] = {
-    {"create", NULL, cmd_create,
-	"create [-n NAME] [-s SIZE] [-N NETWORK] [--tag K=V]... "
-	"[-a AFFINITY]... [-j] [-w] [--wait-timeout SECS]"},
-    {"list", "ls", cmd_list,
-	"list [-l] [-H] [-o COLS] [-s SORT] [-j] [FIELD=VALUE...]\n"
-	"  columns: shortid id name size type resource state created "
-	"age\n  filters: name size state owner type"},
-    {"get", NULL, cmd_get, "get [-j] VOLUME"},
-    {"delete", "rm", cmd_delete,
-	"delete [-f] [-y] [-w] [--wait-timeout SECS] VOLUME..."},
-    {"sizes", NULL, cmd_sizes, "sizes [-H] [-s SORT] [-j]"},
-    {"rename", NULL, tv_rename, "rename VOLUME NEWNAME"},
-    {"resize", NULL, tv_resize, "resize VOLUME SIZE"},
-    {"snapshot", NULL, tv_snapshot,
-	"snapshot create VOLUME NAME | snapshot list [-H] [-j] VOLUME |\n"
-	"       snapshot delete VOLUME NAME | "
-	"snapshot rollback [-y] VOLUME NAME"},
-    {"networks", NULL, tv_networks,
-	"networks [-l] [-H] [-o COLS] [-s SORT] [-j]"},
-    {"help", NULL, cmd_help, "help [SUBCOMMAND]"},
-};
-
-static const struct subcommand *
-find_subcommand(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		if (strcmp(subcommands[i].name, name) == 0 ||
-		    (subcommands[i].alias != NULL &&
-			strcmp(subcommands[i].alias, name) == 0))
-			return &subcommands[i];
-	return NULL;
-}
-
-static void
-usage_all(FILE *out)
-{
-	size_t i;
-
-	fprintf(out,
-	    "usage: %s [--url URL] [--token TOKEN] [--account UUID] "
-	    "[--timeout SECS]\n"
-	    "       SUBCOMMAND [OPTIONS] [ARGS]\n\nsubcommands:\n",
-	    PROG);
-	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		fprintf(out, "  %s\n", subcommands[i].usage);
-	fprintf(out,
-	    "\nconfiguration: TRITONNFS_URL, TRITONNFS_TOKEN, "
-	    "TRITONNFS_OWNER or ~/.config/tritonnfs/profile.json\n");
-}
-
-static int
-cmd_help(struct cli *c, int argc, char **argv)
-{
-	const struct subcommand *s;
-
-	if (argc < 2) {
-		usage_all(stdout);
-		return CLI_EXIT_OK;
-	}
-	if ((s = find_subcommand(argv[1])) == NULL)
-		return cli_usage(c, "unknown subcommand \"%s\"", argv[1]);
-	printf("usage: %s %s\n", PROG, s->usage);
-	return CLI_EXIT_OK;
-}
-
-int
-main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    CLI_CONN_LONGOPTS,
-	    {NULL, 0, NULL, 0},
-	};
-	const struct subcommand *s;
-	struct tnfs_err err;
-	struct cli c;
-	int opt, r, rc = CLI_EXIT_USAGE;
-
-	cli_init(&c, PROG);
-	tnfs_err_clear(&err);
-	/* '+': stop at the subcommand; its options are its own. */
-	while ((opt = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			usage_all(stdout);
-			rc = CLI_EXIT_OK;
-			goto out;
-		}
-		if (opt == 'V') {
-			printf("%s %s\n", PROG, TNFS_VERSION);
-			rc = CLI_EXIT_OK;
-			goto out;
-		}
-		if ((r = cli_conn_option(&c, opt, optarg)) == 1)
-			continue;
-		if (r == 0)
-			cli_usage(&c, "bad option");
-		goto out;
-	}
-	if (optind == argc) {
-		cli_error(&c, "no subcommand given");
-		usage_all(stderr);
-		goto out;
-	}
-	if ((s = find_subcommand(argv[optind])) == NULL) {
-		cli_usage(&c, "unknown subcommand \"%s\"", argv[optind]);
-		goto out;
-	}
-	c.cmd = s->name;
-	if (vapi_client_global_init(&err) == -1) {
-		cli_error_err(&c, &err);
-		rc = CLI_EXIT_FAIL;
-		goto out;
-	}
-	argc -= optind;
-	argv += optind;
-	optind = 0; /* GNU: restart the scan for the subcommand */
-	opterr = 0; /* our own messages name the program, not argv[0] */
-	rc = s->run(&c, argc, argv);
-	vapi_client_global_cleanup();
-out:
-	cli_fini(&c);
 	return rc;
 }
