@@ -73,6 +73,8 @@ t_is "get: filesystem_path" "$(jbody .filesystem_path)" "127.0.0.1:/volumes/$V1"
 t_is "get: nfs_port" "$(jbody .nfs_port)" 2049
 t_is "get: mount_port" "$(jbody .mount_port)" 20048
 t_ok "storage directory exists" test -d "$VDIR/storage/volumes/$V1"
+t_like "get: usage.available known" "$(jbody .usage.available)" '^[0-9]+$'
+t_is "get: usage.used (dir backend: 0)" "$(jbody .usage.used)" 0
 req GET "/volumes/$V1?owner_uuid=$OWNER"
 t_is "get with owner: 200" "$STATUS" 200
 
