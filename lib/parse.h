@@ -22,6 +22,9 @@
  * is VAPI's ("volume name must match /^[a-zA-Z0-9][a-zA-Z0-9_\.\-]+$/",
  * "volume name is too long, max length is 256") with the offending
  * character named.  0 when valid, -1 and a ValidationError otherwise.
+ * Stricter than VOLAPI in one way: a name containing ".." anywhere
+ * ("a..b") is refused, since names become directories and export paths.
+ * NULL gets VOLAPI's "volume name must be a string".
  */
 int tnfs_name_check(const char *name, struct tnfs_err *err);
 
@@ -29,7 +32,11 @@ int tnfs_name_check(const char *name, struct tnfs_err *err);
  * A size as users write it: 10G, 10g, 10GiB, 10GB (= GiB), 512M, 512MiB,
  * 1T, 1TiB, or a plain integer in MiB.  Result in MiB.  Zero, negatives,
  * fractions, spaces, empty strings and overflow fail with a message listing
- * the accepted forms.
+ * the accepted forms.  Units are matched without case (m, mib, mb, g, gib,
+ * gb, t, tib, tb) and are all binary: 1G = 1024 MiB.  Leading zeros ("010G",
+ * "00") are refused, as VOLAPI's /^[1-9][0-9]*$/ refuses them, and so are a
+ * sign, hex, exponents and any other unit ("10K", "1P").  The result is at
+ * most TNFS_SIZE_MAX_MIB.
  */
 int tnfs_size_parse(const char *text, uint64_t *mib, struct tnfs_err *err);
 

@@ -16,12 +16,21 @@ int64_t tnfs_now_ms(void);
 /* Monotonic clock in milliseconds: use it for every deadline. */
 int64_t tnfs_mono_ms(void);
 
-/* UTC with milliseconds and a Z, as VAPI renders create_timestamp. */
+/*
+ * UTC with milliseconds and a Z, as VAPI renders create_timestamp.  A time
+ * outside the years 0000-9999 has no RFC 3339 form: buf gets
+ * "invalid-time", which no parser accepts.
+ */
 void tnfs_time_format(int64_t epoch_ms, char buf[TNFS_TIME_BUFSZ]);
 
 /*
  * Parse RFC 3339: date, 'T' (or 't' or ' '), time, optional fraction (up to
  * 9 digits, kept to the millisecond), and 'Z' or a +hh:mm/-hh:mm offset.
+ * The fraction is truncated, not rounded, so a formatted time parses back to
+ * itself.  Years 0000-9999; month, day (with leap years), hour, minute and
+ * offset are range-checked.  Second 60 (a leap second) is refused: epoch
+ * time has no place for it.  Anything after the offset is refused.  A
+ * ValidationError on failure.
  */
 int tnfs_time_parse(const char *text, int64_t *epoch_ms, struct tnfs_err *err);
 

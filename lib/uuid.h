@@ -12,7 +12,10 @@
 /* 1 when s is a lowercase canonical UUID (VAPI's regex), else 0. */
 int tnfs_uuid_valid(const char *s);
 
-/* A random (version 4) UUID from /dev/urandom into out. */
+/*
+ * A random (version 4, RFC 4122 variant) UUID from /dev/urandom into out,
+ * lowercase.  0, or -1 and an InternalError when /dev/urandom fails.
+ */
 int tnfs_uuid_generate(char out[TNFS_UUID_BUFSZ], struct tnfs_err *err);
 
 #endif
