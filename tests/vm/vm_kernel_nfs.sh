@@ -8,94 +8,31 @@
 # a read-only mount, a server that is down, an export that does not exist.
 # The checks are made here, from the guest's results and the export's files.
 . "$TNFS_SRCDIR/tests/integration/lib.sh"
+. "$TNFS_SRCDIR/tests/vm/vm-lib.sh"
 
-t_require_root
-t_require_cmd qemu-system-x86_64 busybox ganesha.nfsd rpcbind depmod dpkg-deb sha256sum ss
-
-vm=$TNFS_SRCDIR/tests/vm
-mib=6
-
-# The guest first: a missing kernel package is a SKIP (a FAIL under CI).
-prc=0
-prep=$("$vm/prepare-guest" 2>&1) || prc=$?
-[ $prc -eq 77 ] && t__missing "the guest kernel: ${prep##*prepare-guest: }"
-if [ $prc -ne 0 ]; then
-	t_fail "the guest is prepared" "$prep"
-	t_done
-fi
-
+vm_require
 dir=$(t_tmpdir)
-mkdir -p "$dir/export" "$dir/recovery"
-nfsport=$(t_free_port)
-mntport=$(t_free_port)
-while [ "$mntport" = "$nfsport" ]; do mntport=$(t_free_port); done
+vm_ganesha "$dir"
+nfsport=$VM_NFS_PORT mntport=$VM_MNT_PORT
 deadport=$(t_free_port)
-
-# NFSv3 makes ganesha register with rpcbind, which is shared: start it when
-# missing and leave it running for everyone.
-if ! ss -Htln 'sport = :111' | grep -q .; then
-	rpcbind -w
-	t_wait_for 10 sh -c "ss -Htln 'sport = :111' | grep -q ."
-fi
-
-cat >"$dir/ganesha.conf" <<CONF
-NFS_CORE_PARAM {
-	NFS_Port = $nfsport;
-	MNT_Port = $mntport;
-	Bind_addr = 127.0.0.1;
-	Protocols = 3, 4;
-	Enable_NLM = false;
-	Enable_RQUOTA = false;
-	Enable_UDP = false;
-	# v3 clients mount the pseudo path too, so both versions use /export.
-	mount_path_pseudo = true;
-}
-NFSV4 {
-	Graceless = true;
-	Lease_Lifetime = 15;
-	# No id-mapping daemon in the guest: numeric owners, else uid 4294967294.
-	Only_Numeric_Owners = true;
-	RecoveryBackend = fs;
-	RecoveryRoot = "$dir/recovery";
-}
-NFS_KRB5 { Active_krb5 = false; }
-EXPORT {
-	Export_Id = 1;
-	Path = "$dir/export";
-	Pseudo = /export;
-	Protocols = 3, 4;
-	Transports = TCP;
-	Access_Type = RW;
-	Squash = None;
-	SecType = sys;
-	FSAL { Name = VFS; }
-}
-CONF
-
-t_spawn ganesha "$dir/ganesha.out" ganesha.nfsd -F -f "$dir/ganesha.conf" -L "$dir/ganesha.log" -p "$dir/ganesha.pid"
-listening() { ss -Htln "sport = :$1" | grep -q .; }
-if ! t_wait_for 30 listening "$nfsport" || ! t_wait_for 10 listening "$mntport"; then
-	t_fail "ganesha listens on 127.0.0.1:$nfsport and :$mntport" "$(tail -20 "$dir/ganesha.log" 2>/dev/null)"
-	t_done
-fi
-t_pass "ganesha listens on 127.0.0.1:$nfsport (NFS) and :$mntport (MOUNT)"
+mib=6
 
 head -c $((mib * 1048576)) /dev/urandom >"$dir/export/from-host.bin"
 host_sha=$(sha256sum <"$dir/export/from-host.bin" | cut -d' ' -f1)
 
 t0=$(date +%s%N)
 vrc=0
-"$vm/run-in-vm" --timeout 240 --workdir "$dir/vm" \
+"$VM_DIR/run-in-vm" --timeout 240 --workdir "$dir/vm" \
 	--fwd 2049:"$nfsport" --fwd 20048:"$mntport" --fwd 2050:"$deadport" \
 	--env NFS_GPORT=2049 --env MNT_GPORT=20048 --env DEAD_GPORT=2050 \
 	--env EXPORT=/export --env MIB=$mib \
-	"$vm/kernel_nfs_guest.sh" >"$dir/vm.out" 2>&1 || vrc=$?
+	"$VM_DIR/kernel_nfs_guest.sh" >"$dir/vm.out" 2>&1 || vrc=$?
 t_diag "the VM run took $((($(date +%s%N) - t0) / 1000000)) ms"
 t_is "the guest script ran to its end" "$vrc" 0
 [ $vrc -eq 0 ] || t_diag "$(tail -40 "$dir/vm.out")"
 
 res=$dir/vm/ctl/out/results
-r() { sed -n "s/^$1=//p" "$res" 2>/dev/null | tail -n1; }
+r() { vm_result "$res" "$1"; }
 t_diag "guest kernel $(r kernel), script started at $(r boot.uptime) s of uptime"
 
 for v in 4.0 4.1 4.2 3; do
