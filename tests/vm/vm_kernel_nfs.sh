@@ -15,17 +15,19 @@ dir=$(t_tmpdir)
 vm_ganesha "$dir"
 nfsport=$VM_NFS_PORT mntport=$VM_MNT_PORT
 deadport=$(t_free_port)
-mib=6
+mib=4
 
 head -c $((mib * 1048576)) /dev/urandom >"$dir/export/from-host.bin"
 host_sha=$(sha256sum <"$dir/export/from-host.bin" | cut -d' ' -f1)
 
+# Passed to the guest literally, never evaluated by a shell on the way.
+hostile='$(touch /tmp/pwned) `id` "q'"'"'x" ; * \ $HOME %s'
 t0=$(date +%s%N)
 vrc=0
 "$VM_DIR/run-in-vm" --timeout 240 --workdir "$dir/vm" \
 	--fwd 2049:"$nfsport" --fwd 20048:"$mntport" --fwd 2050:"$deadport" \
 	--env NFS_GPORT=2049 --env MNT_GPORT=20048 --env DEAD_GPORT=2050 \
-	--env EXPORT=/export --env MIB=$mib \
+	--env EXPORT=/export --env MIB=$mib --env "HOSTILE=$hostile" \
 	"$VM_DIR/kernel_nfs_guest.sh" >"$dir/vm.out" 2>&1 || vrc=$?
 t_diag "the VM run took $((($(date +%s%N) - t0) / 1000000)) ms"
 t_is "the guest script ran to its end" "$vrc" 0
@@ -33,6 +35,7 @@ t_is "the guest script ran to its end" "$vrc" 0
 
 res=$dir/vm/ctl/out/results
 r() { vm_result "$res" "$1"; }
+t_is "a hostile --env value reaches the guest literally" "$(r hostile)" "$hostile"
 t_diag "guest kernel $(r kernel), script started at $(r boot.uptime) s of uptime"
 
 for v in 4.0 4.1 4.2 3; do
@@ -56,9 +59,10 @@ t_like "ro: creating a file fails with EROFS" "$(r ro.write.rc) $(r ro.write.msg
 t_like "ro: removing a file fails with EROFS" "$(r ro.rm.rc) $(r ro.rm.msg)" "^[1-9][0-9]* .*Read-only file system"
 t_ok "ro: nothing was written on the host" test ! -e "$dir/export/ro-write" -a -e "$dir/export/from-host.bin"
 
-# The failure cases are single mount(2) calls (sysmount.py): the errno is
-# what the plugin's kernel backend gets.  soft, timeo and retrans must end
+# The failure cases are single mount(2) calls (sysmount.py --batch): the
+# errno is what the plugin's kernel backend gets.  soft, timeo and retrans must end
 # the mount, not the guest's deadline around it (that would be rc 137).
+t_is "the failure cases ran to their end" "$(r failures.rc)" 0
 for p in 4 3; do
 	t_is "server down, v$p: mount(2) fails on its own" "$(r "down$p.mount.rc")" 1
 	t_like "server down, v$p: the errno says why" "$(r "down$p.mount.msg")" "^(ETIMEDOUT|ECONNREFUSED|EIO|ECONNRESET) "
