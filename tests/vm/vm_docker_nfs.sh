@@ -29,7 +29,8 @@ res=$dir/vm/ctl/out/results
 r() { vm_result "$res" "$1"; }
 t_is "the guest mounts the export (vers=4.2)" "$(r mount.rc)" 0 || t_diag "$(r mount.out)"
 t_like "dockerd answers in the guest" "$(r docker.info.rc) $(r docker.info.out)" "^0 [0-9]+\.[0-9]+.* vfs$" ||
-	t_diag "$(tail -20 "$dir/vm/ctl/out/dockerd.log" 2>/dev/null)"
+	t_diag "dockerd died: $(r dockerd.died)" "$(tail -20 "$dir/vm/ctl/out/containerd.log" 2>/dev/null)" \
+		"$(tail -20 "$dir/vm/ctl/out/dockerd.log" 2>/dev/null)"
 t_is "an image is imported from busybox-static" "$(r import.rc)" 0 || t_diag "$(r import.out)"
 t_is "a container writes to the NFS mount" "$(r write.rc) $(r write.out)" "0 written-in-container"
 t_is "the host reads what the container wrote" "$(cat "$dir/export/from-container" 2>/dev/null)" written-in-container
