@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# vm_run_guest.sh: run-in-vm itself, with two short boots.  The script's
+# arguments, output and exit status come back intact; a --bind share is
+# writable at its own path; the trees are visible; the guest reaches nothing
+# but its forwards; and a run that outlives --timeout ends with 124 and no
+# QEMU left behind.
+. "$TNFS_SRCDIR/tests/integration/lib.sh"
+. "$TNFS_SRCDIR/tests/vm/vm-lib.sh"
+
+vm_require
+dir=$(t_tmpdir)
+mkdir -p "$dir/share"
+
+cat >"$dir/probe.sh" <<'SCRIPT'
+#!/bin/bash
+printf 'arg=[%s]\n' "$@"
+echo "kernel=$(uname -r)"
+grep -qw nfs4 /proc/filesystems && echo "nfs4=yes"
+echo "from-guest" >"$SHARE/written" && echo "share=rw"
+[ -f "$TNFS_SRCDIR/tests/vm/run-in-vm" ] && echo "srcdir=visible"
+touch /etc/tnfs-probe 2>/dev/null || echo "root=ro"
+# restrict=on: nothing answers but the forwards (none here).
+timeout 10 bash -c 'exec 3<>/dev/tcp/10.0.2.2/111' 2>/dev/null || echo "net=restricted"
+echo "to stderr" >&2
+exit 7
+SCRIPT
+
+out=$("$VM_DIR/run-in-vm" --timeout 150 --bind "$dir/share" --env SHARE="$dir/share" \
+	"$dir/probe.sh" 'two words' "q'uote" '$(id)' '' 2>"$dir/err") && rc=0 || rc=$?
+t_is "the script's exit status comes back" "$rc" 7 || t_diag "$(tail -20 "$dir/err")"
+t_is "arguments arrive intact" "$(grep '^arg=' <<<"$out")" \
+	"$(printf 'arg=[%s]\n' 'two words' "q'uote" '$(id)' '')"
+t_like "the guest runs Debian's kernel" "$out" "kernel=[0-9.]+-[0-9]+-amd64"
+t_like "the guest kernel has an NFSv4 client" "$out" "nfs4=yes"
+t_is "a --bind share is writable at its own path" "$(cat "$dir/share/written" 2>/dev/null)" from-guest
+t_like "the source tree is visible" "$out" "srcdir=visible"
+t_like "the host's root is read-only" "$out" "root=ro"
+t_ok "nothing was written in the host's /etc" test ! -e /etc/tnfs-probe
+t_like "the guest reaches nothing without a forward" "$out" "net=restricted"
+t_like "stderr comes back too" "$out" "to stderr"
+
+printf '#!/bin/sh\nsleep 1000\n' >"$dir/sleeper.sh"
+rc=0
+"$VM_DIR/run-in-vm" --timeout 25 --workdir "$dir/w" "$dir/sleeper.sh" >"$dir/sleep.out" 2>&1 || rc=$?
+t_is "a run past --timeout ends with 124" "$rc" 124 || t_diag "$(tail -20 "$dir/sleep.out")"
+t_is "no QEMU of that run is left" "$(ps -eo args | grep -c "[q]emu-system.*$dir/w/")" 0
+t_done
