@@ -13,7 +13,7 @@ mkdir -p "$dir/share"
 
 cat >"$dir/probe.sh" <<'SCRIPT'
 #!/bin/bash
-printf 'arg=[%s]\n' "$@"
+printf 'arg=%q\n' "$@"
 echo "kernel=$(uname -r)"
 grep -qw nfs4 /proc/filesystems && echo "nfs4=yes"
 echo "from-guest" >"$SHARE/written" && echo "share=rw"
@@ -26,10 +26,10 @@ exit 7
 SCRIPT
 
 out=$("$VM_DIR/run-in-vm" --timeout 150 --bind "$dir/share" --env SHARE="$dir/share" \
-	"$dir/probe.sh" 'two words' "q'uote" '$(id)' '' 2>"$dir/err") && rc=0 || rc=$?
+	"$dir/probe.sh" 'two words' "q'uote" '$(id)' '' $'new\nline' 2>"$dir/err") && rc=0 || rc=$?
 t_is "the script's exit status comes back" "$rc" 7 || t_diag "$(tail -20 "$dir/err")"
 t_is "arguments arrive intact" "$(grep '^arg=' <<<"$out")" \
-	"$(printf 'arg=[%s]\n' 'two words' "q'uote" '$(id)' '')"
+	"$(printf 'arg=%q\n' 'two words' "q'uote" '$(id)' '' $'new\nline')"
 t_like "the guest runs Debian's kernel" "$out" "kernel=[0-9.]+-[0-9]+-amd64"
 t_like "the guest kernel has an NFSv4 client" "$out" "nfs4=yes"
 t_is "a --bind share is writable at its own path" "$(cat "$dir/share/written" 2>/dev/null)" from-guest
