@@ -2,8 +2,8 @@
 # vm_run_guest.sh: run-in-vm itself, with two short boots.  The script's
 # arguments, output and exit status come back intact; a --bind share is
 # writable at its own path; the trees are visible; the guest reaches nothing
-# but its forwards; and a run that outlives --timeout ends with 124 and no
-# QEMU left behind.
+# but its forwards, and the host reaches a guest listener through --hostfwd;
+# a run that outlives --timeout ends with 124 and leaves no QEMU behind.
 . "$TNFS_SRCDIR/tests/integration/lib.sh"
 . "$TNFS_SRCDIR/tests/vm/vm-lib.sh"
 
@@ -22,11 +22,27 @@ touch /etc/tnfs-probe 2>/dev/null || echo "root=ro"
 # restrict=on: nothing answers but the forwards (none here).
 timeout 10 bash -c 'exec 3<>/dev/tcp/10.0.2.2/111' 2>/dev/null || echo "net=restricted"
 echo "to stderr" >&2
+# --hostfwd: the host connects to a listener in the guest, then says so.
+busybox nc -l -p 7777 -e /bin/echo hello-from-guest &
+echo ready >"$SHARE/listening"
+for _ in $(seq 1 300); do [ -e "$SHARE/connected" ] && break; sleep 0.2; done
 exit 7
 SCRIPT
 
-out=$("$VM_DIR/run-in-vm" --timeout 150 --bind "$dir/share" --env SHARE="$dir/share" \
-	"$dir/probe.sh" 'two words' "q'uote" '$(id)' '' $'new\nline' 2>"$dir/err") && rc=0 || rc=$?
+hport=$(t_free_port)
+"$VM_DIR/run-in-vm" --timeout 150 --bind "$dir/share" --env SHARE="$dir/share" \
+	--hostfwd "$hport:7777" "$dir/probe.sh" 'two words' "q'uote" '$(id)' '' $'new\nline' \
+	>"$dir/out" 2>"$dir/err" &
+vmpid=$!
+t_cleanup_push "t_kill $vmpid"
+hello=
+if t_wait_for 120 test -e "$dir/share/listening"; then
+	hello=$(timeout 20 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && head -n1 <&3' sh "$hport" 2>&1)
+fi
+: >"$dir/share/connected"
+wait $vmpid && rc=0 || rc=$?
+out=$(cat "$dir/out")
+t_is "--hostfwd: the host reaches a listener in the guest" "$hello" hello-from-guest
 t_is "the script's exit status comes back" "$rc" 7 || t_diag "$(tail -20 "$dir/err")"
 t_is "arguments arrive intact" "$(grep '^arg=' <<<"$out")" \
 	"$(printf 'arg=%q\n' 'two words' "q'uote" '$(id)' '' $'new\nline')"
