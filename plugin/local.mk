@@ -1,5 +1,38 @@
 # plugin/: tritonnfs-plugin, the Docker volume plugin.
 sbin_PROGRAMS += plugin/tritonnfs-plugin
-plugin_tritonnfs_plugin_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
-plugin_tritonnfs_plugin_SOURCES = plugin/main.c
-plugin_tritonnfs_plugin_LDADD = $(LIBTNFS)
+PLUGIN_CORE = plugin/protocol.c plugin/protocol.h plugin/state.c \
+	plugin/state.h plugin/plugin_config.c plugin/plugin_config.h plugin/mounts.c \
+	plugin/mounts.h plugin/mount_kernel.c plugin/mount_fuse.c \
+	plugin/volumes.c plugin/volumes.h
+plugin_tritonnfs_plugin_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) \
+	$(MHD_CFLAGS) $(CURL_CFLAGS) $(MOUNT_CFLAGS) -I$(top_srcdir)/client
+plugin_tritonnfs_plugin_SOURCES = $(PLUGIN_CORE) plugin/http.c \
+	plugin/http.h plugin/main.c
+plugin_tritonnfs_plugin_LDADD = $(LIBVAPI) $(MHD_LIBS) $(MOUNT_LIBS) \
+	-lpthread
+dist_man_MANS += plugin/tritonnfs-plugin.8
+
+PLUGIN_UNIT_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) $(CURL_CFLAGS) \
+	$(MOUNT_CFLAGS) -I$(top_srcdir)/client -I$(top_srcdir)/plugin
+PLUGIN_UNIT_LDADD = $(LIBVAPI) $(MOUNT_LIBS) -lpthread $(UNIT_LDADD)
+check_PROGRAMS += tests/unit/test_plugin_protocol \
+	tests/unit/test_plugin_state tests/unit/test_plugin_config
+TESTS += tests/unit/test_plugin_protocol tests/unit/test_plugin_state \
+	tests/unit/test_plugin_config
+tests_unit_test_plugin_protocol_SOURCES = tests/unit/test_plugin_protocol.c \
+	plugin/protocol.c plugin/state.c
+tests_unit_test_plugin_protocol_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
+tests_unit_test_plugin_protocol_LDADD = $(PLUGIN_UNIT_LDADD)
+tests_unit_test_plugin_state_SOURCES = tests/unit/test_plugin_state.c \
+	plugin/state.c
+tests_unit_test_plugin_state_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
+tests_unit_test_plugin_state_LDADD = $(PLUGIN_UNIT_LDADD)
+tests_unit_test_plugin_config_SOURCES = tests/unit/test_plugin_config.c \
+	plugin/plugin_config.c plugin/mounts.c plugin/mount_kernel.c \
+	plugin/mount_fuse.c
+tests_unit_test_plugin_config_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
+tests_unit_test_plugin_config_LDADD = $(PLUGIN_UNIT_LDADD)
+
+TESTS += tests/integration/plugin_protocol.sh
+dist_check_SCRIPTS += tests/integration/plugin_protocol.sh \
+	tests/integration/plugin_docker.sh

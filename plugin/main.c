@@ -1,25 +1,131 @@
 /*
- * main.c: tritonnfs-plugin, the Docker volume plugin.  Not built yet: it answers --help and
- * --version and says so for anything else.
+ * main.c: tritonnfs-plugin, the Docker volume plugin daemon.
+ *
+ * Start-up order follows docker-volume-plugins.md §5.1 item 7: load the
+ * state and reconcile it with the mounts (no network), open the socket
+ * (well within dockerd's 2 s expectation), then start the background
+ * thread that talks to the VAPI.  SIGTERM stops accepting, lets requests
+ * in flight finish, and exits without unmounting (§5.1 item 18).
  */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "plugin_config.h"
+#include "http.h"
+#include "log.h"
+#include "mounts.h"
+#include "vapi_client.h"
 #include "version.h"
+#include "volumes.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_signal(int sig)
+{
+	stop_signal = sig;
+}
 
 int
-main(int argc, char **argv)
+main(int argc, char *argv[])
 {
-	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+	struct plugin_config cfg;
+	struct volumes_config vc = {0};
+	struct tnfs_err err;
+	struct mounts *m = NULL;
+	struct volumes *vs = NULL;
+	struct http_server *srv = NULL;
+	struct sigaction sa;
+	enum mount_backend backend;
+	char fuse_log_dir[CONFIG_STR_MAX + 16];
+	sigset_t set, old;
+	int rc = 1, r;
+
+	log_init("tritonnfs-plugin");
+	tnfs_err_clear(&err);
+	config_defaults(&cfg);
+	r = config_parse_args(&cfg, argc, argv, &err);
+	if (r == CONFIG_HELP) {
+		fputs(config_usage, stdout);
+		return 0;
+	}
+	if (r == CONFIG_VERSION) {
 		printf("tritonnfs-plugin %s\n", TNFS_VERSION);
 		return 0;
 	}
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: tritonnfs-plugin [--help] [--version]\n"
-		       "the Docker volume plugin (not implemented in this "
-		       "build)\n");
-		return 0;
+	if (r == -1) {
+		fprintf(stderr, "tritonnfs-plugin: %s\n", err.msg);
+		return 2;
 	}
-	fprintf(stderr, "tritonnfs-plugin: not implemented in this build\n");
-	return 2;
+	if (getenv("TNFS_LOG_LEVEL") == NULL &&
+	    log_set_level_str(cfg.log_level, &err) == -1) {
+		fprintf(stderr, "tritonnfs-plugin: %s\n", err.msg);
+		return 2;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	if (vapi_client_global_init(&err) == -1)
+		goto fail;
+	mounts_parse_backend(cfg.mount_backend, &backend, NULL);
+	snprintf(fuse_log_dir, sizeof(fuse_log_dir), "%s", cfg.state_dir);
+	if ((m = mounts_new(backend, cfg.fuse_binary, fuse_log_dir, &err)) ==
+	    NULL)
+		goto fail;
+	vc.vapi_url = cfg.vapi;
+	vc.token = cfg.token[0] ? cfg.token : NULL;
+	vc.owner_uuid = cfg.owner;
+	vc.host_uuid = cfg.host_uuid;
+	vc.state_dir = cfg.state_dir;
+	vc.mount_root = cfg.mount_root;
+	vc.mounts = m;
+	vc.linger_ms = cfg.linger_s * 1000;
+	vc.refresh_ms = cfg.refresh_s * 1000;
+	vc.lease_ms = cfg.lease_s * 1000;
+	vc.mount_timeout_ms = cfg.mount_timeout_s * 1000;
+	vc.unmount_timeout_ms = cfg.unmount_timeout_s * 1000;
+	vc.vapi_timeout_ms = 20000;
+	vc.preflight_ms = 3000;
+	/* The signal mask of every thread started below blocks TERM/INT. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if ((vs = volumes_new(&vc, &err)) == NULL)
+		goto fail;
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	srv = http_start(cfg.socket, vs, &err);
+	if (srv != NULL && volumes_start(vs, &err) == -1) {
+		http_stop(srv);
+		srv = NULL;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (srv == NULL)
+		goto fail;
+	log_msg(TNFS_LOG_INFO, NULL,
+	    "tritonnfs-plugin %s serving %s (vapi %s, owner %s, host %s, "
+	    "backend %s, mount root %s, linger %ds)",
+	    TNFS_VERSION, cfg.socket, cfg.vapi, cfg.owner, cfg.host_uuid,
+	    mounts_backend_name(m), cfg.mount_root, cfg.linger_s);
+	while (!stop_signal)
+		pause();
+	log_info("signal %d: finishing requests; mounts stay in place",
+	    (int)stop_signal);
+	rc = 0;
+	goto out;
+fail:
+	log_err(TNFS_LOG_FATAL, &err, "cannot start");
+	fprintf(stderr, "tritonnfs-plugin: %s\n", err.msg);
+out:
+	http_stop(srv);
+	volumes_stop(vs);
+	volumes_free(vs);
+	mounts_free(m);
+	vapi_client_global_cleanup();
+	return rc;
 }

@@ -1,5 +1,81 @@
-# vapi/: tritonnfs-vapi, the Volume API server.
+# vapi/: tritonnfs-vapi, the Volume API server.  The server's modules are a
+# library so the unit tests link the same code.
+noinst_LIBRARIES += vapi/libvapi_server.a
+vapi_libvapi_server_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(MHD_CFLAGS) \
+	$(SQLITE_CFLAGS) $(VAPI_BACKEND_CPPFLAGS)
+vapi_libvapi_server_a_SOURCES = \
+	vapi/vapi.h \
+	vapi/config.c vapi/vapi_config.h \
+	vapi/validate.c vapi/validate.h \
+	vapi/predicate.c vapi/predicate.h \
+	vapi/records.c vapi/store.h vapi/store_sqlite.c \
+	vapi/storage.c vapi/storage.h vapi/storage_impl.h vapi/storage_dir.c \
+	vapi/exports.c vapi/exports.h vapi/exports_impl.h \
+	vapi/provision.c vapi/provision.h \
+	vapi/volumes.c vapi/volumes.h vapi/refs.c vapi/snapshots.c \
+	vapi/routes.c vapi/routes.h \
+	vapi/http.c vapi/http.h \
+	$(STORAGE_BACKEND_SOURCES)
+# The btrfs storage and ganesha export backends.
+STORAGE_BACKEND_SOURCES = \
+	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_pool.c vapi/storage_btrfs.c \
+	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c
+VAPI_BACKEND_CPPFLAGS = -DTNFS_HAVE_BTRFS_BACKEND -DTNFS_HAVE_GANESHA_EXPORTER
+VAPI_LIBS = vapi/libvapi_server.a $(LIBTNFS) $(MHD_LIBS) $(SQLITE_LIBS) \
+	$(JSONC_LIBS)
+
 sbin_PROGRAMS += vapi/tritonnfs-vapi
 vapi_tritonnfs_vapi_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 vapi_tritonnfs_vapi_SOURCES = vapi/main.c
-vapi_tritonnfs_vapi_LDADD = $(LIBTNFS)
+vapi_tritonnfs_vapi_LDADD = $(VAPI_LIBS)
+dist_man_MANS += vapi/tritonnfs-vapi.8
+EXTRA_DIST += spec/vapi.yaml
+
+VAPI_UNIT_TESTS = tests/unit/test_vapi_validate tests/unit/test_vapi_predicate \
+	tests/unit/test_vapi_store tests/unit/test_vapi_volumes \
+	tests/unit/test_vapi_config tests/unit/test_vapi_sha256
+check_PROGRAMS += $(VAPI_UNIT_TESTS)
+TESTS += $(VAPI_UNIT_TESTS)
+tests_unit_test_vapi_validate_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_vapi_validate_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
+tests_unit_test_vapi_predicate_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_vapi_predicate_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
+tests_unit_test_vapi_store_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_vapi_store_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
+tests_unit_test_vapi_volumes_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_vapi_volumes_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
+tests_unit_test_vapi_config_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_vapi_config_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
+tests_unit_test_vapi_sha256_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_vapi_sha256_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+
+VAPI_INTEGRATION_TESTS = tests/integration/vapi_basic.sh \
+	tests/integration/vapi_errors.sh tests/integration/vapi_refs.sh \
+	tests/integration/vapi_snapshots.sh tests/integration/vapi_auth.sh \
+	tests/integration/vapi_concurrency.sh tests/integration/vapi_crash.sh \
+	tests/integration/vapi_spec.sh
+TESTS += $(VAPI_INTEGRATION_TESTS)
+dist_check_SCRIPTS += $(VAPI_INTEGRATION_TESTS) tests/integration/vapi_lib.sh
+
+# The backends driven without the HTTP server by tests/storage_probe (see
+# its header) and tested at unit level.
+check_PROGRAMS += tests/storage_probe tests/unit/test_storage_btrfs \
+	tests/unit/test_storage_ganesha_conf
+TESTS += tests/unit/test_storage_btrfs tests/unit/test_storage_ganesha_conf \
+	tests/integration/storage_btrfs.sh tests/integration/storage_ganesha.sh
+dist_check_SCRIPTS += tests/integration/storage_btrfs.sh tests/integration/storage_lib.sh \
+	tests/integration/storage_ganesha.sh
+tests_storage_probe_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+tests_storage_probe_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
+tests_storage_probe_SOURCES = tests/storage_probe.c $(STORAGE_BACKEND_SOURCES)
+tests_storage_probe_LDADD = $(LIBTNFS)
+tests_unit_test_storage_btrfs_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_storage_btrfs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_storage_btrfs_SOURCES = tests/unit/test_storage_btrfs.c \
+	vapi/btrfs.c vapi/btrfs.h
+tests_unit_test_storage_btrfs_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_storage_ganesha_conf_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_storage_ganesha_conf_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_storage_ganesha_conf_SOURCES = \
+	tests/unit/test_storage_ganesha_conf.c vapi/ganesha_conf.c vapi/ganesha_conf.h
+tests_unit_test_storage_ganesha_conf_LDADD = $(LIBTNFS) $(UNIT_LDADD)

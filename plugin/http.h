@@ -1,0 +1,27 @@
+/*
+ * http.h: the VolumeDriver HTTP server on a Unix socket (libmicrohttpd).
+ *
+ * One thread per connection, so a Mount that waits on a dead NFS server
+ * never delays List, Get or Path on another connection (§1.1: dockerd
+ * sends requests in parallel).  Every reply is JSON with a
+ * Content-Length; errors are {"Err":"tritonnfs: ..."}.
+ */
+#ifndef TNFS_PLUGIN_HTTP_H
+#define TNFS_PLUGIN_HTTP_H
+
+#include "err.h"
+#include "volumes.h"
+
+struct http_server;
+
+/*
+ * Listen on socket_path (stale socket replaced; mode 0600 set between bind
+ * and listen) or on the socket systemd passed (LISTEN_FDS), and serve.
+ */
+struct http_server *http_start(
+    const char *socket_path, struct volumes *vs, struct tnfs_err *err);
+
+/* Stop accepting, wait for requests in flight, close the socket. */
+void http_stop(struct http_server *srv);
+
+#endif

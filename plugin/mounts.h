@@ -1,0 +1,94 @@
+/*
+ * mounts.h: mounting NFS exports on the host, whatever the client.
+ *
+ * Two backends sit behind this interface: the kernel NFS client through
+ * libmount (mount_kernel.c) and tritonnfs-fuse, the user-space client
+ * (mount_fuse.c).  Every call has a deadline and returns a message that
+ * says what failed (server, export, what the client said), because dockerd
+ * shows it to the user verbatim (docker-volume-plugins.md §5.1 items 9-11).
+ *
+ * Nothing here removes files: a mount point directory is rmdir'ed only once
+ * it is no longer a mount point, never recursively (§4.7).
+ */
+#ifndef TNFS_PLUGIN_MOUNTS_H
+#define TNFS_PLUGIN_MOUNTS_H
+
+#include <sys/types.h>
+
+#include "err.h"
+
+enum mount_backend {
+	MOUNT_BACKEND_AUTO = 0,
+	MOUNT_BACKEND_KERNEL,
+	MOUNT_BACKEND_FUSE,
+};
+
+/* What to mount where. */
+struct mount_spec {
+	const char *host;    /* server address, "10.0.0.5" */
+	const char *export;  /* "/exports/data" */
+	int nfs_port;        /* 0: 2049 */
+	int mount_port;      /* 0: ask the portmapper */
+	const char *nfsvers; /* "3", "4", "4.1", "4.2" */
+	int ro;
+	const char *target; /* the mount point, an existing directory */
+};
+
+struct mounts;
+
+/*
+ * A mounter.  auto picks kernel when /proc/filesystems lists nfs, fuse
+ * otherwise.  fuse_binary is the tritonnfs-fuse program; log_dir receives
+ * one log file per FUSE mount.
+ */
+struct mounts *mounts_new(enum mount_backend kind, const char *fuse_binary,
+    const char *log_dir, struct tnfs_err *err);
+void mounts_free(struct mounts *m);
+const char *mounts_backend_name(const struct mounts *m);
+int mounts_parse_backend(
+    const char *s, enum mount_backend *out, struct tnfs_err *err);
+
+/* Mount spec->target within timeout_ms. */
+int mounts_mount(struct mounts *m, const struct mount_spec *spec,
+    int timeout_ms, struct tnfs_err *err);
+
+/*
+ * Unmount target: plain, then forced, then lazy detach, within timeout_ms.
+ * Not mounted is success.  Then rmdir target when it is no longer a mount
+ * point (ENOTEMPTY is left alone).
+ */
+int mounts_unmount(
+    struct mounts *m, const char *target, int timeout_ms, struct tnfs_err *err);
+
+/* Reap exited FUSE children (call now and then). */
+void mounts_reap(struct mounts *m);
+
+/* 1 when path is a mount point in /proc/self/mountinfo, 0 when not, -1. */
+int mounts_is_mountpoint(const char *path);
+
+/*
+ * Parse one mountinfo line: its mount point (octal escapes decoded) into
+ * buf.  0, or -1 for a malformed line.
+ */
+int mounts_parse_mountinfo_line(const char *line, char *buf, size_t len);
+
+/* Split "<host>:<path>" (host may be [v6]); -1 with a message. */
+int mounts_split_fspath(const char *fspath, char *host, size_t hlen, char *path,
+    size_t plen, struct tnfs_err *err);
+
+/*
+ * TCP connect to host:port within timeout_ms.  -1 with "NFS server
+ * 10.0.0.5:2049 unreachable (connect timed out after 3s)" and friends.
+ */
+int mounts_preflight(
+    const char *host, int port, int timeout_ms, struct tnfs_err *err);
+
+/* Backends (mount_kernel.c, mount_fuse.c). */
+int mount_kernel_available(void);
+int mount_kernel_mount(
+    const struct mount_spec *spec, int timeout_ms, struct tnfs_err *err);
+int mount_fuse_mount(const char *binary, const char *log_path,
+    const struct mount_spec *spec, int timeout_ms, pid_t *pid,
+    struct tnfs_err *err);
+
+#endif

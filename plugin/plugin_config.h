@@ -1,0 +1,62 @@
+/*
+ * plugin_config.h: the plugin's settings, from a configuration file and flags.
+ *
+ * The file holds "key = value" lines whose keys are the long flag names
+ * without dashes ("vapi = unix:///run/tritonnfs/vapi.sock"); '#' starts a
+ * comment.  Flags override the file, which overrides the defaults.
+ */
+#ifndef TNFS_PLUGIN_PLUGIN_CONFIG_H
+#define TNFS_PLUGIN_PLUGIN_CONFIG_H
+
+#include "err.h"
+
+#define CONFIG_STR_MAX 1024
+
+struct plugin_config {
+	char socket[CONFIG_STR_MAX];
+	char vapi[CONFIG_STR_MAX];
+	char token[CONFIG_STR_MAX];
+	char owner[64];
+	char host_uuid[64];
+	char state_dir[CONFIG_STR_MAX];
+	char mount_root[CONFIG_STR_MAX];
+	char mount_backend[16];
+	char fuse_binary[CONFIG_STR_MAX];
+	char log_level[16];
+	int linger_s;
+	int refresh_s;
+	int lease_s;
+	int mount_timeout_s;
+	int unmount_timeout_s;
+};
+
+enum config_result {
+	CONFIG_RUN = 0,
+	CONFIG_HELP = 1,
+	CONFIG_VERSION = 2,
+};
+
+void config_defaults(struct plugin_config *cfg);
+
+/* One setting by its long flag name; -1 with a message for bad values. */
+int config_set(struct plugin_config *cfg, const char *key, const char *val,
+    struct tnfs_err *err);
+
+/* Apply a configuration file's text (path names the file in errors). */
+int config_apply_text(struct plugin_config *cfg, const char *text,
+    const char *path, struct tnfs_err *err);
+
+/*
+ * Parse argv (reading --config first).  Returns CONFIG_RUN, CONFIG_HELP
+ * or CONFIG_VERSION, or -1 with err.  Fills host_uuid from
+ * /etc/machine-id when not given and checks what is required.
+ */
+int config_parse_args(
+    struct plugin_config *cfg, int argc, char *argv[], struct tnfs_err *err);
+
+/* A machine-id (32 hex) as a uuid; -1 when malformed. */
+int config_machine_id_to_uuid(const char *mid, char out[37]);
+
+extern const char config_usage[];
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * protocol.h: the Docker VolumeDriver protocol's bodies, parsed and built.
+ *
+ * Pure functions with no I/O, so every hostile body can be unit-tested:
+ * dockerd's requests (docker-volume-plugins.md §1.4) are parsed
+ * tolerantly (unknown fields, "Opts": null, arbitrary UTF-8 values) and
+ * strictly where it matters (a volume name used in a path, a mount ID, the
+ * Create options).  Replies use the documented field casing.
+ */
+#ifndef TNFS_PLUGIN_PROTOCOL_H
+#define TNFS_PLUGIN_PROTOCOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "err.h"
+#include "state.h"
+
+#define PROTO_BODY_MAX (1u << 20) /* 1 MiB, §5.1 item 2 */
+
+/* What a request needs: bit flags for proto_parse. */
+#define PROTO_NEED_NAME 1
+#define PROTO_NEED_ID   2
+
+struct proto_req {
+	char name[TNFS_NAME_MAX + 1];
+	char id[STATE_ID_MAX + 1];
+	json_object *opts; /* borrowed from root; NULL when absent/null */
+	json_object *root; /* owned; free with proto_req_clear */
+};
+
+/*
+ * Parse a request body.  An empty body is accepted only when need is 0
+ * (Activate, List, Capabilities).  -1 with a BadRequest (400) for a body
+ * that is not a JSON object, a ValidationError for a missing or invalid
+ * Name or ID.
+ */
+int proto_parse(const char *body, size_t len, int need, struct proto_req *rq,
+    struct tnfs_err *err);
+void proto_req_clear(struct proto_req *rq);
+
+/* Create options after validation (§5.1 items 13-14, §5.2 item 8). */
+struct create_opts {
+	int has_size;
+	uint64_t size_mib;               /* as asked, before rounding */
+	char network[TNFS_NAME_MAX + 1]; /* "" for the default network */
+	struct volume_opts vol;
+};
+
+/* The option names Create accepts, for the error message. */
+extern const char *const proto_create_opt_names;
+
+/*
+ * Validate Opts (NULL or an object of string values).  Unknown keys are
+ * refused with the list of known ones.
+ */
+int proto_parse_create_opts(
+    json_object *opts, struct create_opts *out, struct tnfs_err *err);
+
+/* Labels that carry the options to other hosts, and back. */
+json_object *proto_opts_to_labels(const struct volume_opts *o);
+void proto_opts_from_labels(json_object *labels, struct volume_opts *o);
+
+/* {"Err":"tritonnfs: <msg>"} as text; caller frees. */
+char *proto_err_body(const struct tnfs_err *err);
+
+/* The constant replies. */
+#define PROTO_ACTIVATE_REPLY     "{\"Implements\":[\"VolumeDriver\"]}"
+#define PROTO_CAPABILITIES_REPLY "{\"Capabilities\":{\"Scope\":\"global\"}}"
+
+#endif

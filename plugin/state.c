@@ -1,0 +1,407 @@
+/*
+ * state.c: per-volume state files and the mount ID set (state.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "jsonx.h"
+#include "log.h"
+#include "parse.h"
+#include "state.h"
+
+void
+volume_opts_default(struct volume_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	snprintf(o->nfsvers, sizeof(o->nfsvers), "3");
+}
+
+void
+volume_state_clear(struct volume_state *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->nids; i++)
+		free(st->ids[i]);
+	free(st->ids);
+	memset(st, 0, sizeof(*st));
+}
+
+int
+state_id_valid(const char *id)
+{
+	size_t i;
+
+	if (id == NULL || id[0] == '\0')
+		return 0;
+	for (i = 0; id[i] != '\0'; i++) {
+		char ch = id[i];
+
+		if (i >= STATE_ID_MAX)
+			return 0;
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			(ch >= '0' && ch <= '9') || ch == '_' || ch == '.' ||
+			ch == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+int
+state_id_has(const struct volume_state *st, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < st->nids; i++)
+		if (strcmp(st->ids[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+int
+state_id_add(struct volume_state *st, const char *id, struct tnfs_err *err)
+{
+	char **v, *dup;
+
+	if (!state_id_valid(id)) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "mount ID must be 1-%d characters of [A-Za-z0-9_.-]",
+		    STATE_ID_MAX);
+		return -1;
+	}
+	if (state_id_has(st, id))
+		return 0;
+	if (st->nids >= STATE_IDS_MAX) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "volume %s already holds %d mount IDs", st->name,
+		    STATE_IDS_MAX);
+		return -1;
+	}
+	if ((dup = strdup(id)) == NULL ||
+	    (v = realloc(st->ids, (st->nids + 1) * sizeof(*v))) == NULL) {
+		free(dup);
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return -1;
+	}
+	v[st->nids++] = dup;
+	st->ids = v;
+	return 1;
+}
+
+int
+state_id_remove(struct volume_state *st, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < st->nids; i++) {
+		if (strcmp(st->ids[i], id) != 0)
+			continue;
+		free(st->ids[i]);
+		st->ids[i] = st->ids[--st->nids];
+		if (st->nids == 0) {
+			free(st->ids);
+			st->ids = NULL;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+json_object *
+state_to_json(const struct volume_state *st)
+{
+	json_object *o = json_object_new_object(), *ids = NULL;
+	size_t i;
+
+	if (o == NULL || (ids = json_object_new_array()) == NULL)
+		goto fail;
+	for (i = 0; i < st->nids; i++) {
+		json_object *s = json_object_new_string(st->ids[i]);
+
+		if (s == NULL || json_object_array_add(ids, s) != 0) {
+			json_object_put(s);
+			goto fail;
+		}
+	}
+	if (jsonx_add_int64(o, "version", 1) == -1 ||
+	    jsonx_add_str(o, "name", st->name) == -1 ||
+	    jsonx_add_str(o, "uuid", st->uuid) == -1 ||
+	    jsonx_add_str(o, "filesystem_path", st->filesystem_path) == -1 ||
+	    jsonx_add_int64(o, "nfs_port", st->nfs_port) == -1 ||
+	    jsonx_add_int64(o, "mount_port", st->mount_port) == -1 ||
+	    jsonx_add_int64(o, "size_mib", (int64_t)st->size_mib) == -1 ||
+	    jsonx_add_int64(o, "created_ms", st->created_ms) == -1 ||
+	    jsonx_add_bool(o, "ro", st->opts.ro) == -1 ||
+	    jsonx_add_str(o, "nfsvers", st->opts.nfsvers) == -1 ||
+	    jsonx_add_bool(o, "perms_applied", st->perms_applied) == -1)
+		goto fail;
+	if ((st->opts.has_uid &&
+		jsonx_add_int64(o, "uid", st->opts.uid) == -1) ||
+	    (st->opts.has_gid &&
+		jsonx_add_int64(o, "gid", st->opts.gid) == -1) ||
+	    (st->opts.has_mode &&
+		jsonx_add_int64(o, "mode", st->opts.mode) == -1))
+		goto fail;
+	json_object_object_add(o, "ids", ids);
+	return o;
+fail:
+	if (ids != NULL)
+		json_object_put(ids);
+	if (o != NULL)
+		json_object_put(o);
+	return NULL;
+}
+
+static int
+get_bounded(json_object *obj, const char *key, int64_t min, int64_t max,
+    int64_t *out, int *present, struct tnfs_err *err)
+{
+	json_object *v;
+
+	*present = 0;
+	if (!json_object_object_get_ex(obj, key, &v))
+		return 0;
+	if (jsonx_get_int64(obj, key, out) == -1 || *out < min || *out > max) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "state: %s must be an integer in %lld..%lld", key,
+		    (long long)min, (long long)max);
+		return -1;
+	}
+	*present = 1;
+	return 0;
+}
+
+static int
+get_str(json_object *obj, const char *key, char *buf, size_t len, int required,
+    struct tnfs_err *err)
+{
+	const char *s = jsonx_get_str(obj, key);
+
+	buf[0] = '\0';
+	if (s == NULL) {
+		if (!required && !json_object_object_get_ex(obj, key, NULL))
+			return 0;
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "state: %s missing or not a string", key);
+		return -1;
+	}
+	if (strlen(s) >= len) {
+		tnfs_err_set(err, TNFS_E_VALIDATION, "state: %s too long", key);
+		return -1;
+	}
+	memcpy(buf, s, strlen(s) + 1);
+	return 0;
+}
+
+int
+state_from_json(struct volume_state *st, json_object *obj, struct tnfs_err *err)
+{
+	json_object *ids;
+	int64_t n;
+	int present, b, rc = -1;
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	volume_opts_default(&st->opts);
+	if (obj == NULL || !json_object_is_type(obj, json_type_object)) {
+		tnfs_err_set(err, TNFS_E_VALIDATION, "state: not an object");
+		goto out;
+	}
+	if (get_str(obj, "name", st->name, sizeof(st->name), 1, err) == -1 ||
+	    tnfs_name_check(st->name, err) == -1 ||
+	    get_str(obj, "uuid", st->uuid, sizeof(st->uuid), 0, err) == -1 ||
+	    get_str(obj, "filesystem_path", st->filesystem_path,
+		sizeof(st->filesystem_path), 0, err) == -1 ||
+	    get_str(obj, "nfsvers", st->opts.nfsvers, sizeof(st->opts.nfsvers),
+		0, err) == -1)
+		goto out;
+	if (st->opts.nfsvers[0] == '\0')
+		snprintf(st->opts.nfsvers, sizeof(st->opts.nfsvers), "3");
+	if (get_bounded(obj, "nfs_port", 0, 65535, &n, &present, err) == -1)
+		goto out;
+	st->nfs_port = present ? (int)n : 0;
+	if (get_bounded(obj, "mount_port", 0, 65535, &n, &present, err) == -1)
+		goto out;
+	st->mount_port = present ? (int)n : 0;
+	if (get_bounded(obj, "size_mib", 0, INT64_MAX, &n, &present, err) == -1)
+		goto out;
+	st->size_mib = present ? (uint64_t)n : 0;
+	if (get_bounded(obj, "created_ms", 0, INT64_MAX, &n, &present, err) ==
+	    -1)
+		goto out;
+	st->created_ms = present ? n : 0;
+	if (get_bounded(obj, "uid", 0, UINT32_MAX - 1, &n, &present, err) == -1)
+		goto out;
+	st->opts.has_uid = present;
+	st->opts.uid = present ? (uint32_t)n : 0;
+	if (get_bounded(obj, "gid", 0, UINT32_MAX - 1, &n, &present, err) == -1)
+		goto out;
+	st->opts.has_gid = present;
+	st->opts.gid = present ? (uint32_t)n : 0;
+	if (get_bounded(obj, "mode", 0, 07777, &n, &present, err) == -1)
+		goto out;
+	st->opts.has_mode = present;
+	st->opts.mode = present ? (uint32_t)n : 0;
+	if (jsonx_get_bool(obj, "ro", &b) == 0)
+		st->opts.ro = b;
+	if (jsonx_get_bool(obj, "perms_applied", &b) == 0)
+		st->perms_applied = b;
+	if (json_object_object_get_ex(obj, "ids", &ids)) {
+		if (!json_object_is_type(ids, json_type_array)) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "state: ids is not an array");
+			goto out;
+		}
+		for (i = 0; i < json_object_array_length(ids); i++) {
+			json_object *e = json_object_array_get_idx(ids, i);
+
+			if (!json_object_is_type(e, json_type_string) ||
+			    state_id_add(st, json_object_get_string(e), err) ==
+				-1) {
+				tnfs_err_set(err, TNFS_E_VALIDATION,
+				    "state: ids[%zu] is not a valid mount ID",
+				    i);
+				goto out;
+			}
+		}
+	}
+	rc = 0;
+out:
+	if (rc == -1)
+		volume_state_clear(st);
+	return rc;
+}
+
+static int
+state_path(char *buf, size_t len, const char *dir, const char *name,
+    struct tnfs_err *err)
+{
+	int n;
+
+	/* The name is validated, so it cannot hold '/' or be "..". */
+	if (tnfs_name_check(name, err) == -1)
+		return -1;
+	n = snprintf(buf, len, "%s/%s.json", dir, name);
+	if (n < 0 || (size_t)n >= len) {
+		tnfs_err_set(err, TNFS_E_VALIDATION, "state path too long");
+		return -1;
+	}
+	return 0;
+}
+
+int
+state_save(const char *dir, const struct volume_state *st, struct tnfs_err *err)
+{
+	char path[4096];
+	json_object *o = NULL;
+	const char *text;
+	int rc = -1;
+
+	if (state_path(path, sizeof(path), dir, st->name, err) == -1)
+		goto out;
+	if ((o = state_to_json(st)) == NULL ||
+	    (text = json_object_to_json_string_ext(
+		 o, JSON_C_TO_STRING_PLAIN)) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out;
+	}
+	if (fsutil_write_atomic(path, text, strlen(text), 0600, err) == -1) {
+		tnfs_err_prefix(err, "saving the state of volume %s", st->name);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (o != NULL)
+		json_object_put(o);
+	return rc;
+}
+
+int
+state_delete(const char *dir, const char *name, struct tnfs_err *err)
+{
+	char path[4096];
+
+	if (state_path(path, sizeof(path), dir, name, err) == -1)
+		return -1;
+	if (unlink(path) == -1 && errno != ENOENT) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "unlink %s", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+int
+state_load_all(const char *dir, void (*fn)(void *arg, struct volume_state *st),
+    void *arg, struct tnfs_err *err)
+{
+	DIR *d = NULL;
+	struct dirent *de;
+	int rc = -1;
+
+	if (fsutil_mkdir_p(dir, 0700, err) == -1)
+		goto out;
+	if ((d = opendir(dir)) == NULL) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "opendir %s", dir);
+		goto out;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct volume_state st;
+		struct tnfs_err e;
+		char path[4096], bad[4200];
+		json_object *obj = NULL;
+		char *text = NULL;
+		size_t len;
+
+		if (de->d_name[0] == '.' || !ends_with(de->d_name, ".json"))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		tnfs_err_clear(&e);
+		if (fsutil_read_file(path, STATE_FILE_MAX, &text, &len, &e) ==
+			0 &&
+		    (obj = jsonx_parse(text, len, 16, &e)) != NULL &&
+		    state_from_json(&st, obj, &e) == 0) {
+			/* The file name must match the record it holds. */
+			char want[TNFS_NAME_MAX + 8];
+
+			snprintf(want, sizeof(want), "%s.json", st.name);
+			if (strcmp(want, de->d_name) == 0)
+				fn(arg, &st);
+			else {
+				tnfs_err_set(&e, TNFS_E_VALIDATION,
+				    "holds volume %s", st.name);
+				volume_state_clear(&st);
+			}
+		}
+		if (tnfs_err_isset(&e)) {
+			log_err(TNFS_LOG_WARN, &e,
+			    "state file %s is unusable; renamed to .bad", path);
+			snprintf(bad, sizeof(bad), "%s.bad", path);
+			rename(path, bad);
+		}
+		if (obj != NULL)
+			json_object_put(obj);
+		free(text);
+	}
+	rc = 0;
+out:
+	if (d != NULL)
+		closedir(d);
+	return rc;
+}

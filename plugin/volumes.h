@@ -1,0 +1,71 @@
+/*
+ * volumes.h: the plugin's domain: the volume cache, Create/Remove through
+ * the VAPI, Mount/Unmount with persisted ID sets, and the background work
+ * (refresh from the VAPI, lease renewal, lingering unmounts).
+ *
+ * Concurrency (docker-volume-plugins.md §5.1 item 9, ARCHITECTURE.md
+ * decision 4): one short-held mutex guards the cache; each volume has its
+ * own operation mutex held across its mount, unmount, create or remove, so
+ * a hung mount of one volume blocks nothing but later operations on that
+ * same volume.  Get, List and Path only take the short mutex and never
+ * touch the network.  Lock order: volume op mutex, then cache mutex.
+ */
+#ifndef TNFS_PLUGIN_VOLUMES_H
+#define TNFS_PLUGIN_VOLUMES_H
+
+#include <json-c/json.h>
+
+#include "err.h"
+#include "mounts.h"
+
+struct volumes_config {
+	const char *vapi_url;
+	const char *token;
+	const char *owner_uuid;
+	const char *host_uuid;
+	const char *state_dir;
+	const char *mount_root;
+	struct mounts *mounts;  /* borrowed */
+	int linger_ms;          /* keep an unused mount this long */
+	int refresh_ms;         /* VAPI list period */
+	int lease_ms;           /* reference renewal period */
+	int mount_timeout_ms;   /* whole Mount, below Docker's 2 min */
+	int unmount_timeout_ms; /* whole Unmount/Remove, below 1 min */
+	int vapi_timeout_ms;    /* one VAPI request */
+	int preflight_ms;       /* TCP pre-flight to the NFS server */
+};
+
+struct volumes;
+
+/*
+ * Load the state directory (no network) and reconcile it with
+ * /proc/self/mountinfo.  Strings in cfg are copied.
+ */
+struct volumes *volumes_new(
+    const struct volumes_config *cfg, struct tnfs_err *err);
+
+/* Start the background thread (first VAPI refresh happens there). */
+int volumes_start(struct volumes *vs, struct tnfs_err *err);
+
+/* Stop the background thread; state is already on disk.  Mounts stay. */
+void volumes_stop(struct volumes *vs);
+void volumes_free(struct volumes *vs);
+
+/* Run one refresh from the VAPI now (tests, and the background thread). */
+int volumes_refresh(struct volumes *vs, struct tnfs_err *err);
+
+/* The VolumeDriver operations; replies are new JSON objects. */
+int volumes_create(struct volumes *vs, const char *name, json_object *opts,
+    struct tnfs_err *err);
+int volumes_remove(struct volumes *vs, const char *name, struct tnfs_err *err);
+json_object *volumes_get(
+    struct volumes *vs, const char *name, struct tnfs_err *err);
+json_object *volumes_list(struct volumes *vs);
+json_object *volumes_path(
+    struct volumes *vs, const char *name, struct tnfs_err *err);
+json_object *volumes_mount(
+    struct volumes *vs, const char *name, const char *id, struct tnfs_err *err);
+int volumes_unmount(
+    struct volumes *vs, const char *name, const char *id, struct tnfs_err *err);
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * test_plugin_config.c: flags, configuration files and machine-id.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check_tap.h"
+#include "plugin_config.h"
+
+#define OWNER "aaaaaaaa-2222-3333-4444-555555555555"
+#define HOST  "bbbbbbbb-2222-3333-4444-555555555555"
+
+static int
+parse(
+    struct plugin_config *c, int argc, const char **argv, struct tnfs_err *err)
+{
+	config_defaults(c);
+	return config_parse_args(c, argc, (char **)(uintptr_t)argv, err);
+}
+
+START_TEST(test_flags_set_everything)
+{
+	const char *argv[] = {"p", "--socket", "/tmp/p.sock", "--vapi",
+	    "http://127.0.0.1:8080", "--token", "t0k", "--owner", OWNER,
+	    "--host-uuid", HOST, "--state-dir", "/tmp/st", "--mount-root",
+	    "/tmp/mnt", "--mount-backend", "fuse", "--fuse-binary",
+	    "/usr/bin/tritonnfs-fuse", "--linger", "0", "--log-level", "debug",
+	    "--mount-timeout", "25"};
+	struct plugin_config c;
+	struct tnfs_err err;
+
+	ck_assert_int_eq(parse(&c, 25, argv, &err), CONFIG_RUN);
+	ck_assert_str_eq(c.socket, "/tmp/p.sock");
+	ck_assert_str_eq(c.vapi, "http://127.0.0.1:8080");
+	ck_assert_str_eq(c.owner, OWNER);
+	ck_assert_str_eq(c.host_uuid, HOST);
+	ck_assert_str_eq(c.mount_backend, "fuse");
+	ck_assert_int_eq(c.linger_s, 0);
+	ck_assert_int_eq(c.mount_timeout_s, 25);
+	ck_assert_str_eq(c.log_level, "debug");
+}
+END_TEST
+
+static const struct {
+	const char *flag, *value, *msg_has;
+} bad_flags[] = {
+    {"--owner", "AAAAAAAA-2222-3333-4444-555555555555", "uuid"},
+    {"--owner", "x", "uuid"},
+    {"--host-uuid", "", "uuid"},
+    {"--socket", "relative.sock", "absolute"},
+    {"--socket",
+	"/tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock",
+	"107"},
+    {"--state-dir", "state", "absolute"},
+    {"--mount-backend", "nfs", "auto, kernel or fuse"},
+    {"--linger", "-1", "linger"},
+    {"--linger", "1e3", "linger"},
+    {"--mount-timeout", "120", "mount-timeout"},
+    {"--mount-timeout", "0", "at least"},
+    {"--unmount-timeout", "60", "unmount-timeout"},
+    {"--log-level", "loud", "log-level"},
+    {"--token", "a\nb", "control"},
+    {"--bogus", "1", "unknown setting"},
+};
+
+START_TEST(test_bad_flags_table)
+{
+	const char *argv[] = {"p", "--owner", OWNER, "--host-uuid", HOST,
+	    bad_flags[_i].flag, bad_flags[_i].value};
+	struct plugin_config c;
+	struct tnfs_err err;
+
+	tnfs_err_clear(&err);
+	ck_assert_int_eq(parse(&c, 7, argv, &err), -1);
+	ck_assert_msg(strstr(err.msg, bad_flags[_i].msg_has) != NULL,
+	    "%s %s: \"%s\" lacks \"%s\"", bad_flags[_i].flag,
+	    bad_flags[_i].value, err.msg, bad_flags[_i].msg_has);
+}
+END_TEST
+
+START_TEST(test_help_version_missing_owner)
+{
+	const char *h[] = {"p", "--help"}, *v[] = {"p", "--version"},
+		   *none[] = {"p", "--host-uuid", HOST},
+		   *dangling[] = {"p", "--owner"}, *pos[] = {"p", "extra"};
+	struct plugin_config c;
+	struct tnfs_err err;
+
+	ck_assert_int_eq(parse(&c, 2, h, &err), CONFIG_HELP);
+	ck_assert_int_eq(parse(&c, 2, v, &err), CONFIG_VERSION);
+	ck_assert_int_eq(parse(&c, 3, none, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "--owner"));
+	ck_assert_int_eq(parse(&c, 2, dangling, &err), -1);
+	ck_assert_int_eq(parse(&c, 2, pos, &err), -1);
+}
+END_TEST
+
+START_TEST(test_config_text)
+{
+	struct plugin_config c;
+	struct tnfs_err err;
+
+	config_defaults(&c);
+	ck_assert_int_eq(config_apply_text(&c,
+			     "# comment\n\n  vapi = unix:///run/v.sock  \n"
+			     "owner=" OWNER "\r\nlinger = 5\n",
+			     "f", &err),
+	    0);
+	ck_assert_str_eq(c.vapi, "unix:///run/v.sock");
+	ck_assert_int_eq(c.linger_s, 5);
+	ck_assert_int_eq(config_apply_text(&c, "linger\n", "f", &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "f:1"));
+	ck_assert_int_eq(config_apply_text(&c, "a=1\n", "f", &err), -1);
+	ck_assert_int_eq(config_apply_text(&c, "config = /x\n", "f", &err), -1);
+}
+END_TEST
+
+START_TEST(test_machine_id)
+{
+	char out[37];
+
+	ck_assert_int_eq(config_machine_id_to_uuid(
+			     "0123456789ABCDEF0123456789abcdef\n", out),
+	    0);
+	ck_assert_str_eq(out, "01234567-89ab-cdef-0123-456789abcdef");
+	ck_assert_int_eq(config_machine_id_to_uuid("0123", out), -1);
+	ck_assert_int_eq(config_machine_id_to_uuid(
+			     "0123456789abcdef0123456789abcdefff", out),
+	    -1);
+	ck_assert_int_eq(
+	    config_machine_id_to_uuid("0123456789abcdef0123456789abcdeg", out),
+	    -1);
+}
+END_TEST
+
+static Suite *
+make_suite(void)
+{
+	Suite *s = suite_create("plugin_config");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_flags_set_everything);
+	tcase_add_loop_test(tc, test_bad_flags_table, 0,
+	    (int)(sizeof(bad_flags) / sizeof(bad_flags[0])));
+	tcase_add_test(tc, test_help_version_missing_owner);
+	tcase_add_test(tc, test_config_text);
+	tcase_add_test(tc, test_machine_id);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TNFS_CHECK_MAIN(make_suite)

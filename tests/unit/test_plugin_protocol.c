@@ -1,0 +1,229 @@
+/*
+ * test_plugin_protocol.c: request bodies and Create options (protocol.h),
+ * table-driven with the hostile cases next to the good ones.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_tap.h"
+#include "protocol.h"
+
+static const struct {
+	const char *body;
+	int need;
+	int ok;
+	const char *code; /* expected error code when !ok */
+} parse_cases[] = {
+    {"", 0, 1, NULL},     /* Activate */
+    {"{}\n", 0, 1, NULL}, /* List, Capabilities */
+    {"  \n", 0, 1, NULL},
+    {"", PROTO_NEED_NAME, 0, "BadRequest"}, /* drained retry */
+    {"{\"Name\":\"v1\"}\n", PROTO_NEED_NAME, 1, NULL},
+    {"{\"Name\":\"v1\",\"Opts\":null}", PROTO_NEED_NAME, 1, NULL},
+    {"{\"Name\":\"v1\",\"Opts\":{}}", PROTO_NEED_NAME, 1, NULL},
+    {"{\"Name\":\"v1\",\"Extra\":[1,2,{}]}", PROTO_NEED_NAME, 1, NULL},
+    {"{\"Name\":\"v1\",\"ID\":\"0123abcdef\"}", PROTO_NEED_NAME | PROTO_NEED_ID,
+	1, NULL},
+    {"not json", PROTO_NEED_NAME, 0, "BadRequest"},
+    {"[]", PROTO_NEED_NAME, 0, "BadRequest"},
+    {"\"v1\"", PROTO_NEED_NAME, 0, "BadRequest"},
+    {"null", PROTO_NEED_NAME, 0, "BadRequest"},
+    {"{\"Name\":\"v1\"", PROTO_NEED_NAME, 0, "BadRequest"},
+    {"{\"Name\":\"v1\"} {}", PROTO_NEED_NAME, 0, "BadRequest"},
+    {"{'Name':'v1'}", PROTO_NEED_NAME, 0, "BadRequest"},
+    {"{}", PROTO_NEED_NAME, 0, "ValidationError"},
+    {"{\"name\":\"v1\"}", PROTO_NEED_NAME, 0, "ValidationError"},
+    {"{\"Name\":1}", PROTO_NEED_NAME, 0, "ValidationError"},
+    {"{\"Name\":null}", PROTO_NEED_NAME, 0, "ValidationError"},
+    {"{\"Name\":\"\"}", PROTO_NEED_NAME, 0, "ValidationError"},
+    {"{\"Name\":\"a\"}", PROTO_NEED_NAME, 0, "ValidationError"},
+    {"{\"Name\":\"../etc\"}", PROTO_NEED_NAME, 0, "ValidationError"},
+    {"{\"Name\":\"a/b\"}", PROTO_NEED_NAME, 0, "ValidationError"},
+    {"{\"Name\":\".hidden\"}", PROTO_NEED_NAME, 0, "ValidationError"},
+    {"{\"Name\":\"v\\u00001\"}", PROTO_NEED_NAME, 0, "ValidationError"},
+    {"{\"Name\":\"v\\u00e9\"}", PROTO_NEED_NAME, 0, "ValidationError"},
+    {"{\"Name\":\"v 1\"}", PROTO_NEED_NAME, 0, "ValidationError"},
+    {"{\"Name\":\"v1\"}", PROTO_NEED_NAME | PROTO_NEED_ID, 0,
+	"ValidationError"},
+    {"{\"Name\":\"v1\",\"ID\":\"\"}", PROTO_NEED_NAME | PROTO_NEED_ID, 0,
+	"ValidationError"},
+    {"{\"Name\":\"v1\",\"ID\":\"a/b\"}", PROTO_NEED_NAME | PROTO_NEED_ID, 0,
+	"ValidationError"},
+    {"{\"Name\":\"v1\",\"ID\":5}", PROTO_NEED_NAME | PROTO_NEED_ID, 0,
+	"ValidationError"},
+    {"{\"Name\":\"v1\",\"Opts\":[]}", PROTO_NEED_NAME, 0, "ValidationError"},
+    {"{\"Name\":\"v1\",\"Opts\":\"size=1\"}", PROTO_NEED_NAME, 0,
+	"ValidationError"},
+};
+
+START_TEST(test_parse_table)
+{
+	struct proto_req rq;
+	struct tnfs_err err;
+	int rc;
+
+	tnfs_err_clear(&err);
+	rc = proto_parse(parse_cases[_i].body, strlen(parse_cases[_i].body),
+	    parse_cases[_i].need, &rq, &err);
+	ck_assert_msg((rc == 0) == parse_cases[_i].ok, "case %d (%s): %s", _i,
+	    parse_cases[_i].body, err.msg);
+	if (!parse_cases[_i].ok)
+		ck_assert_str_eq(err.code, parse_cases[_i].code);
+	proto_req_clear(&rq);
+}
+END_TEST
+
+START_TEST(test_parse_oversized_body)
+{
+	size_t len = PROTO_BODY_MAX + 1;
+	char *big = malloc(len);
+	struct proto_req rq;
+	struct tnfs_err err;
+
+	memset(big, ' ', len);
+	ck_assert_int_eq(proto_parse(big, len, PROTO_NEED_NAME, &rq, &err), -1);
+	ck_assert_str_eq(err.code, "RequestTooLarge");
+	free(big);
+}
+END_TEST
+
+START_TEST(test_parse_name_echoed_and_id_kept)
+{
+	struct proto_req rq;
+	struct tnfs_err err;
+	const char *b = "{\"Name\":\"My.Vol-1_x\",\"ID\":\"ab12\"}";
+
+	ck_assert_int_eq(proto_parse(b, strlen(b),
+			     PROTO_NEED_NAME | PROTO_NEED_ID, &rq, &err),
+	    0);
+	ck_assert_str_eq(rq.name, "My.Vol-1_x");
+	ck_assert_str_eq(rq.id, "ab12");
+	proto_req_clear(&rq);
+}
+END_TEST
+
+static const struct {
+	const char *opts;
+	int ok;
+	const char *msg_has;
+} opt_cases[] = {
+    {"{}", 1, NULL},
+    {"{\"size\":\"20G\"}", 1, NULL},
+    {"{\"size\":\"512M\",\"network\":\"mynet\",\"ro\":\"true\","
+     "\"nfsvers\":\"4.1\",\"uid\":\"1000\",\"gid\":\"0\",\"mode\":\"2775\"}",
+	1, NULL},
+    {"{\"bogus\":\"1\"}", 0, "known options: size, network"},
+    {"{\"Size\":\"10G\"}", 0, "unknown option Size"},
+    {"{\"size\":\"\"}", 0, "size"},
+    {"{\"size\":\"-1G\"}", 0, "size"},
+    {"{\"size\":\"10Q\"}", 0, "size"},
+    {"{\"size\":\"99999999999999999999G\"}", 0, "size"},
+    {"{\"size\":10}", 0, "must be a string"},
+    {"{\"ro\":\"maybe\"}", 0, "ro"},
+    {"{\"nfsvers\":\"2\"}", 0, "nfsvers"},
+    {"{\"nfsvers\":\"4.3\"}", 0, "nfsvers"},
+    {"{\"uid\":\"-1\"}", 0, "uid"},
+    {"{\"uid\":\"4294967295\"}", 0, "uid"},
+    {"{\"gid\":\"abc\"}", 0, "gid"},
+    {"{\"mode\":\"0999\"}", 0, "mode"},
+    {"{\"mode\":\"17777\"}", 0, "mode"},
+    {"{\"mode\":\"\"}", 0, "mode"},
+    {"{\"network\":\"\"}", 0, "network"},
+    {"{\"ro\":null}", 0, "must be a string"},
+};
+
+START_TEST(test_create_opts_table)
+{
+	json_object *o = json_tokener_parse(opt_cases[_i].opts);
+	struct create_opts co;
+	struct tnfs_err err;
+	int rc;
+
+	ck_assert_ptr_nonnull(o);
+	tnfs_err_clear(&err);
+	rc = proto_parse_create_opts(o, &co, &err);
+	ck_assert_msg((rc == 0) == opt_cases[_i].ok, "case %d (%s): %s", _i,
+	    opt_cases[_i].opts, err.msg);
+	if (!opt_cases[_i].ok)
+		ck_assert_msg(strstr(err.msg, opt_cases[_i].msg_has) != NULL,
+		    "case %d: message \"%s\" lacks \"%s\"", _i, err.msg,
+		    opt_cases[_i].msg_has);
+	json_object_put(o);
+}
+END_TEST
+
+START_TEST(test_create_opts_values_and_labels_round_trip)
+{
+	json_object *o = json_tokener_parse(opt_cases[2].opts), *labels;
+	struct create_opts co;
+	struct volume_opts back;
+	struct tnfs_err err;
+
+	ck_assert_int_eq(proto_parse_create_opts(o, &co, &err), 0);
+	ck_assert_int_eq(co.has_size, 1);
+	ck_assert_uint_eq(co.size_mib, 512);
+	ck_assert_str_eq(co.network, "mynet");
+	ck_assert_int_eq(co.vol.ro, 1);
+	ck_assert_str_eq(co.vol.nfsvers, "4.1");
+	ck_assert_uint_eq(co.vol.uid, 1000);
+	ck_assert_uint_eq(co.vol.mode, 02775);
+	labels = proto_opts_to_labels(&co.vol);
+	ck_assert_ptr_nonnull(labels);
+	proto_opts_from_labels(labels, &back);
+	ck_assert_int_eq(back.ro, 1);
+	ck_assert_str_eq(back.nfsvers, "4.1");
+	ck_assert_int_eq(back.has_gid, 1);
+	ck_assert_uint_eq(back.gid, 0);
+	ck_assert_uint_eq(back.mode, 02775);
+	json_object_put(labels);
+	json_object_put(o);
+	/* Hostile labels from another VAPI client fall back to defaults. */
+	labels = json_tokener_parse("{\"tritonnfs.nfsvers\":\"9\"}");
+	proto_opts_from_labels(labels, &back);
+	ck_assert_str_eq(back.nfsvers, "3");
+	json_object_put(labels);
+	proto_opts_from_labels(NULL, &back);
+	ck_assert_int_eq(back.ro, 0);
+}
+END_TEST
+
+START_TEST(test_err_body_is_docker_shape)
+{
+	struct tnfs_err err;
+	char *body;
+
+	tnfs_err_set(&err, TNFS_E_IN_USE, "volume v is in use");
+	body = proto_err_body(&err);
+	ck_assert_str_eq(body, "{\"Err\":\"tritonnfs: volume v is in use\"}");
+	free(body);
+	{
+		json_object *a = json_tokener_parse(PROTO_ACTIVATE_REPLY);
+		json_object *c = json_tokener_parse(PROTO_CAPABILITIES_REPLY);
+
+		ck_assert_ptr_nonnull(a);
+		ck_assert_ptr_nonnull(c);
+		json_object_put(a);
+		json_object_put(c);
+	}
+}
+END_TEST
+
+static Suite *
+make_suite(void)
+{
+	Suite *s = suite_create("plugin_protocol");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_loop_test(tc, test_parse_table, 0,
+	    (int)(sizeof(parse_cases) / sizeof(parse_cases[0])));
+	tcase_add_test(tc, test_parse_oversized_body);
+	tcase_add_test(tc, test_parse_name_echoed_and_id_kept);
+	tcase_add_loop_test(tc, test_create_opts_table, 0,
+	    (int)(sizeof(opt_cases) / sizeof(opt_cases[0])));
+	tcase_add_test(tc, test_create_opts_values_and_labels_round_trip);
+	tcase_add_test(tc, test_err_body_is_docker_shape);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TNFS_CHECK_MAIN(make_suite)
