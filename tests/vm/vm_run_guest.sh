@@ -23,7 +23,10 @@ touch /etc/tnfs-probe 2>/dev/null || echo "root=ro"
 timeout 10 bash -c 'exec 3<>/dev/tcp/10.0.2.2/111' 2>/dev/null || echo "net=restricted"
 echo "to stderr" >&2
 # --hostfwd: the host connects to a listener in the guest, then says so.
-busybox nc -l -p 7777 -e /bin/echo hello-from-guest &
+while :; do busybox nc -l -p 7777 -e /bin/echo hello-from-guest; done &
+# Ready when the socket listens (port 7777 is 1E61, state 0A is LISTEN;
+# busybox nc listens on IPv6, dual-stack).
+for _ in $(seq 1 300); do grep -Eq ':1E61 0+:0000 0A' /proc/net/tcp /proc/net/tcp6 && break; sleep 0.2; done
 echo ready >"$SHARE/listening"
 for _ in $(seq 1 300); do [ -e "$SHARE/connected" ] && break; sleep 0.2; done
 exit 7
@@ -37,7 +40,12 @@ vmpid=$!
 t_cleanup_push "t_kill $vmpid"
 hello=
 if t_wait_for 120 test -e "$dir/share/listening"; then
-	hello=$(timeout 20 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && head -n1 <&3' sh "$hport" 2>&1)
+	# Each try is a connection of its own (the guest restarts nc after each).
+	for _ in 1 2 3 4 5; do
+		hello=$(timeout 20 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && head -n1 <&3' sh "$hport" 2>&1)
+		[ "$hello" = hello-from-guest ] && break
+		sleep 1
+	done
 fi
 : >"$dir/share/connected"
 wait $vmpid && rc=0 || rc=$?
@@ -57,7 +65,7 @@ t_like "stderr comes back too" "$out" "to stderr"
 
 printf '#!/bin/sh\nsleep 1000\n' >"$dir/sleeper.sh"
 rc=0
-"$VM_DIR/run-in-vm" --timeout 25 --workdir "$dir/w" "$dir/sleeper.sh" >"$dir/sleep.out" 2>&1 || rc=$?
+"$VM_DIR/run-in-vm" --timeout 12 --workdir "$dir/w" "$dir/sleeper.sh" >"$dir/sleep.out" 2>&1 || rc=$?
 t_is "a run past --timeout ends with 124" "$rc" 124 || t_diag "$(tail -20 "$dir/sleep.out")"
 t_is "no QEMU of that run is left" "$(ps -eo args | grep -c "[q]emu-system.*$dir/w/")" 0
 t_done
