@@ -74,8 +74,8 @@ struct ganesha {
 	pid_t pid; /* 0 while down */
 	int healthy;
 	unsigned long outages; /* healthy -> down transitions */
-	unsigned gen;       /* bumped at every exports file write */
-	unsigned spawn_gen; /* gen the running process read at its start */
+	unsigned gen;          /* bumped at every exports file write */
+	unsigned spawn_gen;    /* gen the running process read at its start */
 
 	pthread_mutex_t sync_lock; /* one sync at a time */
 	struct ganesha_ids *ids;
