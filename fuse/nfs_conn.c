@@ -1,0 +1,369 @@
+/*
+ * nfs_conn.c: the pool of mounted libnfs contexts (see nfs_conn.h).
+ *
+ * libnfs's own auto-reconnect is switched off: with it, a call made while
+ * the server is down waits forever (or times out with the context in an
+ * unknown state).  We remount a fresh context instead, which also redoes
+ * the NFSv4 client id and the MOUNT call, and then retry the call once.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <nfsc/libnfs.h>
+
+#include "nfs_conn.h"
+
+struct nfs_conn {
+	struct nfs_pool *pool;
+	struct nfs_context *ctx; /* NULL while not mounted */
+	int idx;
+	unsigned gen;  /* bumped by every remount */
+	int busy;      /* guarded by pool->lock */
+	long uid, gid; /* identity of ctx, -1: default */
+};
+
+struct nfs_pool {
+	struct nfs_pool_cfg cfg;
+	char *url;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	uint64_t readmax, writemax;
+	struct nfs_conn *conns;
+};
+
+/* Seconds of TCP SYN retries (1+2+4+...): keep connects near the timeout. */
+static int
+syncnt_for(int timeo)
+{
+	int n = 1, total = 1;
+
+	while (n < 6 && total * 2 + 1 <= timeo) {
+		total = total * 2 + 1;
+		n++;
+	}
+	return n;
+}
+
+static double
+now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+conn_unmount(struct nfs_conn *c)
+{
+	if (c->ctx != NULL) {
+		nfs_destroy_context(c->ctx);
+		c->ctx = NULL;
+	}
+}
+
+/* Mount c->ctx from scratch: -errno on failure, with err filled. */
+static int
+conn_mount(struct nfs_conn *c, struct tnfs_err *err)
+{
+	const struct nfs_pool_cfg *cfg = &c->pool->cfg;
+	struct nfs_context *ctx;
+	struct nfs_url *url = NULL;
+	char client[128], host[64] = "host";
+	int rc = -ENOMEM;
+
+	conn_unmount(c);
+	if ((ctx = nfs_init_context()) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out;
+	}
+	nfs_set_timeout(ctx, cfg->timeo * 1000);
+	nfs_set_tcp_syncnt(ctx, syncnt_for(cfg->timeo));
+	nfs_set_autoreconnect(ctx, 0);
+	/* Another host's changes must show: no directory cache here. */
+	nfs_set_dircache(ctx, 0);
+	if (cfg->debug)
+		nfs_set_debug(ctx, 2);
+	if (cfg->uid >= 0)
+		nfs_set_uid(ctx, (int)cfg->uid);
+	if (cfg->gid >= 0)
+		nfs_set_gid(ctx, (int)cfg->gid);
+	if ((url = nfs_parse_url_dir(ctx, c->pool->url)) == NULL) {
+		tnfs_err_set(err, TNFS_E_VALIDATION, "bad NFS URL %s: %s",
+		    c->pool->url, nfs_get_error(ctx));
+		rc = -EINVAL;
+		goto out;
+	}
+	if (cfg->nfsvers == 4) {
+		/*
+		 * Each context is its own NFSv4 client: a shared name would
+		 * let one context's SETCLIENTID wipe another's open state.
+		 */
+		gethostname(host, sizeof(host) - 1);
+		snprintf(client, sizeof(client), "tritonnfs-fuse.%s.%ld.%d.%u",
+		    host, (long)getpid(), c->idx, c->gen);
+		nfs4_set_client_name(ctx, client);
+	}
+	if ((rc = nfs_mount(ctx, url->server, url->path)) != 0) {
+		const char *why = nfs_get_error(ctx);
+
+		if (rc == -ENOENT)
+			tnfs_err_set(err, TNFS_E_NOT_FOUND,
+			    "export %s not found on %s: %s", url->path,
+			    url->server, why);
+		else if (rc == -EACCES || rc == -EPERM)
+			tnfs_err_set(err, TNFS_E_FORBIDDEN,
+			    "%s does not export %s to us (no such export, or "
+			    "access denied): %s",
+			    url->server, url->path, why);
+		else
+			tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+			    "cannot mount %s:%s: %s", url->server, url->path,
+			    why);
+		if (rc >= 0)
+			rc = -EIO;
+		goto out;
+	}
+	c->ctx = ctx;
+	ctx = NULL;
+	c->uid = cfg->uid;
+	c->gid = cfg->gid;
+	c->gen++; /* handles opened before belong to the old context */
+	rc = 0;
+out:
+	nfs_destroy_url(url);
+	if (ctx != NULL)
+		nfs_destroy_context(ctx);
+	return rc;
+}
+
+struct nfs_pool *
+nfs_pool_new(const struct nfs_pool_cfg *cfg, struct tnfs_err *err)
+{
+	struct nfs_pool *pool = NULL, *ret = NULL;
+	int i;
+
+	if ((pool = calloc(1, sizeof(*pool))) == NULL ||
+	    (pool->conns = calloc((size_t)cfg->size, sizeof(*pool->conns))) ==
+		NULL ||
+	    (pool->url = strdup(cfg->url)) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out;
+	}
+	pool->cfg = *cfg;
+	pool->cfg.url = pool->url;
+	pthread_mutex_init(&pool->lock, NULL);
+	pthread_cond_init(&pool->freed, NULL);
+	for (i = 0; i < cfg->size; i++) {
+		pool->conns[i].pool = pool;
+		pool->conns[i].idx = i;
+	}
+	if (conn_mount(&pool->conns[0], err) != 0)
+		goto out;
+	pool->readmax = nfs_get_readmax(pool->conns[0].ctx);
+	pool->writemax = nfs_get_writemax(pool->conns[0].ctx);
+	/* libnfs 4.0 learns no limits over NFSv4 (no FSINFO): assume 1 MiB. */
+	if (pool->readmax == 0)
+		pool->readmax = 1024 * 1024;
+	if (pool->writemax == 0)
+		pool->writemax = 1024 * 1024;
+	ret = pool;
+	pool = NULL;
+out:
+	nfs_pool_free(pool);
+	return ret;
+}
+
+void
+nfs_pool_free(struct nfs_pool *pool)
+{
+	int i;
+
+	if (pool == NULL)
+		return;
+	if (pool->conns != NULL) {
+		for (i = 0; i < pool->cfg.size; i++) {
+			if (pool->conns[i].ctx != NULL &&
+			    pool->cfg.nfsvers == 3)
+				nfs_umount(pool->conns[i].ctx);
+			conn_unmount(&pool->conns[i]);
+		}
+		pthread_mutex_destroy(&pool->lock);
+		pthread_cond_destroy(&pool->freed);
+	}
+	free(pool->conns);
+	free(pool->url);
+	free(pool);
+}
+
+uint64_t
+nfs_pool_readmax(const struct nfs_pool *pool)
+{
+	return pool->readmax;
+}
+
+uint64_t
+nfs_pool_writemax(const struct nfs_pool *pool)
+{
+	return pool->writemax;
+}
+
+int
+nfs_pool_version(const struct nfs_pool *pool)
+{
+	return pool->cfg.nfsvers;
+}
+
+/* Mount a context taken from the pool when it is not mounted. */
+static struct nfs_conn *
+conn_ready(struct nfs_conn *c, int *rc)
+{
+	struct tnfs_err err;
+
+	tnfs_err_clear(&err);
+	if (c->ctx == NULL && (*rc = conn_mount(c, &err)) != 0) {
+		nfs_conn_release(c);
+		return NULL;
+	}
+	*rc = 0;
+	return c;
+}
+
+struct nfs_conn *
+nfs_pool_acquire(struct nfs_pool *pool, int *rc)
+{
+	struct nfs_conn *c = NULL;
+	int i;
+
+	pthread_mutex_lock(&pool->lock);
+	for (;;) {
+		/* Prefer mounted contexts, lowest index first. */
+		for (i = 0; i < pool->cfg.size && c == NULL; i++)
+			if (!pool->conns[i].busy && pool->conns[i].ctx != NULL)
+				c = &pool->conns[i];
+		for (i = 0; i < pool->cfg.size && c == NULL; i++)
+			if (!pool->conns[i].busy)
+				c = &pool->conns[i];
+		if (c != NULL)
+			break;
+		pthread_cond_wait(&pool->freed, &pool->lock);
+	}
+	c->busy = 1;
+	pthread_mutex_unlock(&pool->lock);
+	return conn_ready(c, rc);
+}
+
+struct nfs_conn *
+nfs_pool_lock(struct nfs_pool *pool, int idx, int *rc)
+{
+	struct nfs_conn *c = &pool->conns[idx];
+
+	pthread_mutex_lock(&pool->lock);
+	while (c->busy)
+		pthread_cond_wait(&pool->freed, &pool->lock);
+	c->busy = 1;
+	pthread_mutex_unlock(&pool->lock);
+	return conn_ready(c, rc);
+}
+
+void
+nfs_conn_release(struct nfs_conn *c)
+{
+	struct nfs_pool *pool = c->pool;
+
+	pthread_mutex_lock(&pool->lock);
+	c->busy = 0;
+	pthread_cond_broadcast(&pool->freed);
+	pthread_mutex_unlock(&pool->lock);
+}
+
+struct nfs_context *
+nfs_conn_ctx(struct nfs_conn *c)
+{
+	return c->ctx;
+}
+
+void
+nfs_conn_set_cred(struct nfs_conn *c, long uid, long gid)
+{
+	if (c->ctx == NULL || c->pool->cfg.uid >= 0 || c->pool->cfg.gid >= 0)
+		return;
+	if (uid != c->uid) {
+		nfs_set_uid(c->ctx, (int)uid);
+		c->uid = uid;
+	}
+	if (gid != c->gid) {
+		nfs_set_gid(c->ctx, (int)gid);
+		c->gid = gid;
+	}
+}
+
+int
+nfs_conn_index(const struct nfs_conn *c)
+{
+	return c->idx;
+}
+
+unsigned
+nfs_conn_gen(const struct nfs_conn *c)
+{
+	return c->gen;
+}
+
+/*
+ * libnfs 4.0 reports a timed-out call as -EINTR, an RPC-level failure
+ * (connection reset, reconnect refused) as -EFAULT, and a dead socket
+ * during a synchronous wait as -EIO.
+ */
+int
+nfs_conn_is_link_error(int rc)
+{
+	switch (-rc) {
+	case EINTR:
+	case EFAULT:
+	case EIO:
+	case ENOTCONN:
+	case ECONNRESET:
+	case ECONNREFUSED:
+	case ECONNABORTED:
+	case EPIPE:
+	case ETIMEDOUT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int
+nfs_conn_recover(struct nfs_conn *c, int rc)
+{
+	struct tnfs_err err;
+	double deadline;
+
+	if (!nfs_conn_is_link_error(rc))
+		return 0;
+	deadline = now_sec() + c->pool->cfg.timeo;
+	for (;;) {
+		tnfs_err_clear(&err);
+		if (conn_mount(c, &err) == 0)
+			return 1;
+		if (now_sec() >= deadline)
+			return 0;
+		usleep(250 * 1000);
+	}
+}
+
+int
+nfs_conn_errno(int rc)
+{
+	if (rc >= 0)
+		return 0;
+	if (rc < -4095 || nfs_conn_is_link_error(rc))
+		return EIO;
+	return -rc;
+}

@@ -1,0 +1,831 @@
+/*
+ * nfs_fs.c: FUSE operations over libnfs (see nfs_fs.h).
+ *
+ * Each operation takes a context from the pool, makes its libnfs calls
+ * with the caller's identity, and gives the context back.  A call that
+ * fails because the link broke is retried once after the context was
+ * remounted (nfs_conn_recover).  NFSv3 file handles are plain server
+ * handles that survive a remount, so an open file may use any context;
+ * an NFSv4 open belongs to the client id of the context that made it, so
+ * an open file stays with that context and is reopened by path after a
+ * remount.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <nfsc/libnfs.h>
+
+#include "nfs_conn.h"
+#include "nfs_fs.h"
+
+/* An open file: fi->fh holds a pointer to it. */
+struct nfs_file {
+	struct nfsfh *fh;
+	int conn;     /* index of the owning context (NFSv4) */
+	unsigned gen; /* that context's generation when fh was opened */
+	int flags;    /* open flags, for reopening */
+	int dirty;    /* written since the last COMMIT */
+	char *path;
+};
+
+static struct nfs_fs_cfg *
+fs_cfg(void)
+{
+	return fuse_get_context()->private_data;
+}
+
+static void
+set_caller(struct nfs_conn *c)
+{
+	struct fuse_context *fc = fuse_get_context();
+
+	nfs_conn_set_cred(c, (long)fc->uid, (long)fc->gid);
+}
+
+/* A free context, speaking as the caller. */
+static struct nfs_conn *
+take(int *rc)
+{
+	struct nfs_conn *c = nfs_pool_acquire(fs_cfg()->pool, rc);
+
+	if (c != NULL)
+		set_caller(c);
+	return c;
+}
+
+/*
+ * Whether to retry a call that returned rc: once, and only after a link
+ * error that a remount repaired.
+ */
+static int
+again(struct nfs_conn *c, int rc, int *tries)
+{
+	if (rc >= 0 || (*tries)++ > 0 || !nfs_conn_recover(c, rc))
+		return 0;
+	set_caller(c);
+	return 1;
+}
+
+static int
+result(struct nfs_conn *c, int rc)
+{
+	if (c != NULL)
+		nfs_conn_release(c);
+	return -nfs_conn_errno(rc);
+}
+
+static struct nfs_file *
+file_of(const struct fuse_file_info *fi)
+{
+	return (struct nfs_file *)(uintptr_t)fi->fh;
+}
+
+/* Reopen f on its context after a remount: its NFSv4 state died. */
+static int
+file_reopen(struct nfs_conn *c, struct nfs_file *f)
+{
+	struct nfsfh *fh;
+	int rc;
+
+	rc = nfs_open(nfs_conn_ctx(c), f->path,
+	    f->flags & ~(O_CREAT | O_EXCL | O_TRUNC), &fh);
+	if (rc < 0)
+		return rc;
+	/* Frees the old handle; the server no longer knows its state. */
+	nfs_close(nfs_conn_ctx(c), f->fh);
+	f->fh = fh;
+	f->gen = nfs_conn_gen(c);
+	return 0;
+}
+
+/* The context for calls on f, speaking as the caller. */
+static struct nfs_conn *
+file_take(struct nfs_file *f, int *rc)
+{
+	struct nfs_fs_cfg *cfg = fs_cfg();
+	struct nfs_conn *c;
+
+	if (nfs_pool_version(cfg->pool) == 3)
+		return take(rc);
+	if ((c = nfs_pool_lock(cfg->pool, f->conn, rc)) == NULL)
+		return NULL;
+	set_caller(c);
+	if (nfs_conn_gen(c) != f->gen && (*rc = file_reopen(c, f)) < 0) {
+		nfs_conn_release(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* again() for calls on an open file. */
+static int
+file_again(struct nfs_conn *c, struct nfs_file *f, int rc, int *tries)
+{
+	if (!again(c, rc, tries))
+		return 0;
+	if (nfs_pool_version(fs_cfg()->pool) == 4 && file_reopen(c, f) < 0)
+		return 0;
+	return 1;
+}
+
+static void
+to_stat(const struct nfs_stat_64 *ns, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_dev = (dev_t)ns->nfs_dev;
+	st->st_ino = (ino_t)ns->nfs_ino;
+	st->st_mode = (mode_t)ns->nfs_mode;
+	st->st_nlink = (nlink_t)ns->nfs_nlink;
+	st->st_uid = (uid_t)ns->nfs_uid;
+	st->st_gid = (gid_t)ns->nfs_gid;
+	st->st_rdev = (dev_t)ns->nfs_rdev;
+	st->st_size = (off_t)ns->nfs_size;
+	st->st_blksize = (blksize_t)ns->nfs_blksize;
+	st->st_blocks = (blkcnt_t)ns->nfs_blocks;
+	st->st_atim.tv_sec = (time_t)ns->nfs_atime;
+	st->st_atim.tv_nsec = (long)ns->nfs_atime_nsec;
+	st->st_mtim.tv_sec = (time_t)ns->nfs_mtime;
+	st->st_mtim.tv_nsec = (long)ns->nfs_mtime_nsec;
+	st->st_ctim.tv_sec = (time_t)ns->nfs_ctime;
+	st->st_ctim.tv_nsec = (long)ns->nfs_ctime_nsec;
+}
+
+static void *
+fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
+{
+	cfg->attr_timeout = NFS_FS_CACHE_SECONDS;
+	cfg->entry_timeout = NFS_FS_CACHE_SECONDS;
+	/* A name another host creates must show at once. */
+	cfg->negative_timeout = 0;
+	cfg->use_ino = 1;
+	if (conn->max_write < NFS_FS_MAX_IO)
+		conn->max_write = NFS_FS_MAX_IO;
+	if (conn->max_readahead < NFS_FS_MAX_IO)
+		conn->max_readahead = NFS_FS_MAX_IO;
+	return fuse_get_context()->private_data;
+}
+
+static int
+fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
+{
+	struct nfs_stat_64 ns;
+	struct nfs_conn *c;
+	int rc, tries = 0;
+
+	if (fi != NULL && fi->fh != 0) {
+		struct nfs_file *f = file_of(fi);
+
+		if ((c = file_take(f, &rc)) == NULL)
+			return result(NULL, rc);
+		do
+			rc = nfs_fstat64(nfs_conn_ctx(c), f->fh, &ns);
+		while (file_again(c, f, rc, &tries));
+	} else {
+		if ((c = take(&rc)) == NULL)
+			return result(NULL, rc);
+		do
+			rc = nfs_lstat64(nfs_conn_ctx(c), path, &ns);
+		while (again(c, rc, &tries));
+	}
+	if (rc == 0)
+		to_stat(&ns, st);
+	return result(c, rc);
+}
+
+static int
+fs_readlink(const char *path, char *buf, size_t size)
+{
+	struct nfs_conn *c;
+	char *target = NULL;
+	int rc, tries = 0;
+	size_t len;
+
+	if (size == 0)
+		return -EINVAL;
+	if ((c = take(&rc)) == NULL)
+		return result(NULL, rc);
+	do {
+		free(target);
+		target = NULL;
+		rc = nfs_readlink2(nfs_conn_ctx(c), path, &target);
+	} while (again(c, rc, &tries));
+	if (rc == 0 && target != NULL) {
+		/* FUSE wants it NUL-terminated, truncated to fit. */
+		len = strlen(target);
+		if (len >= size)
+			len = size - 1;
+		memcpy(buf, target, len);
+		buf[len] = '\0';
+	}
+	free(target);
+	return result(c, rc);
+}
+
+static mode_t
+type_bits(uint32_t nfs_type)
+{
+	/* NF3* and NF4* share these numbers. */
+	static const mode_t bits[] = {
+	    0, S_IFREG, S_IFDIR, S_IFBLK, S_IFCHR, S_IFLNK, S_IFSOCK, S_IFIFO};
+
+	return nfs_type < sizeof(bits) / sizeof(bits[0]) ? bits[nfs_type] : 0;
+}
+
+static int
+fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
+    struct fuse_file_info *fi, enum fuse_readdir_flags flags)
+{
+	struct nfsdir *dir = NULL;
+	struct nfsdirent *de;
+	struct nfs_conn *c;
+	struct stat st;
+	int rc, tries = 0;
+
+	(void)off;
+	(void)fi;
+	if ((c = take(&rc)) == NULL)
+		return result(NULL, rc);
+	do
+		rc = nfs_opendir(nfs_conn_ctx(c), path, &dir);
+	while (again(c, rc, &tries));
+	if (rc != 0)
+		return result(c, rc);
+	/* Offset 0 throughout: libfuse buffers the whole listing. */
+	memset(&st, 0, sizeof(st));
+	st.st_mode = S_IFDIR;
+	/* Not 0: readdir(3) skips entries whose d_ino is 0. */
+	st.st_ino = 1;
+	filler(buf, ".", &st, 0, 0);
+	filler(buf, "..", &st, 0, 0);
+	while ((de = nfs_readdir(nfs_conn_ctx(c), dir)) != NULL) {
+		enum fuse_fill_dir_flags fill = 0;
+
+		if (strcmp(de->name, ".") == 0 || strcmp(de->name, "..") == 0)
+			continue;
+		memset(&st, 0, sizeof(st));
+		st.st_ino = (ino_t)de->inode;
+		st.st_mode = (mode_t)(de->mode & 07777) | type_bits(de->type);
+		if ((flags & FUSE_READDIR_PLUS) && de->nlink > 0) {
+			/* READDIRPLUS brought the attributes along. */
+			st.st_nlink = de->nlink;
+			st.st_uid = de->uid;
+			st.st_gid = de->gid;
+			st.st_size = (off_t)de->size;
+			st.st_blksize = (blksize_t)de->blksize;
+			st.st_blocks = (blkcnt_t)de->blocks;
+			st.st_rdev = (dev_t)de->rdev;
+			st.st_atim.tv_sec = de->atime.tv_sec;
+			st.st_atim.tv_nsec = (long)de->atime_nsec;
+			st.st_mtim.tv_sec = de->mtime.tv_sec;
+			st.st_mtim.tv_nsec = (long)de->mtime_nsec;
+			st.st_ctim.tv_sec = de->ctime.tv_sec;
+			st.st_ctim.tv_nsec = (long)de->ctime_nsec;
+			fill = FUSE_FILL_DIR_PLUS;
+		}
+		if (filler(buf, de->name, &st, 0, fill) != 0)
+			break;
+	}
+	nfs_closedir(nfs_conn_ctx(c), dir);
+	return result(c, 0);
+}
+
+static int
+fs_mknod(const char *path, mode_t mode, dev_t rdev)
+{
+	struct nfs_conn *c;
+	int rc, tries = 0;
+
+	if (fs_cfg()->ro)
+		return -EROFS;
+	if ((c = take(&rc)) == NULL)
+		return result(NULL, rc);
+	do
+		rc = nfs_mknod(nfs_conn_ctx(c), path, (int)mode, (int)rdev);
+	while (again(c, rc, &tries));
+	return result(c, rc);
+}
+
+static int
+fs_mkdir(const char *path, mode_t mode)
+{
+	struct nfs_conn *c;
+	int rc, tries = 0;
+
+	if (fs_cfg()->ro)
+		return -EROFS;
+	if ((c = take(&rc)) == NULL)
+		return result(NULL, rc);
+	do
+		rc = nfs_mkdir2(nfs_conn_ctx(c), path, (int)(mode & 07777));
+	while (again(c, rc, &tries));
+	return result(c, rc);
+}
+
+static int
+fs_unlink(const char *path)
+{
+	struct nfs_conn *c;
+	int rc, tries = 0;
+
+	if (fs_cfg()->ro)
+		return -EROFS;
+	if ((c = take(&rc)) == NULL)
+		return result(NULL, rc);
+	do
+		rc = nfs_unlink(nfs_conn_ctx(c), path);
+	while (again(c, rc, &tries));
+	return result(c, rc);
+}
+
+static int
+fs_rmdir(const char *path)
+{
+	struct nfs_conn *c;
+	int rc, tries = 0;
+
+	if (fs_cfg()->ro)
+		return -EROFS;
+	if ((c = take(&rc)) == NULL)
+		return result(NULL, rc);
+	do
+		rc = nfs_rmdir(nfs_conn_ctx(c), path);
+	while (again(c, rc, &tries));
+	/* Some servers say EEXIST for a directory that is not empty. */
+	if (rc == -EEXIST)
+		rc = -ENOTEMPTY;
+	return result(c, rc);
+}
+
+static int
+fs_symlink(const char *target, const char *path)
+{
+	struct nfs_conn *c;
+	int rc, tries = 0;
+
+	if (fs_cfg()->ro)
+		return -EROFS;
+	if ((c = take(&rc)) == NULL)
+		return result(NULL, rc);
+	do
+		rc = nfs_symlink(nfs_conn_ctx(c), target, path);
+	while (again(c, rc, &tries));
+	return result(c, rc);
+}
+
+static int
+fs_rename(const char *from, const char *to, unsigned int flags)
+{
+	struct nfs_conn *c;
+	int rc, tries = 0;
+
+	if (fs_cfg()->ro)
+		return -EROFS;
+	/* NFS has no RENAME_NOREPLACE or RENAME_EXCHANGE. */
+	if (flags != 0)
+		return -EINVAL;
+	if ((c = take(&rc)) == NULL)
+		return result(NULL, rc);
+	do
+		rc = nfs_rename(nfs_conn_ctx(c), from, to);
+	while (again(c, rc, &tries));
+	if (rc == -EEXIST)
+		rc = -ENOTEMPTY;
+	return result(c, rc);
+}
+
+static int
+fs_link(const char *from, const char *to)
+{
+	struct nfs_conn *c;
+	int rc, tries = 0;
+
+	if (fs_cfg()->ro)
+		return -EROFS;
+	if ((c = take(&rc)) == NULL)
+		return result(NULL, rc);
+	do
+		rc = nfs_link(nfs_conn_ctx(c), from, to);
+	while (again(c, rc, &tries));
+	return result(c, rc);
+}
+
+static int
+fs_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
+{
+	struct nfs_conn *c;
+	int rc, tries = 0;
+
+	(void)fi;
+	if (fs_cfg()->ro)
+		return -EROFS;
+	if ((c = take(&rc)) == NULL)
+		return result(NULL, rc);
+	do
+		rc = nfs_lchmod(nfs_conn_ctx(c), path, (int)(mode & 07777));
+	while (again(c, rc, &tries));
+	return result(c, rc);
+}
+
+static int
+fs_chown(const char *path, uid_t uid, gid_t gid, struct fuse_file_info *fi)
+{
+	struct nfs_conn *c;
+	int rc, tries = 0;
+
+	(void)fi;
+	if (fs_cfg()->ro)
+		return -EROFS;
+	if ((c = take(&rc)) == NULL)
+		return result(NULL, rc);
+	/* (uid_t)-1 means "leave it", for libnfs as for chown(2). */
+	do
+		rc = nfs_lchown(nfs_conn_ctx(c), path, (int)uid, (int)gid);
+	while (again(c, rc, &tries));
+	return result(c, rc);
+}
+
+static int
+fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
+{
+	struct nfs_conn *c;
+	int rc, tries = 0;
+
+	if (fs_cfg()->ro)
+		return -EROFS;
+	if (size < 0)
+		return -EINVAL;
+	if (fi != NULL && fi->fh != 0) {
+		struct nfs_file *f = file_of(fi);
+
+		if ((c = file_take(f, &rc)) == NULL)
+			return result(NULL, rc);
+		do
+			rc = nfs_ftruncate(
+			    nfs_conn_ctx(c), f->fh, (uint64_t)size);
+		while (file_again(c, f, rc, &tries));
+		return result(c, rc);
+	}
+	if ((c = take(&rc)) == NULL)
+		return result(NULL, rc);
+	do
+		rc = nfs_truncate(nfs_conn_ctx(c), path, (uint64_t)size);
+	while (again(c, rc, &tries));
+	return result(c, rc);
+}
+
+static int
+file_new(const char *path, int flags, struct nfs_file **out)
+{
+	struct nfs_file *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	    (f->path = strdup(path)) == NULL) {
+		free(f);
+		return -ENOMEM;
+	}
+	f->flags = flags;
+	*out = f;
+	return 0;
+}
+
+static void
+file_free(struct nfs_file *f)
+{
+	if (f == NULL)
+		return;
+	free(f->path);
+	free(f);
+}
+
+/*
+ * Open or create path.  libnfs 4.0 fails an NFSv4 OPEN with O_TRUNC of an
+ * existing file (NFS4ERR_EXIST), so the truncation is a separate call.
+ */
+static int
+open_common(
+    const char *path, int create, mode_t mode, struct fuse_file_info *fi)
+{
+	struct nfs_file *f = NULL;
+	struct nfs_conn *c;
+	struct nfs_context *ctx;
+	int flags = fi->flags &
+	    (O_ACCMODE | O_APPEND | O_TRUNC | O_EXCL | O_SYNC | O_DSYNC);
+	int v4 = nfs_pool_version(fs_cfg()->pool) == 4;
+	int rc, tries = 0;
+
+	if (fs_cfg()->ro &&
+	    ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) || create))
+		return -EROFS;
+	if (create)
+		flags |= O_CREAT;
+	if ((rc = file_new(path, flags, &f)) != 0)
+		return rc;
+	if ((c = take(&rc)) == NULL)
+		goto out;
+	do {
+		int oflags = v4 ? flags & ~O_TRUNC : flags;
+
+		ctx = nfs_conn_ctx(c);
+		if (create)
+			rc = nfs_create(
+			    ctx, path, oflags, (int)(mode & 07777), &f->fh);
+		else
+			rc = nfs_open(ctx, path, oflags, &f->fh);
+		if (rc == 0 && v4 && (flags & O_TRUNC) &&
+		    (rc = nfs_ftruncate(ctx, f->fh, 0)) != 0) {
+			nfs_close(ctx, f->fh);
+			f->fh = NULL;
+		}
+	} while (again(c, rc, &tries));
+	if (rc == 0) {
+		f->conn = nfs_conn_index(c);
+		f->gen = nfs_conn_gen(c);
+		fi->fh = (uint64_t)(uintptr_t)f;
+		/* Other hosts may have changed it: drop cached pages. */
+		fi->keep_cache = 0;
+		f = NULL;
+	}
+	nfs_conn_release(c);
+out:
+	file_free(f);
+	return -nfs_conn_errno(rc);
+}
+
+static int
+fs_open(const char *path, struct fuse_file_info *fi)
+{
+	return open_common(path, 0, 0, fi);
+}
+
+static int
+fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
+{
+	return open_common(path, 1, mode, fi);
+}
+
+static int
+fs_read(const char *path, char *buf, size_t size, off_t off,
+    struct fuse_file_info *fi)
+{
+	struct nfs_file *f = file_of(fi);
+	uint64_t chunk = nfs_pool_readmax(fs_cfg()->pool);
+	size_t done = 0;
+	struct nfs_conn *c;
+	int rc = 0, tries = 0;
+
+	(void)path;
+	if (off < 0)
+		return -EINVAL;
+	if (chunk == 0 || chunk > NFS_FS_MAX_IO)
+		chunk = NFS_FS_MAX_IO;
+	if ((c = file_take(f, &rc)) == NULL)
+		return result(NULL, rc);
+	while (done < size) {
+		size_t want = size - done < chunk ? size - done : chunk;
+
+		rc = nfs_pread(nfs_conn_ctx(c), f->fh, (uint64_t)off + done,
+		    want, buf + done);
+		if (rc < 0) {
+			if (file_again(c, f, rc, &tries))
+				continue;
+			break;
+		}
+		done += (size_t)rc;
+		if ((size_t)rc < want)
+			break; /* end of file */
+	}
+	nfs_conn_release(c);
+	if (rc < 0 && done == 0)
+		return -nfs_conn_errno(rc);
+	return (int)done;
+}
+
+uint64_t
+nfs_fs_write_chunk(uint64_t wmax, int nfsvers)
+{
+	if (wmax == 0 || wmax > NFS_FS_MAX_IO)
+		wmax = NFS_FS_MAX_IO;
+#ifndef HAVE_LIBNFS_V4_LARGE_WRITES
+	if (nfsvers == 4 && wmax > NFS_FS_V4_SMALL_WRITE)
+		wmax = NFS_FS_V4_SMALL_WRITE;
+#else
+	(void)nfsvers;
+#endif
+	return wmax;
+}
+
+static int
+fs_write(const char *path, const char *buf, size_t size, off_t off,
+    struct fuse_file_info *fi)
+{
+	struct nfs_fs_cfg *cfg = fs_cfg();
+	struct nfs_file *f = file_of(fi);
+	uint64_t chunk = nfs_fs_write_chunk(
+	    nfs_pool_writemax(cfg->pool), nfs_pool_version(cfg->pool));
+	size_t done = 0;
+	struct nfs_conn *c;
+	int rc = 0, tries = 0;
+
+	(void)path;
+	if (cfg->ro)
+		return -EROFS;
+	if (off < 0)
+		return -EINVAL;
+	if ((c = file_take(f, &rc)) == NULL)
+		return result(NULL, rc);
+	while (done < size) {
+		size_t want = size - done < chunk ? size - done : chunk;
+
+		rc = nfs_pwrite(nfs_conn_ctx(c), f->fh, (uint64_t)off + done,
+		    want, buf + done);
+		if (rc < 0) {
+			if (file_again(c, f, rc, &tries))
+				continue;
+			break;
+		}
+		if (rc == 0) {
+			rc = -EIO; /* a server that writes nothing */
+			break;
+		}
+		done += (size_t)rc;
+		f->dirty = 1;
+	}
+	nfs_conn_release(c);
+	if (rc < 0 && done == 0)
+		return -nfs_conn_errno(rc);
+	return (int)done;
+}
+
+static int
+fs_statfs(const char *path, struct statvfs *sv)
+{
+	struct nfs_statvfs_64 ns;
+	struct nfs_conn *c;
+	int rc, tries = 0;
+
+	if ((c = take(&rc)) == NULL)
+		return result(NULL, rc);
+	do
+		rc = nfs_statvfs64(nfs_conn_ctx(c), path, &ns);
+	while (again(c, rc, &tries));
+	if (rc == 0) {
+		memset(sv, 0, sizeof(*sv));
+		sv->f_bsize = ns.f_bsize;
+		sv->f_frsize = ns.f_frsize;
+		sv->f_blocks = ns.f_blocks;
+		sv->f_bfree = ns.f_bfree;
+		sv->f_bavail = ns.f_bavail;
+		sv->f_files = ns.f_files;
+		sv->f_ffree = ns.f_ffree;
+		sv->f_favail = ns.f_favail;
+		sv->f_fsid = ns.f_fsid;
+		sv->f_namemax = ns.f_namemax > 0 ? ns.f_namemax : 255;
+	}
+	return result(c, rc);
+}
+
+/* COMMIT what was written, so errors (EDQUOT, ENOSPC) reach close(2). */
+static int
+file_commit(struct nfs_file *f)
+{
+	struct nfs_conn *c;
+	int rc, tries = 0;
+
+	if ((c = file_take(f, &rc)) == NULL)
+		return result(NULL, rc);
+	do
+		rc = nfs_fsync(nfs_conn_ctx(c), f->fh);
+	while (file_again(c, f, rc, &tries));
+	if (rc == 0)
+		f->dirty = 0;
+	return result(c, rc);
+}
+
+static int
+fs_flush(const char *path, struct fuse_file_info *fi)
+{
+	struct nfs_file *f = file_of(fi);
+
+	(void)path;
+	return f->dirty ? file_commit(f) : 0;
+}
+
+static int
+fs_fsync(const char *path, int datasync, struct fuse_file_info *fi)
+{
+	(void)path;
+	(void)datasync;
+	return file_commit(file_of(fi));
+}
+
+static int
+fs_release(const char *path, struct fuse_file_info *fi)
+{
+	struct nfs_file *f = file_of(fi);
+	struct nfs_conn *c;
+	int rc;
+
+	(void)path;
+	if ((c = file_take(f, &rc)) != NULL) {
+		nfs_close(nfs_conn_ctx(c), f->fh);
+		nfs_conn_release(c);
+	}
+	file_free(f);
+	return 0;
+}
+
+/* A time for libnfs: "now", "leave it" (the current value), or as given. */
+static void
+pick_time(const struct timespec *want, struct timeval *tv, time_t cur_sec,
+    long cur_nsec, const struct timeval *now)
+{
+	if (want->tv_nsec == UTIME_NOW) {
+		*tv = *now;
+	} else if (want->tv_nsec == UTIME_OMIT) {
+		tv->tv_sec = cur_sec;
+		tv->tv_usec = cur_nsec / 1000;
+	} else {
+		tv->tv_sec = want->tv_sec;
+		tv->tv_usec = want->tv_nsec / 1000;
+	}
+}
+
+static int
+fs_utimens(
+    const char *path, const struct timespec tv[2], struct fuse_file_info *fi)
+{
+	struct nfs_stat_64 ns;
+	struct timeval times[2], now;
+	struct nfs_conn *c;
+	int rc, tries = 0;
+
+	(void)fi;
+	if (fs_cfg()->ro)
+		return -EROFS;
+	if ((c = take(&rc)) == NULL)
+		return result(NULL, rc);
+	memset(&ns, 0, sizeof(ns));
+	if (tv != NULL &&
+	    (tv[0].tv_nsec == UTIME_OMIT || tv[1].tv_nsec == UTIME_OMIT)) {
+		/* libnfs 4.0 sets both times: keep the one left alone. */
+		do
+			rc = nfs_lstat64(nfs_conn_ctx(c), path, &ns);
+		while (again(c, rc, &tries));
+		if (rc != 0)
+			return result(c, rc);
+	}
+	gettimeofday(&now, NULL);
+	if (tv == NULL) {
+		times[0] = now;
+		times[1] = now;
+	} else {
+		pick_time(&tv[0], &times[0], (time_t)ns.nfs_atime,
+		    (long)ns.nfs_atime_nsec, &now);
+		pick_time(&tv[1], &times[1], (time_t)ns.nfs_mtime,
+		    (long)ns.nfs_mtime_nsec, &now);
+	}
+	tries = 0;
+	do
+		rc = nfs_lutimes(nfs_conn_ctx(c), path, times);
+	while (again(c, rc, &tries));
+	return result(c, rc);
+}
+
+static const struct fuse_operations nfs_fs_ops = {
+    .init = fs_init,
+    .getattr = fs_getattr,
+    .readlink = fs_readlink,
+    .mknod = fs_mknod,
+    .mkdir = fs_mkdir,
+    .unlink = fs_unlink,
+    .rmdir = fs_rmdir,
+    .symlink = fs_symlink,
+    .rename = fs_rename,
+    .link = fs_link,
+    .chmod = fs_chmod,
+    .chown = fs_chown,
+    .truncate = fs_truncate,
+    .open = fs_open,
+    .read = fs_read,
+    .write = fs_write,
+    .statfs = fs_statfs,
+    .flush = fs_flush,
+    .release = fs_release,
+    .fsync = fs_fsync,
+    .readdir = fs_readdir,
+    .create = fs_create,
+    .utimens = fs_utimens,
+};
+
+const struct fuse_operations *
+nfs_fs_operations(void)
+{
+	return &nfs_fs_ops;
+}

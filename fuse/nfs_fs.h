@@ -1,0 +1,45 @@
+/*
+ * nfs_fs.h: the FUSE file system of tritonnfs-fuse, over a pool of libnfs
+ * contexts (nfs_conn.h).
+ *
+ * The operations are libfuse's high-level, path-based ones: every path FUSE
+ * hands us is a path below the export root, which is what libnfs's path
+ * calls take.  Attributes and entries are cached by the kernel for about a
+ * second only, so changes made on other hosts show quickly.
+ */
+#ifndef TNFS_FUSE_NFS_FS_H
+#define TNFS_FUSE_NFS_FS_H
+
+#include <stdint.h>
+
+#define FUSE_USE_VERSION 312
+#include <fuse.h>
+
+struct nfs_pool;
+
+/* Largest READ/WRITE FUSE sends us, and kernel cache lifetimes. */
+#define NFS_FS_MAX_IO        (1024 * 1024)
+#define NFS_FS_CACHE_SECONDS 1.0
+
+/*
+ * NFSv4 WRITEs are limited by libnfs < 5: the whole COMPOUND must fit in its
+ * 4096-byte encode buffer, and 3072 bytes of data was measured to fit with
+ * room for the RPC header, AUTH_SYS credentials and a 128-byte handle.
+ */
+#define NFS_FS_V4_SMALL_WRITE 3072
+
+struct nfs_fs_cfg {
+	struct nfs_pool *pool; /* borrowed; outlives the FUSE session */
+	int ro;
+};
+
+/*
+ * The operations table; pass a struct nfs_fs_cfg as fuse_new's
+ * private_data.  The table is static and never freed.
+ */
+const struct fuse_operations *nfs_fs_operations(void);
+
+/* The WRITE size used for a server limit wmax and NFS version. */
+uint64_t nfs_fs_write_chunk(uint64_t wmax, int nfsvers);
+
+#endif
