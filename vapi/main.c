@@ -1,25 +1,160 @@
 /*
- * main.c: tritonnfs-vapi, the Volume API server.  Not built yet: it answers --help and
- * --version and says so for anything else.
+ * main.c: tritonnfs-vapi, the Volume API server.
+ *
+ * Start-up: configuration (file, then flags), the record store, the host's
+ * identity and the built-in network's uuid (kept in the store so they never
+ * change), storage, exporter, provisioner (which recovers what a crash
+ * interrupted), and last the HTTP listener.  Signals are blocked in every
+ * thread and taken here with sigwait: SIGTERM/SIGINT stop accepting, let
+ * requests and provisioning steps under way finish, and exit 0.
  */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "version.h"
+#include "exports.h"
+#include "http.h"
+#include "log.h"
+#include "provision.h"
+#include "storage.h"
+#include "store.h"
+#include "vapi.h"
+
+#define STOP_GRACE_MS 30000
+
+/* A uuid fixed in the configuration, else the one kept in the store. */
+static int
+stable_uuid(struct store *st, const char *key, const char *configured,
+    char out[TNFS_UUID_BUFSZ], struct tnfs_err *err)
+{
+	char *val = NULL;
+	int rc = -1;
+
+	if (configured[0] != '\0') {
+		memcpy(out, configured, TNFS_UUID_BUFSZ);
+		return store_meta_set(st, key, configured, err);
+	}
+	if (store_meta_get(st, key, &val, err) == -1)
+		return -1;
+	if (val != NULL && tnfs_uuid_valid(val)) {
+		memcpy(out, val, TNFS_UUID_BUFSZ);
+		rc = 0;
+	} else if (tnfs_uuid_generate(out, err) == 0) {
+		rc = store_meta_set(st, key, out, err);
+	}
+	free(val);
+	return rc;
+}
+
+static struct exporter *
+open_exporter(struct vapi_config *cfg, struct tnfs_err *err)
+{
+	struct exporter_listen listen[VAPI_MAX_NETWORKS];
+	struct exporter_config ec;
+	char dir[1100];
+	size_t i, j, n = 0;
+
+	/* One listener per distinct address and port pair. */
+	for (i = 0; i < cfg->nnetworks; i++) {
+		const struct vapi_network *net = &cfg->networks[i];
+
+		for (j = 0; j < n; j++)
+			if (strcmp(listen[j].address, net->nfs_address) == 0 &&
+			    listen[j].nfs_port == net->nfs_port)
+				break;
+		if (j < n)
+			continue;
+		listen[n].address = net->nfs_address;
+		listen[n].nfs_port = net->nfs_port;
+		listen[n].mount_port = net->mount_port;
+		n++;
+	}
+	snprintf(dir, sizeof(dir), "%s/exports", cfg->state_dir);
+	memset(&ec, 0, sizeof(ec));
+	ec.state_dir = dir;
+	ec.listen = listen;
+	ec.nlisten = n;
+	ec.root_squash = cfg->root_squash;
+	return exporter_open(cfg->exports, &ec, err);
+}
 
 int
 main(int argc, char **argv)
 {
-	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
-		printf("tritonnfs-vapi %s\n", TNFS_VERSION);
+	static struct vapi_config cfg; /* large; read-only once running */
+	struct vapi va;
+	struct http_server *srv = NULL;
+	struct tnfs_err err;
+	sigset_t set;
+	int r, sig = 0, status = 1;
+
+	memset(&va, 0, sizeof(va));
+	tnfs_err_clear(&err);
+	log_init("tritonnfs-vapi");
+	config_defaults(&cfg);
+	if ((r = config_parse_args(&cfg, argc, argv, &err)) == 1)
 		return 0;
+	if (r == -1 || config_finish(&cfg, &err) == -1) {
+		fprintf(stderr, "tritonnfs-vapi: %s\n", err.msg);
+		return 2;
 	}
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf(
-		    "usage: tritonnfs-vapi [--help] [--version]\n"
-		    "the Volume API server (not implemented in this build)\n");
-		return 0;
+	if (log_set_level_str(cfg.log_level, &err) == -1) {
+		fprintf(stderr, "tritonnfs-vapi: --log-level: %s\n", err.msg);
+		return 2;
 	}
-	fprintf(stderr, "tritonnfs-vapi: not implemented in this build\n");
-	return 2;
+	/* Every thread started from here on inherits the blocked set. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	va.cfg = &cfg;
+	if ((va.store = store_open(cfg.store, &err)) == NULL)
+		goto fail;
+	if (stable_uuid(
+		va.store, "host_uuid", cfg.host_uuid, va.host_uuid, &err) == -1)
+		goto fail;
+	if (cfg.networks_builtin &&
+	    stable_uuid(va.store, "default_network_uuid",
+		cfg.default_network_uuid, cfg.networks[0].uuid, &err) == -1)
+		goto fail;
+	if ((va.storage = storage_open(cfg.storage, cfg.state_dir, &err)) ==
+	    NULL)
+		goto fail;
+	if ((va.exporter = open_exporter(&cfg, &err)) == NULL)
+		goto fail;
+	if ((va.prov = provision_start(&va, cfg.workers, &err)) == NULL)
+		goto fail;
+	if ((srv = http_start(&va, &err)) == NULL)
+		goto fail;
+	log_info("listening on %s (store %s, storage %s, exports %s)",
+	    cfg.listen, cfg.store, cfg.storage, cfg.exports);
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			log_info("SIGHUP: the configuration is read at start "
+				 "only; restart to change it");
+			continue;
+		}
+		break;
+	}
+	log_info("signal %d: stopping", sig);
+	status = 0;
+	goto out;
+fail:
+	log_err(TNFS_LOG_FATAL, &err, "cannot start");
+	fprintf(stderr, "tritonnfs-vapi: %s\n", err.msg);
+out:
+	http_stop(srv, STOP_GRACE_MS);
+	provision_stop(va.prov);
+	exporter_close(va.exporter);
+	storage_close(va.storage);
+	store_close(va.store);
+	if (status == 0)
+		log_info("stopped");
+	return status;
 }

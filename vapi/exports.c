@@ -1,0 +1,131 @@
+/*
+ * exports.c: the table of exporters, the exporter_* calls that forward to
+ * the one configured, and "none", the exporter that serves nothing (the
+ * API alone, for development and tests).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exports_impl.h"
+
+static const struct exporter_ops *const exporters[] = {
+    &exporter_none_ops,
+#ifdef TNFS_HAVE_GANESHA_EXPORTER
+    &exporter_ganesha_ops,
+#endif
+    NULL,
+};
+
+struct exporter {
+	const struct exporter_ops *ops;
+	void *impl;
+};
+
+struct exporter *
+exporter_open(
+    const char *kind, const struct exporter_config *cfg, struct tnfs_err *err)
+{
+	struct exporter *ex;
+	size_t i;
+
+	for (i = 0; exporters[i] != NULL; i++)
+		if (strcmp(exporters[i]->kind, kind) == 0)
+			break;
+	if (exporters[i] == NULL) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "exports %s: unknown exporter (this build has: none%s)",
+		    kind,
+#ifdef TNFS_HAVE_GANESHA_EXPORTER
+		    ", ganesha"
+#else
+		    ""
+#endif
+		);
+		return NULL;
+	}
+	if ((ex = calloc(1, sizeof(*ex))) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	ex->ops = exporters[i];
+	if ((ex->impl = ex->ops->open(cfg, err)) == NULL) {
+		free(ex);
+		return NULL;
+	}
+	return ex;
+}
+
+int
+exporter_start(struct exporter *ex, struct tnfs_err *err)
+{
+	return ex->ops->start(ex->impl, err);
+}
+
+int
+exporter_sync(struct exporter *ex, const struct export_spec *specs, size_t n,
+    struct tnfs_err *err)
+{
+	return ex->ops->sync(ex->impl, specs, n, err);
+}
+
+int
+exporter_healthy(struct exporter *ex)
+{
+	return ex->ops->healthy(ex->impl);
+}
+
+void
+exporter_close(struct exporter *ex)
+{
+	if (ex == NULL)
+		return;
+	ex->ops->close(ex->impl);
+	free(ex);
+}
+
+/* none: a token non-NULL state, and every call succeeds. */
+static int none_state;
+
+static void *
+none_open(const struct exporter_config *cfg, struct tnfs_err *err)
+{
+	(void)cfg, (void)err;
+	return &none_state;
+}
+
+static int
+none_start(void *impl, struct tnfs_err *err)
+{
+	(void)impl, (void)err;
+	return 0;
+}
+
+static int
+none_sync(
+    void *impl, const struct export_spec *specs, size_t n, struct tnfs_err *err)
+{
+	(void)impl, (void)specs, (void)n, (void)err;
+	return 0;
+}
+
+static int
+none_healthy(void *impl)
+{
+	(void)impl;
+	return 1;
+}
+
+static void
+none_close(void *impl)
+{
+	(void)impl;
+}
+
+const struct exporter_ops exporter_none_ops = {
+    .kind = "none",
+    .open = none_open,
+    .start = none_start,
+    .sync = none_sync,
+    .healthy = none_healthy,
+    .close = none_close,
+};

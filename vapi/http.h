@@ -1,0 +1,35 @@
+/*
+ * http.h: the Volume API's HTTP layer (libmicrohttpd): listeners, limits,
+ * headers, authentication, and turning a request into a route call and a
+ * handler's result into a response.  It parses and answers; every decision
+ * is the handler's.
+ */
+#ifndef TNFS_VAPI_HTTP_H
+#define TNFS_VAPI_HTTP_H
+
+#include "err.h"
+#include "vapi.h"
+
+#define HTTP_BODY_MAX   (64 * 1024)
+#define HTTP_PATH_MAX   1024
+#define HTTP_QUERY_MAX  4096
+#define HTTP_JSON_DEPTH 16
+
+struct http_server;
+
+/* Listen on va->cfg->listen (tcp:HOST:PORT or unix:PATH) and serve. */
+struct http_server *http_start(struct vapi *va, struct tnfs_err *err);
+
+/*
+ * Stop accepting, wait up to grace_ms for requests under way to finish,
+ * then close everything and free srv.
+ */
+void http_stop(struct http_server *srv, int grace_ms);
+
+/*
+ * Whether an Accept-Version header value admits this API's version 1.0.0:
+ * "~1", "^1", "1", "1.x", "1.0.0", "*" and the like.
+ */
+int http_version_ok(const char *accept_version);
+
+#endif

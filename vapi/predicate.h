@@ -1,0 +1,42 @@
+/*
+ * predicate.h: ListVolumes filters: the krill predicate subset VOLAPI
+ * accepts (eq, ne, lt, le, gt, ge, and, or) over the fields it allows, and
+ * the name search with '*' wildcards.
+ */
+#ifndef TNFS_VAPI_PREDICATE_H
+#define TNFS_VAPI_PREDICATE_H
+
+#include <stdint.h>
+
+#include "err.h"
+#include "store.h"
+#include "validate.h"
+
+struct predicate;
+
+/*
+ * Parse and validate a predicate from its JSON text.  NULL with a cause
+ * added to c when it is not acceptable.  "{}" parses to a predicate that
+ * matches everything.  Caller frees with predicate_free.
+ */
+struct predicate *predicate_parse(const char *text, struct causes *c);
+void predicate_free(struct predicate *p);
+
+/* 1 when the predicate mentions field anywhere. */
+int predicate_uses(const struct predicate *p, const char *field);
+
+/*
+ * 1 when v matches.  Only references renewed at or after live_after_ms
+ * count for "dangling".
+ */
+int predicate_match(
+    const struct predicate *p, const struct volume *v, int64_t live_after_ms);
+
+/*
+ * A name search value: "foo" (exact), "foo*", "*foo", "*foo*".  0 when
+ * valid; -1 and a cause otherwise.
+ */
+int name_pattern_check(const char *pattern, struct causes *c);
+int name_pattern_match(const char *pattern, const char *name);
+
+#endif

@@ -1,0 +1,771 @@
+/*
+ * provision.c: worker threads between the volume records and the storage
+ * backend and exporter (see provision.h).
+ *
+ * Threads: one scanner (finds creating/deleting volumes in the store,
+ * reaps stale references, queues jobs), nworkers workers (run jobs, one
+ * per volume at a time), one exporter thread (the only caller of
+ * exporter_sync).  One mutex guards the queue and the counters; it is never
+ * held across storage, exporter or store calls.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "exports.h"
+#include "log.h"
+#include "provision.h"
+#include "storage.h"
+#include "store.h"
+#include "timefmt.h"
+
+#define SCAN_INTERVAL_MS 1000
+#define EXPORT_WAIT_MS   120000
+
+enum job_kind {
+	JOB_CREATE = 100,
+	JOB_DELETE,
+};
+
+struct job {
+	int op; /* enum provision_op or enum job_kind */
+	char uuid[TNFS_UUID_BUFSZ];
+	uint64_t size;
+	char snap[128];
+	struct storage_usage *usage;
+	int sync; /* a caller waits for it */
+	int done;
+	int abandoned; /* the caller gave up waiting: worker frees it */
+	int rc;
+	struct tnfs_err err;
+	struct job *next;
+};
+
+struct provision {
+	struct vapi *va;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;    /* queue changes, jobs done, kicks */
+	pthread_cond_t ex_cv; /* export requests and completions */
+	struct job *queue;    /* FIFO */
+	char (*busy)[TNFS_UUID_BUFSZ];
+	int nworkers;
+	int kicked;
+	int stopping;
+	uint64_t ex_want, ex_done;
+	int ex_rc;
+	struct tnfs_err ex_err;
+	pthread_t *workers;
+	pthread_t scanner, exporter;
+	int nstarted;
+	int scanner_started, exporter_started;
+};
+
+static void
+deadline_ts(struct timespec *ts, int64_t ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}
+
+void
+provision_export_path(const char *uuid, char *buf, size_t len)
+{
+	snprintf(buf, len, VAPI_EXPORT_PREFIX "%s", uuid);
+}
+
+/* Ask the exporter thread for a sync and wait for one that covers it. */
+static int
+export_sync_wait(struct provision *p, struct tnfs_err *err)
+{
+	struct timespec ts;
+	uint64_t mine;
+	int rc = -1;
+
+	deadline_ts(&ts, EXPORT_WAIT_MS);
+	pthread_mutex_lock(&p->mu);
+	mine = ++p->ex_want;
+	pthread_cond_broadcast(&p->ex_cv);
+	while (p->ex_done < mine) {
+		if (pthread_cond_timedwait(&p->ex_cv, &p->mu, &ts) ==
+		    ETIMEDOUT) {
+			tnfs_err_set(err, TNFS_E_TIMEOUT,
+			    "exports were not synced within %d s",
+			    EXPORT_WAIT_MS / 1000);
+			goto out;
+		}
+	}
+	if (p->ex_rc == 0)
+		rc = 0;
+	else if (err != NULL)
+		*err = p->ex_err;
+out:
+	pthread_mutex_unlock(&p->mu);
+	return rc;
+}
+
+struct spec_set {
+	struct export_spec *specs;
+	char (*paths)[4096];
+	char (*pseudo)[64];
+	const char **clients; /* nvol * VAPI_MAX_NETWORKS */
+	size_t n;
+};
+
+static void
+spec_set_free(struct spec_set *s)
+{
+	free(s->specs);
+	free(s->paths);
+	free(s->pseudo);
+	free(s->clients);
+}
+
+/* What should be served now: every volume the store marks exported. */
+static int
+build_specs(struct provision *p, struct spec_set *set, struct tnfs_err *err)
+{
+	struct vapi *va = p->va;
+	struct volume **vs = NULL;
+	size_t nv = 0, i, j;
+	int rc = -1;
+
+	memset(set, 0, sizeof(*set));
+	if (store_volume_list(va->store, NULL, &vs, &nv, err) == -1)
+		return -1;
+	set->specs = calloc(nv + 1, sizeof(*set->specs));
+	set->paths = calloc(nv + 1, sizeof(*set->paths));
+	set->pseudo = calloc(nv + 1, sizeof(*set->pseudo));
+	set->clients = calloc((nv + 1) * VAPI_MAX_NETWORKS, sizeof(char *));
+	if (set->specs == NULL || set->paths == NULL || set->pseudo == NULL ||
+	    set->clients == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < nv; i++) {
+		struct export_spec *sp = &set->specs[set->n];
+		const char **cl = &set->clients[set->n * VAPI_MAX_NETWORKS];
+		json_object *nets;
+		size_t nc = 0;
+
+		if (!vs[i]->exported)
+			continue;
+		if (storage_volume_path(va->storage, vs[i]->uuid,
+			set->paths[set->n], sizeof(set->paths[0]), err) == -1)
+			goto out;
+		provision_export_path(
+		    vs[i]->uuid, set->pseudo[set->n], sizeof(set->pseudo[0]));
+		nets = json_tokener_parse(vs[i]->networks);
+		for (j = 0; nets != NULL &&
+		     json_object_is_type(nets, json_type_array) &&
+		     j < json_object_array_length(nets) &&
+		     nc < VAPI_MAX_NETWORKS;
+		     j++) {
+			const struct vapi_network *net = config_network(va->cfg,
+			    json_object_get_string(
+				json_object_array_get_idx(nets, j)));
+
+			if (net != NULL)
+				cl[nc++] = net->subnet; /* lives in cfg */
+		}
+		json_object_put(nets);
+		sp->volume_uuid = NULL; /* set below, once vs is stable */
+		sp->path = set->paths[set->n];
+		sp->pseudo = set->pseudo[set->n];
+		sp->clients = cl;
+		sp->nclients = nc;
+		sp->read_only = 0;
+		set->n++;
+	}
+	/* volume_uuid must outlive vs: point at the pseudo path's tail. */
+	for (i = 0; i < set->n; i++)
+		set->specs[i].volume_uuid =
+		    set->pseudo[i] + strlen(VAPI_EXPORT_PREFIX);
+	rc = 0;
+out:
+	volume_list_free(vs, nv);
+	if (rc == -1) {
+		spec_set_free(set);
+		memset(set, 0, sizeof(*set));
+	}
+	return rc;
+}
+
+static void *
+exporter_main(void *arg)
+{
+	struct provision *p = arg;
+	struct tnfs_err err;
+	struct spec_set set;
+	uint64_t gen;
+	int rc;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->ex_want == p->ex_done && !p->stopping)
+			pthread_cond_wait(&p->ex_cv, &p->mu);
+		if (p->ex_want == p->ex_done && p->stopping)
+			break;
+		gen = p->ex_want;
+		pthread_mutex_unlock(&p->mu);
+
+		tnfs_err_clear(&err);
+		rc = build_specs(p, &set, &err);
+		if (rc == 0) {
+			rc = exporter_sync(
+			    p->va->exporter, set.specs, set.n, &err);
+			spec_set_free(&set);
+		}
+		if (rc == -1)
+			log_err(TNFS_LOG_ERROR, &err, "exports sync failed");
+
+		pthread_mutex_lock(&p->mu);
+		p->ex_done = gen;
+		p->ex_rc = rc;
+		p->ex_err = err;
+		pthread_cond_broadcast(&p->ex_cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* filesystem_path and ports from the volume's first network. */
+static int
+served_at(struct provision *p, const struct volume *v, char *path, size_t len,
+    int *nfs_port, int *mount_port, struct tnfs_err *err)
+{
+	const struct vapi_network *net = NULL;
+	json_object *nets = json_tokener_parse(v->networks);
+	char pseudo[64];
+
+	if (nets != NULL && json_object_is_type(nets, json_type_array) &&
+	    json_object_array_length(nets) > 0)
+		net = config_network(p->va->cfg,
+		    json_object_get_string(json_object_array_get_idx(nets, 0)));
+	json_object_put(nets);
+	if (net == NULL) {
+		tnfs_err_set(err, TNFS_E_INVALID_NETWORKS,
+		    "volume %s: its network is no longer configured", v->uuid);
+		return -1;
+	}
+	provision_export_path(v->uuid, pseudo, sizeof(pseudo));
+	snprintf(path, len, "%s:%s",
+	    net->advertise_address[0] ? net->advertise_address
+				      : net->nfs_address,
+	    pseudo);
+	*nfs_port =
+	    net->advertise_nfs_port ? net->advertise_nfs_port : net->nfs_port;
+	*mount_port = net->advertise_mount_port ? net->advertise_mount_port
+						: net->mount_port;
+	return 0;
+}
+
+static void
+fail_volume(struct provision *p, const char *uuid, const char *from,
+    const struct tnfs_err *why)
+{
+	struct tnfs_err err;
+
+	log_err(TNFS_LOG_ERROR, why, "volume %s failed", uuid);
+	if (store_volume_set_state(
+		p->va->store, uuid, from, "failed", why->msg, &err) == -1)
+		log_err(TNFS_LOG_ERROR, &err,
+		    "volume %s: cannot record failure", uuid);
+}
+
+static void
+do_create(struct provision *p, const char *uuid)
+{
+	struct vapi *va = p->va;
+	struct volume *v = NULL;
+	struct tnfs_err err;
+	char fspath[512];
+	int nfs_port, mount_port, r;
+
+	tnfs_err_clear(&err);
+	if (store_volume_get(va->store, uuid, &v, &err) == -1 ||
+	    strcmp(v->state, "creating") != 0)
+		goto out;
+	if (served_at(p, v, fspath, sizeof(fspath), &nfs_port, &mount_port,
+		&err) == -1 ||
+	    storage_volume_create(va->storage, uuid, v->size, &err) == -1 ||
+	    store_volume_set_exported(va->store, uuid, 1, &err) == -1 ||
+	    export_sync_wait(p, &err) == -1) {
+		store_volume_set_exported(va->store, uuid, 0, NULL);
+		fail_volume(p, uuid, "creating", &err);
+		goto out;
+	}
+	r = store_volume_set_ready(
+	    va->store, uuid, fspath, nfs_port, mount_port, &err);
+	if (r == -1)
+		log_err(
+		    TNFS_LOG_ERROR, &err, "volume %s: cannot mark ready", uuid);
+	else if (r == 1)
+		log_info("volume %s ready at %s", uuid, fspath);
+out:
+	volume_free(v);
+}
+
+static void
+do_delete(struct provision *p, const char *uuid)
+{
+	struct vapi *va = p->va;
+	struct volume *v = NULL;
+	struct tnfs_err err;
+
+	tnfs_err_clear(&err);
+	if (store_volume_get(va->store, uuid, &v, &err) == -1 ||
+	    strcmp(v->state, "deleting") != 0)
+		goto out;
+	/* Stop serving first, so no client writes into what goes away. */
+	if (v->exported &&
+	    (store_volume_set_exported(va->store, uuid, 0, &err) == -1 ||
+		export_sync_wait(p, &err) == -1)) {
+		fail_volume(p, uuid, "deleting", &err);
+		goto out;
+	}
+	if (storage_volume_destroy(va->storage, uuid, &err) == -1) {
+		fail_volume(p, uuid, "deleting", &err);
+		goto out;
+	}
+	if (store_volume_delete(va->store, uuid, &err) == -1) {
+		log_err(TNFS_LOG_ERROR, &err, "volume %s: cannot remove record",
+		    uuid);
+		goto out;
+	}
+	log_info("volume %s deleted", uuid);
+out:
+	volume_free(v);
+}
+
+static int
+do_restart(struct provision *p, const char *uuid, struct tnfs_err *err)
+{
+	struct vapi *va = p->va;
+	struct volume *v = NULL;
+	int rc = -1;
+
+	if (store_volume_get(va->store, uuid, &v, err) == -1)
+		goto out;
+	if (strcmp(v->state, "ready") != 0 && strcmp(v->state, "failed") != 0) {
+		tnfs_err_set(err, TNFS_E_BAD_STATE,
+		    "Volume with uuid %s is %s: only ready or failed volumes "
+		    "can be restarted",
+		    uuid, v->state);
+		goto out;
+	}
+	if (storage_volume_activate(va->storage, uuid, err) == -1)
+		goto out;
+	if (strcmp(v->state, "failed") == 0) {
+		/* Storage is back: serve it again, as ready. */
+		if (store_volume_set_state(
+			va->store, uuid, "failed", "creating", NULL, err) != 1)
+			goto out;
+		if (store_volume_set_exported(va->store, uuid, 1, err) == -1)
+			goto out;
+		if (export_sync_wait(p, err) == -1) {
+			store_volume_set_exported(va->store, uuid, 0, NULL);
+			fail_volume(p, uuid, "creating", err);
+			goto out;
+		}
+		{
+			char fspath[512];
+			int np, mp;
+
+			if (served_at(p, v, fspath, sizeof(fspath), &np, &mp,
+				err) == -1 ||
+			    store_volume_set_ready(
+				va->store, uuid, fspath, np, mp, err) == -1)
+				goto out;
+		}
+	} else if (export_sync_wait(p, err) == -1) {
+		goto out;
+	}
+	rc = 0;
+out:
+	volume_free(v);
+	return rc;
+}
+
+static void
+run_job(struct provision *p, struct job *j)
+{
+	struct storage *st = p->va->storage;
+
+	tnfs_err_clear(&j->err);
+	switch (j->op) {
+	case JOB_CREATE:
+		do_create(p, j->uuid);
+		j->rc = 0;
+		break;
+	case JOB_DELETE:
+		do_delete(p, j->uuid);
+		j->rc = 0;
+		break;
+	case PROVISION_RESIZE:
+		j->rc = storage_volume_resize(st, j->uuid, j->size, &j->err);
+		break;
+	case PROVISION_SNAP_CREATE:
+		j->rc = storage_snapshot_create(st, j->uuid, j->snap, &j->err);
+		break;
+	case PROVISION_SNAP_DELETE:
+		j->rc = storage_snapshot_delete(st, j->uuid, j->snap, &j->err);
+		break;
+	case PROVISION_SNAP_ROLLBACK:
+		j->rc =
+		    storage_snapshot_rollback(st, j->uuid, j->snap, &j->err);
+		break;
+	case PROVISION_RESTART:
+		j->rc = do_restart(p, j->uuid, &j->err);
+		break;
+	case PROVISION_USAGE:
+		j->rc = storage_volume_usage(st, j->uuid, j->usage, &j->err);
+		break;
+	default:
+		j->rc = -1;
+		tnfs_err_set(&j->err, TNFS_E_INTERNAL, "unknown job %d", j->op);
+	}
+}
+
+static int
+is_busy(struct provision *p, const char *uuid)
+{
+	int i;
+
+	for (i = 0; i < p->nworkers; i++)
+		if (strcmp(p->busy[i], uuid) == 0)
+			return 1;
+	return 0;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct provision *p = ((void **)arg)[0];
+	int id = (int)(intptr_t)((void **)arg)[1];
+	struct job **jp, *j;
+
+	free(arg);
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		j = NULL;
+		for (jp = &p->queue; *jp != NULL; jp = &(*jp)->next) {
+			if (!is_busy(p, (*jp)->uuid)) {
+				j = *jp;
+				*jp = j->next;
+				break;
+			}
+		}
+		if (j == NULL) {
+			if (p->stopping)
+				break;
+			pthread_cond_wait(&p->cv, &p->mu);
+			continue;
+		}
+		memcpy(p->busy[id], j->uuid, TNFS_UUID_BUFSZ);
+		pthread_mutex_unlock(&p->mu);
+
+		run_job(p, j);
+
+		pthread_mutex_lock(&p->mu);
+		p->busy[id][0] = '\0';
+		if (!j->sync || j->abandoned) {
+			if (j->abandoned && j->rc == -1)
+				log_err(TNFS_LOG_WARN, &j->err,
+				    "volume %s: late storage failure", j->uuid);
+			free(j);
+		} else {
+			j->done = 1;
+		}
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Queue an asynchronous job unless one for uuid is queued or running. */
+static void
+queue_async(struct provision *p, int op, const char *uuid)
+{
+	struct job *j, **jp;
+
+	pthread_mutex_lock(&p->mu);
+	if (is_busy(p, uuid))
+		goto out;
+	for (jp = &p->queue; *jp != NULL; jp = &(*jp)->next)
+		if (strcmp((*jp)->uuid, uuid) == 0 && !(*jp)->sync)
+			goto out;
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		goto out; /* the next scan tries again */
+	j->op = op;
+	memcpy(j->uuid, uuid, TNFS_UUID_BUFSZ);
+	*jp = j;
+	pthread_cond_broadcast(&p->cv);
+out:
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void
+scan(struct provision *p)
+{
+	static const char *const states[] = {"creating", "deleting"};
+	struct volume_filter f = {NULL, NULL};
+	struct volume **vs = NULL;
+	struct tnfs_err err;
+	size_t n = 0, i, s;
+	int reaped = 0;
+
+	for (s = 0; s < 2; s++) {
+		f.state = states[s];
+		if (store_volume_list(p->va->store, &f, &vs, &n, &err) == -1) {
+			log_err(TNFS_LOG_ERROR, &err, "provisioner scan");
+			return;
+		}
+		for (i = 0; i < n; i++)
+			queue_async(
+			    p, s == 0 ? JOB_CREATE : JOB_DELETE, vs[i]->uuid);
+		volume_list_free(vs, n);
+	}
+	/* Leases: a reference not renewed in time no longer holds. */
+	if (store_refs_reap(p->va->store,
+		tnfs_now_ms() - (int64_t)p->va->cfg->ref_lease_s * 1000,
+		&reaped, &err) == -1)
+		log_err(TNFS_LOG_ERROR, &err, "reaping references");
+	else if (reaped > 0)
+		log_info("reaped %d stale references", reaped);
+	/* Triton reaps reservations of jobs older than two hours. */
+	if (store_resv_reap(
+		p->va->store, tnfs_now_ms() - 2 * 3600 * 1000, &err) == -1)
+		log_err(TNFS_LOG_ERROR, &err, "reaping reservations");
+}
+
+static void *
+scanner_main(void *arg)
+{
+	struct provision *p = arg;
+	struct timespec ts;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->stopping) {
+		p->kicked = 0;
+		pthread_mutex_unlock(&p->mu);
+		scan(p);
+		pthread_mutex_lock(&p->mu);
+		deadline_ts(&ts, SCAN_INTERVAL_MS);
+		while (!p->kicked && !p->stopping)
+			if (pthread_cond_timedwait(&p->cv, &p->mu, &ts) ==
+			    ETIMEDOUT)
+				break;
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+void
+provision_kick(struct provision *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->kicked = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+int
+provision_call(struct provision *p, enum provision_op op, const char *uuid,
+    uint64_t size, const char *snap, struct storage_usage *usage,
+    struct tnfs_err *err)
+{
+	struct timespec ts;
+	struct job *j, **jp;
+	int rc = -1;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return -1;
+	}
+	j->op = (int)op;
+	j->sync = 1;
+	j->size = size;
+	j->usage = usage;
+	snprintf(j->uuid, sizeof(j->uuid), "%s", uuid);
+	if (snap != NULL)
+		snprintf(j->snap, sizeof(j->snap), "%s", snap);
+	deadline_ts(&ts, (int64_t)p->va->cfg->storage_timeout_s * 1000);
+	pthread_mutex_lock(&p->mu);
+	if (p->stopping) {
+		pthread_mutex_unlock(&p->mu);
+		free(j);
+		tnfs_err_set(err, TNFS_E_UNAVAILABLE, "shutting down");
+		return -1;
+	}
+	for (jp = &p->queue; *jp != NULL; jp = &(*jp)->next)
+		;
+	*jp = j;
+	pthread_cond_broadcast(&p->cv);
+	while (!j->done) {
+		if (pthread_cond_timedwait(&p->cv, &p->mu, &ts) == ETIMEDOUT &&
+		    !j->done) {
+			j->abandoned = 1;
+			/* usage points into our frame: never write it later. */
+			j->usage = NULL;
+			tnfs_err_set(err, TNFS_E_TIMEOUT,
+			    "storage operation on volume %s did not finish "
+			    "within %d s; it goes on in the background",
+			    uuid, p->va->cfg->storage_timeout_s);
+			pthread_mutex_unlock(&p->mu);
+			return -1;
+		}
+	}
+	pthread_mutex_unlock(&p->mu);
+	rc = j->rc;
+	if (rc == -1 && err != NULL)
+		*err = j->err;
+	free(j);
+	return rc;
+}
+
+/* Set orphans aside and make ready volumes reachable again. */
+static void
+recover(struct provision *p)
+{
+	struct vapi *va = p->va;
+	struct volume **vs = NULL;
+	char **uuids = NULL;
+	size_t nv = 0, nu = 0, i, k;
+	struct tnfs_err err;
+
+	if (store_volume_list(va->store, NULL, &vs, &nv, &err) == -1) {
+		log_err(TNFS_LOG_ERROR, &err, "recovery: listing volumes");
+		return;
+	}
+	for (i = 0; i < nv; i++) {
+		if (strcmp(vs[i]->state, "ready") != 0)
+			continue;
+		if (storage_volume_activate(va->storage, vs[i]->uuid, &err) ==
+		    -1)
+			fail_volume(p, vs[i]->uuid, "ready", &err);
+	}
+	if (storage_list(va->storage, &uuids, &nu, &err) == -1) {
+		log_err(TNFS_LOG_ERROR, &err, "recovery: listing storage");
+		goto out;
+	}
+	for (k = 0; k < nu; k++) {
+		for (i = 0; i < nv; i++)
+			if (strcmp(vs[i]->uuid, uuids[k]) == 0)
+				break;
+		if (i < nv)
+			continue;
+		if (storage_orphan_set_aside(va->storage, uuids[k], &err) == -1)
+			log_err(TNFS_LOG_WARN, &err, "orphan %s", uuids[k]);
+		else
+			log_warn("storage %s has no volume record: set aside",
+			    uuids[k]);
+	}
+out:
+	storage_list_free(uuids, nu);
+	volume_list_free(vs, nv);
+}
+
+struct provision *
+provision_start(struct vapi *va, int nworkers, struct tnfs_err *err)
+{
+	struct provision *p;
+	int i;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL ||
+	    (p->busy = calloc((size_t)nworkers, sizeof(*p->busy))) == NULL ||
+	    (p->workers = calloc((size_t)nworkers, sizeof(pthread_t))) ==
+		NULL) {
+		if (p != NULL)
+			free(p->busy);
+		free(p);
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	p->va = va;
+	p->nworkers = nworkers;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	pthread_cond_init(&p->ex_cv, NULL);
+	recover(p);
+	if (exporter_start(va->exporter, err) == -1)
+		goto fail;
+	/* The first sync serves what was ready before the restart. */
+	p->ex_want = 1;
+	if (pthread_create(&p->exporter, NULL, exporter_main, p) != 0)
+		goto fail_thread;
+	p->exporter_started = 1;
+	for (i = 0; i < nworkers; i++) {
+		void **arg = malloc(2 * sizeof(void *));
+
+		if (arg == NULL)
+			goto fail_thread;
+		arg[0] = p;
+		arg[1] = (void *)(intptr_t)i;
+		if (pthread_create(&p->workers[i], NULL, worker_main, arg) !=
+		    0) {
+			free(arg);
+			goto fail_thread;
+		}
+		p->nstarted++;
+	}
+	if (pthread_create(&p->scanner, NULL, scanner_main, p) != 0)
+		goto fail_thread;
+	p->scanner_started = 1;
+	return p;
+fail_thread:
+	tnfs_err_set(err, TNFS_E_INTERNAL, "cannot start provisioner threads");
+fail:
+	provision_stop(p);
+	return NULL;
+}
+
+void
+provision_stop(struct provision *p)
+{
+	struct job *j, **jp;
+	int i;
+
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stopping = 1;
+	/* Queued asynchronous work stays in the store for the next start. */
+	for (jp = &p->queue; (j = *jp) != NULL;) {
+		if (j->sync) {
+			jp = &j->next;
+			continue;
+		}
+		*jp = j->next;
+		free(j);
+	}
+	pthread_cond_broadcast(&p->cv);
+	pthread_cond_broadcast(&p->ex_cv);
+	pthread_mutex_unlock(&p->mu);
+	if (p->scanner_started)
+		pthread_join(p->scanner, NULL);
+	for (i = 0; i < p->nstarted; i++)
+		pthread_join(p->workers[i], NULL);
+	/* Workers are gone: nobody waits on exports any more. */
+	if (p->exporter_started)
+		pthread_join(p->exporter, NULL);
+	while ((j = p->queue) != NULL) {
+		p->queue = j->next;
+		free(j);
+	}
+	pthread_cond_destroy(&p->cv);
+	pthread_cond_destroy(&p->ex_cv);
+	pthread_mutex_destroy(&p->mu);
+	free(p->busy);
+	free(p->workers);
+	free(p);
+}

@@ -1,0 +1,171 @@
+/*
+ * store.h: the VAPI's records (volumes, references, reservations,
+ * snapshots, a few settings) behind a backend-neutral interface.  SQLite
+ * (store_sqlite.c) is the first implementation; PostgreSQL follows, so no
+ * caller sees SQL and every decision that must hold across processes
+ * (name uniqueness, state transitions) is made by the database.
+ *
+ * Thread safety: any thread may call any function.  store_tx_begin starts a
+ * transaction owned by the calling thread; until store_tx_commit or
+ * store_tx_rollback, other threads' calls wait.  Calls outside a
+ * transaction are each atomic on their own.
+ */
+#ifndef TNFS_VAPI_STORE_H
+#define TNFS_VAPI_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "uuid.h"
+
+struct store;
+
+struct volume_ref {
+	char vm_uuid[TNFS_UUID_BUFSZ];
+	char owner_uuid[TNFS_UUID_BUFSZ];
+	int64_t created_ms;
+	int64_t renewed_ms; /* the lease runs from here */
+};
+
+/* One volume record.  Strings are owned by the record. */
+struct volume {
+	char uuid[TNFS_UUID_BUFSZ];
+	char owner_uuid[TNFS_UUID_BUFSZ];
+	char *name;
+	char type[16];
+	uint64_t size;  /* MiB */
+	char state[16]; /* creating, ready, failed, deleting */
+	int64_t create_ms;
+	char *networks; /* JSON array text */
+	char *labels;   /* JSON object text */
+	char *affinity; /* JSON text or NULL */
+	char vm_uuid[TNFS_UUID_BUFSZ];
+	char *filesystem_path; /* NULL until ready */
+	int nfs_port;
+	int mount_port;
+	char *error; /* why it failed, or NULL */
+	int exported;
+	struct volume_ref *refs; /* filled by get and list */
+	size_t nrefs;
+	size_t nsnapshots;
+};
+
+struct reservation {
+	char uuid[TNFS_UUID_BUFSZ];
+	char *volume_name;
+	char job_uuid[TNFS_UUID_BUFSZ];
+	char owner_uuid[TNFS_UUID_BUFSZ];
+	char vm_uuid[TNFS_UUID_BUFSZ];
+	int64_t create_ms;
+};
+
+struct snapshot {
+	char name[128];
+	int64_t create_ms;
+	int64_t seq;    /* creation order, for rollback */
+	char state[16]; /* creating, created, failed */
+};
+
+/* Filters of store_volume_list; NULL members match everything. */
+struct volume_filter {
+	const char *owner_uuid;
+	const char *state;
+};
+
+struct volume *volume_new(void);
+void volume_free(struct volume *v);
+void volume_list_free(struct volume **vs, size_t n);
+void reservation_list_free(struct reservation *rs, size_t n);
+
+/* "sqlite:PATH".  Creates or migrates the schema.  Caller store_close()s. */
+struct store *store_open(const char *spec, struct tnfs_err *err);
+void store_close(struct store *st);
+
+int store_tx_begin(struct store *st, struct tnfs_err *err);
+int store_tx_commit(struct store *st, struct tnfs_err *err);
+void store_tx_rollback(struct store *st);
+
+/* Settings: *val is NULL when key is absent; caller frees it. */
+int store_meta_get(
+    struct store *st, const char *key, char **val, struct tnfs_err *err);
+int store_meta_set(
+    struct store *st, const char *key, const char *val, struct tnfs_err *err);
+
+/* VolumeAlreadyExists when (owner, name) is taken by a live volume. */
+int store_volume_insert(
+    struct store *st, const struct volume *v, struct tnfs_err *err);
+
+/* VolumeNotFound when absent.  Caller frees *out with volume_free. */
+int store_volume_get(struct store *st, const char *uuid, struct volume **out,
+    struct tnfs_err *err);
+
+int store_volume_list(struct store *st, const struct volume_filter *f,
+    struct volume ***out, size_t *n, struct tnfs_err *err);
+
+/*
+ * Move uuid to state to, only when it is now in state from (any state when
+ * from is NULL); error (may be NULL) becomes its error field.  Returns 1
+ * when it moved, 0 when it was not in from (or is gone), -1 on error.
+ */
+int store_volume_set_state(struct store *st, const char *uuid, const char *from,
+    const char *to, const char *error, struct tnfs_err *err);
+
+/* creating -> ready with where it is served; 1 moved, 0 not creating. */
+int store_volume_set_ready(struct store *st, const char *uuid,
+    const char *filesystem_path, int nfs_port, int mount_port,
+    struct tnfs_err *err);
+
+int store_volume_set_exported(
+    struct store *st, const char *uuid, int exported, struct tnfs_err *err);
+/* VolumeAlreadyExists when the new name is taken. */
+int store_volume_rename(
+    struct store *st, const char *uuid, const char *name, struct tnfs_err *err);
+int store_volume_set_size(
+    struct store *st, const char *uuid, uint64_t size, struct tnfs_err *err);
+int store_volume_delete(
+    struct store *st, const char *uuid, struct tnfs_err *err);
+
+/* Add or renew a reference. */
+int store_ref_put(struct store *st, const char *volume_uuid,
+    const char *vm_uuid, const char *owner_uuid, int64_t now_ms,
+    struct tnfs_err *err);
+int store_ref_remove(struct store *st, const char *volume_uuid,
+    const char *vm_uuid, struct tnfs_err *err);
+/* Drop references last renewed before before_ms; *n says how many. */
+int store_refs_reap(
+    struct store *st, int64_t before_ms, int *n, struct tnfs_err *err);
+
+/* Replaces reservations of the same (volume_name, vm, owner). */
+int store_resv_insert(
+    struct store *st, const struct reservation *r, struct tnfs_err *err);
+/* Any filter member may be NULL.  Caller frees with reservation_list_free. */
+int store_resv_list(struct store *st, const char *owner_uuid,
+    const char *volume_name, const char *vm_uuid, const char *job_uuid,
+    struct reservation **out, size_t *n, struct tnfs_err *err);
+/* VolumeReservationNotFound when no such (uuid, owner). */
+int store_resv_delete(struct store *st, const char *uuid,
+    const char *owner_uuid, struct tnfs_err *err);
+/* Delete every reservation of (owner, volume_name[, vm]). */
+int store_resv_delete_for(struct store *st, const char *owner_uuid,
+    const char *volume_name, const char *vm_uuid, struct tnfs_err *err);
+int store_resv_reap(struct store *st, int64_t before_ms, struct tnfs_err *err);
+
+/* SnapshotAlreadyExists when the name is taken on this volume. */
+int store_snap_insert(struct store *st, const char *volume_uuid,
+    const struct snapshot *s, struct tnfs_err *err);
+/* In creation order.  Caller frees *out with free(3). */
+int store_snap_list(struct store *st, const char *volume_uuid,
+    struct snapshot **out, size_t *n, struct tnfs_err *err);
+/* SnapshotNotFound when absent. */
+int store_snap_get(struct store *st, const char *volume_uuid, const char *name,
+    struct snapshot *out, struct tnfs_err *err);
+int store_snap_set_state(struct store *st, const char *volume_uuid,
+    const char *name, const char *state, struct tnfs_err *err);
+int store_snap_delete(struct store *st, const char *volume_uuid,
+    const char *name, struct tnfs_err *err);
+
+/* PRAGMA integrity_check or its equivalent: 0 when sound. */
+int store_check(struct store *st, struct tnfs_err *err);
+
+#endif
