@@ -1,0 +1,39 @@
+# storage_lib.sh: runs tests/storage_probe as a server of the storage suites.
+# probe_start DIR starts it on two FIFOs in DIR (fds 7 and 8 stay open in
+# every subshell, unlike a coproc's); p CMD... sends one command and prints
+# the one-line answer.
+
+probe_start() {
+	rm -f "$1/probe.in" "$1/probe.out"
+	mkfifo "$1/probe.in" "$1/probe.out"
+	"$TNFS_BUILDDIR/tests/storage_probe" <"$1/probe.in" >"$1/probe.out" 2>>"$1/probe.log" &
+	T_PROBE_PID=$!
+	exec 7>"$1/probe.in" 8<"$1/probe.out"
+	# Closing its stdin makes it close the backends in order, then wait.
+	t_cleanup_push "exec 7>&-; wait $T_PROBE_PID"
+}
+
+p() {
+	local line
+	echo "$*" >&7
+	read -r -t 300 line <&8 || line="err no answer"
+	printf '%s\n' "$line"
+}
+
+# probe_stop: end the probe and check it exits cleanly (the sanitizers
+# make it exit non-zero on a leak or a memory error, reported in probe.log).
+probe_stop() {
+	local rc
+	exec 7>&-
+	wait "$T_PROBE_PID" && rc=0 || rc=$?
+	t_is "probe exits cleanly (see probe.log)" "$rc" 0
+	[ "$rc" = 0 ] || t_diag "$(tail -n 30 "$1/probe.log")"
+}
+
+# loop_released IMG: no loop device backs IMG any more, or each one left is
+# marked to detach itself once free.  Other suites' private mount
+# namespaces (unshare -m) copy our mounts while they run and keep the
+# device busy for that long, which no unmount of ours can change.
+loop_released() {
+	! losetup -j "$1" -n -O AUTOCLEAR 2>/dev/null | grep -qv '^ *1 *$'
+}

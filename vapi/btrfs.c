@@ -1,0 +1,352 @@
+/*
+ * btrfs.c: parsers, validators and child-process wrappers for the btrfs
+ * storage backend (see btrfs.h).  Nothing here keeps state.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/btrfs.h>
+#include <linux/btrfs_tree.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "btrfs.h"
+
+#include "child.h"
+#include "fsutil.h"
+#include "parse.h"
+
+#define MOUNTINFO_MAX (16u << 20)
+
+/* Decode mountinfo's \ooo escapes in place. */
+static void
+unescape(char *s)
+{
+	char *w = s;
+
+	while (*s != '\0') {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
+		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*w++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
+			    (s[3] - '0'));
+			s += 4;
+		} else {
+			*w++ = *s++;
+		}
+	}
+	*w = '\0';
+}
+
+/* Whether mountpoint mp contains path (mp is a path prefix of it). */
+static int
+contains(const char *mp, const char *path)
+{
+	size_t n = strlen(mp);
+
+	if (strcmp(mp, "/") == 0)
+		return path[0] == '/';
+	return strncmp(mp, path, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+int
+btrfs_mountinfo_find(
+    char *text, const char *path, int want_prefix, struct btrfs_mount *m)
+{
+	char *line, *next;
+	size_t best = 0;
+	int found = 0;
+
+	for (line = text; line != NULL && *line != '\0'; line = next) {
+		char *f[12], *save = NULL, *tok;
+		int nf = 0, dash = -1, i;
+
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		for (tok = strtok_r(line, " ", &save); tok != NULL && nf < 12;
+		     tok = strtok_r(NULL, " ", &save)) {
+			if (strcmp(tok, "-") == 0 && dash == -1 && nf >= 6)
+				dash = nf;
+			f[nf++] = tok;
+		}
+		/* id parent maj:min root mountpoint opts [optional...] - type source */
+		if (dash == -1 || dash + 2 >= nf)
+			continue;
+		for (i = 0; i < nf; i++)
+			if (i == 3 || i == 4 || i == dash + 1 || i == dash + 2)
+				unescape(f[i]);
+		if (want_prefix) {
+			size_t len = strlen(f[4]);
+
+			if (!contains(f[4], path) || (found && len < best))
+				continue;
+			best = len;
+		} else if (strcmp(f[4], path) != 0) {
+			continue;
+		}
+		m->root = f[3];
+		m->mountpoint = f[4];
+		m->fstype = f[dash + 1];
+		m->source = f[dash + 2];
+		found = 1;
+	}
+	return found;
+}
+
+char *
+btrfs_mountinfo_read(struct tnfs_err *err)
+{
+	char *text = NULL;
+	size_t len;
+
+	if (fsutil_read_file(
+		"/proc/self/mountinfo", MOUNTINFO_MAX, &text, &len, err) == -1)
+		return NULL;
+	return text;
+}
+
+int
+btrfs_is_mountpoint(const char *path)
+{
+	struct btrfs_mount m;
+	char *text;
+	int rc;
+
+	if ((text = btrfs_mountinfo_read(NULL)) == NULL)
+		return 0;
+	rc = btrfs_mountinfo_find(text, path, 0, &m);
+	free(text);
+	return rc;
+}
+
+static int
+parse_u64_field(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+btrfs_qgroup_parse(const char *text, uint64_t subvol_id, uint64_t *referenced,
+    uint64_t *limit, struct tnfs_err *err)
+{
+	char want[32], *copy, *line, *next;
+	int rc = -1, seen = 0;
+
+	snprintf(want, sizeof(want), "0/%llu", (unsigned long long)subvol_id);
+	if ((copy = strdup(text)) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return -1;
+	}
+	for (line = copy; line != NULL && *line != '\0'; line = next) {
+		char *f[6], *save = NULL, *tok;
+		int nf = 0;
+
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		for (tok = strtok_r(line, " \t", &save); tok != NULL && nf < 6;
+		     tok = strtok_r(NULL, " \t", &save))
+			f[nf++] = tok;
+		if (nf < 4 || strcmp(f[0], want) != 0)
+			continue;
+		seen = 1;
+		if (parse_u64_field(f[1], referenced) == -1)
+			break;
+		if (strcmp(f[3], "none") == 0)
+			*limit = 0;
+		else if (parse_u64_field(f[3], limit) == -1)
+			break;
+		rc = 0;
+		break;
+	}
+	if (rc == -1)
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    seen ? "unexpected qgroup line for %s in btrfs output"
+			 : "btrfs reports no qgroup %s (are quotas enabled?)",
+		    want);
+	free(copy);
+	return rc;
+}
+
+static int
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+int
+btrfs_image_spec_parse(
+    const char *arg, char **file, uint64_t *size_mib, struct tnfs_err *err)
+{
+	const char *comma = strrchr(arg, ',');
+	char *path = NULL;
+	uint64_t mib;
+	int rc = -1;
+
+	if (comma == NULL || comma == arg) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "btrfs-image storage wants FILE,SIZE (e.g. "
+		    "/var/lib/tritonnfs/pool.img,20G), not \"%.200s\"",
+		    arg);
+		goto out;
+	}
+	if ((path = strndup(arg, (size_t)(comma - arg))) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out;
+	}
+	if (path[0] != '/' || has_control(path) || strlen(path) > 1024 ||
+	    path[strlen(path) - 1] == '/') {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "btrfs-image FILE must be an absolute file path, not "
+		    "\"%.200s\"",
+		    path);
+		goto out;
+	}
+	if (tnfs_size_parse(comma + 1, &mib, err) == -1) {
+		tnfs_err_prefix(err, "btrfs-image SIZE");
+		goto out;
+	}
+	if (mib < 256) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "btrfs-image SIZE must be at least 256M, not %s",
+		    comma + 1);
+		goto out;
+	}
+	*file = path;
+	path = NULL;
+	*size_mib = mib;
+	rc = 0;
+out:
+	free(path);
+	return rc;
+}
+
+int
+btrfs_snapshot_name_check(const char *name, struct tnfs_err *err)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > 255 || strchr(name, '/') != NULL ||
+	    has_control(name) || name[0] == '.') {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "snapshot name must be 1-255 characters without '/', "
+		    "control characters or a leading '.'");
+		return -1;
+	}
+	return 0;
+}
+
+int
+btrfs_subvol_id(const char *path, uint64_t *id, struct tnfs_err *err)
+{
+	struct btrfs_ioctl_ino_lookup_args args;
+	int fd, rc = -1;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "open %s", path);
+		return -1;
+	}
+	memset(&args, 0, sizeof(args));
+	/* treeid 0: "the tree this fd is in"; the answer names it. */
+	args.objectid = BTRFS_FIRST_FREE_OBJECTID;
+	if (ioctl(fd, BTRFS_IOC_INO_LOOKUP, &args) == -1) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
+		    "cannot find the btrfs subvolume of %s", path);
+		goto out;
+	}
+	*id = args.treeid;
+	rc = 0;
+out:
+	close(fd);
+	return rc;
+}
+
+int
+btrfs_is_subvol(const char *path)
+{
+	struct statfs sfs;
+	struct stat sb;
+
+	/* A subvolume's root directory is always inode 256 (BTRFS_FIRST_FREE_OBJECTID). */
+	if (lstat(path, &sb) == -1 || !S_ISDIR(sb.st_mode) ||
+	    sb.st_ino != BTRFS_FIRST_FREE_OBJECTID)
+		return 0;
+	if (statfs(path, &sfs) == -1 || sfs.f_type != BTRFS_SUPER_MAGIC)
+		return 0;
+	return 1;
+}
+
+static int
+no_space(const char *s)
+{
+	return s != NULL &&
+	    (strstr(s, "No space left") != NULL ||
+		strstr(s, "Disk quota exceeded") != NULL);
+}
+
+int
+btrfs_run(const char *const argv[], const char *what, char **out,
+    struct tnfs_err *err)
+{
+	struct child_opts opts = {.timeout_ms = BTRFS_CMD_TIMEOUT_MS};
+	struct child_result res = {0};
+	struct tnfs_err cerr = {0};
+	int rc = -1;
+
+	if (strcmp(argv[0], "mkfs.btrfs") == 0)
+		opts.timeout_ms = BTRFS_MKFS_TIMEOUT_MS;
+	if (child_run(argv, &opts, &res, &cerr) == -1) {
+		if (no_space(res.errout) || no_space(cerr.msg))
+			tnfs_err_set(err, TNFS_E_NO_SPACE,
+			    "%s: no space left in the btrfs pool (%s)", what,
+			    cerr.msg);
+		else
+			tnfs_err_set(
+			    err, TNFS_E_INTERNAL, "%s: %s", what, cerr.msg);
+		goto out;
+	}
+	if (out != NULL) {
+		*out = res.out;
+		res.out = NULL;
+	}
+	rc = 0;
+out:
+	child_result_free(&res);
+	return rc;
+}
+
+int
+btrfs_umount(const char *path, struct tnfs_err *err)
+{
+	const char *argv[] = {"umount", path, NULL};
+	const char *lazy[] = {"umount", "-l", path, NULL};
+
+	if (!btrfs_is_mountpoint(path))
+		return 0;
+	if (btrfs_run(argv, "unmount", NULL, NULL) == 0)
+		return 0;
+	/*
+	 * Busy: ganesha holds files of the old export open until it
+	 * re-exports.  Detach it so the new mount goes in its place; the
+	 * exporter re-exports paths whose filesystem changed.
+	 */
+	return btrfs_run(lazy, "unmount (lazy)", NULL, err);
+}

@@ -1,0 +1,680 @@
+/*
+ * exports_ganesha.c: the "ganesha" exporter: one nfs-ganesha process,
+ * started with a configuration we write into state_dir, supervised by a
+ * thread that restarts it with backoff when it dies.
+ *
+ * Files under state_dir:
+ *   ganesha.conf            main configuration (%include's the exports)
+ *   ganesha-exports.conf    EXPORT blocks, rewritten atomically by sync
+ *   ganesha-export-ids      Export_Id of each volume (stable)
+ *   ganesha.log, ganesha.pid, ganesha.out (its stdout/stderr)
+ *   ganesha-recovery/       NFSv4 recovery root (fs backend), private
+ *
+ * sync rewrites the exports file and sends SIGHUP, then reads ganesha's log
+ * for the end of the reload and any complaint: ganesha 4.3 without DBus has
+ * no other way to tell whether an export was taken.  A path whose
+ * filesystem changed since the last sync (a rollback swapped the subvolume
+ * mounted there) is unexported in a first reload and exported again in a
+ * second: ganesha keeps serving the old filesystem for an unchanged EXPORT.
+ *
+ * NFSv3 needs rpcbind at ganesha's start.  When nothing answers on port 111
+ * we start `rpcbind -w` once and leave it running: it is host-global and
+ * other services may come to rely on it.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "child.h"
+#include "exports_impl.h"
+#include "fsutil.h"
+#include "ganesha_conf.h"
+#include "log.h"
+#include "uuid.h"
+
+#define START_TIMEOUT_MS  30000
+#define RELOAD_TIMEOUT_MS 30000
+#define STOP_GRACE_MS     5000
+#define BACKOFF_MIN_MS    500
+#define BACKOFF_MAX_MS    30000
+#define STABLE_MS         60000 /* up this long: the next death backs off from 0 */
+#define LOG_TAIL_MAX      (4u << 20)
+
+struct export_dev {
+	char uuid[TNFS_UUID_BUFSZ];
+	dev_t dev;
+};
+
+struct ganesha {
+	/* Set at open, then read-only. */
+	char *state_dir;
+	char conf[4096], exports[4096], ids_file[4096], log[4096],
+	    pidfile[4096], out[4096], recovery[4096];
+	char addr[64];       /* Bind_addr */
+	char probe_addr[64]; /* where health checks connect */
+	int nfs_port, mount_port, root_squash;
+
+	pthread_mutex_t lock; /* guards everything below */
+	pthread_cond_t cond;
+	pthread_t thread;
+	int thread_running;
+	int stopping;
+	pid_t pid; /* 0 while down */
+	int healthy;
+	unsigned gen;       /* bumped at every exports file write */
+	unsigned spawn_gen; /* gen the running process read at its start */
+
+	pthread_mutex_t sync_lock; /* one sync at a time */
+	struct ganesha_ids *ids;
+	struct export_dev *devs; /* st_dev of each exported path, last sync */
+	size_t ndevs;
+};
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int
+tcp_answers(const char *addr, int port)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	struct pollfd pfd;
+	socklen_t sl = sizeof(int);
+	int fd, rc = 0, soerr = 0;
+
+	sin.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
+		return 0;
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return 0;
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0) {
+		rc = 1;
+	} else if (errno == EINPROGRESS) {
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		if (poll(&pfd, 1, 1000) == 1 &&
+		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 &&
+		    soerr == 0)
+			rc = 1;
+	}
+	close(fd);
+	return rc;
+}
+
+static int
+ensure_rpcbind(struct tnfs_err *err)
+{
+	const char *argv[] = {"rpcbind", "-w", NULL};
+	struct child_opts opts = {.timeout_ms = 10000};
+	uint64_t end;
+
+	if (tcp_answers("127.0.0.1", 111))
+		return 0;
+	/* rpcbind daemonizes; it stays after we go (host-global). */
+	if (child_run(argv, &opts, NULL, err) == -1) {
+		tnfs_err_prefix(err,
+		    "ganesha needs rpcbind for NFSv3 and it is not running");
+		return -1;
+	}
+	for (end = now_ms() + 5000; now_ms() < end;) {
+		if (tcp_answers("127.0.0.1", 111)) {
+			log_info("started rpcbind -w for ganesha's NFSv3 "
+				 "(it is left running)");
+			return 0;
+		}
+		poll(NULL, 0, 50);
+	}
+	tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+	    "rpcbind started but does not answer on port 111");
+	return -1;
+}
+
+static int
+mkfile(char *buf, const char *dir, const char *name, struct tnfs_err *err)
+{
+	int n = snprintf(buf, 4096, "%s/%s", dir, name);
+
+	if (n < 0 || n >= 4096) {
+		tnfs_err_set(
+		    err, TNFS_E_INTERNAL, "state directory path too long");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+ganesha_free(struct ganesha *g)
+{
+	if (g == NULL)
+		return;
+	ganesha_ids_free(g->ids);
+	free(g->devs);
+	free(g->state_dir);
+	pthread_mutex_destroy(&g->lock);
+	pthread_mutex_destroy(&g->sync_lock);
+	pthread_cond_destroy(&g->cond);
+	free(g);
+}
+
+static void *
+ganesha_open(const struct exporter_config *cfg, struct tnfs_err *err)
+{
+	struct ganesha *g = NULL;
+	char *idtext = NULL;
+	size_t i, len;
+
+	if (cfg->state_dir == NULL || cfg->nlisten == 0) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "the ganesha exporter needs a state directory and at least "
+		    "one listen address");
+		goto fail;
+	}
+	/*
+	 * One ganesha listens on one NFS port and one MOUNT port: networks
+	 * may have different addresses (then it binds all of them) but
+	 * not different ports.
+	 */
+	for (i = 1; i < cfg->nlisten; i++)
+		if (cfg->listen[i].nfs_port != cfg->listen[0].nfs_port ||
+		    cfg->listen[i].mount_port != cfg->listen[0].mount_port) {
+			tnfs_err_set(err, TNFS_E_NOT_SUPPORTED,
+			    "one ganesha serves one NFS and one MOUNT port; "
+			    "networks ask for %d/%d and %d/%d",
+			    cfg->listen[0].nfs_port, cfg->listen[0].mount_port,
+			    cfg->listen[i].nfs_port, cfg->listen[i].mount_port);
+			goto fail;
+		}
+	if ((g = calloc(1, sizeof(*g))) == NULL ||
+	    (g->state_dir = strdup(cfg->state_dir)) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto fail;
+	}
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_mutex_init(&g->sync_lock, NULL);
+	pthread_cond_init(&g->cond, NULL);
+	g->nfs_port = cfg->listen[0].nfs_port;
+	g->mount_port = cfg->listen[0].mount_port;
+	g->root_squash = cfg->root_squash;
+	snprintf(g->addr, sizeof(g->addr), "%s", cfg->listen[0].address);
+	for (i = 1; i < cfg->nlisten; i++)
+		if (strcmp(cfg->listen[i].address, g->addr) != 0)
+			snprintf(g->addr, sizeof(g->addr), "0.0.0.0");
+	snprintf(g->probe_addr, sizeof(g->probe_addr), "%s",
+	    strcmp(g->addr, "0.0.0.0") == 0 ? "127.0.0.1" : g->addr);
+	if (mkfile(g->conf, g->state_dir, "ganesha.conf", err) == -1 ||
+	    mkfile(g->exports, g->state_dir, "ganesha-exports.conf", err) ==
+		-1 ||
+	    mkfile(g->ids_file, g->state_dir, "ganesha-export-ids", err) ==
+		-1 ||
+	    mkfile(g->log, g->state_dir, "ganesha.log", err) == -1 ||
+	    mkfile(g->pidfile, g->state_dir, "ganesha.pid", err) == -1 ||
+	    mkfile(g->out, g->state_dir, "ganesha.out", err) == -1 ||
+	    mkfile(g->recovery, g->state_dir, "ganesha-recovery", err) == -1)
+		goto fail;
+	if (fsutil_mkdir_p(g->recovery, 0700, err) == -1)
+		goto fail;
+	if (access(g->ids_file, F_OK) == 0 &&
+	    fsutil_read_file(g->ids_file, 16u << 20, &idtext, &len, err) == -1)
+		goto fail;
+	if ((g->ids = ganesha_ids_parse(idtext, err)) == NULL)
+		goto fail;
+	free(idtext);
+	return g;
+fail:
+	free(idtext);
+	ganesha_free(g);
+	return NULL;
+}
+
+static pid_t
+spawn(struct ganesha *g, struct tnfs_err *err)
+{
+	char port_note[32];
+	const char *argv[] = {"ganesha.nfsd", "-F", "-f", g->conf, "-L", g->log,
+	    "-p", g->pidfile, "-N", "NIV_EVENT", NULL};
+
+	snprintf(port_note, sizeof(port_note), "%d", g->nfs_port);
+	log_info("starting ganesha on %s port %s", g->addr, port_note);
+	return child_spawn(argv, g->out, err);
+}
+
+/* Sleep up to ms unless stopping; the caller holds g->lock. */
+static void
+wait_locked(struct ganesha *g, uint64_t ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (time_t)(ms / 1000);
+	ts.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	if (!g->stopping)
+		pthread_cond_timedwait(&g->cond, &g->lock, &ts);
+}
+
+/*
+ * The supervisor: (re)start ganesha, mark it healthy once its NFS port
+ * answers, notice its death, back off, start it again.
+ */
+static void *
+supervise(void *arg)
+{
+	struct ganesha *g = arg;
+	uint64_t backoff = 0, started = 0;
+	struct tnfs_err err = {0};
+	pid_t pid;
+	int status;
+
+	pthread_mutex_lock(&g->lock);
+	while (!g->stopping) {
+		if (g->pid == 0) {
+			unsigned gen = g->gen;
+
+			pthread_mutex_unlock(&g->lock);
+			pid = spawn(g, &err);
+			pthread_mutex_lock(&g->lock);
+			if (pid == -1) {
+				log_err(TNFS_LOG_ERROR, &err,
+				    "cannot start ganesha");
+			} else {
+				g->pid = pid;
+				g->spawn_gen = gen;
+				started = now_ms();
+				continue;
+			}
+		} else {
+			pid = g->pid;
+			pthread_mutex_unlock(&g->lock);
+			if (child_wait(pid, 250, &status) == 0) {
+				int up =
+				    tcp_answers(g->probe_addr, g->nfs_port);
+
+				pthread_mutex_lock(&g->lock);
+				if (up && !g->healthy) {
+					g->healthy = 1;
+					log_info("ganesha (pid %d) serves on "
+						 "port %d",
+					    (int)pid, g->nfs_port);
+					/* It may have read an older exports file. */
+					if (g->spawn_gen != g->gen) {
+						kill(pid, SIGHUP);
+						g->spawn_gen = g->gen;
+					}
+					pthread_cond_broadcast(&g->cond);
+				}
+				if (up && now_ms() - started > STABLE_MS)
+					backoff = 0;
+				continue;
+			}
+			pthread_mutex_lock(&g->lock);
+			g->pid = 0;
+			g->healthy = 0;
+			pthread_cond_broadcast(&g->cond);
+			if (g->stopping)
+				break;
+			log_warn("ganesha (pid %d) exited (status 0x%x); "
+				 "restarting; its log is %s",
+			    (int)pid, (unsigned)status, g->log);
+		}
+		backoff = backoff == 0 ? BACKOFF_MIN_MS : backoff * 2;
+		if (backoff > BACKOFF_MAX_MS)
+			backoff = BACKOFF_MAX_MS;
+		wait_locked(g, backoff);
+	}
+	pthread_mutex_unlock(&g->lock);
+	return NULL;
+}
+
+static int
+write_exports(struct ganesha *g, const struct export_spec *specs,
+    const unsigned *ids, size_t n, struct tnfs_err *err)
+{
+	char *text = NULL;
+	int rc = -1;
+
+	if (ganesha_conf_exports(specs, ids, n, g->root_squash, &text, err) ==
+	    -1)
+		goto out;
+	if (fsutil_write_atomic(g->exports, text, strlen(text), 0644, err) ==
+	    -1)
+		goto out;
+	pthread_mutex_lock(&g->lock);
+	g->gen++;
+	pthread_mutex_unlock(&g->lock);
+	rc = 0;
+out:
+	free(text);
+	return rc;
+}
+
+/*
+ * A ganesha left running by a previous VAPI that died (kill -9): it holds
+ * our ports, so a new one could never bind.  Ours when its command line
+ * names our configuration file.
+ */
+static void
+stop_stale(const struct ganesha *g)
+{
+	char *text = NULL, *cmd = NULL, proc[64];
+	size_t len, i;
+	uint64_t end;
+	long pid;
+	int ours = 0;
+
+	if (fsutil_read_file(g->pidfile, 64, &text, &len, NULL) == -1)
+		return;
+	pid = strtol(text, NULL, 10);
+	if (pid <= 1 || pid > INT32_MAX)
+		goto out;
+	snprintf(proc, sizeof(proc), "/proc/%ld/cmdline", pid);
+	if (fsutil_read_file(proc, 64 * 1024, &cmd, &len, NULL) == -1)
+		goto out;
+	for (i = 0; i < len; i += strlen(cmd + i) + 1)
+		if (strcmp(cmd + i, g->conf) == 0)
+			ours = 1;
+	if (!ours || strstr(cmd, "ganesha.nfsd") == NULL)
+		goto out;
+	log_warn("stopping ganesha pid %ld left by an earlier run", pid);
+	kill((pid_t)pid, SIGTERM);
+	for (end = now_ms() + STOP_GRACE_MS; now_ms() < end;) {
+		if (kill((pid_t)pid, 0) == -1)
+			goto out;
+		poll(NULL, 0, 50);
+	}
+	kill((pid_t)pid, SIGKILL);
+	for (end = now_ms() + STOP_GRACE_MS; now_ms() < end;) {
+		if (kill((pid_t)pid, 0) == -1)
+			goto out;
+		poll(NULL, 0, 50);
+	}
+out:
+	free(text);
+	free(cmd);
+}
+
+static int
+ganesha_start(void *impl, struct tnfs_err *err)
+{
+	struct ganesha *g = impl;
+	struct ganesha_main gm = {.bind_addr = g->addr,
+	    .nfs_port = g->nfs_port,
+	    .mount_port = g->mount_port,
+	    .recovery_root = g->recovery,
+	    .exports_file = g->exports};
+	char *text = NULL;
+	uint64_t end;
+	int rc = -1;
+
+	if (g->thread_running) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "ganesha already started");
+		goto out;
+	}
+	if (ensure_rpcbind(err) == -1)
+		goto out;
+	stop_stale(g);
+	if (ganesha_conf_main(&gm, &text, err) == -1 ||
+	    fsutil_write_atomic(g->conf, text, strlen(text), 0644, err) == -1 ||
+	    write_exports(g, NULL, NULL, 0, err) == -1)
+		goto out;
+	g->stopping = 0;
+	if (pthread_create(&g->thread, NULL, supervise, g) != 0) {
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "cannot start the ganesha supervisor thread");
+		goto out;
+	}
+	g->thread_running = 1;
+	pthread_mutex_lock(&g->lock);
+	for (end = now_ms() + START_TIMEOUT_MS; !g->healthy && now_ms() < end;)
+		wait_locked(g, 200);
+	rc = g->healthy ? 0 : -1;
+	pthread_mutex_unlock(&g->lock);
+	if (rc == -1)
+		tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+		    "ganesha did not serve on %s port %d within %d s; see %s "
+		    "and %s",
+		    g->addr, g->nfs_port, START_TIMEOUT_MS / 1000, g->log,
+		    g->out);
+out:
+	free(text);
+	return rc;
+}
+
+static off_t
+log_size(const struct ganesha *g)
+{
+	struct stat sb;
+
+	return stat(g->log, &sb) == 0 ? sb.st_size : 0;
+}
+
+/*
+ * The log written since offset (at most LOG_TAIL_MAX bytes of it),
+ * NUL-terminated; NULL when unreadable.  Reads only the tail: the log of a
+ * long-running ganesha grows without bound.
+ */
+static char *
+log_since(const struct ganesha *g, off_t offset)
+{
+	struct stat sb;
+	char *buf = NULL;
+	size_t want, got = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(g->log, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	if (fstat(fd, &sb) == -1)
+		goto out;
+	if (sb.st_size < offset)
+		offset = 0; /* the log was replaced */
+	want = (size_t)(sb.st_size - offset);
+	if (want > LOG_TAIL_MAX)
+		want = LOG_TAIL_MAX;
+	if ((buf = malloc(want + 1)) == NULL)
+		goto out;
+	while (got < want &&
+	    (n = pread(fd, buf + got, want - got, offset + (off_t)got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+out:
+	close(fd);
+	return buf;
+}
+
+/*
+ * SIGHUP and wait for ganesha to say the reload is complete; -1 with its
+ * first complaint when it logged one.  The complaints about a block come
+ * right after "Reread exports complete", so the log is read once more
+ * after a short pause.
+ */
+static int
+reload(struct ganesha *g, struct tnfs_err *err)
+{
+	char complaint[512] = "", *tail;
+	off_t offset = log_size(g);
+	int done = 0, failed = 0, settled = 0;
+	uint64_t end = now_ms() + RELOAD_TIMEOUT_MS;
+	pid_t pid;
+
+	pthread_mutex_lock(&g->lock);
+	pid = g->healthy ? g->pid : 0;
+	if (pid != 0)
+		g->spawn_gen = g->gen;
+	pthread_mutex_unlock(&g->lock);
+	/* Down or starting: it reads the file when it (re)starts. */
+	if (pid == 0)
+		return 0;
+	if (kill(pid, SIGHUP) == -1) {
+		tnfs_err_errno(
+		    err, TNFS_E_UNAVAILABLE, errno, "cannot signal ganesha");
+		return -1;
+	}
+	while (now_ms() < end) {
+		poll(NULL, 0, done ? 200 : 50);
+		if ((tail = log_since(g, offset)) == NULL)
+			continue;
+		failed = 0;
+		complaint[0] = '\0';
+		done = ganesha_log_scan(
+		    tail, &failed, complaint, sizeof(complaint));
+		free(tail);
+		if (done && settled++ > 0)
+			break;
+	}
+	if (!done) {
+		tnfs_err_set(err, TNFS_E_TIMEOUT,
+		    "ganesha did not finish reloading its exports within %d s "
+		    "(see %s)",
+		    RELOAD_TIMEOUT_MS / 1000, g->log);
+		return -1;
+	}
+	if (failed) {
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "ganesha rejected the exports: %s (see %s)", complaint,
+		    g->log);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+ganesha_sync(
+    void *impl, const struct export_spec *specs, size_t n, struct tnfs_err *err)
+{
+	struct ganesha *g = impl;
+	unsigned *ids = NULL;
+	struct export_spec *kept = NULL;
+	struct export_dev *devs = NULL;
+	const char **uuids = NULL;
+	char *idtext = NULL;
+	size_t i, j, nkept = 0;
+	int changed = 0, rc = -1;
+	struct stat sb;
+
+	pthread_mutex_lock(&g->sync_lock);
+	if ((ids = calloc(n + 1, sizeof(*ids))) == NULL ||
+	    (kept = calloc(n + 1, sizeof(*kept))) == NULL ||
+	    (devs = calloc(n + 1, sizeof(*devs))) == NULL ||
+	    (uuids = calloc(n + 1, sizeof(*uuids))) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if ((ids[i] = ganesha_ids_get(
+			 g->ids, specs[i].volume_uuid, err)) == 0)
+			goto out;
+		uuids[i] = specs[i].volume_uuid;
+		memcpy(devs[i].uuid, specs[i].volume_uuid, TNFS_UUID_BUFSZ);
+		devs[i].dev = stat(specs[i].path, &sb) == 0 ? sb.st_dev : 0;
+		for (j = 0; j < g->ndevs; j++)
+			if (strcmp(g->devs[j].uuid, devs[i].uuid) == 0 &&
+			    g->devs[j].dev != devs[i].dev)
+				break;
+		if (j < g->ndevs)
+			changed = 1;
+		else
+			kept[nkept++] = specs[i];
+	}
+	ganesha_ids_retain(g->ids, uuids, n);
+	if (ganesha_ids_format(g->ids, &idtext, err) == -1 ||
+	    fsutil_write_atomic(
+		g->ids_file, idtext, strlen(idtext), 0600, err) == -1)
+		goto out;
+	if (changed) {
+		/* Drop the exports whose filesystem was swapped, then re-add. */
+		unsigned *kids = calloc(nkept + 1, sizeof(*kids));
+
+		if (kids == NULL) {
+			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+			goto out;
+		}
+		for (i = 0; i < nkept; i++)
+			kids[i] =
+			    ganesha_ids_get(g->ids, kept[i].volume_uuid, NULL);
+		rc = write_exports(g, kept, kids, nkept, err);
+		free(kids);
+		if (rc == -1 || (rc = reload(g, err)) == -1)
+			goto out;
+		rc = -1;
+	}
+	if (write_exports(g, specs, ids, n, err) == -1 || reload(g, err) == -1)
+		goto out;
+	free(g->devs);
+	g->devs = devs;
+	g->ndevs = n;
+	devs = NULL;
+	rc = 0;
+out:
+	pthread_mutex_unlock(&g->sync_lock);
+	free(ids);
+	free(kept);
+	free(devs);
+	free(uuids);
+	free(idtext);
+	return rc;
+}
+
+static int
+ganesha_healthy(void *impl)
+{
+	struct ganesha *g = impl;
+	int h;
+
+	pthread_mutex_lock(&g->lock);
+	h = g->healthy;
+	pthread_mutex_unlock(&g->lock);
+	return h;
+}
+
+static void
+ganesha_close(void *impl)
+{
+	struct ganesha *g = impl;
+	pid_t pid;
+
+	if (g == NULL)
+		return;
+	if (g->thread_running) {
+		pthread_mutex_lock(&g->lock);
+		g->stopping = 1;
+		pthread_cond_broadcast(&g->cond);
+		pthread_mutex_unlock(&g->lock);
+		pthread_join(g->thread, NULL);
+		pid = g->pid;
+		if (pid != 0)
+			child_stop(pid, STOP_GRACE_MS);
+		g->pid = 0;
+		g->healthy = 0;
+	}
+	ganesha_free(g);
+}
+
+const struct exporter_ops exporter_ganesha_ops = {
+    .kind = "ganesha",
+    .open = ganesha_open,
+    .start = ganesha_start,
+    .sync = ganesha_sync,
+    .healthy = ganesha_healthy,
+    .close = ganesha_close,
+};

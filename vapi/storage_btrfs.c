@@ -1,0 +1,772 @@
+/*
+ * storage_btrfs.c: the btrfs storage backends ("btrfs" and "btrfs-image").
+ *
+ * Layout under ROOT (a mounted btrfs with quotas enabled):
+ *   ROOT/volumes/<uuid>            one subvolume per volume, qgroup limit =
+ *                                  the volume size (referenced bytes)
+ *   ROOT/snapshots/<uuid>/<name>   read-only snapshots of it
+ *   ROOT/orphans/<uuid>[.N]        storage without a record, set aside
+ *   ROOT/trash/<uuid>.<n>          live subvolumes replaced by a rollback,
+ *                                  deleted as soon as nothing holds them
+ * and under state_dir:
+ *   exports/<uuid>                 the volume's own mount (subvolid=), the
+ *                                  path ganesha exports: ganesha 4.3 drops an
+ *                                  export of a subvolume reached through the
+ *                                  pool's top-level mount (own st_dev,
+ *                                  resolve_posix_filesystem fails)
+ *   pool/, pool.loop               btrfs-image only: the loop mount of FILE
+ *                                  and the loop device it uses
+ *
+ * The backend keeps no mutable state after open: concurrent calls on
+ * different volumes only touch their own paths.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "btrfs.h"
+#include "fsutil.h"
+#include "log.h"
+#include "storage_impl.h"
+#include "uuid.h"
+
+#define MIB (UINT64_C(1) << 20)
+
+struct btrfs_backend {
+	char root[PATH_MAX];    /* the pool's directory (realpath) */
+	char mnt_dir[PATH_MAX]; /* state_dir/exports */
+	char device[PATH_MAX];  /* what the per-volume mounts mount */
+	int image;              /* btrfs-image: we own the pool mount */
+	char loopdev[PATH_MAX]; /* btrfs-image: our loop device */
+};
+
+/* snprintf into a PATH_MAX buffer; -1 with a message when it does not fit. */
+static int mkpath(char *buf, struct tnfs_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+mkpath(char *buf, struct tnfs_err *err, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, PATH_MAX, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= PATH_MAX) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "path too long");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_uuid(const char *uuid, struct tnfs_err *err)
+{
+	if (!tnfs_uuid_valid(uuid)) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "\"%.64s\" is not a volume uuid", uuid);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+vol_path(const struct btrfs_backend *b, const char *uuid, char *buf,
+    struct tnfs_err *err)
+{
+	if (check_uuid(uuid, err) == -1)
+		return -1;
+	return mkpath(buf, err, "%s/volumes/%s", b->root, uuid);
+}
+
+static int
+mnt_path(const struct btrfs_backend *b, const char *uuid, char *buf,
+    struct tnfs_err *err)
+{
+	return mkpath(buf, err, "%s/%s", b->mnt_dir, uuid);
+}
+
+static int
+set_limit(const char *vol, uint64_t bytes, struct tnfs_err *err)
+{
+	char num[32];
+	const char *argv[] = {"btrfs", "qgroup", "limit", num, vol, NULL};
+
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)bytes);
+	return btrfs_run(argv, "cannot set the volume's size limit", NULL, err);
+}
+
+/* referenced bytes and limit of the subvolume at vol. */
+static int
+qgroup_of(const struct btrfs_backend *b, const char *vol, uint64_t *used,
+    uint64_t *limit, struct tnfs_err *err)
+{
+	const char *argv[] = {
+	    "btrfs", "qgroup", "show", "--raw", "-re", "--sync", b->root, NULL};
+	char *out = NULL;
+	uint64_t id;
+	int rc = -1;
+
+	if (btrfs_subvol_id(vol, &id, err) == -1)
+		goto out;
+	if (btrfs_run(argv, "cannot read the qgroups", &out, err) == -1)
+		goto out;
+	rc = btrfs_qgroup_parse(out, id, used, limit, err);
+out:
+	free(out);
+	return rc;
+}
+
+static int
+delete_subvol(const char *path, struct tnfs_err *err)
+{
+	const char *argv[] = {"btrfs", "subvolume", "delete", path, NULL};
+
+	if (!btrfs_is_subvol(path))
+		return 0;
+	return btrfs_run(argv, "cannot delete subvolume", NULL, err);
+}
+
+/* Delete whatever earlier rollbacks could not (it was still exported). */
+static void
+empty_trash(const struct btrfs_backend *b)
+{
+	char dir[PATH_MAX], p[PATH_MAX];
+	struct dirent *de;
+	struct tnfs_err err = {0};
+	DIR *d;
+
+	if (mkpath(dir, NULL, "%s/trash", b->root) == -1 ||
+	    (d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    mkpath(p, NULL, "%s/%s", dir, de->d_name) == -1)
+			continue;
+		if (delete_subvol(p, &err) == -1)
+			log_err(TNFS_LOG_WARN, &err,
+			    "replaced subvolume %s kept for now", p);
+	}
+	closedir(d);
+}
+
+/* Set up the layout under an already-mounted, quota-enabled btrfs root. */
+static int
+init_root(struct btrfs_backend *b, const char *root, const char *state_dir,
+    struct tnfs_err *err)
+{
+	static const char *const dirs[] = {
+	    "volumes", "snapshots", "orphans", "trash"};
+	struct btrfs_mount m;
+	struct statfs sfs;
+	char *mi = NULL, p[PATH_MAX];
+	const char *qargv[] = {"btrfs", "qgroup", "show", root, NULL};
+	size_t i;
+	int rc = -1;
+
+	if (realpath(root, b->root) == NULL) {
+		tnfs_err_errno(
+		    err, TNFS_E_INTERNAL, errno, "btrfs storage root %s", root);
+		goto out;
+	}
+	if (statfs(b->root, &sfs) == -1 || sfs.f_type != BTRFS_SUPER_MAGIC) {
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "btrfs storage root %s is not on a btrfs filesystem",
+		    b->root);
+		goto out;
+	}
+	if (btrfs_run(qargv,
+		"quotas must be enabled on the btrfs storage "
+		"root (btrfs quota enable ROOT)",
+		NULL, err) == -1)
+		goto out;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (mkpath(p, err, "%s/%s", b->root, dirs[i]) == -1 ||
+		    fsutil_mkdir_p(p, 0700, err) == -1)
+			goto out;
+	if (mkpath(b->mnt_dir, err, "%s/exports", state_dir) == -1 ||
+	    fsutil_mkdir_p(b->mnt_dir, 0755, err) == -1)
+		goto out;
+	if ((mi = btrfs_mountinfo_read(err)) == NULL)
+		goto out;
+	if (!btrfs_mountinfo_find(mi, b->root, 1, &m) ||
+	    strcmp(m.fstype, "btrfs") != 0) {
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "cannot find the btrfs mount holding %s", b->root);
+		goto out;
+	}
+	if (mkpath(b->device, err, "%s", m.source) == -1)
+		goto out;
+	empty_trash(b);
+	rc = 0;
+out:
+	free(mi);
+	return rc;
+}
+
+static void *
+btrfs_open(const char *arg, const char *state_dir, struct tnfs_err *err)
+{
+	struct btrfs_backend *b;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	if (init_root(b, arg, state_dir, err) == -1) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+/* Unmount every per-volume mount of ours (on close: activate re-creates). */
+static void
+umount_all(const struct btrfs_backend *b)
+{
+	char p[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(b->mnt_dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    mkpath(p, NULL, "%s/%s", b->mnt_dir, de->d_name) == -1)
+			continue;
+		btrfs_umount(p, NULL);
+	}
+	closedir(d);
+}
+
+static void
+btrfs_close(void *impl)
+{
+	struct btrfs_backend *b = impl;
+
+	if (b == NULL)
+		return;
+	umount_all(b);
+	if (b->image)
+		btrfs_pool_detach(b->root, b->loopdev);
+	free(b);
+}
+
+/* Mount vol on its own mount point unless the right subvolume is there. */
+static int
+mount_volume(const struct btrfs_backend *b, const char *uuid, const char *vol,
+    struct tnfs_err *err)
+{
+	char mp[PATH_MAX], opt[64];
+	const char *argv[] = {
+	    "mount", "-t", "btrfs", "-o", opt, b->device, mp, NULL};
+	uint64_t id, have;
+
+	if (mnt_path(b, uuid, mp, err) == -1 ||
+	    btrfs_subvol_id(vol, &id, err) == -1)
+		return -1;
+	if (btrfs_is_mountpoint(mp)) {
+		if (btrfs_subvol_id(mp, &have, NULL) == 0 && have == id)
+			return 0;
+		/* A rollback replaced the subvolume: swap the mount. */
+		if (btrfs_umount(mp, err) == -1)
+			return -1;
+	}
+	if (fsutil_mkdir_p(mp, 0755, err) == -1)
+		return -1;
+	snprintf(opt, sizeof(opt), "subvolid=%llu", (unsigned long long)id);
+	return btrfs_run(argv, "cannot mount the volume", NULL, err);
+}
+
+static int
+btrfs_volume_create(
+    void *impl, const char *uuid, uint64_t size_mib, struct tnfs_err *err)
+{
+	struct btrfs_backend *b = impl;
+	char vol[PATH_MAX];
+	const char *argv[] = {"btrfs", "subvolume", "create", vol, NULL};
+	int created = 0, rc = -1;
+
+	if (vol_path(b, uuid, vol, err) == -1)
+		goto out;
+	if (!btrfs_is_subvol(vol)) {
+		if (btrfs_run(argv, "cannot create the volume's subvolume",
+			NULL, err) == -1)
+			goto out;
+		created = 1;
+	}
+	if (set_limit(vol, size_mib * MIB, err) == -1 ||
+	    mount_volume(b, uuid, vol, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (rc == -1 && created) {
+		char mp[PATH_MAX];
+
+		if (mnt_path(b, uuid, mp, NULL) == 0) {
+			btrfs_umount(mp, NULL);
+			rmdir(mp);
+		}
+		delete_subvol(vol, NULL);
+	}
+	if (rc == -1)
+		tnfs_err_prefix(err, "volume %s", uuid);
+	return rc;
+}
+
+static int
+btrfs_volume_resize(
+    void *impl, const char *uuid, uint64_t size_mib, struct tnfs_err *err)
+{
+	struct btrfs_backend *b = impl;
+	char vol[PATH_MAX];
+
+	if (vol_path(b, uuid, vol, err) == -1)
+		return -1;
+	if (!btrfs_is_subvol(vol)) {
+		tnfs_err_set(
+		    err, TNFS_E_NOT_FOUND, "volume %s has no storage", uuid);
+		return -1;
+	}
+	if (set_limit(vol, size_mib * MIB, err) == -1) {
+		tnfs_err_prefix(err, "volume %s", uuid);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+delete_snapshots(
+    const struct btrfs_backend *b, const char *uuid, struct tnfs_err *err)
+{
+	char dir[PATH_MAX], p[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int rc = -1;
+
+	if (mkpath(dir, err, "%s/snapshots/%s", b->root, uuid) == -1)
+		return -1;
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "%s", dir);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (mkpath(p, err, "%s/%s", dir, de->d_name) == -1 ||
+		    delete_subvol(p, err) == -1)
+			goto out;
+	}
+	if (rmdir(dir) == -1 && errno != ENOENT) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "rmdir %s", dir);
+		goto out;
+	}
+	rc = 0;
+out:
+	closedir(d);
+	return rc;
+}
+
+static int
+btrfs_volume_destroy(void *impl, const char *uuid, struct tnfs_err *err)
+{
+	struct btrfs_backend *b = impl;
+	char vol[PATH_MAX], mp[PATH_MAX];
+	int rc = -1;
+
+	if (vol_path(b, uuid, vol, err) == -1 ||
+	    mnt_path(b, uuid, mp, err) == -1)
+		goto out;
+	if (btrfs_umount(mp, err) == -1)
+		goto out;
+	if (rmdir(mp) == -1 && errno != ENOENT) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "rmdir %s", mp);
+		goto out;
+	}
+	if (delete_snapshots(b, uuid, err) == -1 ||
+	    delete_subvol(vol, err) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (rc == -1)
+		tnfs_err_prefix(err, "cannot destroy volume %s", uuid);
+	return rc;
+}
+
+static int
+btrfs_volume_activate(void *impl, const char *uuid, struct tnfs_err *err)
+{
+	struct btrfs_backend *b = impl;
+	char vol[PATH_MAX];
+
+	if (vol_path(b, uuid, vol, err) == -1)
+		return -1;
+	if (!btrfs_is_subvol(vol)) {
+		tnfs_err_set(
+		    err, TNFS_E_NOT_FOUND, "volume %s has no storage", uuid);
+		return -1;
+	}
+	if (mount_volume(b, uuid, vol, err) == -1) {
+		tnfs_err_prefix(err, "volume %s", uuid);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+btrfs_volume_exists(void *impl, const char *uuid)
+{
+	struct btrfs_backend *b = impl;
+	char vol[PATH_MAX];
+
+	if (vol_path(b, uuid, vol, NULL) == -1)
+		return 0;
+	return btrfs_is_subvol(vol);
+}
+
+static int
+btrfs_volume_path(
+    void *impl, const char *uuid, char *buf, size_t len, struct tnfs_err *err)
+{
+	struct btrfs_backend *b = impl;
+	char mp[PATH_MAX];
+	int n;
+
+	if (check_uuid(uuid, err) == -1 || mnt_path(b, uuid, mp, err) == -1)
+		return -1;
+	n = snprintf(buf, len, "%s", mp);
+	if (n < 0 || (size_t)n >= len) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "path buffer too small");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+btrfs_volume_usage(void *impl, const char *uuid, struct storage_usage *out,
+    struct tnfs_err *err)
+{
+	struct btrfs_backend *b = impl;
+	char vol[PATH_MAX];
+	uint64_t used, limit;
+
+	if (vol_path(b, uuid, vol, err) == -1)
+		return -1;
+	if (!btrfs_is_subvol(vol)) {
+		tnfs_err_set(
+		    err, TNFS_E_NOT_FOUND, "volume %s has no storage", uuid);
+		return -1;
+	}
+	if (qgroup_of(b, vol, &used, &limit, err) == -1) {
+		tnfs_err_prefix(err, "volume %s", uuid);
+		return -1;
+	}
+	out->used_mib = (used + MIB - 1) / MIB;
+	out->avail_mib = limit > used ? (limit - used) / MIB : 0;
+	return 0;
+}
+
+static int
+snap_path(const struct btrfs_backend *b, const char *uuid, const char *snap,
+    char *buf, struct tnfs_err *err)
+{
+	if (check_uuid(uuid, err) == -1 ||
+	    btrfs_snapshot_name_check(snap, err) == -1)
+		return -1;
+	return mkpath(buf, err, "%s/snapshots/%s/%s", b->root, uuid, snap);
+}
+
+static int
+btrfs_snapshot_create(
+    void *impl, const char *uuid, const char *snap, struct tnfs_err *err)
+{
+	struct btrfs_backend *b = impl;
+	char vol[PATH_MAX], dst[PATH_MAX], dir[PATH_MAX];
+	const char *argv[] = {
+	    "btrfs", "subvolume", "snapshot", "-r", vol, dst, NULL};
+
+	if (vol_path(b, uuid, vol, err) == -1 ||
+	    snap_path(b, uuid, snap, dst, err) == -1 ||
+	    mkpath(dir, err, "%s/snapshots/%s", b->root, uuid) == -1)
+		return -1;
+	if (!btrfs_is_subvol(vol)) {
+		tnfs_err_set(
+		    err, TNFS_E_NOT_FOUND, "volume %s has no storage", uuid);
+		return -1;
+	}
+	if (access(dst, F_OK) == 0) {
+		tnfs_err_set(err, TNFS_E_SNAPSHOT_EXISTS,
+		    "snapshot %s of volume %s already exists", snap, uuid);
+		return -1;
+	}
+	if (fsutil_mkdir_p(dir, 0700, err) == -1 ||
+	    btrfs_run(argv, "cannot take the snapshot", NULL, err) == -1) {
+		tnfs_err_prefix(err, "snapshot %s of volume %s", snap, uuid);
+		return -1;
+	}
+	return 0;
+}
+
+/* Absent snapshot: success, so a retried delete converges. */
+static int
+btrfs_snapshot_delete(
+    void *impl, const char *uuid, const char *snap, struct tnfs_err *err)
+{
+	struct btrfs_backend *b = impl;
+	char dst[PATH_MAX];
+
+	if (snap_path(b, uuid, snap, dst, err) == -1)
+		return -1;
+	if (delete_subvol(dst, err) == -1) {
+		tnfs_err_prefix(err, "snapshot %s of volume %s", snap, uuid);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * rename src to dst, or dst.1, dst.2 ... when taken: never overwrite.  The
+ * name used goes into chosen (PATH_MAX) when not NULL.
+ */
+static int
+rename_aside(
+    const char *src, const char *dst, char *chosen, struct tnfs_err *err)
+{
+	char p[PATH_MAX];
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if ((i == 0 ? mkpath(p, err, "%s", dst)
+			    : mkpath(p, err, "%s.%d", dst, i)) == -1)
+			return -1;
+		if (renameat2(AT_FDCWD, src, AT_FDCWD, p, RENAME_NOREPLACE) ==
+		    0) {
+			if (chosen != NULL)
+				memcpy(chosen, p, PATH_MAX);
+			return 0;
+		}
+		if (errno != EEXIST) {
+			tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
+			    "cannot move %s aside", src);
+			return -1;
+		}
+	}
+	tnfs_err_set(err, TNFS_E_INTERNAL, "too many orphans named %s", dst);
+	return -1;
+}
+
+/*
+ * Replace the live subvolume by a writable snapshot of snap, keeping its
+ * size limit.  The old one is renamed into trash first so a failure can put
+ * it back; it is deleted at once, or at the next start when the export
+ * still held it.
+ */
+static int
+btrfs_snapshot_rollback(
+    void *impl, const char *uuid, const char *snap, struct tnfs_err *err)
+{
+	struct btrfs_backend *b = impl;
+	char vol[PATH_MAX], src[PATH_MAX], trash[PATH_MAX], old[PATH_MAX];
+	const char *argv[] = {"btrfs", "subvolume", "snapshot", src, vol, NULL};
+	uint64_t used, limit;
+	struct tnfs_err derr = {0};
+	int moved = 0, rc = -1;
+
+	if (vol_path(b, uuid, vol, err) == -1 ||
+	    snap_path(b, uuid, snap, src, err) == -1 ||
+	    mkpath(trash, err, "%s/trash/%s.%lld", b->root, uuid,
+		(long long)time(NULL)) == -1)
+		goto out;
+	if (!btrfs_is_subvol(vol)) {
+		tnfs_err_set(
+		    err, TNFS_E_NOT_FOUND, "volume %s has no storage", uuid);
+		goto out;
+	}
+	if (!btrfs_is_subvol(src)) {
+		tnfs_err_set(err, TNFS_E_SNAPSHOT_NOT_FOUND,
+		    "volume %s has no snapshot %s", uuid, snap);
+		goto out;
+	}
+	if (qgroup_of(b, vol, &used, &limit, err) == -1)
+		goto out;
+	if (rename_aside(vol, trash, old, err) == -1)
+		goto out;
+	moved = 1;
+	if (btrfs_run(argv, "cannot copy the snapshot", NULL, err) == -1)
+		goto out;
+	if ((limit != 0 && set_limit(vol, limit, err) == -1) ||
+	    mount_volume(b, uuid, vol, err) == -1) {
+		delete_subvol(vol, NULL);
+		goto out;
+	}
+	moved = 0;
+	if (delete_subvol(old, &derr) == -1)
+		log_err(TNFS_LOG_WARN, &derr,
+		    "rolled-back subvolume %s kept until the next start", old);
+	rc = 0;
+out:
+	if (moved && rename(old, vol) == 0)
+		mount_volume(b, uuid, vol, NULL);
+	if (rc == -1)
+		tnfs_err_prefix(
+		    err, "cannot roll volume %s back to %s", uuid, snap);
+	return rc;
+}
+
+static int
+btrfs_list(void *impl, char ***uuids, size_t *n, struct tnfs_err *err)
+{
+	struct btrfs_backend *b = impl;
+	char dir[PATH_MAX], p[PATH_MAX];
+	char **v = NULL, **nv;
+	size_t count = 0, cap = 0;
+	struct dirent *de;
+	DIR *d = NULL;
+	int rc = -1;
+
+	if (mkpath(dir, err, "%s/volumes", b->root) == -1)
+		goto out;
+	if ((d = opendir(dir)) == NULL) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "%s", dir);
+		goto out;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (!tnfs_uuid_valid(de->d_name) ||
+		    mkpath(p, err, "%s/%s", dir, de->d_name) == -1 ||
+		    !btrfs_is_subvol(p))
+			continue;
+		if (count == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL)
+				goto oom;
+			v = nv;
+		}
+		if ((v[count] = strdup(de->d_name)) == NULL)
+			goto oom;
+		count++;
+	}
+	*uuids = v;
+	*n = count;
+	v = NULL;
+	rc = 0;
+	goto out;
+oom:
+	tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+out:
+	while (v != NULL && count > 0)
+		free(v[--count]);
+	free(v);
+	if (d != NULL)
+		closedir(d);
+	return rc;
+}
+
+static int
+btrfs_orphan_set_aside(void *impl, const char *uuid, struct tnfs_err *err)
+{
+	struct btrfs_backend *b = impl;
+	char vol[PATH_MAX], mp[PATH_MAX], dst[PATH_MAX], snaps[PATH_MAX];
+	int rc = -1;
+
+	if (vol_path(b, uuid, vol, err) == -1 ||
+	    mnt_path(b, uuid, mp, err) == -1 ||
+	    mkpath(snaps, err, "%s/snapshots/%s", b->root, uuid) == -1)
+		goto out;
+	if (btrfs_umount(mp, err) == -1)
+		goto out;
+	rmdir(mp);
+	if (btrfs_is_subvol(vol)) {
+		if (mkpath(dst, err, "%s/orphans/%s", b->root, uuid) == -1 ||
+		    rename_aside(vol, dst, NULL, err) == -1)
+			goto out;
+	}
+	if (access(snaps, F_OK) == 0) {
+		if (mkpath(dst, err, "%s/orphans/%s.snapshots", b->root,
+			uuid) == -1 ||
+		    rename_aside(snaps, dst, NULL, err) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (rc == -1)
+		tnfs_err_prefix(err, "orphan %s", uuid);
+	return rc;
+}
+
+static void *
+btrfs_image_open(const char *arg, const char *state_dir, struct tnfs_err *err)
+{
+	struct btrfs_backend *b;
+	char pool[PATH_MAX];
+	int attached = 0;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	b->image = 1;
+	if (btrfs_pool_attach(
+		arg, state_dir, pool, b->loopdev, &attached, err) == -1 ||
+	    init_root(b, pool, state_dir, err) == -1) {
+		if (attached)
+			btrfs_pool_detach(pool, b->loopdev);
+		free(b);
+		tnfs_err_prefix(err, "btrfs-image storage");
+		return NULL;
+	}
+	return b;
+}
+
+const struct storage_ops storage_btrfs_ops = {
+    .kind = "btrfs",
+    .has_quota = 1,
+    .has_snapshots = 1,
+    .open = btrfs_open,
+    .close = btrfs_close,
+    .volume_create = btrfs_volume_create,
+    .volume_resize = btrfs_volume_resize,
+    .volume_destroy = btrfs_volume_destroy,
+    .volume_activate = btrfs_volume_activate,
+    .volume_exists = btrfs_volume_exists,
+    .volume_path = btrfs_volume_path,
+    .volume_usage = btrfs_volume_usage,
+    .snapshot_create = btrfs_snapshot_create,
+    .snapshot_delete = btrfs_snapshot_delete,
+    .snapshot_rollback = btrfs_snapshot_rollback,
+    .list = btrfs_list,
+    .orphan_set_aside = btrfs_orphan_set_aside,
+};
+
+const struct storage_ops storage_btrfs_image_ops = {
+    .kind = "btrfs-image",
+    .has_quota = 1,
+    .has_snapshots = 1,
+    .open = btrfs_image_open,
+    .close = btrfs_close,
+    .volume_create = btrfs_volume_create,
+    .volume_resize = btrfs_volume_resize,
+    .volume_destroy = btrfs_volume_destroy,
+    .volume_activate = btrfs_volume_activate,
+    .volume_exists = btrfs_volume_exists,
+    .volume_path = btrfs_volume_path,
+    .volume_usage = btrfs_volume_usage,
+    .snapshot_create = btrfs_snapshot_create,
+    .snapshot_delete = btrfs_snapshot_delete,
+    .snapshot_rollback = btrfs_snapshot_rollback,
+    .list = btrfs_list,
+    .orphan_set_aside = btrfs_orphan_set_aside,
+};
