@@ -49,9 +49,11 @@ tnfs_time_format(int64_t epoch_ms, char buf[TNFS_TIME_BUFSZ])
 		return;
 	}
 	/* By hand, not strftime: %Y does not pad years before 1000. */
-	snprintf(buf, TNFS_TIME_BUFSZ, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-	    tm.tm_sec, (int)ms);
+	if (snprintf(buf, TNFS_TIME_BUFSZ,
+		"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+		tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		(int)ms) >= TNFS_TIME_BUFSZ)
+		snprintf(buf, TNFS_TIME_BUFSZ, "invalid-time");
 }
 
 static int

@@ -64,7 +64,10 @@ int exporter_sync(struct exporter *ex, const struct export_spec *specs,
  */
 int exporter_healthy(struct exporter *ex);
 
-/* Stop the server (and anything started for it, like rpcbind), free ex. */
+/*
+ * Stop the server and free ex.  An rpcbind started for it keeps running:
+ * other NFS servers on the host may have registered with it since.
+ */
 void exporter_close(struct exporter *ex);
 
 #endif

@@ -108,12 +108,13 @@ t_require_cmd() {
 t_require_file() { [ -e "$1" ] || t__missing "$1"; }
 
 # A private directory removed at exit, but never while something is mounted
-# beneath it (then it is left and named, so nothing mounted is lost).
+# beneath it (then it is left and named, so nothing mounted is lost).  All
+# of a suite's directories live under one root made when lib.sh is sourced,
+# because t_tmpdir runs in a $(...) subshell whose cleanup list is lost.
+T_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/tnfs-$T_NAME.XXXXXX")
+t_cleanup_push "t__rmdir_safe '$T_ROOT'"
 t_tmpdir() {
-	local d
-	d=$(mktemp -d "${TMPDIR:-/tmp}/tnfs-$T_NAME.XXXXXX")
-	t_cleanup_push "t__rmdir_safe '$d'"
-	printf '%s\n' "$d"
+	mktemp -d "$T_ROOT/d.XXXXXX"
 }
 
 t__rmdir_safe() {

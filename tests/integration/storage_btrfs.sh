@@ -102,6 +102,23 @@ t_fails "snapshots gone" test -e "$state/pool/snapshots/$U1"
 t_fails "mount gone" grep -q " $mp " /proc/self/mountinfo
 t_is "final close" "$(p close)" ok
 t_ok "loop device detached at the end" loop_released "$img"
-probe_stop "$dir"
 
+# btrfs:ROOT on a btrfs the operator mounted (here: the same image).
+mkdir "$dir/root"
+mount -o loop "$img" "$dir/root"
+t_umount_at_exit "$dir/root"
+t_is "btrfs:ROOT opens" "$(p open btrfs "$dir/root" "$dir/state2")" ok
+t_is "create on btrfs:ROOT" "$(p create $U1 32)" ok
+mp2=$(p path $U1 | cut -d' ' -f2)
+t_is "its own subvolume mount" "$(findmnt -n -o FSROOT --mountpoint "$mp2")" "/volumes/$U1"
+t_ok "writable" dd if=/dev/zero of="$mp2/x" bs=1M count=8 status=none
+t_fails "quota enforced" dd if=/dev/zero of="$mp2/y" bs=1M count=40 conv=fsync status=none
+t_is "close btrfs:ROOT" "$(p close)" ok
+t_fails "volume mount gone" grep -q " $mp2 " /proc/self/mountinfo
+t_ok "operator's mount left alone" grep -q " $dir/root " /proc/self/mountinfo
+t_is "reopen" "$(p open btrfs "$dir/root" "$dir/state2")" ok
+t_is "destroy on btrfs:ROOT" "$(p destroy $U1)" ok
+t_is "close again" "$(p close)" ok
+t_is "a non-btrfs root refused" "$(p open btrfs "$dir/state" "$dir/state3" | cut -d' ' -f1-2)" "err InternalError"
+probe_stop "$dir"
 t_done

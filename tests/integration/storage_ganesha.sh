@@ -111,6 +111,39 @@ t_is "good set again" "$(p ex-sync "$spec")" ok
 t_ok "served after the failed reload" cmp <(nfs-cat "$url/f8$v3") "$dir/f8"
 t_like "hostile client string refused" "$(p ex-sync "$U1|$path|/vol1|0|127.0.0.1;Access_Type=RW")" '^err ValidationError'
 
+# A second exporter (another VAPI's ganesha) on its own ports beside the
+# first, both registered with the one rpcbind: each serves its clients,
+# which name the ports and never ask the portmapper.  This one exports the
+# same volume read-only.
+NP2=$(t_free_port)
+MP2=$(t_free_port)
+mkdir "$dir/ganesha2"
+mkfifo "$dir/p2.in" "$dir/p2.out"
+"$TNFS_BUILDDIR/tests/storage_probe" <"$dir/p2.in" >"$dir/p2.out" 2>>"$dir/probe2.log" &
+P2=$!
+exec 5>"$dir/p2.in" 6<"$dir/p2.out"
+t_cleanup_push "exec 5>&-; wait $P2"
+t_cleanup_push 'test -s "$dir/ganesha2/ganesha.pid" && kill -9 "$(cat "$dir/ganesha2/ganesha.pid")" 2>/dev/null'
+p2() {
+	local line
+	echo "$*" >&5
+	read -r -t 300 line <&6 || line="err no answer"
+	printf '%s\n' "$line"
+}
+t_is "second exporter opens" "$(p2 ex-open "$dir/ganesha2" 127.0.0.1 "$NP2" "$MP2" 0)" ok
+t_is "second ganesha starts" "$(p2 ex-start)" ok
+t_is "second exports the volume read-only" "$(p2 ex-sync "$U1|$path|/ro1|1|127.0.0.0/8")" ok
+url2=nfs://127.0.0.1/ro1
+v3b="?version=3&nfsport=$NP2&mountport=$MP2"
+t_ok "second serves it" cmp <(nfs-cat "$url2/f8$v3b") "$dir/f8"
+t_fails "read-only export refuses writes" nfs-cp "$dir/f2" "$url2/ro-write$v3b"
+t_ok "first still serves beside it" cmp <(nfs-cat "$url/f8$v3") "$dir/f8"
+t_is "second exporter closes" "$(p2 ex-close)" ok
+t_ok "first serves after the second stopped (it unregistered from rpcbind)" cmp <(nfs-cat "$url/f8$v3") "$dir/f8"
+exec 5>&-
+wait "$P2" && rc=0 || rc=$?
+t_is "second probe exits cleanly" "$rc" 0
+
 # kill -9: the supervisor restarts it; health goes 0, then 1; data intact.
 healthy_is() { [ "$(p ex-healthy)" = "ok $1" ]; }
 pid=$(cat "$gstate/ganesha.pid")

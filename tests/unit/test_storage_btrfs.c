@@ -210,6 +210,30 @@ START_TEST(test_not_a_subvolume)
 }
 END_TEST
 
+START_TEST(test_run_maps_no_space)
+{
+	/* A real ENOSPC from a real program: dd onto /dev/full. */
+	const char *full[] = {
+	    "dd", "if=/dev/zero", "of=/dev/full", "bs=1", "count=1", NULL};
+	const char *fail[] = {"false", NULL};
+	const char *ok[] = {"echo", "hello", NULL};
+	struct tnfs_err err = {0};
+	char *out = NULL;
+
+	ck_assert_int_eq(
+	    btrfs_run(full, "cannot take the snapshot", NULL, &err), -1);
+	ck_assert(tnfs_err_is(&err, TNFS_E_NO_SPACE));
+	ck_assert_ptr_nonnull(strstr(err.msg, "cannot take the snapshot"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "no space left"));
+	tnfs_err_clear(&err);
+	ck_assert_int_eq(btrfs_run(fail, "x", NULL, &err), -1);
+	ck_assert(tnfs_err_is(&err, TNFS_E_INTERNAL));
+	ck_assert_int_eq(btrfs_run(ok, "x", &out, NULL), 0);
+	ck_assert_str_eq(out, "hello\n");
+	free(out);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -223,6 +247,7 @@ make_suite(void)
 	tcase_add_test(tc, test_image_spec_parse);
 	tcase_add_test(tc, test_snapshot_name_check);
 	tcase_add_test(tc, test_not_a_subvolume);
+	tcase_add_test(tc, test_run_maps_no_space);
 	suite_add_tcase(s, tc);
 	return s;
 }
