@@ -38,10 +38,8 @@ if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
 fi
 
 # ---- the Volume API ----
-vport=$(t_free_port)
-nfsport=$(t_free_port)
-mntport=$(t_free_port)
-while [ "$mntport" = "$nfsport" ] || [ "$mntport" = "$vport" ]; do mntport=$(t_free_port); done
+vport=$(t_free_port) && nfsport=$(t_free_port) && mntport=$(t_free_port) ||
+	t__missing "free TCP ports"
 printf '{"nfs_port": %d, "mount_port": %d}\n' "$nfsport" "$mntport" >"$dir/vapi.json"
 if [ "$mode" = dir ]; then
 	storage=(--storage "dir:$dir/storage" --exports none)
@@ -52,7 +50,9 @@ t_spawn vapi "$dir/vapi.log" "$VAPI" --config "$dir/vapi.json" \
 	--listen "tcp:127.0.0.1:$vport" --store "sqlite:$dir/vapi.db" \
 	--state-dir "$dir/vapi" "${storage[@]}" --log-level debug
 VAPI_URL="http://127.0.0.1:$vport"
-if ! t_wait_for 60 curl -sf "$VAPI_URL/ping"; then
+vapi_up() { kill -0 "$T_PID_vapi" && curl -sf "$VAPI_URL/ping"; }
+t_wait_for 60 vapi_up
+if ! curl -sf "$VAPI_URL/ping" >/dev/null; then
 	tail -n 20 "$dir/vapi.log" | sed 's/^/# /'
 	t__missing "a tritonnfs-vapi that starts with ${storage[*]} (see its log above)"
 fi
@@ -164,4 +164,12 @@ done < <(d_clis)
 
 t_ok "no FUSE mount left under plugin A's mount root" no_mounts_under "$dir/a/mnt"
 t_ok "no FUSE mount left under plugin B's mount root" no_mounts_under "$dir/b/mnt"
+if [ "$T_FAILED" -gt 0 ]; then
+	for f in "$dir/vapi.log" "$dir"/vapi/exports/*.log "$dir/a/plugin.log" "$dir/b/plugin.log"; do
+		[ -f "$f" ] || continue
+		t_diag "---- last lines of $f"
+		tail -n 25 "$f" | cut -c1-400 | sed 's/^/#   /'
+	done
+	[ -n "${TNFS_KEEP_LOGS:-}" ] && cp -r "$dir" "$TNFS_KEEP_LOGS" 2>/dev/null
+fi
 t_done
