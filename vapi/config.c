@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "vapi_config.h"
 #include "fsutil.h"
 #include "jsonx.h"
 #include "log.h"
@@ -609,8 +609,11 @@ config_listen_is_local(const char *listen)
 		return 0;
 	memcpy(buf, host, (size_t)(colon - host));
 	buf[colon - host] = '\0';
-	return strcmp(buf, "localhost") == 0 || strncmp(buf, "127.", 4) == 0 ||
-	    strcmp(buf, "[::1]") == 0 || strcmp(buf, "::1") == 0;
+	/* Numeric only: "127.0.0.1.example" is somebody else's name. */
+	if (strcmp(buf, "localhost") == 0 || strcmp(buf, "[::1]") == 0 ||
+	    strcmp(buf, "::1") == 0)
+		return 1;
+	return valid_ipv4(buf) && strncmp(buf, "127.", 4) == 0;
 }
 
 int

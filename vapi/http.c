@@ -320,6 +320,40 @@ merge_body(json_object *params, const struct request *rq, struct tnfs_err *err)
 	return 0;
 }
 
+/*
+ * A string with a NUL inside would be cut short by every C consumer after
+ * this point, turning "ab\u0000../x" into "ab": refuse it outright.
+ */
+static int
+has_nul(json_object *o, int depth)
+{
+	size_t i;
+
+	if (depth > HTTP_JSON_DEPTH)
+		return 0;
+	switch (json_object_get_type(o)) {
+	case json_type_string:
+		return strlen(json_object_get_string(o)) !=
+		    (size_t)json_object_get_string_len(o);
+	case json_type_array:
+		for (i = 0; i < json_object_array_length(o); i++)
+			if (has_nul(json_object_array_get_idx(o, i), depth + 1))
+				return 1;
+		return 0;
+	case json_type_object: {
+		json_object_object_foreach(o, key, val)
+		{
+			(void)key;
+			if (has_nul(val, depth + 1))
+				return 1;
+		}
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}
+
 /* A client's request id is echoed when it is short and printable. */
 static void
 request_id(struct MHD_Connection *conn, char *buf, size_t len)
@@ -414,25 +448,30 @@ serve(struct http_server *srv, struct MHD_Connection *conn, struct request *rq,
 	}
 	if (merge_body(params, rq, &err) == -1)
 		goto reply;
-	causes_init(&c);
-	if (q.dup)
-		causes_add(
-		    &c, "parameter %s is given more than once", q.dupname);
-	validate_params(params, route->allowed, route->required, &c);
-	if (causes_finish(&c, &err) == -1)
-		goto reply;
 	/* An owner's token acts for that owner only. */
 	if (!who.operator&& routes_accepts(route, "owner_uuid")) {
 		owner = jsonx_get_str(params, "owner_uuid");
-		if (owner == NULL)
+		if (!json_object_object_get_ex(params, "owner_uuid", NULL))
 			jsonx_add_str(params, "owner_uuid", who.owner_uuid);
-		else if (strcmp(owner, who.owner_uuid) != 0) {
+		else if (owner == NULL || strcmp(owner, who.owner_uuid) != 0) {
 			tnfs_err_set(&err, TNFS_E_FORBIDDEN,
 			    "this token acts for owner %s only",
 			    who.owner_uuid);
 			goto reply;
 		}
 	}
+	causes_init(&c);
+	json_object_object_foreach(params, pk, pv)
+	{
+		if (has_nul(pv, 0))
+			causes_add(&c, "%.64s contains a NUL character", pk);
+	}
+	if (q.dup)
+		causes_add(
+		    &c, "parameter %s is given more than once", q.dupname);
+	validate_params(params, route->allowed, route->required, &c);
+	if (causes_finish(&c, &err) == -1)
+		goto reply;
 	rc = route->handler(va, &who, params, &out, &status, &err);
 reply:
 	if (rc == -1) {

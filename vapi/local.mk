@@ -5,7 +5,7 @@ vapi_libvapi_server_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(MHD_CFLAGS) \
 	$(SQLITE_CFLAGS) $(VAPI_BACKEND_CPPFLAGS)
 vapi_libvapi_server_a_SOURCES = \
 	vapi/vapi.h \
-	vapi/config.c vapi/config.h \
+	vapi/config.c vapi/vapi_config.h \
 	vapi/validate.c vapi/validate.h \
 	vapi/predicate.c vapi/predicate.h \
 	vapi/records.c vapi/store.h vapi/store_sqlite.c \
@@ -53,3 +53,28 @@ tests_unit_test_storage_ganesha_conf_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/v
 tests_unit_test_storage_ganesha_conf_SOURCES = \
 	tests/unit/test_storage_ganesha_conf.c vapi/ganesha_conf.c vapi/ganesha_conf.h
 tests_unit_test_storage_ganesha_conf_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+VAPI_UNIT_TESTS = tests/unit/test_vapi_validate tests/unit/test_vapi_predicate \
+	tests/unit/test_vapi_store tests/unit/test_vapi_volumes \
+	tests/unit/test_vapi_config tests/unit/test_vapi_sha256
+check_PROGRAMS += $(VAPI_UNIT_TESTS)
+TESTS += $(VAPI_UNIT_TESTS)
+tests_unit_test_vapi_validate_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_vapi_validate_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
+tests_unit_test_vapi_predicate_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_vapi_predicate_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
+tests_unit_test_vapi_store_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_vapi_store_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
+tests_unit_test_vapi_volumes_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_vapi_volumes_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
+tests_unit_test_vapi_config_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_vapi_config_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
+tests_unit_test_vapi_sha256_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_vapi_sha256_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+
+VAPI_INTEGRATION_TESTS = tests/integration/vapi_basic.sh \
+	tests/integration/vapi_errors.sh tests/integration/vapi_refs.sh \
+	tests/integration/vapi_snapshots.sh tests/integration/vapi_auth.sh \
+	tests/integration/vapi_concurrency.sh tests/integration/vapi_crash.sh \
+	tests/integration/vapi_spec.sh
+TESTS += $(VAPI_INTEGRATION_TESTS)
+dist_check_SCRIPTS += $(VAPI_INTEGRATION_TESTS) tests/integration/vapi_lib.sh

@@ -97,7 +97,7 @@ check_value(struct predicate *p, json_object *v, struct causes *c)
 		!json_object_is_type(v, json_type_boolean))) {
 		causes_add(c, "expected \"%s\", but got \"%s\"",
 		    tnames[p->type],
-		    json_object_is_type(v, json_type_double) ? "number"
+		    json_object_is_type(v, json_type_double) ? "float"
 							     : type_name(v));
 		return -1;
 	}

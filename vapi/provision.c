@@ -62,6 +62,7 @@ struct provision {
 	pthread_t *workers;
 	pthread_t scanner, exporter;
 	int nstarted;
+	int workers_running; /* the exporter thread outlives them */
 	int scanner_started, exporter_started;
 };
 
@@ -211,9 +212,11 @@ exporter_main(void *arg)
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (p->ex_want == p->ex_done && !p->stopping)
+		/* Serve until the last worker that could ask is gone. */
+		while (p->ex_want == p->ex_done &&
+		    !(p->stopping && p->workers_running == 0))
 			pthread_cond_wait(&p->ex_cv, &p->mu);
-		if (p->ex_want == p->ex_done && p->stopping)
+		if (p->ex_want == p->ex_done)
 			break;
 		gen = p->ex_want;
 		pthread_mutex_unlock(&p->mu);
@@ -488,6 +491,8 @@ worker_main(void *arg)
 		}
 		pthread_cond_broadcast(&p->cv);
 	}
+	p->workers_running--;
+	pthread_cond_broadcast(&p->ex_cv);
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
@@ -711,9 +716,15 @@ provision_start(struct vapi *va, int nworkers, struct tnfs_err *err)
 			goto fail_thread;
 		arg[0] = p;
 		arg[1] = (void *)(intptr_t)i;
+		pthread_mutex_lock(&p->mu);
+		p->workers_running++;
+		pthread_mutex_unlock(&p->mu);
 		if (pthread_create(&p->workers[i], NULL, worker_main, arg) !=
 		    0) {
 			free(arg);
+			pthread_mutex_lock(&p->mu);
+			p->workers_running--;
+			pthread_mutex_unlock(&p->mu);
 			goto fail_thread;
 		}
 		p->nstarted++;

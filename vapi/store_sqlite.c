@@ -304,7 +304,11 @@ step_done(
 	int r = sqlite3_step(s);
 
 	if (r != SQLITE_DONE) {
-		if ((r & 0xff) == SQLITE_CONSTRAINT)
+		int x = sqlite3_extended_errcode(st->db);
+
+		/* Only a uniqueness conflict is the caller's to explain. */
+		if (x == SQLITE_CONSTRAINT_UNIQUE ||
+		    x == SQLITE_CONSTRAINT_PRIMARYKEY)
 			return -2;
 		db_err(st, err, what);
 		return -1;

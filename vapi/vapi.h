@@ -8,7 +8,7 @@
 #ifndef TNFS_VAPI_VAPI_H
 #define TNFS_VAPI_VAPI_H
 
-#include "config.h"
+#include "vapi_config.h"
 #include "uuid.h"
 
 struct store;

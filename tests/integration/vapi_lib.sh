@@ -1,0 +1,109 @@
+# vapi_lib.sh: what the tritonnfs-vapi suites share: start a server on
+# private paths and a free port, talk to it with curl, and assert on
+# status, error code and "nothing changed".
+#
+#   . "$TNFS_SRCDIR/tests/integration/vapi_lib.sh"
+#   vapi_start                      # sets URL, VDIR, NET
+#   req POST /volumes '{"...":1}'   # sets STATUS, BODY (headers in $VDIR/hdrs)
+#   t_is "created" "$STATUS" 201
+
+. "$TNFS_SRCDIR/tests/integration/lib.sh"
+t_require_cmd curl jq
+
+VAPI_BIN=$TNFS_BUILDDIR/vapi/tritonnfs-vapi
+OWNER=11111111-1111-4111-8111-111111111111
+OWNER2=22222222-2222-4222-8222-222222222222
+VM1=aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa
+VM2=bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb
+NOSUCH=99999999-9999-4999-8999-999999999999
+
+# vapi_start [FLAGS...]: a fresh server in a new private directory.
+vapi_start() {
+	VDIR=$(t_tmpdir)
+	VPORT=$(t_free_port)
+	vapi_run "$@"
+}
+
+# vapi_run [FLAGS...]: (re)start the server on VDIR and VPORT.
+vapi_run() {
+	t_spawn vapi "$VDIR/vapi.log" "$VAPI_BIN" \
+		--listen "tcp:127.0.0.1:$VPORT" --store "sqlite:$VDIR/vapi.db" \
+		--storage "dir:$VDIR/storage" --exports none "$@"
+	VPID=$T_PID_vapi
+	URL=http://127.0.0.1:$VPORT
+	if ! t_wait_for 30 curl -fsS "$URL/ping"; then
+		echo "tritonnfs-vapi did not start; its log:" >&2
+		cat "$VDIR/vapi.log" >&2
+		exit 1
+	fi
+	NET=$(curl -s ${VAPI_TOKEN:+-H "Authorization: Bearer $VAPI_TOKEN"} "$URL/networks" | jq -r '.[0].uuid')
+}
+
+# req METHOD PATH [BODY [CURL-ARGS...]]
+req() {
+	local m=$1 p=$2 b=${3-}
+	shift 2
+	[ $# -gt 0 ] && shift
+	if [ -n "$b" ]; then
+		STATUS=$(curl -s -o "$VDIR/body" -D "$VDIR/hdrs" -w '%{http_code}' \
+			-X "$m" -H 'Content-Type: application/json' \
+			--data-binary "$b" "$@" "$URL$p")
+	else
+		STATUS=$(curl -s -o "$VDIR/body" -D "$VDIR/hdrs" -w '%{http_code}' \
+			-X "$m" "$@" "$URL$p")
+	fi
+	BODY=$(cat "$VDIR/body")
+}
+
+# The value of a response header of the last req.
+hdr() { tr -d '\r' <"$VDIR/hdrs" | awk -v h="$1" 'BEGIN{IGNORECASE=1} index(tolower($0), tolower(h) ":") == 1 { sub(/^[^:]*: */, ""); print }'; }
+
+jbody() { printf '%s' "$BODY" | jq -r "$1"; }
+
+# create_body NAME [EXTRA-JSON-MEMBERS]
+create_body() {
+	local extra=${2-}
+	printf '{"owner_uuid":"%s","type":"tritonnfs","name":"%s","networks":["%s"]%s}' \
+		"$OWNER" "$1" "$NET" "${extra:+,$extra}"
+}
+
+# create NAME [EXTRA]: create and print the uuid.
+create() {
+	req POST /volumes "$(create_body "$@")"
+	jbody .uuid
+}
+
+state_is() { [ "$(curl -s "$URL/volumes/$1" | jq -r .state)" = "$2" ]; }
+gone() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/volumes/$1")" = 404 ]; }
+
+wait_state() {
+	t_wait_for "${3:-30}" state_is "$1" "$2"
+}
+
+# Everything a bad request must not change: volumes (with references) and
+# reservations.
+world() {
+	curl -s "$URL/admin/volumes" | jq -S -c 'map(del(.refs_detail[]?.renewed, .refs_detail[]?.expires)) | sort_by(.uuid)'
+	curl -s "$URL/volumereservations" | jq -S -c 'sort_by(.uuid)'
+}
+
+# expect DESC STATUS CODE METHOD PATH [BODY [CURL-ARGS...]]: the request
+# fails with exactly STATUS and CODE, and the world is as it was.
+expect() {
+	local desc=$1 st=$2 code=$3 before after
+	shift 3
+	before=$(world)
+	req "$@"
+	t_is "$desc: status" "$STATUS" "$st"
+	t_is "$desc: code" "$(jbody .code)" "$code"
+	after=$(world)
+	t_is "$desc: nothing changed" "$after" "$before"
+}
+
+# expect_msg DESC STATUS CODE MESSAGE-REGEX METHOD PATH [BODY ...]
+expect_msg() {
+	local desc=$1 st=$2 code=$3 re=$4
+	shift 4
+	expect "$desc" "$st" "$code" "$@"
+	t_like "$desc: message" "$(jbody .message)" "$re"
+}

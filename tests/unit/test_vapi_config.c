@@ -1,0 +1,198 @@
+/*
+ * test_vapi_config.c: the configuration file and flags, good and hostile:
+ * unknown keys, bad networks and tokens, the refusal to listen in the open
+ * without tokens, the built-in network.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_tap.h"
+#include "vapi_config.h"
+
+static char path[64];
+
+static int
+load(const char *json, struct vapi_config *cfg, struct tnfs_err *err)
+{
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/tnfs-config.XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fputs(json, f);
+	fclose(f);
+	config_defaults(cfg);
+	fd = config_load_file(cfg, path, err);
+	unlink(path);
+	return fd;
+}
+
+#define NET "\"uuid\":\"0a0a0a0a-0000-4000-8000-000000000001\",\"name\":\"n\","
+#define H64 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+static const struct {
+	const char *json;
+	const char *msg; /* NULL: accepted */
+} files[] = {
+    {"{}", NULL},
+    {"{\"listen\":\"tcp:127.0.0.1:8080\",\"sizes\":[20480,10240]}", NULL},
+    {"{\"networks\":[{" NET "\"subnet\":\"10.0.0.0/24\",\"nfs_address\":"
+     "\"10.0.0.5\",\"owner_uuids\":[\"0a0a0a0a-0000-4000-8000-000000000002\"],"
+     "\"fabric\":false,\"default\":true,\"mount_port\":3000}]}",
+	NULL},
+    {"{\"tokens\":[{\"sha256\":\"" H64 "\",\"role\":\"operator\"}]}", NULL},
+    /* hostile */
+    {"", "empty JSON"},
+    {"[]", "must be a JSON object"},
+    {"{\"bogus\":1}", "unknown configuration key bogus"},
+    {"{\"listen\":5}", "listen must be a string"},
+    {"{\"sizes\":[]}", "sizes must be a non-empty array"},
+    {"{\"sizes\":[0]}", "sizes[0] must be a positive integer"},
+    {"{\"sizes\":[\"10G\"]}", "sizes[0] must be a positive integer"},
+    {"{\"sizes\":[10240,10240]}", "lists 10240 twice"},
+    {"{\"ref_lease_seconds\":0}", "ref_lease_seconds must be an integer"},
+    {"{\"workers\":1000}", "workers must be an integer"},
+    {"{\"networks\":[{" NET "\"subnet\":\"10.0.0.0/33\",\"nfs_address\":"
+     "\"10.0.0.5\"}]}",
+	"not an IPv4 CIDR"},
+    {"{\"networks\":[{" NET "\"subnet\":\"10.0.0.0/24\",\"nfs_address\":"
+     "\"host.example\"}]}",
+	"not an IPv4 address"},
+    {"{\"networks\":[{\"uuid\":\"X\",\"name\":\"n\",\"subnet\":\"10.0.0.0/"
+     "24\",\"nfs_address\":\"10.0.0.5\"}]}",
+	"not a lowercase UUID"},
+    {"{\"networks\":[{" NET "\"subnet\":\"10.0.0.0/24\",\"nfs_address\":"
+     "\"10.0.0.5\",\"extra\":1}]}",
+	"unknown key networks[0].extra"},
+    {"{\"networks\":[{" NET "\"subnet\":\"10.0.0.0/24\",\"nfs_address\":"
+     "\"10.0.0.5\",\"nfs_port\":70000}]}",
+	"nfs_port must be an integer"},
+    {"{\"tokens\":[{\"sha256\":\"abc\",\"role\":\"operator\"}]}",
+	"64 lowercase hex"},
+    {"{\"tokens\":[{\"sha256\":\"" H64 "\"}]}", "needs either"},
+    {"{\"tokens\":[{\"sha256\":\"" H64 "\",\"role\":\"admin\"}]}",
+	"needs either"},
+    {"{\"tokens\":[{\"sha256\":\"" H64 "\",\"owner_uuid\":\"x\"}]}",
+	"needs either"},
+};
+
+START_TEST(test_files)
+{
+	static struct vapi_config cfg;
+	struct tnfs_err err;
+	int rc;
+
+	tnfs_err_clear(&err);
+	rc = load(files[_i].json, &cfg, &err);
+	if (files[_i].msg == NULL)
+		ck_assert_msg(rc == 0, "%s: %s", files[_i].json, err.msg);
+	else {
+		ck_assert_msg(rc == -1, "%s accepted", files[_i].json);
+		ck_assert_msg(strstr(err.msg, files[_i].msg) != NULL,
+		    "%s: got %s", files[_i].json, err.msg);
+	}
+}
+END_TEST
+
+START_TEST(test_sizes_sorted)
+{
+	static struct vapi_config cfg;
+	struct tnfs_err err;
+
+	ck_assert_int_eq(
+	    load("{\"sizes\":[30720,10240,20480]}", &cfg, &err), 0);
+	ck_assert_uint_eq(cfg.nsizes, 3);
+	ck_assert_uint_eq(cfg.sizes[0], 10240);
+	ck_assert_uint_eq(cfg.sizes[2], 30720);
+}
+END_TEST
+
+START_TEST(test_defaults_and_builtin_network)
+{
+	static struct vapi_config cfg;
+	struct tnfs_err err;
+	char *argv[] = {"vapi", "--listen", "tcp:127.0.0.1:8080", "--store",
+	    "sqlite:/tmp/x.db", "--storage", "dir:/tmp/v", "--exports", "none",
+	    NULL};
+
+	config_defaults(&cfg);
+	ck_assert_uint_eq(cfg.nsizes, 19);
+	ck_assert_uint_eq(cfg.sizes[0], 10240);
+	ck_assert_uint_eq(cfg.sizes[18], 1024000);
+	ck_assert_int_eq(cfg.ref_lease_s, 600);
+	ck_assert_int_eq(cfg.snapshot_limit, 16);
+	ck_assert_int_eq(config_parse_args(&cfg, 9, argv, &err), 0);
+	ck_assert_int_eq(config_finish(&cfg, &err), 0);
+	ck_assert_uint_eq(cfg.nnetworks, 1);
+	ck_assert_int_eq(cfg.networks_builtin, 1);
+	ck_assert_str_eq(cfg.networks[0].name, "default");
+	ck_assert_str_eq(cfg.networks[0].subnet, "127.0.0.0/8");
+	ck_assert_str_eq(cfg.networks[0].nfs_address, "127.0.0.1");
+	ck_assert_int_eq(cfg.networks[0].nfs_port, 2049);
+	ck_assert_str_eq(cfg.state_dir, "/tmp");
+}
+END_TEST
+
+START_TEST(test_listen_rules)
+{
+	static struct vapi_config cfg;
+	struct tnfs_err err;
+
+	ck_assert(config_listen_is_local("tcp:127.0.0.1:80"));
+	ck_assert(config_listen_is_local("tcp:localhost:80"));
+	ck_assert(config_listen_is_local("tcp:[::1]:80"));
+	ck_assert(config_listen_is_local("unix:/run/x.sock"));
+	ck_assert(!config_listen_is_local("tcp:0.0.0.0:80"));
+	ck_assert(!config_listen_is_local("tcp:10.0.0.5:80"));
+	ck_assert(!config_listen_is_local("tcp:127.0.0.1.evil.example:80"));
+	config_defaults(&cfg);
+	snprintf(cfg.listen, sizeof(cfg.listen), "tcp:0.0.0.0:8080");
+	snprintf(cfg.store, sizeof(cfg.store), "sqlite:/tmp/x.db");
+	snprintf(cfg.storage, sizeof(cfg.storage), "dir:/tmp/v");
+	ck_assert_int_eq(config_finish(&cfg, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "without tokens"));
+	snprintf(cfg.listen, sizeof(cfg.listen), "http://x");
+	ck_assert_int_eq(config_finish(&cfg, &err), -1);
+}
+END_TEST
+
+START_TEST(test_bad_flags)
+{
+	static struct vapi_config cfg;
+	struct tnfs_err err;
+	char *a1[] = {"vapi", "--bogus", NULL};
+	char *a2[] = {"vapi", "--workers", "0x10", NULL};
+	char *a3[] = {"vapi", "--listen", NULL};
+	char *a4[] = {"vapi", "stray", NULL};
+	char *a5[] = {"vapi", "--config", "/nonexistent/vapi.json", NULL};
+
+	config_defaults(&cfg);
+	ck_assert_int_eq(config_parse_args(&cfg, 2, a1, &err), -1);
+	ck_assert_int_eq(config_parse_args(&cfg, 3, a2, &err), -1);
+	ck_assert_int_eq(config_parse_args(&cfg, 2, a3, &err), -1);
+	ck_assert_int_eq(config_parse_args(&cfg, 2, a4, &err), -1);
+	ck_assert_int_eq(config_parse_args(&cfg, 3, a5, &err), -1);
+}
+END_TEST
+
+static Suite *
+make_suite(void)
+{
+	Suite *s = suite_create("vapi_config");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_loop_test(
+	    tc, test_files, 0, sizeof(files) / sizeof(files[0]));
+	tcase_add_test(tc, test_sizes_sorted);
+	tcase_add_test(tc, test_defaults_and_builtin_network);
+	tcase_add_test(tc, test_listen_rules);
+	tcase_add_test(tc, test_bad_flags);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TNFS_CHECK_MAIN(make_suite)

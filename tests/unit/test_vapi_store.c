@@ -1,0 +1,326 @@
+/*
+ * test_vapi_store.c: the SQLite record store on a temporary database:
+ * schema, name uniqueness enforced by the database, conditional state
+ * moves, references as leases, reservations, snapshots, reopening.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_tap.h"
+#include "store.h"
+
+#define OWNER  "11111111-1111-4111-8111-111111111111"
+#define OWNER2 "22222222-2222-4222-8222-222222222222"
+#define VM1    "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
+
+static char dir[64], spec[128];
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/tnfs-store.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(spec, sizeof(spec), "sqlite:%s/vapi.db", dir);
+}
+
+static void
+teardown(void)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/vapi.db", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/vapi.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/vapi.db-shm", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
+static struct volume *
+mkvol(const char *uuid, const char *owner, const char *name)
+{
+	struct volume *v = volume_new();
+
+	snprintf(v->uuid, sizeof(v->uuid), "%s", uuid);
+	snprintf(v->owner_uuid, sizeof(v->owner_uuid), "%s", owner);
+	v->name = strdup(name);
+	snprintf(v->type, sizeof(v->type), "tritonnfs");
+	v->size = 10240;
+	snprintf(v->state, sizeof(v->state), "creating");
+	v->create_ms = 1000;
+	v->networks = strdup("[]");
+	v->labels = strdup("{}");
+	return v;
+}
+
+static int
+insert(struct store *st, const char *uuid, const char *owner, const char *name,
+    struct tnfs_err *err)
+{
+	struct volume *v = mkvol(uuid, owner, name);
+	int rc = store_volume_insert(st, v, err);
+
+	volume_free(v);
+	return rc;
+}
+
+#define U(n) "0a0a0a0a-0000-4000-8000-00000000000" #n
+
+START_TEST(test_insert_get_list)
+{
+	struct tnfs_err err;
+	struct store *st = store_open(spec, &err);
+	struct volume *v = NULL, **vs = NULL;
+	struct volume_filter f = {OWNER, NULL};
+	size_t n = 0;
+
+	ck_assert_msg(st != NULL, "%s", err.msg);
+	ck_assert_int_eq(insert(st, U(1), OWNER, "wp", &err), 0);
+	ck_assert_int_eq(insert(st, U(2), OWNER2, "wp", &err), 0);
+	ck_assert_int_eq(store_volume_get(st, U(1), &v, &err), 0);
+	ck_assert_str_eq(v->name, "wp");
+	ck_assert_str_eq(v->state, "creating");
+	ck_assert_uint_eq(v->size, 10240);
+	ck_assert_uint_eq(v->nrefs, 0);
+	volume_free(v);
+	ck_assert_int_eq(store_volume_list(st, &f, &vs, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	volume_list_free(vs, n);
+	ck_assert_int_eq(store_volume_list(st, NULL, &vs, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	volume_list_free(vs, n);
+	ck_assert_int_eq(store_volume_get(st, U(9), &v, &err), -1);
+	ck_assert_str_eq(err.code, "VolumeNotFound");
+	ck_assert_int_eq(store_check(st, &err), 0);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_name_unique_among_live)
+{
+	struct tnfs_err err;
+	struct store *st = store_open(spec, &err);
+
+	ck_assert_int_eq(insert(st, U(1), OWNER, "wp", &err), 0);
+	ck_assert_int_eq(insert(st, U(2), OWNER, "wp", &err), -1);
+	ck_assert_str_eq(err.code, "VolumeAlreadyExists");
+	ck_assert_str_eq(err.msg, "Volume with name wp already exists");
+	/* A failed or deleting volume frees its name. */
+	ck_assert_int_eq(
+	    store_volume_set_state(st, U(1), "creating", "failed", "x", &err),
+	    1);
+	ck_assert_int_eq(insert(st, U(2), OWNER, "wp", &err), 0);
+	/* ...and cannot come back to life while the name is taken. */
+	ck_assert_int_eq(
+	    store_volume_set_state(st, U(1), "failed", "creating", NULL, &err),
+	    -1);
+	ck_assert_str_eq(err.code, "VolumeAlreadyExists");
+	ck_assert_int_eq(store_volume_rename(st, U(1), "other", &err), 0);
+	ck_assert_int_eq(insert(st, U(3), OWNER, "other", &err), 0);
+	ck_assert_int_eq(store_volume_rename(st, U(3), "wp", &err), -1);
+	ck_assert_str_eq(err.code, "VolumeAlreadyExists");
+	/* The same uuid twice. */
+	ck_assert_int_eq(insert(st, U(3), OWNER, "third", &err), -1);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_state_moves_are_conditional)
+{
+	struct tnfs_err err;
+	struct store *st = store_open(spec, &err);
+	struct volume *v = NULL;
+
+	ck_assert_int_eq(insert(st, U(1), OWNER, "wp", &err), 0);
+	ck_assert_int_eq(
+	    store_volume_set_state(st, U(1), "ready", "failed", NULL, &err), 0);
+	ck_assert_int_eq(store_volume_set_exported(st, U(1), 1, &err), 0);
+	ck_assert_int_eq(store_volume_set_ready(
+			     st, U(1), "127.0.0.1:/v/x", 2049, 20048, &err),
+	    1);
+	ck_assert_int_eq(
+	    store_volume_set_ready(st, U(1), "again", 1, 1, &err), 0);
+	ck_assert_int_eq(store_volume_get(st, U(1), &v, &err), 0);
+	ck_assert_str_eq(v->state, "ready");
+	ck_assert_str_eq(v->filesystem_path, "127.0.0.1:/v/x");
+	ck_assert_int_eq(v->mount_port, 20048);
+	ck_assert_int_eq(v->exported, 1);
+	volume_free(v);
+	/* deleting drops the export flag with the state. */
+	ck_assert_int_eq(
+	    store_volume_set_state(st, U(1), NULL, "deleting", NULL, &err), 1);
+	ck_assert_int_eq(store_volume_get(st, U(1), &v, &err), 0);
+	ck_assert_int_eq(v->exported, 0);
+	volume_free(v);
+	/* The schema refuses states that do not exist. */
+	ck_assert_int_eq(
+	    store_volume_set_state(st, U(1), NULL, "deleted", NULL, &err), -1);
+	ck_assert_int_eq(store_volume_delete(st, U(1), &err), 0);
+	ck_assert_int_eq(store_volume_get(st, U(1), &v, &err), -1);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_refs_are_leases)
+{
+	struct tnfs_err err;
+	struct store *st = store_open(spec, &err);
+	struct volume *v = NULL;
+	int n = -1;
+
+	ck_assert_int_eq(insert(st, U(1), OWNER, "wp", &err), 0);
+	ck_assert_int_eq(store_ref_put(st, U(1), VM1, OWNER, 1000, &err), 0);
+	ck_assert_int_eq(store_ref_put(st, U(1), VM1, OWNER, 5000, &err), 0);
+	ck_assert_int_eq(store_volume_get(st, U(1), &v, &err), 0);
+	ck_assert_uint_eq(v->nrefs, 1);
+	ck_assert_int_eq(v->refs[0].created_ms, 1000);
+	ck_assert_int_eq(v->refs[0].renewed_ms, 5000);
+	volume_free(v);
+	ck_assert_int_eq(store_refs_reap(st, 5000, &n, &err), 0);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(store_refs_reap(st, 5001, &n, &err), 0);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(store_ref_put(st, U(1), VM1, OWNER, 6000, &err), 0);
+	ck_assert_int_eq(store_ref_remove(st, U(1), VM1, &err), 0);
+	ck_assert_int_eq(store_ref_remove(st, U(1), VM1, &err), 0);
+	/* References go with their volume. */
+	ck_assert_int_eq(store_ref_put(st, U(1), VM1, OWNER, 6000, &err), 0);
+	ck_assert_int_eq(store_volume_delete(st, U(1), &err), 0);
+	ck_assert_int_eq(store_refs_reap(st, 1 << 30, &n, &err), 0);
+	ck_assert_int_eq(n, 0);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_reservations)
+{
+	struct tnfs_err err;
+	struct store *st = store_open(spec, &err);
+	struct reservation r, *rs = NULL;
+	size_t n = 0;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.uuid, sizeof(r.uuid), U(1));
+	r.volume_name = (char *)(uintptr_t) "planned";
+	snprintf(r.job_uuid, sizeof(r.job_uuid), U(2));
+	snprintf(r.owner_uuid, sizeof(r.owner_uuid), OWNER);
+	snprintf(r.vm_uuid, sizeof(r.vm_uuid), VM1);
+	r.create_ms = 10;
+	ck_assert_int_eq(store_resv_insert(st, &r, &err), 0);
+	snprintf(r.uuid, sizeof(r.uuid), U(3));
+	ck_assert_int_eq(store_resv_insert(st, &r, &err), 0);
+	ck_assert_int_eq(
+	    store_resv_list(st, OWNER, "planned", NULL, NULL, &rs, &n, &err),
+	    0);
+	ck_assert_uint_eq(n, 1); /* replaced */
+	ck_assert_str_eq(rs[0].uuid, U(3));
+	reservation_list_free(rs, n);
+	ck_assert_int_eq(store_resv_delete(st, U(3), OWNER2, &err), -1);
+	ck_assert_str_eq(err.code, "VolumeReservationNotFound");
+	ck_assert_int_eq(store_resv_delete(st, U(3), OWNER, &err), 0);
+	ck_assert_int_eq(store_resv_delete(st, U(3), OWNER, &err), -1);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_snapshots)
+{
+	struct tnfs_err err;
+	struct store *st = store_open(spec, &err);
+	struct snapshot s, *ss = NULL;
+	struct volume *v = NULL;
+	size_t n = 0;
+
+	ck_assert_int_eq(insert(st, U(1), OWNER, "wp", &err), 0);
+	memset(&s, 0, sizeof(s));
+	snprintf(s.state, sizeof(s.state), "created");
+	snprintf(s.name, sizeof(s.name), "one");
+	ck_assert_int_eq(store_snap_insert(st, U(1), &s, &err), 0);
+	snprintf(s.name, sizeof(s.name), "two");
+	ck_assert_int_eq(store_snap_insert(st, U(1), &s, &err), 0);
+	ck_assert_int_eq(store_snap_insert(st, U(1), &s, &err), -1);
+	ck_assert_str_eq(err.code, "SnapshotAlreadyExists");
+	ck_assert_int_eq(store_snap_list(st, U(1), &ss, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(ss[0].name, "one");
+	ck_assert_int_lt(ss[0].seq, ss[1].seq);
+	free(ss);
+	ck_assert_int_eq(store_volume_get(st, U(1), &v, &err), 0);
+	ck_assert_uint_eq(v->nsnapshots, 2);
+	volume_free(v);
+	ck_assert_int_eq(store_snap_get(st, U(1), "three", &s, &err), -1);
+	ck_assert_str_eq(err.code, "SnapshotNotFound");
+	ck_assert_int_eq(store_snap_delete(st, U(1), "one", &err), 0);
+	ck_assert_int_eq(store_snap_get(st, U(1), "two", &s, &err), 0);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_transactions_and_reopen)
+{
+	struct tnfs_err err;
+	struct store *st = store_open(spec, &err);
+	char *val = NULL;
+
+	ck_assert_int_eq(store_tx_begin(st, &err), 0);
+	ck_assert_int_eq(insert(st, U(1), OWNER, "gone", &err), 0);
+	store_tx_rollback(st);
+	ck_assert_int_eq(store_tx_begin(st, &err), 0);
+	ck_assert_int_eq(store_tx_begin(st, &err), 0); /* nested */
+	ck_assert_int_eq(insert(st, U(2), OWNER, "kept", &err), 0);
+	ck_assert_int_eq(store_tx_commit(st, &err), 0);
+	ck_assert_int_eq(store_tx_commit(st, &err), 0);
+	ck_assert_int_eq(store_meta_set(st, "host_uuid", U(5), &err), 0);
+	store_close(st);
+
+	st = store_open(spec, &err);
+	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(store_meta_get(st, "host_uuid", &val, &err), 0);
+	ck_assert_str_eq(val, U(5));
+	free(val);
+	ck_assert_int_eq(store_meta_get(st, "absent", &val, &err), 0);
+	ck_assert_ptr_null(val);
+	{
+		struct volume *v = NULL;
+
+		ck_assert_int_eq(store_volume_get(st, U(1), &v, &err), -1);
+		ck_assert_int_eq(store_volume_get(st, U(2), &v, &err), 0);
+		volume_free(v);
+	}
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_bad_specs)
+{
+	struct tnfs_err err;
+
+	ck_assert_ptr_null(store_open("postgres:x", &err));
+	ck_assert_ptr_null(store_open("sqlite:", &err));
+	ck_assert_ptr_null(store_open("sqlite:/nonexistent/dir/x.db", &err));
+}
+END_TEST
+
+static Suite *
+make_suite(void)
+{
+	Suite *s = suite_create("vapi_store");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_insert_get_list);
+	tcase_add_test(tc, test_name_unique_among_live);
+	tcase_add_test(tc, test_state_moves_are_conditional);
+	tcase_add_test(tc, test_refs_are_leases);
+	tcase_add_test(tc, test_reservations);
+	tcase_add_test(tc, test_snapshots);
+	tcase_add_test(tc, test_transactions_and_reopen);
+	tcase_add_test(tc, test_bad_specs);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TNFS_CHECK_MAIN(make_suite)

@@ -1,0 +1,351 @@
+/*
+ * test_vapi_volumes.c: the volume lifecycle through the domain handlers,
+ * against a temporary SQLite store, the dir storage backend, no exports
+ * and the real provisioner: create -> ready, rename, grow, refuse shrink
+ * and unlisted sizes, in-use refusals, delete -> gone.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check_tap.h"
+#include "child.h"
+#include "exports.h"
+#include "jsonx.h"
+#include "provision.h"
+#include "storage.h"
+#include "store.h"
+#include "timefmt.h"
+#include "volumes.h"
+
+#define OWNER  "11111111-1111-4111-8111-111111111111"
+#define OWNER2 "22222222-2222-4222-8222-222222222222"
+#define VM1    "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
+
+static char dir[64];
+static struct vapi_config cfg;
+static struct vapi va;
+static struct caller op = {1, ""};
+
+static void
+setup(void)
+{
+	struct tnfs_err err;
+	struct exporter_config ec;
+
+	snprintf(dir, sizeof(dir), "/tmp/tnfs-volumes.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	config_defaults(&cfg);
+	snprintf(cfg.listen, sizeof(cfg.listen), "tcp:127.0.0.1:1");
+	snprintf(cfg.store, sizeof(cfg.store), "sqlite:%s/vapi.db", dir);
+	snprintf(cfg.storage, sizeof(cfg.storage), "dir:%s/storage", dir);
+	cfg.workers = 2;
+	ck_assert_int_eq(config_finish(&cfg, &err), 0);
+	snprintf(cfg.networks[0].uuid, sizeof(cfg.networks[0].uuid),
+	    "0a0a0a0a-0000-4000-8000-0000000000ff");
+	memset(&va, 0, sizeof(va));
+	va.cfg = &cfg;
+	snprintf(va.host_uuid, sizeof(va.host_uuid),
+	    "0a0a0a0a-0000-4000-8000-0000000000ee");
+	ck_assert_ptr_nonnull(va.store = store_open(cfg.store, &err));
+	ck_assert_ptr_nonnull(
+	    va.storage = storage_open(cfg.storage, dir, &err));
+	memset(&ec, 0, sizeof(ec));
+	ec.state_dir = dir;
+	ck_assert_ptr_nonnull(va.exporter = exporter_open("none", &ec, &err));
+	ck_assert_ptr_nonnull(va.prov = provision_start(&va, 2, &err));
+}
+
+static void
+teardown(void)
+{
+	const char *const rm[] = {"rm", "-r", "--", dir, NULL};
+	struct child_opts o = {.timeout_ms = 10000};
+
+	provision_stop(va.prov);
+	exporter_close(va.exporter);
+	storage_close(va.storage);
+	store_close(va.store);
+	child_run(rm, &o, NULL, NULL);
+}
+
+/* Call a handler with params given as JSON text. */
+static int
+call(vapi_handler *h, const char *params, json_object **out, int *status,
+    struct tnfs_err *err)
+{
+	json_object *p = json_tokener_parse(params);
+	int rc;
+
+	ck_assert_ptr_nonnull(p);
+	*out = NULL;
+	tnfs_err_clear(err);
+	rc = h(&va, &op, p, out, status, err);
+	json_object_put(p);
+	return rc;
+}
+
+static char *
+create(const char *name, const char *extra)
+{
+	char body[1024];
+	json_object *out;
+	struct tnfs_err err;
+	int status;
+	char *uuid;
+
+	snprintf(body, sizeof(body),
+	    "{\"owner_uuid\":\"" OWNER "\",\"type\":\"tritonnfs\","
+	    "\"name\":\"%s\",\"networks\":[\"%s\"]%s}",
+	    name, cfg.networks[0].uuid, extra);
+	ck_assert_msg(call(h_create_volume, body, &out, &status, &err) == 0,
+	    "%s", err.msg);
+	ck_assert_int_eq(status, 201);
+	ck_assert_str_eq(jsonx_get_str(out, "state"), "creating");
+	uuid = strdup(jsonx_get_str(out, "uuid"));
+	json_object_put(out);
+	return uuid;
+}
+
+static char *
+state_of(const char *uuid)
+{
+	struct volume *v = NULL;
+	static char st[16];
+
+	if (store_volume_get(va.store, uuid, &v, NULL) == -1)
+		return strcpy(st, "gone");
+	snprintf(st, sizeof(st), "%s", v->state);
+	volume_free(v);
+	return st;
+}
+
+static int
+wait_for(const char *uuid, const char *want)
+{
+	int64_t end = tnfs_mono_ms() + 20000;
+	struct timespec ts = {0, 20 * 1000 * 1000};
+
+	while (tnfs_mono_ms() < end) {
+		if (strcmp(state_of(uuid), want) == 0)
+			return 1;
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
+START_TEST(test_lifecycle)
+{
+	char body[256], path[256];
+	struct tnfs_err err;
+	json_object *out;
+	int status;
+	char *u = create("wp", "");
+
+	ck_assert(wait_for(u, "ready"));
+	snprintf(path, sizeof(path), "%s/storage/volumes/%s", dir, u);
+	ck_assert_int_eq(access(path, F_OK), 0);
+
+	snprintf(body, sizeof(body), "{\"uuid\":\"%s\"}", u);
+	ck_assert_int_eq(call(h_get_volume, body, &out, &status, &err), 0);
+	ck_assert_int_eq(status, 200);
+	ck_assert_int_eq(
+	    json_object_get_int64(json_object_object_get(out, "size")), 10240);
+	ck_assert_ptr_nonnull(strstr(jsonx_get_str(out, "filesystem_path"), u));
+	ck_assert_str_eq(jsonx_get_str(out, "vm_uuid"), va.host_uuid);
+	json_object_put(out);
+
+	/* rename, grow; shrink and unlisted sizes refused */
+	snprintf(body, sizeof(body), "{\"uuid\":\"%s\",\"name\":\"wp2\"}", u);
+	ck_assert_int_eq(call(h_update_volume, body, &out, &status, &err), 0);
+	ck_assert_str_eq(jsonx_get_str(out, "name"), "wp2");
+	json_object_put(out);
+	snprintf(body, sizeof(body), "{\"uuid\":\"%s\",\"size\":51200}", u);
+	ck_assert_int_eq(call(h_update_volume, body, &out, &status, &err), 0);
+	ck_assert_int_eq(
+	    json_object_get_int64(json_object_object_get(out, "size")), 51200);
+	json_object_put(out);
+	snprintf(body, sizeof(body), "{\"uuid\":\"%s\",\"size\":20480}", u);
+	ck_assert_int_eq(call(h_update_volume, body, &out, &status, &err), -1);
+	ck_assert_str_eq(err.code, "ValidationError");
+	snprintf(body, sizeof(body), "{\"uuid\":\"%s\",\"size\":60000}", u);
+	ck_assert_int_eq(call(h_update_volume, body, &out, &status, &err), -1);
+	ck_assert_str_eq(err.code, "VolumeSizeNotAvailable");
+
+	/* in use: delete and rename refused, force deletes */
+	ck_assert_int_eq(
+	    store_ref_put(va.store, u, VM1, OWNER, tnfs_now_ms(), &err), 0);
+	snprintf(body, sizeof(body), "{\"uuid\":\"%s\"}", u);
+	ck_assert_int_eq(call(h_delete_volume, body, &out, &status, &err), -1);
+	ck_assert_str_eq(err.code, "VolumeInUse");
+	ck_assert_str_eq(err.msg, "Volume with name wp2 is used by vms: " VM1);
+	snprintf(body, sizeof(body), "{\"uuid\":\"%s\",\"name\":\"wp3\"}", u);
+	ck_assert_int_eq(call(h_update_volume, body, &out, &status, &err), -1);
+	ck_assert_str_eq(err.code, "VolumeInUse");
+	snprintf(body, sizeof(body), "{\"uuid\":\"%s\",\"force\":\"true\"}", u);
+	ck_assert_int_eq(call(h_delete_volume, body, &out, &status, &err), 0);
+	ck_assert_int_eq(status, 204);
+	ck_assert_ptr_null(out);
+	ck_assert(wait_for(u, "gone"));
+	ck_assert_int_eq(access(path, F_OK), -1);
+	free(u);
+}
+END_TEST
+
+START_TEST(test_sizes_and_defaults)
+{
+	struct tnfs_err err;
+	json_object *out;
+	int status;
+	char body[512];
+
+	/* The default size is the smallest listed. */
+	char *u = create("sized", "");
+	struct volume *v = NULL;
+
+	ck_assert_int_eq(store_volume_get(va.store, u, &v, &err), 0);
+	ck_assert_uint_eq(v->size, cfg.sizes[0]);
+	volume_free(v);
+	free(u);
+	u = create("big", ",\"size\":1024000");
+	free(u);
+	snprintf(body, sizeof(body),
+	    "{\"owner_uuid\":\"" OWNER "\",\"type\":\"tritonnfs\","
+	    "\"networks\":[\"%s\"],\"size\":10241}",
+	    cfg.networks[0].uuid);
+	ck_assert_int_eq(call(h_create_volume, body, &out, &status, &err), -1);
+	ck_assert_str_eq(err.code, "VolumeSizeNotAvailable");
+	ck_assert_ptr_nonnull(strstr(err.msg,
+	    "Volume size 10241 is not available. Available sizes: 10240, "));
+	/* sizes endpoint */
+	ck_assert_int_eq(call(h_list_sizes, "{}", &out, &status, &err), 0);
+	ck_assert_uint_eq(json_object_array_length(out), 19);
+	json_object_put(out);
+}
+END_TEST
+
+START_TEST(test_duplicates_and_owners)
+{
+	struct tnfs_err err;
+	json_object *out;
+	int status;
+	char body[512];
+	char *u = create("dup", "");
+
+	snprintf(body, sizeof(body),
+	    "{\"owner_uuid\":\"" OWNER "\",\"type\":\"tritonnfs\","
+	    "\"name\":\"dup\",\"networks\":[\"%s\"]}",
+	    cfg.networks[0].uuid);
+	ck_assert_int_eq(call(h_create_volume, body, &out, &status, &err), -1);
+	ck_assert_str_eq(err.code, "VolumeAlreadyExists");
+	/* Another owner may use the name. */
+	snprintf(body, sizeof(body),
+	    "{\"owner_uuid\":\"" OWNER2 "\",\"type\":\"tritonnfs\","
+	    "\"name\":\"dup\",\"networks\":[\"%s\"]}",
+	    cfg.networks[0].uuid);
+	ck_assert_int_eq(call(h_create_volume, body, &out, &status, &err), 0);
+	json_object_put(out);
+	/* Owner mismatch is 404. */
+	snprintf(body, sizeof(body),
+	    "{\"uuid\":\"%s\",\"owner_uuid\":\"" OWNER2 "\"}", u);
+	ck_assert_int_eq(call(h_get_volume, body, &out, &status, &err), -1);
+	ck_assert_str_eq(err.code, "VolumeNotFound");
+	/* Unknown network */
+	ck_assert_int_eq(call(h_create_volume,
+			     "{\"owner_uuid\":\"" OWNER "\",\"type\":"
+			     "\"tritonnfs\",\"networks\":[\"" OWNER "\"]}",
+			     &out, &status, &err),
+	    -1);
+	ck_assert_str_eq(err.code, "InvalidNetworks");
+	ck_assert_str_eq(err.msg, "Invalid networks: missing: " OWNER);
+	free(u);
+}
+END_TEST
+
+START_TEST(test_unnamed_and_list)
+{
+	struct tnfs_err err;
+	json_object *out;
+	int status;
+	char body[512];
+	const char *name;
+
+	snprintf(body, sizeof(body),
+	    "{\"owner_uuid\":\"" OWNER "\",\"type\":\"tritonnfs\","
+	    "\"networks\":[\"%s\"]}",
+	    cfg.networks[0].uuid);
+	ck_assert_int_eq(call(h_create_volume, body, &out, &status, &err), 0);
+	name = jsonx_get_str(out, "name");
+	ck_assert_uint_eq(strlen(name), 64);
+	ck_assert_int_eq(strncmp(name, jsonx_get_str(out, "uuid"), 8), 0);
+	json_object_put(out);
+	free(create("alpha", ""));
+	ck_assert_int_eq(
+	    call(h_list_volumes, "{\"name\":\"al*\"}", &out, &status, &err), 0);
+	ck_assert_uint_eq(json_object_array_length(out), 1);
+	json_object_put(out);
+	ck_assert_int_eq(call(h_list_volumes,
+			     "{\"predicate\":\"{\\\"eq\\\":[\\\"name\\\","
+			     "\\\"alpha\\\"]}\",\"name\":\"alpha\"}",
+			     &out, &status, &err),
+	    -1);
+	ck_assert_ptr_nonnull(
+	    strstr(err.msg, "conflicts with query parameter"));
+}
+END_TEST
+
+START_TEST(test_crash_recovery)
+{
+	struct tnfs_err err;
+	struct volume *v;
+	char *u;
+
+	/* A creating record with no storage, left by a crash. */
+	provision_stop(va.prov);
+	v = volume_new();
+	snprintf(
+	    v->uuid, sizeof(v->uuid), "0a0a0a0a-0000-4000-8000-000000000042");
+	snprintf(v->owner_uuid, sizeof(v->owner_uuid), OWNER);
+	v->name = strdup("orphaned");
+	snprintf(v->type, sizeof(v->type), "tritonnfs");
+	v->size = 10240;
+	snprintf(v->state, sizeof(v->state), "creating");
+	v->networks = strdup("[\"0a0a0a0a-0000-4000-8000-0000000000ff\"]");
+	v->labels = strdup("{}");
+	ck_assert_int_eq(store_volume_insert(va.store, v, &err), 0);
+	u = strdup(v->uuid);
+	volume_free(v);
+	/* Storage without a record is set aside, not deleted. */
+	ck_assert_int_eq(
+	    storage_volume_create(va.storage,
+		"0a0a0a0a-0000-4000-8000-000000000043", 10240, &err),
+	    0);
+	ck_assert_ptr_nonnull(va.prov = provision_start(&va, 2, &err));
+	ck_assert(wait_for(u, "ready"));
+	ck_assert_int_eq(storage_volume_exists(va.storage,
+			     "0a0a0a0a-0000-4000-8000-000000000043"),
+	    0);
+	free(u);
+}
+END_TEST
+
+static Suite *
+make_suite(void)
+{
+	Suite *s = suite_create("vapi_volumes");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_lifecycle);
+	tcase_add_test(tc, test_sizes_and_defaults);
+	tcase_add_test(tc, test_duplicates_and_owners);
+	tcase_add_test(tc, test_unnamed_and_list);
+	tcase_add_test(tc, test_crash_recovery);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TNFS_CHECK_MAIN(make_suite)
