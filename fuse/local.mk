@@ -8,19 +8,25 @@ fuse_tritonnfs_fuse_SOURCES = fuse/main.c \
 fuse_tritonnfs_fuse_LDADD = $(LIBTNFS) $(NFS_LIBS) $(FUSE_LIBS) -lpthread
 dist_man_MANS += fuse/tritonnfs-fuse.8
 
-check_PROGRAMS += tests/unit/test_fuse_opts tests/fsx_tnfs
-TESTS += tests/unit/test_fuse_opts \
+check_PROGRAMS += tests/unit/test_fuse_opts tests/unit/test_fuse_conn tests/fsx_tnfs
+TESTS += tests/unit/test_fuse_opts tests/unit/test_fuse_conn \
 	tests/integration/fuse_ops.sh \
 	tests/integration/fuse_fsx.sh \
 	tests/integration/fuse_restart.sh \
-	tests/integration/fuse_check.sh
+	tests/integration/fuse_check.sh \
+	tests/integration/fuse_docker.sh
 dist_check_SCRIPTS += tests/integration/nfs_fixture.sh \
 	tests/integration/fuse_ops.sh \
 	tests/integration/fuse_fsx.sh \
 	tests/integration/fuse_restart.sh \
-	tests/integration/fuse_check.sh
+	tests/integration/fuse_check.sh \
+	tests/integration/fuse_docker.sh
 tests_unit_test_fuse_opts_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_fuse_opts_SOURCES = tests/unit/test_fuse_opts.c \
 	fuse/opts.c fuse/opts.h
 tests_unit_test_fuse_opts_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 tests_fsx_tnfs_SOURCES = tests/fsx_tnfs.c
+tests_unit_test_fuse_conn_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) $(NFS_CFLAGS) $(FUSE_CFLAGS)
+tests_unit_test_fuse_conn_SOURCES = tests/unit/test_fuse_conn.c \
+	fuse/nfs_conn.c fuse/nfs_conn.h fuse/nfs_fs.c fuse/nfs_fs.h
+tests_unit_test_fuse_conn_LDADD = $(LIBTNFS) $(NFS_LIBS) $(FUSE_LIBS) $(UNIT_LDADD) -lpthread

@@ -19,6 +19,7 @@
 
 #include <nfsc/libnfs.h>
 
+#include "log.h"
 #include "nfs_conn.h"
 #include "nfs_fs.h"
 #include "opts.h"
@@ -93,7 +94,20 @@ connect_pool(const struct fuse_nfs_opts *o, const char *url, int *status)
 	    o->server, o->export, o->timeo);
 	signal(SIGALRM, watchdog);
 	alarm((unsigned)o->timeo + 1);
-	pool = nfs_pool_new(&cfg, &err);
+	/*
+	 * libnfs says only "nfs_service failed" when it cannot connect: try
+	 * the ports it will use first, to name the reason.
+	 */
+	if (nfs_conn_probe(o->server,
+		o->port > 0 ? o->port : (o->nfsvers == 4 ? 2049 : 111),
+		o->port > 0 || o->nfsvers == 4 ? "NFS" : "portmapper", o->timeo,
+		&err) != 0 ||
+	    (o->nfsvers == 3 && o->mountport > 0 &&
+		nfs_conn_probe(
+		    o->server, o->mountport, "MOUNT", o->timeo, &err) != 0))
+		pool = NULL;
+	else
+		pool = nfs_pool_new(&cfg, &err);
 	alarm(0);
 	signal(SIGALRM, SIG_DFL);
 	if (pool == NULL) {
@@ -224,6 +238,7 @@ main(int argc, char **argv)
 	int status = EXIT_USAGE;
 
 	tnfs_err_clear(&err);
+	log_init("tritonnfs-fuse");
 	if (fuse_opts_parse(argc, argv, &o, &err) != 0) {
 		fprintf(stderr, "tritonnfs-fuse: %s\n", err.msg);
 		return EXIT_USAGE;
@@ -232,6 +247,8 @@ main(int argc, char **argv)
 		fputs(fuse_opts_usage(), stdout);
 		return 0;
 	}
+	if (o.debug)
+		log_set_level(TNFS_LOG_DEBUG);
 	if (o.action == FUSE_OPTS_VERSION) {
 		printf("tritonnfs-fuse %s (libfuse %d)\n", TNFS_VERSION,
 		    fuse_version());

@@ -7,15 +7,20 @@
  * the NFSv4 client id and the MOUNT call, and then retry the call once.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <nfsc/libnfs.h>
 
+#include "log.h"
 #include "nfs_conn.h"
 
 struct nfs_conn {
@@ -121,6 +126,10 @@ conn_mount(struct nfs_conn *c, struct tnfs_err *err)
 			    "%s does not export %s to us (no such export, or "
 			    "access denied): %s",
 			    url->server, url->path, why);
+		else if (rc == -EINTR) /* libnfs 4.0's "timed out" */
+			tnfs_err_set(err, TNFS_E_TIMEOUT,
+			    "cannot mount %s:%s: no answer within %d s (%s)",
+			    url->server, url->path, cfg->timeo, why);
 		else
 			tnfs_err_set(err, TNFS_E_UNAVAILABLE,
 			    "cannot mount %s:%s: %s", url->server, url->path,
@@ -139,6 +148,84 @@ out:
 	nfs_destroy_url(url);
 	if (ctx != NULL)
 		nfs_destroy_context(ctx);
+	return rc;
+}
+
+/* One address of the probe: 0 connected, -errno otherwise. */
+static int
+probe_addr(const struct addrinfo *ai, int timeo)
+{
+	struct pollfd pfd;
+	socklen_t len = sizeof(int);
+	int fd, rc, soerr = 0;
+
+	fd = socket(ai->ai_family,
+	    ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (errno != EINPROGRESS) {
+		rc = -errno;
+		goto out;
+	}
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	pfd.revents = 0;
+	rc = poll(&pfd, 1, timeo * 1000);
+	if (rc == 0) {
+		rc = -ETIMEDOUT;
+		goto out;
+	}
+	if (rc < 0) {
+		rc = -errno;
+		goto out;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0)
+		soerr = errno;
+	rc = -soerr;
+out:
+	close(fd);
+	return rc;
+}
+
+int
+nfs_conn_probe(const char *host, int port, const char *what, int timeo,
+    struct tnfs_err *err)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char service[16];
+	int rc = -1, gai, last = -EHOSTUNREACH;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(service, sizeof(service), "%d", port);
+	if ((gai = getaddrinfo(host, service, &hints, &res)) != 0) {
+		tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+		    "cannot resolve server %s: %s", host, gai_strerror(gai));
+		goto out;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next)
+		if ((last = probe_addr(ai, timeo)) == 0)
+			break;
+	if (last == -ETIMEDOUT) {
+		tnfs_err_set(err, TNFS_E_TIMEOUT,
+		    "no answer from %s port %d (%s) within %d s", host, port,
+		    what, timeo);
+		goto out;
+	}
+	if (last != 0) {
+		tnfs_err_errno(err, TNFS_E_UNAVAILABLE, -last,
+		    "cannot reach %s port %d (%s)", host, port, what);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (res != NULL)
+		freeaddrinfo(res);
 	return rc;
 }
 
@@ -339,21 +426,53 @@ nfs_conn_is_link_error(int rc)
 	}
 }
 
+/*
+ * NFSv4 state the server no longer accepts.  libnfs 4.0 sometimes loses
+ * step with the server's open-owner sequence (NFS4ERR_BAD_SEQID, seen
+ * under load, reported as -ERANGE or -EINVAL) and then fails every OPEN
+ * that follows; a new client id starts the sequence afresh.
+ */
+static int
+is_state_error(struct nfs_conn *c)
+{
+	static const char *const states[] = {"NFS4ERR_BAD_SEQID",
+	    "NFS4ERR_STALE_CLIENTID", "NFS4ERR_EXPIRED",
+	    "NFS4ERR_STALE_STATEID", "NFS4ERR_BAD_STATEID", NULL};
+	const char *why;
+	int i;
+
+	if (c->pool->cfg.nfsvers != 4 || c->ctx == NULL ||
+	    (why = nfs_get_error(c->ctx)) == NULL)
+		return 0;
+	for (i = 0; states[i] != NULL; i++)
+		if (strstr(why, states[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 int
 nfs_conn_recover(struct nfs_conn *c, int rc)
 {
 	struct tnfs_err err;
 	double deadline;
 
-	if (!nfs_conn_is_link_error(rc))
+	if (!nfs_conn_is_link_error(rc) && !is_state_error(c))
 		return 0;
+	log_warn("connection %d to the NFS server failed (%s), reconnecting",
+	    c->idx, strerror(-rc));
 	deadline = now_sec() + c->pool->cfg.timeo;
 	for (;;) {
 		tnfs_err_clear(&err);
-		if (conn_mount(c, &err) == 0)
+		if (conn_mount(c, &err) == 0) {
+			log_info(
+			    "connection %d to the NFS server is back", c->idx);
 			return 1;
-		if (now_sec() >= deadline)
+		}
+		if (now_sec() >= deadline) {
+			log_error("connection %d: gave up after %d s: %s",
+			    c->idx, c->pool->cfg.timeo, err.msg);
 			return 0;
+		}
 		usleep(250 * 1000);
 	}
 }

@@ -46,6 +46,15 @@ struct nfs_pool *nfs_pool_new(
     const struct nfs_pool_cfg *cfg, struct tnfs_err *err);
 void nfs_pool_free(struct nfs_pool *pool);
 
+/*
+ * Open and close a TCP connection to host:port within timeo seconds, so
+ * that an unreachable server fails with the reason (refused, no route, no
+ * answer) that libnfs does not report.  0 when it connects, -1 with an
+ * Unavailable or Timeout error naming host, port and what for.
+ */
+int nfs_conn_probe(const char *host, int port, const char *what, int timeo,
+    struct tnfs_err *err);
+
 /* The server's READ and WRITE size limits (from the first mount). */
 uint64_t nfs_pool_readmax(const struct nfs_pool *pool);
 uint64_t nfs_pool_writemax(const struct nfs_pool *pool);
@@ -79,7 +88,8 @@ void nfs_conn_set_cred(struct nfs_conn *conn, long uid, long gid);
 int nfs_conn_is_link_error(int rc);
 
 /*
- * After a call on conn returned rc: when rc is a link error, remount the
+ * After a call on conn returned rc: when rc is a link error (or, over
+ * NFSv4, the server rejected the context's open state), remount the
  * context (retrying for up to the timeout) and return 1 so the caller
  * retries once; 0 otherwise (including when remounting failed).  Called
  * with the conn locked.

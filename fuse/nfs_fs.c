@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@
 
 #include <nfsc/libnfs.h>
 
+#include "log.h"
 #include "nfs_conn.h"
 #include "nfs_fs.h"
 
@@ -64,9 +66,34 @@ take(int *rc)
  * Whether to retry a call that returned rc: once, and only after a link
  * error that a remount repaired.
  */
+/*
+ * Errors a program expects (ENOENT, EEXIST, EACCES, ...) are its business;
+ * the others say something about the server or the link, so they are
+ * logged with libnfs's description.
+ */
+static void
+log_failure(struct nfs_conn *c, int rc)
+{
+	switch (-rc) {
+	case EIO:
+	case EINVAL:
+	case ERANGE:
+	case EFAULT:
+	case EINTR:
+	case ESTALE:
+		log_warn("NFS call failed: %s (%s)", strerror(-rc),
+		    nfs_get_error(nfs_conn_ctx(c)));
+		break;
+	default:
+		break;
+	}
+}
+
 static int
 again(struct nfs_conn *c, int rc, int *tries)
 {
+	if (rc < 0 && nfs_conn_ctx(c) != NULL)
+		log_failure(c, rc);
 	if (rc >= 0 || (*tries)++ > 0 || !nfs_conn_recover(c, rc))
 		return 0;
 	set_caller(c);
@@ -538,6 +565,12 @@ open_common(
 			    ctx, path, oflags, (int)(mode & 07777), &f->fh);
 		else
 			rc = nfs_open(ctx, path, oflags, &f->fh);
+		/* libnfs 4.0 creates NFSv4 files 0600, whatever was asked. */
+		if (rc == 0 && v4 && create &&
+		    (rc = nfs_fchmod(ctx, f->fh, (int)(mode & 07777))) != 0) {
+			nfs_close(ctx, f->fh);
+			f->fh = NULL;
+		}
 		if (rc == 0 && v4 && (flags & O_TRUNC) &&
 		    (rc = nfs_ftruncate(ctx, f->fh, 0)) != 0) {
 			nfs_close(ctx, f->fh);
@@ -621,6 +654,77 @@ nfs_fs_write_chunk(uint64_t wmax, int nfsvers)
 	return wmax;
 }
 
+/*
+ * Small NFSv4 WRITEs one at a time cost a round trip per 3 KiB, so they are
+ * pipelined: up to NFS_FS_V4_DEPTH in flight on the context (which the
+ * caller holds).  Any error or short write makes the caller redo the whole
+ * range one call at a time (WRITE is idempotent), with the usual recovery.
+ */
+#define NFS_FS_V4_DEPTH 32
+
+struct pipeline {
+	int inflight;
+	int err;
+};
+
+static void
+pipeline_done(int status, struct nfs_context *ctx, void *data, void *arg)
+{
+	struct pipeline *pl = arg;
+
+	(void)ctx;
+	(void)data;
+	pl->inflight--;
+	if (status < 0 && pl->err == 0)
+		pl->err = status;
+}
+
+static int
+pwrite_pipelined(struct nfs_context *ctx, struct nfsfh *fh, uint64_t off,
+    const char *buf, size_t size, size_t chunk)
+{
+	struct pipeline *pl;
+	struct pollfd pfd;
+	size_t next = 0;
+	int rc;
+
+	if ((pl = calloc(1, sizeof(*pl))) == NULL)
+		return -ENOMEM;
+	while (next < size || pl->inflight > 0) {
+		while (next < size && pl->inflight < NFS_FS_V4_DEPTH &&
+		    pl->err == 0) {
+			size_t n = size - next < chunk ? size - next : chunk;
+
+			if (nfs_pwrite_async(ctx, fh, off + next, n, buf + next,
+				pipeline_done, pl) != 0) {
+				pl->err = -EIO;
+				break;
+			}
+			pl->inflight++;
+			next += n;
+		}
+		if (pl->inflight == 0)
+			break;
+		pfd.fd = nfs_get_fd(ctx);
+		pfd.events = (short)nfs_which_events(ctx);
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 100) < 0 && errno != EINTR) {
+			pl->err = -EIO;
+			break;
+		}
+		/* Timeouts and a lost socket end the calls in flight too. */
+		if (nfs_service(ctx, pfd.revents) < 0) {
+			pl->err = -EIO;
+			break;
+		}
+	}
+	rc = pl->err;
+	if (pl->inflight == 0)
+		free(pl);
+	/* else: libnfs may still call back into pl; leave it to it. */
+	return rc;
+}
+
 static int
 fs_write(const char *path, const char *buf, size_t size, off_t off,
     struct fuse_file_info *fi)
@@ -640,6 +744,13 @@ fs_write(const char *path, const char *buf, size_t size, off_t off,
 		return -EINVAL;
 	if ((c = file_take(f, &rc)) == NULL)
 		return result(NULL, rc);
+	if (nfs_pool_version(cfg->pool) == 4 && size > chunk &&
+	    pwrite_pipelined(
+		nfs_conn_ctx(c), f->fh, (uint64_t)off, buf, size, chunk) == 0) {
+		f->dirty = 1;
+		nfs_conn_release(c);
+		return (int)size;
+	}
 	while (done < size) {
 		size_t want = size - done < chunk ? size - done : chunk;
 

@@ -19,6 +19,8 @@ run_bounded() {
 }
 
 dir=$(t_tmpdir)
+# t_tmpdir runs in a subshell here, so its own cleanup entry is lost.
+t_cleanup_push "t__rmdir_safe '$dir'"
 nfs_fixture_start "$dir/nfs" || { t_fail "ganesha starts"; t_done; }
 ports="port=$NFS_FIX_PORT,mountport=$NFS_FIX_MNTPORT"
 
@@ -32,7 +34,19 @@ t_like "--check of a missing export: status 4" \
 dead=$(t_free_port)
 t_like "--check with nothing listening: status 3 within the timeout" \
 	"$(run_bounded 20 "$bin" 127.0.0.1:/export --check -o "port=$dead,mountport=$dead,timeo=3")" \
-	"^3 tritonnfs-fuse: cannot mount 127.0.0.1:/export"
+	"^3 tritonnfs-fuse: cannot reach 127.0.0.1 port $dead \(NFS\): Connection refused"
+t_like "--check of a host name that does not resolve: status 3" \
+	"$(run_bounded 20 "$bin" nosuch.invalid:/export --check -o "timeo=2")" \
+	"^3 tritonnfs-fuse: cannot resolve server nosuch.invalid"
+# A server that accepts connections and never answers a call.
+if command -v busybox >/dev/null 2>&1; then
+	mute=$(t_free_port)
+	t_spawn mute "$dir/mute.log" busybox nc -ll -p "$mute" -e busybox sleep 10
+	t_wait_for 10 bash -c "ss -Htln 'sport = :$mute' | grep -q ."
+	t_like "--check of a server that never answers: status 3 within the timeout" \
+		"$(run_bounded 20 "$bin" 127.0.0.1:/export --check -o "port=$mute,mountport=$mute,timeo=2")" \
+		"^3 tritonnfs-fuse: cannot mount 127.0.0.1:/export: no answer within 2 s"
+fi
 # 192.0.2.0/24 is TEST-NET-1: no route, or packets that go nowhere.
 t_like "--check of an address that never answers: status 3 within the timeout" \
 	"$(run_bounded 20 "$bin" 192.0.2.1:/export --check -o "port=2049,mountport=2049,timeo=2")" \

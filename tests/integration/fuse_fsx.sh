@@ -13,6 +13,8 @@ t_require_file /dev/fuse
 fsx=$TNFS_BUILDDIR/tests/fsx_tnfs
 seed=${FSX_SEED:-$(( (RANDOM << 15) | RANDOM ))}
 dir=$(t_tmpdir)
+# t_tmpdir runs in a subshell here, so its own cleanup entry is lost.
+t_cleanup_push "t__rmdir_safe '$dir'"
 nfs_fixture_start "$dir/nfs" || { t_fail "ganesha starts"; t_done; }
 
 tnfs_fuse_mount "$dir/m3" || { t_fail "NFSv3 mount"; t_done; }
@@ -31,4 +33,10 @@ t_ok "NFSv3: the server has the same bytes" cmp "$dir/src" "$dir/nfs/export/larg
 t_ok "NFSv3: and reads them back" cmp "$dir/src" "$dir/m3/large3"
 t_ok "NFSv4: overwrite an existing file (O_TRUNC)" cp "$dir/m3/large3" "$dir/m4/fsx4"
 t_ok "NFSv4: overwritten bytes" cmp "$dir/src" "$dir/nfs/export/fsx4"
+t_diag "NFSv4 mount: $(grep -c 'reconnecting' "$dir/m4.log") reconnects," \
+	"$(grep -c 'BAD_SEQID' "$dir/m4.log") open-owner sequence errors"
+if [ "$T_FAILED" -gt 0 ]; then
+	t_diag "NFSv4 mount log:"
+	tail -n 20 "$dir/m4.log" | while read -r l; do t_diag "$l"; done
+fi
 t_done

@@ -11,6 +11,8 @@ t_require_cmd fusermount3 mountpoint
 t_require_file /dev/fuse
 
 dir=$(t_tmpdir)
+# t_tmpdir runs in a subshell here, so its own cleanup entry is lost.
+t_cleanup_push "t__rmdir_safe '$dir'"
 nfs_fixture_start "$dir/nfs" || { t_fail "ganesha starts"; t_done; }
 ex=$NFS_FIX_EXPORT
 m=$dir/m1
@@ -141,6 +143,17 @@ t_like "write on a read-only mount: EROFS" "$(errmsg bash -c "echo x >'$dir/mro/
 t_like "mkdir on a read-only mount: EROFS" "$(errmsg mkdir "$dir/mro/nd")" "Read-only file system"
 t_like "unlink on a read-only mount: EROFS" "$(errmsg rm -f "$dir/mro/r2")" "Read-only file system"
 fusermount3 -u "$dir/mro"
+
+# background mode: mounted by the time the command returns
+mkdir "$dir/mbg"
+t_umount_at_exit "$dir/mbg"
+t_ok "background mount returns 0" "$TNFS_BUILDDIR/fuse/tritonnfs-fuse" 127.0.0.1:/export "$dir/mbg" \
+	-o "port=$NFS_FIX_PORT,mountport=$NFS_FIX_MNTPORT"
+t_ok "and is mounted when it returns" mountpoint -q "$dir/mbg"
+t_is "and serves reads" "$(cat "$dir/mbg/r2")" one
+bgpid=$(pgrep -f "tritonnfs-fuse 127.0.0.1:/export $dir/mbg" | head -n1)
+t_ok "fusermount3 -u unmounts it" fusermount3 -u "$dir/mbg"
+t_ok "and the daemon exits" t_wait_for 10 bash -c "! kill -0 ${bgpid:-0} 2>/dev/null"
 
 t_ok "fusermount3 -u unmounts" fusermount3 -u "$m"
 t_done

@@ -1,8 +1,9 @@
 #!/bin/bash
 # fuse_restart.sh: ganesha is killed with SIGKILL and started again while
-# a writer writes through a tritonnfs-fuse mount.  The mount reconnects:
-# the writer finishes with the right bytes (or stops with a clear error),
-# and the same mount serves new reads and writes afterwards.
+# a writer writes through a tritonnfs-fuse mount, over NFSv3 and NFSv4.
+# The mount reconnects (over NFSv4 it also gets a new client id and reopens
+# its files): the writer finishes with the right bytes (or stops with a
+# clear error), and the same mount serves new reads and writes afterwards.
 . "$TNFS_SRCDIR/tests/integration/lib.sh"
 . "$TNFS_SRCDIR/tests/integration/nfs_fixture.sh"
 t_require_root
@@ -10,40 +11,55 @@ t_require_cmd fusermount3 mountpoint
 t_require_file /dev/fuse
 
 dir=$(t_tmpdir)
+# t_tmpdir runs in a subshell here, so its own cleanup entry is lost.
+t_cleanup_push "t__rmdir_safe '$dir'"
 nfs_fixture_start "$dir/nfs" || { t_fail "ganesha starts"; t_done; }
-m=$dir/m
-tnfs_fuse_mount "$m" timeo=15 || { t_fail "mount"; t_done; }
 
-chunks=400
+chunks=300
 head -c $((chunks * 65536)) /dev/urandom >"$dir/src"
+
 # One chunk per dd, each opening and closing the file: many calls in flight
 # over the time ganesha is down.
 writer() {
-	local i
+	local m=$1 vers=$2 i
 	for ((i = 0; i < chunks; i++)); do
-		dd if="$dir/src" of="$m/data" bs=65536 skip=$i seek=$i count=1 \
-			conv=notrunc status=none 2>>"$dir/writer.err" || return 1
+		dd if="$dir/src" of="$m/data$vers" bs=65536 skip=$i seek=$i count=1 \
+			conv=notrunc status=none 2>>"$m.writer.err" || return 1
 	done
 }
-writer &
-wpid=$!
-t_cleanup_push "kill $wpid"
 
-t_ok "the writer is under way" t_wait_for 30 bash -c "[ \$(stat -c %s '$dir/nfs/export/data' 2>/dev/null || echo 0) -ge $((40 * 65536)) ]"
-nfs_fixture_kill9
-t_pass "ganesha killed with SIGKILL"
-t_ok "ganesha restarts on the same ports" nfs_fixture_restart
-wait "$wpid" && wrc=0 || wrc=$?
-if [ "$wrc" -eq 0 ]; then
-	t_pass "the writer finished"
-	t_ok "every byte it wrote is there" cmp "$dir/src" "$dir/nfs/export/data"
-else
-	t_like "the writer stopped with a clear error" "$(cat "$dir/writer.err")" "Input/output error|timed out"
-fi
-t_ok "the mount is still mounted" mountpoint -q "$m"
-echo after-restart >"$m/after"
-t_is "and serves new writes and reads" "$(cat "$m/after")" after-restart
-t_is "the server has the new file" "$(cat "$dir/nfs/export/after")" after-restart
-t_like "listing works" "$(ls "$m")" "after"
-t_ok "fusermount3 -u unmounts" fusermount3 -u "$m"
+
+scenario() {
+	local vers=$1 m=$dir/m$1 wpid wrc
+	tnfs_fuse_mount "$m" "nfsvers=$vers,timeo=15" || { t_fail "NFSv$vers mount"; return; }
+	writer "$m" "$vers" &
+	wpid=$!
+	t_cleanup_push "kill $wpid"
+	t_ok "NFSv$vers: the writer is under way" t_wait_for 60 bash -c \
+		"[ \$(stat -c %s '$dir/nfs/export/data$vers' 2>/dev/null || echo 0) -ge $((30 * 65536)) ]"
+	nfs_fixture_kill9
+	t_pass "NFSv$vers: ganesha killed with SIGKILL"
+	# Not under t_ok: that runs it in a subshell, and the new PID must be
+	# known here to be stopped at exit.
+	nfs_fixture_restart && t_pass "NFSv$vers: ganesha restarts on the same ports" ||
+		t_fail "NFSv$vers: ganesha restarts on the same ports"
+	wait "$wpid" && wrc=0 || wrc=$?
+	if [ "$wrc" -eq 0 ]; then
+		t_pass "NFSv$vers: the writer finished"
+		t_ok "NFSv$vers: every byte it wrote is there" cmp "$dir/src" "$dir/nfs/export/data$vers"
+	else
+		t_like "NFSv$vers: the writer stopped with a clear error" \
+			"$(cat "$m.writer.err")" "Input/output error|timed out"
+	fi
+	t_ok "NFSv$vers: the mount is still mounted" mountpoint -q "$m"
+	echo "after-restart-$vers" >"$m/after$vers"
+	t_is "NFSv$vers: and serves new writes and reads" "$(cat "$m/after$vers")" "after-restart-$vers"
+	t_is "NFSv$vers: the server has the new file" "$(cat "$dir/nfs/export/after$vers")" "after-restart-$vers"
+	t_like "NFSv$vers: listing works" "$(ls "$m")" "after$vers"
+	t_diag "NFSv$vers: $(grep -c 'reconnecting' "$m.log") reconnects logged"
+	t_ok "NFSv$vers: fusermount3 -u unmounts" fusermount3 -u "$m"
+}
+
+scenario 3
+scenario 4
 t_done

@@ -24,6 +24,7 @@ NFS_CORE_PARAM {
 	Protocols = 3, 4;
 	mount_path_pseudo = true;
 	Enable_NLM = false;
+	Enable_UDP = false;
 	Enable_RQUOTA = false;
 	Plugins_Dir = "/usr/lib/x86_64-linux-gnu/ganesha";
 }
@@ -59,23 +60,45 @@ nfs__rpcbind() {
 	fi
 }
 
-# Ready when both ports accept connections.
+# Ready when our ganesha (not whoever else) listens on both ports.
 nfs__ready() {
 	kill -0 "$NFS_FIX_PID" 2>/dev/null &&
-		ss -Htln "sport = :$NFS_FIX_PORT" | grep -q . &&
-		ss -Htln "sport = :$NFS_FIX_MNTPORT" | grep -q .
+		ss -Htlnp "sport = :$NFS_FIX_PORT" | grep -q "pid=$NFS_FIX_PID," &&
+		ss -Htlnp "sport = :$NFS_FIX_MNTPORT" | grep -q "pid=$NFS_FIX_PID,"
 }
 
+# ganesha unregisters every NFS and MOUNT program from rpcbind at start and
+# then registers its own; two instances starting at once can race, and the
+# loser exits with "Cannot register".  The clients here never ask rpcbind
+# (they are given the ports), so the loser just starts again.
 nfs__spawn() {
-	t_spawn ganesha "$NFS_FIX_DIR/ganesha.out" ganesha.nfsd -F \
-		-f "$NFS_FIX_DIR/ganesha.conf" -L "$NFS_FIX_DIR/ganesha.log" \
-		-p "$NFS_FIX_DIR/ganesha.pid"
-	NFS_FIX_PID=$T_PID_ganesha
-	if ! t_wait_for 30 nfs__ready; then
-		echo "nfs_fixture: ganesha did not start; its log:" >&2
-		tail -n 30 "$NFS_FIX_DIR/ganesha.log" >&2 2>/dev/null
-		return 1
-	fi
+	local try
+	for try in 1 2 3 4 5; do
+		: >"$NFS_FIX_DIR/ganesha.log"
+		t_spawn ganesha "$NFS_FIX_DIR/ganesha.out" ganesha.nfsd -F \
+			-f "$NFS_FIX_DIR/ganesha.conf" -L "$NFS_FIX_DIR/ganesha.log" \
+			-p "$NFS_FIX_DIR/ganesha.pid"
+		NFS_FIX_PID=$T_PID_ganesha
+		t_wait_for 30 nfs__ready_or_dead
+		nfs__ready && return 0
+		wait "$NFS_FIX_PID" 2>/dev/null
+		if [ "${1:-}" = newports ] &&
+			grep -q 'Address already in use' "$NFS_FIX_DIR/ganesha.log"; then
+			# Someone took a port between t_free_port and the bind.
+			nfs__pick_ports || return 1
+			nfs__write_conf
+			continue
+		fi
+		grep -q 'Cannot register' "$NFS_FIX_DIR/ganesha.log" || break
+		sleep "0.$((RANDOM % 9 + 1))"	# back off from the other instance
+	done
+	echo "nfs_fixture: ganesha did not start; its log:" >&2
+	tail -n 30 "$NFS_FIX_DIR/ganesha.log" >&2 2>/dev/null
+	return 1
+}
+
+nfs__ready_or_dead() {
+	nfs__ready || ! kill -0 "$NFS_FIX_PID" 2>/dev/null
 }
 
 nfs_fixture_start() {
@@ -84,15 +107,20 @@ nfs_fixture_start() {
 	NFS_FIX_EXPORT=$NFS_FIX_DIR/export
 	mkdir -p "$NFS_FIX_EXPORT" "$NFS_FIX_DIR/recovery"
 	chmod 0777 "$NFS_FIX_EXPORT"
+	nfs__pick_ports || return 1
+	export NFS_FIX_DIR NFS_FIX_EXPORT
+	nfs__rpcbind || return 1
+	nfs__write_conf
+	nfs__spawn newports
+}
+
+nfs__pick_ports() {
 	NFS_FIX_PORT=$(t_free_port) || return 1
 	NFS_FIX_MNTPORT=$(t_free_port) || return 1
 	while [ "$NFS_FIX_MNTPORT" = "$NFS_FIX_PORT" ]; do
 		NFS_FIX_MNTPORT=$(t_free_port) || return 1
 	done
-	export NFS_FIX_DIR NFS_FIX_EXPORT NFS_FIX_PORT NFS_FIX_MNTPORT
-	nfs__rpcbind || return 1
-	nfs__write_conf
-	nfs__spawn
+	export NFS_FIX_PORT NFS_FIX_MNTPORT
 }
 
 nfs_fixture_kill9() {
