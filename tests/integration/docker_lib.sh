@@ -60,6 +60,9 @@ d_busybox() {
 d_enter_private_ns() {
 	if [ "$$" != 1 ] || [ "${TNFS_DOCKER_NS:-}" != 1 ]; then
 		export TNFS_DOCKER_NS=1
+		# lib.sh made T_ROOT for this process; the re-executed suite
+		# makes its own.
+		rmdir "$T_ROOT" 2>/dev/null
 		exec unshare --mount --propagation private --pid --fork --mount-proc \
 			-- "$BASH" "$0" "$@"
 	fi
@@ -68,11 +71,30 @@ d_enter_private_ns() {
 	# TERM/INT a handler so a harness timeout still runs the cleanups.
 	trap 'exit 143' TERM
 	trap 'exit 130' INT
+	# Runs after every other cleanup, just before lib.sh removes T_ROOT.
+	t_cleanup_push "d_release_under '$T_ROOT'"
 	mkdir -p /run/docker/plugins /run/containerd
 	mount -t tmpfs -o mode=0755,size=16m tnfs-plugins /run/docker/plugins ||
 		t__missing "a tmpfs over /run/docker/plugins (mount namespace)"
 	mount -t tmpfs -o mode=0711,size=16m tnfs-containerd /run/containerd ||
 		t__missing "a tmpfs over /run/containerd (mount namespace)"
+}
+
+# d_release_under DIR: unmount every mount under DIR, deepest first, then
+# detach the loop devices whose backing file lies under DIR.  Only for the
+# suite's own T_ROOT inside its private mount namespace, where every mount
+# beneath it was made by the suite (the VAPI's btrfs pool and subvolumes,
+# FUSE mounts, dockerd's overlays), after their processes were stopped.
+d_release_under() {
+	local m dev
+	awk -v d="$1" 'index($5, d "/") == 1 { print length($5) "\t" $5 }' /proc/self/mountinfo |
+		sort -rn | cut -f2- | while read -r m; do
+		m=$(printf '%b' "$m")
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+	done
+	losetup -n -l -O NAME,BACK-FILE 2>/dev/null | while read -r dev m; do
+		case $m in "$1"/*) losetup -d "$dev" 2>/dev/null || true ;; esac
+	done
 }
 
 # The distinct docker CLIs installed, first on PATH first.
