@@ -34,7 +34,9 @@ tests_unit_test_plugin_config_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
 tests_unit_test_plugin_config_LDADD = $(PLUGIN_UNIT_LDADD)
 
 TESTS += tests/integration/plugin_protocol.sh \
-	tests/integration/docker_harness.sh tests/integration/plugin_docker.sh
+	tests/integration/docker_harness.sh tests/integration/plugin_docker.sh \
+	tests/integration/quickstart.sh
 dist_check_SCRIPTS += tests/integration/plugin_protocol.sh \
 	tests/integration/docker_lib.sh tests/integration/docker_harness.sh \
-	tests/integration/plugin_docker.sh
+	tests/integration/plugin_docker.sh tests/integration/quickstart.sh
+

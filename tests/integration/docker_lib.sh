@@ -44,9 +44,9 @@ d_busybox() {
 			return 0
 		fi
 	done
-	# `file` may be absent: a static busybox has no program interpreter.
+	# `file` may be absent: ldd refuses a static executable.
 	for b in /bin/busybox /usr/bin/busybox; do
-		if [ -x "$b" ] && ! grep -aq 'ld-linux' "$b" 2>/dev/null; then
+		if [ -x "$b" ] && ! ldd "$b" >/dev/null 2>&1; then
 			printf '%s\n' "$b"
 			return 0
 		fi
