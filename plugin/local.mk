@@ -35,8 +35,8 @@ tests_unit_test_plugin_config_LDADD = $(PLUGIN_UNIT_LDADD)
 
 TESTS += tests/integration/plugin_protocol.sh \
 	tests/integration/docker_harness.sh tests/integration/plugin_docker.sh \
-	tests/integration/quickstart.sh
+	tests/integration/quickstart.sh tests/integration/plugin_faults.sh
 dist_check_SCRIPTS += tests/integration/plugin_protocol.sh \
 	tests/integration/docker_lib.sh tests/integration/docker_harness.sh \
-	tests/integration/plugin_docker.sh tests/integration/quickstart.sh
-
+	tests/integration/plugin_docker.sh tests/integration/quickstart.sh \
+	tests/integration/plugin_faults.sh
