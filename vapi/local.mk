@@ -16,7 +16,7 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/routes.c vapi/routes.h \
 	vapi/http.c vapi/http.h \
 	$(STORAGE_BACKEND_SOURCES)
-# The btrfs storage and ganesha export backends (branch storage).
+# The btrfs storage and ganesha export backends.
 STORAGE_BACKEND_SOURCES = \
 	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_pool.c vapi/storage_btrfs.c \
 	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c
@@ -31,28 +31,6 @@ vapi_tritonnfs_vapi_LDADD = $(VAPI_LIBS)
 dist_man_MANS += vapi/tritonnfs-vapi.8
 EXTRA_DIST += spec/vapi.yaml
 
-# The backends driven without the HTTP server by tests/storage_probe (see
-# its header) and tested at unit level.
-check_PROGRAMS += tests/storage_probe tests/unit/test_storage_btrfs \
-	tests/unit/test_storage_ganesha_conf
-TESTS += tests/unit/test_storage_btrfs tests/unit/test_storage_ganesha_conf \
-	tests/integration/storage_btrfs.sh tests/integration/storage_ganesha.sh
-dist_check_SCRIPTS += tests/integration/storage_btrfs.sh tests/integration/storage_lib.sh \
-	tests/integration/storage_ganesha.sh
-tests_storage_probe_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
-tests_storage_probe_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
-tests_storage_probe_SOURCES = tests/storage_probe.c $(STORAGE_BACKEND_SOURCES)
-tests_storage_probe_LDADD = $(LIBTNFS)
-tests_unit_test_storage_btrfs_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
-tests_unit_test_storage_btrfs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
-tests_unit_test_storage_btrfs_SOURCES = tests/unit/test_storage_btrfs.c \
-	vapi/btrfs.c vapi/btrfs.h
-tests_unit_test_storage_btrfs_LDADD = $(LIBTNFS) $(UNIT_LDADD)
-tests_unit_test_storage_ganesha_conf_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
-tests_unit_test_storage_ganesha_conf_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
-tests_unit_test_storage_ganesha_conf_SOURCES = \
-	tests/unit/test_storage_ganesha_conf.c vapi/ganesha_conf.c vapi/ganesha_conf.h
-tests_unit_test_storage_ganesha_conf_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 VAPI_UNIT_TESTS = tests/unit/test_vapi_validate tests/unit/test_vapi_predicate \
 	tests/unit/test_vapi_store tests/unit/test_vapi_volumes \
 	tests/unit/test_vapi_config tests/unit/test_vapi_sha256
@@ -78,3 +56,26 @@ VAPI_INTEGRATION_TESTS = tests/integration/vapi_basic.sh \
 	tests/integration/vapi_spec.sh
 TESTS += $(VAPI_INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(VAPI_INTEGRATION_TESTS) tests/integration/vapi_lib.sh
+
+# The backends driven without the HTTP server by tests/storage_probe (see
+# its header) and tested at unit level.
+check_PROGRAMS += tests/storage_probe tests/unit/test_storage_btrfs \
+	tests/unit/test_storage_ganesha_conf
+TESTS += tests/unit/test_storage_btrfs tests/unit/test_storage_ganesha_conf \
+	tests/integration/storage_btrfs.sh tests/integration/storage_ganesha.sh
+dist_check_SCRIPTS += tests/integration/storage_btrfs.sh tests/integration/storage_lib.sh \
+	tests/integration/storage_ganesha.sh
+tests_storage_probe_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+tests_storage_probe_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
+tests_storage_probe_SOURCES = tests/storage_probe.c $(STORAGE_BACKEND_SOURCES)
+tests_storage_probe_LDADD = $(LIBTNFS)
+tests_unit_test_storage_btrfs_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_storage_btrfs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_storage_btrfs_SOURCES = tests/unit/test_storage_btrfs.c \
+	vapi/btrfs.c vapi/btrfs.h
+tests_unit_test_storage_btrfs_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_storage_ganesha_conf_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_storage_ganesha_conf_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_storage_ganesha_conf_SOURCES = \
+	tests/unit/test_storage_ganesha_conf.c vapi/ganesha_conf.c vapi/ganesha_conf.h
+tests_unit_test_storage_ganesha_conf_LDADD = $(LIBTNFS) $(UNIT_LDADD)
