@@ -37,8 +37,8 @@ struct job {
 	char uuid[TNFS_UUID_BUFSZ];
 	uint64_t size;
 	char snap[128];
-	struct storage_usage *usage;
-	int sync; /* a caller waits for it */
+	struct storage_usage usage; /* copied out: the caller may give up */
+	int sync;                   /* a caller waits for it */
 	int done;
 	int abandoned; /* the caller gave up waiting: worker frees it */
 	int rc;
@@ -431,7 +431,7 @@ run_job(struct provision *p, struct job *j)
 		j->rc = do_restart(p, j->uuid, &j->err);
 		break;
 	case PROVISION_USAGE:
-		j->rc = storage_volume_usage(st, j->uuid, j->usage, &j->err);
+		j->rc = storage_volume_usage(st, j->uuid, &j->usage, &j->err);
 		break;
 	default:
 		j->rc = -1;
@@ -600,7 +600,6 @@ provision_call(struct provision *p, enum provision_op op, const char *uuid,
 	j->op = (int)op;
 	j->sync = 1;
 	j->size = size;
-	j->usage = usage;
 	snprintf(j->uuid, sizeof(j->uuid), "%s", uuid);
 	if (snap != NULL)
 		snprintf(j->snap, sizeof(j->snap), "%s", snap);
@@ -612,16 +611,19 @@ provision_call(struct provision *p, enum provision_op op, const char *uuid,
 		tnfs_err_set(err, TNFS_E_UNAVAILABLE, "shutting down");
 		return -1;
 	}
-	for (jp = &p->queue; *jp != NULL; jp = &(*jp)->next)
+	/*
+	 * A caller waits: go ahead of the background work (a storm of
+	 * creates must not hold up a resize), behind other waiting calls.
+	 */
+	for (jp = &p->queue; *jp != NULL && (*jp)->sync; jp = &(*jp)->next)
 		;
+	j->next = *jp;
 	*jp = j;
 	pthread_cond_broadcast(&p->cv);
 	while (!j->done) {
 		if (pthread_cond_timedwait(&p->cv, &p->mu, &ts) == ETIMEDOUT &&
 		    !j->done) {
 			j->abandoned = 1;
-			/* usage points into our frame: never write it later. */
-			j->usage = NULL;
 			tnfs_err_set(err, TNFS_E_TIMEOUT,
 			    "storage operation on volume %s did not finish "
 			    "within %d s; it goes on in the background",
@@ -634,6 +636,8 @@ provision_call(struct provision *p, enum provision_op op, const char *uuid,
 	rc = j->rc;
 	if (rc == -1 && err != NULL)
 		*err = j->err;
+	if (rc == 0 && usage != NULL)
+		*usage = j->usage;
 	free(j);
 	return rc;
 }

@@ -67,7 +67,7 @@ h_create_snapshot(struct vapi *va, const struct caller *who,
     json_object *params, json_object **out, int *status, struct tnfs_err *err)
 {
 	struct volume *v = NULL;
-	struct snapshot s;
+	struct snapshot s, old;
 	const char *name = NULL;
 	struct tnfs_err e2;
 	int rc = -1, in_tx = 0;
@@ -88,6 +88,11 @@ h_create_snapshot(struct vapi *va, const struct caller *who,
 	if (store_volume_get(
 		va->store, jsonx_get_str(params, "uuid"), &v, err) == -1)
 		goto out;
+	if (store_snap_get(va->store, v->uuid, s.name, &old, NULL) == 0) {
+		tnfs_err_set(err, TNFS_E_SNAPSHOT_EXISTS,
+		    "Snapshot with name %s already exists", s.name);
+		goto out;
+	}
 	/* RFD 26 "Limits": refuse before reaching the storage. */
 	if (v->nsnapshots >= (size_t)va->cfg->snapshot_limit) {
 		tnfs_err_set(err, TNFS_E_SNAPSHOT_LIMIT,

@@ -96,6 +96,7 @@ dir_volume_create(
     void *impl, const char *uuid, uint64_t size_mib, struct tnfs_err *err)
 {
 	char path[4200];
+	struct stat sb;
 
 	(void)size_mib;
 	if (vol_path(impl, uuid, path, sizeof(path), err) == -1)
@@ -103,6 +104,11 @@ dir_volume_create(
 	if (mkdir(path, 0777) == -1 && errno != EEXIST) {
 		tnfs_err_errno(
 		    err, TNFS_E_INTERNAL, errno, "dir storage: mkdir %s", path);
+		return -1;
+	}
+	if (lstat(path, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "dir storage: %s exists and is not a directory", path);
 		return -1;
 	}
 	/* Containers write as any user: the directory is world-writable. */

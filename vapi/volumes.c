@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "exports.h"
 #include "jsonx.h"
 #include "predicate.h"
 #include "provision.h"
@@ -140,14 +141,15 @@ h_ping(struct vapi *va, const struct caller *who, json_object *params,
 {
 	json_object *o;
 
-	(void)va, (void)who, (void)params;
+	(void)who, (void)params;
 	if ((o = json_object_new_object()) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return -1;
 	}
 	jsonx_add_int64(o, "pid", (int64_t)getpid());
 	jsonx_add_str(o, "status", "OK");
-	jsonx_add_bool(o, "healthy", 1);
+	/* The API answers either way; healthy says whether NFS serves. */
+	jsonx_add_bool(o, "healthy", exporter_healthy(va->exporter));
 	*out = o;
 	*status = 200;
 	return 0;
@@ -280,6 +282,7 @@ int
 h_get_volume(struct vapi *va, const struct caller *who, json_object *params,
     json_object **out, int *status, struct tnfs_err *err)
 {
+	struct storage_usage usage;
 	struct volume *v = NULL;
 	const char *uuid, *owner;
 	struct causes c;
@@ -296,6 +299,16 @@ h_get_volume(struct vapi *va, const struct caller *who, json_object *params,
 	if ((*out = volumes_to_json(va, v)) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		goto out;
+	}
+	/* Usage where the backend knows it; a failure only leaves it out. */
+	if (strcmp(v->state, "ready") == 0 &&
+	    provision_call(va->prov, PROVISION_USAGE, v->uuid, 0, NULL, &usage,
+		NULL) == 0) {
+		json_object *u = json_object_new_object();
+
+		jsonx_add_int64(u, "used", (int64_t)usage.used_mib);
+		jsonx_add_int64(u, "available", (int64_t)usage.avail_mib);
+		json_object_object_add(*out, "usage", u);
 	}
 	*status = 200;
 	rc = 0;

@@ -73,6 +73,8 @@ t_is "get: filesystem_path" "$(jbody .filesystem_path)" "127.0.0.1:/volumes/$V1"
 t_is "get: nfs_port" "$(jbody .nfs_port)" 2049
 t_is "get: mount_port" "$(jbody .mount_port)" 20048
 t_ok "storage directory exists" test -d "$VDIR/storage/volumes/$V1"
+t_like "get: usage.available known" "$(jbody .usage.available)" '^[0-9]+$'
+t_is "get: usage.used (dir backend: 0)" "$(jbody .usage.used)" 0
 req GET "/volumes/$V1?owner_uuid=$OWNER"
 t_is "get with owner: 200" "$STATUS" 200
 
@@ -151,6 +153,28 @@ req POST /volumes "$(create_body wp-uploads)"
 t_is "old name reusable: 201" "$STATUS" 201
 V5=$(jbody .uuid)
 t_ok "ready: $V5" wait_state "$V5" ready
+
+# A volume whose storage cannot be made ends failed, with the reason,
+# frees its name, and can still be deleted.
+BAD=0b0b0b0b-0000-4000-8000-000000000001
+printf 'in the way\n' >"$VDIR/storage/volumes/$BAD"
+req POST /volumes "$(create_body doomed "\"uuid\":\"$BAD\"")"
+t_is "doomed create: 201" "$STATUS" 201
+t_ok "it fails" wait_state "$BAD" failed
+req GET "/volumes/$BAD"
+t_like "failed: error says why" "$(jbody .error)" 'not a directory'
+t_is "failed: no filesystem_path" "$(jbody 'has("filesystem_path")')" false
+req POST /volumes "$(create_body doomed)"
+t_is "a failed volume's name is free" "$STATUS" 201
+D2=$(jbody .uuid)
+t_ok "ready: $D2" wait_state "$D2" ready
+req GET "/volumes?state=failed"
+t_is "list failed" "$(jbody '.[0].uuid')" "$BAD"
+req DELETE "/volumes/$BAD"
+t_is "delete failed: 204" "$STATUS" 204
+t_ok "failed volume disappears" t_wait_for 30 gone "$BAD"
+req DELETE "/volumes/$D2"
+t_ok "and the other" t_wait_for 30 gone "$D2"
 
 # Operator endpoints.
 req GET /admin/volumes

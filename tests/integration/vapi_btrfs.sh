@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# vapi_btrfs: the Volume API on the btrfs-image storage backend, where
+# snapshots and growth are real: create a volume, write, snapshot, change,
+# roll back (later snapshots go), the per-volume limit, delete; nothing
+# left mounted or attached.
+. "$TNFS_SRCDIR/tests/integration/vapi_lib.sh"
+t_require_root
+t_require_cmd mkfs.btrfs btrfs losetup mount umount findmnt
+
+P=$(t_tmpdir)
+img=$P/pool.img
+cleanup_pool() {
+	local m
+	for m in $(awk -v d="$P" 'index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+		umount "$m" 2>/dev/null || umount -l "$m"
+	done
+	losetup -j "$img" -O NAME -n 2>/dev/null | while read -r l; do losetup -d "$l"; done
+}
+t_cleanup_push cleanup_pool
+
+VDIR=$(t_tmpdir)
+VPORT=$(t_free_port)
+vapi_btrfs() {
+	t_spawn vapi "$VDIR/vapi.log" "$VAPI_BIN" \
+		--listen "tcp:127.0.0.1:$VPORT" --store "sqlite:$VDIR/vapi.db" \
+		--storage "btrfs-image:$img,2G" --state-dir "$P/state" \
+		--exports none --snapshot-limit 2 "$@"
+	VPID=$T_PID_vapi
+	URL=http://127.0.0.1:$VPORT
+	if ! t_wait_for 60 curl -fsS "$URL/ping"; then
+		cat "$VDIR/vapi.log" >&2
+		exit 1
+	fi
+	NET=$(curl -s "$URL/networks" | jq -r '.[0].uuid')
+}
+vapi_btrfs
+
+V=$(create snapvol)
+t_ok "ready on btrfs" wait_state "$V" ready 60
+mp=$P/state/exports/$V
+t_ok "the volume is mounted at its export path" findmnt -n --mountpoint "$mp"
+req GET "/volumes/$V"
+t_like "usage known" "$(jbody .usage.available)" '^[0-9]+$'
+
+echo one >"$mp/file"
+req POST "/volumes/$V/snapshot" '{"name":"s1"}'
+t_is "snapshot: 201" "$STATUS" 201
+t_is "snapshot: name" "$(jbody .name)" s1
+t_is "snapshot: state" "$(jbody .state)" created
+t_like "snapshot: timestamp" "$(jbody .create_timestamp)" 'Z$'
+echo two >"$mp/file"
+req POST "/volumes/$V/snapshot" '{"name":"s2"}'
+t_is "second snapshot: 201" "$STATUS" 201
+expect "same name again" 409 SnapshotAlreadyExists POST "/volumes/$V/snapshot" '{"name":"s2"}'
+expect_msg "limit of 2" 409 SnapshotLimitExceeded 'the limit is 2' POST "/volumes/$V/snapshot" '{"name":"s3"}'
+req GET "/volumes/$V/snapshots"
+t_is "list: both, oldest first" "$(jbody 'map(.name)|join(",")')" "s1,s2"
+req GET "/volumes/$V/snapshots/s1"
+t_is "get: 200" "$STATUS" 200
+req GET "/volumes/$V"
+t_is "volume counts 2 snapshots" "$(jbody .snapshots)" 2
+
+echo three >"$mp/file"
+req POST "/volumes/$V/rollbacktosnapshot" '{"name":"s1"}'
+t_is "rollback: 200" "$STATUS" 200
+t_is "rollback: volume ready" "$(jbody .state)" ready
+t_is "content is the snapshot's" "$(cat "$mp/file")" one
+req GET "/volumes/$V/snapshots"
+t_is "later snapshots are gone" "$(jbody 'map(.name)|join(",")')" "s1"
+req DELETE "/volumes/$V/snapshots/s1"
+t_is "delete snapshot: 204" "$STATUS" 204
+req GET "/volumes/$V/snapshots"
+t_is "none left" "$BODY" "[]"
+
+req POST "/volumes/$V" '{"size":20480}'
+t_is "grow on btrfs: 200" "$STATUS" 200
+t_is "grown" "$(jbody .size)" 20480
+
+req DELETE "/volumes/$V"
+t_ok "deleted" t_wait_for 60 gone "$V"
+t_fails "its mount is gone" findmnt -n --mountpoint "$mp"
+
+kill -TERM "$VPID"
+rc=0
+wait "$VPID" || rc=$?
+t_is "SIGTERM: exit 0" "$rc" 0
+t_is "nothing of ours mounted" "$(awk -v d="$P" 'index($5, d "/") == 1' /proc/self/mountinfo | wc -l)" 0
+t_done

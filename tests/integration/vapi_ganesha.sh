@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# vapi_ganesha: the whole storage host: the Volume API on btrfs-image with
+# nfs-ganesha exports on private ports.  A volume created over HTTP is
+# served at the filesystem_path and ports it reports (written and read
+# with a real NFSv3 client), and stops being served once deleted.
+. "$TNFS_SRCDIR/tests/integration/vapi_lib.sh"
+t_require_root
+t_require_cmd mkfs.btrfs btrfs losetup ganesha.nfsd rpcbind nfs-cp nfs-cat nfs-ls findmnt
+
+P=$(t_tmpdir)
+img=$P/pool.img
+cleanup_pool() {
+	local m
+	for m in $(awk -v d="$P" 'index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+		umount "$m" 2>/dev/null || umount -l "$m"
+	done
+	losetup -j "$img" -O NAME -n 2>/dev/null | while read -r l; do losetup -d "$l"; done
+}
+t_cleanup_push cleanup_pool
+t_cleanup_push 'test -s "$P/state/exports/ganesha.pid" && kill -9 "$(cat "$P/state/exports/ganesha.pid")" 2>/dev/null'
+
+NP=$(t_free_port)
+MP=$(t_free_port)
+while [ "$MP" = "$NP" ]; do MP=$(t_free_port); done
+NETU=5e5e5e5e-0000-4000-8000-000000000001
+cat >"$P/vapi.json" <<JSON
+{"networks": [{"uuid": "$NETU", "name": "lo", "subnet": "127.0.0.0/8",
+  "nfs_address": "127.0.0.1", "nfs_port": $NP, "mount_port": $MP,
+  "default": true}]}
+JSON
+
+VDIR=$(t_tmpdir)
+VPORT=$(t_free_port)
+t_spawn vapi "$VDIR/vapi.log" "$VAPI_BIN" --config "$P/vapi.json" \
+	--listen "tcp:127.0.0.1:$VPORT" --store "sqlite:$VDIR/vapi.db" \
+	--storage "btrfs-image:$img,2G" --state-dir "$P/state" --exports ganesha
+VPID=$T_PID_vapi
+URL=http://127.0.0.1:$VPORT
+if ! t_wait_for 90 curl -fsS "$URL/ping"; then
+	cat "$VDIR/vapi.log" >&2
+	exit 1
+fi
+NET=$NETU
+healthy() { [ "$(curl -s "$URL/ping" | jq -r .healthy)" = true ]; }
+t_ok "ping: exporter healthy" t_wait_for 60 healthy
+
+V=$(create served)
+t_ok "ready" wait_state "$V" ready 90
+req GET "/volumes/$V"
+t_is "filesystem_path" "$(jbody .filesystem_path)" "127.0.0.1:/volumes/$V"
+t_is "nfs_port" "$(jbody .nfs_port)" "$NP"
+t_is "mount_port" "$(jbody .mount_port)" "$MP"
+
+q="?version=3&nfsport=$NP&mountport=$MP"
+head -c 3000000 /dev/urandom >"$P/data"
+served() { timeout 60 nfs-ls "nfs://127.0.0.1/volumes/$V$q" >/dev/null 2>&1; }
+t_ok "the export answers" t_wait_for 60 served
+t_ok "write 3 MB over NFSv3" timeout 120 nfs-cp "$P/data" "nfs://127.0.0.1/volumes/$V/data$q"
+timeout 120 nfs-cat "nfs://127.0.0.1/volumes/$V/data$q" >"$P/back" 2>/dev/null
+t_ok "read back the same bytes" cmp "$P/data" "$P/back"
+t_ok "the bytes are in the volume's storage" cmp "$P/data" "$P/state/exports/$V/data"
+
+req POST "/admin/volumes/$V/restart"
+t_is "admin restart re-syncs: 200" "$STATUS" 200
+t_ok "still served after the restart" served
+
+req DELETE "/volumes/$V"
+t_is "delete: 204" "$STATUS" 204
+t_ok "gone" t_wait_for 60 gone "$V"
+t_fails "no longer served" timeout 60 nfs-ls "nfs://127.0.0.1/volumes/$V$q"
+
+kill -TERM "$VPID"
+rc=0
+wait "$VPID" || rc=$?
+t_is "SIGTERM: exit 0" "$rc" 0
+t_is "nothing of ours mounted" "$(awk -v d="$P" 'index($5, d "/") == 1' /proc/self/mountinfo | wc -l)" 0
+t_done
