@@ -183,7 +183,14 @@ if [ "$T_FAILED" -gt 0 ]; then
 		t_diag "---- last lines of $f"
 		tail -n 25 "$f" | cut -c1-400 | sed 's/^/#   /'
 	done
-	[ -n "${TNFS_KEEP_LOGS:-}" ] && cp -r "$dir" "$TNFS_KEEP_LOGS" 2>/dev/null
+fi
+# TNFS_KEEP_LOGS=DIR keeps the logs of the run (not the pool image).
+if [ -n "${TNFS_KEEP_LOGS:-}" ]; then
+	mkdir -p "$TNFS_KEEP_LOGS"
+	for f in "$dir/vapi.log" "$dir/vapi/exports/ganesha.log" "$dir/a/plugin.log" \
+		"$dir/b/plugin.log" "$dir/docker/dockerd.log"; do
+		[ -f "$f" ] && cp "$f" "$TNFS_KEEP_LOGS/$(basename "$(dirname "$f")")-$(basename "$f")"
+	done
 fi
 t_done
 
