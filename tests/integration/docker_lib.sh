@@ -63,8 +63,10 @@ d_enter_private_ns() {
 		# lib.sh made T_ROOT for this process; the re-executed suite
 		# makes its own.
 		rmdir "$T_ROOT" 2>/dev/null
+		# --kill-child: if unshare itself is killed (a harness timeout),
+		# the suite still gets TERM and runs its cleanups.
 		exec unshare --mount --propagation private --pid --fork --mount-proc \
-			-- "$BASH" "$0" "$@"
+			--kill-child=TERM -- "$BASH" "$0" "$@"
 	fi
 	unset TNFS_DOCKER_NS
 	# PID 1 of the namespace ignores signals it has no handler for: give
