@@ -148,6 +148,8 @@ use() { # CLI VOLUME
 	mp=$(printf '%s' "$out" | jq -r .Mountpoint 2>/dev/null)
 	t_is "$cli: host B mounts the volume" "$mp" "$dir/b/mnt/$v"
 	t_is "$cli: host B reads the same data" "$(cat "$mp/hello.txt" 2>&1)" "hello from one container"
+	t_ok "$cli: inspect on host A names host B among the volume's hosts" \
+		t_wait_for 20 inspect_hosts_has "$v" "$HOST_B"
 	out=$(d_docker volume rm "$v" 2>&1)
 	t_like "$cli: volume rm is refused while host B uses it" "$out" "in use.*$HOST_B"
 	t_like "$cli: the volume is still listed" \
@@ -157,6 +159,10 @@ use() { # CLI VOLUME
 	out=$(d_docker volume rm "$v" 2>&1)
 	t_is "$cli: volume rm is accepted once no host uses it" "$out" "$v"
 	t_unlike_ls "$cli" "$v"
+}
+
+inspect_hosts_has() { # VOLUME HOST-UUID
+	d_docker volume inspect --format '{{json .Status}}' "$1" | jq -e --arg h "$2" '.hosts | contains($h)'
 }
 
 # The volume is gone from docker volume ls (the plugin hides deleting ones).
