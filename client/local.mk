@@ -2,9 +2,9 @@
 bin_PROGRAMS += client/triton-volume
 sbin_PROGRAMS += client/tritonnfs-adm
 client_triton_volume_SOURCES = client/triton_volume.c
-client_triton_volume_LDADD = $(LIBTNFS)
+client_triton_volume_LDADD = $(LIBVAPI)
 client_tritonnfs_adm_SOURCES = client/adm.c
-client_tritonnfs_adm_LDADD = $(LIBTNFS)
+client_tritonnfs_adm_LDADD = $(LIBVAPI)
 
 # libvapi: the Volume API client (plugin and both CLIs link it as $(LIBVAPI)).
 noinst_LIBRARIES += client/libvapi.a
@@ -17,3 +17,53 @@ TESTS += tests/unit/test_vapi_client
 tests_unit_test_vapi_client_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) \
 	$(CURL_CFLAGS) $(MHD_CFLAGS) -I$(top_srcdir)/client
 tests_unit_test_vapi_client_LDADD = $(LIBVAPI) $(MHD_LIBS) $(UNIT_LDADD)
+
+# The two command lines: triton-volume (users) and tritonnfs-adm (operators).
+CLI_COMMON_SOURCES = client/cli_common.c client/cli_common.h \
+	client/cli_args.c client/cli_args.h \
+	client/table.c client/table.h
+client_triton_volume_SOURCES += $(CLI_COMMON_SOURCES) \
+	client/triton_volume.h client/triton_volume_more.c \
+	client/triton_volume_main.c
+client_triton_volume_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+client_tritonnfs_adm_SOURCES += $(CLI_COMMON_SOURCES)
+client_tritonnfs_adm_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+
+check_PROGRAMS += tests/unit/test_table tests/unit/test_cli_common \
+	tests/unit/test_cli_args
+TESTS += tests/unit/test_table tests/unit/test_cli_common \
+	tests/unit/test_cli_args
+tests_unit_test_cli_args_SOURCES = tests/unit/test_cli_args.c \
+	client/cli_args.c
+tests_unit_test_cli_args_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) \
+	$(CURL_CFLAGS) -I$(top_srcdir)/client
+tests_unit_test_cli_args_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_table_SOURCES = tests/unit/test_table.c client/table.c
+tests_unit_test_table_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) \
+	-I$(top_srcdir)/client
+tests_unit_test_table_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_cli_common_SOURCES = tests/unit/test_cli_common.c \
+	client/cli_common.c
+tests_unit_test_cli_common_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) \
+	$(CURL_CFLAGS) -I$(top_srcdir)/client
+tests_unit_test_cli_common_LDADD = $(LIBVAPI) $(UNIT_LDADD)
+
+CLI_INTEGRATION = tests/integration/cli_triton_volume.sh \
+	tests/integration/cli_errors.sh tests/integration/cli_adm.sh \
+	tests/integration/cli_auth.sh
+TESTS += $(CLI_INTEGRATION)
+dist_check_SCRIPTS += $(CLI_INTEGRATION) tests/integration/cli_lib.sh
+
+dist_man_MANS += client/triton-volume.1 client/tritonnfs-adm.8
+
+# One completion file, installed under both command names so that
+# bash-completion finds it for either.
+bashcompdir = $(datadir)/bash-completion/completions
+bashcomp_DATA = client/bash-completion/triton-volume \
+	client/bash-completion/tritonnfs-adm
+EXTRA_DIST += client/triton-volume.bash-completion
+CLEANFILES += $(bashcomp_DATA)
+client/bash-completion/triton-volume client/bash-completion/tritonnfs-adm: \
+		client/triton-volume.bash-completion
+	$(MKDIR_P) client/bash-completion
+	cp $(srcdir)/client/triton-volume.bash-completion $@

@@ -1,25 +1,748 @@
 /*
- * triton_volume.c: triton-volume, the user command line for shared volumes.  Not built yet: it answers --help and
- * --version and says so for anything else.
+ * triton_volume.c: triton-volume, the user command line for shared volumes.
+ *
+ * The subcommands, flags, columns and messages are node-triton's `triton
+ * volume` (reference/triton-volumes.md §6) so that its users feel at home;
+ * the difference is that this talks to the VAPI through libvapi rather than
+ * to CloudAPI, and that it adds what Triton never built (rename, resize,
+ * snapshots: triton_volume_more.c).  This file holds node-triton's five
+ * subcommands; triton_volume_main.c dispatches to them.
  */
-#include <stdio.h>
+#include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "version.h"
+#include "cli_args.h"
+#include "cli_common.h"
+#include "jsonx.h"
+#include "parse.h"
+#include "table.h"
+#include "timefmt.h"
+#include "triton_volume.h"
+
+#define TV_PROG              "triton-volume"
+#define WAIT_TIMEOUT_DEFAULT 120
+#define MAX_TAGS             64
+#define MAX_AFFINITY         16
+
+/*
+ * getopt_long over a subcommand's argv, with the connection options
+ * handled here.  Returns the option, -1 at the end, or '?' after printing
+ * a usage error (the caller returns CLI_EXIT_USAGE).
+ */
+static int
+next_opt(struct cli *c, int argc, char **argv, const char *shortopts,
+    const struct option *longopts)
+{
+	int opt, r;
+
+	for (;;) {
+		opt = getopt_long(argc, argv, shortopts, longopts, NULL);
+		if (opt == -1)
+			return -1;
+		if (opt == '?' || opt == ':') {
+			cli_usage(c, "bad option \"%s\"",
+			    optind > 0 && optind <= argc ? argv[optind - 1]
+							 : "?");
+			return '?';
+		}
+		if ((r = cli_conn_option(c, opt, optarg)) == 0)
+			return opt;
+		if (r == -1)
+			return '?';
+	}
+}
+
+/* ---- create ---- */
+
+/* node-triton's rewording of VolumeSizeNotAvailable, with the sizes. */
+static void
+print_size_error(const struct cli *c, const struct tnfs_err *err)
+{
+	if (tnfs_err_is(err, TNFS_E_SIZE_NOT_AVAILABLE))
+		cli_error(c,
+		    "volume size not available, use \"%s sizes\" for "
+		    "available sizes (%s)",
+		    TV_PROG, err->msg);
+	else
+		cli_error_err(c, err);
+}
 
 int
-main(int argc, char **argv)
+tv_pick_size(struct cli *c, const char *text, uint64_t *mib)
 {
-	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
-		printf("triton-volume %s\n", TNFS_VERSION);
-		return 0;
+	struct vapi_size *sizes = NULL;
+	struct tnfs_err err;
+	uint64_t want, got, *mibs = NULL;
+	char a[32], b[32];
+	size_t n = 0, i;
+	int rc = -1;
+
+	tnfs_err_clear(&err);
+	if (tnfs_size_parse(text, &want, &err) == -1)
+		goto fail;
+	if (vapi_client_list_sizes(c->vapi, &sizes, &n, &err) == -1)
+		goto fail;
+	if ((mibs = calloc(n + 1, sizeof(*mibs))) == NULL) {
+		tnfs_err_set(&err, TNFS_E_INTERNAL, "out of memory");
+		goto fail;
 	}
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: triton-volume [--help] [--version]\n"
-		       "the user command line for shared volumes (not "
-		       "implemented in this build)\n");
-		return 0;
+	for (i = 0; i < n; i++)
+		mibs[i] = sizes[i].size_mib;
+	if (tnfs_size_round_up(want, mibs, n, &got, &err) == -1)
+		goto fail;
+	if (got != want) {
+		tnfs_size_format(want, a, sizeof(a));
+		tnfs_size_format(got, b, sizeof(b));
+		fprintf(stderr,
+		    "%s %s: size %s is not available, using %s (the next "
+		    "larger size)\n",
+		    c->prog, c->cmd, a, b);
 	}
-	fprintf(stderr, "triton-volume: not implemented in this build\n");
-	return 2;
+	*mib = got;
+	rc = 0;
+	goto out;
+fail:
+	print_size_error(c, &err);
+out:
+	free(mibs);
+	free(sizes);
+	return rc;
+}
+
+/* POST /volumes by hand: libvapi's create request has no affinity field. */
+static int
+create_with_affinity(struct cli *c, const struct vapi_create_req *rq,
+    json_object *affinity, struct vapi_volume *out, struct tnfs_err *err)
+{
+	json_object *body, *nets, *reply = NULL;
+	int status = 0, rc = -1;
+
+	if ((body = json_object_new_object()) == NULL ||
+	    (nets = json_object_new_array()) == NULL) {
+		json_object_put(body);
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return -1;
+	}
+	json_object_object_add(body, "networks", nets);
+	if (jsonx_add_str(body, "owner_uuid", rq->owner_uuid) == -1 ||
+	    jsonx_add_str(body, "type", "tritonnfs") == -1 ||
+	    jsonx_add_str(body, "name", rq->name) == -1 ||
+	    json_object_array_add(
+		nets, json_object_new_string(rq->networks[0])) != 0 ||
+	    (rq->size_mib > 0 &&
+		jsonx_add_int64(body, "size", (int64_t)rq->size_mib) == -1) ||
+	    (rq->labels != NULL &&
+		json_object_object_add(
+		    body, "labels", json_object_get(rq->labels)) != 0) ||
+	    json_object_object_add(
+		body, "affinity", json_object_get(affinity)) != 0) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out;
+	}
+	if (vapi_client_request(
+		c->vapi, "POST", "/volumes", body, &status, &reply, err) == -1)
+		goto out;
+	if (reply == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "the VAPI answered the create with an empty body");
+		goto out;
+	}
+	rc = vapi_volume_from_json(out, reply, err);
+out:
+	json_object_put(reply);
+	json_object_put(body);
+	return rc;
+}
+
+int
+tv_create(struct cli *c, int argc, char **argv)
+{
+	enum { OPT_TAG = 1, OPT_WAIT_TIMEOUT };
+	static const struct option longopts[] = {
+	    {"name", required_argument, NULL, 'n'},
+	    {"size", required_argument, NULL, 's'},
+	    {"type", required_argument, NULL, 't'},
+	    {"network", required_argument, NULL, 'N'},
+	    {"tag", required_argument, NULL, OPT_TAG},
+	    {"affinity", required_argument, NULL, 'a'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"wait", no_argument, NULL, 'w'},
+	    {"wait-timeout", required_argument, NULL, OPT_WAIT_TIMEOUT},
+	    {"help", no_argument, NULL, 'h'},
+	    CLI_CONN_LONGOPTS,
+	    {NULL, 0, NULL, 0},
+	};
+	struct vapi_create_req rq;
+	struct vapi_volume v, done;
+	struct tnfs_err err;
+	json_object *labels = NULL, *affinity = NULL, *rule, *js;
+	const char *name = NULL, *size = NULL, *network = NULL;
+	const char *nets[1];
+	char net_uuid[VAPI_UUID_BUFSZ];
+	uint64_t mib = 0;
+	int opt, json = 0, wait = 0, wait_timeout = WAIT_TIMEOUT_DEFAULT;
+	int rc = CLI_EXIT_USAGE;
+
+	memset(&v, 0, sizeof(v));
+	memset(&done, 0, sizeof(done));
+	tnfs_err_clear(&err);
+	if ((labels = json_object_new_object()) == NULL ||
+	    (affinity = json_object_new_array()) == NULL) {
+		cli_error(c, "out of memory");
+		rc = CLI_EXIT_FAIL;
+		goto out;
+	}
+	while (
+	    (opt = next_opt(c, argc, argv, "n:s:t:N:a:jwh", longopts)) != -1) {
+		switch (opt) {
+		case 'n':
+			name = optarg;
+			break;
+		case 's':
+			size = optarg;
+			break;
+		case 't':
+			if (strcmp(optarg, "tritonnfs") != 0) {
+				cli_usage(c,
+				    "volume type \"%s\" is not supported "
+				    "(only tritonnfs)",
+				    optarg);
+				goto out;
+			}
+			break;
+		case 'N':
+			network = optarg;
+			break;
+		case OPT_TAG:
+			if (json_object_object_length(labels) >= MAX_TAGS) {
+				cli_usage(c, "at most %d tags", MAX_TAGS);
+				goto out;
+			}
+			if (cli_tag_add(labels, optarg, &err) == -1) {
+				cli_usage(c, "%s", err.msg);
+				goto out;
+			}
+			break;
+		case 'a':
+			if (json_object_array_length(affinity) >=
+			    MAX_AFFINITY) {
+				cli_usage(c, "at most %d affinity rules",
+				    MAX_AFFINITY);
+				goto out;
+			}
+			if ((rule = cli_affinity_parse(optarg, &err)) == NULL) {
+				cli_usage(c, "%s", err.msg);
+				goto out;
+			}
+			json_object_array_add(affinity, rule);
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'w':
+			wait = 1;
+			break;
+		case OPT_WAIT_TIMEOUT:
+			if (cli_parse_seconds(c, optarg, &wait_timeout) == -1)
+				goto out;
+			break;
+		case 'h':
+			rc = tv_help(c->cmd);
+			goto out;
+		default:
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		cli_usage(c, "unexpected argument \"%s\"", argv[optind]);
+		goto out;
+	}
+	if (name != NULL && tnfs_name_check(name, &err) == -1) {
+		cli_usage(c, "%s", err.msg);
+		goto out;
+	}
+	if (size != NULL && tnfs_size_parse(size, &mib, &err) == -1) {
+		cli_usage(c, "size \"%s\" is not a valid volume size: %s", size,
+		    err.msg);
+		goto out;
+	}
+	rc = CLI_EXIT_FAIL;
+	if (cli_connect(c, 1) == -1)
+		goto out;
+	if (size != NULL && tv_pick_size(c, size, &mib) == -1)
+		goto out;
+	if (cli_resolve_network(c->vapi, network, net_uuid, NULL, &err) == -1)
+		goto fail;
+	memset(&rq, 0, sizeof(rq));
+	nets[0] = net_uuid;
+	rq.owner_uuid = c->owner;
+	rq.name = name;
+	rq.size_mib = mib;
+	rq.networks = nets;
+	rq.nnetworks = 1;
+	rq.labels = json_object_object_length(labels) > 0 ? labels : NULL;
+	if (json_object_array_length(affinity) > 0) {
+		if (create_with_affinity(c, &rq, affinity, &v, &err) == -1)
+			goto fail;
+	} else if (vapi_client_create_volume(c->vapi, &rq, &v, &err) == -1) {
+		goto fail;
+	}
+	if (!json)
+		printf("Creating volume %s (%s)\n", v.name, v.uuid);
+	fflush(stdout);
+	if (wait) {
+		if (cli_wait(c, v.uuid, v.name, CLI_WAIT_READY, wait_timeout,
+			&done, &err) == -1) {
+			cli_error(c, "failed to create volume %s (%s): %s",
+			    v.name, v.uuid, err.msg);
+			goto out;
+		}
+		if (!json)
+			printf("Created volume %s (%s)\n", v.name, v.uuid);
+	}
+	if (json) {
+		if ((js = cli_volume_json(wait ? &done : &v)) == NULL) {
+			cli_error(c, "out of memory");
+			goto out;
+		}
+		cli_print_json_line(stdout, js);
+		json_object_put(js);
+	}
+	rc = CLI_EXIT_OK;
+	goto out;
+fail:
+	print_size_error(c, &err);
+out:
+	vapi_volume_clear(&v);
+	vapi_volume_clear(&done);
+	json_object_put(labels);
+	json_object_put(affinity);
+	return rc;
+}
+
+/* ---- list ---- */
+
+static int
+add_volume_row(struct table *t, const struct vapi_volume *v, int64_t now,
+    struct tnfs_err *err)
+{
+	char shortid[CLI_SHORTID_BUFSZ], size[32], ts[TNFS_TIME_BUFSZ];
+	char age[CLI_AGE_BUFSZ];
+
+	cli_shortid(v->uuid, shortid);
+	tnfs_size_format(v->size_mib, size, sizeof(size));
+	tnfs_time_format(v->create_timestamp_ms, ts);
+	cli_format_age(now, v->create_timestamp_ms, age);
+	if (table_add_row(t, err) == -1 ||
+	    table_set(t, "shortid", shortid, err) == -1 ||
+	    table_set(t, "id", v->uuid, err) == -1 ||
+	    table_set(t, "name", v->name, err) == -1 ||
+	    table_set_num(t, "size", size, (int64_t)v->size_mib, err) == -1 ||
+	    table_set(t, "type", v->type, err) == -1 ||
+	    table_set(t, "resource", v->filesystem_path, err) == -1 ||
+	    table_set(t, "state", v->state, err) == -1 ||
+	    table_set_num(t, "created", ts, v->create_timestamp_ms, err) ==
+		-1 ||
+	    /* Sorting by age puts the youngest first, as by -created. */
+	    table_set_num(t, "age", age, -v->create_timestamp_ms, err) == -1)
+		return -1;
+	return 0;
+}
+
+static struct table *
+volume_table(struct tnfs_err *err)
+{
+	static const char *const cols[] = {"shortid", "id", "name", "size",
+	    "type", "resource", "state", "created", "age"};
+	struct table *t;
+	size_t i;
+
+	if ((t = table_new()) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		if (table_add_column(t, cols[i], TABLE_LEFT, err) == -1) {
+			table_free(t);
+			return NULL;
+		}
+	}
+	return t;
+}
+
+int
+tv_list(struct cli *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"long", no_argument, NULL, 'l'},
+	    {"no-header", no_argument, NULL, 'H'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"sort-by", required_argument, NULL, 's'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    CLI_CONN_LONGOPTS,
+	    {NULL, 0, NULL, 0},
+	};
+	struct vapi_list_filter f;
+	struct vapi_volume_list l = {NULL, 0};
+	struct tnfs_err err;
+	struct table *t = NULL;
+	json_object *js;
+	const char *cols = NULL, *sort = "created";
+	char *pred_text = NULL;
+	int opt, lng = 0, no_header = 0, json = 0, rc = CLI_EXIT_USAGE;
+	size_t i;
+
+	tnfs_err_clear(&err);
+	memset(&f, 0, sizeof(f));
+	while ((opt = next_opt(c, argc, argv, "lHo:s:jh", longopts)) != -1) {
+		switch (opt) {
+		case 'l':
+			lng = 1;
+			break;
+		case 'H':
+			no_header = 1;
+			break;
+		case 'o':
+			cols = optarg;
+			break;
+		case 's':
+			sort = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			rc = tv_help(c->cmd);
+			goto out;
+		default:
+			goto out;
+		}
+	}
+	if ((t = volume_table(&err)) == NULL) {
+		cli_error(c, "out of memory");
+		rc = CLI_EXIT_FAIL;
+		goto out;
+	}
+	if (cols == NULL)
+		cols = lng ? "id,name,size,type,resource,state,created"
+			   : "shortid,name,size,type,state,age";
+	if (table_select(t, cols, &err) == -1) {
+		cli_usage(c, "%s", err.msg);
+		goto out;
+	}
+	if (cli_list_filter(argc - optind, (const char *const *)(argv + optind),
+		&f, &pred_text, &err) == -1) {
+		cli_usage(c, "%s", err.msg);
+		goto out;
+	}
+	f.predicate = pred_text;
+	rc = CLI_EXIT_FAIL;
+	if (cli_connect(c, 0) == -1)
+		goto out;
+	if (f.owner_uuid == NULL)
+		f.owner_uuid = c->owner;
+	if (vapi_client_list_volumes(c->vapi, &f, &l, &err) == -1) {
+		cli_error_err(c, &err);
+		goto out;
+	}
+	if (json) {
+		for (i = 0; i < l.n; i++) {
+			if ((js = cli_volume_json(&l.items[i])) == NULL) {
+				cli_error(c, "out of memory");
+				goto out;
+			}
+			cli_print_json_line(stdout, js);
+			json_object_put(js);
+		}
+		rc = CLI_EXIT_OK;
+		goto out;
+	}
+	for (i = 0; i < l.n; i++)
+		if (add_volume_row(t, &l.items[i], cli_now_ms(), &err) == -1)
+			goto err;
+	if (table_sort(t, sort, &err) == -1) {
+		cli_usage(c, "%s", err.msg);
+		rc = CLI_EXIT_USAGE;
+		goto out;
+	}
+	table_print(t, stdout, no_header);
+	rc = CLI_EXIT_OK;
+	goto out;
+err:
+	cli_error_err(c, &err);
+out:
+	free(pred_text);
+	table_free(t);
+	vapi_volume_list_clear(&l);
+	return rc;
+}
+
+/* ---- get ---- */
+
+int
+tv_get(struct cli *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    CLI_CONN_LONGOPTS,
+	    {NULL, 0, NULL, 0},
+	};
+	struct vapi_volume v;
+	struct tnfs_err err;
+	json_object *js = NULL;
+	int opt, json = 0, rc = CLI_EXIT_USAGE;
+
+	memset(&v, 0, sizeof(v));
+	tnfs_err_clear(&err);
+	while ((opt = next_opt(c, argc, argv, "jh", longopts)) != -1) {
+		switch (opt) {
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			rc = tv_help(c->cmd);
+			goto out;
+		default:
+			goto out;
+		}
+	}
+	if (argc - optind != 1) {
+		cli_usage(c, "expected one VOLUME argument");
+		goto out;
+	}
+	rc = CLI_EXIT_FAIL;
+	if (cli_connect(c, 0) == -1)
+		goto out;
+	if (cli_resolve_volume(c->vapi, c->owner, argv[optind], &v, &err) ==
+	    -1) {
+		cli_error_err(c, &err);
+		goto out;
+	}
+	if ((js = cli_volume_json(&v)) == NULL) {
+		cli_error(c, "out of memory");
+		goto out;
+	}
+	if (json)
+		cli_print_json_line(stdout, js);
+	else
+		cli_print_json_pretty(stdout, js);
+	rc = CLI_EXIT_OK;
+out:
+	json_object_put(js);
+	vapi_volume_clear(&v);
+	return rc;
+}
+
+/* ---- delete ---- */
+
+static int
+confirm_delete(const struct vapi_volume *vols, size_t n)
+{
+	char q[512];
+
+	if (n == 1)
+		snprintf(q, sizeof(q), "Delete volume %s?", vols[0].name);
+	else
+		snprintf(q, sizeof(q), "Delete %zu volumes?", n);
+	return cli_confirm(q);
+}
+
+int
+tv_delete(struct cli *c, int argc, char **argv)
+{
+	enum { OPT_WAIT_TIMEOUT = 1 };
+	static const struct option longopts[] = {
+	    {"force", no_argument, NULL, 'f'},
+	    {"yes", no_argument, NULL, 'y'},
+	    {"wait", no_argument, NULL, 'w'},
+	    {"wait-timeout", required_argument, NULL, OPT_WAIT_TIMEOUT},
+	    {"help", no_argument, NULL, 'h'},
+	    CLI_CONN_LONGOPTS,
+	    {NULL, 0, NULL, 0},
+	};
+	struct vapi_volume *vols = NULL;
+	struct tnfs_err err;
+	size_t n = 0, i;
+	int opt, yes = 0, wait = 0, wait_timeout = WAIT_TIMEOUT_DEFAULT;
+	int rc = CLI_EXIT_USAGE, failed = 0;
+
+	tnfs_err_clear(&err);
+	while ((opt = next_opt(c, argc, argv, "fywh", longopts)) != -1) {
+		switch (opt) {
+		case 'f': /* node-triton: -f skips the prompt, nothing more */
+		case 'y':
+			yes = 1;
+			break;
+		case 'w':
+			wait = 1;
+			break;
+		case OPT_WAIT_TIMEOUT:
+			if (cli_parse_seconds(c, optarg, &wait_timeout) == -1)
+				goto out;
+			break;
+		case 'h':
+			rc = tv_help(c->cmd);
+			goto out;
+		default:
+			goto out;
+		}
+	}
+	if (optind == argc) {
+		cli_usage(c, "expected at least one VOLUME argument");
+		goto out;
+	}
+	if (!yes && !cli_interactive()) {
+		cli_usage(c,
+		    "not asking for confirmation on a non-terminal: "
+		    "pass -y to delete");
+		goto out;
+	}
+	rc = CLI_EXIT_FAIL;
+	if (cli_connect(c, 0) == -1)
+		goto out;
+	if ((vols = calloc((size_t)(argc - optind), sizeof(*vols))) == NULL) {
+		cli_error(c, "out of memory");
+		goto out;
+	}
+	for (; optind < argc; optind++, n++) {
+		if (cli_resolve_volume(c->vapi, c->owner, argv[optind],
+			&vols[n], &err) == -1) {
+			cli_error_err(c, &err);
+			goto out;
+		}
+	}
+	if (!yes && !confirm_delete(vols, n)) {
+		printf("Aborting\n");
+		rc = CLI_EXIT_OK;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		tnfs_err_clear(&err);
+		if (vapi_client_delete_volume(
+			c->vapi, vols[i].uuid, c->owner, 0, &err) == -1) {
+			cli_error(c, "cannot delete volume %s (%s): %s (%s)",
+			    vols[i].name, vols[i].uuid, err.msg, err.code);
+			failed++;
+			continue;
+		}
+		printf("Deleting volume %s (%s)\n", vols[i].name, vols[i].uuid);
+		fflush(stdout);
+	}
+	for (i = 0; wait && i < n; i++) {
+		tnfs_err_clear(&err);
+		if (cli_wait(c, vols[i].uuid, vols[i].name, CLI_WAIT_DELETED,
+			wait_timeout, NULL, &err) == -1) {
+			cli_error(c, "volume %s (%s) was not deleted: %s",
+			    vols[i].name, vols[i].uuid, err.msg);
+			failed++;
+			continue;
+		}
+		printf("Deleted volume %s (%s)\n", vols[i].name, vols[i].uuid);
+	}
+	rc = failed > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+out:
+	for (i = 0; vols != NULL && i < n; i++)
+		vapi_volume_clear(&vols[i]);
+	free(vols);
+	return rc;
+}
+
+/* ---- sizes ---- */
+
+int
+tv_sizes(struct cli *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"no-header", no_argument, NULL, 'H'},
+	    {"sort-by", required_argument, NULL, 's'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    CLI_CONN_LONGOPTS,
+	    {NULL, 0, NULL, 0},
+	};
+	struct vapi_size *sizes = NULL;
+	struct tnfs_err err;
+	struct table *t = NULL;
+	json_object *js;
+	const char *sort = "size";
+	char text[32];
+	size_t n = 0, i;
+	int opt, no_header = 0, json = 0, rc = CLI_EXIT_USAGE;
+
+	tnfs_err_clear(&err);
+	while ((opt = next_opt(c, argc, argv, "Hs:jh", longopts)) != -1) {
+		switch (opt) {
+		case 'H':
+			no_header = 1;
+			break;
+		case 's':
+			sort = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			rc = tv_help(c->cmd);
+			goto out;
+		default:
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		cli_usage(c, "unexpected argument \"%s\"", argv[optind]);
+		goto out;
+	}
+	if ((t = table_new()) == NULL ||
+	    table_add_column(t, "type", TABLE_LEFT, &err) == -1 ||
+	    table_add_column(t, "size", TABLE_RIGHT, &err) == -1) {
+		cli_error(c, "out of memory");
+		rc = CLI_EXIT_FAIL;
+		goto out;
+	}
+	rc = CLI_EXIT_FAIL;
+	if (cli_connect(c, 0) == -1)
+		goto out;
+	if (vapi_client_list_sizes(c->vapi, &sizes, &n, &err) == -1) {
+		cli_error_err(c, &err);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (json) {
+			if ((js = json_object_new_object()) == NULL ||
+			    jsonx_add_int64(
+				js, "size", (int64_t)sizes[i].size_mib) == -1 ||
+			    jsonx_add_str(js, "type", sizes[i].type) == -1) {
+				json_object_put(js);
+				cli_error(c, "out of memory");
+				goto out;
+			}
+			cli_print_json_line(stdout, js);
+			json_object_put(js);
+			continue;
+		}
+		tnfs_size_format(sizes[i].size_mib, text, sizeof(text));
+		if (table_add_row(t, &err) == -1 ||
+		    table_set(t, "type", sizes[i].type, &err) == -1 ||
+		    table_set_num(t, "size", text, (int64_t)sizes[i].size_mib,
+			&err) == -1) {
+			cli_error_err(c, &err);
+			goto out;
+		}
+	}
+	if (!json) {
+		if (table_sort(t, sort, &err) == -1) {
+			cli_usage(c, "%s", err.msg);
+			rc = CLI_EXIT_USAGE;
+			goto out;
+		}
+		table_print(t, stdout, no_header);
+	}
+	rc = CLI_EXIT_OK;
+out:
+	free(sizes);
+	table_free(t);
+	return rc;
 }

@@ -63,13 +63,43 @@ now_sec(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * libnfs's synchronous calls keep their completion record on the caller's
+ * stack.  A call that gave up on a broken socket can leave requests queued
+ * that point there, and nfs_destroy_context runs their callbacks (as
+ * "cancelled") into that dead stack frame.  So a context with requests in
+ * flight is never destroyed: its socket is closed and the context is kept
+ * here, reachable until the process exits (about a kilobyte per outage).
+ * This is the one piece of process-wide state, for that reason only.
+ */
+#define ABANDONED_MAX 1024
+
+static struct {
+	pthread_mutex_t lock;
+	int n;
+	struct nfs_context *ctx[ABANDONED_MAX];
+} abandoned = {PTHREAD_MUTEX_INITIALIZER, 0, {NULL}};
+
 static void
 conn_unmount(struct nfs_conn *c)
 {
-	if (c->ctx != NULL) {
+	int fd;
+
+	if (c->ctx == NULL)
+		return;
+	if (nfs_queue_length(c->ctx) == 0) {
 		nfs_destroy_context(c->ctx);
-		c->ctx = NULL;
+	} else {
+		if ((fd = nfs_get_fd(c->ctx)) >= 0)
+			close(fd);
+		pthread_mutex_lock(&abandoned.lock);
+		if (abandoned.n < ABANDONED_MAX)
+			abandoned.ctx[abandoned.n++] = c->ctx;
+		pthread_mutex_unlock(&abandoned.lock);
+		log_info("connection %d: left a context with calls in flight",
+		    c->idx);
 	}
+	c->ctx = NULL;
 }
 
 /* Mount c->ctx from scratch: -errno on failure, with err filled. */

@@ -10,6 +10,8 @@
  * an open file stays with that context and is reopened by path after a
  * remount.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -19,8 +19,6 @@ run_bounded() {
 }
 
 dir=$(t_tmpdir)
-# t_tmpdir runs in a subshell here, so its own cleanup entry is lost.
-t_cleanup_push "t__rmdir_safe '$dir'"
 nfs_fixture_start "$dir/nfs" || { t_fail "ganesha starts"; t_done; }
 ports="port=$NFS_FIX_PORT,mountport=$NFS_FIX_MNTPORT"
 

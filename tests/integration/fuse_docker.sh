@@ -15,8 +15,6 @@ t_require_cmd fusermount3 mountpoint dockerd docker unshare busybox tar
 t_require_file /dev/fuse
 
 dir=$(t_tmpdir)
-# t_tmpdir runs in a subshell here, so its own cleanup entry is lost.
-t_cleanup_push "t__rmdir_safe '$dir'"
 nfs_fixture_start "$dir/nfs" || { t_fail "ganesha starts"; t_done; }
 ex=$NFS_FIX_EXPORT
 m=$dir/m

@@ -13,8 +13,6 @@ t_require_file /dev/fuse
 fsx=$TNFS_BUILDDIR/tests/fsx_tnfs
 seed=${FSX_SEED:-$(( (RANDOM << 15) | RANDOM ))}
 dir=$(t_tmpdir)
-# t_tmpdir runs in a subshell here, so its own cleanup entry is lost.
-t_cleanup_push "t__rmdir_safe '$dir'"
 nfs_fixture_start "$dir/nfs" || { t_fail "ganesha starts"; t_done; }
 
 tnfs_fuse_mount "$dir/m3" || { t_fail "NFSv3 mount"; t_done; }

@@ -11,8 +11,6 @@ t_require_cmd fusermount3 mountpoint
 t_require_file /dev/fuse
 
 dir=$(t_tmpdir)
-# t_tmpdir runs in a subshell here, so its own cleanup entry is lost.
-t_cleanup_push "t__rmdir_safe '$dir'"
 nfs_fixture_start "$dir/nfs" || { t_fail "ganesha starts"; t_done; }
 ex=$NFS_FIX_EXPORT
 m=$dir/m1
@@ -21,6 +19,7 @@ tnfs_fuse_mount "$m" || { t_fail "first mount"; t_done; }
 t_pass "mounted $m"
 
 # errmsg CMD...: the command's stderr (it must fail).
+# shellcheck disable=SC2069  # stderr to the pipe, stdout dropped
 errmsg() { "$@" 2>&1 >/dev/null && echo "SUCCEEDED"; true; }
 
 t_ok "--check passes" "$TNFS_BUILDDIR/fuse/tritonnfs-fuse" 127.0.0.1:/export \

@@ -11,8 +11,6 @@ t_require_cmd fusermount3 mountpoint
 t_require_file /dev/fuse
 
 dir=$(t_tmpdir)
-# t_tmpdir runs in a subshell here, so its own cleanup entry is lost.
-t_cleanup_push "t__rmdir_safe '$dir'"
 nfs_fixture_start "$dir/nfs" || { t_fail "ganesha starts"; t_done; }
 
 chunks=300
@@ -41,8 +39,11 @@ scenario() {
 	t_pass "NFSv$vers: ganesha killed with SIGKILL"
 	# Not under t_ok: that runs it in a subshell, and the new PID must be
 	# known here to be stopped at exit.
-	nfs_fixture_restart && t_pass "NFSv$vers: ganesha restarts on the same ports" ||
+	if nfs_fixture_restart; then
+		t_pass "NFSv$vers: ganesha restarts on the same ports"
+	else
 		t_fail "NFSv$vers: ganesha restarts on the same ports"
+	fi
 	wait "$wpid" && wrc=0 || wrc=$?
 	if [ "$wrc" -eq 0 ]; then
 		t_pass "NFSv$vers: the writer finished"
@@ -56,7 +57,12 @@ scenario() {
 	t_is "NFSv$vers: and serves new writes and reads" "$(cat "$m/after$vers")" "after-restart-$vers"
 	t_is "NFSv$vers: the server has the new file" "$(cat "$dir/nfs/export/after$vers")" "after-restart-$vers"
 	t_like "NFSv$vers: listing works" "$(ls "$m")" "after$vers"
-	t_diag "NFSv$vers: $(grep -c 'reconnecting' "$m.log") reconnects logged"
+	t_diag "NFSv$vers: $(grep -c 'reconnecting' "$m.log") reconnects logged," \
+		"$(grep -c 'calls in flight' "$m.log") contexts left with calls in flight"
+	if [ "$T_FAILED" -gt 0 ]; then
+		t_diag "NFSv$vers mount log:"
+		tail -n 40 "$m.log" | while read -r l; do t_diag "$l"; done
+	fi
 	t_ok "NFSv$vers: fusermount3 -u unmounts" fusermount3 -u "$m"
 }
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # nfs_fixture.sh: a private nfs-ganesha (FSAL VFS) for the client suites.
 #
 # Sourced after lib.sh.  nfs_fixture_start DIR exports DIR/export as /export
@@ -72,8 +73,8 @@ nfs__ready() {
 # loser exits with "Cannot register".  The clients here never ask rpcbind
 # (they are given the ports), so the loser just starts again.
 nfs__spawn() {
-	local try
-	for try in 1 2 3 4 5; do
+	local _
+	for _ in 1 2 3 4 5; do
 		: >"$NFS_FIX_DIR/ganesha.log"
 		t_spawn ganesha "$NFS_FIX_DIR/ganesha.out" ganesha.nfsd -F \
 			-f "$NFS_FIX_DIR/ganesha.conf" -L "$NFS_FIX_DIR/ganesha.log" \
@@ -143,6 +144,7 @@ tnfs_fuse_mount() {
 	t_umount_at_exit "$mnt"
 	t_spawn fuse "$mnt.log" "$TNFS_BUILDDIR/fuse/tritonnfs-fuse" \
 		127.0.0.1:/export "$mnt" -f -o "$opts"
+	# shellcheck disable=SC2034  # for the suites that source this
 	TNFS_FUSE_PID=$T_PID_fuse
 	if ! t_wait_for 20 mountpoint -q "$mnt"; then
 		echo "tnfs_fuse_mount: $mnt did not mount; its log:" >&2

@@ -4,7 +4,8 @@
 # anything (volumes, references and reservations compared before/after).
 . "$TNFS_SRCDIR/tests/integration/vapi_lib.sh"
 
-vapi_start
+# A long lease: on a loaded machine this suite may outlast the default.
+vapi_start --ref-lease 86400
 
 V=$(create keep)
 t_ok "fixture ready" wait_state "$V" ready

@@ -2,6 +2,8 @@
  * test_fuse_conn.c: how tritonnfs-fuse classifies libnfs results
  * (fuse/nfs_conn.c) and sizes its NFSv4 writes (fuse/nfs_fs.c).
  */
+#include "config.h"
+
 #include <check.h>
 #include <errno.h>
 
