@@ -38,8 +38,13 @@ if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
 fi
 
 # ---- the Volume API ----
-vport=$(t_free_port) && nfsport=$(t_free_port) && mntport=$(t_free_port) ||
-	t__missing "free TCP ports"
+# Three distinct free ports (t_free_port may pick the same one twice).
+ports=()
+while [ ${#ports[@]} -lt 3 ]; do
+	p=$(t_free_port) || t__missing "free TCP ports"
+	case " ${ports[*]} " in *" $p "*) ;; *) ports+=("$p") ;; esac
+done
+vport=${ports[0]} nfsport=${ports[1]} mntport=${ports[2]}
 printf '{"nfs_port": %d, "mount_port": %d}\n' "$nfsport" "$mntport" >"$dir/vapi.json"
 if [ "$mode" = dir ]; then
 	storage=(--storage "dir:$dir/storage" --exports none)
@@ -51,9 +56,10 @@ t_spawn vapi "$dir/vapi.log" "$VAPI" --config "$dir/vapi.json" \
 	--state-dir "$dir/vapi" "${storage[@]}" --log-level debug
 VAPI_URL="http://127.0.0.1:$vport"
 vapi_up() { kill -0 "$T_PID_vapi" && curl -sf "$VAPI_URL/ping"; }
-t_wait_for 60 vapi_up
+t_wait_for 120 vapi_up
 if ! curl -sf "$VAPI_URL/ping" >/dev/null; then
-	tail -n 20 "$dir/vapi.log" | sed 's/^/# /'
+	tail -n 20 "$dir/vapi.log" | cut -c1-400 | sed 's/^/# /'
+	tail -n 10 "$dir/vapi/exports/ganesha.log" 2>/dev/null | sed 's/^/# /'
 	t__missing "a tritonnfs-vapi that starts with ${storage[*]} (see its log above)"
 fi
 t_pass "the VAPI answers /ping ($mode storage)"

@@ -31,16 +31,25 @@ if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
 	rpcbind -w
 	t_wait_for 10 rpcinfo -p 127.0.0.1 || t_diag "rpcbind did not come up"
 fi
-vport=$(t_free_port) && nfsport=$(t_free_port) && mntport=$(t_free_port) ||
-	t__missing "free TCP ports"
+# Three distinct free ports (t_free_port may pick the same one twice).
+ports=()
+while [ ${#ports[@]} -lt 3 ]; do
+	p=$(t_free_port) || t__missing "free TCP ports"
+	case " ${ports[*]} " in *" $p "*) ;; *) ports+=("$p") ;; esac
+done
+vport=${ports[0]} nfsport=${ports[1]} mntport=${ports[2]}
 printf '{"nfs_port": %d, "mount_port": %d}\n' "$nfsport" "$mntport" >"$dir/vapi.json"
 t_spawn vapi "$dir/vapi.log" "$VAPI" --config "$dir/vapi.json" \
 	--listen "tcp:127.0.0.1:$vport" --store "sqlite:$dir/vapi.db" \
 	--state-dir "$dir/vapi" --storage "btrfs-image:$dir/pool.img,2G" --exports ganesha
 VAPI_URL="http://127.0.0.1:$vport"
 vapi_up() { kill -0 "$T_PID_vapi" && curl -sf "$VAPI_URL/ping"; }
-t_wait_for 60 vapi_up
-curl -sf "$VAPI_URL/ping" >/dev/null || t__missing "a tritonnfs-vapi with btrfs-image storage and ganesha"
+t_wait_for 120 vapi_up
+if ! curl -sf "$VAPI_URL/ping" >/dev/null; then
+	tail -n 20 "$dir/vapi.log" | cut -c1-400 | sed 's/^/# /'
+	tail -n 10 "$dir/vapi/exports/ganesha.log" 2>/dev/null | sed 's/^/# /'
+	t__missing "a tritonnfs-vapi that starts with btrfs-image storage and ganesha (see its log above)"
+fi
 
 start_plugin() {
 	t_spawn plugin "$dir/plugin.log" "$PLUGIN" --socket "$sock" \
