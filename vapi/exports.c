@@ -74,6 +74,12 @@ exporter_healthy(struct exporter *ex)
 	return ex->ops->healthy(ex->impl);
 }
 
+unsigned long
+exporter_outages(struct exporter *ex)
+{
+	return ex->ops->outages != NULL ? ex->ops->outages(ex->impl) : 0;
+}
+
 void
 exporter_close(struct exporter *ex)
 {

@@ -65,6 +65,12 @@ int exporter_sync(struct exporter *ex, const struct export_spec *specs,
 int exporter_healthy(struct exporter *ex);
 
 /*
+ * How many times the server has gone down since it started: an outage too
+ * short for a poll of exporter_healthy to see still counts.
+ */
+unsigned long exporter_outages(struct exporter *ex);
+
+/*
  * Stop the server and free ex.  An rpcbind started for it keeps running:
  * other NFS servers on the host may have registered with it since.
  */

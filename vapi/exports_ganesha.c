@@ -73,6 +73,7 @@ struct ganesha {
 	int stopping;
 	pid_t pid; /* 0 while down */
 	int healthy;
+	unsigned long outages; /* healthy -> down transitions */
 	unsigned gen;       /* bumped at every exports file write */
 	unsigned spawn_gen; /* gen the running process read at its start */
 
@@ -328,6 +329,8 @@ supervise(void *arg)
 				continue;
 			}
 			pthread_mutex_lock(&g->lock);
+			if (g->healthy)
+				g->outages++;
 			g->pid = 0;
 			g->healthy = 0;
 			pthread_cond_broadcast(&g->cond);
@@ -635,6 +638,18 @@ out:
 	return rc;
 }
 
+static unsigned long
+ganesha_outages(void *impl)
+{
+	struct ganesha *g = impl;
+	unsigned long n;
+
+	pthread_mutex_lock(&g->lock);
+	n = g->outages;
+	pthread_mutex_unlock(&g->lock);
+	return n;
+}
+
 static int
 ganesha_healthy(void *impl)
 {
@@ -676,5 +691,6 @@ const struct exporter_ops exporter_ganesha_ops = {
     .start = ganesha_start,
     .sync = ganesha_sync,
     .healthy = ganesha_healthy,
+    .outages = ganesha_outages,
     .close = ganesha_close,
 };

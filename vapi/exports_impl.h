@@ -14,6 +14,7 @@ struct exporter_ops {
 	int (*sync)(void *impl, const struct export_spec *specs, size_t n,
 	    struct tnfs_err *err);
 	int (*healthy)(void *impl);
+	unsigned long (*outages)(void *impl); /* NULL: never down */
 	void (*close)(void *impl);
 };
 

@@ -64,6 +64,8 @@ struct provision {
 	int nstarted;
 	int workers_running; /* the exporter thread outlives them */
 	int scanner_started, exporter_started;
+	int last_healthy; /* exporter health seen by the scanner; -1 unknown */
+	unsigned long last_outages;
 };
 
 static void
@@ -519,6 +521,64 @@ out:
 	pthread_mutex_unlock(&p->mu);
 }
 
+/*
+ * A dead NFS server makes its ready volumes failed and its return makes
+ * them ready again, as Triton's updater does with a stopped storage VM
+ * (triton-volumes.md 2.3).  Only volumes failed for that reason come
+ * back: the error text marks them.
+ */
+#define EXPORTER_DOWN_ERROR "the NFS server serving this volume is down"
+
+/* Move the exported volumes in state from (ready or failed) to the other. */
+static void
+set_served(struct provision *p, int serving)
+{
+	struct volume_filter f = {NULL, NULL};
+	struct volume **vs = NULL;
+	struct tnfs_err err;
+	size_t n = 0, i;
+
+	f.state = serving ? "failed" : "ready";
+	if (store_volume_list(p->va->store, &f, &vs, &n, &err) == -1) {
+		log_err(TNFS_LOG_ERROR, &err, "exporter health");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (!vs[i]->exported)
+			continue;
+		if (serving &&
+		    (vs[i]->error == NULL ||
+			strcmp(vs[i]->error, EXPORTER_DOWN_ERROR) != 0))
+			continue;
+		if (store_volume_set_served(p->va->store, vs[i]->uuid, serving,
+			serving ? NULL : EXPORTER_DOWN_ERROR, &err) == -1)
+			log_err(TNFS_LOG_ERROR, &err, "volume %s", vs[i]->uuid);
+	}
+	volume_list_free(vs, n);
+}
+
+static void
+track_exporter_health(struct provision *p)
+{
+	unsigned long outages = exporter_outages(p->va->exporter);
+	int healthy = exporter_healthy(p->va->exporter);
+	int down = !healthy || outages != p->last_outages;
+
+	/* An outage between two scans still fails the volumes, briefly. */
+	if (down) {
+		if (p->last_healthy != 0)
+			log_error("NFS server down: its ready volumes are "
+				  "failed until it serves again");
+		set_served(p, 0);
+	}
+	if (healthy && (down || p->last_healthy != 1)) {
+		set_served(p, 1);
+		log_info("NFS server serving: its volumes are ready");
+	}
+	p->last_outages = outages;
+	p->last_healthy = healthy;
+}
+
 static void
 scan(struct provision *p)
 {
@@ -540,6 +600,7 @@ scan(struct provision *p)
 			    p, s == 0 ? JOB_CREATE : JOB_DELETE, vs[i]->uuid);
 		volume_list_free(vs, n);
 	}
+	track_exporter_health(p);
 	/* Leases: a reference not renewed in time no longer holds. */
 	if (store_refs_reap(p->va->store,
 		tnfs_now_ms() - (int64_t)p->va->cfg->ref_lease_s * 1000,
@@ -702,6 +763,7 @@ provision_start(struct vapi *va, int nworkers, struct tnfs_err *err)
 	}
 	p->va = va;
 	p->nworkers = nworkers;
+	p->last_healthy = -1;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	pthread_cond_init(&p->ex_cv, NULL);

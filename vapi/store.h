@@ -111,6 +111,14 @@ int store_volume_list(struct store *st, const struct volume_filter *f,
 int store_volume_set_state(struct store *st, const char *uuid, const char *from,
     const char *to, const char *error, struct tnfs_err *err);
 
+/*
+ * ready <-> failed while the NFS server is down, keeping the volume in the
+ * exported set (the server serves it again when it returns).  Same return
+ * values as store_volume_set_state.
+ */
+int store_volume_set_served(struct store *st, const char *uuid, int serving,
+    const char *error, struct tnfs_err *err);
+
 /* creating -> ready with where it is served; 1 moved, 0 not creating. */
 int store_volume_set_ready(struct store *st, const char *uuid,
     const char *filesystem_path, int nfs_port, int mount_port,

@@ -626,6 +626,30 @@ store_volume_set_state(struct store *st, const char *uuid, const char *from,
 }
 
 int
+store_volume_set_served(struct store *st, const char *uuid, int serving,
+    const char *error, struct tnfs_err *err)
+{
+	sqlite3_stmt *s;
+	int r = -1;
+
+	lock(st);
+	if ((s = prep(st,
+		 "UPDATE volumes SET state = ?1, error = ?2, updated_ms = ?3"
+		 " WHERE uuid = ?4 AND state = ?5 AND exported = 1",
+		 err)) != NULL) {
+		bind_text(s, 1, serving ? "ready" : "failed");
+		bind_text(s, 2, error);
+		sqlite3_bind_int64(s, 3, tnfs_now_ms());
+		bind_text(s, 4, uuid);
+		bind_text(s, 5, serving ? "failed" : "ready");
+		r = step_done(st, s, "set served", err);
+		sqlite3_finalize(s);
+	}
+	unlock(st);
+	return r < 0 ? -1 : r > 0;
+}
+
+int
 store_volume_set_ready(struct store *st, const char *uuid,
     const char *filesystem_path, int nfs_port, int mount_port,
     struct tnfs_err *err)

@@ -60,6 +60,22 @@ timeout 120 nfs-cat "nfs://127.0.0.1/volumes/$V/data$q" >"$P/back" 2>/dev/null
 t_ok "read back the same bytes" cmp "$P/data" "$P/back"
 t_ok "the bytes are in the volume's storage" cmp "$P/data" "$P/state/exports/$V/data"
 
+# kill -9 the NFS server: the supervisor restarts it; meanwhile its ready
+# volumes are failed, and ready again once it serves.  A restart may be
+# quicker than a poll of the volume, so the VAPI's log is the witness.
+down_logged() { grep -q '"msg":"NFS server down' "$VDIR/vapi.log"; }
+back_logged() { [ "$(grep -c '"msg":"NFS server serving' "$VDIR/vapi.log")" -ge 2 ]; }
+gpid=$(cat "$P/state/exports/ganesha.pid")
+kill -9 "$gpid"
+t_ok "ganesha killed: the VAPI fails its volumes" t_wait_for 60 down_logged
+t_ok "ganesha back: the VAPI makes them ready again" t_wait_for 120 back_logged
+t_ok "the volume is ready" wait_state "$V" ready 60
+req GET "/volumes/$V"
+t_is "no error left on it" "$(jbody '.error // "none"')" none
+t_ok "a new ganesha serves" t_wait_for 60 served
+timeout 120 nfs-cat "nfs://127.0.0.1/volumes/$V/data$q" >"$P/back2" 2>/dev/null
+t_ok "the data is intact after the restart" cmp "$P/data" "$P/back2"
+
 req POST "/admin/volumes/$V/restart"
 t_is "admin restart re-syncs: 200" "$STATUS" 200
 t_ok "still served after the restart" served
