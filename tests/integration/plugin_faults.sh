@@ -122,7 +122,7 @@ else
 	post /VolumeDriver.Mount "{\"Name\":\"f1\",\"ID\":\"$(id_of 4)\"}" 100 >"$dir/hung.out" &
 	hung=$!
 	t_wait_for 10 test -d "$mnt/f1"
-	t_like "List answers while a Mount hangs on the server" "$(post /VolumeDriver.List '{}' 5)" '^200 \{"Volumes":\[.*"f1"'
+	t_like "List answers while a Mount hangs on the server" "$(post /VolumeDriver.List '{}' 5)" '^200 \{"Volumes":\['
 	t_like "Get answers while a Mount hangs on the server" "$(post /VolumeDriver.Get '{"Name":"f2"}' 5)" '^200 \{"Volume":\{"Name":"f2"'
 	t_like "Path answers while a Mount hangs on the server" "$(post /VolumeDriver.Path '{"Name":"f1"}' 5)" '^200 '
 	t_like "Capabilities answers too" "$(post /VolumeDriver.Capabilities '{}' 5)" '^200 '
