@@ -188,8 +188,17 @@ log_request(const char *path, const struct proto_req *rq, unsigned status,
 		if (err != NULL && tnfs_err_isset(err))
 			jsonx_add_str(f, "err", err->msg);
 	}
-	log_msg(status == 200 ? TNFS_LOG_INFO : TNFS_LOG_WARN, f, "%s %s", path,
-	    status == 200 ? "ok" : "failed");
+	/*
+	 * dockerd sends Get before every Create (§1.4): "not found" there is
+	 * the normal path, not a warning.
+	 */
+	if (status == 200 ||
+	    (err != NULL && tnfs_err_is(err, TNFS_E_NOT_FOUND) &&
+		strcmp(path, "/VolumeDriver.Get") == 0))
+		log_msg(TNFS_LOG_INFO, f, "%s %s", path,
+		    status == 200 ? "ok" : "not found");
+	else
+		log_msg(TNFS_LOG_WARN, f, "%s failed", path);
 }
 
 static enum MHD_Result

@@ -33,6 +33,10 @@ tests_unit_test_plugin_config_SOURCES = tests/unit/test_plugin_config.c \
 tests_unit_test_plugin_config_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
 tests_unit_test_plugin_config_LDADD = $(PLUGIN_UNIT_LDADD)
 
-TESTS += tests/integration/plugin_protocol.sh
+TESTS += tests/integration/plugin_protocol.sh \
+	tests/integration/docker_harness.sh tests/integration/plugin_docker.sh \
+	tests/integration/quickstart.sh tests/integration/plugin_faults.sh
 dist_check_SCRIPTS += tests/integration/plugin_protocol.sh \
-	tests/integration/plugin_docker.sh
+	tests/integration/docker_lib.sh tests/integration/docker_harness.sh \
+	tests/integration/plugin_docker.sh tests/integration/quickstart.sh \
+	tests/integration/plugin_faults.sh

@@ -758,8 +758,8 @@ volumes_remove(struct volumes *vs, const char *name, struct tnfs_err *err)
 		} else {
 			if (tnfs_err_is(err, TNFS_E_IN_USE))
 				tnfs_err_prefix(err,
-				    "volume %s is in use by other hosts "
-				    "(host uuids as the VAPI lists them)",
+				    "cannot remove volume %s: it is in use "
+				    "on another host",
 				    name);
 			else
 				tnfs_err_prefix(

@@ -1,16 +1,215 @@
 #!/bin/bash
-# plugin_docker.sh: end to end with a real dockerd, the real VAPI (btrfs +
-# ganesha) and the FUSE mount backend: create --opt size=20G, write in one
-# container, read in another, :ro cannot write, inspect Status, ls, rm
-# refused while a second plugin instance holds a mount.
+# plugin_docker.sh: end to end with a real dockerd, the real VAPI (btrfs
+# pool in a loop-file image, exported by nfs-ganesha over NFSv3) and the
+# plugin with its FUSE mount backend, for every docker CLI installed:
+#   docker volume create --driver tritonnfs --opt size=20G v
+#   docker run -v v:/data writes, a second container reads, :ro cannot write
+#   docker volume inspect shows the plugin's Status, docker volume ls lists v
+#   docker volume rm is refused while a second plugin instance (another
+#   host: own host uuid, state, mount root, socket) has v mounted, and
+#   accepted once it unmounts
+#   the data is on the NFS export (read back with libnfs's nfs-cat)
 #
-# Not written yet: it needs tritonnfs-vapi serving volumes, the ganesha
-# exporter and tritonnfs-fuse, none of which has landed.  It skips loudly
-# (and fails under CI=true) until they do.
+# TNFS_E2E_STORAGE=dir runs the Docker side against dir storage without
+# exports (create, ls, inspect, rm only), for developing without btrfs.
 . "$TNFS_SRCDIR/tests/integration/lib.sh"
+. "$TNFS_SRCDIR/tests/integration/docker_lib.sh"
 t_require_root
-t_require_cmd dockerd docker unshare busybox
-[ -x "$TNFS_BUILDDIR/fuse/tritonnfs-fuse" ] || t__missing "fuse/tritonnfs-fuse (branch fuse not merged)"
-"$TNFS_BUILDDIR/vapi/tritonnfs-vapi" --help 2>&1 | grep -q -- '--store' ||
+d_require
+t_require_cmd curl jq nfs-cat ganesha.nfsd rpcbind rpcinfo btrfs losetup ss
+VAPI="$TNFS_BUILDDIR/vapi/tritonnfs-vapi"
+PLUGIN="$TNFS_BUILDDIR/plugin/tritonnfs-plugin"
+FUSE="$TNFS_BUILDDIR/fuse/tritonnfs-fuse"
+[ -x "$FUSE" ] || t__missing "fuse/tritonnfs-fuse (branch fuse not merged)"
+"$VAPI" --help 2>&1 | grep -q -- '--storage' ||
 	t__missing "a tritonnfs-vapi that serves volumes (branch vapi not merged)"
-t__missing "the end-to-end scenario (written once vapi, storage and fuse land)"
+d_enter_private_ns "$@"
+
+mode=${TNFS_E2E_STORAGE:-btrfs}
+OWNER=930896af-bf8c-48d4-885c-6573a94b1853
+HOST_A=aaaaaaaa-0000-4000-8000-00000000000a
+HOST_B=bbbbbbbb-0000-4000-8000-00000000000b
+dir=$(t_tmpdir)
+
+# rpcbind is host-global: start it when absent and leave it running.
+if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
+	rpcbind -w
+	t_wait_for 10 rpcinfo -p 127.0.0.1 || t_diag "rpcbind did not come up"
+fi
+
+# ---- the Volume API ----
+# Three distinct free ports (t_free_port may pick the same one twice).
+ports=()
+while [ ${#ports[@]} -lt 3 ]; do
+	p=$(t_free_port) || t__missing "free TCP ports"
+	case " ${ports[*]} " in *" $p "*) ;; *) ports+=("$p") ;; esac
+done
+vport=${ports[0]} nfsport=${ports[1]} mntport=${ports[2]}
+printf '{"nfs_port": %d, "mount_port": %d}\n' "$nfsport" "$mntport" >"$dir/vapi.json"
+if [ "$mode" = dir ]; then
+	storage=(--storage "dir:$dir/storage" --exports none)
+else
+	storage=(--storage "btrfs-image:$dir/pool.img,2G" --exports ganesha)
+fi
+t_spawn vapi "$dir/vapi.log" "$VAPI" --config "$dir/vapi.json" \
+	--listen "tcp:127.0.0.1:$vport" --store "sqlite:$dir/vapi.db" \
+	--state-dir "$dir/vapi" "${storage[@]}" --log-level debug
+VAPI_URL="http://127.0.0.1:$vport"
+vapi_up() { kill -0 "$T_PID_vapi" && curl -sf "$VAPI_URL/ping"; }
+t_wait_for 120 vapi_up
+if ! curl -sf "$VAPI_URL/ping" >/dev/null; then
+	tail -n 20 "$dir/vapi.log" | cut -c1-400 | sed 's/^/# /'
+	tail -n 10 "$dir/vapi/exports/ganesha.log" 2>/dev/null | sed 's/^/# /'
+	t__missing "a tritonnfs-vapi that starts with ${storage[*]} (see its log above)"
+fi
+t_pass "the VAPI answers /ping ($mode storage)"
+
+# ---- two plugin instances: host A serves dockerd, host B is driven by hand ----
+start_plugin() { # NAME SOCKET HOST-UUID
+	mkdir -p "$dir/$1"
+	t_spawn "plugin_$1" "$dir/$1/plugin.log" "$PLUGIN" --socket "$2" \
+		--vapi "$VAPI_URL" --owner "$OWNER" --host-uuid "$3" \
+		--state-dir "$dir/$1/state" --mount-root "$dir/$1/mnt" \
+		--mount-backend fuse --fuse-binary "$FUSE" --linger 0 \
+		--refresh 1 --mount-timeout 30 --log-level debug
+	t_wait_for 10 curl -sf --unix-socket "$2" -X POST http://x/Plugin.Activate
+}
+SOCK_A=/run/docker/plugins/tritonnfs.sock
+SOCK_B=$dir/b.sock
+t_ok "plugin A listens on $SOCK_A" start_plugin a "$SOCK_A" "$HOST_A"
+t_ok "plugin B (a second host) listens on its own socket" start_plugin b "$SOCK_B" "$HOST_B"
+
+# post_b PATH BODY: a request to plugin B, as dockerd would send it.
+post_b() {
+	curl -sS --max-time 100 --unix-socket "$SOCK_B" -X POST --data-binary "$2" \
+		"http://plugin.moby.localhost$1"
+}
+
+# ---- dockerd ----
+if ! d_start "$dir/docker"; then
+	t_fail "dockerd starts"
+	t_done
+
+# Note on ganesha: a volume created right after the last export was removed
+# is sometimes not served (NFS3ERR_NOENT on its export, no claim of its
+# filesystem in ganesha's log): ganesha 4.3 seems to keep the released
+# subvolume's filesystem (same device number and subvolume id, reused by
+# btrfs) and drops the new EXPORT.  That belongs to the exporter; this
+# suite keeps one volume exported until the last removal so it tests the
+# plugin and dockerd, not that race.
+fi
+t_pass "a private dockerd answers"
+d_import_busybox && t_pass "the busybox image imports" || t_fail "the busybox image imports"
+
+# Every mount of the FUSE backend is gone from both mount roots.
+no_mounts_under() {
+	! awk -v d="$1" 'index($5, d "/") == 1 { found = 1 } END { exit !found }' /proc/self/mountinfo
+}
+
+# Every volume is created before the first is removed: see the note on
+# ganesha at the end of this file.
+create() { # CLI VOLUME
+	local cli=$1 v=$2 out st
+	D_CLI=$cli
+	t_diag "---- $cli ($("$cli" version --format '{{.Client.Version}}' 2>/dev/null)), volume $v ----"
+	out=$(d_docker volume create --driver tritonnfs --opt size=20G "$v" 2>&1)
+	t_is "$cli: volume create --opt size=20G" "$out" "$v"
+	out=$(d_docker volume ls --format '{{.Driver}} {{.Name}}' 2>&1)
+	t_like "$cli: volume ls lists it" "$out" "^tritonnfs $v\$"
+	st=$(d_docker volume inspect --format '{{json .Status}}' "$v" 2>&1)
+	t_like "$cli: inspect shows the plugin's Status" "$st" '"state":"(unmounted|creating)"'
+	t_like "$cli: inspect shows the chosen size" "$st" '"size":"20G(iB)?"'
+	t_is "$cli: inspect shows the driver and scope" \
+		"$(d_docker volume inspect --format '{{.Driver}} {{.Scope}}' "$v" 2>&1)" "tritonnfs global"
+}
+
+use() { # CLI VOLUME
+	local cli=$1 v=$2 out st export mp id
+	D_CLI=$cli
+	t_diag "---- $cli, volume $v ----"
+	if [ "$mode" = dir ]; then
+		t_ok "$cli: volume rm" d_docker volume rm "$v"
+		return
+	fi
+	out=$(d_run --rm -v "$v:/data" "$D_IMAGE" sh -c 'echo hello from one container >/data/hello.txt && echo written' 2>&1)
+	t_is "$cli: a container writes to the volume" "$out" written
+	out=$(d_run --rm -v "$v:/data" "$D_IMAGE" cat /data/hello.txt 2>&1)
+	t_is "$cli: a second container reads it" "$out" "hello from one container"
+	out=$(d_run --rm -v "$v:/data:ro" "$D_IMAGE" sh -c 'echo no >/data/ro.txt' 2>&1)
+	t_like "$cli: :ro cannot write (EROFS)" "$out" 'Read-only file system'
+	out=$(d_run --rm -v "$v:/data:ro" "$D_IMAGE" ls /data 2>&1)
+	t_is "$cli: :ro wrote nothing" "$out" hello.txt
+	t_ok "$cli: plugin A unmounted after the containers exited (linger 0)" \
+		t_wait_for 20 no_mounts_under "$dir/a/mnt"
+
+	st=$(d_docker volume inspect --format '{{json .Status}}' "$v" 2>&1)
+	export=$(printf '%s' "$st" | jq -r .export)
+	t_like "$cli: Status names the export" "$export" '^/'
+	out=$(nfs-cat "nfs://127.0.0.1$export/hello.txt?version=3&nfsport=$nfsport&mountport=$mntport" 2>&1)
+	t_is "$cli: the data is on the NFS export" "$out" "hello from one container"
+
+	# Host B mounts the volume: dockerd on host A may no longer remove it.
+	id=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	out=$(post_b /VolumeDriver.Mount "{\"Name\":\"$v\",\"ID\":\"$id\"}")
+	mp=$(printf '%s' "$out" | jq -r .Mountpoint 2>/dev/null)
+	t_is "$cli: host B mounts the volume" "$mp" "$dir/b/mnt/$v"
+	t_is "$cli: host B reads the same data" "$(cat "$mp/hello.txt" 2>&1)" "hello from one container"
+	t_ok "$cli: inspect on host A names host B among the volume's hosts" \
+		t_wait_for 20 inspect_hosts_has "$v" "$HOST_B"
+	out=$(d_docker volume rm "$v" 2>&1)
+	t_like "$cli: volume rm is refused while host B uses it" "$out" "in use.*$HOST_B"
+	t_like "$cli: the volume is still listed" \
+		"$(d_docker volume ls --format '{{.Name}}' 2>&1)" "^$v\$"
+	t_is "$cli: host B unmounts" "$(post_b /VolumeDriver.Unmount "{\"Name\":\"$v\",\"ID\":\"$id\"}")" '{}'
+	t_ok "$cli: host B's mount is gone" t_wait_for 20 no_mounts_under "$dir/b/mnt"
+	out=$(d_docker volume rm "$v" 2>&1)
+	t_is "$cli: volume rm is accepted once no host uses it" "$out" "$v"
+	t_unlike_ls "$cli" "$v"
+}
+
+inspect_hosts_has() { # VOLUME HOST-UUID
+	d_docker volume inspect --format '{{json .Status}}' "$1" | jq -e --arg h "$2" '.hosts | contains($h)'
+}
+
+# The volume is gone from docker volume ls (the plugin hides deleting ones).
+t_unlike_ls() {
+	local out
+	out=$(d_docker volume ls --format '{{.Name}}' 2>&1)
+	if printf '%s\n' "$out" | grep -qx -- "$2"; then
+		t_fail "$1: $2 is no longer listed" "got: $out"
+	else
+		t_pass "$1: $2 is no longer listed"
+	fi
+}
+
+mapfile -t clis < <(d_clis)
+[ "${#clis[@]}" -gt 0 ] || t_fail "a docker CLI to drive dockerd"
+for i in "${!clis[@]}"; do create "${clis[$i]}" "e2e-v$i"; done
+for i in "${!clis[@]}"; do use "${clis[$i]}" "e2e-v$i"; done
+
+t_ok "no FUSE mount left under plugin A's mount root" no_mounts_under "$dir/a/mnt"
+t_ok "no FUSE mount left under plugin B's mount root" no_mounts_under "$dir/b/mnt"
+if [ "$T_FAILED" -gt 0 ]; then
+	for f in "$dir/vapi.log" "$dir"/vapi/exports/*.log "$dir/a/plugin.log" "$dir/b/plugin.log"; do
+		[ -f "$f" ] || continue
+		t_diag "---- last lines of $f"
+		tail -n 25 "$f" | cut -c1-400 | sed 's/^/#   /'
+	done
+fi
+# TNFS_KEEP_LOGS=DIR keeps the logs of the run (not the pool image).
+if [ -n "${TNFS_KEEP_LOGS:-}" ]; then
+	mkdir -p "$TNFS_KEEP_LOGS"
+	for f in "$dir/vapi.log" "$dir/vapi/exports/ganesha.log" "$dir/a/plugin.log" \
+		"$dir/b/plugin.log" "$dir/docker/dockerd.log"; do
+		[ -f "$f" ] && cp "$f" "$TNFS_KEEP_LOGS/$(basename "$(dirname "$f")")-$(basename "$f")"
+	done
+fi
+t_done
+
+# Note on ganesha: a volume created right after the last export was removed
+# is sometimes not served (NFS3ERR_NOENT on its export, no claim of its
+# filesystem in ganesha's log): ganesha 4.3 seems to keep the released
+# subvolume's filesystem (same device number and subvolume id, reused by
+# btrfs) and drops the new EXPORT.  That belongs to the exporter; this
+# suite keeps one volume exported until the last removal so it tests the
+# plugin and dockerd, not that race.

@@ -156,10 +156,52 @@ t_ok "SIGTERM removes the socket" test ! -e "$sock"
 
 # ---- Part B: with the real VAPI ----
 VAPI="$TNFS_BUILDDIR/vapi/tritonnfs-vapi"
-if ! "$VAPI" --help 2>&1 | grep -q -- '--listen\|--store'; then
-	echo "SKIP (part B): $VAPI is not built with a server yet; Create/Remove against the VAPI not run" >&2
-	t_diag "SKIP part B: tritonnfs-vapi not available (branch vapi has not landed its server)"
-	t_done
-fi
-t_diag "part B: a real VAPI is available but its flags are not wired here yet"
+"$VAPI" --help 2>&1 | grep -q -- '--storage' || t__missing "a tritonnfs-vapi that serves volumes"
+vport=$(t_free_port) || t__missing "a free TCP port"
+t_spawn vapi "$dir/vapi.log" "$VAPI" --listen "tcp:127.0.0.1:$vport" \
+	--store "sqlite:$dir/vapi.db" --state-dir "$dir/vapi" \
+	--storage "dir:$dir/storage" --exports none
+VAPI_URL="http://127.0.0.1:$vport"
+vapi_up() { kill -0 "$T_PID_vapi" && curl -sf "$VAPI_URL/ping"; }
+t_wait_for 30 vapi_up
+t_ok "the VAPI answers" curl -sf "$VAPI_URL/ping"
+rm -f "$dir/state/known1.json"
+start_plugin "$VAPI_URL" --refresh 1
+
+t_like "Get before Create is an Err (dockerd then sends Create)" \
+	"$(post /VolumeDriver.Get '{"Name":"pb1"}')" '^500 \{"Err":"tritonnfs: volume pb1 not found"\}$'
+t_is "Create with Opts null" "$(post /VolumeDriver.Create $'{"Name":"pb1","Opts":null}\n')" '200 {}'
+t_is "Create again is idempotent" "$(post /VolumeDriver.Create '{"Name":"pb1","Opts":{}}')" '200 {}'
+r=$(post /VolumeDriver.Get '{"Name":"pb1"}')
+t_like "Get echoes the name" "$r" '^200 \{"Volume":\{"Name":"pb1"'
+t_like "CreatedAt is RFC 3339 UTC" "$r" '"CreatedAt":"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z"'
+t_like "no Mountpoint while unmounted" "$r" '^200 \{"Volume":\{"Name":"pb1","CreatedAt"'
+t_like "List has it" "$(post /VolumeDriver.List '{}')" '"Name":"pb1"'
+t_is "Create with size 15G" "$(post /VolumeDriver.Create '{"Name":"pb2","Opts":{"size":"15G"}}')" '200 {}'
+t_like "15G is rounded up to the next available size" "$(post /VolumeDriver.Get '{"Name":"pb2"}')" '"size":"20G'
+t_like "Create with a size above every available one says so" \
+	"$(post /VolumeDriver.Create '{"Name":"pb3","Opts":{"size":"5000G"}}')" '^500 \{"Err":"tritonnfs: cannot create volume pb3: '
+t_like "Create on an unknown network says so" \
+	"$(post /VolumeDriver.Create '{"Name":"pb4","Opts":{"network":"nosuch"}}')" '^500 \{"Err":"tritonnfs: cannot create volume pb4: .*nosuch'
+t_like "pb3 and pb4 were not created" "$(curl -s "$VAPI_URL/volumes?owner_uuid=$OWNER" | jq -r '.[].name' | sort | tr '\n' ' ')" '^pb1 pb2 $'
+
+# A volume made or deleted elsewhere (another host) shows up or goes away.
+net=$(curl -s "$VAPI_URL/networks?owner_uuid=$OWNER" | jq -r '.[0].uuid')
+other=$(curl -s -X POST -H 'Content-Type: application/json' "$VAPI_URL/volumes" \
+	-d "{\"owner_uuid\":\"$OWNER\",\"name\":\"elsewhere\",\"type\":\"tritonnfs\",\"size\":10240,\"networks\":[\"$net\"]}" | jq -r .uuid)
+listed() { post /VolumeDriver.List '{}' | grep -q "\"Name\":\"$1\""; }
+t_ok "a volume created on another host appears in List" t_wait_for 20 listed elsewhere
+t_like "and Get knows it" "$(post /VolumeDriver.Get '{"Name":"elsewhere"}')" '^200 \{"Volume":\{"Name":"elsewhere"'
+curl -s -X DELETE "$VAPI_URL/volumes/$other?owner_uuid=$OWNER" >/dev/null
+gone() { ! listed "$1"; }
+t_ok "a volume deleted on another host leaves List" t_wait_for 20 gone elsewhere
+
+t_is "Remove" "$(post /VolumeDriver.Remove '{"Name":"pb1"}')" '200 {}'
+t_is "Remove of a removed volume succeeds" "$(post /VolumeDriver.Remove '{"Name":"pb1"}')" '200 {}'
+t_is "Remove of an unknown volume succeeds" "$(post /VolumeDriver.Remove '{"Name":"neverwas"}')" '200 {}'
+t_ok "pb1 is gone from List" gone pb1
+t_ok "pb1 is gone from the VAPI (or deleting)" sh -c \
+	"! curl -s '$VAPI_URL/volumes?owner_uuid=$OWNER' | jq -e '.[] | select(.name == \"pb1\" and .state != \"deleting\")' >/dev/null"
+t_ok "the state file of pb1 is gone" test ! -e "$dir/state/pb1.json"
+t_ok "pb2 keeps its state file" test -e "$dir/state/pb2.json"
 t_done

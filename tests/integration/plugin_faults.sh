@@ -1,0 +1,159 @@
+#!/bin/bash
+# plugin_faults.sh: the plugin under faults, driven over its socket exactly
+# as dockerd drives it, against the real VAPI (btrfs image, ganesha) and
+# the FUSE mount backend:
+#   1. kill -9 of the plugin while it mounts, then a restart: mounts are
+#      adopted from mountinfo (no second mount on top), mount ids intact,
+#      nothing leaks once every id is unmounted;
+#   2. NFS server hung (ganesha stopped with SIGSTOP): Mount fails with a
+#      clear Err within its deadline, List/Get/Path keep answering, and
+#      Mount works again once the server is back;
+#   3. VAPI down: Get/List/Path still answer from memory, Create and Remove
+#      fail with errors that say the VAPI cannot be reached.
+. "$TNFS_SRCDIR/tests/integration/lib.sh"
+. "$TNFS_SRCDIR/tests/integration/docker_lib.sh"
+t_require_root
+t_require_cmd curl jq unshare ganesha.nfsd rpcbind rpcinfo btrfs losetup ss
+VAPI="$TNFS_BUILDDIR/vapi/tritonnfs-vapi"
+PLUGIN="$TNFS_BUILDDIR/plugin/tritonnfs-plugin"
+FUSE="$TNFS_BUILDDIR/fuse/tritonnfs-fuse"
+[ -x "$FUSE" ] || t__missing "fuse/tritonnfs-fuse"
+"$VAPI" --help 2>&1 | grep -q -- '--storage' || t__missing "a tritonnfs-vapi that serves volumes"
+d_enter_private_ns "$@"
+
+OWNER=930896af-bf8c-48d4-885c-6573a94b1853
+HOST=cccccccc-0000-4000-8000-00000000000c
+dir=$(t_tmpdir)
+sock=$dir/plugin.sock
+mnt=$dir/mnt
+
+if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
+	rpcbind -w
+	t_wait_for 10 rpcinfo -p 127.0.0.1 || t_diag "rpcbind did not come up"
+fi
+# Three distinct free ports (t_free_port may pick the same one twice).
+ports=()
+while [ ${#ports[@]} -lt 3 ]; do
+	p=$(t_free_port) || t__missing "free TCP ports"
+	case " ${ports[*]} " in *" $p "*) ;; *) ports+=("$p") ;; esac
+done
+vport=${ports[0]} nfsport=${ports[1]} mntport=${ports[2]}
+printf '{"nfs_port": %d, "mount_port": %d}\n' "$nfsport" "$mntport" >"$dir/vapi.json"
+t_spawn vapi "$dir/vapi.log" "$VAPI" --config "$dir/vapi.json" \
+	--listen "tcp:127.0.0.1:$vport" --store "sqlite:$dir/vapi.db" \
+	--state-dir "$dir/vapi" --storage "btrfs-image:$dir/pool.img,2G" --exports ganesha
+VAPI_URL="http://127.0.0.1:$vport"
+vapi_up() { kill -0 "$T_PID_vapi" && curl -sf "$VAPI_URL/ping"; }
+t_wait_for 120 vapi_up
+if ! curl -sf "$VAPI_URL/ping" >/dev/null; then
+	tail -n 20 "$dir/vapi.log" | cut -c1-400 | sed 's/^/# /'
+	tail -n 10 "$dir/vapi/exports/ganesha.log" 2>/dev/null | sed 's/^/# /'
+	t__missing "a tritonnfs-vapi that starts with btrfs-image storage and ganesha (see its log above)"
+fi
+
+start_plugin() {
+	t_spawn plugin "$dir/plugin.log" "$PLUGIN" --socket "$sock" \
+		--vapi "$VAPI_URL" --owner "$OWNER" --host-uuid "$HOST" \
+		--state-dir "$dir/state" --mount-root "$mnt" --mount-backend fuse \
+		--fuse-binary "$FUSE" --linger 0 --refresh 1 --mount-timeout 15 \
+		--log-level debug
+	t_wait_for 10 curl -sf --unix-socket "$sock" -X POST http://x/Plugin.Activate
+}
+
+# post PATH BODY [MAX-SECONDS]: prints "<status> <body>".
+post() {
+	local out code
+	out=$(curl -sS --max-time "${3:-100}" --unix-socket "$sock" -w '\n%{http_code}' \
+		-X POST --data-binary "$2" "http://plugin.moby.localhost$1" 2>&1) || true
+	code=${out##*$'\n'}
+	printf '%s %s' "$code" "${out%$'\n'*}"
+}
+id_of() { printf '%064d' "$1"; }
+mounts_at() { awk -v d="$1" '$5 == d { n++ } END { print n + 0 }' /proc/self/mountinfo; }
+mounts_under() { awk -v d="$1" 'index($5, d "/") == 1 { n++ } END { print n + 0 }' /proc/self/mountinfo; }
+status_of() { post /VolumeDriver.Get "{\"Name\":\"$1\"}" | cut -d' ' -f2- | jq -c ".Volume.Status.$2" 2>/dev/null; }
+
+t_ok "the plugin starts" start_plugin
+for v in f1 f2 f3; do
+	t_is "create $v" "$(post /VolumeDriver.Create "{\"Name\":\"$v\",\"Opts\":{\"size\":\"10G\"}}")" '200 {}'
+done
+
+# ---- 1. kill -9 during mounts, restart, adopt ----
+t_is "mount f1" "$(post /VolumeDriver.Mount "{\"Name\":\"f1\",\"ID\":\"$(id_of 1)\"}")" "200 {\"Mountpoint\":\"$mnt/f1\"}"
+t_is "mount f2" "$(post /VolumeDriver.Mount "{\"Name\":\"f2\",\"ID\":\"$(id_of 2)\"}")" "200 {\"Mountpoint\":\"$mnt/f2\"}"
+echo data-f1 >"$mnt/f1/file"
+post /VolumeDriver.Mount "{\"Name\":\"f3\",\"ID\":\"$(id_of 3)\"}" >"$dir/m3.out" &
+m3=$!
+# Kill it while f3's mount is under way (or just done: both must recover).
+t_wait_for 20 test -d "$mnt/f3"
+kill -KILL "$T_PID_plugin"
+wait "$T_PID_plugin" 2>/dev/null
+wait "$m3" 2>/dev/null
+t_like "the Mount in flight got no answer from the killed plugin" "$(cat "$dir/m3.out")" '^(000|200) '
+t_is "f1 is still mounted while no plugin runs (the FUSE client lives on)" "$(mounts_at "$mnt/f1")" 1
+t_ok "the plugin restarts on the same state" start_plugin
+t_is "restart adopted f1's mount from mountinfo" "$(status_of f1 mounted)" true
+t_like "and says so in its log" "$(grep -c 'adopted the existing mount of f1' "$dir/plugin.log")" '^[1-9]' ||
+	grep -v '"level":20' "$dir/plugin.log" | grep -n 'f1\|tritonnfs-plugin ' | cut -c1-300 | sed 's/^/#   /'
+t_is "f1's mount ids are intact" "$(status_of f1 ids)" 1
+t_is "f2's mount ids are intact" "$(status_of f2 ids)" 1
+t_is "f1 is mounted once (nothing mounted on top)" "$(mounts_at "$mnt/f1")" 1
+t_is "f1 still serves its data" "$(cat "$mnt/f1/file" 2>&1)" data-f1
+# dockerd retries a Mount that got no answer, with the same id.
+t_is "the retried Mount of f3 succeeds" "$(post /VolumeDriver.Mount "{\"Name\":\"f3\",\"ID\":\"$(id_of 3)\"}")" "200 {\"Mountpoint\":\"$mnt/f3\"}"
+t_is "f3 is mounted once" "$(mounts_at "$mnt/f3")" 1
+t_is "a replayed Mount of f1 (same id) does not mount again" \
+	"$(post /VolumeDriver.Mount "{\"Name\":\"f1\",\"ID\":\"$(id_of 1)\"}")" "200 {\"Mountpoint\":\"$mnt/f1\"}"
+t_is "f1 is still mounted once" "$(mounts_at "$mnt/f1")" 1
+for i in 1 2 3; do
+	t_is "unmount f$i" "$(post /VolumeDriver.Unmount "{\"Name\":\"f$i\",\"ID\":\"$(id_of $i)\"}")" '200 {}'
+done
+t_ok "no mount leaked under the mount root" t_wait_for 20 test "$(mounts_under "$mnt")" = 0
+fuse_left() { pgrep -f -- "$FUSE .* $mnt/" >/dev/null && return 1 || return 0; }
+t_ok "no FUSE client is left" t_wait_for 20 fuse_left
+
+# ---- 2. NFS server hung ----
+gpid=$(cat "$dir/vapi/exports/ganesha.pid" 2>/dev/null)
+if [ -z "$gpid" ] || ! kill -0 "$gpid" 2>/dev/null; then
+	t_fail "ganesha's pid file names a live process" "$(ls "$dir/vapi/exports" 2>&1)"
+else
+	kill -STOP "$gpid"
+	t_cleanup_push "kill -CONT $gpid"
+	post /VolumeDriver.Mount "{\"Name\":\"f1\",\"ID\":\"$(id_of 4)\"}" 100 >"$dir/hung.out" &
+	hung=$!
+	t_wait_for 10 test -d "$mnt/f1"
+	t_like "List answers while a Mount hangs on the server" "$(post /VolumeDriver.List '{}' 5)" '^200 \{"Volumes":\['
+	t_like "Get answers while a Mount hangs on the server" "$(post /VolumeDriver.Get '{"Name":"f2"}' 5)" '^200 \{"Volume":\{"Name":"f2"'
+	t_like "Path answers while a Mount hangs on the server" "$(post /VolumeDriver.Path '{"Name":"f1"}' 5)" '^200 '
+	t_like "Capabilities answers too" "$(post /VolumeDriver.Capabilities '{}' 5)" '^200 '
+	wait "$hung"
+	t_like "the Mount fails with a clear Err before Docker's deadline" "$(cat "$dir/hung.out")" \
+		'^500 \{"Err":"tritonnfs: cannot mount volume f1: .*(no mount within|timed out|not responding|unreachable|no answer)'
+	t_is "nothing is left mounted at f1" "$(mounts_at "$mnt/f1")" 0
+	t_like "Get reports the error in Status" "$(status_of f1 last_error)" 'cannot mount|no mount within|timed out|no answer'
+	kill -CONT "$gpid"
+	t_is "Mount works again once the server is back" \
+		"$(post /VolumeDriver.Mount "{\"Name\":\"f1\",\"ID\":\"$(id_of 5)\"}")" "200 {\"Mountpoint\":\"$mnt/f1\"}"
+	t_is "and unmounts" "$(post /VolumeDriver.Unmount "{\"Name\":\"f1\",\"ID\":\"$(id_of 5)\"}")" '200 {}'
+	t_ok "f1's mount is gone" t_wait_for 20 test "$(mounts_at "$mnt/f1")" = 0
+fi
+
+# ---- 3. VAPI down ----
+t_kill "$T_PID_vapi"
+t_fails "the VAPI is down" curl -sf --max-time 2 "$VAPI_URL/ping"
+t_like "List answers from memory" "$(post /VolumeDriver.List '{}' 5)" '^200 \{"Volumes":\[.*"f1".*\]'
+r=$(post /VolumeDriver.Get '{"Name":"f2"}' 5)
+t_like "Get still knows f2 (never 'not found' for a known volume)" "$r" '^200 \{"Volume":\{"Name":"f2"'
+t_like "Path answers" "$(post /VolumeDriver.Path '{"Name":"f2"}' 5)" '^200 \{"Mountpoint":'
+t_like "Create says the VAPI is unreachable" "$(post /VolumeDriver.Create '{"Name":"f9","Opts":null}' 60)" \
+	'^500 \{"Err":"tritonnfs: cannot create volume f9: .*(connect|refused|unreachable|Could not)'
+t_like "Remove says the VAPI is unreachable" "$(post /VolumeDriver.Remove '{"Name":"f2"}' 60)" \
+	'^500 \{"Err":"tritonnfs: cannot remove volume f2: .*(connect|refused|unreachable|Could not)'
+t_like "f2 is still known after the failed Remove" "$(post /VolumeDriver.Get '{"Name":"f2"}' 5)" '^200 \{"Volume":\{"Name":"f2"'
+t_like "Status shows the VAPI error" "$(status_of f2 last_error)" '.'
+
+if [ "$T_FAILED" -gt 0 ]; then
+	t_diag "---- last lines of the plugin log"
+	grep -v '"level":20' "$dir/plugin.log" | tail -n 25 | cut -c1-400 | sed 's/^/#   /'
+fi
+t_done
