@@ -331,10 +331,14 @@ do_delete(struct provision *p, const char *uuid)
 	if (store_volume_get(va->store, uuid, &v, &err) == -1 ||
 	    strcmp(v->state, "deleting") != 0)
 		goto out;
-	/* Stop serving first, so no client writes into what goes away. */
-	if (v->exported &&
-	    (store_volume_set_exported(va->store, uuid, 0, &err) == -1 ||
-		export_sync_wait(p, &err) == -1)) {
+	/*
+	 * Stop serving first, so no client writes into what goes away.  The
+	 * move to deleting already took it out of the exported set, but the
+	 * NFS server still serves it until a sync says otherwise.
+	 */
+	if ((v->exported &&
+		store_volume_set_exported(va->store, uuid, 0, &err) == -1) ||
+	    export_sync_wait(p, &err) == -1) {
 		fail_volume(p, uuid, "deleting", &err);
 		goto out;
 	}

@@ -85,6 +85,15 @@ t_is "delete: 204" "$STATUS" 204
 t_ok "gone" t_wait_for 60 gone "$V"
 t_fails "no longer served" timeout 60 nfs-ls "nfs://127.0.0.1/volumes/$V$q"
 
+# Deleting unexported it: a volume created after it is served, not shadowed
+# by a stale export of a filesystem that is gone.
+grep -q "$V" "$P/state/exports/ganesha-exports.conf"
+t_is "the deleted volume's export is gone from ganesha's exports" "$?" 1
+V2=$(create served-again)
+t_ok "a second volume: ready" wait_state "$V2" ready 90
+served2() { timeout 60 nfs-ls "nfs://127.0.0.1/volumes/$V2$q" >/dev/null 2>&1; }
+t_ok "a second volume created after the first's delete is served" t_wait_for 60 served2
+
 kill -TERM "$VPID"
 rc=0
 wait "$VPID" || rc=$?
