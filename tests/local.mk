@@ -30,6 +30,7 @@ EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden \
 	tests/integration/vapi_btrfs.sh \
 	tests/integration/vapi_concurrency.sh \
 	tests/integration/vapi_crash.sh \
+	tests/integration/vapi_crash_btrfs.sh \
 	tests/integration/vapi_errors.sh \
 	tests/integration/vapi_ganesha.sh \
 	tests/integration/vapi_lib.sh \

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# vapi_crash_btrfs: kill -9 the Volume API in the middle of creates and
+# deletes on real storage (btrfs-image) with real exports (nfs-ganesha).
+# After a restart every volume ends ready or failed (or gone), and storage,
+# exports and records agree: no subvolume without a record, no record of a
+# ready volume without its subvolume, no export of a volume that is not
+# served, and nothing set aside as an orphan.
+. "$TNFS_SRCDIR/tests/integration/vapi_lib.sh"
+t_require_root
+t_require_cmd mkfs.btrfs btrfs losetup ganesha.nfsd rpcbind nfs-ls findmnt xargs
+
+P=$(t_tmpdir)
+img=$P/pool.img
+cleanup_pool() {
+	local m
+	for m in $(awk -v d="$P" 'index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+		umount "$m" 2>/dev/null || umount -l "$m"
+	done
+	losetup -j "$img" -O NAME -n 2>/dev/null | while read -r l; do losetup -d "$l"; done
+}
+t_cleanup_push cleanup_pool
+t_cleanup_push 'test -s "$P/state/exports/ganesha.pid" && kill -9 "$(cat "$P/state/exports/ganesha.pid")" 2>/dev/null'
+
+NP=$(t_free_port)
+MP=$(t_free_port)
+while [ "$MP" = "$NP" ]; do MP=$(t_free_port); done
+NET=5e5e5e5e-0000-4000-8000-000000000002
+cat >"$P/vapi.json" <<JSON
+{"networks": [{"uuid": "$NET", "name": "lo", "subnet": "127.0.0.0/8",
+  "nfs_address": "127.0.0.1", "nfs_port": $NP, "mount_port": $MP,
+  "default": true}]}
+JSON
+VDIR=$(t_tmpdir)
+VPORT=$(t_free_port)
+URL=http://127.0.0.1:$VPORT
+start_vapi() {
+	t_spawn vapi "$VDIR/vapi.log" "$VAPI_BIN" --config "$P/vapi.json" \
+		--listen "tcp:127.0.0.1:$VPORT" --store "sqlite:$VDIR/vapi.db" \
+		--storage "btrfs-image:$img,3G" --state-dir "$P/state" \
+		--exports ganesha --workers 4
+	VPID=$T_PID_vapi
+	if ! t_wait_for 120 curl -fsS "$URL/ping"; then
+		tail -20 "$VDIR/vapi.log" >&2
+		exit 1
+	fi
+}
+start_vapi
+
+for i in $(seq 1 6); do
+	create "old-$i" >>"$VDIR/old"
+done
+six_ready() { [ "$(curl -s "$URL/volumes?state=ready" | jq length)" = 6 ]; }
+t_ok "6 volumes ready before the crash" t_wait_for 180 six_ready
+
+mkdir "$VDIR/answers"
+(
+	seq 1 24 | xargs -P 6 -I{} curl -s -o "$VDIR/answers/c{}" \
+		-X POST -H 'Content-Type: application/json' \
+		--data-binary "$(create_body 'storm-{}')" "$URL/volumes" &
+	xargs -P 3 -I{} curl -s -o /dev/null -X DELETE "$URL/volumes/{}" <"$VDIR/old" &
+	wait
+) &
+STORM=$!
+some_created() { [ "$(grep -l '"state":"creating"' "$VDIR"/answers/c* 2>/dev/null | wc -l)" -ge 8 ]; }
+t_ok "creates and deletes under way" t_wait_for 60 some_created
+kill -KILL "$VPID"
+wait "$VPID" 2>/dev/null || true
+wait "$STORM" 2>/dev/null || true
+acked=$(cat "$VDIR"/answers/c* 2>/dev/null | jq -r 'select(.state=="creating") | .uuid' | sort)
+t_diag "creates answered 201 before the kill: $(printf '%s\n' "$acked" | grep -c .)"
+
+# The ganesha of the killed VAPI may still run; the new VAPI replaces it.
+start_vapi
+settled() { [ "$(curl -s "$URL/admin/volumes" | jq '[.[] | select(.state=="creating" or .state=="deleting")] | length')" = 0 ]; }
+t_ok "everything settles after the restart" t_wait_for 300 settled
+req GET /admin/volumes
+t_is "only ready or failed remain" "$(jbody '[.[].state] | unique - ["ready","failed"] | length')" 0
+have=$(jbody '.[].uuid' | sort)
+t_is "every acknowledged create survived" "$(comm -23 <(printf '%s\n' "$acked") <(printf '%s\n' "$have"))" ""
+ready=$(jbody '[.[] | select(.state=="ready") | .uuid] | sort | .[]')
+t_is "no volume failed" "$(jbody '[.[] | select(.state=="failed")] | length')" 0
+subvols=$(ls "$P/state/pool/volumes" 2>/dev/null | sort)
+t_is "a subvolume for every ready volume and no other" "$subvols" "$ready"
+exported=$(grep -o 'Pseudo = "/volumes/[0-9a-f-]*"' "$P/state/exports/ganesha-exports.conf" |
+	sed 's|.*/volumes/||; s|"||' | sort)
+t_is "an export for every ready volume and no other" "$exported" "$ready"
+t_is "nothing set aside as an orphan" "$(ls "$P/state/pool/orphans" 2>/dev/null | wc -l)" 0
+first=$(printf '%s\n' "$ready" | head -1)
+if [ -n "$first" ]; then
+	t_ok "a ready volume is served after the crash" t_wait_for 60 \
+		timeout 30 nfs-ls "nfs://127.0.0.1/volumes/$first?version=3&nfsport=$NP&mountport=$MP"
+fi
+t_is "integrity_check" "$(sqlite3 "$VDIR/vapi.db" 'PRAGMA integrity_check')" ok
+
+kill -TERM "$VPID"
+rc=0
+wait "$VPID" || rc=$?
+t_is "SIGTERM: exit 0" "$rc" 0
+t_done
