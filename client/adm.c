@@ -62,82 +62,49 @@ member(json_object *obj, const char *key)
 	return v;
 }
 
-/* The first string among keys in obj, or in obj[sub] when sub != NULL. */
-static const char *
-first_str(json_object *obj, const char *sub, const char *const *keys)
-{
-	const char *s;
-
-	if (sub != NULL)
-		obj = member(obj, sub);
-	for (; obj != NULL && *keys != NULL; keys++)
-		if ((s = jsonx_get_str(obj, *keys)) != NULL)
-			return s;
-	return NULL;
-}
-
+/* The storage host serving the volume: VAPI renders it as vm_uuid. */
 static const char *
 storage_host(const struct vapi_volume *v)
 {
-	static const char *const keys[] = {
-	    "storage_host", "host", "server", "hostname", NULL};
-	const char *s;
-
-	if ((s = first_str(v->raw, NULL, keys)) == NULL)
-		s = first_str(v->raw, "storage", keys);
-	return s != NULL ? s : "-";
+	return v->vm_uuid[0] != '\0' ? v->vm_uuid : "-";
 }
 
 static const char *
 export_path(const struct vapi_volume *v)
 {
-	static const char *const keys[] = {
-	    "export", "export_path", "path", NULL};
-	const char *s;
-
-	if ((s = first_str(v->raw, NULL, keys)) == NULL)
-		s = first_str(v->raw, "export", keys);
-	if (s == NULL && v->filesystem_path[0] != '\0')
-		s = v->filesystem_path;
-	return s != NULL ? s : "-";
+	return v->filesystem_path[0] != '\0' ? v->filesystem_path : "-";
 }
 
-/* Bytes in use, from "usage" (bytes or {used_bytes}) or "used_bytes". */
-static int
-usage_bytes(const struct vapi_volume *v, int64_t *out)
-{
-	json_object *u = member(v->raw, "usage");
-
-	if (u != NULL && json_object_is_type(u, json_type_int)) {
-		*out = json_object_get_int64(u);
-		return 0;
-	}
-	if (jsonx_get_int64(u, "used_bytes", out) == 0 ||
-	    jsonx_get_int64(u, "used", out) == 0 ||
-	    jsonx_get_int64(v->raw, "used_bytes", out) == 0)
-		return 0;
-	return -1;
-}
-
+/*
+ * Space in use, from GetVolume's "usage" {"used", "available"} (MiB), which
+ * the VAPI reports for ready volumes only; "-" where it is not known.
+ * *key orders the column (-1 when unknown).
+ */
 static void
-format_usage(const struct vapi_volume *v, char *buf, size_t len, int64_t *key)
+format_usage(struct cli *c, const struct vapi_volume *v, char *buf, size_t len,
+    int64_t *key)
 {
-	int64_t b;
+	struct vapi_volume full;
+	int64_t used;
+	json_object *u;
 
 	*key = -1;
-	if (usage_bytes(v, &b) == -1 || b < 0) {
-		snprintf(buf, len, "-");
+	snprintf(buf, len, "-");
+	if (strcmp(v->state, "ready") != 0)
 		return;
-	}
-	*key = b;
-	if (b >= (1LL << 30))
-		snprintf(buf, len, "%.1fG", (double)b / (double)(1LL << 30));
-	else if (b >= (1LL << 20))
-		snprintf(buf, len, "%.1fM", (double)b / (double)(1LL << 20));
-	else if (b >= 1024)
-		snprintf(buf, len, "%.1fK", (double)b / 1024.0);
+	memset(&full, 0, sizeof(full));
+	if (vapi_client_get_volume(c->vapi, v->uuid, NULL, &full, NULL) == -1)
+		goto out;
+	if (!json_object_object_get_ex(full.raw, "usage", &u) ||
+	    jsonx_get_int64(u, "used", &used) == -1 || used < 0)
+		goto out;
+	*key = used;
+	if (used >= 1024)
+		snprintf(buf, len, "%.1fG", (double)used / 1024.0);
 	else
-		snprintf(buf, len, "%lldB", (long long)b);
+		snprintf(buf, len, "%lldM", (long long)used);
+out:
+	vapi_volume_clear(&full);
 }
 
 /* "h1,h2" of the volume's references, "-" when none. */
@@ -254,7 +221,7 @@ cmd_list(struct cli *c, const struct adm_opts *o)
 		}
 		cli_shortid(v->uuid, sid);
 		tnfs_size_format(v->size_mib, size, sizeof(size));
-		format_usage(v, usage, sizeof(usage), &ukey);
+		format_usage(c, v, usage, sizeof(usage), &ukey);
 		format_holders(v, holders, sizeof(holders));
 		tnfs_time_format(v->create_timestamp_ms, ts);
 		if (table_add_row(t, &err) == -1 ||
@@ -487,7 +454,7 @@ report_volume(struct cli *c, const struct vapi_volume *v, json_object *arr,
 		goto out;
 	}
 	tnfs_size_format(v->size_mib, size, sizeof(size));
-	format_usage(v, usage, sizeof(usage), &ukey);
+	format_usage(c, v, usage, sizeof(usage), &ukey);
 	format_holders(v, holders, sizeof(holders));
 	tnfs_time_format(v->create_timestamp_ms, ts);
 	printf("  volume %s (%s)\n", v->name, v->uuid);

@@ -17,6 +17,7 @@ remember "$B"
 run "$TV" --account "$OWNER2" create -n uploads -s 30G -j -w
 C=$(printf '%s\n' "$OUT" | jq -r .id)
 remember "$C"
+remember "$(curl -s "$URL/volumes/$A" | jq -r .vm_uuid)" # the storage host
 t_ok "three volumes of two owners" test -n "$A" -a -n "$B" -a -n "$C"
 curl -s -X POST -H 'Content-Type: application/json' "$URL/volumes/$A/addreference" \
 	-d "{\"owner_uuid\":\"$OWNER\",\"vm_uuid\":\"$HOST1\"}" >/dev/null
