@@ -10,6 +10,7 @@
  *
  * This path needs a kernel with an NFS client; it is exercised in a VM.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,6 +42,15 @@ mount_kernel_available(void)
 	}
 	fclose(f);
 	return found;
+}
+
+static int
+is_ip_literal(const char *host)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, host, buf) == 1 ||
+	    inet_pton(AF_INET6, host, buf) == 1;
 }
 
 /* Child: run the libmount context and exit with its status. */
@@ -97,8 +107,16 @@ mount_kernel_mount(
 		n += snprintf(options + n, sizeof(options) - (size_t)n,
 		    ",port=%d", spec->nfs_port);
 	if (v3 && spec->mount_port > 0)
-		snprintf(options + n, sizeof(options) - (size_t)n,
+		n += snprintf(options + n, sizeof(options) - (size_t)n,
 		    ",mountport=%d,mountproto=tcp", spec->mount_port);
+	/*
+	 * Without mount.nfs installed, libmount calls mount(2) itself, and the
+	 * kernel wants the server's address as addr= (EINVAL otherwise; seen
+	 * in docs/vm-tests.md).  The VAPI gives an address, not a name.
+	 */
+	if (is_ip_literal(spec->host) && (size_t)n < sizeof(options))
+		snprintf(options + n, sizeof(options) - (size_t)n, ",addr=%s",
+		    spec->host);
 	if (pipe2(pfd, O_CLOEXEC) == -1) {
 		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "pipe");
 		return -1;
@@ -120,6 +138,8 @@ mount_kernel_mount(
 			break;
 		if (tnfs_mono_ms() >= deadline) {
 			kill(pid, SIGKILL);
+			/* Not waited for: a mount stuck in the kernel may not
+			 * die at once, and the reply must not wait for it. */
 			waitpid(pid, &status, WNOHANG);
 			close(pfd[0]);
 			tnfs_err_set(err, TNFS_E_TIMEOUT,
