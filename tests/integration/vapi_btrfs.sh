@@ -7,16 +7,7 @@
 t_require_root
 t_require_cmd mkfs.btrfs btrfs losetup mount umount findmnt
 
-P=$(t_tmpdir)
-img=$P/pool.img
-cleanup_pool() {
-	local m
-	for m in $(awk -v d="$P" 'index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
-		umount "$m" 2>/dev/null || umount -l "$m"
-	done
-	losetup -j "$img" -O NAME -n 2>/dev/null | while read -r l; do losetup -d "$l"; done
-}
-t_cleanup_push cleanup_pool
+pool_setup
 
 VDIR=$(t_tmpdir)
 VPORT=$(t_free_port)

@@ -7,27 +7,9 @@
 t_require_root
 t_require_cmd mkfs.btrfs btrfs losetup ganesha.nfsd rpcbind nfs-cp nfs-cat nfs-ls findmnt
 
-P=$(t_tmpdir)
-img=$P/pool.img
-cleanup_pool() {
-	local m
-	for m in $(awk -v d="$P" 'index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
-		umount "$m" 2>/dev/null || umount -l "$m"
-	done
-	losetup -j "$img" -O NAME -n 2>/dev/null | while read -r l; do losetup -d "$l"; done
-}
-t_cleanup_push cleanup_pool
-t_cleanup_push 'test -s "$P/state/exports/ganesha.pid" && kill -9 "$(cat "$P/state/exports/ganesha.pid")" 2>/dev/null'
-
-NP=$(t_free_port)
-MP=$(t_free_port)
-while [ "$MP" = "$NP" ]; do MP=$(t_free_port); done
+pool_setup
 NETU=5e5e5e5e-0000-4000-8000-000000000001
-cat >"$P/vapi.json" <<JSON
-{"networks": [{"uuid": "$NETU", "name": "lo", "subnet": "127.0.0.0/8",
-  "nfs_address": "127.0.0.1", "nfs_port": $NP, "mount_port": $MP,
-  "default": true}]}
-JSON
+ganesha_network_config "$NETU"
 
 VDIR=$(t_tmpdir)
 VPORT=$(t_free_port)

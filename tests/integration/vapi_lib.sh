@@ -107,3 +107,36 @@ expect_msg() {
 	expect "$desc" "$st" "$code" "$@"
 	t_like "$desc: message" "$(jbody .message)" "$re"
 }
+
+# pool_setup: a private directory P for a btrfs-image pool ($img) and the
+# VAPI's state ($P/state).  At exit every mount beneath P is unmounted, the
+# pool's loop device detached and a ganesha the VAPI left behind killed.
+pool_setup() {
+	P=$(t_tmpdir)
+	img=$P/pool.img
+	t_cleanup_push pool_cleanup
+}
+
+pool_cleanup() {
+	local m
+	if [ -s "$P/state/exports/ganesha.pid" ]; then
+		kill -9 "$(cat "$P/state/exports/ganesha.pid")" 2>/dev/null
+	fi
+	for m in $(awk -v d="$P" 'index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+		umount "$m" 2>/dev/null || umount -l "$m"
+	done
+	losetup -j "$img" -O NAME -n 2>/dev/null | while read -r l; do losetup -d "$l"; done
+}
+
+# ganesha_network_config NET_UUID: free NFS and MOUNT ports in NP and MP,
+# and $P/vapi.json naming one loopback network served on them.
+ganesha_network_config() {
+	NP=$(t_free_port)
+	MP=$(t_free_port)
+	while [ "$MP" = "$NP" ]; do MP=$(t_free_port); done
+	cat >"$P/vapi.json" <<JSON
+{"networks": [{"uuid": "$1", "name": "lo", "subnet": "127.0.0.0/8",
+  "nfs_address": "127.0.0.1", "nfs_port": $NP, "mount_port": $MP,
+  "default": true}]}
+JSON
+}
