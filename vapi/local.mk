@@ -17,7 +17,7 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/http.c vapi/http.h \
 	$(STORAGE_BACKEND_SOURCES)
 # The btrfs storage and ganesha export backends.
-STORAGE_BACKEND_SOURCES = \
+STORAGE_BACKEND_SOURCES = vapi/storage_list.c \
 	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_pool.c vapi/storage_btrfs.c \
 	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c
 VAPI_BACKEND_CPPFLAGS = -DTNFS_HAVE_BTRFS_BACKEND -DTNFS_HAVE_GANESHA_EXPORTER

@@ -185,18 +185,6 @@ storage_list(struct storage *st, char ***uuids, size_t *n, struct tnfs_err *err)
 	return st->ops->list(st->impl, uuids, n, err);
 }
 
-void
-storage_list_free(char **uuids, size_t n)
-{
-	size_t i;
-
-	if (uuids == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		free(uuids[i]);
-	free(uuids);
-}
-
 int
 storage_orphan_set_aside(
     struct storage *st, const char *uuid, struct tnfs_err *err)

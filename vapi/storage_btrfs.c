@@ -632,7 +632,7 @@ btrfs_list(void *impl, char ***uuids, size_t *n, struct tnfs_err *err)
 {
 	struct btrfs_backend *b = impl;
 	char dir[PATH_MAX], p[PATH_MAX];
-	char **v = NULL, **nv;
+	char **v = NULL;
 	size_t count = 0, cap = 0;
 	struct dirent *de;
 	DIR *d = NULL;
@@ -649,15 +649,8 @@ btrfs_list(void *impl, char ***uuids, size_t *n, struct tnfs_err *err)
 		    mkpath(p, err, "%s/%s", dir, de->d_name) == -1 ||
 		    !btrfs_is_subvol(p))
 			continue;
-		if (count == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL)
-				goto oom;
-			v = nv;
-		}
-		if ((v[count] = strdup(de->d_name)) == NULL)
+		if (storage_list_append(&v, &count, &cap, de->d_name) == -1)
 			goto oom;
-		count++;
 	}
 	*uuids = v;
 	*n = count;

@@ -288,18 +288,8 @@ dir_list(void *impl, char ***uuids, size_t *n, struct tnfs_err *err)
 	while ((de = readdir(dir)) != NULL) {
 		if (!tnfs_uuid_valid(de->d_name))
 			continue;
-		if (cnt == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			char **nv = realloc(v, ncap * sizeof(*nv));
-
-			if (nv == NULL)
-				goto oom;
-			v = nv;
-			cap = ncap;
-		}
-		if ((v[cnt] = strdup(de->d_name)) == NULL)
+		if (storage_list_append(&v, &cnt, &cap, de->d_name) == -1)
 			goto oom;
-		cnt++;
 	}
 	*uuids = v;
 	*n = cnt;

@@ -41,6 +41,13 @@ struct storage_ops {
 	    void *impl, const char *uuid, struct tnfs_err *err);
 };
 
+/*
+ * Append a copy of name to the array a backend's list() builds (*n used,
+ * *cap allocated).  -1 when out of memory; the array stays valid for
+ * storage_list_free(*v, *n) either way.
+ */
+int storage_list_append(char ***v, size_t *n, size_t *cap, const char *name);
+
 extern const struct storage_ops storage_dir_ops;         /* storage_dir.c */
 extern const struct storage_ops storage_btrfs_ops;       /* storage_btrfs.c */
 extern const struct storage_ops storage_btrfs_image_ops; /* storage_btrfs.c */
