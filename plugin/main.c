@@ -92,6 +92,8 @@ main(int argc, char *argv[])
 	vc.unmount_timeout_ms = cfg.unmount_timeout_s * 1000;
 	vc.vapi_timeout_ms = 20000;
 	vc.preflight_ms = 3000;
+	vc.nfs_timeo_ds = cfg.nfs_timeo_ds;
+	vc.nfs_retrans = cfg.nfs_retrans;
 	/* The signal mask of every thread started below blocks TERM/INT. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

@@ -54,7 +54,9 @@ mount_fuse_mount(const char *binary, const char *log_path,
 		tnfs_err_set(err, TNFS_E_INTERNAL, "export path too long");
 		return -1;
 	}
-	n = snprintf(options, sizeof(options), "nfsvers=%s", spec->nfsvers);
+	/* libnfs picks the NFSv4 minor version itself. */
+	n = snprintf(options, sizeof(options), "nfsvers=%s",
+	    strcmp(spec->nfsvers, "3") == 0 ? "3" : "4");
 	if (spec->nfs_port > 0)
 		n += snprintf(options + n, sizeof(options) - (size_t)n,
 		    ",port=%d", spec->nfs_port);

@@ -18,6 +18,7 @@
 #include "child.h"
 #include "log.h"
 #include "mounts.h"
+#include "rpc_ping.h"
 #include "timefmt.h"
 
 #define FUSE_PIDS_MAX 1024
@@ -236,12 +237,14 @@ bad:
 }
 
 int
-mounts_preflight(
-    const char *host, int port, int timeout_ms, struct tnfs_err *err)
+mounts_preflight(const char *host, int port, uint32_t prog, uint32_t vers,
+    int timeout_ms, struct tnfs_err *err)
 {
+	int64_t deadline = tnfs_mono_ms() + timeout_ms;
 	struct addrinfo hints = {0}, *res = NULL, *ai;
+	enum rpc_ping_result pr;
 	char portstr[16];
-	int fd = -1, rc = -1, gai, last_errno = 0, timed_out = 0;
+	int fd = -1, rc = -1, gai, last_errno = 0, timed_out = 0, left;
 
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
@@ -299,6 +302,18 @@ mounts_preflight(
 			tnfs_err_set(err, TNFS_E_UNAVAILABLE,
 			    "NFS server %s:%d unreachable (%s)", host, port,
 			    strerror(last_errno ? last_errno : ECONNREFUSED));
+	} else {
+		left = (int)(deadline - tnfs_mono_ms());
+		pr = rpc_ping_fd(
+		    fd, prog, vers, left > 0 ? left : 1, &last_errno);
+		if (pr != RPC_PING_OK) {
+			rc = -1;
+			tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+			    "NFS server %s:%d (%s v%u) %s%s%s", host, port,
+			    prog == RPC_PROG_MOUNT ? "MOUNT" : "NFS", vers,
+			    rpc_ping_describe(pr), last_errno ? ": " : "",
+			    last_errno ? strerror(last_errno) : "");
+		}
 	}
 	if (fd != -1)
 		close(fd);

@@ -13,6 +13,7 @@
 #ifndef TNFS_PLUGIN_MOUNTS_H
 #define TNFS_PLUGIN_MOUNTS_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -32,6 +33,8 @@ struct mount_spec {
 	const char *nfsvers; /* "3", "4", "4.1", "4.2" */
 	int ro;
 	const char *target; /* the mount point, an existing directory */
+	int timeo_ds;       /* kernel: RPC timeout, tenths of a second */
+	int retrans;        /* kernel: retransmissions before a major timeout */
 };
 
 struct mounts;
@@ -77,11 +80,13 @@ int mounts_split_fspath(const char *fspath, char *host, size_t hlen, char *path,
     size_t plen, struct tnfs_err *err);
 
 /*
- * TCP connect to host:port within timeout_ms.  -1 with "NFS server
- * 10.0.0.5:2049 unreachable (connect timed out after 3s)" and friends.
+ * TCP connect to host:port and one RPC NULL call to (prog, vers), within
+ * timeout_ms (rpc_ping.h says why a connect alone is not enough).  -1
+ * with "NFS server 10.0.0.5:2049 unreachable (connect timed out after
+ * 3000 ms)", "... accepted the connection and closed it ..." and friends.
  */
-int mounts_preflight(
-    const char *host, int port, int timeout_ms, struct tnfs_err *err);
+int mounts_preflight(const char *host, int port, uint32_t prog, uint32_t vers,
+    int timeout_ms, struct tnfs_err *err);
 
 /* Backends (mount_kernel.c, mount_fuse.c). */
 int mount_kernel_available(void);

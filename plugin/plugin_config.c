@@ -36,6 +36,10 @@ const char config_usage[] =
     "  --lease SECONDS      reference renewal period (180)\n"
     "  --mount-timeout S    Mount deadline, below Docker's 120 (90)\n"
     "  --unmount-timeout S  Unmount deadline, below Docker's 60 (40)\n"
+    "  --nfs-timeo DS       kernel mounts: RPC timeout in tenths of a "
+    "second (600)\n"
+    "  --nfs-retrans N      kernel mounts: retries before \"server not "
+    "responding\" (2)\n"
     "  --log-level LEVEL    trace, debug, info, warn, error (info)\n"
     "  --config FILE        key = value lines with the names above\n"
     "  --help, --version\n";
@@ -59,6 +63,9 @@ config_defaults(struct plugin_config *c)
 	c->lease_s = 180;
 	c->mount_timeout_s = 90;
 	c->unmount_timeout_s = 40;
+	/* The kernel's own defaults for TCP (nfs(5)). */
+	c->nfs_timeo_ds = 600;
+	c->nfs_retrans = 2;
 }
 
 static int
@@ -195,6 +202,18 @@ config_set(struct plugin_config *c, const char *key, const char *val,
 		}
 		return 0;
 	}
+	if (strcmp(key, "nfs-timeo") == 0) {
+		if (set_int(&c->nfs_timeo_ds, key, val, 6000, err) == -1)
+			return -1;
+		if (c->nfs_timeo_ds < 1) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "nfs-timeo: at least 1 (a tenth of a second)");
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(key, "nfs-retrans") == 0)
+		return set_int(&c->nfs_retrans, key, val, 10, err);
 	tnfs_err_set(err, TNFS_E_VALIDATION, "unknown setting %.64s", key);
 	return -1;
 }

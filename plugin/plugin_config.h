@@ -28,6 +28,8 @@ struct plugin_config {
 	int lease_s;
 	int mount_timeout_s;
 	int unmount_timeout_s;
+	int nfs_timeo_ds; /* kernel mounts: timeo=, tenths of a second */
+	int nfs_retrans;  /* kernel mounts: retrans= */
 };
 
 enum config_result {

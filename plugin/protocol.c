@@ -202,10 +202,11 @@ proto_parse_create_opts(
 				return -1;
 		} else if (strcmp(k, "nfsvers") == 0) {
 			if (strcmp(v, "3") != 0 && strcmp(v, "4") != 0 &&
-			    strcmp(v, "4.1") != 0 && strcmp(v, "4.2") != 0) {
+			    strcmp(v, "4.0") != 0 && strcmp(v, "4.1") != 0 &&
+			    strcmp(v, "4.2") != 0) {
 				tnfs_err_set(err, TNFS_E_VALIDATION,
-				    "option nfsvers=%.16s: expected 3, 4, 4.1 "
-				    "or 4.2",
+				    "option nfsvers=%.16s: expected 3, 4, 4.0, "
+				    "4.1 or 4.2",
 				    v);
 				return -1;
 			}

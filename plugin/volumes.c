@@ -20,6 +20,7 @@
 #include "log.h"
 #include "parse.h"
 #include "protocol.h"
+#include "rpc_ping.h"
 #include "state.h"
 #include "timefmt.h"
 #include "vapi_client.h"
@@ -1033,7 +1034,7 @@ volumes_mount(
 	json_object *reply = NULL;
 	char target[4096], host[256], exp[1024], uuid[40];
 	struct volume_state snap;
-	int known, mounted, added;
+	int known, mounted, added, v3;
 
 	if ((p = get_or_add(vs, name)) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
@@ -1072,17 +1073,20 @@ volumes_mount(
 		spec.nfsvers = snap.opts.nfsvers;
 		spec.ro = snap.opts.ro;
 		spec.target = target;
+		spec.timeo_ds = vs->cfg.nfs_timeo_ds;
+		spec.retrans = vs->cfg.nfs_retrans;
+		v3 = strcmp(snap.opts.nfsvers, "3") == 0;
 		if (mounts_preflight(host,
-			snap.nfs_port > 0 ? snap.nfs_port : 2049,
+			snap.nfs_port > 0 ? snap.nfs_port : 2049, RPC_PROG_NFS,
+			v3 ? 3 : 4,
 			(int)(left_ms(deadline) < vs->cfg.preflight_ms
 				? left_ms(deadline)
 				: vs->cfg.preflight_ms),
 			err) == -1)
 			goto fail;
-		if (strcmp(snap.opts.nfsvers, "3") == 0 &&
-		    snap.mount_port > 0 &&
-		    mounts_preflight(
-			host, snap.mount_port, vs->cfg.preflight_ms, err) == -1)
+		if (v3 && snap.mount_port > 0 &&
+		    mounts_preflight(host, snap.mount_port, RPC_PROG_MOUNT, 3,
+			vs->cfg.preflight_ms, err) == -1)
 			goto fail;
 		if (mkdir(target, 0755) == -1 && errno != EEXIST) {
 			tnfs_err_errno(

@@ -33,6 +33,8 @@ struct volumes_config {
 	int unmount_timeout_ms; /* whole Unmount/Remove, below 1 min */
 	int vapi_timeout_ms;    /* one VAPI request */
 	int preflight_ms;       /* TCP pre-flight to the NFS server */
+	int nfs_timeo_ds;       /* kernel mounts: timeo= */
+	int nfs_retrans;        /* kernel mounts: retrans= */
 };
 
 struct volumes;

@@ -26,11 +26,14 @@ START_TEST(test_flags_set_everything)
 	    "--host-uuid", HOST, "--state-dir", "/tmp/st", "--mount-root",
 	    "/tmp/mnt", "--mount-backend", "fuse", "--fuse-binary",
 	    "/usr/bin/tritonnfs-fuse", "--linger", "0", "--log-level", "debug",
-	    "--mount-timeout", "25"};
+	    "--mount-timeout", "25", "--nfs-timeo", "100", "--nfs-retrans",
+	    "0"};
 	struct plugin_config c;
 	struct tnfs_err err;
 
-	ck_assert_int_eq(parse(&c, 25, argv, &err), CONFIG_RUN);
+	ck_assert_int_eq(parse(&c, 29, argv, &err), CONFIG_RUN);
+	ck_assert_int_eq(c.nfs_timeo_ds, 100);
+	ck_assert_int_eq(c.nfs_retrans, 0);
 	ck_assert_str_eq(c.socket, "/tmp/p.sock");
 	ck_assert_str_eq(c.vapi, "http://127.0.0.1:8080");
 	ck_assert_str_eq(c.owner, OWNER);
@@ -63,6 +66,13 @@ static const struct {
     {"--log-level", "loud", "log-level"},
     {"--token", "a\nb", "control"},
     {"--bogus", "1", "unknown setting"},
+    {"--nfs-timeo", "0", "at least 1"},
+    {"--nfs-timeo", "6001", "nfs-timeo"},
+    {"--nfs-timeo", "60s", "nfs-timeo"},
+    {"--nfs-timeo", "-5", "nfs-timeo"},
+    {"--nfs-retrans", "11", "nfs-retrans"},
+    {"--nfs-retrans", "99999999999999999999", "nfs-retrans"},
+    {"--nfs-retrans", "", "nfs-retrans"},
 };
 
 START_TEST(test_bad_flags_table)
@@ -126,6 +136,13 @@ START_TEST(test_machine_id)
 	    0);
 	ck_assert_str_eq(out, "01234567-89ab-cdef-0123-456789abcdef");
 	ck_assert_int_eq(config_machine_id_to_uuid("0123", out), -1);
+	{
+		struct plugin_config c;
+
+		config_defaults(&c);
+		ck_assert_int_eq(c.nfs_timeo_ds, 600);
+		ck_assert_int_eq(c.nfs_retrans, 2);
+	}
 	ck_assert_int_eq(config_machine_id_to_uuid(
 			     "0123456789abcdef0123456789abcdefff", out),
 	    -1);
