@@ -139,7 +139,7 @@ rpc_ping_describe(enum rpc_ping_result r)
 		return "accepted the connection and closed it without an "
 		       "answer (the server behind a forward or NAT is down?)";
 	case RPC_PING_TIMEOUT:
-		return "accepted the connection but did not answer an RPC "
+		return "accepted the connection but gave no answer to an RPC "
 		       "NULL call in time (server hung or overloaded?)";
 	case RPC_PING_GARBAGE:
 		return "answered, but not with ONC RPC (not an NFS server?)";

@@ -140,7 +140,8 @@ peer_main(void *arg)
 			break;
 		break;
 	case PEER_GARBAGE:
-		if (send(p->fd, "SSH-2.0-OpenSSH_9.2\r\n", 21, MSG_NOSIGNAL) != 21)
+		if (send(p->fd, "SSH-2.0-OpenSSH_9.2\r\n", 21, MSG_NOSIGNAL) !=
+		    21)
 			break;
 		break;
 	case PEER_WRONG_XID:
@@ -194,7 +195,7 @@ START_TEST(test_describe)
 	ck_assert_ptr_nonnull(
 	    strstr(rpc_ping_describe(RPC_PING_CLOSED), "closed"));
 	ck_assert_ptr_nonnull(
-	    strstr(rpc_ping_describe(RPC_PING_TIMEOUT), "did not answer"));
+	    strstr(rpc_ping_describe(RPC_PING_TIMEOUT), "no answer"));
 	ck_assert_ptr_nonnull(
 	    strstr(rpc_ping_describe(RPC_PING_GARBAGE), "not with ONC RPC"));
 }
