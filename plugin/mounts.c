@@ -202,6 +202,36 @@ mounts_is_mountpoint(const char *path)
 }
 
 int
+mounts_describe(const char *path, char *buf, size_t len)
+{
+	FILE *f;
+	char *line = NULL, mp[4096];
+	size_t cap = 0;
+	int found = 0;
+
+	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
+		return -1;
+	while (getline(&line, &cap, f) != -1) {
+		char *sep, *fstype, *source, *opts, *save = NULL;
+
+		if (mounts_parse_mountinfo_line(line, mp, sizeof(mp)) != 0 ||
+		    strcmp(mp, path) != 0 ||
+		    (sep = strstr(line, " - ")) == NULL)
+			continue;
+		/* The last mount at path is the one visible there. */
+		fstype = strtok_r(sep + 3, " \n", &save);
+		source = strtok_r(NULL, " \n", &save);
+		opts = strtok_r(NULL, " \n", &save);
+		snprintf(buf, len, "%s %s %s", fstype ? fstype : "?",
+		    source ? source : "?", opts ? opts : "");
+		found = 1;
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+int
 mounts_split_fspath(const char *fspath, char *host, size_t hlen, char *path,
     size_t plen, struct tnfs_err *err)
 {

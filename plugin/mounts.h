@@ -70,6 +70,13 @@ void mounts_reap(struct mounts *m);
 int mounts_is_mountpoint(const char *path);
 
 /*
+ * The mount at path as "FSTYPE SOURCE OPTIONS" from mountinfo (the
+ * kernel's options, what was really negotiated): 1, 0 when path is not a
+ * mount point, -1 when mountinfo cannot be read.
+ */
+int mounts_describe(const char *path, char *buf, size_t len);
+
+/*
  * Parse one mountinfo line: its mount point (octal escapes decoded) into
  * buf.  0, or -1 for a malformed line.
  */

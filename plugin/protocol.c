@@ -201,12 +201,13 @@ proto_parse_create_opts(
 				v, &out->vol.ro, "option ro", err) == -1)
 				return -1;
 		} else if (strcmp(k, "nfsvers") == 0) {
-			if (strcmp(v, "3") != 0 && strcmp(v, "4") != 0 &&
-			    strcmp(v, "4.0") != 0 && strcmp(v, "4.1") != 0 &&
-			    strcmp(v, "4.2") != 0) {
+			if (strcmp(v, "auto") != 0 && strcmp(v, "3") != 0 &&
+			    strcmp(v, "4") != 0 && strcmp(v, "4.0") != 0 &&
+			    strcmp(v, "4.1") != 0 && strcmp(v, "4.2") != 0) {
 				tnfs_err_set(err, TNFS_E_VALIDATION,
-				    "option nfsvers=%.16s: expected 3, 4, 4.0, "
-				    "4.1 or 4.2",
+				    "option nfsvers=%.16s: expected auto, 3, "
+				    "4, "
+				    "4.0, 4.1 or 4.2",
 				    v);
 				return -1;
 			}

@@ -18,7 +18,8 @@ void
 volume_opts_default(struct volume_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	snprintf(o->nfsvers, sizeof(o->nfsvers), "3");
+	/* The backend's choice: NFSv4 for the kernel, NFSv3 for FUSE. */
+	snprintf(o->nfsvers, sizeof(o->nfsvers), "auto");
 }
 
 void
@@ -223,7 +224,7 @@ state_from_json(struct volume_state *st, json_object *obj, struct tnfs_err *err)
 		0, err) == -1)
 		goto out;
 	if (st->opts.nfsvers[0] == '\0')
-		snprintf(st->opts.nfsvers, sizeof(st->opts.nfsvers), "3");
+		snprintf(st->opts.nfsvers, sizeof(st->opts.nfsvers), "auto");
 	if (get_bounded(obj, "nfs_port", 0, 65535, &n, &present, err) == -1)
 		goto out;
 	st->nfs_port = present ? (int)n : 0;

@@ -799,7 +799,7 @@ static json_object *
 volume_json_locked(struct volumes *vs, const struct pvol *p, int status)
 {
 	json_object *v = json_object_new_object(), *s = NULL;
-	char target[4096], human[32], opts[64];
+	char target[4096], human[32], opts[64], mnt[1024];
 	const char *state;
 
 	if (v == NULL)
@@ -844,6 +844,8 @@ volume_json_locked(struct volumes *vs, const struct pvol *p, int status)
 	    p->st.opts.ro ? "ro" : "rw");
 	jsonx_add_str(s, "options", opts);
 	jsonx_add_str(s, "backend", mounts_backend_name(vs->cfg.mounts));
+	if (p->mounted && mounts_describe(target, mnt, sizeof(mnt)) == 1)
+		jsonx_add_str(s, "mount", mnt);
 	jsonx_add_str(s, "hosts", p->refs);
 	add_time(s, "mounted_since", p->mounted_since_ms);
 	jsonx_add_str(s, "last_error",
@@ -1023,6 +1025,19 @@ wait_ready(struct volumes *vs, struct vapi_client *c, struct pvol *p,
 	}
 }
 
+/*
+ * "auto" is the backend's best: the kernel's NFSv4 (4.2 down to 4.0), and
+ * NFSv3 for tritonnfs-fuse, whose libnfs is fast only there.
+ */
+static const char *
+effective_nfsvers(const struct volumes *vs, const char *nfsvers)
+{
+	if (strcmp(nfsvers, "auto") != 0)
+		return nfsvers;
+	return strcmp(mounts_backend_name(vs->cfg.mounts), "kernel") == 0 ? "4"
+									  : "3";
+}
+
 json_object *
 volumes_mount(
     struct volumes *vs, const char *name, const char *id, struct tnfs_err *err)
@@ -1070,12 +1085,12 @@ volumes_mount(
 		spec.export = exp;
 		spec.nfs_port = snap.nfs_port;
 		spec.mount_port = snap.mount_port;
-		spec.nfsvers = snap.opts.nfsvers;
+		spec.nfsvers = effective_nfsvers(vs, snap.opts.nfsvers);
 		spec.ro = snap.opts.ro;
 		spec.target = target;
 		spec.timeo_ds = vs->cfg.nfs_timeo_ds;
 		spec.retrans = vs->cfg.nfs_retrans;
-		v3 = strcmp(snap.opts.nfsvers, "3") == 0;
+		v3 = strcmp(spec.nfsvers, "3") == 0;
 		if (mounts_preflight(host,
 			snap.nfs_port > 0 ? snap.nfs_port : 2049, RPC_PROG_NFS,
 			v3 ? 3 : 4,

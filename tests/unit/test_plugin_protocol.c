@@ -180,7 +180,7 @@ START_TEST(test_create_opts_values_and_labels_round_trip)
 	/* Hostile labels from another VAPI client fall back to defaults. */
 	labels = json_tokener_parse("{\"tritonnfs.nfsvers\":\"9\"}");
 	proto_opts_from_labels(labels, &back);
-	ck_assert_str_eq(back.nfsvers, "3");
+	ck_assert_str_eq(back.nfsvers, "auto");
 	json_object_put(labels);
 	proto_opts_from_labels(NULL, &back);
 	ck_assert_int_eq(back.ro, 0);

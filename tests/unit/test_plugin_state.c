@@ -128,7 +128,7 @@ START_TEST(test_file_round_trip)
 	ck_assert_uint_eq(got->size_mib, 20480);
 	ck_assert(got->created_ms == 1510853516763LL);
 	ck_assert_int_eq(got->opts.ro, 1);
-	ck_assert_str_eq(got->opts.nfsvers, "3");
+	ck_assert_str_eq(got->opts.nfsvers, "auto");
 	ck_assert_int_eq(got->opts.has_mode, 1);
 	ck_assert_uint_eq(got->opts.mode, 0755);
 	ck_assert_int_eq(got->opts.has_uid, 0);
