@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -120,6 +121,32 @@ tcp_answers(const char *addr, int port)
 	return rc;
 }
 
+/*
+ * rpcbind's local socket: ganesha (libtirpc) registers through it first,
+ * and it is reachable from a private network namespace, where port 111 of
+ * the loopback is not.
+ */
+static int
+rpcbind_socket_answers(void)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	int fd, rc;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "/run/rpcbind.sock");
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return 0;
+	rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	close(fd);
+	return rc;
+}
+
+static int
+rpcbind_answers(void)
+{
+	return rpcbind_socket_answers() || tcp_answers("127.0.0.1", 111);
+}
+
 static int
 ensure_rpcbind(struct tnfs_err *err)
 {
@@ -127,7 +154,7 @@ ensure_rpcbind(struct tnfs_err *err)
 	struct child_opts opts = {.timeout_ms = 10000};
 	uint64_t end;
 
-	if (tcp_answers("127.0.0.1", 111))
+	if (rpcbind_answers())
 		return 0;
 	/* rpcbind daemonizes; it stays after we go (host-global). */
 	if (child_run(argv, &opts, NULL, err) == -1) {
@@ -136,7 +163,7 @@ ensure_rpcbind(struct tnfs_err *err)
 		return -1;
 	}
 	for (end = now_ms() + 5000; now_ms() < end;) {
-		if (tcp_answers("127.0.0.1", 111)) {
+		if (rpcbind_answers()) {
 			log_info("started rpcbind -w for ganesha's NFSv3 "
 				 "(it is left running)");
 			return 0;
