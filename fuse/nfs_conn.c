@@ -516,3 +516,35 @@ nfs_conn_errno(int rc)
 		return EIO;
 	return -rc;
 }
+
+int
+nfs_conn_errno_why(int rc, const char *why)
+{
+	static const struct {
+		const char *status; /* as libnfs names it in its message */
+		int errnum;
+	} statuses[] = {
+	    {"ERR_DQUOT", EDQUOT},
+	    {"NFS4ERR_NOSPC", ENOSPC},
+	    {"NFS4ERR_FHEXPIRED", ESTALE},
+	    {"NFS4ERR_DELAY", EAGAIN},
+	    {"NFS4ERR_GRACE", EAGAIN},
+	};
+	size_t i;
+
+	if (rc != -ERANGE)
+		return nfs_conn_errno(rc);
+	for (i = 0; why != NULL && i < sizeof(statuses) / sizeof(statuses[0]);
+	     i++)
+		if (strstr(why, statuses[i].status) != NULL)
+			return statuses[i].errnum;
+	return EIO;
+}
+
+int
+nfs_conn_errno_of(struct nfs_conn *c, int rc)
+{
+	if (rc != -ERANGE || c == NULL || c->ctx == NULL)
+		return nfs_conn_errno_why(rc, NULL);
+	return nfs_conn_errno_why(rc, nfs_get_error(c->ctx));
+}

@@ -105,9 +105,11 @@ again(struct nfs_conn *c, int rc, int *tries)
 static int
 result(struct nfs_conn *c, int rc)
 {
+	int errnum = nfs_conn_errno_of(c, rc);
+
 	if (c != NULL)
 		nfs_conn_release(c);
-	return -nfs_conn_errno(rc);
+	return -errnum;
 }
 
 static struct nfs_file *
@@ -556,8 +558,10 @@ open_common(
 		flags |= O_CREAT;
 	if ((rc = file_new(path, flags, &f)) != 0)
 		return rc;
-	if ((c = take(&rc)) == NULL)
+	if ((c = take(&rc)) == NULL) {
+		rc = -nfs_conn_errno(rc);
 		goto out;
+	}
 	do {
 		int oflags = v4 ? flags & ~O_TRUNC : flags;
 
@@ -587,10 +591,10 @@ open_common(
 		fi->keep_cache = 0;
 		f = NULL;
 	}
-	nfs_conn_release(c);
+	rc = result(c, rc);
 out:
 	file_free(f);
-	return -nfs_conn_errno(rc);
+	return rc;
 }
 
 static int
@@ -636,9 +640,9 @@ fs_read(const char *path, char *buf, size_t size, off_t off,
 		if ((size_t)rc < want)
 			break; /* end of file */
 	}
-	nfs_conn_release(c);
 	if (rc < 0 && done == 0)
-		return -nfs_conn_errno(rc);
+		return result(c, rc);
+	nfs_conn_release(c);
 	return (int)done;
 }
 
@@ -770,9 +774,9 @@ fs_write(const char *path, const char *buf, size_t size, off_t off,
 		done += (size_t)rc;
 		f->dirty = 1;
 	}
-	nfs_conn_release(c);
 	if (rc < 0 && done == 0)
-		return -nfs_conn_errno(rc);
+		return result(c, rc);
+	nfs_conn_release(c);
 	return (int)done;
 }
 
@@ -800,8 +804,31 @@ fs_statfs(const char *path, struct statvfs *sv)
 		sv->f_favail = ns.f_favail;
 		sv->f_fsid = ns.f_fsid;
 		sv->f_namemax = ns.f_namemax > 0 ? ns.f_namemax : 255;
+		nfs_fs_apply_size(sv, fs_cfg()->size);
 	}
 	return result(c, rc);
+}
+
+void
+nfs_fs_apply_size(struct statvfs *sv, uint64_t size)
+{
+	uint64_t unit = sv->f_frsize > 0 ? sv->f_frsize : sv->f_bsize;
+	uint64_t blocks, used, left;
+
+	if (size == 0 || unit == 0 || size / unit >= sv->f_blocks)
+		return;
+	blocks = size / unit;
+	used = sv->f_blocks > sv->f_bfree ? sv->f_blocks - sv->f_bfree : 0;
+	if (used > blocks)
+		used = blocks;
+	left = blocks - used;
+	if (sv->f_frsize == 0)
+		sv->f_frsize = (unsigned long)unit;
+	sv->f_blocks = blocks;
+	if (sv->f_bfree > left)
+		sv->f_bfree = left;
+	if (sv->f_bavail > left)
+		sv->f_bavail = left;
 }
 
 /* COMMIT what was written, so errors (EDQUOT, ENOSPC) reach close(2). */
