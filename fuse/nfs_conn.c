@@ -517,28 +517,62 @@ nfs_conn_errno(int rc)
 	return -rc;
 }
 
+/* NFS statuses by the name libnfs gives them in its messages. */
+static const struct {
+	const char *name; /* after "NFS3ERR_" or "NFS4ERR_" */
+	int errnum;
+} nfs_statuses[] = {
+    {"DQUOT", EDQUOT},
+    {"NOSPC", ENOSPC},
+    {"STALE", ESTALE},
+    {"FHEXPIRED", ESTALE},
+    {"BADHANDLE", ESTALE},
+    {"NOENT", ENOENT},
+    {"ACCES", EACCES},
+    {"ACCESS", EACCES},
+    {"PERM", EPERM},
+    {"ROFS", EROFS},
+    {"FBIG", EFBIG},
+    {"ISDIR", EISDIR},
+    {"INVAL", EINVAL},
+    {"IO", EIO},
+    {"DELAY", EAGAIN},
+    {"GRACE", EAGAIN},
+    {"JUKEBOX", EAGAIN},
+};
+
+int
+nfs_conn_status_errno(const char *why)
+{
+	const char *p;
+	size_t i, n;
+
+	for (p = why; p != NULL && (p = strstr(p, "ERR_")) != NULL; p += 4) {
+		if (p < why + 4 ||
+		    (strncmp(p - 4, "NFS3", 4) != 0 &&
+			strncmp(p - 4, "NFS4", 4) != 0))
+			continue;
+		for (i = 0; i < sizeof(nfs_statuses) / sizeof(nfs_statuses[0]);
+		     i++) {
+			n = strlen(nfs_statuses[i].name);
+			if (strncmp(p + 4, nfs_statuses[i].name, n) == 0 &&
+			    p[4 + n] == '(')
+				return nfs_statuses[i].errnum;
+		}
+		return EIO; /* a status we have no better errno for */
+	}
+	return 0;
+}
+
 int
 nfs_conn_errno_why(int rc, const char *why)
 {
-	static const struct {
-		const char *status; /* as libnfs names it in its message */
-		int errnum;
-	} statuses[] = {
-	    {"ERR_DQUOT", EDQUOT},
-	    {"NFS4ERR_NOSPC", ENOSPC},
-	    {"NFS4ERR_FHEXPIRED", ESTALE},
-	    {"NFS4ERR_DELAY", EAGAIN},
-	    {"NFS4ERR_GRACE", EAGAIN},
-	};
-	size_t i;
+	int errnum;
 
 	if (rc != -ERANGE)
 		return nfs_conn_errno(rc);
-	for (i = 0; why != NULL && i < sizeof(statuses) / sizeof(statuses[0]);
-	     i++)
-		if (strstr(why, statuses[i].status) != NULL)
-			return statuses[i].errnum;
-	return EIO;
+	errnum = nfs_conn_status_errno(why);
+	return errnum != 0 ? errnum : EIO;
 }
 
 int

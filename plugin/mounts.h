@@ -13,6 +13,7 @@
 #ifndef TNFS_PLUGIN_MOUNTS_H
 #define TNFS_PLUGIN_MOUNTS_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -32,6 +33,7 @@ struct mount_spec {
 	const char *nfsvers; /* "3", "4", "4.1", "4.2" */
 	int ro;
 	const char *target; /* the mount point, an existing directory */
+	uint64_t size_mib; /* the volume's quota (FUSE: df shows it), 0: none */
 };
 
 struct mounts;

@@ -1072,6 +1072,7 @@ volumes_mount(
 		spec.nfsvers = snap.opts.nfsvers;
 		spec.ro = snap.opts.ro;
 		spec.target = target;
+		spec.size_mib = snap.size_mib;
 		if (mounts_preflight(host,
 			snap.nfs_port > 0 ? snap.nfs_port : 2049,
 			(int)(left_ms(deadline) < vs->cfg.preflight_ms

@@ -15,7 +15,9 @@ EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden \
 	tests/integration/fuse_docker.sh \
 	tests/integration/fuse_fsx.sh \
 	tests/integration/fuse_ops.sh \
+	tests/integration/fuse_quota.sh \
 	tests/integration/fuse_restart.sh \
+	tests/integration/fuse_stale.sh \
 	tests/integration/lib.sh \
 	tests/integration/nfs_fixture.sh \
 	tests/integration/plugin_docker.sh \

@@ -77,6 +77,43 @@ static const struct {
     {0, "NFS3ERR_DQUOT", 0},
 };
 
+/* The status a libnfs message names, however it is worded around it. */
+static const struct {
+	const char *why;
+	int errnum;
+} statuses[] = {
+    {"NFS: Write failed with NFS3ERR_DQUOT(-34)", EDQUOT},
+    {"NFS: Write failed with NFS3ERR_NOSPC(-28)", ENOSPC},
+    {"NFS: Write failed with NFS3ERR_STALE(-116)", ESTALE},
+    {"NFS: Write failed with NFS3ERR_ROFS(-30)", EROFS},
+    {"NFS: Write failed with NFS3ERR_FBIG(-27)", EFBIG},
+    {"NFS: Write failed with NFS3ERR_IO(-5)", EIO},
+    {"NFS: Write failed with NFS3ERR_INVAL(-22)", EINVAL},
+    {"NFS: Write failed with NFS3ERR_JUKEBOX(-11)", EAGAIN},
+    {"NFS4: WRITE (path (null)) failed with NFS4ERR_DQUOT(-34)", EDQUOT},
+    {"NFS4: WRITE (path /a) failed with NFS4ERR_NOSPC(-28)", ENOSPC},
+    {"NFS4: READ (path /a) failed with NFS4ERR_STALE(-5)", ESTALE},
+    {"NFS4: READ (path /a) failed with NFS4ERR_FHEXPIRED(-5)", ESTALE},
+    {"NFS4: OPEN (path /a) failed with NFS4ERR_ACCESS(-13)", EACCES},
+    {"NFS4: OPEN (path /a) failed with NFS4ERR_BAD_SEQID(-22)", EIO},
+    {"NFS4: X failed with NFS4ERR_DQUOTX(-1)", EIO}, /* not DQUOT */
+    /* no status named */
+    {"NFS: Write failed. No bytes written!", 0},
+    {"pwrite call failed with \"E\"", 0},
+    {"ERR_DQUOT(", 0},
+    {"XNFS5ERR_DQUOT(-34)", 0},
+    {"Command timed out", 0},
+    {"", 0},
+    {NULL, 0},
+};
+
+START_TEST(test_status_errno)
+{
+	ck_assert_int_eq(
+	    nfs_conn_status_errno(statuses[_i].why), statuses[_i].errnum);
+}
+END_TEST
+
 START_TEST(test_errno_why)
 {
 	ck_assert_int_eq(
@@ -172,6 +209,8 @@ make_suite(void)
 	    (int)(sizeof(results) / sizeof(results[0])));
 	tcase_add_loop_test(
 	    tc, test_errno_why, 0, (int)(sizeof(whys) / sizeof(whys[0])));
+	tcase_add_loop_test(tc, test_status_errno, 0,
+	    (int)(sizeof(statuses) / sizeof(statuses[0])));
 	tcase_add_test(tc, test_apply_size);
 	tcase_add_test(tc, test_write_chunk);
 	suite_add_tcase(s, tc);
