@@ -11,6 +11,7 @@ EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden \
 	tests/integration/cli_triton_volume.sh \
 	tests/integration/docker_harness.sh \
 	tests/integration/docker_lib.sh \
+	tests/integration/fuse_bench.sh \
 	tests/integration/fuse_check.sh \
 	tests/integration/fuse_docker.sh \
 	tests/integration/fuse_fsx.sh \
