@@ -14,13 +14,19 @@ TESTS += tests/unit/test_fuse_opts tests/unit/test_fuse_conn \
 	tests/integration/fuse_fsx.sh \
 	tests/integration/fuse_restart.sh \
 	tests/integration/fuse_check.sh \
-	tests/integration/fuse_docker.sh
+	tests/integration/fuse_docker.sh \
+	tests/integration/fuse_quota.sh \
+	tests/integration/fuse_stale.sh \
+	tests/integration/fuse_bench.sh
 dist_check_SCRIPTS += tests/integration/nfs_fixture.sh \
 	tests/integration/fuse_ops.sh \
 	tests/integration/fuse_fsx.sh \
 	tests/integration/fuse_restart.sh \
 	tests/integration/fuse_check.sh \
-	tests/integration/fuse_docker.sh
+	tests/integration/fuse_docker.sh \
+	tests/integration/fuse_quota.sh \
+	tests/integration/fuse_stale.sh \
+	tests/integration/fuse_bench.sh
 tests_unit_test_fuse_opts_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_fuse_opts_SOURCES = tests/unit/test_fuse_opts.c \
 	fuse/opts.c fuse/opts.h

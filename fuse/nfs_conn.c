@@ -516,3 +516,69 @@ nfs_conn_errno(int rc)
 		return EIO;
 	return -rc;
 }
+
+/* NFS statuses by the name libnfs gives them in its messages. */
+static const struct {
+	const char *name; /* after "NFS3ERR_" or "NFS4ERR_" */
+	int errnum;
+} nfs_statuses[] = {
+    {"DQUOT", EDQUOT},
+    {"NOSPC", ENOSPC},
+    {"STALE", ESTALE},
+    {"FHEXPIRED", ESTALE},
+    {"BADHANDLE", ESTALE},
+    {"NOENT", ENOENT},
+    {"ACCES", EACCES},
+    {"ACCESS", EACCES},
+    {"PERM", EPERM},
+    {"ROFS", EROFS},
+    {"FBIG", EFBIG},
+    {"ISDIR", EISDIR},
+    {"INVAL", EINVAL},
+    {"IO", EIO},
+    {"DELAY", EAGAIN},
+    {"GRACE", EAGAIN},
+    {"JUKEBOX", EAGAIN},
+};
+
+int
+nfs_conn_status_errno(const char *why)
+{
+	const char *p;
+	size_t i, n;
+
+	for (p = why; p != NULL && (p = strstr(p, "ERR_")) != NULL; p += 4) {
+		if (p < why + 4 ||
+		    (strncmp(p - 4, "NFS3", 4) != 0 &&
+			strncmp(p - 4, "NFS4", 4) != 0))
+			continue;
+		for (i = 0; i < sizeof(nfs_statuses) / sizeof(nfs_statuses[0]);
+		     i++) {
+			n = strlen(nfs_statuses[i].name);
+			if (strncmp(p + 4, nfs_statuses[i].name, n) == 0 &&
+			    p[4 + n] == '(')
+				return nfs_statuses[i].errnum;
+		}
+		return EIO; /* a status we have no better errno for */
+	}
+	return 0;
+}
+
+int
+nfs_conn_errno_why(int rc, const char *why)
+{
+	int errnum;
+
+	if (rc != -ERANGE)
+		return nfs_conn_errno(rc);
+	errnum = nfs_conn_status_errno(why);
+	return errnum != 0 ? errnum : EIO;
+}
+
+int
+nfs_conn_errno_of(struct nfs_conn *c, int rc)
+{
+	if (rc != -ERANGE || c == NULL || c->ctx == NULL)
+		return nfs_conn_errno_why(rc, NULL);
+	return nfs_conn_errno_why(rc, nfs_get_error(c->ctx));
+}

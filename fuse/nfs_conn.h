@@ -102,4 +102,26 @@ int nfs_conn_recover(struct nfs_conn *conn, int rc);
  */
 int nfs_conn_errno(int rc);
 
+/*
+ * nfs_conn_errno, corrected by why (the context's nfs_get_error text after
+ * the failed call; NULL when there is none).  libnfs 4.0 maps
+ * NFS3ERR_DQUOT to -ERANGE, and over NFSv4 passes every status through its
+ * NFSv3 table, so NFS4ERR_DQUOT is -ERANGE too and so is every NFSv4-only
+ * status (10000 and up).  The text names the status
+ * (nfs_conn_status_errno): DQUOT becomes EDQUOT, FHEXPIRED ESTALE, DELAY
+ * and GRACE EAGAIN, an -ERANGE without a known status EIO (ERANGE means
+ * nothing to a file program).
+ */
+int nfs_conn_errno_why(int rc, const char *why);
+
+/*
+ * The errno for the NFS status ("NFS3ERR_DQUOT(", "NFS4ERR_NOSPC(", ...)
+ * that why names, as libnfs writes it; EIO for a status without a better
+ * one; 0 when why names none (or is NULL).
+ */
+int nfs_conn_status_errno(const char *why);
+
+/* nfs_conn_errno_why with conn's last error text. */
+int nfs_conn_errno_of(struct nfs_conn *conn, int rc);
+
 #endif

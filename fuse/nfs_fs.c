@@ -32,10 +32,12 @@
 /* An open file: fi->fh holds a pointer to it. */
 struct nfs_file {
 	struct nfsfh *fh;
-	int conn;     /* index of the owning context (NFSv4) */
-	unsigned gen; /* that context's generation when fh was opened */
-	int flags;    /* open flags, for reopening */
-	int dirty;    /* written since the last COMMIT */
+	int conn;        /* index of the owning context (NFSv4) */
+	unsigned gen;    /* that context's generation when fh was opened */
+	int flags;       /* open flags, for reopening */
+	int dirty;       /* written since the last COMMIT */
+	int cut_pending; /* cut the file to cut (see repair_refusal) */
+	uint64_t cut;
 	char *path;
 };
 
@@ -105,9 +107,11 @@ again(struct nfs_conn *c, int rc, int *tries)
 static int
 result(struct nfs_conn *c, int rc)
 {
+	int errnum = nfs_conn_errno_of(c, rc);
+
 	if (c != NULL)
 		nfs_conn_release(c);
-	return -nfs_conn_errno(rc);
+	return -errnum;
 }
 
 static struct nfs_file *
@@ -556,8 +560,10 @@ open_common(
 		flags |= O_CREAT;
 	if ((rc = file_new(path, flags, &f)) != 0)
 		return rc;
-	if ((c = take(&rc)) == NULL)
+	if ((c = take(&rc)) == NULL) {
+		rc = -nfs_conn_errno(rc);
 		goto out;
+	}
 	do {
 		int oflags = v4 ? flags & ~O_TRUNC : flags;
 
@@ -587,10 +593,10 @@ open_common(
 		fi->keep_cache = 0;
 		f = NULL;
 	}
-	nfs_conn_release(c);
+	rc = result(c, rc);
 out:
 	file_free(f);
-	return -nfs_conn_errno(rc);
+	return rc;
 }
 
 static int
@@ -636,9 +642,9 @@ fs_read(const char *path, char *buf, size_t size, off_t off,
 		if ((size_t)rc < want)
 			break; /* end of file */
 	}
-	nfs_conn_release(c);
 	if (rc < 0 && done == 0)
-		return -nfs_conn_errno(rc);
+		return result(c, rc);
+	nfs_conn_release(c);
 	return (int)done;
 }
 
@@ -657,49 +663,105 @@ nfs_fs_write_chunk(uint64_t wmax, int nfsvers)
 }
 
 /*
- * Small NFSv4 WRITEs one at a time cost a round trip per 3 KiB, so they are
- * pipelined: up to NFS_FS_V4_DEPTH in flight on the context (which the
- * caller holds).  Any error or short write makes the caller redo the whole
- * range one call at a time (WRITE is idempotent), with the usual recovery.
+ * WRITEs go out through libnfs's async calls, up to NFS_FS_WRITE_DEPTH in
+ * flight on the context (which the caller holds): small NFSv4 WRITEs one at
+ * a time would cost a round trip per 3 KiB.  The async callback also keeps
+ * the server's status: libnfs 4.0's synchronous nfs_pwrite reports every
+ * refused NFSv3 WRITE as -EFAULT (which looks like a broken link) and
+ * overwrites the message that named the status (NFS3ERR_DQUOT, ...).
  */
-#define NFS_FS_V4_DEPTH 32
+#define NFS_FS_WRITE_DEPTH 32
 
 struct pipeline {
-	int inflight;
-	int err;
+	struct nfs_context *ctx;
+	uint64_t start;    /* offset of the first byte */
+	int inflight;      /* calls not answered yet */
+	int err;           /* first failure: -errno, 0 none */
+	int refused;       /* errno of a status the server answered with */
+	uint64_t fail_off; /* lowest offset of a chunk not (fully) written */
+	uint64_t ok_end;   /* highest end of a chunk written */
+};
+
+struct pipeline_call {
+	struct pipeline *pl;
+	uint64_t off;
+	size_t len;
 };
 
 static void
 pipeline_done(int status, struct nfs_context *ctx, void *data, void *arg)
 {
-	struct pipeline *pl = arg;
+	struct pipeline_call *call = arg;
+	struct pipeline *pl = call->pl;
+	int refused = 0;
 
-	(void)ctx;
 	(void)data;
 	pl->inflight--;
-	if (status < 0 && pl->err == 0)
-		pl->err = status;
+	if (status < 0 || (size_t)status < call->len) {
+		if (status < 0) {
+			/*
+			 * A status the server answered with (named in the
+			 * message this call just set) rather than a link
+			 * that broke: no reconnect will change it.
+			 */
+			if (status != -EINTR && ctx != NULL)
+				refused =
+				    nfs_conn_status_errno(nfs_get_error(ctx));
+		} else {
+			status = -EIO; /* a short WRITE: redo it in order */
+		}
+		if (call->off < pl->fail_off)
+			pl->fail_off = call->off;
+		if (pl->err == 0 || call->off <= pl->fail_off) {
+			pl->err = status;
+			pl->refused = refused;
+		}
+	} else if (call->off + call->len > pl->ok_end) {
+		pl->ok_end = call->off + call->len;
+	}
+	free(call);
 }
 
+/*
+ * Write size bytes at off in chunks.  0 when all were written; otherwise
+ * the first error, with pl->fail_off the lowest offset not written and
+ * pl->refused the errno when the server refused it (quota, space, stale
+ * handle), 0 when the link failed.  Chunks below fail_off were written;
+ * chunks above it may have been too, up to pl->ok_end.
+ */
 static int
-pwrite_pipelined(struct nfs_context *ctx, struct nfsfh *fh, uint64_t off,
-    const char *buf, size_t size, size_t chunk)
+pwrite_chunks(struct nfs_context *ctx, struct nfsfh *fh, uint64_t off,
+    const char *buf, size_t size, size_t chunk, struct pipeline **out)
 {
 	struct pipeline *pl;
+	struct pipeline_call *call;
 	struct pollfd pfd;
 	size_t next = 0;
-	int rc;
 
+	*out = NULL;
 	if ((pl = calloc(1, sizeof(*pl))) == NULL)
 		return -ENOMEM;
+	pl->ctx = ctx;
+	pl->start = off;
+	pl->fail_off = off + size;
 	while (next < size || pl->inflight > 0) {
-		while (next < size && pl->inflight < NFS_FS_V4_DEPTH &&
+		while (next < size && pl->inflight < NFS_FS_WRITE_DEPTH &&
 		    pl->err == 0) {
 			size_t n = size - next < chunk ? size - next : chunk;
 
+			if ((call = calloc(1, sizeof(*call))) == NULL) {
+				pl->err = -ENOMEM;
+				pl->fail_off = off + next;
+				break;
+			}
+			call->pl = pl;
+			call->off = off + next;
+			call->len = n;
 			if (nfs_pwrite_async(ctx, fh, off + next, n, buf + next,
-				pipeline_done, pl) != 0) {
+				pipeline_done, call) != 0) {
+				free(call);
 				pl->err = -EIO;
+				pl->fail_off = off + next;
 				break;
 			}
 			pl->inflight++;
@@ -716,15 +778,86 @@ pwrite_pipelined(struct nfs_context *ctx, struct nfsfh *fh, uint64_t off,
 		}
 		/* Timeouts and a lost socket end the calls in flight too. */
 		if (nfs_service(ctx, pfd.revents) < 0) {
-			pl->err = -EIO;
+			if (pl->err == 0 || pl->refused != 0) {
+				pl->err = -EIO;
+				pl->refused = 0;
+			}
 			break;
 		}
 	}
-	rc = pl->err;
-	if (pl->inflight == 0)
+	if (pl->err == 0 && next < size) {
+		pl->err = -EIO;
+		pl->fail_off = off + next;
+	}
+	*out = pl;
+	return pl->err;
+}
+
+/*
+ * Free pl unless libnfs may still call back into it (calls in flight on a
+ * context that failed; such a context is never destroyed, nfs_conn.c).
+ */
+static void
+pipeline_free(struct pipeline *pl)
+{
+	if (pl != NULL && pl->inflight == 0)
 		free(pl);
-	/* else: libnfs may still call back into pl; leave it to it. */
+}
+
+/*
+ * Cut f back to f->cut when a refused write left junk past it; 0 when done
+ * or nothing was pending.
+ */
+static int
+cut_pending(struct nfs_context *ctx, struct nfs_file *f)
+{
+	int rc;
+
+	if (!f->cut_pending)
+		return 0;
+	if ((rc = nfs_ftruncate(ctx, f->fh, f->cut)) == 0)
+		f->cut_pending = 0;
 	return rc;
+}
+
+/*
+ * The server refused a chunk of a write that went out in several at once:
+ * the bytes before pl->fail_off are written, and chunks after it may have
+ * been too, up to pl->ok_end, past a hole.  First fill the hole in order
+ * (space may have come back: the later chunks got it); what cannot be
+ * filled is cut off, back to the size before the write (pre, -1 unknown)
+ * or the written prefix, whichever is longer, so the file never shows a
+ * hole the caller did not make.  btrfs may refuse the cut too while over
+ * its quota: then it is retried before the next write and at flush.
+ * Returns the end of the bytes written in order.
+ */
+static uint64_t
+repair_refusal(struct nfs_context *ctx, struct nfs_file *f, const char *buf,
+    uint64_t off, size_t chunk, int64_t pre, const struct pipeline *pl)
+{
+	struct pipeline *one = NULL;
+	uint64_t good = pl->fail_off;
+
+	while (good < pl->ok_end) {
+		size_t n =
+		    pl->ok_end - good < chunk ? pl->ok_end - good : chunk;
+		int rc = pwrite_chunks(
+		    ctx, f->fh, good, buf + (good - off), n, n, &one);
+
+		pipeline_free(one);
+		if (rc != 0)
+			break;
+		good += n;
+	}
+	if (good >= pl->ok_end || pre < 0)
+		return good;
+	f->cut = (uint64_t)pre > good ? (uint64_t)pre : good;
+	f->cut_pending = 1;
+	if (cut_pending(ctx, f) != 0)
+		log_warn("%s: a refused write left bytes past offset %llu that "
+			 "cannot be cut yet (%s); retrying at the next write",
+		    f->path, (unsigned long long)f->cut, nfs_get_error(ctx));
+	return good;
 }
 
 static int
@@ -735,6 +868,9 @@ fs_write(const char *path, const char *buf, size_t size, off_t off,
 	struct nfs_file *f = file_of(fi);
 	uint64_t chunk = nfs_fs_write_chunk(
 	    nfs_pool_writemax(cfg->pool), nfs_pool_version(cfg->pool));
+	struct pipeline *pl = NULL;
+	struct nfs_stat_64 st;
+	int64_t pre = -1;
 	size_t done = 0;
 	struct nfs_conn *c;
 	int rc = 0, tries = 0;
@@ -746,33 +882,62 @@ fs_write(const char *path, const char *buf, size_t size, off_t off,
 		return -EINVAL;
 	if ((c = file_take(f, &rc)) == NULL)
 		return result(NULL, rc);
-	if (nfs_pool_version(cfg->pool) == 4 && size > chunk &&
-	    pwrite_pipelined(
-		nfs_conn_ctx(c), f->fh, (uint64_t)off, buf, size, chunk) == 0) {
+	(void)cut_pending(nfs_conn_ctx(c), f);
+	/* Several chunks at once can leave a hole when one is refused. */
+	if (size > chunk && nfs_fstat64(nfs_conn_ctx(c), f->fh, &st) == 0)
+		pre = (int64_t)st.nfs_size;
+	rc = pwrite_chunks(
+	    nfs_conn_ctx(c), f->fh, (uint64_t)off, buf, size, chunk, &pl);
+	if (rc == 0) {
+		pipeline_free(pl);
 		f->dirty = 1;
+		/* The caller's own bytes now stand past the cut point. */
+		if (f->cut_pending && (uint64_t)off + size > f->cut)
+			f->cut_pending = 0;
 		nfs_conn_release(c);
 		return (int)size;
 	}
+	if (pl != NULL && pl->refused != 0) {
+		uint64_t end = pl->fail_off;
+
+		if (size > chunk)
+			end = repair_refusal(nfs_conn_ctx(c), f, buf,
+			    (uint64_t)off, chunk, pre, pl);
+		done = (size_t)(end - (uint64_t)off);
+		rc = -pl->refused;
+		pipeline_free(pl);
+		if (done > 0)
+			f->dirty = 1;
+		nfs_conn_release(c);
+		return done > 0 ? (int)done : rc;
+	}
+	pipeline_free(pl);
+	/*
+	 * The link failed (or a WRITE was short): redo the range in order, one
+	 * chunk at a time, remounting once if need be.  WRITE is idempotent.
+	 */
 	while (done < size) {
 		size_t want = size - done < chunk ? size - done : chunk;
 
-		rc = nfs_pwrite(nfs_conn_ctx(c), f->fh, (uint64_t)off + done,
-		    want, buf + done);
+		rc = pwrite_chunks(nfs_conn_ctx(c), f->fh, (uint64_t)off + done,
+		    buf + done, want, want, &pl);
+		if (rc < 0 && pl != NULL && pl->refused != 0) {
+			rc = -pl->refused;
+			pipeline_free(pl);
+			break;
+		}
+		pipeline_free(pl);
 		if (rc < 0) {
 			if (file_again(c, f, rc, &tries))
 				continue;
 			break;
 		}
-		if (rc == 0) {
-			rc = -EIO; /* a server that writes nothing */
-			break;
-		}
-		done += (size_t)rc;
+		done += want;
 		f->dirty = 1;
 	}
-	nfs_conn_release(c);
 	if (rc < 0 && done == 0)
-		return -nfs_conn_errno(rc);
+		return result(c, rc);
+	nfs_conn_release(c);
 	return (int)done;
 }
 
@@ -800,8 +965,31 @@ fs_statfs(const char *path, struct statvfs *sv)
 		sv->f_favail = ns.f_favail;
 		sv->f_fsid = ns.f_fsid;
 		sv->f_namemax = ns.f_namemax > 0 ? ns.f_namemax : 255;
+		nfs_fs_apply_size(sv, fs_cfg()->size);
 	}
 	return result(c, rc);
+}
+
+void
+nfs_fs_apply_size(struct statvfs *sv, uint64_t size)
+{
+	uint64_t unit = sv->f_frsize > 0 ? sv->f_frsize : sv->f_bsize;
+	uint64_t blocks, used, left;
+
+	if (size == 0 || unit == 0 || size / unit >= sv->f_blocks)
+		return;
+	blocks = size / unit;
+	used = sv->f_blocks > sv->f_bfree ? sv->f_blocks - sv->f_bfree : 0;
+	if (used > blocks)
+		used = blocks;
+	left = blocks - used;
+	if (sv->f_frsize == 0)
+		sv->f_frsize = (unsigned long)unit;
+	sv->f_blocks = blocks;
+	if (sv->f_bfree > left)
+		sv->f_bfree = left;
+	if (sv->f_bavail > left)
+		sv->f_bavail = left;
 }
 
 /* COMMIT what was written, so errors (EDQUOT, ENOSPC) reach close(2). */
@@ -813,6 +1001,7 @@ file_commit(struct nfs_file *f)
 
 	if ((c = file_take(f, &rc)) == NULL)
 		return result(NULL, rc);
+	(void)cut_pending(nfs_conn_ctx(c), f);
 	do
 		rc = nfs_fsync(nfs_conn_ctx(c), f->fh);
 	while (file_again(c, f, rc, &tries));
@@ -827,7 +1016,7 @@ fs_flush(const char *path, struct fuse_file_info *fi)
 	struct nfs_file *f = file_of(fi);
 
 	(void)path;
-	return f->dirty ? file_commit(f) : 0;
+	return f->dirty || f->cut_pending ? file_commit(f) : 0;
 }
 
 static int
@@ -847,6 +1036,11 @@ fs_release(const char *path, struct fuse_file_info *fi)
 
 	(void)path;
 	if ((c = file_take(f, &rc)) != NULL) {
+		if (cut_pending(nfs_conn_ctx(c), f) != 0)
+			log_warn("%s: closed with bytes past offset %llu left "
+				 "by a refused write (%s)",
+			    f->path, (unsigned long long)f->cut,
+			    nfs_get_error(nfs_conn_ctx(c)));
 		nfs_close(nfs_conn_ctx(c), f->fh);
 		nfs_conn_release(c);
 	}

@@ -31,6 +31,7 @@ struct nfs_pool;
 struct nfs_fs_cfg {
 	struct nfs_pool *pool; /* borrowed; outlives the FUSE session */
 	int ro;
+	uint64_t size; /* size= in bytes: statfs reports it; 0: off */
 };
 
 /*
@@ -38,6 +39,18 @@ struct nfs_fs_cfg {
  * private_data.  The table is static and never freed.
  */
 const struct fuse_operations *nfs_fs_operations(void);
+
+/*
+ * Make sv (the server's numbers) report a file system of size bytes: the
+ * server exports a btrfs subvolume whose limit is a qgroup, and btrfs's
+ * statfs (so ganesha's FSSTAT) ignores qgroups and reports the whole pool.
+ * Used space is the server's (total - free): exact when the volume is the
+ * pool's only one, more than the volume's own when it shares the pool, so
+ * free space is never overstated.  Free is min(server free, size - used).
+ * sv is left alone when size is 0 or not below the server's total.
+ */
+struct statvfs;
+void nfs_fs_apply_size(struct statvfs *sv, uint64_t size);
 
 /* The WRITE size used for a server limit wmax and NFS version. */
 uint64_t nfs_fs_write_chunk(uint64_t wmax, int nfsvers);

@@ -43,7 +43,8 @@ static const char usage_text[] =
     "options: nfsvers=3|4 (default 3), port=N, mountport=N, ro, uid=N, gid=N,\n"
     "         allow_other (default), noallow_other, timeo=SECONDS (default "
     "10),\n"
-    "         conns=N (default 4), debug, and libfuse's own options\n";
+    "         conns=N (default 4), size=BYTES[K|M|G|T] (the quota df shows),\n"
+    "         debug, and libfuse's own options\n";
 
 const char *
 fuse_opts_usage(void)
@@ -74,6 +75,44 @@ parse_num(const char *key, const char *val, long min, long max, long *out,
 	}
 	*out = v;
 	return 0;
+}
+
+/*
+ * size=: a byte count, or a whole number of binary units (K, M, G, T, in
+ * either case: 1K = 1024).  Like parse_num, no sign, spaces, leading zeros or fractions; at
+ * least 1 and at most FUSE_OPTS_SIZE_MAX bytes.
+ */
+static int
+parse_size(const char *val, uint64_t *out, struct tnfs_err *err)
+{
+	static const char units[] = "KMGTkmgt";
+	uint64_t v = 0, mult = 1;
+	const char *p = val, *u;
+	int shift;
+
+	if (val == NULL || *val < '1' || *val > '9')
+		goto bad;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (FUSE_OPTS_SIZE_MAX - (uint64_t)(*p - '0')) / 10)
+			goto bad;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p != '\0') {
+		if (p[1] != '\0' || (u = strchr(units, *p)) == NULL)
+			goto bad;
+		shift = 10 * ((int)(u - units) % 4 + 1);
+		mult = UINT64_C(1) << shift;
+		if (v > FUSE_OPTS_SIZE_MAX / mult)
+			goto bad;
+	}
+	*out = v * mult;
+	return 0;
+bad:
+	tnfs_err_set(err, TNFS_E_VALIDATION,
+	    "option size=%.64s: not a size from 1 byte to 1 EiB (bytes, or a "
+	    "whole number of K, M, G or T)",
+	    val != NULL ? val : "");
+	return -1;
 }
 
 static int
@@ -235,6 +274,9 @@ parse_one(char *opt, struct fuse_nfs_opts *o, struct tnfs_err *err)
 		if (parse_num(opt, val, 1, FUSE_OPTS_CONNS_MAX, &n, err) == -1)
 			return -1;
 		o->conns = (int)n;
+	} else if (strcmp(opt, "size") == 0) {
+		if (parse_size(val, &o->size, err) == -1)
+			return -1;
 	} else if (strcmp(opt, "ro") == 0 && val == NULL) {
 		o->ro = 1;
 	} else if (strcmp(opt, "allow_other") == 0 && val == NULL) {

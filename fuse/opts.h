@@ -5,7 +5,7 @@
  *
  * This is also the form mount.fuse3 uses, so /etc/fstab entries of type
  * fuse.tritonnfs-fuse work.  Options we know (nfsvers, port, mountport, ro,
- * uid, gid, allow_other, timeo, conns, debug) are consumed and checked
+ * uid, gid, allow_other, timeo, conns, size, debug) are consumed and checked
  * strictly; options of mount(8) that mean nothing here (defaults, _netdev,
  * nofail, ...) are dropped; everything else is handed to libfuse, which
  * rejects what it does not know.
@@ -14,6 +14,7 @@
 #define TNFS_FUSE_OPTS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -22,6 +23,8 @@
 #define FUSE_OPTS_CONNS_DEFAULT 4
 #define FUSE_OPTS_CONNS_MAX     32
 #define FUSE_OPTS_PASS_MAX      4096 /* bytes of options for libfuse */
+/* Largest size=: 1 EiB, as lib/parse.h's TNFS_SIZE_MAX_MIB. */
+#define FUSE_OPTS_SIZE_MAX (UINT64_C(1) << 60)
 
 enum fuse_opts_action {
 	FUSE_OPTS_MOUNT = 0,
@@ -44,6 +47,12 @@ struct fuse_nfs_opts {
 	int allow_other;
 	int timeo; /* seconds, for connects and each call */
 	int conns; /* libnfs contexts in the pool */
+	/*
+	 * size=: the volume's quota in bytes, reported by statfs as the file
+	 * system's size (the server reports its whole pool); 0: the server's
+	 * numbers as they are.
+	 */
+	uint64_t size;
 	int debug;
 	int foreground;
 	char fuse_opts[FUSE_OPTS_PASS_MAX]; /* comma-joined, for libfuse */

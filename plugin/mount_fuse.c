@@ -63,6 +63,10 @@ mount_fuse_mount(const char *binary, const char *log_path,
 	if (spec->mount_port > 0)
 		n += snprintf(options + n, sizeof(options) - (size_t)n,
 		    ",mountport=%d", spec->mount_port);
+	/* btrfs reports its whole pool, not the qgroup: tell df the size. */
+	if (spec->size_mib > 0)
+		n += snprintf(options + n, sizeof(options) - (size_t)n,
+		    ",size=%lluM", (unsigned long long)spec->size_mib);
 	if (spec->ro)
 		snprintf(options + n, sizeof(options) - (size_t)n, ",ro");
 	argv[0] = binary;

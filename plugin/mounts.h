@@ -35,6 +35,7 @@ struct mount_spec {
 	const char *target; /* the mount point, an existing directory */
 	int timeo_ds;       /* kernel: RPC timeout, tenths of a second */
 	int retrans;        /* kernel: retransmissions before a major timeout */
+	uint64_t size_mib; /* the volume's quota (FUSE: df shows it), 0: none */
 };
 
 struct mounts;

@@ -1091,6 +1091,7 @@ volumes_mount(
 		spec.timeo_ds = vs->cfg.nfs_timeo_ds;
 		spec.retrans = vs->cfg.nfs_retrans;
 		v3 = strcmp(spec.nfsvers, "3") == 0;
+		spec.size_mib = snap.size_mib;
 		if (mounts_preflight(host,
 			snap.nfs_port > 0 ? snap.nfs_port : 2049, RPC_PROG_NFS,
 			v3 ? 3 : 4,

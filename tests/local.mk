@@ -11,11 +11,14 @@ EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden \
 	tests/integration/cli_triton_volume.sh \
 	tests/integration/docker_harness.sh \
 	tests/integration/docker_lib.sh \
+	tests/integration/fuse_bench.sh \
 	tests/integration/fuse_check.sh \
 	tests/integration/fuse_docker.sh \
 	tests/integration/fuse_fsx.sh \
 	tests/integration/fuse_ops.sh \
+	tests/integration/fuse_quota.sh \
 	tests/integration/fuse_restart.sh \
+	tests/integration/fuse_stale.sh \
 	tests/integration/lib.sh \
 	tests/integration/nfs_fixture.sh \
 	tests/integration/plugin_docker.sh \

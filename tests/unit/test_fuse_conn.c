@@ -6,6 +6,8 @@
 
 #include <check.h>
 #include <errno.h>
+#include <string.h>
+#include <sys/statvfs.h>
 
 #include "../../fuse/nfs_conn.h"
 #include "../../fuse/nfs_fs.h"
@@ -50,6 +52,138 @@ START_TEST(test_result_table)
 }
 END_TEST
 
+/* libnfs 4.0's -ERANGE, told apart by the status its message names. */
+static const struct {
+	int rc;
+	const char *why;
+	int errnum;
+} whys[] = {
+    {-ERANGE, "NFS: Write failed with NFS3ERR_DQUOT(-34)", EDQUOT},
+    {-ERANGE, "NFS4: WRITE (path /f) failed with NFS4ERR_DQUOT(-34)", EDQUOT},
+    {-ERANGE, "NFS4: COMMIT (path /f) failed with NFS4ERR_DQUOT(-34)", EDQUOT},
+    {-ERANGE, "NFS4: GETATTR (path /f) failed with NFS4ERR_FHEXPIRED(-5)",
+	ESTALE},
+    {-ERANGE, "NFS4: OPEN (path /f) failed with NFS4ERR_GRACE(-5)", EAGAIN},
+    {-ERANGE, "NFS4: OPEN (path /f) failed with NFS4ERR_DELAY(-5)", EAGAIN},
+    {-ERANGE, "NFS4: OPEN (path /f) failed with NFS4ERR_BAD_SEQID(-22)", EIO},
+    {-ERANGE, "unknown nfsv4 error", EIO},
+    {-ERANGE, "", EIO},
+    {-ERANGE, NULL, EIO},
+    /* other results keep their meaning whatever the text says */
+    {-ENOSPC, "NFS4: WRITE (path /f) failed with NFS4ERR_NOSPC(-28)", ENOSPC},
+    {-ESTALE, "NFS3ERR_STALE", ESTALE},
+    {-ENOENT, "NFS3ERR_DQUOT", ENOENT},
+    {-EINTR, "ERR_DQUOT", EIO},
+    {0, "NFS3ERR_DQUOT", 0},
+};
+
+/* The status a libnfs message names, however it is worded around it. */
+static const struct {
+	const char *why;
+	int errnum;
+} statuses[] = {
+    {"NFS: Write failed with NFS3ERR_DQUOT(-34)", EDQUOT},
+    {"NFS: Write failed with NFS3ERR_NOSPC(-28)", ENOSPC},
+    {"NFS: Write failed with NFS3ERR_STALE(-116)", ESTALE},
+    {"NFS: Write failed with NFS3ERR_ROFS(-30)", EROFS},
+    {"NFS: Write failed with NFS3ERR_FBIG(-27)", EFBIG},
+    {"NFS: Write failed with NFS3ERR_IO(-5)", EIO},
+    {"NFS: Write failed with NFS3ERR_INVAL(-22)", EINVAL},
+    {"NFS: Write failed with NFS3ERR_JUKEBOX(-11)", EAGAIN},
+    {"NFS4: WRITE (path (null)) failed with NFS4ERR_DQUOT(-34)", EDQUOT},
+    {"NFS4: WRITE (path /a) failed with NFS4ERR_NOSPC(-28)", ENOSPC},
+    {"NFS4: READ (path /a) failed with NFS4ERR_STALE(-5)", ESTALE},
+    {"NFS4: READ (path /a) failed with NFS4ERR_FHEXPIRED(-5)", ESTALE},
+    {"NFS4: OPEN (path /a) failed with NFS4ERR_ACCESS(-13)", EACCES},
+    {"NFS4: OPEN (path /a) failed with NFS4ERR_BAD_SEQID(-22)", EIO},
+    {"NFS4: X failed with NFS4ERR_DQUOTX(-1)", EIO}, /* not DQUOT */
+    /* no status named */
+    {"NFS: Write failed. No bytes written!", 0},
+    {"pwrite call failed with \"E\"", 0},
+    {"ERR_DQUOT(", 0},
+    {"XNFS5ERR_DQUOT(-34)", 0},
+    {"Command timed out", 0},
+    {"", 0},
+    {NULL, 0},
+};
+
+START_TEST(test_status_errno)
+{
+	ck_assert_int_eq(
+	    nfs_conn_status_errno(statuses[_i].why), statuses[_i].errnum);
+}
+END_TEST
+
+START_TEST(test_errno_why)
+{
+	ck_assert_int_eq(
+	    nfs_conn_errno_why(whys[_i].rc, whys[_i].why), whys[_i].errnum);
+}
+END_TEST
+
+static void
+server_fs(struct statvfs *sv, unsigned long frsize, fsblkcnt_t blocks,
+    fsblkcnt_t bfree, fsblkcnt_t bavail)
+{
+	memset(sv, 0, sizeof(*sv));
+	sv->f_bsize = frsize;
+	sv->f_frsize = frsize;
+	sv->f_blocks = blocks;
+	sv->f_bfree = bfree;
+	sv->f_bavail = bavail;
+}
+
+START_TEST(test_apply_size)
+{
+	struct statvfs sv;
+	const uint64_t mib = 1024 * 1024;
+
+	/* 1 GiB pool, 6 MiB used: a 64 MiB volume shows 58 MiB free. */
+	server_fs(&sv, 4096, 262144, 262144 - 1536, 231584);
+	nfs_fs_apply_size(&sv, 64 * mib);
+	ck_assert_uint_eq(sv.f_blocks, 16384);
+	ck_assert_uint_eq(sv.f_bfree, 16384 - 1536);
+	ck_assert_uint_eq(sv.f_bavail, 16384 - 1536);
+
+	/* The server has less left than the quota: its numbers win. */
+	server_fs(&sv, 4096, 262144, 1000, 900);
+	nfs_fs_apply_size(&sv, 64 * mib);
+	ck_assert_uint_eq(sv.f_blocks, 16384);
+	ck_assert_uint_eq(sv.f_bfree, 0);
+	ck_assert_uint_eq(sv.f_bavail, 0);
+	server_fs(&sv, 4096, 262144, 262144 - 100, 10);
+	nfs_fs_apply_size(&sv, 64 * mib);
+	ck_assert_uint_eq(sv.f_bfree, 16384 - 100);
+	ck_assert_uint_eq(sv.f_bavail, 10);
+
+	/* Used beyond the quota (a shared pool): full, never negative. */
+	server_fs(&sv, 4096, 262144, 100000, 100000);
+	nfs_fs_apply_size(&sv, 64 * mib);
+	ck_assert_uint_eq(sv.f_blocks, 16384);
+	ck_assert_uint_eq(sv.f_bfree, 0);
+	ck_assert_uint_eq(sv.f_bavail, 0);
+
+	/* Off, or a quota no smaller than the server: left alone. */
+	server_fs(&sv, 4096, 262144, 5, 4);
+	nfs_fs_apply_size(&sv, 0);
+	ck_assert_uint_eq(sv.f_blocks, 262144);
+	nfs_fs_apply_size(&sv, 262144 * 4096ULL);
+	ck_assert_uint_eq(sv.f_blocks, 262144);
+	ck_assert_uint_eq(sv.f_bfree, 5);
+
+	/* No fragment size from the server: the block size counts. */
+	server_fs(&sv, 0, 1000, 1000, 1000);
+	sv.f_bsize = 1024;
+	nfs_fs_apply_size(&sv, 100 * 1024);
+	ck_assert_uint_eq(sv.f_blocks, 100);
+	ck_assert_uint_eq(sv.f_frsize, 1024);
+	/* Neither: nothing to scale by. */
+	server_fs(&sv, 0, 1000, 1000, 1000);
+	nfs_fs_apply_size(&sv, 100);
+	ck_assert_uint_eq(sv.f_blocks, 1000);
+}
+END_TEST
+
 START_TEST(test_write_chunk)
 {
 	ck_assert_uint_eq(nfs_fs_write_chunk(65536, 3), 65536);
@@ -73,6 +207,11 @@ make_suite(void)
 
 	tcase_add_loop_test(tc, test_result_table, 0,
 	    (int)(sizeof(results) / sizeof(results[0])));
+	tcase_add_loop_test(
+	    tc, test_errno_why, 0, (int)(sizeof(whys) / sizeof(whys[0])));
+	tcase_add_loop_test(tc, test_status_errno, 0,
+	    (int)(sizeof(statuses) / sizeof(statuses[0])));
+	tcase_add_test(tc, test_apply_size);
 	tcase_add_test(tc, test_write_chunk);
 	suite_add_tcase(s, tc);
 	return s;

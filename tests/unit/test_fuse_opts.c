@@ -29,6 +29,11 @@ static const struct parse_case cases[] = {
     {{"h:/e", "--check", NULL}, 1, NULL},
     {{"my-host.example_1:/a/b.c/d-e", "/m", NULL}, 1, NULL},
     {{"h:/e", "/mnt", "-o", "conns=32", NULL}, 1, NULL},
+    {{"h:/e", "/mnt", "-o", "size=67108864", NULL}, 1, NULL},
+    {{"h:/e", "/mnt", "-o", "size=64M,size=1T", NULL}, 1, NULL},
+    {{"h:/e", "/mnt", "-o", "size=1048576K", NULL}, 1, NULL},
+    {{"h:/e", "/mnt", "-o", "size=1073741824G", NULL}, 1, NULL},
+    {{"h:/e", "/mnt", "-o", "size=1152921504606846976", NULL}, 1, NULL},
     {{"--help", NULL}, 1, NULL},
     {{"h:/e", "--version", NULL}, 1, NULL},
     /* hostile or malformed */
@@ -64,6 +69,26 @@ static const struct parse_case cases[] = {
     {{"h:/e", "/m", "-o", "port", NULL}, 0, "port"},
     {{"h:/e", "/m", "-o", "mountport=99999999999999999999", NULL}, 0,
 	"mountport"},
+    {{"h:/e", "/m", "-o", "size", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size=", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size=0", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size=064M", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size=-1", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size=+1", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size= 1", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size=1.5G", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size=1GiB", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size=1MM", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size=1P", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size=0x10", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size=1e9", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size=G", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size=1152921504606846977", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size=1073741825G", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size=1048577T", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size=18446744073709551616", NULL}, 0, "size="},
+    {{"h:/e", "/m", "-o", "size=99999999999999999999999999T", NULL}, 0,
+	"size="},
     {{"h:/e", "/m", "-o", "uid=-1", NULL}, 0, "uid"},
     {{"h:/e", "/m", "-o", "uid=2147483647", NULL}, 0, "uid"},
     {{"h:/e", "/m", "-o", "gid=abc", NULL}, 0, "gid"},
@@ -139,6 +164,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(o.timeo, FUSE_OPTS_TIMEO_DEFAULT);
 	ck_assert_int_eq(o.conns, FUSE_OPTS_CONNS_DEFAULT);
 	ck_assert_int_eq(o.foreground, 0);
+	ck_assert_uint_eq(o.size, 0);
 	ck_assert_str_eq(o.fuse_opts, "");
 }
 END_TEST
@@ -163,6 +189,30 @@ START_TEST(test_values_and_passthrough)
 	ck_assert_int_eq(o.debug, 1);
 	ck_assert_int_eq(o.foreground, 1);
 	ck_assert_str_eq(o.fuse_opts, "noatime,max_read=4096");
+}
+END_TEST
+
+static const struct {
+	const char *opt;
+	uint64_t bytes;
+} sizes[] = {
+    {"size=1", 1}, {"size=67108864", UINT64_C(67108864)},
+    {"size=64M", UINT64_C(64) << 20}, {"size=64m", UINT64_C(64) << 20},
+    {"size=3k", 3072}, {"size=10G", UINT64_C(10) << 30},
+    {"size=2T", UINT64_C(2) << 40}, {"size=1048576T", UINT64_C(1) << 60},
+    {"size=1G,size=5M", UINT64_C(5) << 20}, /* the last one wins */
+};
+
+START_TEST(test_size_values)
+{
+	const char *args[] = {"h:/e", "/m", "-o", sizes[_i].opt, NULL};
+	struct fuse_nfs_opts o;
+	struct tnfs_err err;
+
+	ck_assert_msg(
+	    run_parse(args, &o, &err) == 0, "%s: %s", sizes[_i].opt, err.msg);
+	ck_assert_uint_eq(o.size, sizes[_i].bytes);
+	ck_assert_str_eq(o.fuse_opts, "");
 }
 END_TEST
 
@@ -215,6 +265,8 @@ make_suite(void)
 	    tc, test_parse_table, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_values_and_passthrough);
+	tcase_add_loop_test(
+	    tc, test_size_values, 0, (int)(sizeof(sizes) / sizeof(sizes[0])));
 	tcase_add_test(tc, test_passthrough_overflow);
 	tcase_add_test(tc, test_url);
 	suite_add_tcase(s, tc);
