@@ -81,13 +81,11 @@ static int
 build_options(
     const struct mount_spec *spec, const char *vers, char *buf, size_t len)
 {
-	int v3 = strcmp(vers, "3") == 0;
+	int v3 = strcmp(vers, "3") == 0, direct = is_ip_literal(spec->host);
 	int n;
 
-	/* retry=0: mount.nfs, where installed, would retry for 2 minutes;
-	 * the kernel ignores it. */
 	n = snprintf(buf, len,
-	    "vers=%s,proto=tcp,timeo=%d,retrans=%d,retry=0,sec=sys%s%s", vers,
+	    "vers=%s,proto=tcp,timeo=%d,retrans=%d,sec=sys%s%s", vers,
 	    spec->timeo_ds > 0 ? spec->timeo_ds : 600,
 	    spec->retrans >= 0 ? spec->retrans : 2, v3 ? ",nolock" : "",
 	    spec->ro ? ",ro" : ",rw");
@@ -98,12 +96,14 @@ build_options(
 		n += snprintf(buf + n, len - (size_t)n,
 		    ",mountport=%d,mountproto=tcp", spec->mount_port);
 	/*
-	 * Without mount.nfs installed, libmount calls mount(2) itself, and the
-	 * kernel wants the server's address as addr= (EINVAL otherwise; seen
-	 * in docs/vm-tests.md).  The VAPI gives an address, not a name.
+	 * An address: mount(2) directly (child_mount), which wants it as addr=
+	 * (EINVAL otherwise; docs/vm-tests.md).  A name: mount.nfs resolves
+	 * it, and retry=0 stops its 2-minute foreground retry.
 	 */
-	if (n > 0 && (size_t)n < len && is_ip_literal(spec->host))
-		n += snprintf(buf + n, len - (size_t)n, ",addr=%s", spec->host);
+	if (n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n,
+		    direct ? ",addr=%s" : "%s",
+		    direct ? spec->host : ",retry=0");
 	return n > 0 && (size_t)n < len ? 0 : -1;
 }
 
@@ -139,8 +139,11 @@ child_mount(const struct mount_spec *spec, const char *source,
 		mnt_context_set_fstype(
 		    cxt, strcmp(vers[i], "3") == 0 ? "nfs" : "nfs4");
 		mnt_context_set_options(cxt, options);
-		/* Mount exactly what we ask: no fstab, no mtab update. */
+		/* Mount exactly what we ask: no fstab, no mtab update, and
+		 * for an address no helper, so the errno is the kernel's. */
 		mnt_context_disable_mtab(cxt, 1);
+		if (is_ip_literal(spec->host))
+			mnt_context_disable_helpers(cxt, 1);
 		rc = mnt_context_mount(cxt);
 		if (rc == 0 && mnt_context_get_status(cxt) == 1)
 			_exit(0);

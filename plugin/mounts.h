@@ -30,7 +30,7 @@ struct mount_spec {
 	const char *export;  /* "/exports/data" */
 	int nfs_port;        /* 0: 2049 */
 	int mount_port;      /* 0: ask the portmapper */
-	const char *nfsvers; /* "3", "4", "4.1", "4.2" */
+	const char *nfsvers; /* "3", "4", "4.0", "4.1", "4.2" (not "auto") */
 	int ro;
 	const char *target; /* the mount point, an existing directory */
 	int timeo_ds;       /* kernel: RPC timeout, tenths of a second */
