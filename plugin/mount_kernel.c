@@ -77,8 +77,8 @@ versions_for(const char *nfsvers, const char *out[3])
  * mount retries for ever, so an application never sees a write fail half
  * way because the server restarted (docs/kernel-mounts.md).
  */
-static int
-build_options(
+int
+mount_kernel_options(
     const struct mount_spec *spec, const char *vers, char *buf, size_t len)
 {
 	int v3 = strcmp(vers, "3") == 0, direct = is_ip_literal(spec->host);
@@ -129,8 +129,8 @@ child_mount(const struct mount_spec *spec, const char *source,
 		int rc;
 
 		rep.vers_index = i;
-		if (build_options(spec, vers[i], options, sizeof(options)) ==
-		    -1)
+		if (mount_kernel_options(
+			spec, vers[i], options, sizeof(options)) == -1)
 			_exit(70);
 		if ((cxt = mnt_new_context()) == NULL)
 			_exit(70);
@@ -216,7 +216,8 @@ mount_kernel_mount(
 		return -1;
 	}
 	nvers = versions_for(spec->nfsvers, vers);
-	if (build_options(spec, vers[0], options, sizeof(options)) == -1) {
+	if (mount_kernel_options(spec, vers[0], options, sizeof(options)) ==
+	    -1) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "mount options too long");
 		return -1;
 	}
@@ -268,7 +269,7 @@ mount_kernel_mount(
 	}
 	rep.msg[sizeof(rep.msg) - 1] = '\0';
 	if (rep.vers_index > 0 && rep.vers_index < nvers)
-		build_options(
+		mount_kernel_options(
 		    spec, vers[rep.vers_index], options, sizeof(options));
 	hint = errno_hint(rep.sys_errno, strcmp(spec->nfsvers, "3") == 0);
 	tnfs_err_set(err,

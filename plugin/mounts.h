@@ -100,6 +100,10 @@ int mounts_preflight(const char *host, int port, uint32_t prog, uint32_t vers,
 int mount_kernel_available(void);
 int mount_kernel_mount(
     const struct mount_spec *spec, int timeout_ms, struct tnfs_err *err);
+/* The kernel backend's options for one NFS version; -1 when they do not
+ * fit in len. */
+int mount_kernel_options(
+    const struct mount_spec *spec, const char *vers, char *buf, size_t len);
 int mount_fuse_mount(const char *binary, const char *log_path,
     const struct mount_spec *spec, int timeout_ms, pid_t *pid,
     struct tnfs_err *err);
