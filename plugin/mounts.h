@@ -73,7 +73,7 @@ int mounts_is_mountpoint(const char *path);
 /*
  * The mount at path as "FSTYPE SOURCE OPTIONS" from mountinfo (the
  * kernel's options, what was really negotiated): 1, 0 when path is not a
- * mount point, -1 when mountinfo cannot be read.
+ * mount point, -1 when mountinfo cannot be read.  buf may be NULL.
  */
 int mounts_describe(const char *path, char *buf, size_t len);
 
