@@ -4,8 +4,9 @@
 # The real tritonnfs-plugin with its kernel backend serves the guest's
 # dockerd; the Volume API and ganesha run on the host behind forwards.
 # Facts go to $TNFS_VM_OUT/results (guest_lib.sh); the host asserts.  The
-# host and the guest meet twice through files in $TNFS_VM_OUT: g.ready /
-# h.mounted (the host's plugin holds the volume) and g.read / h.unmounted.
+# host and the guest meet through files in $TNFS_VM_OUT: g.ready /
+# h.mounted (the host's plugin holds the volume), g.read / h.unmounted,
+# and g.hang / h.hung / g.unhang (the host stops ganesha and resumes it).
 #
 # Environment: VAPI_GPORT, OWNER, GUEST_UUID, DEADNET, OTHERNET.
 set -u
@@ -157,8 +158,29 @@ run missing drun --rm -v mmiss:/data "$IMG" true
 rec missing.ms $((($(date +%s%N) - t0) / 1000000))
 rec failed.leftover "$(all_nfs | tr '\n' ' ')"
 
+# ---- the server hangs (the host stops ganesha): Mount and Unmount end ----
+step hang
+run create.hang docker volume create --driver tritonnfs --opt size=1G mhang
+run create.hang2 docker volume create --driver tritonnfs --opt size=1G mhang2
+run hold2 drun -d -v mhang:/data "$IMG" sleep 3600
+h2=$(sed -n 's/^hold2.out=//p' "$res" | tail -n1)
+rec hang.before "$(nfs_count "$MROOT/mhang")"
+: >"$out/g.hang"
+if wait_file "$out/h.hung" 120; then
+	t0=$(date +%s%N)
+	run hung.mount drun --rm -v mhang2:/data "$IMG" true
+	rec hung.mount.ms $((($(date +%s%N) - t0) / 1000000))
+	t0=$(date +%s%N)
+	run hung.rmf docker rm -f "$h2"
+	rec hung.rmf.ms $((($(date +%s%N) - t0) / 1000000))
+	wait_count "$MROOT/mhang" 0 60
+	rec hung.count "$(nfs_count "$MROOT/mhang")"
+	rec hung.steps "$(grep -o 'forcing\|detaching lazily' "$out/plugin.log" | sort | uniq -c | tr '\n' ' ')"
+fi
+: >"$out/g.unhang"
+
 step cleanup
-run rm.rest docker volume rm mv3 mv40 mv41 mv42 mro mdown mmiss
+run rm.rest docker volume rm mv3 mv40 mv41 mv42 mro mdown mmiss mhang mhang2
 rec ls.after "$(docker volume ls -q | tr '\n' ' ')"
 guest_docker_stop
 kill -TERM "$PLUGIN_PID"

@@ -22,7 +22,8 @@
 # mount leaked); rm refused while the host's plugin holds the volume; data
 # written through the kernel client read through tritonnfs-fuse, and back;
 # vers 3, 4.0, 4.1, 4.2 and ro; the server down and an export that does
-# not exist give a clear Err.
+# not exist give a clear Err; with ganesha stopped (hung), a Mount fails
+# with a clear Err and an Unmount still removes the mount.
 . "$TNFS_SRCDIR/tests/integration/vapi_lib.sh"
 . "$TNFS_SRCDIR/tests/vm/vm-lib.sh"
 
@@ -105,7 +106,7 @@ t_umount_at_exit "$dir/b/mnt/gvol"
 vm=$dir/vm
 out=$vm/ctl/out
 t0=$(date +%s%N)
-"$VM_DIR/run-in-vm" --timeout 600 --mem 1536 --workdir "$vm" \
+"$VM_DIR/run-in-vm" --timeout 900 --mem 1536 --workdir "$vm" \
 	--fwd 8080:"$VPORT" --fwd 2049:"$NP" --fwd 20048:"$MP" \
 	--fwd 2050:"$DEADPORT" --fwd 20050:"$DEADPORT" \
 	--fwd 2051:"$VM_NFS_PORT" --fwd 20051:"$VM_MNT_PORT" \
@@ -126,7 +127,7 @@ guest_wait() { # FILE SECS
 	done
 }
 id=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-if guest_wait "$out/g.ready" 500; then
+if guest_wait "$out/g.ready" 800; then
 	t_pass "the guest wrote through its kernel mount and waits for this host"
 	mo=$(post_b /VolumeDriver.Mount "{\"Name\":\"gvol\",\"ID\":\"$id\"}")
 	mp=$(printf '%s' "$mo" | jq -r .Mountpoint 2>/dev/null)
@@ -146,6 +147,19 @@ if guest_wait "$out/g.ready" 500; then
 	: >"$out/h.unmounted"
 else
 	t_fail "the guest reaches the meeting point" "$(tail -20 "$dir/vm.out")"
+fi
+# The server hangs: ganesha stopped (SIGSTOP) while the guest holds a
+# mount; its TCP port still accepts connections.
+if guest_wait "$out/g.hang" 600; then
+	gpid=$(cat "$P/state/exports/ganesha.pid")
+	kill -STOP "$gpid"
+	t_cleanup_push "kill -CONT $gpid"
+	: >"$out/h.hung"
+	guest_wait "$out/g.unhang" 200
+	kill -CONT "$gpid"
+	t_pass "ganesha was stopped while the guest used it, and resumed"
+else
+	t_fail "the guest reaches the hang meeting"
 fi
 vrc=0
 wait "$vmpid" || vrc=$?
@@ -207,6 +221,13 @@ t_like "missing export: a clear Err naming the export" "$(r missing.rc) $(r miss
 	"^[1-9][0-9]* .*tritonnfs: cannot mount volume mmiss: mounting $ADDR:/volumes/[0-9a-f-]+ on .* failed: No such file or directory \\(the server does not export this path\\)"
 t_diag "missing export: failed after $(r missing.ms) ms (guest clock)"
 t_is "no mount left behind by the failures" "$(r failed.leftover)" ""
+t_is "a held volume before the server hangs" "$(r hang.before)" 1
+t_like "server hung: Mount fails with a clear Err" "$(r hung.mount.rc) $(r hung.mount.out)" \
+	"^[1-9][0-9]* .*tritonnfs: cannot mount volume mhang2: NFS server $ADDR:2049 .*no answer"
+t_diag "server hung: Mount failed after $(r hung.mount.ms) ms (guest clock)"
+t_is "server hung: docker rm -f of the holder succeeds" "$(r hung.rmf.rc)" 0
+t_is "server hung: the mount is gone (forced or lazy unmount)" "$(r hung.count)" 0
+t_diag "server hung: docker rm -f took $(r hung.rmf.ms) ms (guest clock); unmount steps in the log: $(r hung.steps)"
 t_is "every volume removed" "$(r rm.rest.rc)" 0
 t_is "docker volume ls is empty" "$(r ls.after)" ""
 t_is "no NFS mount left in the guest at the end" "$(r leftover)" ""
