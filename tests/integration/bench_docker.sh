@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# bench_docker.sh: bench/docker-volumes runs end to end in a short version
+# (8 MiB, 100 files) and prints a ratio tritonnfs/local for every metric.
+# No timing is asserted (figures this small are mostly container start
+# noise): the figures belong in docs/benchmarks.md.
+. "$TNFS_SRCDIR/tests/integration/lib.sh"
+. "$TNFS_SRCDIR/tests/integration/docker_lib.sh"
+t_require_root
+d_require
+t_require_cmd ganesha.nfsd rpcbind rpcinfo btrfs losetup ss
+t_require_file /dev/fuse
+for b in vapi/tritonnfs-vapi plugin/tritonnfs-plugin fuse/tritonnfs-fuse; do
+	[ -x "$TNFS_BUILDDIR/$b" ] || t__missing "$b"
+done
+
+dir=$(t_tmpdir)
+out=$dir/out
+# The benchmark makes its own private namespaces and work directory.
+TMPDIR=$dir "$TNFS_SRCDIR/bench/docker-volumes" --size 8 --files 100 \
+	--keep-logs "$dir/logs" >"$out" 2>"$dir/err"
+rc=$?
+while read -r l; do t_diag "$l"; done <"$out"
+t_is "the short benchmark exits 0" "$rc" 0
+num='-?[0-9]+(\.[0-9]+)?'
+for m in "write MB/s" "read MB/s" "create files/s" "read-back files/s" "rm files/s" "mount ms"; do
+	set -- $m
+	t_like "$1: local, tritonnfs and the ratio" "$(grep "^$1 " "$out")" \
+		"^$1 +$2 +$num +$num +$num\$"
+done
+t_like "the header names the ratio" "$(grep '^metric ' "$out")" "tritonnfs/local\$"
+t_like "container start is said to be subtracted" "$(cat "$out")" "minus the median empty container"
+t_like "the machine is named" "$(cat "$out")" "CPUs, .*kernel"
+t_ok "the logs were kept" test -s "$dir/logs/plugin.log" -a -s "$dir/logs/runs.log"
+t_fails "nothing left mounted" grep -q "$dir" /proc/self/mountinfo
+t_is "no loop device left on its pool" "$(losetup -n -l -O BACK-FILE | grep -c "$dir")" 0
+t_is "its work directory is gone" \
+	"$(find "$dir" -mindepth 1 -maxdepth 1 -name 'tnfs-docker-volumes.*' | wc -l)" 0
+t_fails "a bad --size is refused" "$TNFS_SRCDIR/bench/docker-volumes" --size 12x
+t_fails "an unknown option is refused" "$TNFS_SRCDIR/bench/docker-volumes" --sizes 8
+if [ "$rc" != 0 ]; then
+	while read -r l; do t_diag "$l"; done <"$dir/err"
+fi
+t_done
