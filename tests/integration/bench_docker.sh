@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench_docker.sh: bench/docker-volumes runs end to end in a short version
-# (8 MiB, 100 files, no repetitions) and prints a ratio tritonnfs/local for every metric.
+# (8 MiB, 100 files, no repetitions) and prints a ratio tritonnfs/local for
+# every metric.
 # No timing is asserted (figures this small are mostly container start
 # noise): the figures belong in docs/benchmarks.md.
 . "$TNFS_SRCDIR/tests/integration/lib.sh"
@@ -25,7 +26,7 @@ rc=$?
 while read -r l; do t_diag "$l"; done <"$out"
 t_is "the short benchmark exits 0" "$rc" 0
 num='-?[0-9]+(\.[0-9]+)?'
-for m in "write MB/s" "read MB/s" "create files/s" "read-back files/s" "rm files/s" "mount ms"; do
+for m in "write MB/s" "read MB/s" "create files/s" "read-back files/s" "rm files/s" "mount ms" "vol-create ms"; do
 	set -- $m
 	t_like "$1: local, tritonnfs and the ratio" "$(grep "^$1 " "$out")" \
 		"^$1 +$2 +$num +$num +$num\$"
