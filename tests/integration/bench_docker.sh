@@ -27,9 +27,9 @@ while read -r l; do t_diag "$l"; done <"$out"
 t_is "the short benchmark exits 0" "$rc" 0
 num='-?[0-9]+(\.[0-9]+)?'
 for m in "write MB/s" "read MB/s" "create files/s" "read-back files/s" "rm files/s" "mount ms" "vol-create ms"; do
-	set -- $m
-	t_like "$1: local, tritonnfs and the ratio" "$(grep "^$1 " "$out")" \
-		"^$1 +$2 +$num +$num +$num\$"
+	read -r name unit <<<"$m"
+	t_like "$name: local, tritonnfs and the ratio" "$(grep "^$name " "$out")" \
+		"^$name +$unit +$num +$num +$num\$"
 done
 t_like "the header names the ratio" "$(grep '^metric ' "$out")" "tritonnfs/local\$"
 t_like "container start is said to be subtracted" "$(cat "$out")" "minus the median empty container"
