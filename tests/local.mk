@@ -1,9 +1,14 @@
 # tests/: the shared shell library of the integration suites.  Each part's
 # local.mk adds its own unit tests and integration scripts to TESTS.
 dist_check_SCRIPTS += tests/integration/lib.sh
+# bench/docker-volumes in a short version (the script itself is in bench/,
+# distributed whole).
+TESTS += tests/integration/bench_docker.sh
+dist_check_SCRIPTS += tests/integration/bench_docker.sh
 # Listed one by one: the directory itself would carry the .log and .trs
 # files of an in-tree test run into the tarball.
 EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden \
+	tests/integration/bench_docker.sh \
 	tests/integration/cli_adm.sh \
 	tests/integration/cli_auth.sh \
 	tests/integration/cli_errors.sh \
