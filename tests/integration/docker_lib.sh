@@ -63,8 +63,9 @@ d_enter_private_ns() {
 		# lib.sh made T_ROOT for this process; the re-executed suite
 		# makes its own.
 		rmdir "$T_ROOT" 2>/dev/null
-		# --kill-child: if unshare itself is killed (a harness timeout),
-		# the suite still gets TERM and runs its cleanups.
+		# --kill-child: if unshare itself is killed (SIGKILL; with --fork
+		# it ignores TERM and INT while it waits), the suite still gets
+		# TERM and runs its cleanups.
 		exec unshare --mount --propagation private --pid --fork --mount-proc \
 			--kill-child=TERM -- "$BASH" "$0" "$@"
 	fi
