@@ -271,6 +271,18 @@ type_bits(uint32_t nfs_type)
 	return nfs_type < sizeof(bits) / sizeof(bits[0]) ? bits[nfs_type] : 0;
 }
 
+uint64_t
+nfs_fs_dirent_ino(uint64_t inode, int nfsvers)
+{
+#ifndef HAVE_LIBNFS_V4_READDIR_INO
+	if (nfsvers == 4)
+		return NFS_FS_INO_UNKNOWN;
+#else
+	(void)nfsvers;
+#endif
+	return inode != 0 ? inode : NFS_FS_INO_UNKNOWN;
+}
+
 static int
 fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
     struct fuse_file_info *fi, enum fuse_readdir_flags flags)
@@ -279,7 +291,7 @@ fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
 	struct nfsdirent *de;
 	struct nfs_conn *c;
 	struct stat st;
-	int rc, tries = 0;
+	int rc, tries = 0, vers = nfs_pool_version(fs_cfg()->pool);
 
 	(void)off;
 	(void)fi;
@@ -303,10 +315,13 @@ fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
 		if (strcmp(de->name, ".") == 0 || strcmp(de->name, "..") == 0)
 			continue;
 		memset(&st, 0, sizeof(st));
-		st.st_ino = (ino_t)de->inode;
+		st.st_ino = (ino_t)nfs_fs_dirent_ino(de->inode, vers);
 		st.st_mode = (mode_t)(de->mode & 07777) | type_bits(de->type);
 		if ((flags & FUSE_READDIR_PLUS) && de->nlink > 0) {
-			/* READDIRPLUS brought the attributes along. */
+			/*
+			 * READDIRPLUS brought the attributes along; libfuse
+			 * looks each entry up (GETATTR) for its inode.
+			 */
 			st.st_nlink = de->nlink;
 			st.st_uid = de->uid;
 			st.st_gid = de->gid;
