@@ -77,17 +77,15 @@ versions_for(const char *nfsvers, const char *out[3])
  * mount retries for ever, so an application never sees a write fail half
  * way because the server restarted (docs/kernel-mounts.md).
  */
-static int
-build_options(
+int
+mount_kernel_options(
     const struct mount_spec *spec, const char *vers, char *buf, size_t len)
 {
-	int v3 = strcmp(vers, "3") == 0;
+	int v3 = strcmp(vers, "3") == 0, direct = is_ip_literal(spec->host);
 	int n;
 
-	/* retry=0: mount.nfs, where installed, would retry for 2 minutes;
-	 * the kernel ignores it. */
 	n = snprintf(buf, len,
-	    "vers=%s,proto=tcp,timeo=%d,retrans=%d,retry=0,sec=sys%s%s", vers,
+	    "vers=%s,proto=tcp,timeo=%d,retrans=%d,sec=sys%s%s", vers,
 	    spec->timeo_ds > 0 ? spec->timeo_ds : 600,
 	    spec->retrans >= 0 ? spec->retrans : 2, v3 ? ",nolock" : "",
 	    spec->ro ? ",ro" : ",rw");
@@ -98,12 +96,14 @@ build_options(
 		n += snprintf(buf + n, len - (size_t)n,
 		    ",mountport=%d,mountproto=tcp", spec->mount_port);
 	/*
-	 * Without mount.nfs installed, libmount calls mount(2) itself, and the
-	 * kernel wants the server's address as addr= (EINVAL otherwise; seen
-	 * in docs/vm-tests.md).  The VAPI gives an address, not a name.
+	 * An address: mount(2) directly (child_mount), which wants it as addr=
+	 * (EINVAL otherwise; docs/vm-tests.md).  A name: mount.nfs resolves
+	 * it, and retry=0 stops its 2-minute foreground retry.
 	 */
-	if (n > 0 && (size_t)n < len && is_ip_literal(spec->host))
-		n += snprintf(buf + n, len - (size_t)n, ",addr=%s", spec->host);
+	if (n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n,
+		    direct ? ",addr=%s" : "%s",
+		    direct ? spec->host : ",retry=0");
 	return n > 0 && (size_t)n < len ? 0 : -1;
 }
 
@@ -129,8 +129,8 @@ child_mount(const struct mount_spec *spec, const char *source,
 		int rc;
 
 		rep.vers_index = i;
-		if (build_options(spec, vers[i], options, sizeof(options)) ==
-		    -1)
+		if (mount_kernel_options(
+			spec, vers[i], options, sizeof(options)) == -1)
 			_exit(70);
 		if ((cxt = mnt_new_context()) == NULL)
 			_exit(70);
@@ -139,8 +139,11 @@ child_mount(const struct mount_spec *spec, const char *source,
 		mnt_context_set_fstype(
 		    cxt, strcmp(vers[i], "3") == 0 ? "nfs" : "nfs4");
 		mnt_context_set_options(cxt, options);
-		/* Mount exactly what we ask: no fstab, no mtab update. */
+		/* Mount exactly what we ask: no fstab, no mtab update, and
+		 * for an address no helper, so the errno is the kernel's. */
 		mnt_context_disable_mtab(cxt, 1);
+		if (is_ip_literal(spec->host))
+			mnt_context_disable_helpers(cxt, 1);
 		rc = mnt_context_mount(cxt);
 		if (rc == 0 && mnt_context_get_status(cxt) == 1)
 			_exit(0);
@@ -213,7 +216,8 @@ mount_kernel_mount(
 		return -1;
 	}
 	nvers = versions_for(spec->nfsvers, vers);
-	if (build_options(spec, vers[0], options, sizeof(options)) == -1) {
+	if (mount_kernel_options(spec, vers[0], options, sizeof(options)) ==
+	    -1) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "mount options too long");
 		return -1;
 	}
@@ -265,7 +269,7 @@ mount_kernel_mount(
 	}
 	rep.msg[sizeof(rep.msg) - 1] = '\0';
 	if (rep.vers_index > 0 && rep.vers_index < nvers)
-		build_options(
+		mount_kernel_options(
 		    spec, vers[rep.vers_index], options, sizeof(options));
 	hint = errno_hint(rep.sys_errno, strcmp(spec->nfsvers, "3") == 0);
 	tnfs_err_set(err,

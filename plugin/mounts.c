@@ -182,23 +182,7 @@ mounts_parse_mountinfo_line(const char *line, char *buf, size_t len)
 int
 mounts_is_mountpoint(const char *path)
 {
-	FILE *f;
-	char *line = NULL, mp[4096];
-	size_t cap = 0;
-	int found = 0;
-
-	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
-		return -1;
-	while (getline(&line, &cap, f) != -1) {
-		if (mounts_parse_mountinfo_line(line, mp, sizeof(mp)) == 0 &&
-		    strcmp(mp, path) == 0) {
-			found = 1;
-			break;
-		}
-	}
-	free(line);
-	fclose(f);
-	return found;
+	return mounts_describe(path, NULL, 0);
 }
 
 int
@@ -222,8 +206,9 @@ mounts_describe(const char *path, char *buf, size_t len)
 		fstype = strtok_r(sep + 3, " \n", &save);
 		source = strtok_r(NULL, " \n", &save);
 		opts = strtok_r(NULL, " \n", &save);
-		snprintf(buf, len, "%s %s %s", fstype ? fstype : "?",
-		    source ? source : "?", opts ? opts : "");
+		if (buf != NULL)
+			snprintf(buf, len, "%s %s %s", fstype ? fstype : "?",
+			    source ? source : "?", opts ? opts : "");
 		found = 1;
 	}
 	free(line);

@@ -30,7 +30,7 @@ struct mount_spec {
 	const char *export;  /* "/exports/data" */
 	int nfs_port;        /* 0: 2049 */
 	int mount_port;      /* 0: ask the portmapper */
-	const char *nfsvers; /* "3", "4", "4.1", "4.2" */
+	const char *nfsvers; /* "3", "4", "4.0", "4.1", "4.2" (not "auto") */
 	int ro;
 	const char *target; /* the mount point, an existing directory */
 	int timeo_ds;       /* kernel: RPC timeout, tenths of a second */
@@ -73,7 +73,7 @@ int mounts_is_mountpoint(const char *path);
 /*
  * The mount at path as "FSTYPE SOURCE OPTIONS" from mountinfo (the
  * kernel's options, what was really negotiated): 1, 0 when path is not a
- * mount point, -1 when mountinfo cannot be read.
+ * mount point, -1 when mountinfo cannot be read.  buf may be NULL.
  */
 int mounts_describe(const char *path, char *buf, size_t len);
 
@@ -100,6 +100,10 @@ int mounts_preflight(const char *host, int port, uint32_t prog, uint32_t vers,
 int mount_kernel_available(void);
 int mount_kernel_mount(
     const struct mount_spec *spec, int timeout_ms, struct tnfs_err *err);
+/* The kernel backend's options for one NFS version; -1 when they do not
+ * fit in len. */
+int mount_kernel_options(
+    const struct mount_spec *spec, const char *vers, char *buf, size_t len);
 int mount_fuse_mount(const char *binary, const char *log_path,
     const struct mount_spec *spec, int timeout_ms, pid_t *pid,
     struct tnfs_err *err);

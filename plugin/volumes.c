@@ -1026,16 +1026,23 @@ wait_ready(struct volumes *vs, struct vapi_client *c, struct pvol *p,
 }
 
 /*
- * "auto" is the backend's best: the kernel's NFSv4 (4.2 down to 4.0), and
- * NFSv3 for tritonnfs-fuse, whose libnfs is fast only there.
+ * The version a backend mounts.  The kernel: what the volume asks, "auto"
+ * being its newest NFSv4.  tritonnfs-fuse: always NFSv3, since libnfs
+ * 4.0's NFSv4 is four times slower and weaker at the quota's edge
+ * (tritonnfs-fuse(8), BUGS); the server exports both, so nothing is lost
+ * but the version's own features.
  */
 static const char *
-effective_nfsvers(const struct volumes *vs, const char *nfsvers)
+effective_nfsvers(
+    const struct volumes *vs, const char *name, const char *nfsvers)
 {
-	if (strcmp(nfsvers, "auto") != 0)
-		return nfsvers;
-	return strcmp(mounts_backend_name(vs->cfg.mounts), "kernel") == 0 ? "4"
-									  : "3";
+	if (strcmp(mounts_backend_name(vs->cfg.mounts), "kernel") == 0)
+		return strcmp(nfsvers, "auto") == 0 ? "4" : nfsvers;
+	if (strcmp(nfsvers, "auto") != 0 && strcmp(nfsvers, "3") != 0)
+		log_info("volume %s asks for NFS %s; the FUSE client mounts it "
+			 "over NFSv3",
+		    name, nfsvers);
+	return "3";
 }
 
 json_object *
@@ -1085,7 +1092,7 @@ volumes_mount(
 		spec.export = exp;
 		spec.nfs_port = snap.nfs_port;
 		spec.mount_port = snap.mount_port;
-		spec.nfsvers = effective_nfsvers(vs, snap.opts.nfsvers);
+		spec.nfsvers = effective_nfsvers(vs, name, snap.opts.nfsvers);
 		spec.ro = snap.opts.ro;
 		spec.target = target;
 		spec.timeo_ds = vs->cfg.nfs_timeo_ds;

@@ -12,20 +12,7 @@ t_require_cmd mkfs.btrfs btrfs losetup ganesha.nfsd rpcbind nfs-ls findmnt xargs
 pool_setup
 NET=5e5e5e5e-0000-4000-8000-000000000002
 ganesha_network_config "$NET"
-VDIR=$(t_tmpdir)
-VPORT=$(t_free_port)
-URL=http://127.0.0.1:$VPORT
-start_vapi() {
-	t_spawn vapi "$VDIR/vapi.log" "$VAPI_BIN" --config "$P/vapi.json" \
-		--listen "tcp:127.0.0.1:$VPORT" --store "sqlite:$VDIR/vapi.db" \
-		--storage "btrfs-image:$img,3G" --state-dir "$P/state" \
-		--exports ganesha --workers 4
-	VPID=$T_PID_vapi
-	if ! t_wait_for 120 curl -fsS "$URL/ping"; then
-		tail -20 "$VDIR/vapi.log" >&2
-		exit 1
-	fi
-}
+start_vapi() { vapi_pool_run 3G --workers 4; }
 start_vapi
 
 for i in $(seq 1 6); do

@@ -11,20 +11,9 @@ pool_setup
 NETU=5e5e5e5e-0000-4000-8000-000000000001
 ganesha_network_config "$NETU"
 
-VDIR=$(t_tmpdir)
-VPORT=$(t_free_port)
-t_spawn vapi "$VDIR/vapi.log" "$VAPI_BIN" --config "$P/vapi.json" \
-	--listen "tcp:127.0.0.1:$VPORT" --store "sqlite:$VDIR/vapi.db" \
-	--storage "btrfs-image:$img,2G" --state-dir "$P/state" --exports ganesha
-VPID=$T_PID_vapi
-URL=http://127.0.0.1:$VPORT
-if ! t_wait_for 90 curl -fsS "$URL/ping"; then
-	cat "$VDIR/vapi.log" >&2
-	exit 1
-fi
+vapi_pool_run 2G
+t_pass "ping: exporter healthy"
 NET=$NETU
-healthy() { [ "$(curl -s "$URL/ping" | jq -r .healthy)" = true ]; }
-t_ok "ping: exporter healthy" t_wait_for 60 healthy
 
 V=$(create served)
 t_ok "ready" wait_state "$V" ready 90

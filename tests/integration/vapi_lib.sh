@@ -128,6 +128,29 @@ pool_cleanup() {
 	losetup -j "$img" -O NAME -n 2>/dev/null | while read -r l; do losetup -d "$l"; done
 }
 
+# vapi_pool_run POOL-SIZE [FLAGS...]: (re)start the VAPI on the pool of
+# pool_setup ($img, $P/state), exported by ganesha, with $P/vapi.json, on
+# VDIR and VPORT (made once); waits until it answers and its exporter is
+# healthy.  Sets URL and VPID.
+vapi_pool_run() {
+	local size=$1
+	shift
+	[ -n "${VDIR:-}" ] || VDIR=$(t_tmpdir)
+	[ -n "${VPORT:-}" ] || VPORT=$(t_free_port)
+	URL=http://127.0.0.1:$VPORT
+	t_spawn vapi "$VDIR/vapi.log" "$VAPI_BIN" --config "$P/vapi.json" \
+		--listen "tcp:127.0.0.1:$VPORT" --store "sqlite:$VDIR/vapi.db" \
+		--storage "btrfs-image:$img,$size" --state-dir "$P/state" \
+		--exports ganesha "$@"
+	VPID=$T_PID_vapi
+	if ! t_wait_for 120 curl -fsS "$URL/ping" || ! t_wait_for 60 vapi_healthy; then
+		echo "tritonnfs-vapi did not start; its log:" >&2
+		tail -20 "$VDIR/vapi.log" >&2
+		exit 1
+	fi
+}
+vapi_healthy() { [ "$(curl -s "$URL/ping" | jq -r .healthy 2>/dev/null)" = true ]; }
+
 # ganesha_network_config NET_UUID: free NFS and MOUNT ports in NP and MP,
 # and $P/vapi.json naming one loopback network served on them.
 ganesha_network_config() {

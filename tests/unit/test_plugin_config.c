@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check_tap.h"
+#include "mounts.h"
 #include "plugin_config.h"
 
 #define OWNER "aaaaaaaa-2222-3333-4444-555555555555"
@@ -152,6 +153,52 @@ START_TEST(test_machine_id)
 }
 END_TEST
 
+START_TEST(test_kernel_options)
+{
+	struct mount_spec s = {.host = "10.0.2.100",
+	    .export = "/volumes/x",
+	    .nfs_port = 2049,
+	    .mount_port = 20048,
+	    .nfsvers = "3",
+	    .target = "/m",
+	    .timeo_ds = 600,
+	    .retrans = 2};
+	char buf[512], tiny[16], longhost[400];
+
+	ck_assert_int_eq(mount_kernel_options(&s, "3", buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf,
+	    "vers=3,proto=tcp,timeo=600,retrans=2,sec=sys,nolock,rw,port=2049,"
+	    "mountport=20048,mountproto=tcp,addr=10.0.2.100");
+	s.ro = 1;
+	s.timeo_ds = 100;
+	s.retrans = 0;
+	ck_assert_int_eq(mount_kernel_options(&s, "4.1", buf, sizeof(buf)), 0);
+	/* No nolock nor MOUNT port for v4; hard is the kernel's default. */
+	ck_assert_str_eq(buf,
+	    "vers=4.1,proto=tcp,timeo=100,retrans=0,sec=sys,"
+	    "ro,port=2049,addr=10.0.2.100");
+	s.host = "fd00::5";
+	ck_assert_int_eq(mount_kernel_options(&s, "4.2", buf, sizeof(buf)), 0);
+	ck_assert_ptr_nonnull(strstr(buf, ",addr=fd00::5"));
+	/* A name goes to mount.nfs, which resolves it: retry=0, no addr=. */
+	s.host = "nfs.example.com";
+	ck_assert_int_eq(mount_kernel_options(&s, "4.2", buf, sizeof(buf)), 0);
+	ck_assert_ptr_null(strstr(buf, "addr="));
+	ck_assert_ptr_nonnull(strstr(buf, ",retry=0"));
+	/* Too long for the buffer: refused, never cut. */
+	ck_assert_int_eq(
+	    mount_kernel_options(&s, "4.2", tiny, sizeof(tiny)), -1);
+	/* Exactly full is too long too (room for the terminating NUL). */
+	s.host = "10.0.2.100";
+	ck_assert_int_eq(mount_kernel_options(&s, "4.2", buf, sizeof(buf)), 0);
+	ck_assert_int_eq(
+	    mount_kernel_options(&s, "4.2", longhost, strlen(buf)), -1);
+	ck_assert_int_eq(
+	    mount_kernel_options(&s, "4.2", longhost, strlen(buf) + 1), 0);
+	ck_assert_str_eq(longhost, buf);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -164,6 +211,7 @@ make_suite(void)
 	tcase_add_test(tc, test_help_version_missing_owner);
 	tcase_add_test(tc, test_config_text);
 	tcase_add_test(tc, test_machine_id);
+	tcase_add_test(tc, test_kernel_options);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -74,16 +74,8 @@ net() { # UUID NAME ADVERTISED-NFS-PORT ADVERTISED-MOUNT-PORT DEFAULT
 printf '{"networks": [%s, %s, %s]}\n' "$(net "$NETU" vmnet 2049 20048 true)" \
 	"$(net "$DEADNET" deadnet 2050 20050 false)" \
 	"$(net "$OTHERNET" othernet 2051 20051 false)" >"$P/vapi.json"
-t_spawn vapi "$dir/vapi.log" "$VAPI_BIN" --config "$P/vapi.json" \
-	--listen "tcp:127.0.0.1:$VPORT" --store "sqlite:$dir/vapi.db" \
-	--storage "btrfs-image:$img,2G" --state-dir "$P/state" --exports ganesha \
-	--log-level debug
-URL=http://127.0.0.1:$VPORT
-healthy() { [ "$(curl -s "$URL/ping" | jq -r .healthy 2>/dev/null)" = true ]; }
-if ! t_wait_for 120 healthy; then
-	t_fail "the VAPI and its ganesha start" "$(tail -5 "$dir/vapi.log" | cut -c1-300)"
-	t_done
-fi
+VDIR=$dir
+vapi_pool_run 2G --log-level debug
 t_pass "the VAPI serves, ganesha on 127.0.0.1:$NP/$MP"
 t_like "GET /networks advertises $ADDR:2049/20048 for vmnet" \
 	"$(curl -s "$URL/networks" | jq -c --arg u "$NETU" '.[] | select(.uuid == $u) | [.nfs_address, .nfs_port, .mount_port]')" \
