@@ -31,7 +31,8 @@ struct nfs_pool;
 struct nfs_fs_cfg {
 	struct nfs_pool *pool; /* borrowed; outlives the FUSE session */
 	int ro;
-	uint64_t size; /* size= in bytes: statfs reports it; 0: off */
+	uint64_t size;      /* size= in bytes: statfs reports it; 0: off */
+	const char *export; /* on the server, for NFSv4 listings; borrowed */
 };
 
 /*

@@ -76,9 +76,21 @@ while time.time() < end:
     i += 1
 PY
 
+# inodes DIR: "name inode" of every entry, from readdir(3), sorted.
+inodes() {
+	python3 -c 'import os, sys
+for e in sorted(os.scandir(sys.argv[1]), key=lambda e: e.name):
+    print(e.name, e.inode())' "$1" | md5sum
+}
+
 for n in 1000 5000 20000; do
 	mkfiles "$SRV/d$n" "$n"
 done
+# A directory so deep that NFSv4 lists it through libnfs (its path does not
+# fit in one of our READDIR COMPOUNDs): 13 components of 240 bytes.
+deep=deep
+for _ in $(seq 1 13); do deep=$deep/$(printf 'p%.0s' $(seq 1 240)); done
+mkfiles "$SRV/$deep" 300
 t_is "the server holds 20,000 names" "$(names "$SRV/d20000" | wc -l)" 20000
 
 # The heap of the client zero-filled as in a release build (see above).
@@ -101,6 +113,10 @@ for v in 3 4; do
 		"$(tail -n 1 <<<"$got")" "zero-inodes=0"
 	t_is "NFSv$v: readdir(3) gives the server's names" \
 		"$(head -n -1 <<<"$got" | md5sum)" "$(names "$SRV/d5000" | md5sum)"
+	t_is "NFSv$v: readdir(3) gives the server's inode numbers" \
+		"$(inodes "$m/d1000")" "$(inodes "$SRV/d1000")"
+	t_is "NFSv$v: a directory 3 KiB deep lists all its names" \
+		"$(names "$m/$deep" | md5sum)" "$(names "$SRV/$deep" | md5sum)"
 
 	# A big directory made and removed through the mount.
 	t_ok "NFSv$v: mkdir of a directory through the mount" mkdir "$m/made"
