@@ -51,7 +51,6 @@ struct round {
 	uint64_t next;   /* the last entry's cookie */
 	char verf[NFS4_VERIFIER_SIZE];
 	int eof;
-	size_t added;
 	struct nfs4_dir *dir;
 };
 
@@ -242,47 +241,53 @@ dir_clear(struct nfs4_dir *dir)
 	dir->n = 0;
 }
 
-/*
- * Take a READDIR result's entries into r->dir.  libnfs 4.0 decodes into an
- * arena that aligns to 4 bytes only, so each structure is copied out
- * before its fields are read.
- */
-static int
-take_entries(struct round *r, const READDIR4resok *ok)
+struct nfs4_dir *
+nfs4_dir_new(void)
 {
-	const entry4 *next;
-	entry4 one, *e = &one;
+	return calloc(1, sizeof(struct nfs4_dir));
+}
+
+/*
+ * libnfs 4.0 decodes into an arena that aligns to 4 bytes only, so each
+ * structure is copied out before its fields are read.
+ */
+int
+nfs4_dir_take(struct nfs4_dir *dir, const struct READDIR4resok *ok,
+    uint64_t cookie, uint64_t *next, int *eof)
+{
+	const entry4 *at;
+	entry4 e;
+	size_t added = 0;
 	uint64_t ino;
 	mode_t mode;
 	int rc;
 
-	memcpy(r->verf, ok->cookieverf, sizeof(r->verf));
-	r->eof = ok->reply.eof != 0;
-	r->next = r->cookie;
-	for (next = ok->reply.entries; next != NULL; next = e->nextentry) {
-		memcpy(&one, next, sizeof(one));
-		r->next = e->cookie;
-		r->added++;
+	*eof = ok->reply.eof != 0;
+	*next = cookie;
+	for (at = ok->reply.entries; at != NULL; at = e.nextentry) {
+		memcpy(&e, at, sizeof(e));
+		*next = e.cookie;
+		added++;
 		rc = nfs4_readdir_name(
-		    e->name.utf8string_val, e->name.utf8string_len);
+		    e.name.utf8string_val, e.name.utf8string_len);
 		if (rc < 0)
-			return -EIO;
+			return -EPROTO;
 		if (rc == 0)
 			continue;
-		if (r->dir->n >= NFS4_READDIR_MAX_ENTRIES)
+		if (dir->n >= NFS4_READDIR_MAX_ENTRIES)
 			return -EFBIG;
-		if (nfs4_readdir_attrs(e->attrs.attrmask.bitmap4_val,
-			e->attrs.attrmask.bitmap4_len,
-			(const unsigned char *)e->attrs.attr_vals.attrlist4_val,
-			e->attrs.attr_vals.attrlist4_len, &ino, &mode) < 0)
-			return -EIO;
-		if ((rc = dir_add(r->dir, e->name.utf8string_val,
-			 e->name.utf8string_len, ino, mode)) < 0)
+		if (nfs4_readdir_attrs(e.attrs.attrmask.bitmap4_val,
+			e.attrs.attrmask.bitmap4_len,
+			(const unsigned char *)e.attrs.attr_vals.attrlist4_val,
+			e.attrs.attr_vals.attrlist4_len, &ino, &mode) < 0)
+			return -EPROTO;
+		if ((rc = dir_add(dir, e.name.utf8string_val,
+			 e.name.utf8string_len, ino, mode)) < 0)
 			return rc;
 	}
 	/* Entries whose last cookie is the one we asked from would repeat. */
-	if (!r->eof && (r->added == 0 || r->next == r->cookie))
-		return -EIO;
+	if (!*eof && (added == 0 || *next == cookie))
+		return -EPROTO;
 	return 0;
 }
 
@@ -291,6 +296,7 @@ round_done(struct rpc_context *rpc, int status, void *data, void *private)
 {
 	struct round *r = private;
 	const unsigned char *ops;
+	const READDIR4resok *ok;
 	COMPOUND4res res;
 	nfs_resop4 op;
 	u_int i;
@@ -305,7 +311,7 @@ round_done(struct rpc_context *rpc, int status, void *data, void *private)
 		r->err = status == RPC_STATUS_TIMEOUT ? -ETIMEDOUT : -EIO;
 		return;
 	}
-	/* Copied out: see take_entries. */
+	/* Copied out: see nfs4_dir_take. */
 	memcpy(&res, data, sizeof(res));
 	if (res.status != NFS4_OK) {
 		r->status = res.status;
@@ -320,11 +326,13 @@ round_done(struct rpc_context *rpc, int status, void *data, void *private)
 			r->status = op.nfs_resop4_u.opreaddir.status;
 			return;
 		}
-		r->err = take_entries(
-		    r, &op.nfs_resop4_u.opreaddir.READDIR4res_u.resok4);
+		ok = &op.nfs_resop4_u.opreaddir.READDIR4res_u.resok4;
+		memcpy(r->verf, ok->cookieverf, sizeof(r->verf));
+		r->err =
+		    nfs4_dir_take(r->dir, ok, r->cookie, &r->next, &r->eof);
 		return;
 	}
-	r->err = -EIO; /* no READDIR result */
+	r->err = -EPROTO; /* no READDIR result */
 }
 
 struct lookup_fill {
@@ -447,7 +455,7 @@ nfs4_readdir_list(struct nfs_context *nfs, const char *export, const char *path,
 		rc = -ENOTSUP;
 		goto out;
 	}
-	if ((dir = calloc(1, sizeof(*dir))) == NULL) {
+	if ((dir = nfs4_dir_new()) == NULL) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -458,12 +466,11 @@ nfs4_readdir_list(struct nfs_context *nfs, const char *export, const char *path,
 	r->dir = dir;
 	for (;;) {
 		if (now_s() >= deadline) {
-			rc = -ETIMEDOUT;
+			rc = -ETIME;
 			goto out;
 		}
 		r->queued = 0;
 		r->done = 0;
-		r->added = 0;
 		if ((rc = run_round(nfs, export, path, r, call_s)) < 0) {
 			if (r->queued && !r->done) {
 				/* Still queued: the callback frees it. */
@@ -476,7 +483,7 @@ nfs4_readdir_list(struct nfs_context *nfs, const char *export, const char *path,
 		    r->status == NFS4ERR_NOT_SAME) {
 			/* The directory changed under us: from the start. */
 			if (++restarts > NFS4_READDIR_MAX_RESTARTS) {
-				rc = -EIO;
+				rc = -EAGAIN;
 				goto out;
 			}
 			dir_clear(dir);

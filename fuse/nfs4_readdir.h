@@ -44,11 +44,28 @@ struct nfs4_dir;
  * with nfs4_dir_free); -errno otherwise: -ENOENT, -ENOTDIR, -EACCES,
  * -ESTALE, ... as the server said; -EIO or -ETIMEDOUT when the link failed
  * (the context may have a call in flight then: do not destroy it);
- * -ENOTSUP when the path is too long for one COMPOUND (list it with libnfs
- * instead).  "." and ".." are not listed.
+ * -EPROTO for a reply we cannot use (a bad name or attribute, a cookie
+ * that does not advance); -EFBIG past NFS4_READDIR_MAX_ENTRIES; -ETIME
+ * past NFS4_READDIR_DEADLINE_S; -EAGAIN when the directory kept changing
+ * (restarted NFS4_READDIR_MAX_RESTARTS times); -ENOTSUP when the path is
+ * too long for one COMPOUND (list it with libnfs instead).  Only the first
+ * two are link errors (nfs_conn.h): the others are not worth a remount.
+ * "." and ".." are not listed.
  */
 int nfs4_readdir_list(struct nfs_context *nfs, const char *export,
     const char *path, struct nfs4_dir **out);
+
+/*
+ * An empty listing, and taking one READDIR reply (asked from cookie) into
+ * it: 0 with *next (the cookie to ask from next) and *eof set; -EPROTO for
+ * a bad name or attribute, or entries that would repeat (none before the
+ * end, or the last cookie is the one asked from); -EFBIG past
+ * NFS4_READDIR_MAX_ENTRIES; -ENOMEM.  Entries taken before a failure stay.
+ */
+struct READDIR4resok;
+struct nfs4_dir *nfs4_dir_new(void);
+int nfs4_dir_take(struct nfs4_dir *dir, const struct READDIR4resok *ok,
+    uint64_t cookie, uint64_t *next, int *eof);
 
 size_t nfs4_dir_count(const struct nfs4_dir *dir);
 const char *nfs4_dir_name(const struct nfs4_dir *dir, size_t i);

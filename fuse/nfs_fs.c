@@ -318,6 +318,10 @@ readdir_v4(
 	do
 		rc = nfs4_readdir_list(nfs_conn_ctx(c), export, path, &dir);
 	while (again(c, rc, &tries));
+	if (rc == -EPROTO || rc == -EFBIG || rc == -ETIME || rc == -EAGAIN)
+		/* The listing's bounds (nfs4_readdir.h): the server's doing. */
+		log_warn(
+		    "listing %s over NFSv4 failed: %s", path, strerror(-rc));
 	if (rc != 0)
 		return rc;
 	/* Offset 0 throughout: libfuse buffers the whole listing. */

@@ -6,6 +6,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <nfsc/libnfs.h>
+#include <nfsc/libnfs-raw.h>
+#include <nfsc/libnfs-raw-nfs4.h>
+
 #include "../../fuse/nfs4_readdir.h"
 #include "check_tap.h"
 
@@ -185,6 +189,140 @@ START_TEST(test_compound_size)
 }
 END_TEST
 
+/* A READDIR reply of n entries, as libnfs decodes one. */
+struct reply {
+	READDIR4resok ok;
+	entry4 e[8];
+	char names[8][300];
+	uint32_t mask[8][2];
+	unsigned char vals[8][16];
+};
+
+/* Entry i: name, cookie, a regular file with fileid ino and mode 0640. */
+static void
+set_entry(struct reply *r, int i, const char *name, size_t len, uint64_t cookie,
+    uint64_t ino)
+{
+	entry4 *e = &r->e[i];
+	unsigned char *v = r->vals[i];
+	int k;
+
+	memcpy(r->names[i], name, len);
+	e->cookie = cookie;
+	e->name.utf8string_val = r->names[i];
+	e->name.utf8string_len = (u_int)len;
+	r->mask[i][0] = T | F;
+	r->mask[i][1] = M;
+	e->attrs.attrmask.bitmap4_val = r->mask[i];
+	e->attrs.attrmask.bitmap4_len = 2;
+	memset(v, 0, 16);
+	v[3] = 1;
+	for (k = 0; k < 8; k++)
+		v[4 + k] = (unsigned char)(ino >> (56 - 8 * k));
+	v[14] = 0x01;
+	v[15] = 0xa0;
+	e->attrs.attr_vals.attrlist4_val = (char *)v;
+	e->attrs.attr_vals.attrlist4_len = 16;
+}
+
+/* Chain entries 0..n-1 into r->ok. */
+static void
+chain(struct reply *r, int n, int eof)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		r->e[i].nextentry = i + 1 < n ? &r->e[i + 1] : NULL;
+	r->ok.reply.entries = n > 0 ? &r->e[0] : NULL;
+	r->ok.reply.eof = (uint32_t)eof;
+}
+
+START_TEST(test_take)
+{
+	static struct reply r;
+	struct nfs4_dir *dir = nfs4_dir_new();
+	uint64_t next = 0;
+	int eof = -1;
+
+	ck_assert_ptr_nonnull(dir);
+	memset(&r, 0, sizeof(r));
+	set_entry(&r, 0, ".", 1, 3, 10);
+	set_entry(&r, 1, "abcd", 4, 4, 11);
+	set_entry(&r, 2, "f1", 2, 5, 12);
+	chain(&r, 3, 0);
+	/* The name is taken by its length only, not up to a NUL. */
+	r.names[1][4] = 'X';
+	ck_assert_int_eq(nfs4_dir_take(dir, &r.ok, 0, &next, &eof), 0);
+	ck_assert_int_eq(eof, 0);
+	ck_assert_uint_eq(next, 5);
+	ck_assert_uint_eq(nfs4_dir_count(dir), 2);
+	ck_assert_str_eq(nfs4_dir_name(dir, 0), "abcd");
+	ck_assert_uint_eq(nfs4_dir_ino(dir, 0), 11);
+	ck_assert_uint_eq(nfs4_dir_mode(dir, 0), S_IFREG | 0640);
+	ck_assert_str_eq(nfs4_dir_name(dir, 1), "f1");
+	/* The end: an empty last reply is fine. */
+	chain(&r, 0, 1);
+	ck_assert_int_eq(nfs4_dir_take(dir, &r.ok, 5, &next, &eof), 0);
+	ck_assert_int_eq(eof, 1);
+	ck_assert_uint_eq(next, 5);
+	ck_assert_uint_eq(nfs4_dir_count(dir), 2);
+	nfs4_dir_free(dir);
+}
+END_TEST
+
+START_TEST(test_take_hostile)
+{
+	static struct reply r;
+	struct nfs4_dir *dir = nfs4_dir_new();
+	uint64_t next;
+	int eof;
+
+	ck_assert_ptr_nonnull(dir);
+	memset(&r, 0, sizeof(r));
+	/* No entries and not the end: the next call would be the same. */
+	chain(&r, 0, 0);
+	ck_assert_int_eq(nfs4_dir_take(dir, &r.ok, 7, &next, &eof), -EPROTO);
+	/* Only "." and "..", not the end, last cookie advances: fine. */
+	set_entry(&r, 0, ".", 1, 8, 1);
+	set_entry(&r, 1, "..", 2, 9, 2);
+	chain(&r, 2, 0);
+	ck_assert_int_eq(nfs4_dir_take(dir, &r.ok, 7, &next, &eof), 0);
+	ck_assert_uint_eq(nfs4_dir_count(dir), 0);
+	/* The last cookie is the one asked from: it would loop. */
+	set_entry(&r, 0, "a", 1, 9, 1);
+	set_entry(&r, 1, "b", 1, 7, 2);
+	ck_assert_int_eq(nfs4_dir_take(dir, &r.ok, 7, &next, &eof), -EPROTO);
+	/* At the end a repeated cookie does no harm. */
+	chain(&r, 2, 1);
+	nfs4_dir_free(dir);
+	dir = nfs4_dir_new();
+	ck_assert_int_eq(nfs4_dir_take(dir, &r.ok, 7, &next, &eof), 0);
+	ck_assert_uint_eq(nfs4_dir_count(dir), 2);
+	/* A name with a slash, a NUL, empty, too long. */
+	set_entry(&r, 0, "a/b", 3, 20, 1);
+	chain(&r, 1, 1);
+	ck_assert_int_eq(nfs4_dir_take(dir, &r.ok, 0, &next, &eof), -EPROTO);
+	set_entry(&r, 0, "a\0b", 3, 20, 1);
+	ck_assert_int_eq(nfs4_dir_take(dir, &r.ok, 0, &next, &eof), -EPROTO);
+	set_entry(&r, 0, "", 0, 20, 1);
+	ck_assert_int_eq(nfs4_dir_take(dir, &r.ok, 0, &next, &eof), -EPROTO);
+	memset(r.names[0], 'x', 256);
+	r.e[0].name.utf8string_len = 256;
+	ck_assert_int_eq(nfs4_dir_take(dir, &r.ok, 0, &next, &eof), -EPROTO);
+	/* Attributes cut short, or one we did not ask for. */
+	set_entry(&r, 0, "ok", 2, 20, 1);
+	r.e[0].attrs.attr_vals.attrlist4_len = 15;
+	ck_assert_int_eq(nfs4_dir_take(dir, &r.ok, 0, &next, &eof), -EPROTO);
+	set_entry(&r, 0, "ok", 2, 20, 1);
+	r.mask[0][0] |= 1u << 3;
+	ck_assert_int_eq(nfs4_dir_take(dir, &r.ok, 0, &next, &eof), -EPROTO);
+	/* Nothing bad was added. */
+	ck_assert_uint_eq(nfs4_dir_count(dir), 2);
+	nfs4_dir_free(dir);
+	nfs4_dir_free(NULL);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -199,6 +337,8 @@ make_suite(void)
 	tcase_add_test(tc, test_name_lengths);
 	tcase_add_test(tc, test_status_errno);
 	tcase_add_test(tc, test_compound_size);
+	tcase_add_test(tc, test_take);
+	tcase_add_test(tc, test_take_hostile);
 	suite_add_tcase(s, tc);
 	return s;
 }
