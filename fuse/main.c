@@ -182,6 +182,7 @@ serve(const struct fuse_nfs_opts *o, struct nfs_pool *pool)
 	fscfg.pool = pool;
 	fscfg.ro = o->ro;
 	fscfg.size = o->size;
+	fscfg.export = o->export;
 	if (fuse_argv(o, &args) != 0) {
 		fprintf(stderr, "tritonnfs-fuse: options too long\n");
 		goto out;

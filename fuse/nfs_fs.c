@@ -26,6 +26,7 @@
 #include <nfsc/libnfs.h>
 
 #include "log.h"
+#include "nfs4_readdir.h"
 #include "nfs_conn.h"
 #include "nfs_fs.h"
 
@@ -271,6 +272,72 @@ type_bits(uint32_t nfs_type)
 	return nfs_type < sizeof(bits) / sizeof(bits[0]) ? bits[nfs_type] : 0;
 }
 
+uint64_t
+nfs_fs_dirent_ino(uint64_t inode, int nfsvers)
+{
+#ifndef HAVE_LIBNFS_V4_READDIR_INO
+	if (nfsvers == 4)
+		return NFS_FS_INO_UNKNOWN;
+#else
+	(void)nfsvers;
+#endif
+	return inode != 0 ? inode : NFS_FS_INO_UNKNOWN;
+}
+
+/* "." and "..": their numbers are not ours to give, but never 0. */
+static void
+fill_dots(void *buf, fuse_fill_dir_t filler)
+{
+	struct stat st;
+
+	memset(&st, 0, sizeof(st));
+	st.st_mode = S_IFDIR;
+	st.st_ino = 1;
+	filler(buf, ".", &st, 0, 0);
+	filler(buf, "..", &st, 0, 0);
+}
+
+/*
+ * List path over NFSv4 with our own READDIR (nfs4_readdir.h), which gives
+ * the entries' inode numbers and is bounded: 0 when listed, -ENOTSUP when
+ * the listing must go through libnfs instead, or -errno.
+ */
+static int
+readdir_v4(
+    struct nfs_conn *c, const char *path, void *buf, fuse_fill_dir_t filler)
+{
+	const char *export = fs_cfg()->export;
+	struct nfs4_dir *dir = NULL;
+	struct stat st;
+	uint64_t ino;
+	size_t i;
+	int rc, tries = 0;
+
+	if (export == NULL)
+		return -ENOTSUP;
+	do
+		rc = nfs4_readdir_list(nfs_conn_ctx(c), export, path, &dir);
+	while (again(c, rc, &tries));
+	if (rc == -EPROTO || rc == -EFBIG || rc == -ETIME || rc == -EAGAIN)
+		/* The listing's bounds (nfs4_readdir.h): the server's doing. */
+		log_warn(
+		    "listing %s over NFSv4 failed: %s", path, strerror(-rc));
+	if (rc != 0)
+		return rc;
+	/* Offset 0 throughout: libfuse buffers the whole listing. */
+	fill_dots(buf, filler);
+	for (i = 0; i < nfs4_dir_count(dir); i++) {
+		memset(&st, 0, sizeof(st));
+		ino = nfs4_dir_ino(dir, i);
+		st.st_ino = (ino_t)(ino != 0 ? ino : NFS_FS_INO_UNKNOWN);
+		st.st_mode = nfs4_dir_mode(dir, i);
+		if (filler(buf, nfs4_dir_name(dir, i), &st, 0, 0) != 0)
+			break;
+	}
+	nfs4_dir_free(dir);
+	return 0;
+}
+
 static int
 fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
     struct fuse_file_info *fi, enum fuse_readdir_flags flags)
@@ -279,34 +346,34 @@ fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t off,
 	struct nfsdirent *de;
 	struct nfs_conn *c;
 	struct stat st;
-	int rc, tries = 0;
+	int rc, tries = 0, vers = nfs_pool_version(fs_cfg()->pool);
 
 	(void)off;
 	(void)fi;
 	if ((c = take(&rc)) == NULL)
 		return result(NULL, rc);
+	if (vers == 4 && (rc = readdir_v4(c, path, buf, filler)) != -ENOTSUP)
+		return result(c, rc);
 	do
 		rc = nfs_opendir(nfs_conn_ctx(c), path, &dir);
 	while (again(c, rc, &tries));
 	if (rc != 0)
 		return result(c, rc);
 	/* Offset 0 throughout: libfuse buffers the whole listing. */
-	memset(&st, 0, sizeof(st));
-	st.st_mode = S_IFDIR;
-	/* Not 0: readdir(3) skips entries whose d_ino is 0. */
-	st.st_ino = 1;
-	filler(buf, ".", &st, 0, 0);
-	filler(buf, "..", &st, 0, 0);
+	fill_dots(buf, filler);
 	while ((de = nfs_readdir(nfs_conn_ctx(c), dir)) != NULL) {
 		enum fuse_fill_dir_flags fill = 0;
 
 		if (strcmp(de->name, ".") == 0 || strcmp(de->name, "..") == 0)
 			continue;
 		memset(&st, 0, sizeof(st));
-		st.st_ino = (ino_t)de->inode;
+		st.st_ino = (ino_t)nfs_fs_dirent_ino(de->inode, vers);
 		st.st_mode = (mode_t)(de->mode & 07777) | type_bits(de->type);
 		if ((flags & FUSE_READDIR_PLUS) && de->nlink > 0) {
-			/* READDIRPLUS brought the attributes along. */
+			/*
+			 * READDIRPLUS brought the attributes along; libfuse
+			 * looks each entry up (GETATTR) for its inode.
+			 */
 			st.st_nlink = de->nlink;
 			st.st_uid = de->uid;
 			st.st_gid = de->gid;

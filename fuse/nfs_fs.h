@@ -31,7 +31,8 @@ struct nfs_pool;
 struct nfs_fs_cfg {
 	struct nfs_pool *pool; /* borrowed; outlives the FUSE session */
 	int ro;
-	uint64_t size; /* size= in bytes: statfs reports it; 0: off */
+	uint64_t size;      /* size= in bytes: statfs reports it; 0: off */
+	const char *export; /* on the server, for NFSv4 listings; borrowed */
 };
 
 /*
@@ -54,5 +55,22 @@ void nfs_fs_apply_size(struct statvfs *sv, uint64_t size);
 
 /* The WRITE size used for a server limit wmax and NFS version. */
 uint64_t nfs_fs_write_chunk(uint64_t wmax, int nfsvers);
+
+/*
+ * The d_ino of a listed entry ("not known": libfuse's FUSE_UNKNOWN_INO,
+ * what every libfuse file system without use_ino reports; stat(2) still
+ * gives the real number).
+ */
+#define NFS_FS_INO_UNKNOWN UINT64_C(0xffffffff)
+
+/*
+ * The d_ino to list for an entry libnfs gave with inode number inode over
+ * NFS version nfsvers.  libnfs before 5.0 never sets the inode of an NFSv4
+ * READDIR entry (the field is uninitialised heap memory), and readdir(3)
+ * skips entries whose d_ino is 0: listings lost every entry whose memory
+ * happened to be zero, so most of a large directory.  Such an inode, and
+ * a 0 from any version, is reported as NFS_FS_INO_UNKNOWN.
+ */
+uint64_t nfs_fs_dirent_ino(uint64_t inode, int nfsvers);
 
 #endif

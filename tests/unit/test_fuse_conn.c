@@ -199,6 +199,29 @@ START_TEST(test_write_chunk)
 }
 END_TEST
 
+START_TEST(test_dirent_ino)
+{
+	/* readdir(3) skips a d_ino of 0: never list one. */
+	ck_assert_uint_eq(nfs_fs_dirent_ino(0, 3), NFS_FS_INO_UNKNOWN);
+	ck_assert_uint_eq(nfs_fs_dirent_ino(0, 4), NFS_FS_INO_UNKNOWN);
+	ck_assert_uint_eq(nfs_fs_dirent_ino(1, 3), 1);
+	ck_assert_uint_eq(nfs_fs_dirent_ino(UINT64_MAX, 3), UINT64_MAX);
+	ck_assert_uint_eq(nfs_fs_dirent_ino(UINT64_C(0x0123456789), 3),
+	    UINT64_C(0x0123456789));
+	/* Unknown versions are taken at their word, like NFSv3. */
+	ck_assert_uint_eq(nfs_fs_dirent_ino(42, 0), 42);
+	ck_assert_uint_eq(nfs_fs_dirent_ino(42, -1), 42);
+#ifdef HAVE_LIBNFS_V4_READDIR_INO
+	ck_assert_uint_eq(nfs_fs_dirent_ino(42, 4), 42);
+#else
+	/* libnfs < 5: the NFSv4 inode is heap garbage, whatever its value. */
+	ck_assert_uint_eq(nfs_fs_dirent_ino(42, 4), NFS_FS_INO_UNKNOWN);
+	ck_assert_uint_eq(nfs_fs_dirent_ino(UINT64_C(0xbebebebebebebebe), 4),
+	    NFS_FS_INO_UNKNOWN);
+#endif
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -213,6 +236,7 @@ make_suite(void)
 	    (int)(sizeof(statuses) / sizeof(statuses[0])));
 	tcase_add_test(tc, test_apply_size);
 	tcase_add_test(tc, test_write_chunk);
+	tcase_add_test(tc, test_dirent_ino);
 	suite_add_tcase(s, tc);
 	return s;
 }
