@@ -62,10 +62,13 @@ dir=$(t_tmpdir)
 vm_ganesha "$dir/other"
 
 pool_setup
-NP=$(t_free_port)
-MP=$(t_free_port)
-DEADPORT=$(t_free_port)
-VPORT=$(t_free_port)
+# Four distinct free ports (t_free_port may give the same one twice).
+ports=()
+while [ ${#ports[@]} -lt 4 ]; do
+	p=$(t_free_port)
+	case " ${ports[*]} " in *" $p "*) ;; *) ports+=("$p") ;; esac
+done
+NP=${ports[0]} MP=${ports[1]} DEADPORT=${ports[2]} VPORT=${ports[3]}
 net() { # UUID NAME ADVERTISED-NFS-PORT ADVERTISED-MOUNT-PORT DEFAULT
 	printf '{"uuid": "%s", "name": "%s", "subnet": "127.0.0.0/8",
 	  "nfs_address": "127.0.0.1", "nfs_port": %d, "mount_port": %d,
