@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include <nfsc/libnfs.h>
+#include <nfsc/libnfs-raw.h>
+#include <nfsc/libnfs-raw-nfs.h>
 
 #include "log.h"
 #include "nfs4_readdir.h"
@@ -36,7 +38,8 @@ struct nfs_file {
 	int conn;        /* index of the owning context (NFSv4) */
 	unsigned gen;    /* that context's generation when fh was opened */
 	int flags;       /* open flags, for reopening */
-	int dirty;       /* written since the last COMMIT */
+	int dirty;       /* written UNSTABLE since the last COMMIT */
+	int wrote;       /* any WRITE went out on this open */
 	int cut_pending; /* cut the file to cut (see repair_refusal) */
 	uint64_t cut;
 	char *path;
@@ -605,6 +608,26 @@ file_free(struct nfs_file *f)
 }
 
 /*
+ * Create path over NFSv3.  libnfs 4.0 turns O_TRUNC into a SETATTR after
+ * the CREATE, one more round trip per new file, though a file just made is
+ * empty: so try a GUARDED create (O_EXCL) first, which succeeds for a new
+ * file, and only when the name exists do the UNCHECKED one with O_TRUNC.
+ */
+static int
+create_v3(struct nfs_context *ctx, const char *path, int flags, int mode,
+    struct nfsfh **fh)
+{
+	int rc;
+
+	if (flags & O_EXCL)
+		return nfs_create(ctx, path, flags, mode, fh);
+	rc = nfs_create(ctx, path, (flags | O_EXCL) & ~O_TRUNC, mode, fh);
+	if (rc == -EEXIST)
+		rc = nfs_create(ctx, path, flags, mode, fh);
+	return rc;
+}
+
+/*
  * Open or create path.  libnfs 4.0 fails an NFSv4 OPEN with O_TRUNC of an
  * existing file (NFS4ERR_EXIST), so the truncation is a separate call.
  */
@@ -635,7 +658,10 @@ open_common(
 		int oflags = v4 ? flags & ~O_TRUNC : flags;
 
 		ctx = nfs_conn_ctx(c);
-		if (create)
+		if (create && !v4)
+			rc = create_v3(
+			    ctx, path, oflags, (int)(mode & 07777), &f->fh);
+		else if (create)
 			rc = nfs_create(
 			    ctx, path, oflags, (int)(mode & 07777), &f->fh);
 		else
@@ -729,6 +755,17 @@ nfs_fs_write_chunk(uint64_t wmax, int nfsvers)
 	return wmax;
 }
 
+int
+nfs_fs_write_sync(
+    int nfsvers, int wrote, int o_sync, size_t size, uint64_t chunk)
+{
+	if (nfsvers != 3)
+		return 0;
+	if (o_sync)
+		return 1;
+	return !wrote && size <= chunk && size <= NFS_FS_SYNC_WRITE_MAX;
+}
+
 /*
  * WRITEs go out through libnfs's async calls, up to NFS_FS_WRITE_DEPTH in
  * flight on the context (which the caller holds): small NFSv4 WRITEs one at
@@ -742,6 +779,9 @@ nfs_fs_write_chunk(uint64_t wmax, int nfsvers)
 struct pipeline {
 	struct nfs_context *ctx;
 	uint64_t start;    /* offset of the first byte */
+	int v3;            /* WRITE3 calls of our own (see send_write) */
+	int sync;          /* NFSv3: ask for FILE_SYNC */
+	int unstable;      /* NFSv3: some data is not on stable storage yet */
 	int inflight;      /* calls not answered yet */
 	int err;           /* first failure: -errno, 0 none */
 	int refused;       /* errno of a status the server answered with */
@@ -755,27 +795,30 @@ struct pipeline_call {
 	size_t len;
 };
 
-static void
-pipeline_done(int status, struct nfs_context *ctx, void *data, void *arg)
-{
-	struct pipeline_call *call = arg;
-	struct pipeline *pl = call->pl;
-	int refused = 0;
+/*
+ * libnfs 4.0 declares struct nfs_fh (what nfs_get_fh returns) but keeps
+ * its definition private; this is it (libnfs-private.h), unchanged since
+ * libnfs 1.x.
+ */
+struct nfs_fh {
+	int len;
+	char *val;
+};
 
-	(void)data;
+/*
+ * A call ended with status (bytes written, or -errno) and refused (the
+ * errno of a status the server answered with, 0 for a link failure).
+ */
+static void
+pipeline_end(struct pipeline_call *call, int status, int refused)
+{
+	struct pipeline *pl = call->pl;
+
 	pl->inflight--;
 	if (status < 0 || (size_t)status < call->len) {
-		if (status < 0) {
-			/*
-			 * A status the server answered with (named in the
-			 * message this call just set) rather than a link
-			 * that broke: no reconnect will change it.
-			 */
-			if (status != -EINTR && ctx != NULL)
-				refused =
-				    nfs_conn_status_errno(nfs_get_error(ctx));
-		} else {
+		if (status >= 0) {
 			status = -EIO; /* a short WRITE: redo it in order */
+			refused = 0;
 		}
 		if (call->off < pl->fail_off)
 			pl->fail_off = call->off;
@@ -789,6 +832,82 @@ pipeline_done(int status, struct nfs_context *ctx, void *data, void *arg)
 	free(call);
 }
 
+static void
+pipeline_done(int status, struct nfs_context *ctx, void *data, void *arg)
+{
+	int refused = 0;
+
+	(void)data;
+	/*
+	 * A status the server answered with (named in the message this call
+	 * just set) rather than a link that broke: no reconnect will change
+	 * it.
+	 */
+	if (status < 0 && status != -EINTR && ctx != NULL)
+		refused = nfs_conn_status_errno(nfs_get_error(ctx));
+	pipeline_end(arg, status, refused);
+}
+
+/* The reply to one of our own WRITE3 calls. */
+static void
+pipeline_done3(struct rpc_context *rpc, int status, void *data, void *arg)
+{
+	struct pipeline_call *call = arg;
+	WRITE3res *res = data;
+	char why[64];
+	int refused;
+
+	(void)rpc;
+	/* The codes libnfs's own calls give for these (link errors). */
+	if (status != RPC_STATUS_SUCCESS || res == NULL) {
+		pipeline_end(
+		    call, status == RPC_STATUS_ERROR ? -EFAULT : -EINTR, 0);
+		return;
+	}
+	if (res->status != NFS3_OK) {
+		snprintf(why, sizeof(why), "%s(", nfsstat3_to_str(res->status));
+		if ((refused = nfs_conn_status_errno(why)) == 0)
+			refused = EIO;
+		pipeline_end(call, -refused, refused);
+		return;
+	}
+	if (res->WRITE3res_u.resok.committed != FILE_SYNC)
+		call->pl->unstable = 1;
+	pipeline_end(call, (int)res->WRITE3res_u.resok.count, 0);
+}
+
+/*
+ * Send one WRITE.  Over NFSv3 the call is our own rather than libnfs's
+ * nfs_pwrite_async: it can ask for FILE_SYNC per call, and libnfs marks a
+ * handle it wrote through as dirty and COMMITs it again in nfs_close, a
+ * second server fsync per file after the one at flush.
+ */
+static int
+send_write(struct pipeline *pl, struct nfsfh *fh, uint64_t off, size_t n,
+    const char *buf, struct pipeline_call *call)
+{
+	const struct nfs_fh *raw;
+	struct WRITE3args args;
+
+	if (!pl->v3)
+		return nfs_pwrite_async(
+		    pl->ctx, fh, off, n, buf, pipeline_done, call);
+	raw = nfs_get_fh(fh);
+	memset(&args, 0, sizeof(args));
+	args.file.data.data_len = (u_int)raw->len;
+	args.file.data.data_val = raw->val;
+	args.offset = off;
+	args.count = (count3)n;
+	args.stable = pl->sync ? FILE_SYNC : UNSTABLE;
+	args.data.data_len = (u_int)n;
+	/* Only read: the arguments are encoded before this returns. */
+	args.data.data_val = (char *)(uintptr_t)buf;
+	if (!pl->sync)
+		pl->unstable = 1;
+	return rpc_nfs3_write_async(
+	    nfs_get_rpc_context(pl->ctx), pipeline_done3, &args, call);
+}
+
 /*
  * Write size bytes at off in chunks.  0 when all were written; otherwise
  * the first error, with pl->fail_off the lowest offset not written and
@@ -798,7 +917,7 @@ pipeline_done(int status, struct nfs_context *ctx, void *data, void *arg)
  */
 static int
 pwrite_chunks(struct nfs_context *ctx, struct nfsfh *fh, uint64_t off,
-    const char *buf, size_t size, size_t chunk, struct pipeline **out)
+    const char *buf, size_t size, size_t chunk, int sync, struct pipeline **out)
 {
 	struct pipeline *pl;
 	struct pipeline_call *call;
@@ -810,6 +929,8 @@ pwrite_chunks(struct nfs_context *ctx, struct nfsfh *fh, uint64_t off,
 		return -ENOMEM;
 	pl->ctx = ctx;
 	pl->start = off;
+	pl->v3 = nfs_pool_version(fs_cfg()->pool) == 3;
+	pl->sync = sync;
 	pl->fail_off = off + size;
 	while (next < size || pl->inflight > 0) {
 		while (next < size && pl->inflight < NFS_FS_WRITE_DEPTH &&
@@ -824,8 +945,8 @@ pwrite_chunks(struct nfs_context *ctx, struct nfsfh *fh, uint64_t off,
 			call->pl = pl;
 			call->off = off + next;
 			call->len = n;
-			if (nfs_pwrite_async(ctx, fh, off + next, n, buf + next,
-				pipeline_done, call) != 0) {
+			if (send_write(
+				pl, fh, off + next, n, buf + next, call) != 0) {
 				free(call);
 				pl->err = -EIO;
 				pl->fail_off = off + next;
@@ -909,7 +1030,7 @@ repair_refusal(struct nfs_context *ctx, struct nfs_file *f, const char *buf,
 		size_t n =
 		    pl->ok_end - good < chunk ? pl->ok_end - good : chunk;
 		int rc = pwrite_chunks(
-		    ctx, f->fh, good, buf + (good - off), n, n, &one);
+		    ctx, f->fh, good, buf + (good - off), n, n, 0, &one);
 
 		pipeline_free(one);
 		if (rc != 0)
@@ -940,7 +1061,7 @@ fs_write(const char *path, const char *buf, size_t size, off_t off,
 	int64_t pre = -1;
 	size_t done = 0;
 	struct nfs_conn *c;
-	int rc = 0, tries = 0;
+	int rc = 0, tries = 0, sync;
 
 	(void)path;
 	if (cfg->ro)
@@ -953,11 +1074,16 @@ fs_write(const char *path, const char *buf, size_t size, off_t off,
 	/* Several chunks at once can leave a hole when one is refused. */
 	if (size > chunk && nfs_fstat64(nfs_conn_ctx(c), f->fh, &st) == 0)
 		pre = (int64_t)st.nfs_size;
+	sync = nfs_fs_write_sync(nfs_pool_version(cfg->pool), f->wrote,
+	    (f->flags & O_SYNC) != 0, size, chunk);
+	f->wrote = 1;
 	rc = pwrite_chunks(
-	    nfs_conn_ctx(c), f->fh, (uint64_t)off, buf, size, chunk, &pl);
+	    nfs_conn_ctx(c), f->fh, (uint64_t)off, buf, size, chunk, sync, &pl);
 	if (rc == 0) {
+		/* NFSv4 WRITEs (libnfs's) are always UNSTABLE. */
+		if (pl->unstable || !pl->v3)
+			f->dirty = 1;
 		pipeline_free(pl);
-		f->dirty = 1;
 		/* The caller's own bytes now stand past the cut point. */
 		if (f->cut_pending && (uint64_t)off + size > f->cut)
 			f->cut_pending = 0;
@@ -987,7 +1113,7 @@ fs_write(const char *path, const char *buf, size_t size, off_t off,
 		size_t want = size - done < chunk ? size - done : chunk;
 
 		rc = pwrite_chunks(nfs_conn_ctx(c), f->fh, (uint64_t)off + done,
-		    buf + done, want, want, &pl);
+		    buf + done, want, want, 0, &pl);
 		if (rc < 0 && pl != NULL && pl->refused != 0) {
 			rc = -pl->refused;
 			pipeline_free(pl);
@@ -1103,6 +1229,14 @@ fs_release(const char *path, struct fuse_file_info *fi)
 
 	(void)path;
 	if ((c = file_take(f, &rc)) != NULL) {
+		/*
+		 * Written after the last flush (mmap): COMMIT, as libnfs's
+		 * nfs_close did for writes that went through it.
+		 */
+		if (f->dirty && nfs_pool_version(fs_cfg()->pool) == 3 &&
+		    nfs_fsync(nfs_conn_ctx(c), f->fh) != 0)
+			log_warn("%s: COMMIT at close failed (%s)", f->path,
+			    nfs_get_error(nfs_conn_ctx(c)));
 		if (cut_pending(nfs_conn_ctx(c), f) != 0)
 			log_warn("%s: closed with bytes past offset %llu left "
 				 "by a refused write (%s)",
