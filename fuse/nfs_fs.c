@@ -14,11 +14,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,10 +29,24 @@
 #include <nfsc/libnfs-raw.h>
 #include <nfsc/libnfs-raw-nfs.h>
 
+#include "fhcache.h"
 #include "log.h"
 #include "nfs4_readdir.h"
 #include "nfs_conn.h"
 #include "nfs_fs.h"
+
+/*
+ * libnfs 4.0 declares struct nfs_fh (what nfs_get_fh returns) but keeps
+ * its definition private; this is it (libnfs-private.h), unchanged since
+ * libnfs 1.x.
+ */
+struct nfs_fh {
+	int len;
+	char *val;
+};
+
+/* The export root's handle: exported by libnfs 4.0, declared privately. */
+const struct nfs_fh *nfs_get_rootfh(struct nfs_context *nfs);
 
 /* An open file: fi->fh holds a pointer to it. */
 struct nfs_file {
@@ -206,7 +222,272 @@ fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 		conn->max_write = NFS_FS_MAX_IO;
 	if (conn->max_readahead < NFS_FS_MAX_IO)
 		conn->max_readahead = NFS_FS_MAX_IO;
+	/* Without it every stat walks from the root, as before. */
+	fs_cfg()->dirs = fhcache_new(
+	    NFS_FS_DIR_CACHE, (uint64_t)(NFS_FS_CACHE_SECONDS * 1000));
 	return fuse_get_context()->private_data;
+}
+
+static void
+fs_destroy(void *private_data)
+{
+	struct nfs_fs_cfg *cfg = private_data;
+
+	fhcache_free(cfg->dirs);
+	cfg->dirs = NULL;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* A path changed through this mount: its cached handles are wrong now. */
+static void
+forget_dir(const char *path)
+{
+	if (fs_cfg()->dirs != NULL)
+		fhcache_forget(fs_cfg()->dirs, path);
+}
+
+/*
+ * One LOOKUP3 of our own.  On the heap: when we stop waiting (the link
+ * failed), the call stays queued on the context and its callback may
+ * still run later; it then frees the record.
+ */
+struct lookup_call {
+	int done, abandoned;
+	int err;      /* -errno: link failure; -ENOTSUP: no attributes */
+	int status;   /* nfsstat3 */
+	size_t fhlen; /* handle of the name */
+	unsigned char fh[FHCACHE_FH_MAX];
+	fattr3 attr;
+};
+
+static void
+lookup_done(struct rpc_context *rpc, int status, void *data, void *arg)
+{
+	struct lookup_call *call = arg;
+	LOOKUP3res *res = data;
+
+	(void)rpc;
+	if (call->abandoned) {
+		free(call);
+		return;
+	}
+	call->done = 1;
+	if (status != RPC_STATUS_SUCCESS || res == NULL) {
+		call->err = status == RPC_STATUS_ERROR ? -EFAULT : -EINTR;
+		return;
+	}
+	call->status = (int)res->status;
+	if (res->status != NFS3_OK)
+		return;
+	if (!res->LOOKUP3res_u.resok.obj_attributes.attributes_follow ||
+	    res->LOOKUP3res_u.resok.object.data.data_len == 0 ||
+	    res->LOOKUP3res_u.resok.object.data.data_len > FHCACHE_FH_MAX) {
+		call->err = -ENOTSUP;
+		return;
+	}
+	call->fhlen = res->LOOKUP3res_u.resok.object.data.data_len;
+	memcpy(call->fh, res->LOOKUP3res_u.resok.object.data.data_val,
+	    call->fhlen);
+	call->attr =
+	    res->LOOKUP3res_u.resok.obj_attributes.post_op_attr_u.attributes;
+}
+
+/*
+ * LOOKUP name in the directory dir: 0 with the handle (in *out, which the
+ * caller frees) and attributes; -errno of the server's status (-ENOENT);
+ * a link error; -ENOTSUP when the server gave no attributes.
+ */
+static int
+lookup3(struct nfs_context *ctx, const unsigned char *dir, size_t dirlen,
+    const char *name, struct lookup_call **out)
+{
+	struct lookup_call *call;
+	struct LOOKUP3args args;
+	struct pollfd pfd;
+	int rc;
+
+	*out = NULL;
+	if ((call = calloc(1, sizeof(*call))) == NULL)
+		return -ENOMEM;
+	memset(&args, 0, sizeof(args));
+	args.what.dir.data.data_len = (u_int)dirlen;
+	args.what.dir.data.data_val = (char *)(uintptr_t)dir;
+	args.what.name = (char *)(uintptr_t)name;
+	if (rpc_nfs3_lookup_async(
+		nfs_get_rpc_context(ctx), lookup_done, &args, call) != 0) {
+		free(call);
+		return -ENOMEM;
+	}
+	/* libnfs times the call out itself (nfs_set_timeout). */
+	while (!call->done) {
+		pfd.fd = nfs_get_fd(ctx);
+		pfd.events = (short)nfs_which_events(ctx);
+		pfd.revents = 0;
+		if ((poll(&pfd, 1, 100) < 0 && errno != EINTR) ||
+		    nfs_service(ctx, pfd.revents) < 0) {
+			if (call->done)
+				break;
+			call->abandoned = 1;
+			return -EIO;
+		}
+	}
+	if (call->err != 0)
+		rc = call->err;
+	else if (call->status != NFS3_OK)
+		rc = nfsstat3_to_errno(call->status);
+	else
+		rc = 0;
+	if (rc != 0)
+		free(call);
+	else
+		*out = call;
+	return rc;
+}
+
+static void
+fattr3_to_stat(const fattr3 *a, struct nfs_stat_64 *ns)
+{
+	/* As libnfs 4.0's nfs_stat64 fills it. */
+	memset(ns, 0, sizeof(*ns));
+	ns->nfs_dev = a->fsid;
+	ns->nfs_ino = a->fileid;
+	ns->nfs_mode = a->mode;
+	switch (a->type) {
+	case NF3REG:
+		ns->nfs_mode |= S_IFREG;
+		break;
+	case NF3DIR:
+		ns->nfs_mode |= S_IFDIR;
+		break;
+	case NF3BLK:
+		ns->nfs_mode |= S_IFBLK;
+		break;
+	case NF3CHR:
+		ns->nfs_mode |= S_IFCHR;
+		break;
+	case NF3LNK:
+		ns->nfs_mode |= S_IFLNK;
+		break;
+	case NF3SOCK:
+		ns->nfs_mode |= S_IFSOCK;
+		break;
+	case NF3FIFO:
+		ns->nfs_mode |= S_IFIFO;
+		break;
+	}
+	ns->nfs_nlink = a->nlink;
+	ns->nfs_uid = a->uid;
+	ns->nfs_gid = a->gid;
+	ns->nfs_rdev = makedev(a->rdev.specdata1, a->rdev.specdata2);
+	ns->nfs_size = a->size;
+	ns->nfs_blksize = 4096;
+	ns->nfs_blocks = (a->used + 511) / 512;
+	ns->nfs_atime = a->atime.seconds;
+	ns->nfs_mtime = a->mtime.seconds;
+	ns->nfs_ctime = a->ctime.seconds;
+	ns->nfs_atime_nsec = a->atime.nseconds;
+	ns->nfs_mtime_nsec = a->mtime.nseconds;
+	ns->nfs_ctime_nsec = a->ctime.nseconds;
+}
+
+/*
+ * The handle of directory dir (an absolute path; "" is the root) into fh:
+ * its length, from the cache or looked up from the deepest cached
+ * directory above it; 0 when that takes what libnfs's path walk handles
+ * better (a symlink on the way, no attributes), or a negative -errno.
+ */
+static int
+dir_handle(struct nfs_context *ctx, const char *dir, unsigned char *fh)
+{
+	struct fhcache *cache = fs_cfg()->dirs;
+	char part[PATH_MAX];
+	uint64_t gen = fhcache_gen(cache);
+	struct lookup_call *call = NULL;
+	const struct nfs_fh *root;
+	size_t len, n, at;
+	int rc;
+
+	if (dir[0] == '\0') {
+		root = nfs_get_rootfh(ctx);
+		if (root == NULL || root->len <= 0 ||
+		    (size_t)root->len > FHCACHE_FH_MAX)
+			return 0;
+		memcpy(fh, root->val, (size_t)root->len);
+		return root->len;
+	}
+	if ((len = fhcache_get(cache, dir, now_ms(), fh)) > 0)
+		return (int)len;
+	n = strlen(dir);
+	if (n >= sizeof(part))
+		return 0;
+	memcpy(part, dir, n + 1);
+	/* The parent first (recursively), then one LOOKUP. */
+	at = n;
+	while (at > 0 && part[at] != '/')
+		at--;
+	part[at] = '\0';
+	if ((rc = dir_handle(ctx, part, fh)) <= 0)
+		return rc;
+	if ((rc = lookup3(ctx, fh, (size_t)rc, dir + at + 1, &call)) != 0)
+		return rc == -ENOTSUP ? 0 : rc;
+	if (call->attr.type != NF3DIR) {
+		free(call);
+		return 0;
+	}
+	memcpy(fh, call->fh, call->fhlen);
+	len = call->fhlen;
+	free(call);
+	(void)fhcache_put(cache, dir, fh, len, now_ms(), gen);
+	return (int)len;
+}
+
+/*
+ * lstat path over NFSv3 with one LOOKUP in its parent's cached handle:
+ * 0 with *ns, -errno, or -ENOTSUP when libnfs's path walk must answer (no
+ * cache, the root, a stale handle, a symlink on the way).
+ */
+static int
+lstat_v3(struct nfs_context *ctx, const char *path, struct nfs_stat_64 *ns)
+{
+	unsigned char fh[FHCACHE_FH_MAX];
+	struct lookup_call *call = NULL;
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n;
+	int rc;
+
+	if (fs_cfg()->dirs == NULL || slash == NULL || slash[1] == '\0' ||
+	    path[0] != '/')
+		return -ENOTSUP;
+	n = (size_t)(slash - path);
+	if (n >= sizeof(dir))
+		return -ENOTSUP;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	if ((rc = dir_handle(ctx, dir, fh)) <= 0)
+		return rc == 0 || !nfs_conn_is_link_error(rc) ? -ENOTSUP : rc;
+	rc = lookup3(ctx, fh, (size_t)rc, slash + 1, &call);
+	if (rc == 0) {
+		fattr3_to_stat(&call->attr, ns);
+		free(call);
+		return 0;
+	}
+	if (rc == -ENOENT || rc == -EACCES || rc == -ENAMETOOLONG)
+		return rc;
+	/* ESTALE, ENOTDIR, ...: the handle is old, let libnfs walk. */
+	if (!nfs_conn_is_link_error(rc)) {
+		fhcache_forget(fs_cfg()->dirs, dir[0] != '\0' ? dir : "/");
+		return -ENOTSUP;
+	}
+	return rc;
 }
 
 static int
@@ -227,9 +508,13 @@ fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 	} else {
 		if ((c = take(&rc)) == NULL)
 			return result(NULL, rc);
-		do
-			rc = nfs_lstat64(nfs_conn_ctx(c), path, &ns);
-		while (again(c, rc, &tries));
+		do {
+			rc = -ENOTSUP;
+			if (nfs_pool_version(fs_cfg()->pool) == 3)
+				rc = lstat_v3(nfs_conn_ctx(c), path, &ns);
+			if (rc == -ENOTSUP)
+				rc = nfs_lstat64(nfs_conn_ctx(c), path, &ns);
+		} while (again(c, rc, &tries));
 	}
 	if (rc == 0)
 		to_stat(&ns, st);
@@ -441,6 +726,7 @@ fs_unlink(const char *path)
 		return -EROFS;
 	if ((c = take(&rc)) == NULL)
 		return result(NULL, rc);
+	forget_dir(path);
 	do
 		rc = nfs_unlink(nfs_conn_ctx(c), path);
 	while (again(c, rc, &tries));
@@ -457,6 +743,7 @@ fs_rmdir(const char *path)
 		return -EROFS;
 	if ((c = take(&rc)) == NULL)
 		return result(NULL, rc);
+	forget_dir(path);
 	do
 		rc = nfs_rmdir(nfs_conn_ctx(c), path);
 	while (again(c, rc, &tries));
@@ -495,9 +782,14 @@ fs_rename(const char *from, const char *to, unsigned int flags)
 		return -EINVAL;
 	if ((c = take(&rc)) == NULL)
 		return result(NULL, rc);
+	forget_dir(from);
+	forget_dir(to);
 	do
 		rc = nfs_rename(nfs_conn_ctx(c), from, to);
 	while (again(c, rc, &tries));
+	/* A lookup that raced with the rename may have cached either. */
+	forget_dir(from);
+	forget_dir(to);
 	if (rc == -EEXIST)
 		rc = -ENOTEMPTY;
 	return result(c, rc);
@@ -793,16 +1085,6 @@ struct pipeline_call {
 	struct pipeline *pl;
 	uint64_t off;
 	size_t len;
-};
-
-/*
- * libnfs 4.0 declares struct nfs_fh (what nfs_get_fh returns) but keeps
- * its definition private; this is it (libnfs-private.h), unchanged since
- * libnfs 1.x.
- */
-struct nfs_fh {
-	int len;
-	char *val;
 };
 
 /*
@@ -1308,6 +1590,7 @@ fs_utimens(
 
 static const struct fuse_operations nfs_fs_ops = {
     .init = fs_init,
+    .destroy = fs_destroy,
     .getattr = fs_getattr,
     .readlink = fs_readlink,
     .mknod = fs_mknod,

@@ -17,10 +17,14 @@
 #include <fuse.h>
 
 struct nfs_pool;
+struct fhcache;
 
 /* Largest READ/WRITE FUSE sends us, and kernel cache lifetimes. */
 #define NFS_FS_MAX_IO        (1024 * 1024)
 #define NFS_FS_CACHE_SECONDS 1.0
+
+/* Directory handles kept (fhcache.h): a web site's busy directories. */
+#define NFS_FS_DIR_CACHE 256
 
 /*
  * NFSv4 WRITEs are limited by libnfs < 5: the whole COMPOUND must fit in its
@@ -32,8 +36,9 @@ struct nfs_pool;
 struct nfs_fs_cfg {
 	struct nfs_pool *pool; /* borrowed; outlives the FUSE session */
 	int ro;
-	uint64_t size;      /* size= in bytes: statfs reports it; 0: off */
-	const char *export; /* on the server, for NFSv4 listings; borrowed */
+	uint64_t size;        /* size= in bytes: statfs reports it; 0: off */
+	const char *export;   /* on the server, for NFSv4 listings; borrowed */
+	struct fhcache *dirs; /* NFSv3 directory handles; made by fs_init */
 };
 
 /*
