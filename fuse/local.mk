@@ -23,6 +23,7 @@ TESTS += tests/unit/test_fuse_opts tests/unit/test_fuse_conn \
 	tests/integration/fuse_quota.sh \
 	tests/integration/fuse_stale.sh \
 	tests/integration/fuse_bigdir.sh \
+	tests/integration/fuse_dircache.sh \
 	tests/integration/fuse_bench.sh
 dist_check_SCRIPTS += tests/integration/nfs_fixture.sh \
 	tests/integration/fuse_ops.sh \
@@ -33,6 +34,7 @@ dist_check_SCRIPTS += tests/integration/nfs_fixture.sh \
 	tests/integration/fuse_quota.sh \
 	tests/integration/fuse_stale.sh \
 	tests/integration/fuse_bigdir.sh \
+	tests/integration/fuse_dircache.sh \
 	tests/integration/fuse_bench.sh
 tests_unit_test_fuse_opts_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_fuse_opts_SOURCES = tests/unit/test_fuse_opts.c \
