@@ -135,7 +135,7 @@ int
 fhcache_put(struct fhcache *c, const char *path, const unsigned char *fh,
     size_t len, uint64_t now_ms, uint64_t gen)
 {
-	struct fh_entry *slot = NULL, *oldest = NULL;
+	struct fh_entry *slot = NULL, *oldest;
 	char *copy;
 	size_t i;
 
@@ -150,6 +150,7 @@ fhcache_put(struct fhcache *c, const char *path, const unsigned char *fh,
 		free(copy);
 		return 0;
 	}
+	oldest = &c->e[0]; /* cap >= 1 */
 	for (i = 0; i < c->cap; i++) {
 		struct fh_entry *e = &c->e[i];
 
@@ -159,7 +160,7 @@ fhcache_put(struct fhcache *c, const char *path, const unsigned char *fh,
 		}
 		if (slot == NULL && (e->path == NULL || !fresh(c, e, now_ms)))
 			slot = e;
-		if (e->path != NULL && (oldest == NULL || e->at < oldest->at))
+		if (e->path != NULL && e->at < oldest->at)
 			oldest = e;
 	}
 	if (slot == NULL)
