@@ -6,7 +6,8 @@ fuse_tritonnfs_fuse_SOURCES = fuse/main.c \
 	fuse/nfs_conn.c fuse/nfs_conn.h \
 	fuse/nfs_fs.c fuse/nfs_fs.h \
 	fuse/nfs4_readdir.c fuse/nfs4_readdir.h \
-	fuse/fhcache.c fuse/fhcache.h
+	fuse/fhcache.c fuse/fhcache.h \
+	fuse/nfs3_raw.c fuse/nfs3_raw.h
 fuse_tritonnfs_fuse_LDADD = $(LIBTNFS) $(NFS_LIBS) $(FUSE_LIBS) -lpthread
 dist_man_MANS += fuse/tritonnfs-fuse.8
 
@@ -44,7 +45,8 @@ tests_fsx_tnfs_SOURCES = tests/fsx_tnfs.c
 tests_unit_test_fuse_conn_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) $(NFS_CFLAGS) $(FUSE_CFLAGS)
 tests_unit_test_fuse_conn_SOURCES = tests/unit/test_fuse_conn.c \
 	fuse/nfs_conn.c fuse/nfs_conn.h fuse/nfs_fs.c fuse/nfs_fs.h \
-	fuse/nfs4_readdir.c fuse/nfs4_readdir.h fuse/fhcache.c fuse/fhcache.h
+	fuse/nfs4_readdir.c fuse/nfs4_readdir.h fuse/fhcache.c fuse/fhcache.h \
+	fuse/nfs3_raw.c fuse/nfs3_raw.h
 tests_unit_test_fuse_conn_LDADD = $(LIBTNFS) $(NFS_LIBS) $(FUSE_LIBS) $(UNIT_LDADD) -lpthread
 tests_unit_test_fuse_nfs4_readdir_CFLAGS = $(UNIT_CFLAGS) $(NFS_CFLAGS)
 tests_unit_test_fuse_nfs4_readdir_SOURCES = tests/unit/test_fuse_nfs4_readdir.c \

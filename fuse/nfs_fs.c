@@ -31,6 +31,7 @@
 
 #include "fhcache.h"
 #include "log.h"
+#include "nfs3_raw.h"
 #include "nfs4_readdir.h"
 #include "nfs_conn.h"
 #include "nfs_fs.h"
@@ -59,6 +60,14 @@ struct nfs_file {
 	int cut_pending; /* cut the file to cut (see repair_refusal) */
 	uint64_t cut;
 	char *path;
+	/*
+	 * NFSv3: every call on the file goes by its handle (nfs3_raw.h); fh
+	 * is libnfs's, when libnfs opened it, freed at release.
+	 */
+	int raw;
+	struct nfs3_fh rfh;
+	int have_st; /* st: attributes CREATE returned, for the next getattr */
+	struct nfs_stat_64 st;
 };
 
 static struct nfs_fs_cfg *
@@ -188,6 +197,35 @@ file_again(struct nfs_conn *c, struct nfs_file *f, int rc, int *tries)
 	return 1;
 }
 
+/* Calls on an open file, by handle over NFSv3, through libnfs over v4. */
+static int
+file_fstat(struct nfs_context *ctx, struct nfs_file *f, struct nfs_stat_64 *ns)
+{
+	return f->raw ? nfs3_raw_getattr(ctx, &f->rfh, ns)
+		      : nfs_fstat64(ctx, f->fh, ns);
+}
+
+static int
+file_setsize(struct nfs_context *ctx, struct nfs_file *f, uint64_t size)
+{
+	return f->raw ? nfs3_raw_setsize(ctx, &f->rfh, size)
+		      : nfs_ftruncate(ctx, f->fh, size);
+}
+
+static int
+file_pread(struct nfs_context *ctx, struct nfs_file *f, uint64_t off, size_t n,
+    char *buf)
+{
+	return f->raw ? nfs3_raw_read(ctx, &f->rfh, off, n, buf)
+		      : nfs_pread(ctx, f->fh, off, n, buf);
+}
+
+static int
+file_fsync(struct nfs_context *ctx, struct nfs_file *f)
+{
+	return f->raw ? nfs3_raw_commit(ctx, &f->rfh) : nfs_fsync(ctx, f->fh);
+}
+
 static void
 to_stat(const struct nfs_stat_64 *ns, struct stat *st)
 {
@@ -255,239 +293,126 @@ forget_dir(const char *path)
 }
 
 /*
- * One LOOKUP3 of our own.  On the heap: when we stop waiting (the link
- * failed), the call stays queued on the context and its callback may
- * still run later; it then frees the record.
- */
-struct lookup_call {
-	int done, abandoned;
-	int err;      /* -errno: link failure; -ENOTSUP: no attributes */
-	int status;   /* nfsstat3 */
-	size_t fhlen; /* handle of the name */
-	unsigned char fh[FHCACHE_FH_MAX];
-	fattr3 attr;
-};
-
-static void
-lookup_done(struct rpc_context *rpc, int status, void *data, void *arg)
-{
-	struct lookup_call *call = arg;
-	LOOKUP3res *res = data;
-
-	(void)rpc;
-	if (call->abandoned) {
-		free(call);
-		return;
-	}
-	call->done = 1;
-	if (status != RPC_STATUS_SUCCESS || res == NULL) {
-		call->err = status == RPC_STATUS_ERROR ? -EFAULT : -EINTR;
-		return;
-	}
-	call->status = (int)res->status;
-	if (res->status != NFS3_OK)
-		return;
-	if (!res->LOOKUP3res_u.resok.obj_attributes.attributes_follow ||
-	    res->LOOKUP3res_u.resok.object.data.data_len == 0 ||
-	    res->LOOKUP3res_u.resok.object.data.data_len > FHCACHE_FH_MAX) {
-		call->err = -ENOTSUP;
-		return;
-	}
-	call->fhlen = res->LOOKUP3res_u.resok.object.data.data_len;
-	memcpy(call->fh, res->LOOKUP3res_u.resok.object.data.data_val,
-	    call->fhlen);
-	call->attr =
-	    res->LOOKUP3res_u.resok.obj_attributes.post_op_attr_u.attributes;
-}
-
-/*
- * LOOKUP name in the directory dir: 0 with the handle (in *out, which the
- * caller frees) and attributes; -errno of the server's status (-ENOENT);
- * a link error; -ENOTSUP when the server gave no attributes.
- */
-static int
-lookup3(struct nfs_context *ctx, const unsigned char *dir, size_t dirlen,
-    const char *name, struct lookup_call **out)
-{
-	struct lookup_call *call;
-	struct LOOKUP3args args;
-	struct pollfd pfd;
-	int rc;
-
-	*out = NULL;
-	if ((call = calloc(1, sizeof(*call))) == NULL)
-		return -ENOMEM;
-	memset(&args, 0, sizeof(args));
-	args.what.dir.data.data_len = (u_int)dirlen;
-	args.what.dir.data.data_val = (char *)(uintptr_t)dir;
-	args.what.name = (char *)(uintptr_t)name;
-	if (rpc_nfs3_lookup_async(
-		nfs_get_rpc_context(ctx), lookup_done, &args, call) != 0) {
-		free(call);
-		return -ENOMEM;
-	}
-	/* libnfs times the call out itself (nfs_set_timeout). */
-	while (!call->done) {
-		pfd.fd = nfs_get_fd(ctx);
-		pfd.events = (short)nfs_which_events(ctx);
-		pfd.revents = 0;
-		if ((poll(&pfd, 1, 100) < 0 && errno != EINTR) ||
-		    nfs_service(ctx, pfd.revents) < 0) {
-			if (call->done)
-				break;
-			call->abandoned = 1;
-			return -EIO;
-		}
-	}
-	if (call->err != 0)
-		rc = call->err;
-	else if (call->status != NFS3_OK)
-		rc = nfsstat3_to_errno(call->status);
-	else
-		rc = 0;
-	if (rc != 0)
-		free(call);
-	else
-		*out = call;
-	return rc;
-}
-
-static void
-fattr3_to_stat(const fattr3 *a, struct nfs_stat_64 *ns)
-{
-	/* As libnfs 4.0's nfs_stat64 fills it. */
-	memset(ns, 0, sizeof(*ns));
-	ns->nfs_dev = a->fsid;
-	ns->nfs_ino = a->fileid;
-	ns->nfs_mode = a->mode;
-	switch (a->type) {
-	case NF3REG:
-		ns->nfs_mode |= S_IFREG;
-		break;
-	case NF3DIR:
-		ns->nfs_mode |= S_IFDIR;
-		break;
-	case NF3BLK:
-		ns->nfs_mode |= S_IFBLK;
-		break;
-	case NF3CHR:
-		ns->nfs_mode |= S_IFCHR;
-		break;
-	case NF3LNK:
-		ns->nfs_mode |= S_IFLNK;
-		break;
-	case NF3SOCK:
-		ns->nfs_mode |= S_IFSOCK;
-		break;
-	case NF3FIFO:
-		ns->nfs_mode |= S_IFIFO;
-		break;
-	}
-	ns->nfs_nlink = a->nlink;
-	ns->nfs_uid = a->uid;
-	ns->nfs_gid = a->gid;
-	ns->nfs_rdev = makedev(a->rdev.specdata1, a->rdev.specdata2);
-	ns->nfs_size = a->size;
-	ns->nfs_blksize = 4096;
-	ns->nfs_blocks = (a->used + 511) / 512;
-	ns->nfs_atime = a->atime.seconds;
-	ns->nfs_mtime = a->mtime.seconds;
-	ns->nfs_ctime = a->ctime.seconds;
-	ns->nfs_atime_nsec = a->atime.nseconds;
-	ns->nfs_mtime_nsec = a->mtime.nseconds;
-	ns->nfs_ctime_nsec = a->ctime.nseconds;
-}
-
-/*
  * The handle of directory dir (an absolute path; "" is the root) into fh:
- * its length, from the cache or looked up from the deepest cached
- * directory above it; 0 when that takes what libnfs's path walk handles
- * better (a symlink on the way, no attributes), or a negative -errno.
+ * from the cache, or looked up from its parent's (recursively, so from the
+ * deepest cached directory above it).  1 when found; 0 when libnfs's path
+ * walk handles it better (a symlink on the way, no attributes); -errno.
  */
 static int
-dir_handle(struct nfs_context *ctx, const char *dir, unsigned char *fh)
+dir_handle(struct nfs_context *ctx, const char *dir, struct nfs3_fh *fh)
 {
 	struct fhcache *cache = fs_cfg()->dirs;
-	char part[PATH_MAX];
 	uint64_t gen = fhcache_gen(cache);
-	struct lookup_call *call = NULL;
 	const struct nfs_fh *root;
-	size_t len, n, at;
+	struct nfs_stat_64 st;
+	struct nfs3_fh parent;
+	unsigned char buf[FHCACHE_FH_MAX];
+	char part[PATH_MAX];
+	size_t n, at;
 	int rc;
 
 	if (dir[0] == '\0') {
 		root = nfs_get_rootfh(ctx);
 		if (root == NULL || root->len <= 0 ||
-		    (size_t)root->len > FHCACHE_FH_MAX)
+		    (size_t)root->len > NFS3_RAW_FH_MAX)
 			return 0;
-		memcpy(fh, root->val, (size_t)root->len);
-		return root->len;
+		fh->len = (size_t)root->len;
+		memcpy(fh->val, root->val, fh->len);
+		return 1;
 	}
-	if ((len = fhcache_get(cache, dir, now_ms(), fh)) > 0)
-		return (int)len;
-	n = strlen(dir);
-	if (n >= sizeof(part))
+	n = fhcache_get(cache, dir, now_ms(), buf);
+	if (n > 0 && n <= NFS3_RAW_FH_MAX) {
+		fh->len = n;
+		memcpy(fh->val, buf, n);
+		return 1;
+	}
+	if ((n = strlen(dir)) >= sizeof(part))
 		return 0;
 	memcpy(part, dir, n + 1);
-	/* The parent first (recursively), then one LOOKUP. */
 	at = n;
 	while (at > 0 && part[at] != '/')
 		at--;
 	part[at] = '\0';
-	if ((rc = dir_handle(ctx, part, fh)) <= 0)
+	if ((rc = dir_handle(ctx, part, &parent)) <= 0)
 		return rc;
-	if ((rc = lookup3(ctx, fh, (size_t)rc, dir + at + 1, &call)) != 0)
+	if ((rc = nfs3_raw_lookup(ctx, &parent, dir + at + 1, fh, &st)) != 0)
 		return rc == -ENOTSUP ? 0 : rc;
-	if (call->attr.type != NF3DIR) {
-		free(call);
+	if (!S_ISDIR((mode_t)st.nfs_mode))
 		return 0;
-	}
-	memcpy(fh, call->fh, call->fhlen);
-	len = call->fhlen;
-	free(call);
-	(void)fhcache_put(cache, dir, fh, len, now_ms(), gen);
-	return (int)len;
+	(void)fhcache_put(cache, dir, fh->val, fh->len, now_ms(), gen);
+	return 1;
 }
 
 /*
- * lstat path over NFSv3 with one LOOKUP in its parent's cached handle:
- * 0 with *ns, -errno, or -ENOTSUP when libnfs's path walk must answer (no
- * cache, the root, a stale handle, a symlink on the way).
+ * The handle of path's parent directory, and where its last name starts:
+ * 1 when found, 0 when libnfs's path calls must do it (no cache, the
+ * root, a long path, a symlink on the way), or a link error.  A stale
+ * handle is forgotten (0).
  */
 static int
-lstat_v3(struct nfs_context *ctx, const char *path, struct nfs_stat_64 *ns)
+parent_handle(struct nfs_context *ctx, const char *path, struct nfs3_fh *fh,
+    const char **name)
 {
-	unsigned char fh[FHCACHE_FH_MAX];
-	struct lookup_call *call = NULL;
-	char dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
 	size_t n;
 	int rc;
 
 	if (fs_cfg()->dirs == NULL || slash == NULL || slash[1] == '\0' ||
 	    path[0] != '/')
-		return -ENOTSUP;
-	n = (size_t)(slash - path);
-	if (n >= sizeof(dir))
-		return -ENOTSUP;
+		return 0;
+	if ((n = (size_t)(slash - path)) >= sizeof(dir))
+		return 0;
 	memcpy(dir, path, n);
 	dir[n] = '\0';
-	if ((rc = dir_handle(ctx, dir, fh)) <= 0)
-		return rc == 0 || !nfs_conn_is_link_error(rc) ? -ENOTSUP : rc;
-	rc = lookup3(ctx, fh, (size_t)rc, slash + 1, &call);
-	if (rc == 0) {
-		fattr3_to_stat(&call->attr, ns);
-		free(call);
-		return 0;
-	}
-	if (rc == -ENOENT || rc == -EACCES || rc == -ENAMETOOLONG)
-		return rc;
-	/* ESTALE, ENOTDIR, ...: the handle is old, let libnfs walk. */
-	if (!nfs_conn_is_link_error(rc)) {
-		fhcache_forget(fs_cfg()->dirs, dir[0] != '\0' ? dir : "/");
-		return -ENOTSUP;
-	}
+	if ((rc = dir_handle(ctx, dir, fh)) < 0 && !nfs_conn_is_link_error(rc))
+		rc = 0;
+	*name = slash + 1;
 	return rc;
+}
+
+/*
+ * After a handle call on a cached parent failed with rc: 1 when rc is the
+ * server's answer about the name (the caller returns it), 0 when the
+ * handle may be stale (forgotten; the caller lets libnfs walk).  Link
+ * errors are the caller's to retry.
+ */
+static int
+name_answer(const char *path, int rc)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (rc == -ENOENT || rc == -EACCES || rc == -ENAMETOOLONG ||
+	    rc == -EEXIST || rc == -EDQUOT || rc == -ENOSPC || rc == -EROFS ||
+	    nfs_conn_is_link_error(rc))
+		return 1;
+	if (slash != NULL && (n = (size_t)(slash - path)) < sizeof(dir)) {
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+		forget_dir(dir[0] != '\0' ? dir : "/");
+	}
+	return 0;
+}
+
+/*
+ * lstat path over NFSv3 with one LOOKUP in its parent's cached handle:
+ * 0 with *ns, -errno, or -ENOTSUP when libnfs's path walk must answer.
+ */
+static int
+lstat_v3(struct nfs_context *ctx, const char *path, struct nfs_stat_64 *ns)
+{
+	struct nfs3_fh dir, fh;
+	const char *name;
+	int rc;
+
+	if ((rc = parent_handle(ctx, path, &dir, &name)) <= 0)
+		return rc == 0 ? -ENOTSUP : rc;
+	rc = nfs3_raw_lookup(ctx, &dir, name, &fh, ns);
+	if (rc == 0 || name_answer(path, rc))
+		return rc;
+	return -ENOTSUP;
 }
 
 static int
@@ -500,10 +425,16 @@ fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 	if (fi != NULL && fi->fh != 0) {
 		struct nfs_file *f = file_of(fi);
 
+		if (f->have_st) {
+			/* libfuse asks right after the CREATE that sent them. */
+			f->have_st = 0;
+			to_stat(&f->st, st);
+			return 0;
+		}
 		if ((c = file_take(f, &rc)) == NULL)
 			return result(NULL, rc);
 		do
-			rc = nfs_fstat64(nfs_conn_ctx(c), f->fh, &ns);
+			rc = file_fstat(nfs_conn_ctx(c), f, &ns);
 		while (file_again(c, f, rc, &tries));
 	} else {
 		if ((c = take(&rc)) == NULL)
@@ -859,11 +790,11 @@ fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 	if (fi != NULL && fi->fh != 0) {
 		struct nfs_file *f = file_of(fi);
 
+		f->have_st = 0;
 		if ((c = file_take(f, &rc)) == NULL)
 			return result(NULL, rc);
 		do
-			rc = nfs_ftruncate(
-			    nfs_conn_ctx(c), f->fh, (uint64_t)size);
+			rc = file_setsize(nfs_conn_ctx(c), f, (uint64_t)size);
 		while (file_again(c, f, rc, &tries));
 		return result(c, rc);
 	}
@@ -900,23 +831,54 @@ file_free(struct nfs_file *f)
 }
 
 /*
- * Create path over NFSv3.  libnfs 4.0 turns O_TRUNC into a SETATTR after
- * the CREATE, one more round trip per new file, though a file just made is
- * empty: so try a GUARDED create (O_EXCL) first, which succeeds for a new
- * file, and only when the name exists do the UNCHECKED one with O_TRUNC.
+ * Create path over NFSv3 for f.  Most creates make a new file, so first a
+ * GUARDED CREATE by the parent directory's cached handle: one round trip
+ * that brings the new handle and attributes (libnfs's nfs_create walks to
+ * the parent from the root, LOOKUPs the new name again, and turns O_TRUNC
+ * into a SETATTR).  When the name exists (and O_EXCL was not asked), or the
+ * handle is not usable, libnfs creates it as before.
  */
 static int
 create_v3(struct nfs_context *ctx, const char *path, int flags, int mode,
-    struct nfsfh **fh)
+    struct nfs_file *f)
 {
-	int rc;
+	struct nfs3_fh dir;
+	const char *name;
+	int rc, exists = 0;
 
-	if (flags & O_EXCL)
-		return nfs_create(ctx, path, flags, mode, fh);
-	rc = nfs_create(ctx, path, (flags | O_EXCL) & ~O_TRUNC, mode, fh);
+	if ((rc = parent_handle(ctx, path, &dir, &name)) < 0)
+		return rc;
+	if (rc == 1) {
+		rc = nfs3_raw_create(
+		    ctx, &dir, name, mode, &f->rfh, &f->st, &f->have_st);
+		if (rc == 0) {
+			f->raw = 1;
+			return 0;
+		}
+		if (rc == -EEXIST && !(flags & O_EXCL))
+			exists = 1;
+		else if (name_answer(path, rc))
+			return rc;
+	}
+	if ((flags & O_EXCL) || exists)
+		return nfs_create(ctx, path, flags, mode, &f->fh);
+	rc = nfs_create(ctx, path, (flags | O_EXCL) & ~O_TRUNC, mode, &f->fh);
 	if (rc == -EEXIST)
-		rc = nfs_create(ctx, path, flags, mode, fh);
+		rc = nfs_create(ctx, path, flags, mode, &f->fh);
 	return rc;
+}
+
+/* f was opened by libnfs over NFSv3: make its calls go by handle. */
+static void
+file_by_handle(struct nfs_file *f)
+{
+	const struct nfs_fh *fh = nfs_get_fh(f->fh);
+
+	if (fh == NULL || fh->len <= 0 || (size_t)fh->len > NFS3_RAW_FH_MAX)
+		return; /* libnfs's calls then, as over NFSv4 */
+	f->rfh.len = (size_t)fh->len;
+	memcpy(f->rfh.val, fh->val, f->rfh.len);
+	f->raw = 1;
 }
 
 /*
@@ -952,7 +914,7 @@ open_common(
 		ctx = nfs_conn_ctx(c);
 		if (create && !v4)
 			rc = create_v3(
-			    ctx, path, oflags, (int)(mode & 07777), &f->fh);
+			    ctx, path, oflags, (int)(mode & 07777), f);
 		else if (create)
 			rc = nfs_create(
 			    ctx, path, oflags, (int)(mode & 07777), &f->fh);
@@ -970,6 +932,8 @@ open_common(
 			f->fh = NULL;
 		}
 	} while (again(c, rc, &tries));
+	if (rc == 0 && !v4 && !f->raw)
+		file_by_handle(f);
 	if (rc == 0) {
 		f->conn = nfs_conn_index(c);
 		f->gen = nfs_conn_gen(c);
@@ -1016,8 +980,8 @@ fs_read(const char *path, char *buf, size_t size, off_t off,
 	while (done < size) {
 		size_t want = size - done < chunk ? size - done : chunk;
 
-		rc = nfs_pread(nfs_conn_ctx(c), f->fh, (uint64_t)off + done,
-		    want, buf + done);
+		rc = file_pread(
+		    nfs_conn_ctx(c), f, (uint64_t)off + done, want, buf + done);
 		if (rc < 0) {
 			if (file_again(c, f, rc, &tries))
 				continue;
@@ -1165,19 +1129,17 @@ pipeline_done3(struct rpc_context *rpc, int status, void *data, void *arg)
  * second server fsync per file after the one at flush.
  */
 static int
-send_write(struct pipeline *pl, struct nfsfh *fh, uint64_t off, size_t n,
+send_write(struct pipeline *pl, struct nfs_file *f, uint64_t off, size_t n,
     const char *buf, struct pipeline_call *call)
 {
-	const struct nfs_fh *raw;
 	struct WRITE3args args;
 
 	if (!pl->v3)
 		return nfs_pwrite_async(
-		    pl->ctx, fh, off, n, buf, pipeline_done, call);
-	raw = nfs_get_fh(fh);
+		    pl->ctx, f->fh, off, n, buf, pipeline_done, call);
 	memset(&args, 0, sizeof(args));
-	args.file.data.data_len = (u_int)raw->len;
-	args.file.data.data_val = raw->val;
+	args.file.data.data_len = (u_int)f->rfh.len;
+	args.file.data.data_val = (char *)f->rfh.val;
 	args.offset = off;
 	args.count = (count3)n;
 	args.stable = pl->sync ? FILE_SYNC : UNSTABLE;
@@ -1198,7 +1160,7 @@ send_write(struct pipeline *pl, struct nfsfh *fh, uint64_t off, size_t n,
  * chunks above it may have been too, up to pl->ok_end.
  */
 static int
-pwrite_chunks(struct nfs_context *ctx, struct nfsfh *fh, uint64_t off,
+pwrite_chunks(struct nfs_context *ctx, struct nfs_file *f, uint64_t off,
     const char *buf, size_t size, size_t chunk, int sync, struct pipeline **out)
 {
 	struct pipeline *pl;
@@ -1211,7 +1173,7 @@ pwrite_chunks(struct nfs_context *ctx, struct nfsfh *fh, uint64_t off,
 		return -ENOMEM;
 	pl->ctx = ctx;
 	pl->start = off;
-	pl->v3 = nfs_pool_version(fs_cfg()->pool) == 3;
+	pl->v3 = f->raw;
 	pl->sync = sync;
 	pl->fail_off = off + size;
 	while (next < size || pl->inflight > 0) {
@@ -1228,7 +1190,7 @@ pwrite_chunks(struct nfs_context *ctx, struct nfsfh *fh, uint64_t off,
 			call->off = off + next;
 			call->len = n;
 			if (send_write(
-				pl, fh, off + next, n, buf + next, call) != 0) {
+				pl, f, off + next, n, buf + next, call) != 0) {
 				free(call);
 				pl->err = -EIO;
 				pl->fail_off = off + next;
@@ -1285,7 +1247,7 @@ cut_pending(struct nfs_context *ctx, struct nfs_file *f)
 
 	if (!f->cut_pending)
 		return 0;
-	if ((rc = nfs_ftruncate(ctx, f->fh, f->cut)) == 0)
+	if ((rc = file_setsize(ctx, f, f->cut)) == 0)
 		f->cut_pending = 0;
 	return rc;
 }
@@ -1312,7 +1274,7 @@ repair_refusal(struct nfs_context *ctx, struct nfs_file *f, const char *buf,
 		size_t n =
 		    pl->ok_end - good < chunk ? pl->ok_end - good : chunk;
 		int rc = pwrite_chunks(
-		    ctx, f->fh, good, buf + (good - off), n, n, 0, &one);
+		    ctx, f, good, buf + (good - off), n, n, 0, &one);
 
 		pipeline_free(one);
 		if (rc != 0)
@@ -1350,17 +1312,18 @@ fs_write(const char *path, const char *buf, size_t size, off_t off,
 		return -EROFS;
 	if (off < 0)
 		return -EINVAL;
+	f->have_st = 0; /* the attributes CREATE sent are old now */
 	if ((c = file_take(f, &rc)) == NULL)
 		return result(NULL, rc);
 	(void)cut_pending(nfs_conn_ctx(c), f);
 	/* Several chunks at once can leave a hole when one is refused. */
-	if (size > chunk && nfs_fstat64(nfs_conn_ctx(c), f->fh, &st) == 0)
+	if (size > chunk && file_fstat(nfs_conn_ctx(c), f, &st) == 0)
 		pre = (int64_t)st.nfs_size;
 	sync = nfs_fs_write_sync(nfs_pool_version(cfg->pool), f->wrote,
 	    (f->flags & O_SYNC) != 0, size, chunk);
 	f->wrote = 1;
 	rc = pwrite_chunks(
-	    nfs_conn_ctx(c), f->fh, (uint64_t)off, buf, size, chunk, sync, &pl);
+	    nfs_conn_ctx(c), f, (uint64_t)off, buf, size, chunk, sync, &pl);
 	if (rc == 0) {
 		/* NFSv4 WRITEs (libnfs's) are always UNSTABLE. */
 		if (pl->unstable || !pl->v3)
@@ -1394,7 +1357,7 @@ fs_write(const char *path, const char *buf, size_t size, off_t off,
 	while (done < size) {
 		size_t want = size - done < chunk ? size - done : chunk;
 
-		rc = pwrite_chunks(nfs_conn_ctx(c), f->fh, (uint64_t)off + done,
+		rc = pwrite_chunks(nfs_conn_ctx(c), f, (uint64_t)off + done,
 		    buf + done, want, want, 0, &pl);
 		if (rc < 0 && pl != NULL && pl->refused != 0) {
 			rc = -pl->refused;
@@ -1478,7 +1441,7 @@ file_commit(struct nfs_file *f)
 		return result(NULL, rc);
 	(void)cut_pending(nfs_conn_ctx(c), f);
 	do
-		rc = nfs_fsync(nfs_conn_ctx(c), f->fh);
+		rc = file_fsync(nfs_conn_ctx(c), f);
 	while (file_again(c, f, rc, &tries));
 	if (rc == 0)
 		f->dirty = 0;
@@ -1515,8 +1478,7 @@ fs_release(const char *path, struct fuse_file_info *fi)
 		 * Written after the last flush (mmap): COMMIT, as libnfs's
 		 * nfs_close did for writes that went through it.
 		 */
-		if (f->dirty && nfs_pool_version(fs_cfg()->pool) == 3 &&
-		    nfs_fsync(nfs_conn_ctx(c), f->fh) != 0)
+		if (f->dirty && f->raw && file_fsync(nfs_conn_ctx(c), f) != 0)
 			log_warn("%s: COMMIT at close failed (%s)", f->path,
 			    nfs_get_error(nfs_conn_ctx(c)));
 		if (cut_pending(nfs_conn_ctx(c), f) != 0)
@@ -1524,7 +1486,8 @@ fs_release(const char *path, struct fuse_file_info *fi)
 				 "by a refused write (%s)",
 			    f->path, (unsigned long long)f->cut,
 			    nfs_get_error(nfs_conn_ctx(c)));
-		nfs_close(nfs_conn_ctx(c), f->fh);
+		if (f->fh != NULL)
+			nfs_close(nfs_conn_ctx(c), f->fh);
 		nfs_conn_release(c);
 	}
 	file_free(f);
