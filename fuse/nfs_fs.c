@@ -216,8 +216,9 @@ static int
 file_pread(struct nfs_context *ctx, struct nfs_file *f, uint64_t off, size_t n,
     char *buf)
 {
-	return f->raw ? nfs3_raw_read(ctx, &f->rfh, off, n, buf)
-		      : nfs_pread(ctx, f->fh, off, n, buf);
+	/* libnfs's READs for the handles it opened (sequential reads). */
+	return f->fh == NULL ? nfs3_raw_read(ctx, &f->rfh, off, n, buf)
+			     : nfs_pread(ctx, f->fh, off, n, buf);
 }
 
 static int
