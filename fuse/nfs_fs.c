@@ -679,6 +679,8 @@ fs_rmdir(const char *path)
 	do
 		rc = nfs_rmdir(nfs_conn_ctx(c), path);
 	while (again(c, rc, &tries));
+	/* A lookup that raced with the removal may have cached it. */
+	forget_dir(path);
 	/* Some servers say EEXIST for a directory that is not empty. */
 	if (rc == -EEXIST)
 		rc = -ENOTEMPTY;
