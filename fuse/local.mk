@@ -5,14 +5,17 @@ fuse_tritonnfs_fuse_SOURCES = fuse/main.c \
 	fuse/opts.c fuse/opts.h \
 	fuse/nfs_conn.c fuse/nfs_conn.h \
 	fuse/nfs_fs.c fuse/nfs_fs.h \
-	fuse/nfs4_readdir.c fuse/nfs4_readdir.h
+	fuse/nfs4_readdir.c fuse/nfs4_readdir.h \
+	fuse/fhcache.c fuse/fhcache.h \
+	fuse/nfs3_raw.c fuse/nfs3_raw.h
 fuse_tritonnfs_fuse_LDADD = $(LIBTNFS) $(NFS_LIBS) $(FUSE_LIBS) -lpthread
 dist_man_MANS += fuse/tritonnfs-fuse.8
 
 check_PROGRAMS += tests/unit/test_fuse_opts tests/unit/test_fuse_conn \
-	tests/unit/test_fuse_nfs4_readdir tests/fsx_tnfs
+	tests/unit/test_fuse_nfs4_readdir tests/unit/test_fuse_fhcache \
+	tests/fsx_tnfs
 TESTS += tests/unit/test_fuse_opts tests/unit/test_fuse_conn \
-	tests/unit/test_fuse_nfs4_readdir \
+	tests/unit/test_fuse_nfs4_readdir tests/unit/test_fuse_fhcache \
 	tests/integration/fuse_ops.sh \
 	tests/integration/fuse_fsx.sh \
 	tests/integration/fuse_restart.sh \
@@ -21,6 +24,7 @@ TESTS += tests/unit/test_fuse_opts tests/unit/test_fuse_conn \
 	tests/integration/fuse_quota.sh \
 	tests/integration/fuse_stale.sh \
 	tests/integration/fuse_bigdir.sh \
+	tests/integration/fuse_dircache.sh \
 	tests/integration/fuse_bench.sh
 dist_check_SCRIPTS += tests/integration/nfs_fixture.sh \
 	tests/integration/fuse_ops.sh \
@@ -31,6 +35,7 @@ dist_check_SCRIPTS += tests/integration/nfs_fixture.sh \
 	tests/integration/fuse_quota.sh \
 	tests/integration/fuse_stale.sh \
 	tests/integration/fuse_bigdir.sh \
+	tests/integration/fuse_dircache.sh \
 	tests/integration/fuse_bench.sh
 tests_unit_test_fuse_opts_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_fuse_opts_SOURCES = tests/unit/test_fuse_opts.c \
@@ -40,9 +45,14 @@ tests_fsx_tnfs_SOURCES = tests/fsx_tnfs.c
 tests_unit_test_fuse_conn_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) $(NFS_CFLAGS) $(FUSE_CFLAGS)
 tests_unit_test_fuse_conn_SOURCES = tests/unit/test_fuse_conn.c \
 	fuse/nfs_conn.c fuse/nfs_conn.h fuse/nfs_fs.c fuse/nfs_fs.h \
-	fuse/nfs4_readdir.c fuse/nfs4_readdir.h
+	fuse/nfs4_readdir.c fuse/nfs4_readdir.h fuse/fhcache.c fuse/fhcache.h \
+	fuse/nfs3_raw.c fuse/nfs3_raw.h
 tests_unit_test_fuse_conn_LDADD = $(LIBTNFS) $(NFS_LIBS) $(FUSE_LIBS) $(UNIT_LDADD) -lpthread
 tests_unit_test_fuse_nfs4_readdir_CFLAGS = $(UNIT_CFLAGS) $(NFS_CFLAGS)
 tests_unit_test_fuse_nfs4_readdir_SOURCES = tests/unit/test_fuse_nfs4_readdir.c \
 	fuse/nfs4_readdir.c fuse/nfs4_readdir.h
 tests_unit_test_fuse_nfs4_readdir_LDADD = $(NFS_LIBS) $(UNIT_LDADD)
+tests_unit_test_fuse_fhcache_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_fuse_fhcache_SOURCES = tests/unit/test_fuse_fhcache.c \
+	fuse/fhcache.c fuse/fhcache.h
+tests_unit_test_fuse_fhcache_LDADD = $(UNIT_LDADD) -lpthread

@@ -14,21 +14,40 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <nfsc/libnfs.h>
+#include <nfsc/libnfs-raw.h>
+#include <nfsc/libnfs-raw-nfs.h>
 
+#include "fhcache.h"
 #include "log.h"
+#include "nfs3_raw.h"
 #include "nfs4_readdir.h"
 #include "nfs_conn.h"
 #include "nfs_fs.h"
+
+/*
+ * libnfs 4.0 declares struct nfs_fh (what nfs_get_fh returns) but keeps
+ * its definition private; this is it (libnfs-private.h), unchanged since
+ * libnfs 1.x.
+ */
+struct nfs_fh {
+	int len;
+	char *val;
+};
+
+/* The export root's handle: exported by libnfs 4.0, declared privately. */
+const struct nfs_fh *nfs_get_rootfh(struct nfs_context *nfs);
 
 /* An open file: fi->fh holds a pointer to it. */
 struct nfs_file {
@@ -36,10 +55,19 @@ struct nfs_file {
 	int conn;        /* index of the owning context (NFSv4) */
 	unsigned gen;    /* that context's generation when fh was opened */
 	int flags;       /* open flags, for reopening */
-	int dirty;       /* written since the last COMMIT */
+	int dirty;       /* written UNSTABLE since the last COMMIT */
+	int wrote;       /* any WRITE went out on this open */
 	int cut_pending; /* cut the file to cut (see repair_refusal) */
 	uint64_t cut;
 	char *path;
+	/*
+	 * NFSv3: every call on the file goes by its handle (nfs3_raw.h); fh
+	 * is libnfs's, when libnfs opened it, freed at release.
+	 */
+	int raw;
+	struct nfs3_fh rfh;
+	int have_st; /* st: attributes CREATE returned, for the next getattr */
+	struct nfs_stat_64 st;
 };
 
 static struct nfs_fs_cfg *
@@ -169,6 +197,36 @@ file_again(struct nfs_conn *c, struct nfs_file *f, int rc, int *tries)
 	return 1;
 }
 
+/* Calls on an open file, by handle over NFSv3, through libnfs over v4. */
+static int
+file_fstat(struct nfs_context *ctx, struct nfs_file *f, struct nfs_stat_64 *ns)
+{
+	return f->raw ? nfs3_raw_getattr(ctx, &f->rfh, ns)
+		      : nfs_fstat64(ctx, f->fh, ns);
+}
+
+static int
+file_setsize(struct nfs_context *ctx, struct nfs_file *f, uint64_t size)
+{
+	return f->raw ? nfs3_raw_setsize(ctx, &f->rfh, size)
+		      : nfs_ftruncate(ctx, f->fh, size);
+}
+
+static int
+file_pread(struct nfs_context *ctx, struct nfs_file *f, uint64_t off, size_t n,
+    char *buf)
+{
+	/* libnfs's READs for the handles it opened (sequential reads). */
+	return f->fh == NULL ? nfs3_raw_read(ctx, &f->rfh, off, n, buf)
+			     : nfs_pread(ctx, f->fh, off, n, buf);
+}
+
+static int
+file_fsync(struct nfs_context *ctx, struct nfs_file *f)
+{
+	return f->raw ? nfs3_raw_commit(ctx, &f->rfh) : nfs_fsync(ctx, f->fh);
+}
+
 static void
 to_stat(const struct nfs_stat_64 *ns, struct stat *st)
 {
@@ -203,7 +261,159 @@ fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 		conn->max_write = NFS_FS_MAX_IO;
 	if (conn->max_readahead < NFS_FS_MAX_IO)
 		conn->max_readahead = NFS_FS_MAX_IO;
+	/* Without it every stat walks from the root, as before. */
+	fs_cfg()->dirs = fhcache_new(
+	    NFS_FS_DIR_CACHE, (uint64_t)(NFS_FS_CACHE_SECONDS * 1000));
 	return fuse_get_context()->private_data;
+}
+
+static void
+fs_destroy(void *private_data)
+{
+	struct nfs_fs_cfg *cfg = private_data;
+
+	fhcache_free(cfg->dirs);
+	cfg->dirs = NULL;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* A path changed through this mount: its cached handles are wrong now. */
+static void
+forget_dir(const char *path)
+{
+	if (fs_cfg()->dirs != NULL)
+		fhcache_forget(fs_cfg()->dirs, path);
+}
+
+/*
+ * The handle of directory dir (an absolute path; "" is the root) into fh:
+ * from the cache, or looked up from its parent's (recursively, so from the
+ * deepest cached directory above it).  1 when found; 0 when libnfs's path
+ * walk handles it better (a symlink on the way, no attributes); -errno.
+ */
+static int
+dir_handle(struct nfs_context *ctx, const char *dir, struct nfs3_fh *fh)
+{
+	struct fhcache *cache = fs_cfg()->dirs;
+	uint64_t gen = fhcache_gen(cache);
+	const struct nfs_fh *root;
+	struct nfs_stat_64 st;
+	struct nfs3_fh parent;
+	unsigned char buf[FHCACHE_FH_MAX];
+	char part[PATH_MAX];
+	size_t n, at;
+	int rc;
+
+	if (dir[0] == '\0') {
+		root = nfs_get_rootfh(ctx);
+		if (root == NULL || root->len <= 0 ||
+		    (size_t)root->len > NFS3_RAW_FH_MAX)
+			return 0;
+		fh->len = (size_t)root->len;
+		memcpy(fh->val, root->val, fh->len);
+		return 1;
+	}
+	n = fhcache_get(cache, dir, now_ms(), buf);
+	if (n > 0 && n <= NFS3_RAW_FH_MAX) {
+		fh->len = n;
+		memcpy(fh->val, buf, n);
+		return 1;
+	}
+	if ((n = strlen(dir)) >= sizeof(part))
+		return 0;
+	memcpy(part, dir, n + 1);
+	at = n;
+	while (at > 0 && part[at] != '/')
+		at--;
+	part[at] = '\0';
+	if ((rc = dir_handle(ctx, part, &parent)) <= 0)
+		return rc;
+	if ((rc = nfs3_raw_lookup(ctx, &parent, dir + at + 1, fh, &st)) != 0)
+		return rc == -ENOTSUP ? 0 : rc;
+	if (!S_ISDIR((mode_t)st.nfs_mode))
+		return 0;
+	(void)fhcache_put(cache, dir, fh->val, fh->len, now_ms(), gen);
+	return 1;
+}
+
+/*
+ * The handle of path's parent directory, and where its last name starts:
+ * 1 when found, 0 when libnfs's path calls must do it (no cache, the
+ * root, a long path, a symlink on the way), or a link error.  A stale
+ * handle is forgotten (0).
+ */
+static int
+parent_handle(struct nfs_context *ctx, const char *path, struct nfs3_fh *fh,
+    const char **name)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	size_t n;
+	int rc;
+
+	if (fs_cfg()->dirs == NULL || slash == NULL || slash[1] == '\0' ||
+	    path[0] != '/')
+		return 0;
+	if ((n = (size_t)(slash - path)) >= sizeof(dir))
+		return 0;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	if ((rc = dir_handle(ctx, dir, fh)) < 0 && !nfs_conn_is_link_error(rc))
+		rc = 0;
+	*name = slash + 1;
+	return rc;
+}
+
+/*
+ * After a handle call on a cached parent failed with rc: 1 when rc is the
+ * server's answer about the name (the caller returns it), 0 when the
+ * handle may be stale (forgotten; the caller lets libnfs walk).  Link
+ * errors are the caller's to retry.
+ */
+static int
+name_answer(const char *path, int rc)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (rc == -ENOENT || rc == -EACCES || rc == -ENAMETOOLONG ||
+	    rc == -EEXIST || rc == -EDQUOT || rc == -ENOSPC || rc == -EROFS ||
+	    nfs_conn_is_link_error(rc))
+		return 1;
+	if (slash != NULL && (n = (size_t)(slash - path)) < sizeof(dir)) {
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+		forget_dir(dir[0] != '\0' ? dir : "/");
+	}
+	return 0;
+}
+
+/*
+ * lstat path over NFSv3 with one LOOKUP in its parent's cached handle:
+ * 0 with *ns, -errno, or -ENOTSUP when libnfs's path walk must answer.
+ */
+static int
+lstat_v3(struct nfs_context *ctx, const char *path, struct nfs_stat_64 *ns)
+{
+	struct nfs3_fh dir, fh;
+	const char *name;
+	int rc;
+
+	if ((rc = parent_handle(ctx, path, &dir, &name)) <= 0)
+		return rc == 0 ? -ENOTSUP : rc;
+	rc = nfs3_raw_lookup(ctx, &dir, name, &fh, ns);
+	if (rc == 0 || name_answer(path, rc))
+		return rc;
+	return -ENOTSUP;
 }
 
 static int
@@ -216,17 +426,27 @@ fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 	if (fi != NULL && fi->fh != 0) {
 		struct nfs_file *f = file_of(fi);
 
+		if (f->have_st) {
+			/* libfuse asks right after the CREATE that sent them. */
+			f->have_st = 0;
+			to_stat(&f->st, st);
+			return 0;
+		}
 		if ((c = file_take(f, &rc)) == NULL)
 			return result(NULL, rc);
 		do
-			rc = nfs_fstat64(nfs_conn_ctx(c), f->fh, &ns);
+			rc = file_fstat(nfs_conn_ctx(c), f, &ns);
 		while (file_again(c, f, rc, &tries));
 	} else {
 		if ((c = take(&rc)) == NULL)
 			return result(NULL, rc);
-		do
-			rc = nfs_lstat64(nfs_conn_ctx(c), path, &ns);
-		while (again(c, rc, &tries));
+		do {
+			rc = -ENOTSUP;
+			if (nfs_pool_version(fs_cfg()->pool) == 3)
+				rc = lstat_v3(nfs_conn_ctx(c), path, &ns);
+			if (rc == -ENOTSUP)
+				rc = nfs_lstat64(nfs_conn_ctx(c), path, &ns);
+		} while (again(c, rc, &tries));
 	}
 	if (rc == 0)
 		to_stat(&ns, st);
@@ -438,6 +658,7 @@ fs_unlink(const char *path)
 		return -EROFS;
 	if ((c = take(&rc)) == NULL)
 		return result(NULL, rc);
+	forget_dir(path);
 	do
 		rc = nfs_unlink(nfs_conn_ctx(c), path);
 	while (again(c, rc, &tries));
@@ -454,9 +675,12 @@ fs_rmdir(const char *path)
 		return -EROFS;
 	if ((c = take(&rc)) == NULL)
 		return result(NULL, rc);
+	forget_dir(path);
 	do
 		rc = nfs_rmdir(nfs_conn_ctx(c), path);
 	while (again(c, rc, &tries));
+	/* A lookup that raced with the removal may have cached it. */
+	forget_dir(path);
 	/* Some servers say EEXIST for a directory that is not empty. */
 	if (rc == -EEXIST)
 		rc = -ENOTEMPTY;
@@ -492,9 +716,14 @@ fs_rename(const char *from, const char *to, unsigned int flags)
 		return -EINVAL;
 	if ((c = take(&rc)) == NULL)
 		return result(NULL, rc);
+	forget_dir(from);
+	forget_dir(to);
 	do
 		rc = nfs_rename(nfs_conn_ctx(c), from, to);
 	while (again(c, rc, &tries));
+	/* A lookup that raced with the rename may have cached either. */
+	forget_dir(from);
+	forget_dir(to);
 	if (rc == -EEXIST)
 		rc = -ENOTEMPTY;
 	return result(c, rc);
@@ -564,11 +793,11 @@ fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 	if (fi != NULL && fi->fh != 0) {
 		struct nfs_file *f = file_of(fi);
 
+		f->have_st = 0;
 		if ((c = file_take(f, &rc)) == NULL)
 			return result(NULL, rc);
 		do
-			rc = nfs_ftruncate(
-			    nfs_conn_ctx(c), f->fh, (uint64_t)size);
+			rc = file_setsize(nfs_conn_ctx(c), f, (uint64_t)size);
 		while (file_again(c, f, rc, &tries));
 		return result(c, rc);
 	}
@@ -605,6 +834,57 @@ file_free(struct nfs_file *f)
 }
 
 /*
+ * Create path over NFSv3 for f.  Most creates make a new file, so first a
+ * GUARDED CREATE by the parent directory's cached handle: one round trip
+ * that brings the new handle and attributes (libnfs's nfs_create walks to
+ * the parent from the root, LOOKUPs the new name again, and turns O_TRUNC
+ * into a SETATTR).  When the name exists (and O_EXCL was not asked), or the
+ * handle is not usable, libnfs creates it as before.
+ */
+static int
+create_v3(struct nfs_context *ctx, const char *path, int flags, int mode,
+    struct nfs_file *f)
+{
+	struct nfs3_fh dir;
+	const char *name;
+	int rc, exists = 0;
+
+	if ((rc = parent_handle(ctx, path, &dir, &name)) < 0)
+		return rc;
+	if (rc == 1) {
+		rc = nfs3_raw_create(
+		    ctx, &dir, name, mode, &f->rfh, &f->st, &f->have_st);
+		if (rc == 0) {
+			f->raw = 1;
+			return 0;
+		}
+		if (rc == -EEXIST && !(flags & O_EXCL))
+			exists = 1;
+		else if (name_answer(path, rc))
+			return rc;
+	}
+	if ((flags & O_EXCL) || exists)
+		return nfs_create(ctx, path, flags, mode, &f->fh);
+	rc = nfs_create(ctx, path, (flags | O_EXCL) & ~O_TRUNC, mode, &f->fh);
+	if (rc == -EEXIST)
+		rc = nfs_create(ctx, path, flags, mode, &f->fh);
+	return rc;
+}
+
+/* f was opened by libnfs over NFSv3: make its calls go by handle. */
+static void
+file_by_handle(struct nfs_file *f)
+{
+	const struct nfs_fh *fh = nfs_get_fh(f->fh);
+
+	if (fh == NULL || fh->len <= 0 || (size_t)fh->len > NFS3_RAW_FH_MAX)
+		return; /* libnfs's calls then, as over NFSv4 */
+	f->rfh.len = (size_t)fh->len;
+	memcpy(f->rfh.val, fh->val, f->rfh.len);
+	f->raw = 1;
+}
+
+/*
  * Open or create path.  libnfs 4.0 fails an NFSv4 OPEN with O_TRUNC of an
  * existing file (NFS4ERR_EXIST), so the truncation is a separate call.
  */
@@ -635,7 +915,10 @@ open_common(
 		int oflags = v4 ? flags & ~O_TRUNC : flags;
 
 		ctx = nfs_conn_ctx(c);
-		if (create)
+		if (create && !v4)
+			rc = create_v3(
+			    ctx, path, oflags, (int)(mode & 07777), f);
+		else if (create)
 			rc = nfs_create(
 			    ctx, path, oflags, (int)(mode & 07777), &f->fh);
 		else
@@ -652,6 +935,8 @@ open_common(
 			f->fh = NULL;
 		}
 	} while (again(c, rc, &tries));
+	if (rc == 0 && !v4 && !f->raw)
+		file_by_handle(f);
 	if (rc == 0) {
 		f->conn = nfs_conn_index(c);
 		f->gen = nfs_conn_gen(c);
@@ -698,8 +983,8 @@ fs_read(const char *path, char *buf, size_t size, off_t off,
 	while (done < size) {
 		size_t want = size - done < chunk ? size - done : chunk;
 
-		rc = nfs_pread(nfs_conn_ctx(c), f->fh, (uint64_t)off + done,
-		    want, buf + done);
+		rc = file_pread(
+		    nfs_conn_ctx(c), f, (uint64_t)off + done, want, buf + done);
 		if (rc < 0) {
 			if (file_again(c, f, rc, &tries))
 				continue;
@@ -729,6 +1014,17 @@ nfs_fs_write_chunk(uint64_t wmax, int nfsvers)
 	return wmax;
 }
 
+int
+nfs_fs_write_sync(
+    int nfsvers, int wrote, int o_sync, size_t size, uint64_t chunk)
+{
+	if (nfsvers != 3)
+		return 0;
+	if (o_sync)
+		return 1;
+	return !wrote && size <= chunk && size <= NFS_FS_SYNC_WRITE_MAX;
+}
+
 /*
  * WRITEs go out through libnfs's async calls, up to NFS_FS_WRITE_DEPTH in
  * flight on the context (which the caller holds): small NFSv4 WRITEs one at
@@ -742,6 +1038,9 @@ nfs_fs_write_chunk(uint64_t wmax, int nfsvers)
 struct pipeline {
 	struct nfs_context *ctx;
 	uint64_t start;    /* offset of the first byte */
+	int v3;            /* WRITE3 calls of our own (see send_write) */
+	int sync;          /* NFSv3: ask for FILE_SYNC */
+	int unstable;      /* NFSv3: some data is not on stable storage yet */
 	int inflight;      /* calls not answered yet */
 	int err;           /* first failure: -errno, 0 none */
 	int refused;       /* errno of a status the server answered with */
@@ -755,27 +1054,20 @@ struct pipeline_call {
 	size_t len;
 };
 
+/*
+ * A call ended with status (bytes written, or -errno) and refused (the
+ * errno of a status the server answered with, 0 for a link failure).
+ */
 static void
-pipeline_done(int status, struct nfs_context *ctx, void *data, void *arg)
+pipeline_end(struct pipeline_call *call, int status, int refused)
 {
-	struct pipeline_call *call = arg;
 	struct pipeline *pl = call->pl;
-	int refused = 0;
 
-	(void)data;
 	pl->inflight--;
 	if (status < 0 || (size_t)status < call->len) {
-		if (status < 0) {
-			/*
-			 * A status the server answered with (named in the
-			 * message this call just set) rather than a link
-			 * that broke: no reconnect will change it.
-			 */
-			if (status != -EINTR && ctx != NULL)
-				refused =
-				    nfs_conn_status_errno(nfs_get_error(ctx));
-		} else {
+		if (status >= 0) {
 			status = -EIO; /* a short WRITE: redo it in order */
+			refused = 0;
 		}
 		if (call->off < pl->fail_off)
 			pl->fail_off = call->off;
@@ -789,6 +1081,80 @@ pipeline_done(int status, struct nfs_context *ctx, void *data, void *arg)
 	free(call);
 }
 
+static void
+pipeline_done(int status, struct nfs_context *ctx, void *data, void *arg)
+{
+	int refused = 0;
+
+	(void)data;
+	/*
+	 * A status the server answered with (named in the message this call
+	 * just set) rather than a link that broke: no reconnect will change
+	 * it.
+	 */
+	if (status < 0 && status != -EINTR && ctx != NULL)
+		refused = nfs_conn_status_errno(nfs_get_error(ctx));
+	pipeline_end(arg, status, refused);
+}
+
+/* The reply to one of our own WRITE3 calls. */
+static void
+pipeline_done3(struct rpc_context *rpc, int status, void *data, void *arg)
+{
+	struct pipeline_call *call = arg;
+	WRITE3res *res = data;
+	char why[64];
+	int refused;
+
+	(void)rpc;
+	/* The codes libnfs's own calls give for these (link errors). */
+	if (status != RPC_STATUS_SUCCESS || res == NULL) {
+		pipeline_end(
+		    call, status == RPC_STATUS_ERROR ? -EFAULT : -EINTR, 0);
+		return;
+	}
+	if (res->status != NFS3_OK) {
+		snprintf(why, sizeof(why), "%s(", nfsstat3_to_str(res->status));
+		if ((refused = nfs_conn_status_errno(why)) == 0)
+			refused = EIO;
+		pipeline_end(call, -refused, refused);
+		return;
+	}
+	if (res->WRITE3res_u.resok.committed != FILE_SYNC)
+		call->pl->unstable = 1;
+	pipeline_end(call, (int)res->WRITE3res_u.resok.count, 0);
+}
+
+/*
+ * Send one WRITE.  Over NFSv3 the call is our own rather than libnfs's
+ * nfs_pwrite_async: it can ask for FILE_SYNC per call, and libnfs marks a
+ * handle it wrote through as dirty and COMMITs it again in nfs_close, a
+ * second server fsync per file after the one at flush.
+ */
+static int
+send_write(struct pipeline *pl, struct nfs_file *f, uint64_t off, size_t n,
+    const char *buf, struct pipeline_call *call)
+{
+	struct WRITE3args args;
+
+	if (!pl->v3)
+		return nfs_pwrite_async(
+		    pl->ctx, f->fh, off, n, buf, pipeline_done, call);
+	memset(&args, 0, sizeof(args));
+	args.file.data.data_len = (u_int)f->rfh.len;
+	args.file.data.data_val = (char *)f->rfh.val;
+	args.offset = off;
+	args.count = (count3)n;
+	args.stable = pl->sync ? FILE_SYNC : UNSTABLE;
+	args.data.data_len = (u_int)n;
+	/* Only read: the arguments are encoded before this returns. */
+	args.data.data_val = (char *)(uintptr_t)buf;
+	if (!pl->sync)
+		pl->unstable = 1;
+	return rpc_nfs3_write_async(
+	    nfs_get_rpc_context(pl->ctx), pipeline_done3, &args, call);
+}
+
 /*
  * Write size bytes at off in chunks.  0 when all were written; otherwise
  * the first error, with pl->fail_off the lowest offset not written and
@@ -797,8 +1163,8 @@ pipeline_done(int status, struct nfs_context *ctx, void *data, void *arg)
  * chunks above it may have been too, up to pl->ok_end.
  */
 static int
-pwrite_chunks(struct nfs_context *ctx, struct nfsfh *fh, uint64_t off,
-    const char *buf, size_t size, size_t chunk, struct pipeline **out)
+pwrite_chunks(struct nfs_context *ctx, struct nfs_file *f, uint64_t off,
+    const char *buf, size_t size, size_t chunk, int sync, struct pipeline **out)
 {
 	struct pipeline *pl;
 	struct pipeline_call *call;
@@ -810,6 +1176,8 @@ pwrite_chunks(struct nfs_context *ctx, struct nfsfh *fh, uint64_t off,
 		return -ENOMEM;
 	pl->ctx = ctx;
 	pl->start = off;
+	pl->v3 = f->raw;
+	pl->sync = sync;
 	pl->fail_off = off + size;
 	while (next < size || pl->inflight > 0) {
 		while (next < size && pl->inflight < NFS_FS_WRITE_DEPTH &&
@@ -824,8 +1192,8 @@ pwrite_chunks(struct nfs_context *ctx, struct nfsfh *fh, uint64_t off,
 			call->pl = pl;
 			call->off = off + next;
 			call->len = n;
-			if (nfs_pwrite_async(ctx, fh, off + next, n, buf + next,
-				pipeline_done, call) != 0) {
+			if (send_write(
+				pl, f, off + next, n, buf + next, call) != 0) {
 				free(call);
 				pl->err = -EIO;
 				pl->fail_off = off + next;
@@ -882,7 +1250,7 @@ cut_pending(struct nfs_context *ctx, struct nfs_file *f)
 
 	if (!f->cut_pending)
 		return 0;
-	if ((rc = nfs_ftruncate(ctx, f->fh, f->cut)) == 0)
+	if ((rc = file_setsize(ctx, f, f->cut)) == 0)
 		f->cut_pending = 0;
 	return rc;
 }
@@ -909,7 +1277,7 @@ repair_refusal(struct nfs_context *ctx, struct nfs_file *f, const char *buf,
 		size_t n =
 		    pl->ok_end - good < chunk ? pl->ok_end - good : chunk;
 		int rc = pwrite_chunks(
-		    ctx, f->fh, good, buf + (good - off), n, n, &one);
+		    ctx, f, good, buf + (good - off), n, n, 0, &one);
 
 		pipeline_free(one);
 		if (rc != 0)
@@ -940,24 +1308,30 @@ fs_write(const char *path, const char *buf, size_t size, off_t off,
 	int64_t pre = -1;
 	size_t done = 0;
 	struct nfs_conn *c;
-	int rc = 0, tries = 0;
+	int rc = 0, tries = 0, sync;
 
 	(void)path;
 	if (cfg->ro)
 		return -EROFS;
 	if (off < 0)
 		return -EINVAL;
+	f->have_st = 0; /* the attributes CREATE sent are old now */
 	if ((c = file_take(f, &rc)) == NULL)
 		return result(NULL, rc);
 	(void)cut_pending(nfs_conn_ctx(c), f);
 	/* Several chunks at once can leave a hole when one is refused. */
-	if (size > chunk && nfs_fstat64(nfs_conn_ctx(c), f->fh, &st) == 0)
+	if (size > chunk && file_fstat(nfs_conn_ctx(c), f, &st) == 0)
 		pre = (int64_t)st.nfs_size;
+	sync = nfs_fs_write_sync(nfs_pool_version(cfg->pool), f->wrote,
+	    (f->flags & O_SYNC) != 0, size, chunk);
+	f->wrote = 1;
 	rc = pwrite_chunks(
-	    nfs_conn_ctx(c), f->fh, (uint64_t)off, buf, size, chunk, &pl);
+	    nfs_conn_ctx(c), f, (uint64_t)off, buf, size, chunk, sync, &pl);
 	if (rc == 0) {
+		/* NFSv4 WRITEs (libnfs's) are always UNSTABLE. */
+		if (pl->unstable || !pl->v3)
+			f->dirty = 1;
 		pipeline_free(pl);
-		f->dirty = 1;
 		/* The caller's own bytes now stand past the cut point. */
 		if (f->cut_pending && (uint64_t)off + size > f->cut)
 			f->cut_pending = 0;
@@ -986,8 +1360,8 @@ fs_write(const char *path, const char *buf, size_t size, off_t off,
 	while (done < size) {
 		size_t want = size - done < chunk ? size - done : chunk;
 
-		rc = pwrite_chunks(nfs_conn_ctx(c), f->fh, (uint64_t)off + done,
-		    buf + done, want, want, &pl);
+		rc = pwrite_chunks(nfs_conn_ctx(c), f, (uint64_t)off + done,
+		    buf + done, want, want, 0, &pl);
 		if (rc < 0 && pl != NULL && pl->refused != 0) {
 			rc = -pl->refused;
 			pipeline_free(pl);
@@ -1070,7 +1444,7 @@ file_commit(struct nfs_file *f)
 		return result(NULL, rc);
 	(void)cut_pending(nfs_conn_ctx(c), f);
 	do
-		rc = nfs_fsync(nfs_conn_ctx(c), f->fh);
+		rc = file_fsync(nfs_conn_ctx(c), f);
 	while (file_again(c, f, rc, &tries));
 	if (rc == 0)
 		f->dirty = 0;
@@ -1103,12 +1477,20 @@ fs_release(const char *path, struct fuse_file_info *fi)
 
 	(void)path;
 	if ((c = file_take(f, &rc)) != NULL) {
+		/*
+		 * Written after the last flush (mmap): COMMIT, as libnfs's
+		 * nfs_close did for writes that went through it.
+		 */
+		if (f->dirty && f->raw && file_fsync(nfs_conn_ctx(c), f) != 0)
+			log_warn("%s: COMMIT at close failed (%s)", f->path,
+			    nfs_get_error(nfs_conn_ctx(c)));
 		if (cut_pending(nfs_conn_ctx(c), f) != 0)
 			log_warn("%s: closed with bytes past offset %llu left "
 				 "by a refused write (%s)",
 			    f->path, (unsigned long long)f->cut,
 			    nfs_get_error(nfs_conn_ctx(c)));
-		nfs_close(nfs_conn_ctx(c), f->fh);
+		if (f->fh != NULL)
+			nfs_close(nfs_conn_ctx(c), f->fh);
 		nfs_conn_release(c);
 	}
 	file_free(f);
@@ -1174,6 +1556,7 @@ fs_utimens(
 
 static const struct fuse_operations nfs_fs_ops = {
     .init = fs_init,
+    .destroy = fs_destroy,
     .getattr = fs_getattr,
     .readlink = fs_readlink,
     .mknod = fs_mknod,

@@ -9,6 +9,11 @@
 #include <string.h>
 #include <sys/statvfs.h>
 
+#include <nfsc/libnfs.h>
+#include <nfsc/libnfs-raw.h>
+#include <nfsc/libnfs-raw-nfs.h>
+
+#include "../../fuse/nfs3_raw.h"
 #include "../../fuse/nfs_conn.h"
 #include "../../fuse/nfs_fs.h"
 #include "check_tap.h"
@@ -199,6 +204,53 @@ START_TEST(test_write_chunk)
 }
 END_TEST
 
+/* Which writes go out FILE_SYNC (so need no COMMIT at close). */
+static const struct {
+	int vers, wrote, o_sync;
+	size_t size;
+	uint64_t chunk;
+	int sync;
+} sync_cases[] = {
+    {3, 0, 0, 4096, 1048576, 1},    /* a small file in one write */
+    {3, 0, 0, 0, 1048576, 1},       /* an empty write */
+    {3, 0, 0, 65536, 1048576, 1},   /* the largest */
+    {3, 0, 0, 65537, 1048576, 0},   /* one byte more */
+    {3, 0, 0, 1048576, 1048576, 0}, /* dd bs=1M */
+    {3, 0, 0, 8192, 4096, 0},       /* more than one WRITE */
+    {3, 1, 0, 4096, 1048576, 0},    /* not the first write */
+    {3, 1, 1, 1048576, 1048576, 1}, /* O_SYNC: always */
+    {4, 0, 0, 4096, 3072, 0},       /* NFSv4: libnfs's WRITEs */
+    {4, 0, 1, 100, 3072, 0},
+    {0, 0, 0, 100, 3072, 0},
+};
+
+START_TEST(test_write_sync)
+{
+	ck_assert_int_eq(nfs_fs_write_sync(sync_cases[_i].vers,
+			     sync_cases[_i].wrote, sync_cases[_i].o_sync,
+			     sync_cases[_i].size, sync_cases[_i].chunk),
+	    sync_cases[_i].sync);
+}
+END_TEST
+
+/* NFSv3 statuses of our own calls, as the errno FUSE returns. */
+START_TEST(test_raw_status)
+{
+	ck_assert_int_eq(nfs3_raw_status_errno(NFS3ERR_NOENT), -ENOENT);
+	ck_assert_int_eq(nfs3_raw_status_errno(NFS3ERR_EXIST), -EEXIST);
+	ck_assert_int_eq(nfs3_raw_status_errno(NFS3ERR_STALE), -ESTALE);
+	ck_assert_int_eq(nfs3_raw_status_errno(NFS3ERR_ACCES), -EACCES);
+	ck_assert_int_eq(nfs3_raw_status_errno(NFS3ERR_NOTDIR), -ENOTDIR);
+	ck_assert_int_eq(nfs3_raw_status_errno(NFS3ERR_DQUOT), -EDQUOT);
+	ck_assert_int_eq(nfs3_raw_status_errno(NFS3ERR_NOSPC), -ENOSPC);
+	ck_assert_int_eq(nfs3_raw_status_errno(NFS3ERR_ROFS), -EROFS);
+	/* Statuses libnfs does not know end as EIO, never 0 or ERANGE. */
+	ck_assert_int_eq(nfs3_raw_status_errno(NFS3ERR_JUKEBOX), -EAGAIN);
+	ck_assert_int_lt(nfs3_raw_status_errno(99999), 0);
+	ck_assert_int_ne(nfs3_raw_status_errno(99999), -ERANGE);
+}
+END_TEST
+
 START_TEST(test_dirent_ino)
 {
 	/* readdir(3) skips a d_ino of 0: never list one. */
@@ -236,6 +288,9 @@ make_suite(void)
 	    (int)(sizeof(statuses) / sizeof(statuses[0])));
 	tcase_add_test(tc, test_apply_size);
 	tcase_add_test(tc, test_write_chunk);
+	tcase_add_loop_test(tc, test_write_sync, 0,
+	    (int)(sizeof(sync_cases) / sizeof(sync_cases[0])));
+	tcase_add_test(tc, test_raw_status);
 	tcase_add_test(tc, test_dirent_ino);
 	suite_add_tcase(s, tc);
 	return s;
