@@ -1,9 +1,9 @@
 #!/bin/bash
 # fuse_dircache.sh: the NFSv3 directory handle cache (fuse/fhcache.c) and
 # two mounts of one export.  A directory renamed, removed or replaced on
-# mount B shows on mount A within the 1 s entry timeout (the test allows 5 s on a loaded machine), and files
-# created on A after that land in the right directory on the server; a
-# rename on A itself shows at once.
+# mount B shows on mount A after the 1 s entry timeout (the test allows
+# 5 s on a loaded machine), and files created on A after that land in the
+# right directory on the server; a rename on A itself shows at once.
 . "$TNFS_SRCDIR/tests/integration/lib.sh"
 . "$TNFS_SRCDIR/tests/integration/nfs_fixture.sh"
 t_require_root
