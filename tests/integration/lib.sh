@@ -127,9 +127,14 @@ t__rmdir_safe() {
 
 # A TCP port nobody listens on, from a range that avoids the usual servers.
 t_free_port() {
-	local p i
+	local p i lo=32768
+	# Below the ephemeral range: a port the kernel gave a client socket
+	# (a curl to another test server) is not listening, yet a server
+	# cannot bind it.
+	read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null
+	[ "$lo" -gt 12000 ] 2>/dev/null || lo=32768
 	for i in $(seq 1 200); do
-		p=$((20000 + RANDOM % 30000))
+		p=$((10000 + RANDOM % (lo - 10000)))
 		if ! ss -Htln "sport = :$p" 2>/dev/null | grep -q .; then
 			printf '%s\n' "$p"
 			return 0
