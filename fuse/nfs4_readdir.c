@@ -23,6 +23,7 @@
 #include <nfsc/libnfs-raw.h>
 #include <nfsc/libnfs-raw-nfs4.h>
 
+#include "be32.h"
 #include "nfs4_readdir.h"
 
 struct dir_entry {
@@ -58,13 +59,6 @@ struct round {
 #define WORD0_WANT ((1u << FATTR4_TYPE) | (1u << FATTR4_FILEID))
 #define WORD1_WANT (1u << (FATTR4_MODE - 32))
 
-static uint32_t
-get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
 static mode_t
 type_bits(uint32_t type)
 {
@@ -93,22 +87,22 @@ nfs4_readdir_attrs(const uint32_t *mask, size_t mask_len,
 	if (w0 & (1u << FATTR4_TYPE)) {
 		if (vals_len - off < 4)
 			return -EINVAL;
-		if ((*mode = type_bits(get32(vals + off))) == 0)
+		if ((*mode = type_bits(be32_get(vals + off))) == 0)
 			return -EINVAL;
 		off += 4;
 	}
 	if (w0 & (1u << FATTR4_FILEID)) {
 		if (vals_len - off < 8)
 			return -EINVAL;
-		*ino =
-		    (uint64_t)get32(vals + off) << 32 | get32(vals + off + 4);
+		*ino = (uint64_t)be32_get(vals + off) << 32 |
+		    be32_get(vals + off + 4);
 		off += 8;
 	}
 	if (w1 & (1u << (FATTR4_MODE - 32))) {
 		if (vals_len - off < 4)
 			return -EINVAL;
 		/* mode4 has no bits above 07777; others are ignored. */
-		*mode |= (mode_t)(get32(vals + off) & 07777);
+		*mode |= (mode_t)(be32_get(vals + off) & 07777);
 		off += 4;
 	}
 	return off == vals_len ? 0 : -EINVAL;

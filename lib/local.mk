@@ -11,7 +11,7 @@ lib_libtnfs_a_SOURCES = \
 	lib/timefmt.c lib/timefmt.h \
 	lib/child.c lib/child.h \
 	lib/fsutil.c lib/fsutil.h \
-	lib/sha256.c lib/sha256.h \
+	lib/sha256.c lib/sha256.h lib/be32.h \
 	lib/version.h
 
 LIBTNFS = lib/libtnfs.a $(JSONC_LIBS)

@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "be32.h"
 #include "sha256.h"
 
 static const uint32_t k[64] = {0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5,
@@ -30,8 +31,7 @@ block(uint32_t h[8], const uint8_t p[64])
 	int i;
 
 	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		    (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+		w[i] = be32_get(p + 4 * i);
 	for (i = 16; i < 64; i++) {
 		uint32_t s0 =
 		    ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
@@ -77,12 +77,8 @@ tnfs_sha256(const void *data, size_t len, uint8_t out[TNFS_SHA256_LEN])
 	block(h, tail);
 	if (tlen == 128)
 		block(h, tail + 64);
-	for (i = 0; i < 8; i++) {
-		out[4 * i] = (uint8_t)(h[i] >> 24);
-		out[4 * i + 1] = (uint8_t)(h[i] >> 16);
-		out[4 * i + 2] = (uint8_t)(h[i] >> 8);
-		out[4 * i + 3] = (uint8_t)h[i];
-	}
+	for (i = 0; i < 8; i++)
+		be32_put(out + 4 * i, h[i]);
 }
 
 void

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "be32.h"
 #include "rpc_ping.h"
 #include "timefmt.h"
 
@@ -18,22 +19,6 @@
 /* Record mark, xid, message type, reply status. */
 #define RPC_REPLY_HEADER 16u
 
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
 size_t
 rpc_ping_encode(
     uint8_t *buf, size_t len, uint32_t xid, uint32_t prog, uint32_t vers)
@@ -45,9 +30,9 @@ rpc_ping_encode(
 
 	if (len < 4 + 4 * n)
 		return 0;
-	put32(buf, RPC_LAST_FRAGMENT | (uint32_t)(4 * n));
+	be32_put(buf, RPC_LAST_FRAGMENT | (uint32_t)(4 * n));
 	for (i = 0; i < n; i++)
-		put32(buf + 4 + 4 * i, words[i]);
+		be32_put(buf + 4 + 4 * i, words[i]);
 	return 4 + 4 * n;
 }
 
@@ -58,15 +43,15 @@ rpc_ping_check_reply(const uint8_t *buf, size_t len, uint32_t xid)
 
 	if (len < 4)
 		return 1;
-	mark = get32(buf);
+	mark = be32_get(buf);
 	flen = mark & ~RPC_LAST_FRAGMENT;
 	if (flen < RPC_REPLY_HEADER - 4 || flen > RPC_MAX_REPLY_RECORD)
 		return -1;
 	if (len < RPC_REPLY_HEADER)
 		return 1;
-	if (get32(buf + 4) != xid || get32(buf + 8) != RPC_REPLY)
+	if (be32_get(buf + 4) != xid || be32_get(buf + 8) != RPC_REPLY)
 		return -1;
-	stat = get32(buf + 12);
+	stat = be32_get(buf + 12);
 	/* Accepted or denied: either way an RPC server is answering. */
 	return stat <= 1 ? 0 : -1;
 }
