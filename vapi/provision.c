@@ -405,6 +405,42 @@ out:
 	return rc;
 }
 
+/*
+ * A rollback swaps the filesystem behind the export.  While the old one is
+ * still served, a client's write lands in a filesystem about to be set
+ * aside and is lost without a word, and ganesha keeps serving an unchanged
+ * EXPORT's old filesystem until it is dropped and added again.  So the
+ * export goes first, the storage rolls back, the export comes back, and
+ * only then does the caller hear "rolled back": from that moment every
+ * client reaches the rolled-back filesystem (a mount made before it gets
+ * ESTALE, never the old data).  A crash in between leaves a ready volume
+ * unexported, which recover() serves again at the next start.
+ */
+static int
+do_rollback(
+    struct provision *p, const char *uuid, const char *snap, struct tnfs_err *err)
+{
+	struct vapi *va = p->va;
+	struct tnfs_err e2;
+	int rc = -1;
+
+	if (store_volume_set_exported(va->store, uuid, 0, err) == -1)
+		return -1;
+	if (export_sync_wait(p, err) == 0)
+		rc = storage_snapshot_rollback(va->storage, uuid, snap, err);
+	/* Serve again whatever is there: rolled back, or as it was. */
+	tnfs_err_clear(&e2);
+	if (store_volume_set_exported(va->store, uuid, 1, &e2) == -1 ||
+	    export_sync_wait(p, &e2) == -1) {
+		tnfs_err_prefix(&e2, "volume %s is not served again", uuid);
+		fail_volume(p, uuid, "ready", &e2);
+		if (rc == 0)
+			*err = e2;
+		return -1;
+	}
+	return rc;
+}
+
 static void
 run_job(struct provision *p, struct job *j)
 {
@@ -430,8 +466,7 @@ run_job(struct provision *p, struct job *j)
 		j->rc = storage_snapshot_delete(st, j->uuid, j->snap, &j->err);
 		break;
 	case PROVISION_SNAP_ROLLBACK:
-		j->rc =
-		    storage_snapshot_rollback(st, j->uuid, j->snap, &j->err);
+		j->rc = do_rollback(p, j->uuid, j->snap, &j->err);
 		break;
 	case PROVISION_RESTART:
 		j->rc = do_restart(p, j->uuid, &j->err);
@@ -726,6 +761,11 @@ recover(struct provision *p)
 			continue;
 		if (storage_volume_activate(va->storage, vs[i]->uuid, &err) ==
 		    -1)
+			fail_volume(p, vs[i]->uuid, "ready", &err);
+		/* A ready volume is served: a rollback was cut short. */
+		else if (!vs[i]->exported &&
+		    store_volume_set_exported(
+			va->store, vs[i]->uuid, 1, &err) == -1)
 			fail_volume(p, vs[i]->uuid, "ready", &err);
 	}
 	if (storage_list(va->storage, &uuids, &nu, &err) == -1) {
