@@ -8,7 +8,9 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/config.c vapi/vapi_config.h \
 	vapi/validate.c vapi/validate.h \
 	vapi/predicate.c vapi/predicate.h \
-	vapi/records.c vapi/store.h vapi/store_sqlite.c \
+	vapi/records.c vapi/store.h vapi/store.c vapi/store_impl.h \
+	vapi/store_sqlite.c vapi/store_sqlite.h vapi/store_sqlite_volumes.c \
+	vapi/store_sqlite_refs.c vapi/store_sqlite_snaps.c \
 	vapi/storage.c vapi/storage.h vapi/storage_impl.h vapi/storage_dir.c \
 	vapi/exports.c vapi/exports.h vapi/exports_impl.h \
 	vapi/provision.c vapi/provision.h \

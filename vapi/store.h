@@ -1,9 +1,11 @@
 /*
  * store.h: the VAPI's records (volumes, references, reservations,
- * snapshots, a few settings) behind a backend-neutral interface.  SQLite
- * (store_sqlite.c) is the first implementation; PostgreSQL follows, so no
- * caller sees SQL and every decision that must hold across processes
- * (name uniqueness, state transitions) is made by the database.
+ * snapshots, a few settings) behind a backend-neutral interface.  store.c
+ * forwards each call to the store the spec names, through the ops table of
+ * store_impl.h; SQLite (store_sqlite*.c) is the first; PostgreSQL plugs in
+ * the same way.  No caller sees SQL, and every decision that must hold
+ * across processes (name uniqueness, state transitions) is made by the
+ * database.
  *
  * Thread safety: any thread may call any function.  store_tx_begin starts a
  * transaction owned by the calling thread; until store_tx_commit or
@@ -78,7 +80,10 @@ void volume_free(struct volume *v);
 void volume_list_free(struct volume **vs, size_t n);
 void reservation_list_free(struct reservation *rs, size_t n);
 
-/* "sqlite:PATH".  Creates or migrates the schema.  Caller store_close()s. */
+/*
+ * "KIND:ARGUMENT" ("sqlite:PATH").  Creates or migrates the schema.
+ * Caller store_close()s.
+ */
 struct store *store_open(const char *spec, struct tnfs_err *err);
 void store_close(struct store *st);
 
