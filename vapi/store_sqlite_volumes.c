@@ -14,10 +14,15 @@
 int
 sq_volume_insert(void *impl, const struct volume *v, struct tnfs_err *err)
 {
+	char *nets = volume_networks_text(v), *labels = volume_labels_text(v);
 	struct tnfs_err e;
-	int r;
+	int r = -1;
 
 	tnfs_err_clear(&e);
+	if (nets == NULL || labels == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out;
+	}
 	r = sq_run(impl,
 	    "INSERT INTO volumes (uuid, owner_uuid, name, type, size,"
 	    " state, create_ms, networks, labels, affinity, vm_uuid,"
@@ -25,8 +30,7 @@ sq_volume_insert(void *impl, const struct volume *v, struct tnfs_err *err)
 	    " updated_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	    ARGS(TEXT(v->uuid), TEXT(v->owner_uuid), TEXT(v->name),
 		TEXT(v->type), INT(v->size), TEXT(v->state), INT(v->create_ms),
-		TEXT(v->networks != NULL ? v->networks : "[]"),
-		TEXT(v->labels != NULL ? v->labels : "{}"), TEXT(v->affinity),
+		TEXT(nets), TEXT(labels), TEXT(v->affinity),
 		TEXT(v->vm_uuid[0] != '\0' ? v->vm_uuid : NULL),
 		TEXT(v->filesystem_path), INT(v->nfs_port), INT(v->mount_port),
 		TEXT(v->error), INT(v->exported), INT(tnfs_now_ms())),
@@ -41,10 +45,12 @@ sq_volume_insert(void *impl, const struct volume *v, struct tnfs_err *err)
 		else
 			tnfs_err_set(err, TNFS_E_ALREADY_EXISTS,
 			    "Volume with name %s already exists", v->name);
-		return -1;
-	}
-	if (r < 0 && err != NULL)
+	} else if (r < 0 && err != NULL) {
 		*err = e;
+	}
+out:
+	free(nets);
+	free(labels);
 	return r < 0 ? -1 : 0;
 }
 
@@ -53,13 +59,18 @@ sq_volume_insert(void *impl, const struct volume *v, struct tnfs_err *err)
 	" labels, affinity, vm_uuid, filesystem_path, nfs_port, mount_port,"   \
 	" error, exported"
 
+/* The volume of the current row; NULL with err when it cannot be read. */
 static struct volume *
-row_volume(sqlite3_stmt *s)
+row_volume(sqlite3_stmt *s, struct tnfs_err *err)
 {
+	const char *nets = (const char *)sqlite3_column_text(s, 7);
+	const char *labels = (const char *)sqlite3_column_text(s, 8);
 	struct volume *v;
 
-	if ((v = volume_new()) == NULL)
+	if ((v = volume_new()) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return NULL;
+	}
 	sq_col_copy(s, 0, v->uuid, sizeof(v->uuid));
 	sq_col_copy(s, 1, v->owner_uuid, sizeof(v->owner_uuid));
 	v->name = sq_col_dup(s, 2);
@@ -67,8 +78,6 @@ row_volume(sqlite3_stmt *s)
 	v->size = (uint64_t)sqlite3_column_int64(s, 4);
 	sq_col_copy(s, 5, v->state, sizeof(v->state));
 	v->create_ms = sqlite3_column_int64(s, 6);
-	v->networks = sq_col_dup(s, 7);
-	v->labels = sq_col_dup(s, 8);
 	v->affinity = sq_col_dup(s, 9);
 	sq_col_copy(s, 10, v->vm_uuid, sizeof(v->vm_uuid));
 	v->filesystem_path = sq_col_dup(s, 11);
@@ -76,7 +85,13 @@ row_volume(sqlite3_stmt *s)
 	v->mount_port = sqlite3_column_int(s, 13);
 	v->error = sq_col_dup(s, 14);
 	v->exported = sqlite3_column_int(s, 15);
-	if (v->name == NULL || v->networks == NULL || v->labels == NULL) {
+	if (v->name == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		volume_free(v);
+		return NULL;
+	}
+	if (volume_networks_parse(v, nets != NULL ? nets : "[]", err) == -1 ||
+	    volume_labels_parse(v, labels != NULL ? labels : "{}", err) == -1) {
 		volume_free(v);
 		return NULL;
 	}
@@ -164,10 +179,8 @@ sq_volume_get(
 		sq_db_err(st, err, "get volume");
 		goto out;
 	}
-	if ((v = row_volume(s)) == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+	if ((v = row_volume(s, err)) == NULL)
 		goto out;
-	}
 	if (load_extras(st, v, err) == -1)
 		goto out;
 	*out = v;
@@ -215,10 +228,8 @@ sq_volume_list(void *impl, const struct volume_filter *f, struct volume ***out,
 			vs = nv;
 			cap = ncap;
 		}
-		if ((vs[cnt] = row_volume(s)) == NULL) {
-			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		if ((vs[cnt] = row_volume(s, err)) == NULL)
 			goto out;
-		}
 		cnt++;
 		if (load_extras(st, vs[cnt - 1], err) == -1)
 			goto out;

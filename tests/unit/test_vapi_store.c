@@ -51,8 +51,6 @@ mkvol(const char *uuid, const char *owner, const char *name)
 	v->size = 10240;
 	snprintf(v->state, sizeof(v->state), "creating");
 	v->create_ms = 1000;
-	v->networks = strdup("[]");
-	v->labels = strdup("{}");
 	return v;
 }
 
