@@ -8,11 +8,17 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/config.c vapi/vapi_config.h \
 	vapi/validate.c vapi/validate.h \
 	vapi/predicate.c vapi/predicate.h \
-	vapi/records.c vapi/store.h vapi/store_sqlite.c \
+	vapi/records.c vapi/store.h vapi/store.c vapi/store_impl.h \
+	vapi/store_sqlite.c vapi/store_sqlite.h vapi/store_sqlite_volumes.c \
+	vapi/store_sqlite_refs.c vapi/store_sqlite_snaps.c \
 	vapi/storage.c vapi/storage.h vapi/storage_impl.h vapi/storage_dir.c \
 	vapi/exports.c vapi/exports.h vapi/exports_impl.h \
 	vapi/provision.c vapi/provision.h \
-	vapi/volumes.c vapi/volumes.h vapi/refs.c vapi/snapshots.c \
+	vapi/volumes.c vapi/volumes.h vapi/refs.c vapi/refs.h \
+	vapi/snapshots.c vapi/snapshots.h \
+	vapi/api.h vapi/api_reply.c vapi/api_params.c vapi/api_params.h \
+	vapi/api_volumes.c vapi/api_networks.c vapi/api_refs.c \
+	vapi/api_snapshots.c \
 	vapi/routes.c vapi/routes.h \
 	vapi/http.c vapi/http.h \
 	$(STORAGE_BACKEND_SOURCES)
@@ -33,6 +39,7 @@ EXTRA_DIST += spec/vapi.yaml
 
 VAPI_UNIT_TESTS = tests/unit/test_vapi_validate tests/unit/test_vapi_predicate \
 	tests/unit/test_vapi_store tests/unit/test_vapi_volumes \
+	tests/unit/test_vapi_api \
 	tests/unit/test_vapi_config tests/unit/test_vapi_sha256
 check_PROGRAMS += $(VAPI_UNIT_TESTS)
 TESTS += $(VAPI_UNIT_TESTS)
@@ -44,6 +51,8 @@ tests_unit_test_vapi_store_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdi
 tests_unit_test_vapi_store_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_volumes_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_vapi_volumes_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
+tests_unit_test_vapi_api_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_vapi_api_LDADD = $(VAPI_LIBS) $(UNIT_LDADD) -ldl
 tests_unit_test_vapi_config_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_vapi_config_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_sha256_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)

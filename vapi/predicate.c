@@ -281,25 +281,6 @@ live_refs(const struct volume *v, int64_t live_after_ms)
 	return n;
 }
 
-/* eq on "network": any of the volume's networks. */
-static int
-has_network(const struct volume *v, const char *net)
-{
-	json_object *a = json_tokener_parse(v->networks);
-	size_t i;
-	int found = 0;
-
-	for (i = 0; a != NULL && json_object_is_type(a, json_type_array) &&
-	     i < json_object_array_length(a);
-	     i++)
-		if (strcmp(
-			json_object_get_string(json_object_array_get_idx(a, i)),
-			net) == 0)
-			found = 1;
-	json_object_put(a);
-	return found;
-}
-
 int
 predicate_match(
     const struct predicate *p, const struct volume *v, int64_t live_after_ms)
@@ -347,7 +328,7 @@ predicate_match(
 	if (p->type == F_BOOLEAN) /* dangling: no live reference */
 		eq = (live_refs(v, live_after_ms) == 0) == p->boolean;
 	else if (strcmp(p->field, "network") == 0)
-		eq = has_network(v, p->str);
+		eq = volume_has_network(v, p->str);
 	else {
 		if (strcmp(p->field, "name") == 0)
 			s = v->name;

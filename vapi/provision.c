@@ -15,8 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <json-c/json.h>
-
 #include "exports.h"
 #include "log.h"
 #include "provision.h"
@@ -157,7 +155,6 @@ build_specs(struct provision *p, struct spec_set *set, struct tnfs_err *err)
 	for (i = 0; i < nv; i++) {
 		struct export_spec *sp = &set->specs[set->n];
 		const char **cl = &set->clients[set->n * VAPI_MAX_NETWORKS];
-		json_object *nets;
 		size_t nc = 0;
 
 		if (!vs[i]->exported)
@@ -167,20 +164,14 @@ build_specs(struct provision *p, struct spec_set *set, struct tnfs_err *err)
 			goto out;
 		provision_export_path(
 		    vs[i]->uuid, set->pseudo[set->n], sizeof(set->pseudo[0]));
-		nets = json_tokener_parse(vs[i]->networks);
-		for (j = 0; nets != NULL &&
-		     json_object_is_type(nets, json_type_array) &&
-		     j < json_object_array_length(nets) &&
-		     nc < VAPI_MAX_NETWORKS;
+		for (j = 0; j < vs[i]->nnetworks && nc < VAPI_MAX_NETWORKS;
 		     j++) {
-			const struct vapi_network *net = config_network(va->cfg,
-			    json_object_get_string(
-				json_object_array_get_idx(nets, j)));
+			const struct vapi_network *net =
+			    config_network(va->cfg, vs[i]->networks[j]);
 
 			if (net != NULL)
 				cl[nc++] = net->subnet; /* lives in cfg */
 		}
-		json_object_put(nets);
 		sp->volume_uuid = NULL; /* set below, once vs is stable */
 		sp->path = set->paths[set->n];
 		sp->pseudo = set->pseudo[set->n];
@@ -249,14 +240,10 @@ served_at(struct provision *p, const struct volume *v, char *path, size_t len,
     int *nfs_port, int *mount_port, struct tnfs_err *err)
 {
 	const struct vapi_network *net = NULL;
-	json_object *nets = json_tokener_parse(v->networks);
 	char pseudo[64];
 
-	if (nets != NULL && json_object_is_type(nets, json_type_array) &&
-	    json_object_array_length(nets) > 0)
-		net = config_network(p->va->cfg,
-		    json_object_get_string(json_object_array_get_idx(nets, 0)));
-	json_object_put(nets);
+	if (v->nnetworks > 0)
+		net = config_network(p->va->cfg, v->networks[0]);
 	if (net == NULL) {
 		tnfs_err_set(err, TNFS_E_INVALID_NETWORKS,
 		    "volume %s: its network is no longer configured", v->uuid);

@@ -10,8 +10,9 @@
 
 #include <json-c/json.h>
 
+#include "api.h"
+#include "api_params.h"
 #include "err.h"
-#include "volumes.h"
 
 struct route {
 	const char *name;            /* VOLAPI's route name: "ListVolumes" */

@@ -1,9 +1,11 @@
 /*
  * store.h: the VAPI's records (volumes, references, reservations,
- * snapshots, a few settings) behind a backend-neutral interface.  SQLite
- * (store_sqlite.c) is the first implementation; PostgreSQL follows, so no
- * caller sees SQL and every decision that must hold across processes
- * (name uniqueness, state transitions) is made by the database.
+ * snapshots, a few settings) behind a backend-neutral interface.  store.c
+ * forwards each call to the store the spec names, through the ops table of
+ * store_impl.h; SQLite (store_sqlite*.c) is the first; PostgreSQL plugs in
+ * the same way.  No caller sees SQL, and every decision that must hold
+ * across processes (name uniqueness, state transitions) is made by the
+ * database.
  *
  * Thread safety: any thread may call any function.  store_tx_begin starts a
  * transaction owned by the calling thread; until store_tx_commit or
@@ -28,7 +30,17 @@ struct volume_ref {
 	int64_t renewed_ms; /* the lease runs from here */
 };
 
-/* One volume record.  Strings are owned by the record. */
+/* A volume label: both strings owned by the record. */
+struct label {
+	char *key;
+	char *value;
+};
+
+/*
+ * One volume record.  Strings and arrays are owned by the record
+ * (volume_free).  networks holds no duplicates, in the order the creator
+ * gave them; the first one says where the volume is served.
+ */
 struct volume {
 	char uuid[TNFS_UUID_BUFSZ];
 	char owner_uuid[TNFS_UUID_BUFSZ];
@@ -37,9 +49,15 @@ struct volume {
 	uint64_t size;  /* MiB */
 	char state[16]; /* creating, ready, failed, deleting */
 	int64_t create_ms;
-	char *networks; /* JSON array text */
-	char *labels;   /* JSON object text */
-	char *affinity; /* JSON text or NULL */
+	char (*networks)[TNFS_UUID_BUFSZ];
+	size_t nnetworks;
+	struct label *labels; /* in the order given, keys unique */
+	size_t nlabels;
+	/*
+	 * Opaque to the VAPI: kept and returned unchanged, as VOLAPI passes it
+	 * to the storage VM (reference §1.3).  JSON text, or NULL.
+	 */
+	char *affinity;
 	char vm_uuid[TNFS_UUID_BUFSZ];
 	char *filesystem_path; /* NULL until ready */
 	int nfs_port;
@@ -75,10 +93,35 @@ struct volume_filter {
 
 struct volume *volume_new(void);
 void volume_free(struct volume *v);
+/*
+ * Replace v's networks with a copy of uuids[0..n), duplicates dropped, and
+ * its labels with a copy of labels[0..n).  -1 when out of memory (v keeps
+ * what it had).
+ */
+int volume_set_networks(struct volume *v, const char *const *uuids, size_t n);
+int volume_set_labels(struct volume *v, const struct label *labels, size_t n);
+/* Whether net is one of v's networks. */
+int volume_has_network(const struct volume *v, const char *net);
+
+/*
+ * The text form a store keeps networks and labels in (JSON: ["u1","u2"]
+ * and {"k":"v"}), shared by every store so their databases read alike.
+ * _text returns a string the caller frees, NULL when out of memory;
+ * _parse fills v and returns -1 (err set) when text is not that form.
+ */
+char *volume_networks_text(const struct volume *v);
+char *volume_labels_text(const struct volume *v);
+int volume_networks_parse(
+    struct volume *v, const char *text, struct tnfs_err *err);
+int volume_labels_parse(
+    struct volume *v, const char *text, struct tnfs_err *err);
 void volume_list_free(struct volume **vs, size_t n);
 void reservation_list_free(struct reservation *rs, size_t n);
 
-/* "sqlite:PATH".  Creates or migrates the schema.  Caller store_close()s. */
+/*
+ * "KIND:ARGUMENT" ("sqlite:PATH").  Creates or migrates the schema.
+ * Caller store_close()s.
+ */
 struct store *store_open(const char *spec, struct tnfs_err *err);
 void store_close(struct store *st);
 

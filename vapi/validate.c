@@ -1,11 +1,12 @@
 /*
- * validate.c: the cause list and the checks every VOLAPI endpoint shares.
+ * validate.c: the cause list and the checks of typed values every VOLAPI
+ * endpoint shares (names, uuids, states, networks, labels).  No JSON here:
+ * api_params.c reads parameters and calls these.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "jsonx.h"
 #include "uuid.h"
 #include "validate.h"
 
@@ -59,67 +60,6 @@ validation_error(struct tnfs_err *err, const char *fmt, ...)
 	va_end(ap);
 	tnfs_err_set(
 	    err, TNFS_E_VALIDATION, "Validation error, causes: Error: %s", buf);
-}
-
-static int
-in_list(const char *const *list, const char *key)
-{
-	size_t i;
-
-	for (i = 0; list != NULL && list[i] != NULL; i++)
-		if (strcmp(list[i], key) == 0)
-			return 1;
-	return 0;
-}
-
-void
-validate_params(json_object *params, const char *const *allowed,
-    const char *const *required, struct causes *c)
-{
-	size_t i;
-
-	json_object_object_foreach(params, key, val)
-	{
-		(void)val;
-		if (!in_list(allowed, key) && !in_list(required, key))
-			causes_add(c, "invalid parameter: %.100s", key);
-	}
-	for (i = 0; required != NULL && required[i] != NULL; i++)
-		if (!json_object_object_get_ex(params, required[i], NULL))
-			causes_add(
-			    c, "missing mandatory parameter: %s", required[i]);
-}
-
-const char *
-param_str(json_object *params, const char *key, struct causes *c)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(params, key, &v))
-		return NULL;
-	if (!json_object_is_type(v, json_type_string)) {
-		causes_add(c, "%s must be a string", key);
-		return NULL;
-	}
-	return json_object_get_string(v);
-}
-
-const char *
-param_uuid(
-    json_object *params, const char *key, const char *what, struct causes *c)
-{
-	json_object *v;
-	const char *s;
-
-	if (!json_object_object_get_ex(params, key, &v))
-		return NULL;
-	s = json_object_get_string(v);
-	if (!json_object_is_type(v, json_type_string) || !tnfs_uuid_valid(s)) {
-		causes_add(c, "%.100s is not a valid %s UUID",
-		    s != NULL ? s : "null", what);
-		return NULL;
-	}
-	return s;
 }
 
 static int
@@ -185,23 +125,66 @@ valid_state(const char *s)
 }
 
 int
-param_bool(json_object *params, const char *key, int dflt, struct causes *c)
+valid_uuid(const char *s, const char *what, struct causes *c)
 {
-	json_object *v;
-	const char *s;
+	if (s != NULL && tnfs_uuid_valid(s))
+		return 1;
+	causes_add(
+	    c, "%.100s is not a valid %s UUID", s != NULL ? s : "null", what);
+	return 0;
+}
 
-	if (!json_object_object_get_ex(params, key, &v))
-		return dflt;
-	if (json_object_is_type(v, json_type_boolean))
-		return json_object_get_boolean(v);
-	s = json_object_get_string(v);
-	if (json_object_is_type(v, json_type_string)) {
-		if (strcmp(s, "true") == 0)
-			return 1;
-		if (strcmp(s, "false") == 0)
-			return 0;
+int
+valid_volume_type(const char *type, struct causes *c)
+{
+	if (strcmp(type, "tritonnfs") == 0)
+		return 1;
+	causes_add(c, "Volume type: %.100s is not supported", type);
+	return 0;
+}
+
+int
+valid_network_count(size_t n, struct causes *c)
+{
+	if (n == 0) {
+		causes_add(c, "networks must be a non-empty array");
+		return 0;
 	}
-	causes_add(c, "%.100s is not a valid boolean string value for %s.",
-	    s != NULL ? s : "null", key);
-	return -1;
+	if (n > VALIDATE_MAX_VOLUME_NETWORKS) {
+		causes_add(c, "networks must list at most %d networks",
+		    VALIDATE_MAX_VOLUME_NETWORKS);
+		return 0;
+	}
+	return 1;
+}
+
+int
+valid_label(const char *key, const char *value, size_t index, struct causes *c)
+{
+	if (strlen(key) == 0 || strlen(key) > 128 || strlen(value) > 1024) {
+		causes_add(c,
+		    "Volume labels must be an object: keys "
+		    "are 1-128 bytes, values at most 1024");
+		return 0;
+	}
+	if (index >= VALIDATE_MAX_LABELS) {
+		causes_add(c,
+		    "Volume labels must be an object: at most "
+		    "%d labels",
+		    VALIDATE_MAX_LABELS);
+		return 0;
+	}
+	return 1;
+}
+
+int
+valid_volume_size(uint64_t size, struct causes *c)
+{
+	if (size > 0 && size <= VALIDATE_MAX_VOLUME_SIZE)
+		return 1;
+	causes_add(c,
+	    "Volume size: \"%llu\" is not a valid volume size. Size "
+	    "must be a number > 0",
+	    (unsigned long long)size);
+	return 0;
 }

@@ -1,16 +1,21 @@
 /*
- * validate.h: VOLAPI's parameter checking.  Every failed check adds a cause;
- * the request fails once with all of them, as VOLAPI does:
+ * validate.h: VOLAPI's checks of typed values.  Every failed check adds a
+ * cause; the request fails once with all of them, as VOLAPI does:
  *   409 ValidationError "Validation error, causes: Error: <c1>, Error: <c2>"
+ * The core (volumes.c, refs.c, snapshots.c) checks what it is given with
+ * these; api_params.h reads HTTP parameters into the typed values.
  */
 #ifndef TNFS_VAPI_VALIDATE_H
 #define TNFS_VAPI_VALIDATE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-#include <json-c/json.h>
-
 #include "err.h"
+
+#define VALIDATE_MAX_VOLUME_NETWORKS 16
+#define VALIDATE_MAX_LABELS          64
+#define VALIDATE_MAX_VOLUME_SIZE     (UINT64_C(1) << 40) /* MiB */
 
 struct causes {
 	char text[900];
@@ -28,32 +33,25 @@ void validation_error(struct tnfs_err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /*
- * Unknown members of params ("invalid parameter: x") and missing required
- * ones ("missing mandatory parameter: x").  Both lists end with NULL.
+ * Each returns 1 when the value passes, else 0 with a cause added.
  */
-void validate_params(json_object *params, const char *const *allowed,
-    const char *const *required, struct causes *c);
-
-/* The string member key, or NULL; a non-string adds a cause. */
-const char *param_str(json_object *params, const char *key, struct causes *c);
-
-/*
- * A UUID member: "<v> is not a valid <what> UUID" when malformed.  NULL
- * when absent or bad.
- */
-const char *param_uuid(
-    json_object *params, const char *key, const char *what, struct causes *c);
-
+/* "<s> is not a valid <what> UUID" (s may be NULL). */
+int valid_uuid(const char *s, const char *what, struct causes *c);
 /* Volume name rules (2-256 chars, /^[a-zA-Z0-9][a-zA-Z0-9_\.\-]+$/). */
 int valid_volume_name(const char *name, struct causes *c);
 /* Snapshot names: the same characters, 1-64 long. */
 int valid_snapshot_name(const char *name, struct causes *c);
+/* "tritonnfs", the one type this VAPI serves. */
+int valid_volume_type(const char *type, struct causes *c);
+/* 1 to VALIDATE_MAX_VOLUME_SIZE MiB. */
+int valid_volume_size(uint64_t size, struct causes *c);
+/* 1 to VALIDATE_MAX_VOLUME_NETWORKS networks on a volume. */
+int valid_network_count(size_t n, struct causes *c);
+/* The label at index (0-based) of a volume's labels. */
+int valid_label(
+    const char *key, const char *value, size_t index, struct causes *c);
 
-/* One of creating, ready, failed, deleting. */
+/* One of creating, ready, failed, deleting (no cause added). */
 int valid_state(const char *s);
-
-/* A "true"/"false" string (or JSON boolean): 0/1, or -1 with a cause. */
-int param_bool(
-    json_object *params, const char *key, int dflt, struct causes *c);
 
 #endif

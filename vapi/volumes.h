@@ -1,35 +1,57 @@
 /*
- * volumes.h: the VOLAPI domain: one handler per route (volumes.c,
- * refs.c, snapshots.c), and the helpers they share.
+ * volumes.h: the Volume API's core for volumes: create, get, list,
+ * update, delete and restart, over typed requests and records.  It knows
+ * nothing of HTTP or JSON: a front end (api_volumes.c for VOLAPI's HTTP,
+ * later CloudAPI's) reads its parameters into these structs, calls, and
+ * renders the record it gets back.
  *
- * A handler gets the request's parameters merged into one object (path,
- * query and body, as restify's mapParams does; routes.c has already
- * rejected unknown and missing ones), the caller, and returns 0 with *out
- * (a new reference, NULL for an empty body) and *status, or -1 and err.
- * Handlers block only on the store and on provision_call, never on storage
- * directly.
+ * Every function returns 0, or -1 with err (the code and status VOLAPI
+ * answers with).  They block only on the store and on provision_call,
+ * never on storage directly.  Strings in requests are borrowed for the
+ * call; records handed back are the caller's to volume_free.
  */
 #ifndef TNFS_VAPI_VOLUMES_H
 #define TNFS_VAPI_VOLUMES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
-#include <json-c/json.h>
-
 #include "err.h"
+#include "predicate.h"
+#include "storage.h"
 #include "store.h"
 #include "vapi.h"
 
-typedef int vapi_handler(struct vapi *va, const struct caller *who,
-    json_object *params, json_object **out, int *status, struct tnfs_err *err);
+struct create_req {
+	const char *uuid;            /* NULL: a new one */
+	const char *owner_uuid;      /* required */
+	const char *name;            /* NULL: VOLAPI's generated name */
+	const char *type;            /* NULL: "tritonnfs" */
+	uint64_t size;               /* MiB; 0: the smallest configured */
+	const char *const *networks; /* required; duplicates are dropped */
+	size_t nnetworks;
+	const struct label *labels;
+	size_t nlabels;
+	const char *affinity; /* opaque, kept as given; NULL: none */
+};
 
-vapi_handler h_ping, h_list_volumes, h_get_volume, h_create_volume,
-    h_update_volume, h_delete_volume, h_list_sizes, h_list_networks,
-    h_get_network, h_admin_list_volumes, h_admin_restart_volume;
-vapi_handler h_get_references, h_add_reference, h_remove_reference,
-    h_add_reservation, h_remove_reservation, h_list_reservations;
-vapi_handler h_create_snapshot, h_list_snapshots, h_get_snapshot,
-    h_delete_snapshot, h_rollback_snapshot;
+struct update_req {
+	const char *uuid;
+	const char *owner_uuid; /* NULL: any owner (the operator) */
+	const char *name;       /* NULL: unchanged */
+	uint64_t size;          /* 0: unchanged */
+};
+
+/* ListVolumes' filters; NULL (0) members match everything. */
+struct list_req {
+	const char *owner_uuid;
+	const char *name; /* a name pattern (predicate.h) */
+	const char *state;
+	const char *type;
+	const char *refs; /* a vm uuid holding a live reference */
+	uint64_t size;
+	const struct predicate *pred;
+};
 
 /* References renewed before this instant no longer count. */
 int64_t volumes_live_after(const struct vapi *va);
@@ -45,10 +67,34 @@ size_t volumes_live_refs(
 int volumes_load(struct vapi *va, const char *uuid, const char *owner,
     struct volume **out, struct tnfs_err *err);
 
-/* The VOLAPI rendering of v (new reference; NULL when out of memory). */
-json_object *volumes_to_json(const struct vapi *va, const struct volume *v);
+/*
+ * Validate rq, reserve the name, turn reservations of that name into
+ * references and hand the new record (state creating) to the provisioner.
+ */
+int volumes_create(struct vapi *va, const struct create_req *rq,
+    struct volume **out, struct tnfs_err *err);
 
-/* The owner a request acts for: its owner_uuid parameter, else NULL. */
-const char *volumes_owner_param(json_object *params);
+/* Rename (refused while referenced) and/or grow (ready volumes only). */
+int volumes_update(struct vapi *va, const struct update_req *rq,
+    struct volume **out, struct tnfs_err *err);
+
+/* Mark for deletion; refused while referenced unless force. */
+int volumes_delete(struct vapi *va, const char *uuid, const char *owner,
+    int force, struct tnfs_err *err);
+
+/*
+ * The volumes matching rq, in creation order.  Caller frees with
+ * volume_list_free.
+ */
+int volumes_list(struct vapi *va, const struct list_req *rq,
+    struct volume ***out, size_t *n, struct tnfs_err *err);
+
+/* Space used and left, where the backend knows it: 0, or -1 (no err). */
+int volumes_usage(
+    struct vapi *va, const struct volume *v, struct storage_usage *out);
+
+/* The operator's restart: serve it again, then the record as it is now. */
+int volumes_restart(struct vapi *va, const char *uuid, struct volume **out,
+    struct tnfs_err *err);
 
 #endif

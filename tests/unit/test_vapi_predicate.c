@@ -9,6 +9,8 @@
 #include "check_tap.h"
 #include "predicate.h"
 
+static const char *const NET1[] = {"0a0a0a0a-0000-4000-8000-0000000000ff"};
+
 static const struct {
 	const char *text;
 	const char *cause; /* NULL: valid */
@@ -85,8 +87,7 @@ vol(const char *name, uint64_t size, const char *state, size_t nrefs)
 	v->size = size;
 	snprintf(v->state, sizeof(v->state), "%s", state);
 	snprintf(v->type, sizeof(v->type), "tritonnfs");
-	v->networks = strdup("[\"0a0a0a0a-0000-4000-8000-0000000000ff\"]");
-	v->labels = strdup("{}");
+	ck_assert_int_eq(volume_set_networks(v, NET1, 1), 0);
 	v->refs = calloc(nrefs + 1, sizeof(*v->refs));
 	for (i = 0; i < nrefs; i++)
 		v->refs[i].renewed_ms = 1000; /* stale before 2000 */

@@ -51,8 +51,6 @@ mkvol(const char *uuid, const char *owner, const char *name)
 	v->size = 10240;
 	snprintf(v->state, sizeof(v->state), "creating");
 	v->create_ms = 1000;
-	v->networks = strdup("[]");
-	v->labels = strdup("{}");
 	return v;
 }
 
@@ -298,9 +296,20 @@ START_TEST(test_bad_specs)
 {
 	struct tnfs_err err;
 
-	ck_assert_ptr_null(store_open("postgres:x", &err));
-	ck_assert_ptr_null(store_open("sqlite:", &err));
+	static const char *const bad[] = {
+	    "postgres:x", "sqlite:", "sqlite", "", ":x", "sqlitex:/tmp/x.db"};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		tnfs_err_clear(&err);
+		ck_assert_ptr_null(store_open(bad[i], &err));
+		ck_assert_str_eq(err.code, "ValidationError");
+		ck_assert_msg(strstr(err.msg, "expected sqlite:PATH") != NULL,
+		    "%s: %s", bad[i], err.msg);
+	}
+	tnfs_err_clear(&err);
 	ck_assert_ptr_null(store_open("sqlite:/nonexistent/dir/x.db", &err));
+	ck_assert_str_eq(err.code, "InternalError");
 }
 END_TEST
 

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "api_params.h"
 #include "check_tap.h"
 #include "http.h"
 #include "jsonx.h"

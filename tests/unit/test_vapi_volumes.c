@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "check_tap.h"
 #include "child.h"
 #include "exports.h"
@@ -19,6 +20,8 @@
 #include "store.h"
 #include "timefmt.h"
 #include "volumes.h"
+
+static const char *const NET1[] = {"0a0a0a0a-0000-4000-8000-0000000000ff"};
 
 #define OWNER  "11111111-1111-4111-8111-111111111111"
 #define OWNER2 "22222222-2222-4222-8222-222222222222"
@@ -312,8 +315,7 @@ START_TEST(test_crash_recovery)
 	snprintf(v->type, sizeof(v->type), "tritonnfs");
 	v->size = 10240;
 	snprintf(v->state, sizeof(v->state), "creating");
-	v->networks = strdup("[\"0a0a0a0a-0000-4000-8000-0000000000ff\"]");
-	v->labels = strdup("{}");
+	ck_assert_int_eq(volume_set_networks(v, NET1, 1), 0);
 	ck_assert_int_eq(store_volume_insert(va.store, v, &err), 0);
 	u = strdup(v->uuid);
 	volume_free(v);

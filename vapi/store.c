@@ -1,0 +1,279 @@
+/*
+ * store.c: the table of record stores and the store_* calls of store.h,
+ * each forwarded to the store a spec names ("sqlite:/var/db/vapi.db" ->
+ * store_sqlite_ops).  Callers never learn which store they talk to.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_impl.h"
+
+static const struct store_ops *const stores[] = {
+    &store_sqlite_ops,
+    NULL,
+};
+
+struct store {
+	const struct store_ops *ops;
+	void *impl;
+};
+
+/* "expected sqlite:PATH", naming every store this build has. */
+static void
+bad_spec(const char *spec, struct tnfs_err *err)
+{
+	char kinds[128] = "";
+	size_t i, off = 0;
+
+	for (i = 0; stores[i] != NULL && off < sizeof(kinds); i++)
+		off += (size_t)snprintf(kinds + off, sizeof(kinds) - off,
+		    "%s%s:PATH", i > 0 ? " or " : "", stores[i]->kind);
+	tnfs_err_set(
+	    err, TNFS_E_VALIDATION, "store %s: expected %s", spec, kinds);
+}
+
+struct store *
+store_open(const char *spec, struct tnfs_err *err)
+{
+	const struct store_ops *ops = NULL;
+	const char *colon = strchr(spec, ':');
+	struct store *st;
+	size_t i, klen;
+
+	if (colon == NULL || colon[1] == '\0') {
+		bad_spec(spec, err);
+		return NULL;
+	}
+	klen = (size_t)(colon - spec);
+	for (i = 0; stores[i] != NULL; i++)
+		if (strlen(stores[i]->kind) == klen &&
+		    strncmp(stores[i]->kind, spec, klen) == 0)
+			ops = stores[i];
+	if (ops == NULL) {
+		bad_spec(spec, err);
+		return NULL;
+	}
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	st->ops = ops;
+	if ((st->impl = ops->open(colon + 1, err)) == NULL) {
+		free(st);
+		return NULL;
+	}
+	return st;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	st->ops->close(st->impl);
+	free(st);
+}
+
+int
+store_tx_begin(struct store *st, struct tnfs_err *err)
+{
+	return st->ops->tx_begin(st->impl, err);
+}
+
+int
+store_tx_commit(struct store *st, struct tnfs_err *err)
+{
+	return st->ops->tx_commit(st->impl, err);
+}
+
+void
+store_tx_rollback(struct store *st)
+{
+	st->ops->tx_rollback(st->impl);
+}
+
+int
+store_meta_get(
+    struct store *st, const char *key, char **val, struct tnfs_err *err)
+{
+	return st->ops->meta_get(st->impl, key, val, err);
+}
+
+int
+store_meta_set(
+    struct store *st, const char *key, const char *val, struct tnfs_err *err)
+{
+	return st->ops->meta_set(st->impl, key, val, err);
+}
+
+int
+store_volume_insert(
+    struct store *st, const struct volume *v, struct tnfs_err *err)
+{
+	return st->ops->volume_insert(st->impl, v, err);
+}
+
+int
+store_volume_get(struct store *st, const char *uuid, struct volume **out,
+    struct tnfs_err *err)
+{
+	return st->ops->volume_get(st->impl, uuid, out, err);
+}
+
+int
+store_volume_list(struct store *st, const struct volume_filter *f,
+    struct volume ***out, size_t *n, struct tnfs_err *err)
+{
+	return st->ops->volume_list(st->impl, f, out, n, err);
+}
+
+int
+store_volume_set_state(struct store *st, const char *uuid, const char *from,
+    const char *to, const char *error, struct tnfs_err *err)
+{
+	return st->ops->volume_set_state(st->impl, uuid, from, to, error, err);
+}
+
+int
+store_volume_set_served(struct store *st, const char *uuid, int serving,
+    const char *error, struct tnfs_err *err)
+{
+	return st->ops->volume_set_served(st->impl, uuid, serving, error, err);
+}
+
+int
+store_volume_set_ready(struct store *st, const char *uuid,
+    const char *filesystem_path, int nfs_port, int mount_port,
+    struct tnfs_err *err)
+{
+	return st->ops->volume_set_ready(
+	    st->impl, uuid, filesystem_path, nfs_port, mount_port, err);
+}
+
+int
+store_volume_set_exported(
+    struct store *st, const char *uuid, int exported, struct tnfs_err *err)
+{
+	return st->ops->volume_set_exported(st->impl, uuid, exported, err);
+}
+
+int
+store_volume_rename(
+    struct store *st, const char *uuid, const char *name, struct tnfs_err *err)
+{
+	return st->ops->volume_rename(st->impl, uuid, name, err);
+}
+
+int
+store_volume_set_size(
+    struct store *st, const char *uuid, uint64_t size, struct tnfs_err *err)
+{
+	return st->ops->volume_set_size(st->impl, uuid, size, err);
+}
+
+int
+store_volume_delete(struct store *st, const char *uuid, struct tnfs_err *err)
+{
+	return st->ops->volume_delete(st->impl, uuid, err);
+}
+
+int
+store_ref_put(struct store *st, const char *volume_uuid, const char *vm_uuid,
+    const char *owner_uuid, int64_t now_ms, struct tnfs_err *err)
+{
+	return st->ops->ref_put(
+	    st->impl, volume_uuid, vm_uuid, owner_uuid, now_ms, err);
+}
+
+int
+store_ref_remove(struct store *st, const char *volume_uuid, const char *vm_uuid,
+    struct tnfs_err *err)
+{
+	return st->ops->ref_remove(st->impl, volume_uuid, vm_uuid, err);
+}
+
+int
+store_refs_reap(
+    struct store *st, int64_t before_ms, int *n, struct tnfs_err *err)
+{
+	return st->ops->refs_reap(st->impl, before_ms, n, err);
+}
+
+int
+store_resv_insert(
+    struct store *st, const struct reservation *r, struct tnfs_err *err)
+{
+	return st->ops->resv_insert(st->impl, r, err);
+}
+
+int
+store_resv_list(struct store *st, const char *owner_uuid,
+    const char *volume_name, const char *vm_uuid, const char *job_uuid,
+    struct reservation **out, size_t *n, struct tnfs_err *err)
+{
+	return st->ops->resv_list(
+	    st->impl, owner_uuid, volume_name, vm_uuid, job_uuid, out, n, err);
+}
+
+int
+store_resv_delete(struct store *st, const char *uuid, const char *owner_uuid,
+    struct tnfs_err *err)
+{
+	return st->ops->resv_delete(st->impl, uuid, owner_uuid, err);
+}
+
+int
+store_resv_delete_for(struct store *st, const char *owner_uuid,
+    const char *volume_name, const char *vm_uuid, struct tnfs_err *err)
+{
+	return st->ops->resv_delete_for(
+	    st->impl, owner_uuid, volume_name, vm_uuid, err);
+}
+
+int
+store_resv_reap(struct store *st, int64_t before_ms, struct tnfs_err *err)
+{
+	return st->ops->resv_reap(st->impl, before_ms, err);
+}
+
+int
+store_snap_insert(struct store *st, const char *volume_uuid,
+    const struct snapshot *s, struct tnfs_err *err)
+{
+	return st->ops->snap_insert(st->impl, volume_uuid, s, err);
+}
+
+int
+store_snap_list(struct store *st, const char *volume_uuid,
+    struct snapshot **out, size_t *n, struct tnfs_err *err)
+{
+	return st->ops->snap_list(st->impl, volume_uuid, out, n, err);
+}
+
+int
+store_snap_get(struct store *st, const char *volume_uuid, const char *name,
+    struct snapshot *out, struct tnfs_err *err)
+{
+	return st->ops->snap_get(st->impl, volume_uuid, name, out, err);
+}
+
+int
+store_snap_set_state(struct store *st, const char *volume_uuid,
+    const char *name, const char *state, struct tnfs_err *err)
+{
+	return st->ops->snap_set_state(st->impl, volume_uuid, name, state, err);
+}
+
+int
+store_snap_delete(struct store *st, const char *volume_uuid, const char *name,
+    struct tnfs_err *err)
+{
+	return st->ops->snap_delete(st->impl, volume_uuid, name, err);
+}
+
+int
+store_check(struct store *st, struct tnfs_err *err)
+{
+	return st->ops->check(st->impl, err);
+}

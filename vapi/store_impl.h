@@ -1,0 +1,90 @@
+/*
+ * store_impl.h: what a record store implements.  store.c holds the table
+ * of stores and forwards each store_* call of store.h to the ops of the
+ * store the spec named ("sqlite:PATH" -> store_sqlite_ops).  A store sees
+ * records and filters only: nothing of HTTP, nothing of another store.
+ *
+ * Each op has the contract of the store_* function of the same name in
+ * store.h, with impl the store's own state as open returned it.  A new
+ * store (PostgreSQL: "postgres:CONNINFO") adds its ops here and to the
+ * table in store.c; it must make the same decisions in the database that
+ * store.h promises (name uniqueness, conditional state moves, nested
+ * transactions where an inner rollback dooms the outer one).
+ */
+#ifndef TNFS_VAPI_STORE_IMPL_H
+#define TNFS_VAPI_STORE_IMPL_H
+
+#include "store.h"
+
+struct store_ops {
+	const char *kind; /* the spec prefix: "sqlite" */
+	/* arg is the spec after "kind:" (never empty). */
+	void *(*open)(const char *arg, struct tnfs_err *err);
+	void (*close)(void *impl);
+
+	int (*tx_begin)(void *impl, struct tnfs_err *err);
+	int (*tx_commit)(void *impl, struct tnfs_err *err);
+	void (*tx_rollback)(void *impl);
+
+	int (*meta_get)(
+	    void *impl, const char *key, char **val, struct tnfs_err *err);
+	int (*meta_set)(
+	    void *impl, const char *key, const char *val, struct tnfs_err *err);
+
+	int (*volume_insert)(
+	    void *impl, const struct volume *v, struct tnfs_err *err);
+	int (*volume_get)(void *impl, const char *uuid, struct volume **out,
+	    struct tnfs_err *err);
+	int (*volume_list)(void *impl, const struct volume_filter *f,
+	    struct volume ***out, size_t *n, struct tnfs_err *err);
+	int (*volume_set_state)(void *impl, const char *uuid, const char *from,
+	    const char *to, const char *error, struct tnfs_err *err);
+	int (*volume_set_served)(void *impl, const char *uuid, int serving,
+	    const char *error, struct tnfs_err *err);
+	int (*volume_set_ready)(void *impl, const char *uuid,
+	    const char *filesystem_path, int nfs_port, int mount_port,
+	    struct tnfs_err *err);
+	int (*volume_set_exported)(
+	    void *impl, const char *uuid, int exported, struct tnfs_err *err);
+	int (*volume_rename)(void *impl, const char *uuid, const char *name,
+	    struct tnfs_err *err);
+	int (*volume_set_size)(
+	    void *impl, const char *uuid, uint64_t size, struct tnfs_err *err);
+	int (*volume_delete)(
+	    void *impl, const char *uuid, struct tnfs_err *err);
+
+	int (*ref_put)(void *impl, const char *volume_uuid, const char *vm_uuid,
+	    const char *owner_uuid, int64_t now_ms, struct tnfs_err *err);
+	int (*ref_remove)(void *impl, const char *volume_uuid,
+	    const char *vm_uuid, struct tnfs_err *err);
+	int (*refs_reap)(
+	    void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
+
+	int (*resv_insert)(
+	    void *impl, const struct reservation *r, struct tnfs_err *err);
+	int (*resv_list)(void *impl, const char *owner_uuid,
+	    const char *volume_name, const char *vm_uuid, const char *job_uuid,
+	    struct reservation **out, size_t *n, struct tnfs_err *err);
+	int (*resv_delete)(void *impl, const char *uuid, const char *owner_uuid,
+	    struct tnfs_err *err);
+	int (*resv_delete_for)(void *impl, const char *owner_uuid,
+	    const char *volume_name, const char *vm_uuid, struct tnfs_err *err);
+	int (*resv_reap)(void *impl, int64_t before_ms, struct tnfs_err *err);
+
+	int (*snap_insert)(void *impl, const char *volume_uuid,
+	    const struct snapshot *s, struct tnfs_err *err);
+	int (*snap_list)(void *impl, const char *volume_uuid,
+	    struct snapshot **out, size_t *n, struct tnfs_err *err);
+	int (*snap_get)(void *impl, const char *volume_uuid, const char *name,
+	    struct snapshot *out, struct tnfs_err *err);
+	int (*snap_set_state)(void *impl, const char *volume_uuid,
+	    const char *name, const char *state, struct tnfs_err *err);
+	int (*snap_delete)(void *impl, const char *volume_uuid,
+	    const char *name, struct tnfs_err *err);
+
+	int (*check)(void *impl, struct tnfs_err *err);
+};
+
+extern const struct store_ops store_sqlite_ops; /* store_sqlite.c */
+
+#endif

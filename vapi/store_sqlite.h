@@ -1,0 +1,121 @@
+/*
+ * store_sqlite.h: what the files of the SQLite store share (not a public
+ * header: the rest of the daemon sees store.h only).  store_sqlite.c holds
+ * the connection, the schema, transactions and the ops table;
+ * store_sqlite_volumes.c, store_sqlite_refs.c and store_sqlite_snaps.c
+ * the records of each kind.
+ */
+#ifndef TNFS_VAPI_STORE_SQLITE_H
+#define TNFS_VAPI_STORE_SQLITE_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "store_impl.h"
+
+struct sq {
+	sqlite3 *db;
+	pthread_mutex_t mu;
+	int depth;     /* nesting of store_tx_begin */
+	int tx_failed; /* an inner rollback dooms the outer transaction */
+};
+
+/* One argument of a statement, bound to ?1, ?2, ... in order. */
+struct arg {
+	int is_int;
+	const char *text; /* NULL binds SQL NULL */
+	int64_t num;
+};
+
+#define TEXT(s)                                                                \
+	{                                                                      \
+		0, (s), 0                                                      \
+	}
+#define INT(n)                                                                 \
+	{                                                                      \
+		1, NULL, (int64_t)(n)                                          \
+	}
+/* An array of args and its length, for sq_run(). */
+#define ARGS(...)                                                              \
+	(const struct arg[]){__VA_ARGS__},                                     \
+	    sizeof((const struct arg[]){__VA_ARGS__}) / sizeof(struct arg)
+
+#define CONFLICT (-2)
+
+/* A store error with SQLite's words: "store: <what>: <message>". */
+void sq_db_err(struct sq *st, struct tnfs_err *err, const char *what);
+/* The connection's mutex (recursive: a transaction holds it too). */
+void sq_lock(struct sq *st);
+void sq_unlock(struct sq *st);
+/* A prepared statement the caller finalizes, or NULL with err. */
+sqlite3_stmt *sq_prep(struct sq *st, const char *sql, struct tnfs_err *err);
+void sq_bind_text(sqlite3_stmt *s, int i, const char *v);
+void sq_bind_args(sqlite3_stmt *s, const struct arg *a, size_t n);
+/* A copy of column i the caller frees, NULL when NULL or out of memory. */
+char *sq_col_dup(sqlite3_stmt *s, int i);
+void sq_col_copy(sqlite3_stmt *s, int i, char *dst, size_t len);
+/*
+ * The one path of every statement that returns no rows: lock, prepare,
+ * bind, run, finalize, unlock.  Returns the number of rows it changed;
+ * CONFLICT when a uniqueness constraint refused it (err holds SQLite's
+ * words, which name the constraint; the caller says what it means); -1
+ * with err on any other failure.
+ */
+int sq_run(struct sq *st, const char *sql, const struct arg *a, size_t n,
+    const char *what, struct tnfs_err *err);
+/* 1 when a run changed a row, 0 when none matched, -1 on error. */
+int sq_moved(int r);
+
+int sq_tx_begin(void *impl, struct tnfs_err *err);
+int sq_tx_commit(void *impl, struct tnfs_err *err);
+void sq_tx_rollback(void *impl);
+
+/* The ops of each record kind (contracts: store.h). */
+int sq_volume_insert(void *impl, const struct volume *v, struct tnfs_err *err);
+int sq_volume_get(
+    void *impl, const char *uuid, struct volume **out, struct tnfs_err *err);
+int sq_volume_list(void *impl, const struct volume_filter *f,
+    struct volume ***out, size_t *n, struct tnfs_err *err);
+int sq_volume_set_state(void *impl, const char *uuid, const char *from,
+    const char *to, const char *error, struct tnfs_err *err);
+int sq_volume_set_served(void *impl, const char *uuid, int serving,
+    const char *error, struct tnfs_err *err);
+int sq_volume_set_ready(void *impl, const char *uuid,
+    const char *filesystem_path, int nfs_port, int mount_port,
+    struct tnfs_err *err);
+int sq_volume_set_exported(
+    void *impl, const char *uuid, int exported, struct tnfs_err *err);
+int sq_volume_rename(
+    void *impl, const char *uuid, const char *name, struct tnfs_err *err);
+int sq_volume_set_size(
+    void *impl, const char *uuid, uint64_t size, struct tnfs_err *err);
+int sq_volume_delete(void *impl, const char *uuid, struct tnfs_err *err);
+int sq_ref_put(void *impl, const char *volume_uuid, const char *vm_uuid,
+    const char *owner_uuid, int64_t now_ms, struct tnfs_err *err);
+int sq_ref_remove(void *impl, const char *volume_uuid, const char *vm_uuid,
+    struct tnfs_err *err);
+int sq_refs_reap(void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
+int sq_resv_delete_for(void *impl, const char *owner_uuid,
+    const char *volume_name, const char *vm_uuid, struct tnfs_err *err);
+int sq_resv_insert(
+    void *impl, const struct reservation *r, struct tnfs_err *err);
+int sq_resv_list(void *impl, const char *owner_uuid, const char *volume_name,
+    const char *vm_uuid, const char *job_uuid, struct reservation **out,
+    size_t *n, struct tnfs_err *err);
+int sq_resv_delete(
+    void *impl, const char *uuid, const char *owner_uuid, struct tnfs_err *err);
+int sq_resv_reap(void *impl, int64_t before_ms, struct tnfs_err *err);
+int sq_snap_insert(void *impl, const char *volume_uuid,
+    const struct snapshot *sn, struct tnfs_err *err);
+int sq_snap_list(void *impl, const char *volume_uuid, struct snapshot **out,
+    size_t *n, struct tnfs_err *err);
+int sq_snap_get(void *impl, const char *volume_uuid, const char *name,
+    struct snapshot *out, struct tnfs_err *err);
+int sq_snap_set_state(void *impl, const char *volume_uuid, const char *name,
+    const char *state, struct tnfs_err *err);
+int sq_snap_delete(void *impl, const char *volume_uuid, const char *name,
+    struct tnfs_err *err);
+
+#endif

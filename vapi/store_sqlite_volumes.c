@@ -1,0 +1,343 @@
+/*
+ * store_sqlite_volumes.c: volume records on SQLite: insert, get and list
+ * (with their references and snapshot count), and the guarded updates.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store_sqlite.h"
+#include "timefmt.h"
+
+int
+sq_volume_insert(void *impl, const struct volume *v, struct tnfs_err *err)
+{
+	char *nets = volume_networks_text(v), *labels = volume_labels_text(v);
+	struct tnfs_err e;
+	int r = -1;
+
+	tnfs_err_clear(&e);
+	if (nets == NULL || labels == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out;
+	}
+	r = sq_run(impl,
+	    "INSERT INTO volumes (uuid, owner_uuid, name, type, size,"
+	    " state, create_ms, networks, labels, affinity, vm_uuid,"
+	    " filesystem_path, nfs_port, mount_port, error, exported,"
+	    " updated_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    ARGS(TEXT(v->uuid), TEXT(v->owner_uuid), TEXT(v->name),
+		TEXT(v->type), INT(v->size), TEXT(v->state), INT(v->create_ms),
+		TEXT(nets), TEXT(labels), TEXT(v->affinity),
+		TEXT(v->vm_uuid[0] != '\0' ? v->vm_uuid : NULL),
+		TEXT(v->filesystem_path), INT(v->nfs_port), INT(v->mount_port),
+		TEXT(v->error), INT(v->exported), INT(tnfs_now_ms())),
+	    "insert volume", &e);
+	if (r == CONFLICT) {
+		/* The uuid or the (owner, name) index said no. */
+		if (strstr(e.msg, "volumes.uuid") != NULL)
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "Validation error, causes: Error: a volume with "
+			    "uuid %s already exists",
+			    v->uuid);
+		else
+			tnfs_err_set(err, TNFS_E_ALREADY_EXISTS,
+			    "Volume with name %s already exists", v->name);
+	} else if (r < 0 && err != NULL) {
+		*err = e;
+	}
+out:
+	free(nets);
+	free(labels);
+	return r < 0 ? -1 : 0;
+}
+
+#define VOLUME_COLS                                                            \
+	"uuid, owner_uuid, name, type, size, state, create_ms, networks,"      \
+	" labels, affinity, vm_uuid, filesystem_path, nfs_port, mount_port,"   \
+	" error, exported"
+
+/* The volume of the current row; NULL with err when it cannot be read. */
+static struct volume *
+row_volume(sqlite3_stmt *s, struct tnfs_err *err)
+{
+	const char *nets = (const char *)sqlite3_column_text(s, 7);
+	const char *labels = (const char *)sqlite3_column_text(s, 8);
+	struct volume *v;
+
+	if ((v = volume_new()) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	sq_col_copy(s, 0, v->uuid, sizeof(v->uuid));
+	sq_col_copy(s, 1, v->owner_uuid, sizeof(v->owner_uuid));
+	v->name = sq_col_dup(s, 2);
+	sq_col_copy(s, 3, v->type, sizeof(v->type));
+	v->size = (uint64_t)sqlite3_column_int64(s, 4);
+	sq_col_copy(s, 5, v->state, sizeof(v->state));
+	v->create_ms = sqlite3_column_int64(s, 6);
+	v->affinity = sq_col_dup(s, 9);
+	sq_col_copy(s, 10, v->vm_uuid, sizeof(v->vm_uuid));
+	v->filesystem_path = sq_col_dup(s, 11);
+	v->nfs_port = sqlite3_column_int(s, 12);
+	v->mount_port = sqlite3_column_int(s, 13);
+	v->error = sq_col_dup(s, 14);
+	v->exported = sqlite3_column_int(s, 15);
+	if (v->name == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		volume_free(v);
+		return NULL;
+	}
+	if (volume_networks_parse(v, nets != NULL ? nets : "[]", err) == -1 ||
+	    volume_labels_parse(v, labels != NULL ? labels : "{}", err) == -1) {
+		volume_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* Fill refs and the snapshot count of v. */
+static int
+load_extras(struct sq *st, struct volume *v, struct tnfs_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	size_t cap = 0;
+	int rc = -1, r;
+
+	if ((s = sq_prep(st,
+		 "SELECT vm_uuid, owner_uuid, created_ms, renewed_ms FROM refs"
+		 " WHERE volume_uuid = ? ORDER BY created_ms, vm_uuid",
+		 err)) == NULL)
+		goto out;
+	sq_bind_text(s, 1, v->uuid);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (v->nrefs == cap) {
+			size_t ncap = cap ? cap * 2 : 4;
+			struct volume_ref *nr =
+			    realloc(v->refs, ncap * sizeof(*nr));
+
+			if (nr == NULL) {
+				tnfs_err_set(
+				    err, TNFS_E_INTERNAL, "out of memory");
+				goto out;
+			}
+			v->refs = nr;
+			cap = ncap;
+		}
+		sq_col_copy(s, 0, v->refs[v->nrefs].vm_uuid, TNFS_UUID_BUFSZ);
+		sq_col_copy(
+		    s, 1, v->refs[v->nrefs].owner_uuid, TNFS_UUID_BUFSZ);
+		v->refs[v->nrefs].created_ms = sqlite3_column_int64(s, 2);
+		v->refs[v->nrefs].renewed_ms = sqlite3_column_int64(s, 3);
+		v->nrefs++;
+	}
+	if (r != SQLITE_DONE) {
+		sq_db_err(st, err, "refs");
+		goto out;
+	}
+	sqlite3_finalize(s);
+	if ((s = sq_prep(st,
+		 "SELECT count(*) FROM snapshots WHERE volume_uuid = ?",
+		 err)) == NULL)
+		goto out;
+	sq_bind_text(s, 1, v->uuid);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sq_db_err(st, err, "snapshots");
+		goto out;
+	}
+	v->nsnapshots = (size_t)sqlite3_column_int64(s, 0);
+	rc = 0;
+out:
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+sq_volume_get(
+    void *impl, const char *uuid, struct volume **out, struct tnfs_err *err)
+{
+	struct sq *st = impl;
+	struct volume *v = NULL;
+	sqlite3_stmt *s;
+	int rc = -1, r;
+
+	*out = NULL;
+	sq_lock(st);
+	if ((s = sq_prep(st,
+		 "SELECT " VOLUME_COLS " FROM volumes WHERE uuid = ?", err)) ==
+	    NULL)
+		goto out;
+	sq_bind_text(s, 1, uuid);
+	if ((r = sqlite3_step(s)) == SQLITE_DONE) {
+		tnfs_err_set(err, TNFS_E_NOT_FOUND,
+		    "Volume with uuid %s could not be found", uuid);
+		goto out;
+	}
+	if (r != SQLITE_ROW) {
+		sq_db_err(st, err, "get volume");
+		goto out;
+	}
+	if ((v = row_volume(s, err)) == NULL)
+		goto out;
+	if (load_extras(st, v, err) == -1)
+		goto out;
+	*out = v;
+	v = NULL;
+	rc = 0;
+out:
+	volume_free(v);
+	sqlite3_finalize(s);
+	sq_unlock(st);
+	return rc;
+}
+
+int
+sq_volume_list(void *impl, const struct volume_filter *f, struct volume ***out,
+    size_t *n, struct tnfs_err *err)
+{
+	struct sq *st = impl;
+	struct volume **vs = NULL;
+	size_t cnt = 0, cap = 0;
+	sqlite3_stmt *s;
+	int rc = -1, r;
+
+	*out = NULL;
+	*n = 0;
+	sq_lock(st);
+	if ((s = sq_prep(st,
+		 "SELECT " VOLUME_COLS " FROM volumes WHERE"
+		 " (?1 IS NULL OR owner_uuid = ?1) AND (?2 IS NULL OR state = "
+		 "?2)"
+		 " ORDER BY create_ms, uuid",
+		 err)) == NULL)
+		goto out;
+	sq_bind_text(s, 1, f != NULL ? f->owner_uuid : NULL);
+	sq_bind_text(s, 2, f != NULL ? f->state : NULL);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			struct volume **nv = realloc(vs, ncap * sizeof(*nv));
+
+			if (nv == NULL) {
+				tnfs_err_set(
+				    err, TNFS_E_INTERNAL, "out of memory");
+				goto out;
+			}
+			vs = nv;
+			cap = ncap;
+		}
+		if ((vs[cnt] = row_volume(s, err)) == NULL)
+			goto out;
+		cnt++;
+		if (load_extras(st, vs[cnt - 1], err) == -1)
+			goto out;
+	}
+	if (r != SQLITE_DONE) {
+		sq_db_err(st, err, "list volumes");
+		goto out;
+	}
+	*out = vs;
+	*n = cnt;
+	vs = NULL;
+	rc = 0;
+out:
+	volume_list_free(vs, cnt);
+	sqlite3_finalize(s);
+	sq_unlock(st);
+	return rc;
+}
+
+int
+sq_volume_set_state(void *impl, const char *uuid, const char *from,
+    const char *to, const char *error, struct tnfs_err *err)
+{
+	int r = sq_run(impl,
+	    "UPDATE volumes SET state = ?1, error = ?2, updated_ms = ?3,"
+	    " exported = CASE WHEN ?1 IN ('failed','deleting') THEN 0"
+	    "  ELSE exported END"
+	    " WHERE uuid = ?4 AND (?5 IS NULL OR state = ?5)",
+	    ARGS(TEXT(to), TEXT(error), INT(tnfs_now_ms()), TEXT(uuid),
+		TEXT(from)),
+	    "set state", err);
+
+	if (r == CONFLICT) {
+		/* Leaving failed for creating may collide on the name. */
+		tnfs_err_set(err, TNFS_E_ALREADY_EXISTS,
+		    "Volume with uuid %s: its name is taken", uuid);
+		return -1;
+	}
+	return sq_moved(r);
+}
+
+int
+sq_volume_set_served(void *impl, const char *uuid, int serving,
+    const char *error, struct tnfs_err *err)
+{
+	return sq_moved(sq_run(impl,
+	    "UPDATE volumes SET state = ?1, error = ?2, updated_ms = ?3"
+	    " WHERE uuid = ?4 AND state = ?5 AND exported = 1",
+	    ARGS(TEXT(serving ? "ready" : "failed"), TEXT(error),
+		INT(tnfs_now_ms()), TEXT(uuid),
+		TEXT(serving ? "failed" : "ready")),
+	    "set served", err));
+}
+
+int
+sq_volume_set_ready(void *impl, const char *uuid, const char *filesystem_path,
+    int nfs_port, int mount_port, struct tnfs_err *err)
+{
+	return sq_moved(sq_run(impl,
+	    "UPDATE volumes SET state = 'ready', error = NULL,"
+	    " filesystem_path = ?, nfs_port = ?, mount_port = ?,"
+	    " updated_ms = ? WHERE uuid = ? AND state = 'creating'",
+	    ARGS(TEXT(filesystem_path), INT(nfs_port), INT(mount_port),
+		INT(tnfs_now_ms()), TEXT(uuid)),
+	    "set ready", err));
+}
+
+int
+sq_volume_set_exported(
+    void *impl, const char *uuid, int exported, struct tnfs_err *err)
+{
+	return sq_run(impl, "UPDATE volumes SET exported = ? WHERE uuid = ?",
+		   ARGS(INT(exported), TEXT(uuid)), "set exported", err) < 0
+	    ? -1
+	    : 0;
+}
+
+int
+sq_volume_rename(
+    void *impl, const char *uuid, const char *name, struct tnfs_err *err)
+{
+	int r = sq_run(impl,
+	    "UPDATE volumes SET name = ?, updated_ms = ? WHERE uuid = ?",
+	    ARGS(TEXT(name), INT(tnfs_now_ms()), TEXT(uuid)), "rename", err);
+
+	if (r == CONFLICT)
+		tnfs_err_set(err, TNFS_E_ALREADY_EXISTS,
+		    "Volume with name %s already exists", name);
+	return r < 0 ? -1 : 0;
+}
+
+int
+sq_volume_set_size(
+    void *impl, const char *uuid, uint64_t size, struct tnfs_err *err)
+{
+	return sq_run(impl,
+		   "UPDATE volumes SET size = ?, updated_ms = ? WHERE uuid = ?",
+		   ARGS(INT(size), INT(tnfs_now_ms()), TEXT(uuid)), "set size",
+		   err) < 0
+	    ? -1
+	    : 0;
+}
+
+int
+sq_volume_delete(void *impl, const char *uuid, struct tnfs_err *err)
+{
+	return sq_run(impl, "DELETE FROM volumes WHERE uuid = ?",
+		   ARGS(TEXT(uuid)), "delete volume", err) < 0
+	    ? -1
+	    : 0;
+}
