@@ -97,6 +97,30 @@ run second drun --rm -v gvol:/data "$IMG" cat /data/from-guest
 rec second.count "$(nfs_count "$MROOT/gvol")"
 rec restart.status "$(status gvol)"
 
+# ---- a snapshot rollback while a container holds the kernel mount ----
+# The held mount reads the snapshot's data or fails with ESTALE, never the
+# data rolled back; the next container start gets a fresh mount (the
+# plugin replaces a stale one) that reads the snapshot's data; a write
+# made after the rollback survives the next export sync (another create).
+step rollback
+vapi=http://$addr:$VAPI_GPORT
+vapi_post() { # PATH BODY: the HTTP status
+	curl -s -o /dev/null -w '%{http_code}' --max-time 120 -X POST \
+		-H 'Content-Type: application/json' --data-binary "$2" "$vapi$1"
+}
+gu=$(curl -s --max-time 30 "$vapi/volumes?owner_uuid=$OWNER&name=gvol" | jq -r '.[0].uuid')
+run rb.one docker exec "$holder" sh -c 'echo one >/data/rb'
+rec rb.snapshot "$(vapi_post "/volumes/$gu/snapshot" '{"name":"s1"}')"
+run rb.two docker exec "$holder" sh -c 'echo two >/data/rb && cat /data/rb'
+rec rb.rollback "$(vapi_post "/volumes/$gu/rollbacktosnapshot" '{"name":"s1"}')"
+run rb.held docker exec "$holder" cat /data/rb
+run rb.fresh drun --rm -v gvol:/data "$IMG" cat /data/rb
+rec rb.count "$(nfs_count "$MROOT/gvol")"
+run rb.write drun --rm -v gvol:/data "$IMG" sh -c 'echo three >/data/after'
+run rb.sync docker volume create --driver tritonnfs --opt size=1G gsync
+run rb.after drun --rm -v gvol:/data "$IMG" cat /data/after
+run rb.syncrm docker volume rm gsync
+
 # ---- Unmount while a process (outside any container) holds a file open ----
 step busy
 sleep 3600 <"$MROOT/gvol/from-guest" &

@@ -18,7 +18,8 @@
 # Cases: create --opt size=10G, write, read, :ro; inspect shows the kernel
 # mount; kill -9 the plugin while it holds the mount, restart it with
 # --mount-backend auto (it adopts the mount, no second one on top, and auto
-# picks the kernel); Unmount with a file held open (the lazy fallback, no
+# picks the kernel); a snapshot rollback while a container holds the mount
+# (the next container start reads the snapshot's data on a fresh mount); Unmount with a file held open (the lazy fallback, no
 # mount leaked); rm refused while the host's plugin holds the volume; data
 # written through the kernel client read through tritonnfs-fuse, and back;
 # vers 3, 4.0, 4.1, 4.2 and ro; the server down and an export that does
@@ -193,6 +194,16 @@ t_is "no second mount after the restart" "$(r restart.count)" 1
 t_is "another container mounts the adopted volume" "$(r second.rc) $(r second.out)" "0 from-guest"
 t_is "still one mount, none on top" "$(r second.count)" 1
 t_like "auto picked the kernel in the guest" "$(r restart.status)" '"backend":"kernel"'
+t_is "rollback: a snapshot of the held volume" "$(r rb.snapshot)" 201
+t_is "rollback: written after the snapshot" "$(r rb.two.rc) $(r rb.two.out)" "0 two"
+t_is "rollback: 200" "$(r rb.rollback)" 200
+t_like "rollback: the held kernel mount reads the snapshot's data or ESTALE, never the old data" \
+	"$(r rb.held.rc) $(r rb.held.out)" "^0 one$|Stale (file|NFS file) handle"
+t_is "rollback: the next container reads the snapshot's data" "$(r rb.fresh.rc) $(r rb.fresh.out)" "0 one"
+t_is "rollback: one mount at the volume's path, none on top" "$(r rb.count)" 1
+t_is "rollback: a write after the reply" "$(r rb.write.rc)" 0
+t_is "rollback: another create (an export sync)" "$(r rb.sync.rc)" 0
+t_is "rollback: the write survives the sync" "$(r rb.after.rc) $(r rb.after.out)" "0 three"
 t_like "a process outside the containers holds a file open" "$(r busy.fd)" "/from-guest$"
 t_is "docker rm -f of the last container succeeds" "$(r rmf.rc)" 0
 t_is "the busy mount is detached (no mount leaked)" "$(r busy.count)" 0
