@@ -49,6 +49,21 @@ enum {
 		"timeout", required_argument, NULL, CLI_OPT_TIMEOUT            \
 	}
 
+/* The connection options in --help, with where each value comes from. */
+#define CLI_CONN_USAGE                                                         \
+	"connection options (or TRITONNFS_URL, TRITONNFS_TOKEN_FILE,\n"        \
+	"TRITONNFS_TOKEN, TRITONNFS_OWNER, TRITONNFS_TIMEOUT, or\n"             \
+	"~/.config/tritonnfs/profile.json):\n"                                 \
+	"  --url URL            the VAPI: http://host:port or unix:///path\n"  \
+	"                       (no default)\n"                                \
+	"  --token-file FILE    a file holding the bearer token, mode 0600\n"  \
+	"                       (no default)\n"                                \
+	"  --token TOKEN        the token itself: every local user can read\n" \
+	"                       it in /proc (no default)\n"                    \
+	"  --account, --owner UUID\n"                                          \
+	"                       the account acted for (default: the token's)\n" \
+	"  --timeout SECS       per request (default: 30)\n"
+
 /* One run of a command line: the one context struct of the program. */
 struct cli {
 	const char *prog; /* "triton-volume" */
