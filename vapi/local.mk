@@ -64,7 +64,8 @@ VAPI_INTEGRATION_TESTS = tests/integration/vapi_basic.sh \
 	tests/integration/vapi_concurrency.sh tests/integration/vapi_crash.sh \
 	tests/integration/vapi_spec.sh tests/integration/vapi_btrfs.sh \
 	tests/integration/vapi_ganesha.sh tests/integration/vapi_crash_btrfs.sh \
-	tests/integration/vapi_served.sh
+	tests/integration/vapi_served.sh \
+	tests/integration/adm_update.sh
 TESTS += $(VAPI_INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(VAPI_INTEGRATION_TESTS) tests/integration/vapi_lib.sh
 
