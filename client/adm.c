@@ -4,51 +4,90 @@
  * per-owner report.
  *
  * It needs an operator token: it lists every owner's volumes through
- * GET /admin/volumes and restarts exports through POST
- * /admin/volumes/:uuid/restart.  A volume still referenced by a host is
- * never restarted, updated or removed: its holders are printed instead, as
- * the seed asks, and the exit status says something was left alone.
+ * GET /admin/volumes, restarts exports through POST
+ * /admin/volumes/:uuid/restart and updates them through POST
+ * /admin/volumes[/:uuid]/update, which the VAPI runs one volume at a time.
+ * A volume still referenced by a host is never restarted, updated or
+ * removed: its holders are printed instead, as the seed asks, and the exit
+ * status says something was left alone.
+ *
+ * `token create` needs no VAPI: it makes a token and the entry that the
+ * VAPI's configuration lists for it.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_common.h"
 #include "jsonx.h"
 #include "parse.h"
+#include "sha256.h"
 #include "table.h"
 #include "timefmt.h"
+#include "token.h"
 #include "uuid.h"
 #include "version.h"
 
 #define PROG "tritonnfs-adm"
 
-enum adm_action { ADM_LIST, ADM_RESTART, ADM_UPDATE, ADM_RM, ADM_REPORT };
+enum adm_action {
+	ADM_LIST,
+	ADM_RESTART,
+	ADM_UPDATE,
+	ADM_RM,
+	ADM_REPORT,
+	ADM_TOKEN_CREATE,
+};
+
+/* An update of everything runs volume after volume in one request. */
+#define UPDATE_TIMEOUT_S 3600
 
 struct adm_opts {
 	const char *owner;
 	const char *volume;
+	const char *volume_arg; /* positional VOLUME: uuid, name or prefix */
+	const char *save;       /* token create --save FILE */
 	const char *cols;
 	const char *sort;
 	int all;
+	int operator;
 	int yes;
 	int json;
 	int no_header;
 };
 
 static const char usage_text[] =
-    "usage: " PROG " [--url URL] [--token TOKEN] [--timeout SECS] COMMAND\n"
+    "usage: " PROG " [connection options] COMMAND\n"
     "\n"
     "  shared-volumes list [--owner UUID] [-H] [-o COLS] [-s SORT] [-j]\n"
     "      columns: uuid shortid owner name size usage state host export\n"
     "               holders created\n"
-    "  shared-volumes restart [--owner UUID] [--volume UUID] [--all]\n"
-    "  shared-volumes update [--owner UUID] [--volume UUID] [--all]\n"
+    "  shared-volumes restart [--owner UUID] [--volume UUID] [--all] "
+    "[VOLUME]\n"
+    "  shared-volumes update [--owner UUID] [--volume UUID] [--all] "
+    "[VOLUME]\n"
     "  shared-volumes rm [--owner UUID] [--volume UUID] [-y]\n"
     "  report [--owner UUID] [-j]\n"
+    "  token create --owner UUID | --operator [--save FILE]\n"
+    "\n"
+    "  -o, --output COLS    list columns (default: "
+    "shortid,owner,name,size,usage,\n"
+    "                       state,host,export,holders)\n"
+    "  -s, --sort-by COLS   list order (default: owner,created)\n"
+    "  --save FILE          token create: write the token to a new 0600 "
+    "FILE\n"
+    "                       (no default: printed on stdout)\n"
     "\n"
     "A volume still used by a host is left alone and its holders are "
-    "printed.\n";
+    "printed.\n"
+    "Updates run one volume at a time, each back to ready before the "
+    "next.\n"
+    "\n"
+    CLI_CONN_USAGE
+    "  (shared-volumes update: --timeout default 3600)\n";
 
 /* ---- what the admin objects carry beyond a user's volume ---- */
 
@@ -325,36 +364,203 @@ print_in_use(const struct vapi_volume *v, const char *verb)
 	}
 }
 
+/* ---- shared-volumes update ---- */
+
+/* Print one entry of the update reply; 1 when it was updated. */
+static int
+print_update_result(struct cli *c, json_object *o)
+{
+	const char *uuid = jsonx_get_str(o, "uuid");
+	const char *name = jsonx_get_str(o, "name");
+	const char *owner = jsonx_get_str(o, "owner_uuid");
+	const char *result = jsonx_get_str(o, "result");
+	const char *state = jsonx_get_str(o, "state");
+	const char *msg = jsonx_get_str(o, "message");
+	json_object *holders = member(o, "holders");
+	size_t i, n;
+
+	if (uuid == NULL || name == NULL || owner == NULL || result == NULL) {
+		cli_error(c, "the VAPI's update reply lacks uuid, name, "
+			     "owner_uuid or result");
+		return 0;
+	}
+	if (strcmp(result, "updated") == 0) {
+		printf("Updated volume %s (%s) of %s: %s\n", name, uuid, owner,
+		    state != NULL ? state : "?");
+		return 1;
+	}
+	if (strcmp(result, "in_use") == 0) {
+		printf("Volume %s (%s) of %s is in use, not updating it; used "
+		       "by:\n",
+		    name, uuid, owner);
+		n = holders != NULL && json_object_is_type(
+					   holders, json_type_array)
+			? json_object_array_length(holders)
+			: 0;
+		for (i = 0; i < n; i++)
+			printf("    %s\n",
+			    json_object_get_string(
+				json_object_array_get_idx(holders, i)));
+		return 0;
+	}
+	if (strcmp(result, "skipped") == 0) {
+		printf("Skipped volume %s (%s) of %s: %s\n", name, uuid, owner,
+		    msg != NULL ? msg : "not ready");
+		return 0;
+	}
+	cli_error(c, "updating volume %s (%s) of %s: %s", name, uuid, owner,
+	    msg != NULL ? msg : result);
+	return 0;
+}
+
 /*
- * POST /admin/volumes/:uuid/update (not in libvapi).  A VAPI without it
- * serves every export from one nfs-ganesha per storage host, so restarting
- * the export is what moves the volume onto the installed server build.
+ * POST /admin/volumes/:uuid/update for one volume, POST
+ * /admin/volumes/update for all or one owner's.  The VAPI leaves in-use
+ * volumes alone and answers with a result per volume.
  */
 static int
-admin_update(struct cli *c, const char *uuid, struct tnfs_err *err)
+cmd_update(struct cli *c, const struct adm_opts *o)
 {
-	json_object *reply = NULL;
+	struct tnfs_err err;
+	json_object *body = NULL, *reply = NULL, *vols;
+	const char *uuid = o->volume;
 	char path[128];
-	int status = 0, rc;
+	size_t i, n, ok = 0;
+	int status = 0, rc = CLI_EXIT_FAIL;
 
-	snprintf(path, sizeof(path), "/admin/volumes/%s/update", uuid);
-	rc = vapi_client_request(
-	    c->vapi, "POST", path, NULL, &status, &reply, err);
-	json_object_put(reply);
-	if (rc == -1 && tnfs_err_is(err, TNFS_E_RESOURCE_NOT_FOUND)) {
-		tnfs_err_clear(err);
-		rc = vapi_client_admin_restart(c->vapi, uuid, err);
+	tnfs_err_clear(&err);
+	if ((body = json_object_new_object()) == NULL ||
+	    (o->owner != NULL &&
+		jsonx_add_str(body, "owner_uuid", o->owner) == -1)) {
+		cli_error(c, "out of memory");
+		goto out;
 	}
+	if (uuid != NULL)
+		snprintf(path, sizeof(path), "/admin/volumes/%s/update", uuid);
+	else
+		snprintf(path, sizeof(path), "/admin/volumes/update");
+	if (vapi_client_request(
+		c->vapi, "POST", path, body, &status, &reply, &err) == -1) {
+		if (tnfs_err_is(&err, TNFS_E_IN_USE)) {
+			printf("Volume %s is in use, not updating it: %s\n",
+			    uuid, err.msg);
+		} else if (tnfs_err_is(&err, TNFS_E_RESOURCE_NOT_FOUND)) {
+			cli_error(c,
+			    "this VAPI has no update endpoint (%s): upgrade it, "
+			    "or use shared-volumes restart",
+			    err.msg);
+		} else {
+			cli_error_err(c, &err);
+		}
+		goto out;
+	}
+	vols = member(reply, "volumes");
+	if (vols == NULL || !json_object_is_type(vols, json_type_array)) {
+		cli_error(c, "the VAPI's update reply has no volumes");
+		goto out;
+	}
+	n = json_object_array_length(vols);
+	for (i = 0; i < n; i++)
+		ok += (size_t)print_update_result(
+		    c, json_object_array_get_idx(vols, i));
+	if (n == 0)
+		printf("No volumes selected\n");
+	else if (uuid == NULL)
+		printf("%zu updated, %zu not\n", ok, n - ok);
+	rc = ok == n ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+out:
+	json_object_put(body);
+	json_object_put(reply);
+	return rc;
+}
+
+/* ---- token create ---- */
+
+/* Write token to a new file only root reads; never over an existing one. */
+static int
+save_token(struct cli *c, const char *path, const char *token)
+{
+	size_t len = strlen(token), off = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		 0600)) == -1) {
+		cli_error(c, "cannot create %s: %s%s", path, strerror(errno),
+		    errno == EEXIST ? " (remove it first: a token file is "
+				      "never overwritten)"
+				    : "");
+		return -1;
+	}
+	while (off <= len) {
+		const char *p = off < len ? token + off : "\n";
+		size_t want = off < len ? len - off : 1;
+
+		if ((n = write(fd, p, want)) == -1) {
+			if (errno == EINTR)
+				continue;
+			cli_error(c, "cannot write %s: %s", path,
+			    strerror(errno));
+			close(fd);
+			unlink(path);
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) == -1 || close(fd) == -1) {
+		cli_error(c, "cannot write %s: %s", path, strerror(errno));
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A new random token and the entry for "tokens" in the VAPI's
+ * configuration (its SHA-256, and the owner or the operator role).
+ */
+static int
+cmd_token_create(struct cli *c, const struct adm_opts *o)
+{
+	char token[2 * TNFS_TOKEN_RANDOM_BYTES + 1];
+	char hex[TNFS_SHA256_HEX_BUFSZ];
+	struct tnfs_err err;
+	json_object *entry = NULL;
+	int rc = CLI_EXIT_FAIL;
+
+	tnfs_err_clear(&err);
+	if (tnfs_token_generate(token, &err) == -1) {
+		cli_error_err(c, &err);
+		return CLI_EXIT_FAIL;
+	}
+	tnfs_sha256_hex(token, strlen(token), hex);
+	if ((entry = json_object_new_object()) == NULL ||
+	    jsonx_add_str(entry, "sha256", hex) == -1 ||
+	    (o->operator
+		    ? jsonx_add_str(entry, "role", "operator")
+		    : jsonx_add_str(entry, "owner_uuid", o->owner)) == -1) {
+		cli_error(c, "out of memory");
+		goto out;
+	}
+	if (o->save != NULL) {
+		if (save_token(c, o->save, token) == -1)
+			goto out;
+	} else {
+		printf("%s\n", token);
+	}
+	cli_print_json_line(stdout, entry);
+	rc = CLI_EXIT_OK;
+out:
+	explicit_bzero(token, sizeof(token));
+	json_object_put(entry);
 	return rc;
 }
 
 static int
 cmd_act(struct cli *c, enum adm_action act, const struct adm_opts *o)
 {
-	static const char *const verbs[] = {
-	    "", "restarting", "updating", "removing"};
-	static const char *const done[] = {
-	    "", "Restarted", "Updated", "Deleting"};
+	static const char *const verbs[] = {"", "restarting", "", "removing"};
+	static const char *const done[] = {"", "Restarted", "", "Deleting"};
 	struct vapi_volume_list l = {NULL, 0};
 	struct tnfs_err err;
 	char q[256];
@@ -391,8 +597,6 @@ cmd_act(struct cli *c, enum adm_action act, const struct adm_opts *o)
 		tnfs_err_clear(&err);
 		if (act == ADM_RESTART)
 			r = vapi_client_admin_restart(c->vapi, v->uuid, &err);
-		else if (act == ADM_UPDATE)
-			r = admin_update(c, v->uuid, &err);
 		else
 			r = vapi_client_delete_volume(
 			    c->vapi, v->uuid, v->owner_uuid, 0, &err);
@@ -553,10 +757,12 @@ static int
 parse_action(struct cli *c, int argc, char **argv, enum adm_action act,
     struct adm_opts *o)
 {
-	enum { OPT_OWNER = 1, OPT_VOLUME, OPT_ALL };
+	enum { OPT_OWNER = 1, OPT_VOLUME, OPT_ALL, OPT_OPERATOR, OPT_SAVE };
 	static const struct option longopts[] = {
 	    {"volume", required_argument, NULL, OPT_VOLUME},
 	    {"all", no_argument, NULL, OPT_ALL},
+	    {"operator", no_argument, NULL, OPT_OPERATOR},
+	    {"save", required_argument, NULL, OPT_SAVE},
 	    {"yes", no_argument, NULL, 'y'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"no-header", no_argument, NULL, 'H'},
@@ -586,6 +792,16 @@ parse_action(struct cli *c, int argc, char **argv, enum adm_action act,
 			break;
 		case OPT_ALL:
 			o->all = 1;
+			break;
+		case OPT_OPERATOR:
+		case OPT_SAVE:
+			if (act != ADM_TOKEN_CREATE)
+				return cli_usage(c, "%s is for token create",
+				    opt == OPT_SAVE ? "--save" : "--operator");
+			if (opt == OPT_SAVE)
+				o->save = optarg;
+			else
+				o->operator= 1;
 			break;
 		case 'y':
 			o->yes = 1;
@@ -619,10 +835,25 @@ parse_action(struct cli *c, int argc, char **argv, enum adm_action act,
 	if (optind < argc && act == ADM_LIST && o->owner == NULL &&
 	    tnfs_uuid_valid(argv[optind]))
 		o->owner = argv[optind++];
+	/* "update VOLUME", "restart shared-volumes@UUID" */
+	if (optind < argc && (act == ADM_RESTART || act == ADM_UPDATE) &&
+	    o->volume == NULL && !o->all) {
+		const char *a = argv[optind++];
+
+		if (strncmp(a, "shared-volumes@", 15) == 0)
+			a += 15;
+		o->volume_arg = a;
+	}
 	if (optind < argc)
 		return cli_usage(c, "unexpected argument \"%s\"", argv[optind]);
+	if (act == ADM_TOKEN_CREATE) {
+		if ((o->owner != NULL) == (o->operator != 0))
+			return cli_usage(c, "give --owner UUID or --operator");
+		return -1;
+	}
 	if ((act == ADM_RESTART || act == ADM_UPDATE || act == ADM_RM) &&
-	    o->owner == NULL && o->volume == NULL && !(o->all && act != ADM_RM))
+	    o->owner == NULL && o->volume == NULL && o->volume_arg == NULL &&
+	    !(o->all && act != ADM_RM))
 		return cli_usage(c, "%s",
 		    act == ADM_RM ? "name the volumes: --owner and/or --volume"
 				  : "name the volumes: --owner, --volume or "
@@ -655,7 +886,9 @@ main(int argc, char **argv)
 	    {"shared-volumes", "update", ADM_UPDATE, "shared-volumes update"},
 	    {"shared-volumes", "rm", ADM_RM, "shared-volumes rm"},
 	    {"report", NULL, ADM_REPORT, "report"},
+	    {"token", "create", ADM_TOKEN_CREATE, "token create"},
 	};
+	char resolved[VAPI_UUID_BUFSZ];
 	struct adm_opts o;
 	struct tnfs_err err;
 	struct cli c;
@@ -718,19 +951,45 @@ main(int argc, char **argv)
 	optind = 0;
 	if ((rc = parse_action(&c, argc, argv, cmds[found].act, &o)) != -1)
 		goto out;
+	if (cmds[found].act == ADM_TOKEN_CREATE) {
+		rc = cmd_token_create(&c, &o);
+		goto out;
+	}
+	/* The VAPI updates volume after volume within this one request. */
+	if (cmds[found].act == ADM_UPDATE && c.timeout_ms == 0 &&
+	    getenv("TRITONNFS_TIMEOUT") == NULL)
+		c.timeout_ms = UPDATE_TIMEOUT_S * 1000;
 	if (vapi_client_global_init(&err) == -1) {
 		cli_error_err(&c, &err);
 		rc = CLI_EXIT_FAIL;
 		goto out;
 	}
 	rc = CLI_EXIT_FAIL;
-	if (cli_connect(&c, 0) == 0) {
+	if (cli_connect(&c, 0) == 0 && o.volume_arg != NULL) {
+		struct vapi_volume v;
+
+		memset(&v, 0, sizeof(v));
+		if (cli_resolve_volume(c.vapi, o.owner, o.volume_arg, &v,
+			&err) == -1) {
+			cli_error_err(&c, &err);
+			vapi_client_free(c.vapi);
+			c.vapi = NULL;
+		} else {
+			memcpy(resolved, v.uuid, sizeof(resolved));
+			o.volume = resolved;
+		}
+		vapi_volume_clear(&v);
+	}
+	if (c.vapi != NULL) {
 		switch (cmds[found].act) {
 		case ADM_LIST:
 			rc = cmd_list(&c, &o);
 			break;
 		case ADM_REPORT:
 			rc = cmd_report(&c, &o);
+			break;
+		case ADM_UPDATE:
+			rc = cmd_update(&c, &o);
 			break;
 		default:
 			rc = cmd_act(&c, cmds[found].act, &o);

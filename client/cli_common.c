@@ -19,6 +19,7 @@
 #include "jsonx.h"
 #include "parse.h"
 #include "timefmt.h"
+#include "token.h"
 #include "uuid.h"
 
 #define PROFILE_MAX     (64 * 1024)
@@ -49,9 +50,12 @@ cli_fini(struct cli *c)
 	vapi_client_free(c->vapi);
 	c->vapi = NULL;
 	free(c->url);
+	if (c->token != NULL)
+		explicit_bzero(c->token, strlen(c->token));
 	free(c->token);
+	free(c->token_file);
 	free(c->owner);
-	c->url = c->token = c->owner = NULL;
+	c->url = c->token = c->token_file = c->owner = NULL;
 }
 
 static void
@@ -140,6 +144,9 @@ cli_conn_option(struct cli *c, int opt, const char *arg)
 	case CLI_OPT_TOKEN:
 		dst = &c->token;
 		break;
+	case CLI_OPT_TOKEN_FILE:
+		dst = &c->token_file;
+		break;
 	case CLI_OPT_OWNER:
 		dst = &c->owner;
 		break;
@@ -177,13 +184,14 @@ profile_path(char *buf, size_t len)
 }
 
 /*
- * Read the profile ({"url","token","owner"|"account"}) into the fields
- * still unset.  A missing file is no error; a malformed one is.
+ * Read the profile ({"url","token"|"token_file","owner"|"account"}) into
+ * the fields still unset.  A missing file is no error; a malformed one is.
  */
 static int
 load_profile(struct cli *c)
 {
-	static const char *const keys[] = {"url", "token", "owner", "account"};
+	static const char *const keys[] = {
+	    "url", "token", "owner", "account", "token_file"};
 	json_object *obj = NULL, *val;
 	struct tnfs_err err;
 	char path[4096], *buf = NULL, **dst;
@@ -239,7 +247,10 @@ load_profile(struct cli *c)
 			    path, keys[i]);
 			goto out;
 		}
-		dst = i == 0 ? &c->url : i == 1 ? &c->token : &c->owner;
+		dst = i == 0 ? &c->url
+		    : i == 1 ? &c->token
+		    : i == 4 ? &c->token_file
+			     : &c->owner;
 		if (*dst == NULL &&
 		    replace_str(dst, json_object_get_string(val)) == -1) {
 			cli_error(c, "out of memory");
@@ -269,6 +280,31 @@ from_env(struct cli *c, char **dst, const char *name)
 	return 0;
 }
 
+/*
+ * The token from the file named by --token-file, TRITONNFS_TOKEN_FILE or
+ * the profile, when no token was given itself at the same level or above.
+ */
+static int
+token_from_file(struct cli *c)
+{
+	char tok[TNFS_TOKEN_BUFSZ];
+	struct tnfs_err err;
+	int rc;
+
+	tnfs_err_clear(&err);
+	if (c->token != NULL || c->token_file == NULL)
+		return 0;
+	if (tnfs_token_read_file(c->token_file, tok, NULL, &err) == -1) {
+		cli_error(c, "%s", err.msg);
+		return -1;
+	}
+	rc = replace_str(&c->token, tok);
+	explicit_bzero(tok, sizeof(tok));
+	if (rc == -1)
+		cli_error(c, "out of memory");
+	return rc;
+}
+
 int
 cli_connect(struct cli *c, int need_owner)
 {
@@ -278,10 +314,17 @@ cli_connect(struct cli *c, int need_owner)
 	int secs;
 
 	tnfs_err_clear(&err);
-	if (from_env(c, &c->url, "TRITONNFS_URL") == -1 ||
+	if (c->token != NULL && c->token_file != NULL) {
+		cli_error(c, "give --token or --token-file, not both");
+		return -1;
+	}
+	if (token_from_file(c) == -1 ||
+	    from_env(c, &c->url, "TRITONNFS_URL") == -1 ||
 	    from_env(c, &c->token, "TRITONNFS_TOKEN") == -1 ||
+	    from_env(c, &c->token_file, "TRITONNFS_TOKEN_FILE") == -1 ||
+	    token_from_file(c) == -1 ||
 	    from_env(c, &c->owner, "TRITONNFS_OWNER") == -1 ||
-	    load_profile(c) == -1)
+	    load_profile(c) == -1 || token_from_file(c) == -1)
 		return -1;
 	if (c->timeout_ms == 0 && (t = getenv("TRITONNFS_TIMEOUT")) != NULL) {
 		if (cli_parse_seconds(c, t, &secs) == -1)

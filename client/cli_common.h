@@ -35,17 +35,34 @@ enum {
 	CLI_OPT_TOKEN,
 	CLI_OPT_OWNER,
 	CLI_OPT_TIMEOUT,
+	CLI_OPT_TOKEN_FILE,
 };
 
 /* The connection options, for splicing into each subcommand's table. */
 #define CLI_CONN_LONGOPTS                                                      \
 	{"url", required_argument, NULL, CLI_OPT_URL},                         \
 	    {"token", required_argument, NULL, CLI_OPT_TOKEN},                 \
+	    {"token-file", required_argument, NULL, CLI_OPT_TOKEN_FILE},       \
 	    {"owner", required_argument, NULL, CLI_OPT_OWNER},                 \
 	    {"account", required_argument, NULL, CLI_OPT_OWNER},               \
 	{                                                                      \
 		"timeout", required_argument, NULL, CLI_OPT_TIMEOUT            \
 	}
+
+/* The connection options in --help, with where each value comes from. */
+#define CLI_CONN_USAGE                                                         \
+	"connection options (or TRITONNFS_URL, TRITONNFS_TOKEN_FILE,\n"        \
+	"TRITONNFS_TOKEN, TRITONNFS_OWNER, TRITONNFS_TIMEOUT, or\n"             \
+	"~/.config/tritonnfs/profile.json):\n"                                 \
+	"  --url URL            the VAPI: http://host:port or unix:///path\n"  \
+	"                       (no default)\n"                                \
+	"  --token-file FILE    a file holding the bearer token, mode 0600\n"  \
+	"                       (no default)\n"                                \
+	"  --token TOKEN        the token itself: every local user can read\n" \
+	"                       it in /proc (no default)\n"                    \
+	"  --account, --owner UUID\n"                                          \
+	"                       the account acted for (default: the token's)\n" \
+	"  --timeout SECS       per request (default: 30)\n"
 
 /* One run of a command line: the one context struct of the program. */
 struct cli {
@@ -53,6 +70,7 @@ struct cli {
 	const char *cmd;  /* "delete", "" before a subcommand is chosen */
 	char *url;        /* from --url (owned), NULL until given */
 	char *token;
+	char *token_file; /* from --token-file (owned), read at connect */
 	char *owner;
 	int timeout_ms;           /* 0: default */
 	struct vapi_client *vapi; /* after cli_connect */
@@ -72,7 +90,9 @@ int cli_conn_option(struct cli *c, int opt, const char *arg);
 
 /*
  * Fill url/token/owner from the environment and the profile where flags
- * left them unset, check the owner is a uuid, and make the VAPI client.
+ * left them unset (a token: --token, --token-file, TRITONNFS_TOKEN,
+ * TRITONNFS_TOKEN_FILE, the profile's "token" or "token_file", in that
+ * order), check the owner is a uuid, and make the VAPI client.
  * need_owner: fail when neither an owner nor a token is configured.  Prints its error.
  */
 int cli_connect(struct cli *c, int need_owner);

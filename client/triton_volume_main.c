@@ -1,6 +1,7 @@
 /*
  * triton_volume_main.c: triton-volume's entry point: the global options
- * (--url, --token, --account, --timeout, --help, --version), the table of
+ * (--url, --token-file, --token, --account, --timeout, --help, --version),
+ * the table of
  * subcommands with their usage lines, and the dispatch to triton_volume.c
  * and triton_volume_more.c.
  */
@@ -24,15 +25,29 @@ static int cmd_help(struct cli *c, int argc, char **argv);
 static const struct subcommand subcommands[] = {
     {"create", NULL, tv_create,
 	"create [-n NAME] [-s SIZE] [-N NETWORK] [--tag K=V]... "
-	"[-a AFFINITY]... [-j] [-w] [--wait-timeout SECS]"},
+	"[-a AFFINITY]... [-j] [-w] [--wait-timeout SECS]\n"
+	"    -n NAME              (default: one the VAPI makes up)\n"
+	"    -s SIZE              10G, 10240M, ... (default: the VAPI's "
+	"smallest size)\n"
+	"    -N NETWORK           (default: the network marked default)\n"
+	"    --tag K=V            (no default)\n"
+	"    -a AFFINITY          (no default)\n"
+	"    --wait-timeout SECS  with -w (default: 120)"},
     {"list", "ls", tv_list,
 	"list [-l] [-H] [-o COLS] [-s SORT] [-j] [FIELD=VALUE...]\n"
-	"  columns: shortid id name size type resource state created "
-	"age\n  filters: name size state owner type"},
+	"    columns: shortid id name size type resource state created age\n"
+	"    filters: name size state owner type\n"
+	"    -o COLS              (default: shortid,name,size,type,state,age;\n"
+	"                         with -l id,name,size,type,resource,state,"
+	"created)\n"
+	"    -s SORT              (default: created)"},
     {"get", NULL, tv_get, "get [-j] VOLUME"},
     {"delete", "rm", tv_delete,
-	"delete [-f] [-y] [-w] [--wait-timeout SECS] VOLUME..."},
-    {"sizes", NULL, tv_sizes, "sizes [-H] [-s SORT] [-j]"},
+	"delete [-f] [-y] [-w] [--wait-timeout SECS] VOLUME...\n"
+	"    --wait-timeout SECS  with -w (default: 120)"},
+    {"sizes", NULL, tv_sizes,
+	"sizes [-H] [-s SORT] [-j]\n"
+	"    -s SORT              (default: size)"},
     {"rename", NULL, tv_rename, "rename VOLUME NEWNAME"},
     {"resize", NULL, tv_resize, "resize VOLUME SIZE"},
     {"snapshot", NULL, tv_snapshot,
@@ -40,7 +55,10 @@ static const struct subcommand subcommands[] = {
 	"       snapshot delete VOLUME NAME | "
 	"snapshot rollback [-y] VOLUME NAME"},
     {"networks", NULL, tv_networks,
-	"networks [-l] [-H] [-o COLS] [-s SORT] [-j]"},
+	"networks [-l] [-H] [-o COLS] [-s SORT] [-j]\n"
+	"    -o COLS              (default: shortid,name,subnet,default;\n"
+	"                         with -l id,name,subnet,fabric,default)\n"
+	"    -s SORT              (default: name)"},
     {"help", NULL, cmd_help, "help [SUBCOMMAND]"},
 };
 
@@ -73,15 +91,12 @@ usage_all(FILE *out)
 	size_t i;
 
 	fprintf(out,
-	    "usage: %s [--url URL] [--token TOKEN] [--account UUID] "
-	    "[--timeout SECS]\n"
-	    "       SUBCOMMAND [OPTIONS] [ARGS]\n\nsubcommands:\n",
+	    "usage: %s [connection options] SUBCOMMAND [OPTIONS] [ARGS]\n"
+	    "\nsubcommands:\n",
 	    TV_PROG);
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		fprintf(out, "  %s\n", subcommands[i].usage);
-	fprintf(out,
-	    "\nconfiguration: TRITONNFS_URL, TRITONNFS_TOKEN, "
-	    "TRITONNFS_OWNER or ~/.config/tritonnfs/profile.json\n");
+	fprintf(out, "\n%s", CLI_CONN_USAGE);
 }
 
 static int

@@ -40,11 +40,21 @@ static const char usage_text[] =
     "[-d]\n"
     "       tritonnfs-fuse SERVER:/EXPORT --check [-o opt[,opt...]]\n"
     "       tritonnfs-fuse --help | --version\n"
-    "options: nfsvers=3|4 (default 3), port=N, mountport=N, ro, uid=N, gid=N,\n"
-    "         allow_other (default), noallow_other, timeo=SECONDS (default "
-    "10),\n"
-    "         conns=N (default 4), size=BYTES[K|M|G|T] (the quota df shows),\n"
-    "         debug, and libfuse's own options\n";
+    "\n"
+    "  -o nfsvers=3|4         NFS version (default: 3)\n"
+    "  -o port=N              NFS port (default: 2049; NFSv3 asks the "
+    "portmapper)\n"
+    "  -o mountport=N         MOUNT port (default: asks the portmapper)\n"
+    "  -o ro                  read-only (default: read-write)\n"
+    "  -o uid=N               AUTH_SYS uid (default: this process's)\n"
+    "  -o gid=N               AUTH_SYS gid (default: this process's)\n"
+    "  -o allow_other         (the default) or -o noallow_other\n"
+    "  -o timeo=SECONDS       per connect and call (default: 10)\n"
+    "  -o conns=N             connections in the pool (default: 4)\n"
+    "  -o size=BYTES[K|M|G|T] the size df shows, the volume's quota\n"
+    "                         (default: what the server reports)\n"
+    "  -o debug, -d           log each call; -f stays in the foreground\n"
+    "  and libfuse's own -o options\n";
 
 const char *
 fuse_opts_usage(void)

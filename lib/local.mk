@@ -12,16 +12,17 @@ lib_libtnfs_a_SOURCES = \
 	lib/child.c lib/child.h \
 	lib/fsutil.c lib/fsutil.h \
 	lib/sha256.c lib/sha256.h lib/be32.h \
+	lib/token.c lib/token.h \
 	lib/version.h
 
 LIBTNFS = lib/libtnfs.a $(JSONC_LIBS)
 
 check_PROGRAMS += tests/unit/test_err tests/unit/test_parse tests/unit/test_uuid \
 	tests/unit/test_timefmt tests/unit/test_child tests/unit/test_log \
-	tests/unit/test_jsonx tests/unit/test_fsutil
+	tests/unit/test_jsonx tests/unit/test_fsutil tests/unit/test_token
 TESTS += tests/unit/test_err tests/unit/test_parse tests/unit/test_uuid \
 	tests/unit/test_timefmt tests/unit/test_child tests/unit/test_log \
-	tests/unit/test_jsonx tests/unit/test_fsutil
+	tests/unit/test_jsonx tests/unit/test_fsutil tests/unit/test_token
 tests_unit_test_err_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_err_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 tests_unit_test_parse_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
@@ -38,3 +39,5 @@ tests_unit_test_jsonx_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_jsonx_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 tests_unit_test_fsutil_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_fsutil_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_token_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_token_LDADD = $(LIBTNFS) $(UNIT_LDADD)

@@ -60,6 +60,21 @@ main(int argc, char *argv[])
 		fprintf(stderr, "tritonnfs-plugin: %s\n", err.msg);
 		return 2;
 	}
+	if (r == CONFIG_CHECK) {
+		/* A mount backend the host cannot run is a start failure too. */
+		mounts_parse_backend(cfg.mount_backend, &backend, NULL);
+		if ((m = mounts_new(backend, cfg.fuse_binary, cfg.state_dir,
+			 &err)) == NULL) {
+			fprintf(stderr, "tritonnfs-plugin: %s\n", err.msg);
+			return 2;
+		}
+		mounts_free(m);
+		printf("tritonnfs-plugin: configuration OK (vapi %s, owner %s, "
+		       "host %s, socket %s, token %s)\n",
+		    cfg.vapi, cfg.owner, cfg.host_uuid, cfg.socket,
+		    cfg.token[0] != '\0' ? "set" : "none");
+		return 0;
+	}
 	if (getenv("TNFS_LOG_LEVEL") == NULL &&
 	    log_set_level_str(cfg.log_level, &err) == -1) {
 		fprintf(stderr, "tritonnfs-plugin: %s\n", err.msg);

@@ -10,7 +10,9 @@
 #include "fsutil.h"
 #include "log.h"
 #include "mounts.h"
+#include "jsonx.h"
 #include "parse.h"
+#include "token.h"
 #include "uuid.h"
 
 const char config_usage[] =
@@ -18,31 +20,46 @@ const char config_usage[] =
     "\n"
     "Docker volume plugin for tritonnfs shared volumes.\n"
     "\n"
+    "  --config FILE        JSON settings, keys named as these options with\n"
+    "                       _ for - (no default; see tritonnfs-plugin(8))\n"
+    "  --check-config       check the settings and the token, then exit\n"
     "  --socket PATH        plugin socket "
-    "(/run/docker/plugins/tritonnfs.sock)\n"
+    "(default: /run/docker/plugins/tritonnfs.sock)\n"
     "  --vapi URL           Volume API: http://host:port or unix:///path\n"
-    "  --token TOKEN        VAPI bearer token\n"
-    "  --owner UUID         owner of the volumes (required)\n"
-    "  --host-uuid UUID     this host in VAPI references (from "
-    "/etc/machine-id)\n"
+    "                       (default: unix:///run/tritonnfs/vapi.sock)\n"
+    "  --token-file FILE    VAPI bearer token, mode 0600 (no default; or\n"
+    "                       TRITONNFS_TOKEN_FILE)\n"
+    "  --token TOKEN        the token itself: every local user can read it\n"
+    "                       in /proc (no default; or TRITONNFS_TOKEN)\n"
+    "  --owner UUID         owner of the volumes (no default: required)\n"
+    "  --host-uuid UUID     this host in VAPI references "
+    "(default: from /etc/machine-id)\n"
     "  --state-dir DIR      one state file per volume "
-    "(/var/lib/tritonnfs/plugin)\n"
+    "(default: /var/lib/tritonnfs/plugin)\n"
     "  --mount-root DIR     volumes are mounted at DIR/<name> "
-    "(/var/lib/tritonnfs/mounts)\n"
-    "  --mount-backend B    auto, kernel or fuse (auto)\n"
-    "  --fuse-binary PATH   the FUSE NFS client (tritonnfs-fuse)\n"
-    "  --linger SECONDS     keep an unused mount this long (30)\n"
-    "  --refresh SECONDS    VAPI refresh period (10)\n"
-    "  --lease SECONDS      reference renewal period (180)\n"
-    "  --mount-timeout S    Mount deadline, below Docker's 120 (90)\n"
-    "  --unmount-timeout S  Unmount deadline, below Docker's 60 (40)\n"
+    "(default: /var/lib/tritonnfs/mounts)\n"
+    "  --mount-backend B    auto, kernel or fuse (default: auto)\n"
+    "  --fuse-binary PATH   the FUSE NFS client "
+    "(default: tritonnfs-fuse, from PATH)\n"
+    "  --linger SECONDS     keep an unused mount this long (default: 30)\n"
+    "  --refresh SECONDS    VAPI refresh period (default: 10)\n"
+    "  --lease SECONDS      reference renewal period (default: 180)\n"
+    "  --mount-timeout S    Mount deadline, below Docker's 120 "
+    "(default: 90)\n"
+    "  --unmount-timeout S  Unmount deadline, below Docker's 60 "
+    "(default: 40)\n"
     "  --nfs-timeo DS       kernel mounts: RPC timeout in tenths of a "
-    "second (600)\n"
+    "second\n"
+    "                       (default: 600)\n"
     "  --nfs-retrans N      kernel mounts: retries before \"server not "
-    "responding\" (2)\n"
-    "  --log-level LEVEL    trace, debug, info, warn, error (info)\n"
-    "  --config FILE        key = value lines with the names above\n"
-    "  --help, --version\n";
+    "responding\"\n"
+    "                       (default: 2)\n"
+    "  --log-level LEVEL    trace, debug, info, warn, error "
+    "(default: info)\n"
+    "  --help, --version\n"
+    "\n"
+    "Flags override TRITONNFS_TOKEN/TRITONNFS_TOKEN_FILE, which override "
+    "the file.\n";
 
 void
 config_defaults(struct plugin_config *c)
@@ -129,8 +146,19 @@ config_set(struct plugin_config *c, const char *key, const char *val,
 	}
 	if (strcmp(key, "vapi") == 0)
 		return set_str(c->vapi, sizeof(c->vapi), key, val, err);
-	if (strcmp(key, "token") == 0)
-		return set_str(c->token, sizeof(c->token), key, val, err);
+	if (strcmp(key, "token") == 0) {
+		if (set_str(c->token, sizeof(c->token), key, val, err) == -1)
+			return -1;
+		c->token_file[0] = '\0'; /* the later source wins */
+		return 0;
+	}
+	if (strcmp(key, "token-file") == 0) {
+		if (set_path(c->token_file, sizeof(c->token_file), key, val,
+			err) == -1)
+			return -1;
+		c->token[0] = '\0';
+		return 0;
+	}
 	if (strcmp(key, "owner") == 0 || strcmp(key, "host-uuid") == 0) {
 		if (!tnfs_uuid_valid(val)) {
 			tnfs_err_set(err, TNFS_E_VALIDATION,
@@ -231,8 +259,9 @@ trim(char *s)
 	return s;
 }
 
-int
-config_apply_text(struct plugin_config *c, const char *text, const char *path,
+/* The old "key = value" lines, read for configurations written before JSON. */
+static int
+apply_lines(struct plugin_config *c, const char *text, const char *path,
     struct tnfs_err *err)
 {
 	char *copy = strdup(text), *line, *save = NULL, *eq;
@@ -273,6 +302,120 @@ out:
 	return rc;
 }
 
+/*
+ * The JSON file's keys: the long option names with '_' for '-', each with
+ * the JSON type it must have.
+ */
+static const struct {
+	const char *key;
+	json_type type;
+} json_keys[] = {
+    {"socket", json_type_string},
+    {"vapi", json_type_string},
+    {"token", json_type_string},
+    {"token_file", json_type_string},
+    {"owner", json_type_string},
+    {"host_uuid", json_type_string},
+    {"state_dir", json_type_string},
+    {"mount_root", json_type_string},
+    {"mount_backend", json_type_string},
+    {"fuse_binary", json_type_string},
+    {"log_level", json_type_string},
+    {"linger", json_type_int},
+    {"refresh", json_type_int},
+    {"lease", json_type_int},
+    {"mount_timeout", json_type_int},
+    {"unmount_timeout", json_type_int},
+    {"nfs_timeo", json_type_int},
+    {"nfs_retrans", json_type_int},
+};
+
+static int
+apply_json(struct plugin_config *c, const char *text, size_t len,
+    const char *path, struct tnfs_err *err)
+{
+	json_object *root;
+	char flag[32], num[32];
+	size_t i, k;
+	int rc = -1;
+
+	if ((root = jsonx_parse(text, len, 4, err)) == NULL) {
+		tnfs_err_prefix(err, "%s", path);
+		return -1;
+	}
+	if (!json_object_is_type(root, json_type_object)) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "%s: the configuration must be a JSON object", path);
+		goto out;
+	}
+	json_object_object_foreach(root, key, val)
+	{
+		const char *v;
+
+		for (i = 0; i < sizeof(json_keys) / sizeof(json_keys[0]); i++)
+			if (strcmp(json_keys[i].key, key) == 0)
+				break;
+		if (i == sizeof(json_keys) / sizeof(json_keys[0])) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "%s: unknown configuration key %.64s (see "
+			    "tritonnfs-plugin(8))",
+			    path, key);
+			goto out;
+		}
+		if (!json_object_is_type(val, json_keys[i].type)) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "%s: %s must be %s", path, key,
+			    json_keys[i].type == json_type_int
+				? "a whole number"
+				: "a string");
+			goto out;
+		}
+		if (json_keys[i].type == json_type_int) {
+			int64_t n = json_object_get_int64(val);
+
+			/* config_set's parser says which range applies. */
+			snprintf(num, sizeof(num), "%lld", (long long)n);
+			v = num;
+		} else {
+			v = json_object_get_string(val);
+			if (strlen(v) != (size_t)json_object_get_string_len(val)) {
+				tnfs_err_set(err, TNFS_E_VALIDATION,
+				    "%s: %s contains a NUL byte", path, key);
+				goto out;
+			}
+		}
+		for (k = 0; key[k] != '\0' && k + 1 < sizeof(flag); k++)
+			flag[k] = key[k] == '_' ? '-' : key[k];
+		flag[k] = '\0';
+		if (config_set(c, flag, v, err) == -1) {
+			tnfs_err_prefix(err, "%s", path);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	json_object_put(root);
+	return rc;
+}
+
+int
+config_apply_text(struct plugin_config *c, const char *text, const char *path,
+    struct tnfs_err *err)
+{
+	const char *p = text;
+
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	if (*p == '{')
+		return apply_json(c, text, strlen(text), path, err);
+	if (apply_lines(c, text, path, err) == -1)
+		return -1;
+	log_warn("%s: \"key = value\" configuration files are deprecated; "
+		 "write it as a JSON object (tritonnfs-plugin(8))",
+	    path);
+	return 0;
+}
+
 int
 config_machine_id_to_uuid(const char *mid, char out[37])
 {
@@ -291,14 +434,68 @@ config_machine_id_to_uuid(const char *mid, char out[37])
 	return 0;
 }
 
+/*
+ * TRITONNFS_TOKEN and TRITONNFS_TOKEN_FILE: above the file, below flags.
+ * Both set is an error, as it would be on the command line.
+ */
+static int
+apply_env(struct plugin_config *c, struct tnfs_err *err)
+{
+	const char *t = getenv("TRITONNFS_TOKEN");
+	const char *f = getenv("TRITONNFS_TOKEN_FILE");
+
+	if (t != NULL && *t == '\0')
+		t = NULL;
+	if (f != NULL && *f == '\0')
+		f = NULL;
+	if (t != NULL && f != NULL) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "TRITONNFS_TOKEN and TRITONNFS_TOKEN_FILE are both set; "
+		    "keep one");
+		return -1;
+	}
+	if (t != NULL && config_set(c, "token", t, err) == -1) {
+		tnfs_err_prefix(err, "TRITONNFS_TOKEN");
+		return -1;
+	}
+	if (f != NULL && config_set(c, "token-file", f, err) == -1) {
+		tnfs_err_prefix(err, "TRITONNFS_TOKEN_FILE");
+		return -1;
+	}
+	return 0;
+}
+
+/* Replace a token file's name by its content (the token). */
+static int
+read_token_file(struct plugin_config *c, struct tnfs_err *err)
+{
+	int group_readable = 0;
+
+	if (c->token_file[0] == '\0')
+		return 0;
+	if (tnfs_token_read_file(c->token_file, c->token, &group_readable,
+		err) == -1)
+		return -1;
+	if (group_readable)
+		log_warn("token file %s is readable by its group; mode 0600 "
+			 "keeps it to root",
+		    c->token_file);
+	return 0;
+}
+
 int
 config_parse_args(
     struct plugin_config *c, int argc, char *argv[], struct tnfs_err *err)
 {
-	int i;
+	int i, check = 0, token_flags = 0;
 
 	/* The file first, so that flags win whatever their order. */
 	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
+			return CONFIG_HELP;
+		if (strcmp(argv[i], "--version") == 0)
+			return CONFIG_VERSION;
 		if (strcmp(argv[i], "--config") == 0) {
 			char *text = NULL;
 			size_t len;
@@ -318,13 +515,15 @@ config_parse_args(
 				return -1;
 		}
 	}
+	if (apply_env(c, err) == -1)
+		return -1;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
-			return CONFIG_HELP;
-		if (strcmp(a, "--version") == 0)
-			return CONFIG_VERSION;
+		if (strcmp(a, "--check-config") == 0) {
+			check = 1;
+			continue;
+		}
 		if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
 			tnfs_err_set(err, TNFS_E_VALIDATION,
 			    "unexpected argument \"%.64s\" (see --help)", a);
@@ -339,10 +538,20 @@ config_parse_args(
 			i++;
 			continue;
 		}
+		if (strcmp(a, "--token") == 0 ||
+		    strcmp(a, "--token-file") == 0)
+			token_flags++;
 		if (config_set(c, a + 2, argv[i + 1], err) == -1)
 			return -1;
 		i++;
 	}
+	if (token_flags > 1) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "give one of --token and --token-file, once");
+		return -1;
+	}
+	if (read_token_file(c, err) == -1)
+		return -1;
 	if (c->host_uuid[0] == '\0') {
 		char *mid = NULL;
 		size_t len;
@@ -364,5 +573,5 @@ config_parse_args(
 		    "this host uses)");
 		return -1;
 	}
-	return CONFIG_RUN;
+	return check ? CONFIG_CHECK : CONFIG_RUN;
 }

@@ -1,9 +1,15 @@
 /*
- * plugin_config.h: the plugin's settings, from a configuration file and flags.
+ * plugin_config.h: the plugin's settings, from a configuration file, the
+ * environment and flags.
  *
- * The file holds "key = value" lines whose keys are the long flag names
- * without dashes ("vapi = unix:///run/tritonnfs/vapi.sock"); '#' starts a
- * comment.  Flags override the file, which overrides the defaults.
+ * The file is a JSON object whose keys are the long flag names with '_'
+ * for '-' ({"vapi": "http://10.0.0.5:8080", "linger": 30}); strings are
+ * strings, seconds are numbers, and an unknown key or a wrong type is an
+ * error, as in the VAPI's configuration.  The old "key = value" lines are
+ * still read, with a deprecation warning.  Flags override
+ * TRITONNFS_TOKEN / TRITONNFS_TOKEN_FILE, which override the file, which
+ * overrides the defaults.  A token file's content replaces its name once
+ * everything is read.
  */
 #ifndef TNFS_PLUGIN_PLUGIN_CONFIG_H
 #define TNFS_PLUGIN_PLUGIN_CONFIG_H
@@ -16,6 +22,7 @@ struct plugin_config {
 	char socket[CONFIG_STR_MAX];
 	char vapi[CONFIG_STR_MAX];
 	char token[CONFIG_STR_MAX];
+	char token_file[CONFIG_STR_MAX]; /* read into token by parse_args */
 	char owner[64];
 	char host_uuid[64];
 	char state_dir[CONFIG_STR_MAX];
@@ -36,6 +43,7 @@ enum config_result {
 	CONFIG_RUN = 0,
 	CONFIG_HELP = 1,
 	CONFIG_VERSION = 2,
+	CONFIG_CHECK = 3, /* --check-config: everything is valid, exit 0 */
 };
 
 void config_defaults(struct plugin_config *cfg);
@@ -44,13 +52,16 @@ void config_defaults(struct plugin_config *cfg);
 int config_set(struct plugin_config *cfg, const char *key, const char *val,
     struct tnfs_err *err);
 
-/* Apply a configuration file's text (path names the file in errors). */
+/*
+ * Apply a configuration file's text (path names the file in errors): JSON
+ * when it starts with '{', else the deprecated "key = value" lines.
+ */
 int config_apply_text(struct plugin_config *cfg, const char *text,
     const char *path, struct tnfs_err *err);
 
 /*
- * Parse argv (reading --config first).  Returns CONFIG_RUN, CONFIG_HELP
- * or CONFIG_VERSION, or -1 with err.  Fills host_uuid from
+ * Parse argv (reading --config first, then the environment).  Returns
+ * CONFIG_RUN, CONFIG_CHECK, CONFIG_HELP or CONFIG_VERSION, or -1 with err.  Fills host_uuid from
  * /etc/machine-id when not given and checks what is required.
  */
 int config_parse_args(

@@ -5,9 +5,15 @@ dist_check_SCRIPTS += tests/integration/lib.sh
 # distributed whole).
 TESTS += tests/integration/bench_docker.sh
 dist_check_SCRIPTS += tests/integration/bench_docker.sh
+# Every program's --help shows its defaults; the packaged units start the
+# programs as they are built.
+TESTS += tests/integration/help_defaults.sh tests/integration/packaging_units.sh
+dist_check_SCRIPTS += tests/integration/help_defaults.sh \
+	tests/integration/packaging_units.sh
 # Listed one by one: the directory itself would carry the .log and .trs
 # files of an in-tree test run into the tarball.
 EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden \
+	tests/integration/adm_update.sh \
 	tests/integration/bench_docker.sh \
 	tests/integration/cli_adm.sh \
 	tests/integration/cli_auth.sh \
@@ -24,8 +30,10 @@ EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden \
 	tests/integration/fuse_quota.sh \
 	tests/integration/fuse_restart.sh \
 	tests/integration/fuse_stale.sh \
+	tests/integration/help_defaults.sh \
 	tests/integration/lib.sh \
 	tests/integration/nfs_fixture.sh \
+	tests/integration/packaging_units.sh \
 	tests/integration/plugin_docker.sh \
 	tests/integration/plugin_faults.sh \
 	tests/integration/plugin_protocol.sh \

@@ -22,6 +22,9 @@ config_defaults(struct vapi_config *cfg)
 	uint64_t g;
 
 	memset(cfg, 0, sizeof(*cfg));
+	/* Where tritonnfs-plugin looks by default: a one-host setup needs
+	 * neither side told where the other is. */
+	snprintf(cfg->listen, sizeof(cfg->listen), "%s", VAPI_DEFAULT_LISTEN);
 	snprintf(cfg->exports, sizeof(cfg->exports), "none");
 	snprintf(cfg->log_level, sizeof(cfg->log_level), "info");
 	for (g = 10; g <= 100; g += 10)
@@ -458,16 +461,30 @@ out:
 }
 
 static const char usage[] =
-    "usage: tritonnfs-vapi [--config FILE] [--listen tcp:HOST:PORT|unix:PATH]\n"
-    "           [--store sqlite:PATH] [--storage dir:PATH|btrfs:PATH|"
-    "btrfs-image:FILE,SIZE]\n"
-    "           [--exports none|ganesha] [--state-dir DIR] [--log-level "
-    "LEVEL]\n"
-    "           [--ref-lease SECONDS] [--snapshot-limit N] [--workers N]\n"
-    "           [--help] [--version]\n"
+    "usage: tritonnfs-vapi [options]\n"
     "\n"
     "The tritonnfs Volume API server (Triton VOLAPI compatible).\n"
-    "Flags override the configuration file; see tritonnfs-vapi(8).\n";
+    "Flags override the configuration file; see tritonnfs-vapi(8).\n"
+    "\n"
+    "  --config FILE          JSON configuration (no default)\n"
+    "  --check-config         check the configuration, then exit\n"
+    "  --listen tcp:HOST:PORT|unix:PATH\n"
+    "                         where the API listens\n"
+    "                         (default: unix:" VAPI_DEFAULT_LISTEN_PATH ")\n"
+    "  --store sqlite:PATH    the record store (no default: required)\n"
+    "  --storage dir:PATH|btrfs:PATH|btrfs-image:FILE,SIZE\n"
+    "                         where volumes live (no default: required)\n"
+    "  --exports none|ganesha NFS exports; none serves nothing over NFS\n"
+    "                         (default: none)\n"
+    "  --state-dir DIR        exports, images, logs "
+    "(default: the store's directory)\n"
+    "  --log-level LEVEL      trace, debug, info, warn, error "
+    "(default: info)\n"
+    "  --ref-lease SECONDS    an unrenewed reference stops counting "
+    "(default: 600)\n"
+    "  --snapshot-limit N     snapshots per volume (default: 16)\n"
+    "  --workers N            provisioning threads (default: 4)\n"
+    "  --help, --version\n";
 
 static int
 flag_int(const char *text, uint64_t max, int *out, const char *what,
@@ -496,12 +513,13 @@ config_parse_args(
 	    {"ref-lease", required_argument, NULL, 'r'},
 	    {"snapshot-limit", required_argument, NULL, 'n'},
 	    {"workers", required_argument, NULL, 'w'},
+	    {"check-config", no_argument, NULL, 'C'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *file = NULL;
-	int c, pass;
+	int c, pass, check = 0;
 
 	/*
 	 * Two passes: the file first, so every flag overrides it wherever
@@ -532,6 +550,8 @@ config_parse_args(
 				}
 				if (c == 'c')
 					file = optarg;
+				if (c == 'C')
+					check = 1;
 				continue;
 			}
 			switch (c) {
@@ -590,7 +610,7 @@ config_parse_args(
 		    config_load_file(cfg, file, err) == -1)
 			return -1;
 	}
-	return 0;
+	return check ? 2 : 0;
 }
 
 int
@@ -624,7 +644,7 @@ config_finish(struct vapi_config *cfg, struct tnfs_err *err)
 	if (cfg->listen[0] == '\0' || cfg->store[0] == '\0' ||
 	    cfg->storage[0] == '\0') {
 		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "--listen, --store and --storage are required (on the "
+		    "--store and --storage are required (on the "
 		    "command line or in the --config file)");
 		return -1;
 	}

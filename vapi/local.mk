@@ -19,7 +19,7 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/api.h vapi/api_reply.c vapi/api_params.c vapi/api_params.h \
 	vapi/api_volumes.c vapi/api_networks.c vapi/api_refs.c \
 	vapi/api_snapshots.c \
-	vapi/routes.c vapi/routes.h \
+	vapi/routes.c vapi/routes.h vapi/api_admin.c vapi/api_admin.h \
 	vapi/http.c vapi/http.h \
 	$(STORAGE_BACKEND_SOURCES)
 # The btrfs storage and ganesha export backends.
@@ -64,7 +64,8 @@ VAPI_INTEGRATION_TESTS = tests/integration/vapi_basic.sh \
 	tests/integration/vapi_concurrency.sh tests/integration/vapi_crash.sh \
 	tests/integration/vapi_spec.sh tests/integration/vapi_btrfs.sh \
 	tests/integration/vapi_ganesha.sh tests/integration/vapi_crash_btrfs.sh \
-	tests/integration/vapi_served.sh
+	tests/integration/vapi_served.sh \
+	tests/integration/adm_update.sh
 TESTS += $(VAPI_INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(VAPI_INTEGRATION_TESTS) tests/integration/vapi_lib.sh
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "exports.h"
+#include "fsutil.h"
 #include "http.h"
 #include "log.h"
 #include "provision.h"
@@ -45,6 +46,20 @@ stable_uuid(struct store *st, const char *key, const char *configured,
 	}
 	free(val);
 	return rc;
+}
+
+/* The directory of the Unix socket (/run/tritonnfs is gone after a boot). */
+static int
+make_socket_dir(const char *path, struct tnfs_err *err)
+{
+	char dir[512];
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL || slash == path ||
+	    (size_t)(slash - path) >= sizeof(dir))
+		return 0;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	return fsutil_mkdir_p(dir, 0755, err);
 }
 
 static struct exporter *
@@ -87,7 +102,7 @@ main(int argc, char **argv)
 	struct http_server *srv = NULL;
 	struct tnfs_err err;
 	sigset_t set;
-	int r, sig = 0, status = 1;
+	int r, check, sig = 0, status = 1;
 
 	memset(&va, 0, sizeof(va));
 	tnfs_err_clear(&err);
@@ -95,6 +110,7 @@ main(int argc, char **argv)
 	config_defaults(&cfg);
 	if ((r = config_parse_args(&cfg, argc, argv, &err)) == 1)
 		return 0;
+	check = r == 2;
 	if (r == -1 || config_finish(&cfg, &err) == -1) {
 		fprintf(stderr, "tritonnfs-vapi: %s\n", err.msg);
 		return 2;
@@ -103,6 +119,20 @@ main(int argc, char **argv)
 		fprintf(stderr, "tritonnfs-vapi: --log-level: %s\n", err.msg);
 		return 2;
 	}
+	if (check) {
+		printf("tritonnfs-vapi: configuration OK (listen %s, store %s, "
+		       "storage %s, exports %s, %zu network%s, %zu token%s)\n",
+		    cfg.listen, cfg.store, cfg.storage, cfg.exports,
+		    cfg.nnetworks, cfg.nnetworks == 1 ? "" : "s", cfg.ntokens,
+		    cfg.ntokens == 1 ? "" : "s");
+		return 0;
+	}
+	if (strcmp(cfg.exports, "none") == 0)
+		log_warn("exports is none: volumes are not served over NFS; "
+			 "set \"exports\": \"ganesha\" to serve them");
+	if (strncmp(cfg.listen, "unix:", 5) == 0 &&
+	    make_socket_dir(cfg.listen + 5, &err) == -1)
+		goto fail;
 	/* Every thread started from here on inherits the blocked set. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

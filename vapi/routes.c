@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api_admin.h"
 #include "routes.h"
 
 #define L(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -59,6 +60,10 @@ static const struct route table[] = {
 	NONE, 1, h_admin_list_volumes},
     {"AdminRestartVolume", "POST", "/admin/volumes/:uuid/restart", NONE,
 	L("uuid"), 1, h_admin_restart_volume},
+    {"AdminUpdateVolume", "POST", "/admin/volumes/:uuid/update",
+	L("owner_uuid", "force"), L("uuid"), 1, h_admin_update_volume},
+    {"AdminUpdateVolumes", "POST", "/admin/volumes/update",
+	L("owner_uuid", "force"), NONE, 1, h_admin_update_volumes},
 };
 
 #define NROUTES     (sizeof(table) / sizeof(table[0]))

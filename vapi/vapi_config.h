@@ -16,6 +16,10 @@
 #define VAPI_MAX_SIZES    256
 #define VAPI_MAX_TOKENS   256
 
+/* The default listener, which is tritonnfs-plugin's default --vapi. */
+#define VAPI_DEFAULT_LISTEN_PATH "/run/tritonnfs/vapi.sock"
+#define VAPI_DEFAULT_LISTEN      "unix:" VAPI_DEFAULT_LISTEN_PATH
+
 struct vapi_network {
 	char uuid[TNFS_UUID_BUFSZ];
 	char name[128];
@@ -66,7 +70,10 @@ struct vapi_config {
 	int root_squash;
 };
 
-/* Defaults: sizes 10..100 GiB by 10 then 200..1000 by 100, lease 600 s. */
+/*
+ * Defaults: listen on VAPI_DEFAULT_LISTEN, exports none, sizes 10..100 GiB
+ * by 10 then 200..1000 by 100, lease 600 s.
+ */
 void config_defaults(struct vapi_config *cfg);
 
 /* Lay a JSON configuration file over cfg.  Unknown keys are errors. */
@@ -75,8 +82,8 @@ int config_load_file(
 
 /*
  * Parse argv over cfg (a --config FILE is loaded first, wherever it
- * appears).  Returns 0 to run, 1 when --help or --version was answered, -1
- * with err on a bad flag.
+ * appears).  Returns 0 to run, 1 when --help or --version was answered, 2
+ * for --check-config (check, do not run), -1 with err on a bad flag.
  */
 int config_parse_args(
     struct vapi_config *cfg, int argc, char **argv, struct tnfs_err *err);

@@ -3,6 +3,7 @@
 # an account's token alone is enough for triton-volume (the VAPI fills in
 # the owner) and sees only that account; tritonnfs-adm needs the operator's
 # token; a missing or wrong token is a clear error with exit status 1.
+# Tokens come from files too, and a file others may read is refused.
 . "$TNFS_SRCDIR/tests/integration/cli_lib.sh"
 t_require_cmd sha256sum
 
@@ -45,6 +46,37 @@ t_is "adm with the operator token sees every account" "$OUT" \
 	"$(printf '%s  mine\n%s  theirs' "$OWNER" "$OWNER2")"
 TRITONNFS_TOKEN=$OPTOK run "$ADM" shared-volumes restart --owner "$OWNER2"
 t_is "adm restart with the operator token" "$RC" 0
+
+# Token files: --token-file, TRITONNFS_TOKEN_FILE, the profile's
+# token_file; and files other users could read are refused.
+TD=$(t_tmpdir)
+printf '%s\n' "$OPTOK" >"$TD/op.token"
+chmod 600 "$TD/op.token"
+printf '%s\n' "$TOK2" >"$TD/two.token"
+chmod 640 "$TD/two.token"
+unset TRITONNFS_TOKEN
+run "$ADM" --token-file "$TD/op.token" shared-volumes list -H -o name -s name
+t_is "adm --token-file" "$RC:$OUT" "0:$(printf 'mine\ntheirs')"
+TRITONNFS_TOKEN_FILE=$TD/two.token run "$TV" list -H -o name
+t_is "TRITONNFS_TOKEN_FILE (a group-readable file is accepted)" "$RC:$OUT" "0:theirs"
+printf '{"token_file": "%s"}\n' "$TD/two.token" >"$TD/profile.json"
+TRITONNFS_PROFILE=$TD/profile.json run "$TV" list -H -o name
+t_is "the profile's token_file" "$RC:$OUT" "0:theirs"
+TRITONNFS_TOKEN_FILE=$TD/two.token run "$TV" --token-file "$TD/op.token" list -H -o name -s name
+t_is "--token-file wins over TRITONNFS_TOKEN_FILE" "$RC:$OUT" "0:$(printf 'mine\ntheirs')"
+chmod 644 "$TD/op.token"
+run "$ADM" --token-file "$TD/op.token" shared-volumes list
+t_is "a world-readable token file: exit 1" "$RC" 1
+t_like "a world-readable token file: refused, and why" "$ERR" "token file $TD/op.token: mode 0644 .*chmod 600"
+run "$ADM" --token-file "$TD/nonexistent" shared-volumes list
+t_like "a missing token file: named" "$RC:$ERR" "^1:.*token file $TD/nonexistent: No such file"
+run "$ADM" --token x --token-file "$TD/two.token" shared-volumes list
+t_like "--token and --token-file: refused" "$RC:$ERR" "^1:.*not both"
+: >"$TD/empty.token"
+chmod 600 "$TD/empty.token"
+run "$TV" --token-file "$TD/empty.token" list
+t_like "an empty token file: refused" "$RC:$ERR" "^1:.*is empty"
+export TRITONNFS_TOKEN=$TOK1
 
 run "$TV" delete -y -w mine
 t_is "delete with an account's token" "$RC" 0

@@ -3,7 +3,10 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check_tap.h"
 #include "mounts.h"
@@ -128,6 +131,166 @@ START_TEST(test_config_text)
 }
 END_TEST
 
+START_TEST(test_config_json)
+{
+	struct plugin_config c;
+	struct tnfs_err err;
+
+	config_defaults(&c);
+	ck_assert_int_eq(config_apply_text(&c,
+			     "\n {\"vapi\": \"http://10.0.0.5:8080\", \"owner\": \"" OWNER
+			     "\", \"linger\": 5, \"mount_backend\": \"fuse\", "
+			     "\"state_dir\": \"/srv/st\", \"nfs_retrans\": 3}",
+			     "p.json", &err),
+	    0);
+	ck_assert_str_eq(c.vapi, "http://10.0.0.5:8080");
+	ck_assert_str_eq(c.owner, OWNER);
+	ck_assert_str_eq(c.mount_backend, "fuse");
+	ck_assert_str_eq(c.state_dir, "/srv/st");
+	ck_assert_int_eq(c.linger_s, 5);
+	ck_assert_int_eq(c.nfs_retrans, 3);
+}
+END_TEST
+
+/* Hostile and malformed JSON files: each refused with a message naming it. */
+static const struct {
+	const char *text, *msg_has;
+} bad_json[] = {
+    {"{\"vapi\": 5}", "vapi must be a string"},
+    {"{\"linger\": \"5\"}", "linger must be a whole number"},
+    {"{\"linger\": 5.5}", "whole number"},
+    {"{\"linger\": -1}", "linger"},
+    {"{\"linger\": 99999999999999999999}", "linger"},
+    {"{\"mount_timeout\": 120}", "mount-timeout"},
+    {"{\"bogus\": 1}", "unknown configuration key bogus"},
+    {"{\"state-dir\": \"/x\"}", "unknown configuration key state-dir"},
+    {"{\"config\": \"/etc/x\"}", "unknown configuration key config"},
+    {"{\"owner\": \"ABC\"}", "uuid"},
+    {"{\"state_dir\": \"relative\"}", "absolute"},
+    {"{\"token_file\": \"relative\"}", "absolute"},
+    {"{\"token\": \"a\\u0000b\"}", "NUL"},
+    {"{\"token\": \"a\\nb\"}", "control"},
+    {"{\"vapi\": \"x\"", "p.json"},
+    {"[1, 2]", "p.json"},
+    {"{\"socket\": {\"a\": {\"b\": {\"c\": {\"d\": 1}}}}}", "p.json"},
+    {"{\"owner\": null}", "owner must be a string"},
+};
+
+START_TEST(test_config_json_bad_table)
+{
+	struct plugin_config c;
+	struct tnfs_err err;
+
+	config_defaults(&c);
+	tnfs_err_clear(&err);
+	ck_assert_int_eq(
+	    config_apply_text(&c, bad_json[_i].text, "p.json", &err), -1);
+	ck_assert_msg(strstr(err.msg, bad_json[_i].msg_has) != NULL,
+	    "%s: \"%s\" lacks \"%s\"", bad_json[_i].text, err.msg,
+	    bad_json[_i].msg_has);
+	ck_assert_ptr_nonnull(strstr(err.msg, "p.json"));
+}
+END_TEST
+
+static char tdir[64];
+
+static void
+write_file(const char *name, const char *text, mode_t mode, char *path,
+    size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", tdir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+START_TEST(test_token_sources)
+{
+	char cfgp[128], tokp[128], tok2p[128], worldp[128], json[512];
+	struct plugin_config c;
+	struct tnfs_err err;
+
+	snprintf(tdir, sizeof(tdir), "/tmp/tnfs-test-pcfg.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tdir));
+	write_file("tok", "from-file\n", 0600, tokp, sizeof(tokp));
+	write_file("tok2", "from-env-file\n", 0640, tok2p, sizeof(tok2p));
+	write_file("world", "exposed\n", 0644, worldp, sizeof(worldp));
+	snprintf(json, sizeof(json),
+	    "{\"owner\": \"%s\", \"host_uuid\": \"%s\", \"token_file\": "
+	    "\"%s\"}",
+	    OWNER, HOST, tokp);
+	write_file("p.json", json, 0600, cfgp, sizeof(cfgp));
+	unsetenv("TRITONNFS_TOKEN");
+	unsetenv("TRITONNFS_TOKEN_FILE");
+	{
+		const char *argv[] = {"p", "--config", cfgp};
+
+		ck_assert_int_eq(parse(&c, 3, argv, &err), CONFIG_RUN);
+		ck_assert_str_eq(c.token, "from-file");
+	}
+	/* The environment beats the file. */
+	setenv("TRITONNFS_TOKEN", "from-env", 1);
+	{
+		const char *argv[] = {"p", "--config", cfgp};
+
+		ck_assert_int_eq(parse(&c, 3, argv, &err), CONFIG_RUN);
+		ck_assert_str_eq(c.token, "from-env");
+	}
+	unsetenv("TRITONNFS_TOKEN");
+	setenv("TRITONNFS_TOKEN_FILE", tok2p, 1);
+	{
+		const char *argv[] = {"p", "--config", cfgp};
+
+		ck_assert_int_eq(parse(&c, 3, argv, &err), CONFIG_RUN);
+		ck_assert_str_eq(c.token, "from-env-file");
+	}
+	/* Flags beat the environment. */
+	{
+		const char *argv[] = {"p", "--config", cfgp, "--token", "flag"};
+
+		ck_assert_int_eq(parse(&c, 5, argv, &err), CONFIG_RUN);
+		ck_assert_str_eq(c.token, "flag");
+	}
+	setenv("TRITONNFS_TOKEN", "x", 1);
+	{
+		const char *argv[] = {"p", "--config", cfgp};
+
+		ck_assert_int_eq(parse(&c, 3, argv, &err), -1);
+		ck_assert_ptr_nonnull(strstr(err.msg, "both set"));
+	}
+	unsetenv("TRITONNFS_TOKEN");
+	unsetenv("TRITONNFS_TOKEN_FILE");
+	{
+		const char *argv[] = {"p", "--config", cfgp, "--token", "a",
+		    "--token-file", tokp};
+
+		ck_assert_int_eq(parse(&c, 7, argv, &err), -1);
+		ck_assert_ptr_nonnull(strstr(err.msg, "one of --token"));
+	}
+	{
+		const char *argv[] = {
+		    "p", "--config", cfgp, "--token-file", worldp};
+
+		ck_assert_int_eq(parse(&c, 5, argv, &err), -1);
+		ck_assert_ptr_nonnull(strstr(err.msg, "chmod 600"));
+	}
+	{
+		const char *argv[] = {"p", "--config", cfgp, "--check-config"};
+
+		ck_assert_int_eq(parse(&c, 4, argv, &err), CONFIG_CHECK);
+	}
+	unlink(cfgp);
+	unlink(tokp);
+	unlink(tok2p);
+	unlink(worldp);
+	rmdir(tdir);
+}
+END_TEST
+
 START_TEST(test_machine_id)
 {
 	char out[37];
@@ -210,6 +373,10 @@ make_suite(void)
 	    (int)(sizeof(bad_flags) / sizeof(bad_flags[0])));
 	tcase_add_test(tc, test_help_version_missing_owner);
 	tcase_add_test(tc, test_config_text);
+	tcase_add_test(tc, test_config_json);
+	tcase_add_loop_test(tc, test_config_json_bad_table, 0,
+	    (int)(sizeof(bad_json) / sizeof(bad_json[0])));
+	tcase_add_test(tc, test_token_sources);
 	tcase_add_test(tc, test_machine_id);
 	tcase_add_test(tc, test_kernel_options);
 	suite_add_tcase(s, tc);
