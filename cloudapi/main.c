@@ -1,0 +1,194 @@
+/*
+ * main.c: tritonnfs-cloudapi, Triton's CloudAPI volume and network
+ * endpoints in front of the Volume API, for Triton's own `triton` CLI.
+ *
+ * Start-up: flags, the accounts file, libvapi, the HTTP listener.  Signals
+ * are blocked in every thread and taken here with sigwait: SIGHUP reads
+ * the accounts file again (a bad file is refused and the accounts in force
+ * stay), SIGTERM/SIGINT stop accepting, let requests under way finish and
+ * exit 0.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cloudapi.h"
+#include "http.h"
+#include "log.h"
+#include "parse.h"
+#include "version.h"
+
+#define PROG          "tritonnfs-cloudapi"
+#define STOP_GRACE_MS 30000
+
+static const char usage_text[] =
+    "usage: " PROG " --listen tcp:HOST:PORT|unix:PATH --vapi URL\n"
+    "           --accounts FILE [--vapi-token TOKEN]\n"
+    "           [--vapi-timeout SECONDS] [--tls-cert FILE --tls-key FILE]\n"
+    "           [--log-level LEVEL]\n";
+
+/* 0: run; 1: exit 0 (help, version); -1: usage error in err. */
+static int
+parse_args(struct cloudapi_config *cfg, int argc, char **argv,
+    struct tnfs_err *err)
+{
+	static const struct option opts[] = {
+	    {"listen", required_argument, NULL, 'l'},
+	    {"vapi", required_argument, NULL, 'u'},
+	    {"vapi-token", required_argument, NULL, 't'},
+	    {"vapi-timeout", required_argument, NULL, 'T'},
+	    {"accounts", required_argument, NULL, 'a'},
+	    {"tls-cert", required_argument, NULL, 'c'},
+	    {"tls-key", required_argument, NULL, 'k'},
+	    {"log-level", required_argument, NULL, 'L'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	uint64_t secs;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			cfg->listen = optarg;
+			break;
+		case 'u':
+			cfg->vapi_url = optarg;
+			break;
+		case 't':
+			cfg->vapi_token = optarg;
+			break;
+		case 'T':
+			if (tnfs_parse_u64(optarg, 3600, &secs, "--vapi-timeout", err) == -1 ||
+			    secs == 0) {
+				tnfs_err_set(err, TNFS_E_VALIDATION,
+				    "--vapi-timeout: 1 to 3600 seconds");
+				return -1;
+			}
+			cfg->vapi_timeout_ms = (int)secs * 1000;
+			break;
+		case 'a':
+			cfg->accounts_path = optarg;
+			break;
+		case 'c':
+			cfg->tls_cert = optarg;
+			break;
+		case 'k':
+			cfg->tls_key = optarg;
+			break;
+		case 'L':
+			cfg->log_level = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 1;
+		case 'V':
+			printf(PROG " %s\n", TNFS_VERSION);
+			return 1;
+		default:
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "unknown or incomplete option %s\n%s",
+			    argv[optind - 1], usage_text);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "unexpected argument %s\n%s", argv[optind], usage_text);
+		return -1;
+	}
+	if (cfg->listen == NULL || cfg->vapi_url == NULL ||
+	    cfg->accounts_path == NULL) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "--listen, --vapi and --accounts are required\n%s",
+		    usage_text);
+		return -1;
+	}
+	if ((cfg->tls_cert == NULL) != (cfg->tls_key == NULL)) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "--tls-cert and --tls-key go together");
+		return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cloudapi ca;
+	struct capi_http *srv = NULL;
+	struct tnfs_err err;
+	sigset_t set;
+	int r, sig = 0, status = 1;
+
+	memset(&ca, 0, sizeof(ca));
+	tnfs_err_clear(&err);
+	log_init(PROG);
+	ca.cfg.vapi_timeout_ms = 30000;
+	if ((r = parse_args(&ca.cfg, argc, argv, &err)) == 1)
+		return 0;
+	if (r == -1) {
+		fprintf(stderr, PROG ": %s\n", err.msg);
+		return 2;
+	}
+	if (ca.cfg.log_level != NULL &&
+	    log_set_level_str(ca.cfg.log_level, &err) == -1) {
+		fprintf(stderr, PROG ": --log-level: %s\n", err.msg);
+		return 2;
+	}
+	pthread_mutex_init(&ca.lock, NULL);
+	/* Every thread started from here on inherits the blocked set. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (vapi_client_global_init(&err) == -1)
+		goto fail;
+	if ((ca.accounts = accounts_load(ca.cfg.accounts_path, &err)) == NULL)
+		goto fail;
+	if ((srv = capi_http_start(&ca, &err)) == NULL)
+		goto fail;
+	log_info("listening on %s%s (VAPI %s, %zu accounts)", ca.cfg.listen,
+	    ca.cfg.tls_cert != NULL ? " with TLS" : "", ca.cfg.vapi_url,
+	    accounts_count(ca.accounts));
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		if (cloudapi_reload(&ca, &err) == -1) {
+			log_err(TNFS_LOG_ERROR, &err,
+			    "SIGHUP: the accounts file is refused, the accounts "
+			    "in force stay: %s",
+			    err.msg);
+			tnfs_err_clear(&err);
+		} else {
+			struct accounts *as = cloudapi_accounts(&ca);
+
+			log_info("SIGHUP: %zu accounts loaded from %s",
+			    accounts_count(as), ca.cfg.accounts_path);
+			accounts_put(as);
+		}
+	}
+	log_info("signal %d: stopping", sig);
+	status = 0;
+	goto out;
+fail:
+	log_err(TNFS_LOG_FATAL, &err, "cannot start");
+	fprintf(stderr, PROG ": %s\n", err.msg);
+out:
+	capi_http_stop(srv, STOP_GRACE_MS);
+	accounts_put(ca.accounts);
+	vapi_client_global_cleanup();
+	pthread_mutex_destroy(&ca.lock);
+	if (status == 0)
+		log_info("stopped");
+	return status;
+}
