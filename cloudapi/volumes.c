@@ -203,8 +203,12 @@ pass_vapi_err(struct tnfs_err *err, const char *context)
 		return;
 	if (strcmp(err->code, "ServiceUnavailable") == 0 ||
 	    strcmp(err->code, "Timeout") == 0) {
+		char code[TNFS_ERR_CODE_MAX];
+		int status = err->http_status;
+
 		log_err(TNFS_LOG_ERROR, err, "%s", context);
-		capi_err(err, err->code, err->http_status,
+		snprintf(code, sizeof(code), "%s", err->code);
+		capi_err(err, code, status,
 		    "%s: the volume service is not answering", context);
 	}
 }
