@@ -37,12 +37,16 @@ auth_request(const struct accounts *as, const char *method, const char *uri,
 	}
 	if (httpsig_parse(authz, &sig, err) == -1)
 		return NULL;
-	/* keyId: /LOGIN/keys/KEY, KEY a fingerprint or the key's name. */
+	/*
+	 * keyId: /LOGIN/keys/KEY, KEY an MD5 fingerprint, a SHA256 one (whose
+	 * base64 may hold '/') or the key's name in the accounts file.
+	 */
 	login = sig.key_id + 1;
 	if (sig.key_id[0] != '/' || (slash = strchr(login, '/')) == NULL ||
 	    (n = (size_t)(slash - login)) == 0 || n > ACCOUNT_LOGIN_MAX ||
 	    strncmp(slash, "/keys/", 6) != 0 || slash[6] == '\0' ||
-	    strchr(slash + 6, '/') != NULL) {
+	    (strchr(slash + 6, '/') != NULL &&
+		strncmp(slash + 6, "SHA256:", 7) != 0)) {
 		httpsig_err(err, "InvalidCredentials",
 		    "Invalid KeyId %.200s in authorization header", sig.key_id);
 		return NULL;

@@ -82,7 +82,7 @@ httpsig_parse(const char *value, struct httpsig *out, struct tnfs_err *err)
 {
 	const char *p = value;
 	size_t i, nparams = 0;
-	int legacy = 0;
+	int after_space = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (strlen(value) > HTTPSIG_HEADER_MAX) {
@@ -113,23 +113,24 @@ httpsig_parse(const char *value, struct httpsig *out, struct tnfs_err *err)
 		char *slot = NULL;
 		size_t slotsz = 0;
 
+		/*
+		 * The old form: after a space, a bare token is the signature
+		 * (http-signature 0.9, which Triton still accepts).
+		 */
+		if (after_space && strpbrk(p, "\", ") == NULL) {
+			if (set_param(out->signature, sizeof(out->signature),
+				"signature", p, strlen(p), err) == -1)
+				return -1;
+			break;
+		}
 		while (isalnum((unsigned char)*p) || *p == '-' || *p == '_')
 			p++;
 		nlen = (size_t)(p - name);
 		if (nlen == 0 || *p != '=') {
-			/* The old form: the signature follows the params. */
-			if (nparams > 0 && p == name && strchr(p, '"') == NULL &&
-			    strchr(p, ' ') == NULL && strchr(p, ',') == NULL) {
-				legacy = 1;
-				if (set_param(out->signature, sizeof(out->signature),
-					"signature", p, strlen(p), err) == -1)
-					return -1;
-				break;
-			}
 			httpsig_err(err, "InvalidSignature",
 			    "Authorization header invalid: expected name=\"value\" "
 			    "at offset %zu",
-			    (size_t)(p - value));
+			    (size_t)(name - value));
 			return -1;
 		}
 		if (p[1] != '"' || (v = strchr(p + 2, '"')) == NULL) {
@@ -161,6 +162,7 @@ httpsig_parse(const char *value, struct httpsig *out, struct tnfs_err *err)
 			p + 2, vlen, err) == -1)
 			return -1;
 		p = v + 1;
+		after_space = 0;
 		if (*p == ',') {
 			p++;
 			while (*p == ' ')
@@ -173,6 +175,7 @@ httpsig_parse(const char *value, struct httpsig *out, struct tnfs_err *err)
 		} else if (*p == ' ') {
 			while (*p == ' ')
 				p++;
+			after_space = 1;
 		} else if (*p != '\0') {
 			httpsig_err(err, "InvalidSignature",
 			    "Authorization header invalid: expected a comma at "
@@ -181,7 +184,6 @@ httpsig_parse(const char *value, struct httpsig *out, struct tnfs_err *err)
 			return -1;
 		}
 	}
-	(void)legacy;
 	if (out->key_id[0] == '\0') {
 		httpsig_err(err, "InvalidSignature",
 		    "Authorization header invalid: keyId was not specified");

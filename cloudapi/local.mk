@@ -23,3 +23,27 @@ cloudapi_tritonnfs_cloudapi_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 cloudapi_tritonnfs_cloudapi_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/client
 cloudapi_tritonnfs_cloudapi_SOURCES = cloudapi/main.c
 cloudapi_tritonnfs_cloudapi_LDADD = $(CLOUDAPI_LIBS)
+dist_man_MANS += cloudapi/tritonnfs-cloudapi.8
+
+CLOUDAPI_UNIT_TESTS = tests/unit/test_cloudapi_sshkey \
+	tests/unit/test_cloudapi_httpsig tests/unit/test_cloudapi_accounts
+check_PROGRAMS += $(CLOUDAPI_UNIT_TESTS)
+TESTS += $(CLOUDAPI_UNIT_TESTS)
+CLOUDAPI_UNIT_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) $(CRYPTO_CFLAGS) \
+	-I$(top_srcdir)/cloudapi -I$(top_srcdir)/client
+tests_unit_test_cloudapi_sshkey_CFLAGS = $(CLOUDAPI_UNIT_CFLAGS)
+tests_unit_test_cloudapi_sshkey_SOURCES = tests/unit/test_cloudapi_sshkey.c \
+	tests/unit/test_cloudapi_keys.h
+tests_unit_test_cloudapi_sshkey_LDADD = $(CLOUDAPI_LIBS) $(UNIT_LDADD)
+tests_unit_test_cloudapi_httpsig_CFLAGS = $(CLOUDAPI_UNIT_CFLAGS)
+tests_unit_test_cloudapi_httpsig_SOURCES = tests/unit/test_cloudapi_httpsig.c \
+	tests/unit/test_cloudapi_keys.h
+tests_unit_test_cloudapi_httpsig_LDADD = $(CLOUDAPI_LIBS) $(UNIT_LDADD)
+tests_unit_test_cloudapi_accounts_CFLAGS = $(CLOUDAPI_UNIT_CFLAGS)
+tests_unit_test_cloudapi_accounts_SOURCES = tests/unit/test_cloudapi_accounts.c \
+	tests/unit/test_cloudapi_keys.h
+tests_unit_test_cloudapi_accounts_LDADD = $(CLOUDAPI_LIBS) $(UNIT_LDADD)
+
+CLOUDAPI_INTEGRATION_TESTS = tests/integration/cloudapi_triton.sh
+TESTS += $(CLOUDAPI_INTEGRATION_TESTS)
+dist_check_SCRIPTS += $(CLOUDAPI_INTEGRATION_TESTS)
