@@ -29,8 +29,11 @@ NPM_DIR=${TNFS_NPM_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tritonnfs-tests/triton-$
 TRITON=$NPM_DIR/node_modules/.bin/triton
 if ! "$TRITON" --version 2>/dev/null | grep -q "Triton CLI $TRITON_VERSION"; then
 	mkdir -p "$NPM_DIR"
-	if ! (cd "$NPM_DIR" && timeout 600 npm install --no-audit --no-fund \
-		--loglevel=error "triton@$TRITON_VERSION") >"$NPM_DIR/npm.log" 2>&1; then
+	# Its own package.json, or npm installs into a project found above.
+	[ -e "$NPM_DIR/package.json" ] || echo '{"private": true}' >"$NPM_DIR/package.json"
+	if ! timeout 600 npm install --prefix "$NPM_DIR" --no-audit --no-fund \
+		--loglevel=error "triton@$TRITON_VERSION" >"$NPM_DIR/npm.log" 2>&1 ||
+		! [ -x "$TRITON" ]; then
 		cat "$NPM_DIR/npm.log" >&2
 		t_skip_all "npm install triton@$TRITON_VERSION failed (see above)"
 	fi
