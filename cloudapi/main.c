@@ -24,10 +24,20 @@
 #define STOP_GRACE_MS 30000
 
 static const char usage_text[] =
-    "usage: " PROG " --listen tcp:HOST:PORT|unix:PATH --vapi URL\n"
-    "           --accounts FILE [--vapi-token TOKEN]\n"
-    "           [--vapi-timeout SECONDS] [--tls-cert FILE --tls-key FILE]\n"
-    "           [--log-level LEVEL]\n";
+    "usage: " PROG " --listen SPEC --vapi URL --accounts FILE [options]\n"
+    "  --listen SPEC          tcp:HOST:PORT or unix:PATH (no default)\n"
+    "  --vapi URL             the Volume API: http://, https:// or\n"
+    "                         unix:///path (no default)\n"
+    "  --accounts FILE        the accounts file; SIGHUP reads it again\n"
+    "                         (no default)\n"
+    "  --vapi-token TOKEN     an operator token for the VAPI (default: none)\n"
+    "  --vapi-timeout SECONDS deadline of each VAPI call (default: 30)\n"
+    "  --tls-cert FILE        serve HTTPS with this PEM certificate\n"
+    "                         (default: none, plain HTTP)\n"
+    "  --tls-key FILE         its PEM key (default: none)\n"
+    "  --log-level LEVEL      trace, debug, info, warn, error, fatal\n"
+    "                         (default: info, or TNFS_LOG_LEVEL)\n"
+    "  --help, --version\n";
 
 /* 0: run; 1: exit 0 (help, version); -1: usage error in err. */
 static int
