@@ -3,6 +3,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "parse.h"
+#include "sha256.h"
 #include "state.h"
 
 void
@@ -280,16 +282,23 @@ out:
 	return rc;
 }
 
+/*
+ * <dir>/_<SHA-256 of the name>.json: a fixed length whatever the name (a
+ * 256-byte name plus ".json" and the temporary file's suffix do not fit
+ * in a file name), and the '_' keeps it apart from the files named
+ * <name>.json by earlier versions (a name starts with a letter or digit).
+ */
 static int
 state_path(char *buf, size_t len, const char *dir, const char *name,
     struct tnfs_err *err)
 {
+	char hex[TNFS_SHA256_HEX_BUFSZ];
 	int n;
 
-	/* The name is validated, so it cannot hold '/' or be "..". */
 	if (tnfs_name_check(name, err) == -1)
 		return -1;
-	n = snprintf(buf, len, "%s/%s.json", dir, name);
+	tnfs_sha256_hex(name, strlen(name), hex);
+	n = snprintf(buf, len, "%s/_%s.json", dir, hex);
 	if (n < 0 || (size_t)n >= len) {
 		tnfs_err_set(err, TNFS_E_VALIDATION, "state path too long");
 		return -1;
@@ -346,6 +355,113 @@ ends_with(const char *s, const char *suffix)
 	return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
+/* Set a file aside as <path>.bad, with the reason in the log. */
+static void
+set_aside(const char *path, const struct tnfs_err *e)
+{
+	char bad[4200];
+
+	log_err(TNFS_LOG_WARN, e, "state file %s is unusable; renamed to .bad",
+	    path);
+	snprintf(bad, sizeof(bad), "%s.bad", path);
+	rename(path, bad);
+}
+
+/*
+ * Move one <name>.json of an earlier version to its digest name.  link,
+ * then unlink: never replaces a file, and a crash in between leaves two
+ * copies of the same record, which the next start resolves like this one.
+ */
+static void
+migrate_one(const char *dir, const char *file)
+{
+	char name[TNFS_NAME_MAX + 1], from[4096], to[4096];
+	struct tnfs_err e;
+	size_t n = strlen(file) - strlen(".json");
+
+	tnfs_err_clear(&e);
+	if (snprintf(from, sizeof(from), "%s/%s", dir, file) >=
+	    (int)sizeof(from))
+		return;
+	if (n > TNFS_NAME_MAX) {
+		tnfs_err_set(&e, TNFS_E_VALIDATION, "not a volume name");
+		set_aside(from, &e);
+		return;
+	}
+	memcpy(name, file, n);
+	name[n] = '\0';
+	if (state_path(to, sizeof(to), dir, name, &e) == -1) {
+		set_aside(from, &e);
+		return;
+	}
+	if (link(from, to) == -1) {
+		if (errno == EEXIST) {
+			/* The digest file is the newer record. */
+			tnfs_err_set(&e, TNFS_E_VALIDATION,
+			    "superseded by %s", to);
+			set_aside(from, &e);
+		} else
+			log_warn("state file %s: cannot rename to %s: %s",
+			    from, to, strerror(errno));
+		return;
+	}
+	if (unlink(from) == -1)
+		log_warn("unlink %s: %s", from, strerror(errno));
+	else
+		log_info("state file %s renamed to %s", from, to);
+}
+
+/* Earlier versions named state files <name>.json: rename them all first,
+ * so the loading pass sees each record once. */
+static int
+migrate(const char *dir, struct tnfs_err *err)
+{
+	char **files = NULL, **grown;
+	size_t n = 0, cap = 0, i;
+	struct dirent *de;
+	DIR *d;
+	int rc = -1, fd;
+
+	if ((d = opendir(dir)) == NULL) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "opendir %s", dir);
+		return -1;
+	}
+	/* Names first, renames after: a directory changed while it is read
+	 * may show an entry twice. */
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || de->d_name[0] == '_' ||
+		    !ends_with(de->d_name, ".json"))
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 16 : 2 * cap;
+			if ((grown = realloc(files, cap * sizeof(*files))) ==
+			    NULL)
+				goto nomem;
+			files = grown;
+		}
+		if ((files[n] = strdup(de->d_name)) == NULL)
+			goto nomem;
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		migrate_one(dir, files[i]);
+	if (n > 0 && (fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
+	    -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	rc = 0;
+	goto out;
+nomem:
+	tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+out:
+	for (i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	closedir(d);
+	return rc;
+}
+
 int
 state_load_all(const char *dir, void (*fn)(void *arg, struct volume_state *st),
     void *arg, struct tnfs_err *err)
@@ -354,7 +470,7 @@ state_load_all(const char *dir, void (*fn)(void *arg, struct volume_state *st),
 	struct dirent *de;
 	int rc = -1;
 
-	if (fsutil_mkdir_p(dir, 0700, err) == -1)
+	if (fsutil_mkdir_p(dir, 0700, err) == -1 || migrate(dir, err) == -1)
 		goto out;
 	if ((d = opendir(dir)) == NULL) {
 		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "opendir %s", dir);
@@ -363,12 +479,12 @@ state_load_all(const char *dir, void (*fn)(void *arg, struct volume_state *st),
 	while ((de = readdir(d)) != NULL) {
 		struct volume_state st;
 		struct tnfs_err e;
-		char path[4096], bad[4200];
+		char path[4096], want[4096];
 		json_object *obj = NULL;
 		char *text = NULL;
 		size_t len;
 
-		if (de->d_name[0] == '.' || !ends_with(de->d_name, ".json"))
+		if (de->d_name[0] != '_' || !ends_with(de->d_name, ".json"))
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
 		    (int)sizeof(path))
@@ -379,10 +495,9 @@ state_load_all(const char *dir, void (*fn)(void *arg, struct volume_state *st),
 		    (obj = jsonx_parse(text, len, 16, &e)) != NULL &&
 		    state_from_json(&st, obj, &e) == 0) {
 			/* The file name must match the record it holds. */
-			char want[TNFS_NAME_MAX + 8];
-
-			snprintf(want, sizeof(want), "%s.json", st.name);
-			if (strcmp(want, de->d_name) == 0)
+			if (state_path(want, sizeof(want), dir, st.name, &e) ==
+				0 &&
+			    strcmp(want, path) == 0)
 				fn(arg, &st);
 			else {
 				tnfs_err_set(&e, TNFS_E_VALIDATION,
@@ -390,12 +505,8 @@ state_load_all(const char *dir, void (*fn)(void *arg, struct volume_state *st),
 				volume_state_clear(&st);
 			}
 		}
-		if (tnfs_err_isset(&e)) {
-			log_err(TNFS_LOG_WARN, &e,
-			    "state file %s is unusable; renamed to .bad", path);
-			snprintf(bad, sizeof(bad), "%s.bad", path);
-			rename(path, bad);
-		}
+		if (tnfs_err_isset(&e))
+			set_aside(path, &e);
 		if (obj != NULL)
 			json_object_put(obj);
 		free(text);

@@ -1,9 +1,9 @@
 /*
  * state.h: what the plugin remembers about a volume across restarts.
  *
- * One JSON file per volume, <state-dir>/<name>.json, replaced atomically
- * (lib/fsutil.h) before the plugin answers Create, Mount, Unmount or
- * Remove, so a crash never loses a mount ID dockerd was told about
+ * One JSON file per volume, <state-dir>/_<SHA-256 of the name>.json,
+ * replaced atomically (lib/fsutil.h) before the plugin answers Create,
+ * Mount, Unmount or Remove, so a crash never loses a mount ID dockerd was told about
  * (docker-volume-plugins.md §5.1 items 6-7).  The record also keeps the
  * export address and mount options, so Get and Mount keep working while
  * the VAPI is unreachable (§5.2 item 9).
@@ -72,17 +72,19 @@ json_object *state_to_json(const struct volume_state *st);
 int state_from_json(
     struct volume_state *st, json_object *obj, struct tnfs_err *err);
 
-/* Write <dir>/<name>.json atomically. */
+/* Write the state file of st->name atomically. */
 int state_save(
     const char *dir, const struct volume_state *st, struct tnfs_err *err);
 
-/* Remove <dir>/<name>.json; absent is success. */
+/* Remove the state file of name; absent is success. */
 int state_delete(const char *dir, const char *name, struct tnfs_err *err);
 
 /*
- * Load every <name>.json in dir (created if missing).  Calls fn for each
- * valid record, which takes over st (fn must clear it eventually); files
- * that do not parse are renamed to <file>.bad and reported through warn.
+ * Load every state file in dir (created if missing), after renaming the
+ * <name>.json files of earlier versions to their digest names.  Calls fn
+ * for each valid record, which takes over st (fn must clear it
+ * eventually); files that do not parse are renamed to <file>.bad and
+ * reported through warn.
  */
 int state_load_all(const char *dir,
     void (*fn)(void *arg, struct volume_state *st), void *arg,

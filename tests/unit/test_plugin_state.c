@@ -1,6 +1,7 @@
 /*
  * test_plugin_state.c: the mount ID-set rules (docker-volume-plugins.md
- * §1.6) and the state file round trip, including hostile files.
+ * §1.6) and the state file round trip, including hostile files, the
+ * longest valid names and the file names of earlier versions.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 
 #include "check_tap.h"
 #include "fsutil.h"
+#include "parse.h"
+#include "sha256.h"
 #include "state.h"
 
 START_TEST(test_copy_up_mount_unmount_mount)
@@ -78,14 +81,14 @@ START_TEST(test_id_validation)
 }
 END_TEST
 
-static struct volume_state loaded[4];
+static struct volume_state loaded[8];
 static int nloaded;
 
 static void
 collect(void *arg, struct volume_state *st)
 {
 	(void)arg;
-	if (nloaded < 4)
+	if (nloaded < 8)
 		loaded[nloaded++] = *st;
 	else
 		volume_state_clear(st);
@@ -152,6 +155,18 @@ put_file(const char *dir, const char *name, const char *text)
 	    fsutil_write_atomic(path, text, strlen(text), 0600, &err), 0);
 }
 
+/* The file name the state of volume name has: _<SHA-256>.json[suffix]. */
+static void
+state_file(char *buf, size_t len, const char *dir, const char *name,
+    const char *suffix)
+{
+	char hex[TNFS_SHA256_HEX_BUFSZ];
+
+	tnfs_sha256_hex(name, strlen(name), hex);
+	snprintf(buf, len, "%s%s_%s.json%s", dir ? dir : "", dir ? "/" : "",
+	    hex, suffix);
+}
+
 START_TEST(test_load_all_keeps_good_and_renames_bad)
 {
 	char dir[] = "/tmp/test_plugin_state.XXXXXX", path[512];
@@ -166,10 +181,14 @@ START_TEST(test_load_all_keeps_good_and_renames_bad)
 	ck_assert_int_eq(state_id_add(&st, "id1", &err), 1);
 	ck_assert_int_eq(state_save(dir, &st, &err), 0);
 	volume_state_clear(&st);
-	put_file(dir, "bad1.json", "{not json");
-	put_file(dir, "bad2.json", "{\"name\":\"other\"}"); /* wrong file */
-	put_file(dir, "bad3.json", "{\"name\":\"bad3\",\"ids\":[\"a/b\"]}");
-	put_file(dir, "bad4.json", "{\"name\":\"bad4\",\"nfs_port\":70000}");
+	state_file(path, sizeof(path), NULL, "bad1", "");
+	put_file(dir, path, "{not json");
+	state_file(path, sizeof(path), NULL, "bad2", "");
+	put_file(dir, path, "{\"name\":\"other\"}"); /* wrong file */
+	state_file(path, sizeof(path), NULL, "bad3", "");
+	put_file(dir, path, "{\"name\":\"bad3\",\"ids\":[\"a/b\"]}");
+	state_file(path, sizeof(path), NULL, "bad4", "");
+	put_file(dir, path, "{\"name\":\"bad4\",\"nfs_port\":70000}");
 	put_file(dir, "ignored.txt", "x");
 	nloaded = 0;
 	ck_assert_int_eq(state_load_all(dir, collect, NULL, &err), 0);
@@ -179,7 +198,10 @@ START_TEST(test_load_all_keeps_good_and_renames_bad)
 	ck_assert_int_eq(state_id_has(&loaded[0], "id1"), 1);
 	volume_state_clear(&loaded[0]);
 	for (i = 1; i <= 4; i++) {
-		snprintf(path, sizeof(path), "%s/bad%d.json.bad", dir, i);
+		char name[8];
+
+		snprintf(name, sizeof(name), "bad%d", i);
+		state_file(path, sizeof(path), dir, name, ".bad");
 		ck_assert_int_eq(access(path, F_OK), 0);
 		unlink(path);
 	}
@@ -189,6 +211,96 @@ START_TEST(test_load_all_keeps_good_and_renames_bad)
 	ck_assert_int_eq(rmdir(dir), 0);
 	/* A hostile name never becomes a path. */
 	ck_assert_int_eq(state_delete(dir, "../x", &err), -1);
+}
+END_TEST
+
+/* A valid name of n bytes. */
+static void
+long_name(char *buf, size_t n, char first)
+{
+	memset(buf, 'a', n);
+	buf[0] = first;
+	buf[n - 1] = 'z';
+	buf[n] = '\0';
+}
+
+/*
+ * The longest valid names: "<name>.json" and its temporary name exceed a
+ * file name's 255 bytes, so the file is named by the name's digest.
+ */
+START_TEST(test_longest_names_round_trip)
+{
+	static const size_t lens[] = {240, 250, 251, 255, TNFS_NAME_MAX};
+	char dir[] = "/tmp/test_plugin_state.XXXXXX", path[512];
+	struct volume_state st = {0};
+	struct tnfs_err err;
+	size_t i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		long_name(st.name, lens[i], (char)('a' + i));
+		ck_assert_int_eq(tnfs_name_check(st.name, NULL), 0);
+		volume_opts_default(&st.opts);
+		ck_assert_int_eq(state_id_add(&st, "id1", &err), 1);
+		ck_assert_msg(state_save(dir, &st, &err) == 0, "%zu: %s",
+		    lens[i], err.msg);
+		volume_state_clear(&st);
+	}
+	nloaded = 0;
+	ck_assert_int_eq(state_load_all(dir, collect, NULL, &err), 0);
+	ck_assert_int_eq(nloaded, (int)(sizeof(lens) / sizeof(lens[0])));
+	for (i = 0; i < (size_t)nloaded; i++) {
+		ck_assert_uint_eq(loaded[i].nids, 1);
+		ck_assert_int_eq(state_delete(dir, loaded[i].name, &err), 0);
+		state_file(path, sizeof(path), dir, loaded[i].name, "");
+		ck_assert_int_eq(access(path, F_OK), -1);
+		volume_state_clear(&loaded[i]);
+	}
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+/*
+ * Files named <name>.json by earlier versions are renamed to their digest
+ * name at start and loaded once; when both exist (an older plugin ran
+ * again), the digest file wins and the other is set aside.
+ */
+START_TEST(test_old_file_names_migrated)
+{
+	char dir[] = "/tmp/test_plugin_state.XXXXXX", path[512];
+	struct tnfs_err err;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	put_file(dir, "old1.json", "{\"name\":\"old1\",\"ids\":[\"a\"]}");
+	put_file(dir, "both.json", "{\"name\":\"both\",\"ids\":[\"old\"]}");
+	state_file(path, sizeof(path), NULL, "both", "");
+	put_file(dir, path, "{\"name\":\"both\",\"ids\":[\"new\"]}");
+	put_file(dir, "x.y.json", "{\"name\":\"other\"}"); /* wrong file */
+	nloaded = 0;
+	ck_assert_int_eq(state_load_all(dir, collect, NULL, &err), 0);
+	ck_assert_int_eq(nloaded, 2);
+	for (int i = 0; i < nloaded; i++) {
+		if (strcmp(loaded[i].name, "old1") == 0)
+			ck_assert_int_eq(state_id_has(&loaded[i], "a"), 1);
+		else {
+			ck_assert_str_eq(loaded[i].name, "both");
+			ck_assert_int_eq(state_id_has(&loaded[i], "new"), 1);
+			ck_assert_uint_eq(loaded[i].nids, 1);
+		}
+		ck_assert_int_eq(state_delete(dir, loaded[i].name, &err), 0);
+		volume_state_clear(&loaded[i]);
+	}
+	snprintf(path, sizeof(path), "%s/old1.json", dir);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	snprintf(path, sizeof(path), "%s/both.json.bad", dir);
+	ck_assert_int_eq(unlink(path), 0);
+	state_file(path, sizeof(path), dir, "x.y", ".bad");
+	ck_assert_int_eq(unlink(path), 0);
+	/* A second start finds nothing left to rename. */
+	nloaded = 0;
+	ck_assert_int_eq(state_load_all(dir, collect, NULL, &err), 0);
+	ck_assert_int_eq(nloaded, 0);
+	ck_assert_int_eq(rmdir(dir), 0);
 }
 END_TEST
 
@@ -204,6 +316,8 @@ make_suite(void)
 	tcase_add_test(tc, test_id_validation);
 	tcase_add_test(tc, test_file_round_trip);
 	tcase_add_test(tc, test_load_all_keeps_good_and_renames_bad);
+	tcase_add_test(tc, test_longest_names_round_trip);
+	tcase_add_test(tc, test_old_file_names_migrated);
 	suite_add_tcase(s, tc);
 	return s;
 }
