@@ -87,27 +87,45 @@ r_remove(struct volumes *vs, struct proto_req *rq, struct tnfs_err *err)
 static json_object *
 r_get(struct volumes *vs, struct proto_req *rq, struct tnfs_err *err)
 {
-	return volumes_get(vs, rq->name, err);
+	struct proto_volume v;
+
+	if (volumes_get(vs, rq->name, &v, err) == -1)
+		return NULL;
+	return proto_get_reply(&v, err);
 }
 
 static json_object *
 r_list(struct volumes *vs, struct proto_req *rq, struct tnfs_err *err)
 {
+	struct proto_volume_list l;
+	json_object *reply;
+
 	(void)rq;
-	(void)err;
-	return volumes_list(vs);
+	if (volumes_list(vs, &l, err) == -1)
+		return NULL;
+	reply = proto_list_reply(&l, err);
+	proto_volume_list_clear(&l);
+	return reply;
 }
 
 static json_object *
 r_path(struct volumes *vs, struct proto_req *rq, struct tnfs_err *err)
 {
-	return volumes_path(vs, rq->name, err);
+	char mp[4096];
+
+	if (volumes_path(vs, rq->name, mp, sizeof(mp), err) == -1)
+		return NULL;
+	return proto_mountpoint_reply(mp, err);
 }
 
 static json_object *
 r_mount(struct volumes *vs, struct proto_req *rq, struct tnfs_err *err)
 {
-	return volumes_mount(vs, rq->name, rq->id, err);
+	char mp[4096];
+
+	if (volumes_mount(vs, rq->name, rq->id, mp, sizeof(mp), err) == -1)
+		return NULL;
+	return proto_mountpoint_reply(mp, err);
 }
 
 static json_object *

@@ -3,7 +3,10 @@ sbin_PROGRAMS += plugin/tritonnfs-plugin
 PLUGIN_CORE = plugin/protocol.c plugin/protocol.h plugin/state.c \
 	plugin/state.h plugin/plugin_config.c plugin/plugin_config.h plugin/mounts.c \
 	plugin/mounts.h plugin/mount_kernel.c plugin/mount_fuse.c \
-	plugin/rpc_ping.c plugin/rpc_ping.h plugin/volumes.c plugin/volumes.h
+	plugin/mountinfo.c plugin/mountinfo.h plugin/children.c \
+	plugin/children.h plugin/rpc_ping.c plugin/rpc_ping.h \
+	plugin/volumes.c plugin/volumes.h plugin/volumes_impl.h \
+	plugin/volumes_attach.c plugin/volumes_sync.c
 plugin_tritonnfs_plugin_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) \
 	$(MHD_CFLAGS) $(CURL_CFLAGS) $(MOUNT_CFLAGS) -I$(top_srcdir)/client
 plugin_tritonnfs_plugin_SOURCES = $(PLUGIN_CORE) plugin/http.c \
@@ -12,14 +15,22 @@ plugin_tritonnfs_plugin_LDADD = $(LIBVAPI) $(MHD_LIBS) $(MOUNT_LIBS) \
 	-lpthread
 dist_man_MANS += plugin/tritonnfs-plugin.8
 
+PLUGIN_MOUNT_SOURCES = plugin/mounts.c plugin/mount_kernel.c \
+	plugin/mount_fuse.c plugin/mountinfo.c plugin/children.c \
+	plugin/rpc_ping.c
 PLUGIN_UNIT_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) $(CURL_CFLAGS) \
 	$(MOUNT_CFLAGS) -I$(top_srcdir)/client -I$(top_srcdir)/plugin
 PLUGIN_UNIT_LDADD = $(LIBVAPI) $(MOUNT_LIBS) -lpthread $(UNIT_LDADD)
 check_PROGRAMS += tests/unit/test_plugin_protocol \
 	tests/unit/test_plugin_state tests/unit/test_plugin_config \
-	tests/unit/test_rpc_ping
+	tests/unit/test_rpc_ping tests/unit/test_plugin_mounts
 TESTS += tests/unit/test_plugin_protocol tests/unit/test_plugin_state \
-	tests/unit/test_plugin_config tests/unit/test_rpc_ping
+	tests/unit/test_plugin_config tests/unit/test_rpc_ping \
+	tests/unit/test_plugin_mounts
+tests_unit_test_plugin_mounts_SOURCES = tests/unit/test_plugin_mounts.c \
+	$(PLUGIN_MOUNT_SOURCES)
+tests_unit_test_plugin_mounts_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
+tests_unit_test_plugin_mounts_LDADD = $(PLUGIN_UNIT_LDADD)
 tests_unit_test_rpc_ping_SOURCES = tests/unit/test_rpc_ping.c \
 	plugin/rpc_ping.c
 tests_unit_test_rpc_ping_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
@@ -33,8 +44,7 @@ tests_unit_test_plugin_state_SOURCES = tests/unit/test_plugin_state.c \
 tests_unit_test_plugin_state_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
 tests_unit_test_plugin_state_LDADD = $(PLUGIN_UNIT_LDADD)
 tests_unit_test_plugin_config_SOURCES = tests/unit/test_plugin_config.c \
-	plugin/plugin_config.c plugin/mounts.c plugin/mount_kernel.c \
-	plugin/mount_fuse.c plugin/rpc_ping.c
+	plugin/plugin_config.c $(PLUGIN_MOUNT_SOURCES)
 tests_unit_test_plugin_config_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
 tests_unit_test_plugin_config_LDADD = $(PLUGIN_UNIT_LDADD)
 

@@ -15,6 +15,7 @@
 
 #include "child.h"
 #include "fsutil.h"
+#include "mountinfo.h"
 #include "mounts.h"
 #include "timefmt.h"
 
@@ -80,7 +81,7 @@ mount_fuse_mount(const char *binary, const char *log_path,
 		return -1;
 	}
 	for (;;) {
-		if (mounts_is_mountpoint(spec->target) == 1) {
+		if (mountinfo_is_mountpoint(spec->target) == 1) {
 			*pid_out = exited ? -1 : pid;
 			return 0;
 		}

@@ -4,7 +4,10 @@
  * The mount runs in a forked child with a deadline: a kernel NFS mount
  * against an unreachable server can block for minutes, longer than
  * dockerd waits (docker-volume-plugins.md §2.1), and only a child process
- * can be given up on.  Options follow triton-volumes.md §5: vers, tcp,
+ * can be given up on.  The plugin is threaded, so the child makes one
+ * call, mount(2); libmount splits the options in the parent beforehand
+ * (mount_kernel_prepare).  A server given by name goes through mount.nfs,
+ * which resolves it.  Options follow triton-volumes.md §5: vers, tcp,
  * explicit timeo/retrans (the plugin's configuration), hard, nolock for
  * v3 (the server runs no lock manager), ro; docs/kernel-mounts.md says
  * why for each.
@@ -13,15 +16,16 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <libmount/libmount.h>
 
+#include "child.h"
+#include "children.h"
 #include "mounts.h"
 #include "timefmt.h"
 
@@ -96,7 +100,7 @@ mount_kernel_options(
 		n += snprintf(buf + n, len - (size_t)n,
 		    ",mountport=%d,mountproto=tcp", spec->mount_port);
 	/*
-	 * An address: mount(2) directly (child_mount), which wants it as addr=
+	 * An address: mount(2) directly (mount_child), which wants it as addr=
 	 * (EINVAL otherwise; docs/vm-tests.md).  A name: mount.nfs resolves
 	 * it, and retry=0 stops its 2-minute foreground retry.
 	 */
@@ -107,62 +111,62 @@ mount_kernel_options(
 	return n > 0 && (size_t)n < len ? 0 : -1;
 }
 
-/* What the child reports through its pipe. */
-struct child_report {
-	int sys_errno;  /* mount(2)'s errno, 0 when libmount failed itself */
-	int vers_index; /* the version tried last */
-	char msg[256];  /* libmount's words */
-};
-
-/* Child: try each version in turn, report, exit 0 when one mounted. */
-static void
-child_mount(const struct mount_spec *spec, const char *source,
-    const char *const *vers, int nvers, int fd)
+int
+mount_kernel_prepare(const struct mount_spec *spec, const char *vers,
+    struct mount_kernel_plan *plan, struct tnfs_err *err)
 {
-	struct child_report rep;
-	char options[512];
-	int i;
+	char *user = NULL, *vfs = NULL, *fs = NULL;
+	int rc = -1;
 
-	memset(&rep, 0, sizeof(rep));
-	for (i = 0; i < nvers; i++) {
-		struct libmnt_context *cxt;
-		int rc;
-
-		rep.vers_index = i;
-		if (mount_kernel_options(
-			spec, vers[i], options, sizeof(options)) == -1)
-			_exit(70);
-		if ((cxt = mnt_new_context()) == NULL)
-			_exit(70);
-		mnt_context_set_source(cxt, source);
-		mnt_context_set_target(cxt, spec->target);
-		mnt_context_set_fstype(
-		    cxt, strcmp(vers[i], "3") == 0 ? "nfs" : "nfs4");
-		mnt_context_set_options(cxt, options);
-		/* Mount exactly what we ask: no fstab, no mtab update, and
-		 * for an address no helper, so the errno is the kernel's. */
-		mnt_context_disable_mtab(cxt, 1);
-		if (is_ip_literal(spec->host))
-			mnt_context_disable_helpers(cxt, 1);
-		rc = mnt_context_mount(cxt);
-		if (rc == 0 && mnt_context_get_status(cxt) == 1)
-			_exit(0);
-		rep.sys_errno = mnt_context_syscall_called(cxt)
-		    ? mnt_context_get_syscall_errno(cxt)
-		    : 0;
-		rep.msg[0] = '\0';
-		mnt_context_get_excode(cxt, rc, rep.msg, sizeof(rep.msg));
-		if (rep.msg[0] == '\0')
-			snprintf(
-			    rep.msg, sizeof(rep.msg), "libmount error %d", rc);
-		mnt_free_context(cxt);
-		/* Only "not this version" moves on to an older one. */
-		if (rep.sys_errno != EPROTONOSUPPORT)
-			break;
+	memset(plan, 0, sizeof(*plan));
+	plan->target = spec->target;
+	plan->direct = is_ip_literal(spec->host);
+	snprintf(plan->fstype, sizeof(plan->fstype), "%s",
+	    strcmp(vers, "3") == 0 ? "nfs" : "nfs4");
+	if ((size_t)snprintf(plan->source, sizeof(plan->source), "%s:%s",
+		spec->host, spec->export) >= sizeof(plan->source)) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "export path too long");
+		return -1;
 	}
-	if (write(fd, &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
-		_exit(71);
-	_exit(32);
+	if (mount_kernel_options(
+		spec, vers, plan->options, sizeof(plan->options)) == -1) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "mount options too long");
+		return -1;
+	}
+	/* libmount's own split into mount(2) flags and the file system's
+	 * data, as it would do in mnt_context_mount, but here, before the
+	 * fork. */
+	if (mnt_split_optstr(plan->options, &user, &vfs, &fs, 0, 0) != 0 ||
+	    mnt_optstr_get_flags(vfs != NULL ? vfs : "", &plan->flags,
+		mnt_get_builtin_optmap(MNT_LINUX_MAP)) != 0) {
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "cannot split mount options %s", plan->options);
+		goto out;
+	}
+	if ((size_t)snprintf(plan->data, sizeof(plan->data), "%s",
+		fs != NULL ? fs : "") >= sizeof(plan->data)) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "mount options too long");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(user);
+	free(vfs);
+	free(fs);
+	return rc;
+}
+
+/* In the child: mount(2) alone (children.h: nothing but async-signal-safe
+ * calls after the fork), its errno as the exit status. */
+static int
+mount_child(void *arg)
+{
+	const struct mount_kernel_plan *plan = arg;
+
+	if (mount(plan->source, plan->target, plan->fstype, plan->flags,
+		plan->data) == 0)
+		return 0;
+	return errno > 0 && errno < 255 ? errno : 255;
 }
 
 /* A word on what the kernel's errno means for an NFS mount. */
@@ -197,86 +201,76 @@ errno_hint(int e, int v3)
 	}
 }
 
-int
-mount_kernel_mount(
-    const struct mount_spec *spec, int timeout_ms, struct tnfs_err *err)
+/*
+ * A server given by name: mount.nfs resolves it (lib/child.h runs it with
+ * an argv and a deadline, its stderr in the message).
+ */
+static int
+mount_by_helper(const struct mount_kernel_plan *plan, int timeout_ms,
+    struct tnfs_err *err)
 {
-	char source[2048], options[512];
-	const char *vers[3];
-	int64_t deadline = tnfs_mono_ms() + timeout_ms;
-	int pfd[2], status, nvers;
-	struct child_report rep;
-	const char *hint;
-	ssize_t got = 0;
-	pid_t pid, w;
+	const char *argv[] = {strcmp(plan->fstype, "nfs") == 0 ? "mount.nfs"
+							       : "mount.nfs4",
+	    plan->source, plan->target, "-n", "-o", plan->options, NULL};
+	struct child_opts o = {0};
 
-	if (snprintf(source, sizeof(source), "%s:%s", spec->host,
-		spec->export) >= (int)sizeof(source)) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "export path too long");
-		return -1;
-	}
+	o.timeout_ms = timeout_ms > 0 ? timeout_ms : 1;
+	if (child_run(argv, &o, NULL, err) == 0)
+		return 0;
+	tnfs_err_prefix(err, "mounting %s on %s (%s) failed", plan->source,
+	    plan->target, plan->options);
+	return -1;
+}
+
+static int64_t
+left_ms(int64_t deadline)
+{
+	int64_t l = deadline - tnfs_mono_ms();
+
+	return l > 0 ? l : 0;
+}
+
+int
+mount_kernel_mount(struct children *children, const struct mount_spec *spec,
+    int timeout_ms, struct tnfs_err *err)
+{
+	struct mount_kernel_plan plan;
+	const char *vers[3], *hint;
+	int64_t deadline = tnfs_mono_ms() + timeout_ms;
+	int i, r, status = 0, nvers, sys_errno = 0;
+
 	nvers = versions_for(spec->nfsvers, vers);
-	if (mount_kernel_options(spec, vers[0], options, sizeof(options)) ==
-	    -1) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "mount options too long");
-		return -1;
-	}
-	if (pipe2(pfd, O_CLOEXEC) == -1) {
-		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "pipe");
-		return -1;
-	}
-	if ((pid = fork()) == -1) {
-		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "fork");
-		close(pfd[0]);
-		close(pfd[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(pfd[0]);
-		child_mount(spec, source, vers, nvers, pfd[1]);
-	}
-	close(pfd[1]);
-	for (;;) {
-		w = waitpid(pid, &status, WNOHANG);
-		if (w == pid)
-			break;
-		if (tnfs_mono_ms() >= deadline) {
-			kill(pid, SIGKILL);
-			/* Not waited for: a mount stuck in the kernel may not
-			 * die at once, and the reply must not wait for it. */
-			waitpid(pid, &status, WNOHANG);
-			close(pfd[0]);
+	for (i = 0; i < nvers; i++) {
+		if (mount_kernel_prepare(spec, vers[i], &plan, err) == -1)
+			return -1;
+		if (!plan.direct)
+			return mount_by_helper(&plan, (int)left_ms(deadline),
+			    err);
+		r = children_call(children, mount_child, &plan,
+		    (int)left_ms(deadline), &status, err);
+		if (r == -1)
+			return -1;
+		if (r == 1) {
 			tnfs_err_set(err, TNFS_E_TIMEOUT,
 			    "mounting %s on %s (%s) did not finish within %d "
 			    "ms: the NFS server does not answer",
-			    source, spec->target, options, timeout_ms);
+			    plan.source, spec->target, plan.options,
+			    timeout_ms);
 			return -1;
 		}
-		usleep(20000);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			return 0;
+		sys_errno = WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
+		/* Only "not this version" moves on to an older one. */
+		if (sys_errno != EPROTONOSUPPORT)
+			break;
 	}
-	memset(&rep, 0, sizeof(rep));
-	got = read(pfd[0], &rep, sizeof(rep));
-	close(pfd[0]);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (got != (ssize_t)sizeof(rep)) {
-		tnfs_err_set(err, TNFS_E_INTERNAL,
-		    "mounting %s on %s (%s) failed: the mount child exited "
-		    "with status %d",
-		    source, spec->target, options,
-		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		return -1;
-	}
-	rep.msg[sizeof(rep.msg) - 1] = '\0';
-	if (rep.vers_index > 0 && rep.vers_index < nvers)
-		mount_kernel_options(
-		    spec, vers[rep.vers_index], options, sizeof(options));
-	hint = errno_hint(rep.sys_errno, strcmp(spec->nfsvers, "3") == 0);
+	hint = errno_hint(sys_errno, strcmp(spec->nfsvers, "3") == 0);
 	tnfs_err_set(err,
-	    rep.sys_errno == ETIMEDOUT ? TNFS_E_TIMEOUT : TNFS_E_UNAVAILABLE,
-	    "mounting %s on %s (%s) failed: %s%s%s%s", source, spec->target,
-	    options, rep.sys_errno ? strerror(rep.sys_errno) : rep.msg,
-	    hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
-	err->sys_errno = rep.sys_errno;
+	    sys_errno == ETIMEDOUT ? TNFS_E_TIMEOUT : TNFS_E_UNAVAILABLE,
+	    "mounting %s on %s (%s) failed: %s%s%s%s", plan.source,
+	    spec->target, plan.options, strerror(sys_errno), hint ? " (" : "",
+	    hint ? hint : "", hint ? ")" : "");
+	err->sys_errno = sys_errno;
 	return -1;
 }

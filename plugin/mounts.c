@@ -1,12 +1,10 @@
 /*
- * mounts.c: backend choice, mountinfo, unmount and pre-flight (mounts.h).
+ * mounts.c: backend choice, unmount and pre-flight (mounts.h).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,21 +13,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "child.h"
+#include "children.h"
 #include "log.h"
+#include "mountinfo.h"
 #include "mounts.h"
 #include "rpc_ping.h"
+#include "sha256.h"
 #include "timefmt.h"
-
-#define FUSE_PIDS_MAX 1024
 
 struct mounts {
 	enum mount_backend kind;
 	char *fuse_binary;
 	char *log_dir;
-	pthread_mutex_t mu; /* guards pids */
-	pid_t pids[FUSE_PIDS_MAX];
-	size_t npids;
+	struct children *children; /* FUSE servers and abandoned children */
 };
 
 int
@@ -63,11 +59,14 @@ mounts_new(enum mount_backend kind, const char *fuse_binary,
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return NULL;
 	}
+	if ((m->children = children_new(err)) == NULL) {
+		mounts_free(m);
+		return NULL;
+	}
 	if (kind == MOUNT_BACKEND_AUTO)
 		kind = mount_kernel_available() ? MOUNT_BACKEND_KERNEL
 						: MOUNT_BACKEND_FUSE;
 	m->kind = kind;
-	pthread_mutex_init(&m->mu, NULL);
 	return m;
 }
 
@@ -76,6 +75,7 @@ mounts_free(struct mounts *m)
 {
 	if (m == NULL)
 		return;
+	children_free(m->children);
 	free(m->fuse_binary);
 	free(m->log_dir);
 	free(m);
@@ -87,133 +87,52 @@ mounts_backend_name(const struct mounts *m)
 	return m->kind == MOUNT_BACKEND_KERNEL ? "kernel" : "fuse";
 }
 
-static void
-sanitize_name(char *dst, size_t len, const char *target)
+/*
+ * The FUSE log of a mount: named by a digest of what is mounted, so that
+ * the name has a fixed length whatever the volume's (a 256-byte volume
+ * name does not fit in a file name).
+ */
+static int
+fuse_log_path(const struct mounts *m, const struct mount_spec *spec,
+    char *buf, size_t len, struct tnfs_err *err)
 {
-	const char *base = strrchr(target, '/');
-	size_t i;
+	const char *key = spec->volume != NULL ? spec->volume : spec->target;
+	char hex[TNFS_SHA256_HEX_BUFSZ];
 
-	snprintf(dst, len, "%s", base != NULL ? base + 1 : target);
-	for (i = 0; dst[i] != '\0'; i++)
-		if (dst[i] == '/' || dst[i] == '.')
-			dst[i] = '_';
+	tnfs_sha256_hex(key, strlen(key), hex);
+	if ((size_t)snprintf(buf, len, "%s/fuse-%s.log", m->log_dir, hex) >=
+	    len) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "log directory %.64s...: "
+		    "path too long", m->log_dir);
+		return -1;
+	}
+	return 0;
 }
 
 int
 mounts_mount(struct mounts *m, const struct mount_spec *spec, int timeout_ms,
     struct tnfs_err *err)
 {
-	char log_path[4096], base[300];
+	char log_path[4096];
 	pid_t pid = -1;
 
 	if (m->kind == MOUNT_BACKEND_KERNEL)
-		return mount_kernel_mount(spec, timeout_ms, err);
-	sanitize_name(base, sizeof(base), spec->target);
-	snprintf(
-	    log_path, sizeof(log_path), "%s/fuse-%s.log", m->log_dir, base);
-	if (mount_fuse_mount(
+		return mount_kernel_mount(m->children, spec, timeout_ms, err);
+	if (fuse_log_path(m, spec, log_path, sizeof(log_path), err) == -1 ||
+	    mount_fuse_mount(
 		m->fuse_binary, log_path, spec, timeout_ms, &pid, err) == -1)
 		return -1;
-	if (pid > 0) {
-		pthread_mutex_lock(&m->mu);
-		if (m->npids < FUSE_PIDS_MAX)
-			m->pids[m->npids++] = pid;
-		pthread_mutex_unlock(&m->mu);
-	}
+	/* The FUSE server runs as long as the mount: reap it when it ends.
+	 * Out of memory here costs one zombie, not the mount. */
+	if (pid > 0 && children_watch(m->children, pid, err) == -1)
+		tnfs_err_clear(err);
 	return 0;
 }
 
 void
 mounts_reap(struct mounts *m)
 {
-	size_t i;
-
-	pthread_mutex_lock(&m->mu);
-	for (i = 0; i < m->npids;) {
-		if (child_wait(m->pids[i], 0, NULL) != 0)
-			m->pids[i] = m->pids[--m->npids];
-		else
-			i++;
-	}
-	pthread_mutex_unlock(&m->mu);
-}
-
-/* Decode mountinfo's \ooo escapes (space, tab, newline, backslash). */
-static void
-unescape(const char *s, size_t n, char *buf, size_t len)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n && o + 1 < len; i++) {
-		if (s[i] == '\\' && i + 3 < n && s[i + 1] >= '0' &&
-		    s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
-		    s[i + 3] >= '0' && s[i + 3] <= '7') {
-			buf[o++] = (char)((s[i + 1] - '0') * 64 +
-			    (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
-			i += 3;
-		} else
-			buf[o++] = s[i];
-	}
-	buf[o] = '\0';
-}
-
-int
-mounts_parse_mountinfo_line(const char *line, char *buf, size_t len)
-{
-	const char *p = line, *start;
-	int field;
-
-	/* id parent major:minor root mountpoint ... */
-	for (field = 0; field < 4; field++) {
-		p = strchr(p, ' ');
-		if (p == NULL)
-			return -1;
-		p++;
-	}
-	start = p;
-	while (*p != '\0' && *p != ' ' && *p != '\n')
-		p++;
-	if (p == start || *p != ' ')
-		return -1;
-	unescape(start, (size_t)(p - start), buf, len);
-	return 0;
-}
-
-int
-mounts_is_mountpoint(const char *path)
-{
-	return mounts_describe(path, NULL, 0);
-}
-
-int
-mounts_describe(const char *path, char *buf, size_t len)
-{
-	FILE *f;
-	char *line = NULL, mp[4096];
-	size_t cap = 0;
-	int found = 0;
-
-	if ((f = fopen("/proc/self/mountinfo", "re")) == NULL)
-		return -1;
-	while (getline(&line, &cap, f) != -1) {
-		char *sep, *fstype, *source, *opts, *save = NULL;
-
-		if (mounts_parse_mountinfo_line(line, mp, sizeof(mp)) != 0 ||
-		    strcmp(mp, path) != 0 ||
-		    (sep = strstr(line, " - ")) == NULL)
-			continue;
-		/* The last mount at path is the one visible there. */
-		fstype = strtok_r(sep + 3, " \n", &save);
-		source = strtok_r(NULL, " \n", &save);
-		opts = strtok_r(NULL, " \n", &save);
-		if (buf != NULL)
-			snprintf(buf, len, "%s %s %s", fstype ? fstype : "?",
-			    source ? source : "?", opts ? opts : "");
-		found = 1;
-	}
-	free(line);
-	fclose(f);
-	return found;
+	children_reap(m->children);
 }
 
 int
@@ -336,42 +255,43 @@ mounts_preflight(const char *host, int port, uint32_t prog, uint32_t vers,
 	return rc;
 }
 
+struct umount_call {
+	const char *target;
+	int flags;
+};
+
+/* In the child: umount2 and its errno as the exit status. */
+static int
+umount_child(void *arg)
+{
+	const struct umount_call *u = arg;
+
+	if (umount2(u->target, u->flags) == 0)
+		return 0;
+	return errno > 0 && errno < 255 ? errno : 255;
+}
+
 /*
  * umount2 in a child process: against a dead server a plain umount can
  * sleep in the kernel for minutes, and only a child can be abandoned.
  * Returns 0 done, 1 when the deadline passed, -1 with errno_out set.
  */
 static int
-umount_in_child(const char *target, int flags, int timeout_ms, int *errno_out)
+umount_in_child(struct mounts *m, const char *target, int flags,
+    int timeout_ms, int *errno_out)
 {
-	int64_t deadline = tnfs_mono_ms() + timeout_ms;
-	int status;
-	pid_t pid, w;
+	struct umount_call u = {target, flags};
+	int status = 0, r;
 
 	*errno_out = 0;
-	pid = fork();
-	if (pid == -1) {
+	r = children_call(m->children, umount_child, &u, timeout_ms, &status,
+	    NULL);
+	if (r == -1) {
 		*errno_out = errno;
 		return -1;
 	}
-	if (pid == 0) {
-		/* Only async-signal-safe calls here: we are a threaded fork. */
-		if (umount2(target, flags) == 0)
-			_exit(0);
-		_exit(errno > 0 && errno < 255 ? errno : 255);
-	}
-	for (;;) {
-		w = waitpid(pid, &status, WNOHANG);
-		if (w == pid)
-			break;
-		if (tnfs_mono_ms() >= deadline) {
-			kill(pid, SIGKILL);
-			/* A child stuck in D state cannot be reaped now. */
-			waitpid(pid, &status, WNOHANG);
-			return 1;
-		}
-		usleep(20000);
-	}
+	if (r == 1)
+		return 1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	*errno_out = WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
@@ -385,15 +305,15 @@ mounts_unmount(
 	int64_t start = tnfs_mono_ms();
 	int e = 0, r, step_ms = timeout_ms / 3 > 0 ? timeout_ms / 3 : 1;
 
-	(void)m;
-	if (mounts_is_mountpoint(target) == 1) {
-		r = umount_in_child(target, 0, step_ms, &e);
-		if (r != 0 && mounts_is_mountpoint(target) == 1) {
+	if (mountinfo_is_mountpoint(target) == 1) {
+		r = umount_in_child(m, target, 0, step_ms, &e);
+		if (r != 0 && mountinfo_is_mountpoint(target) == 1) {
 			log_warn("umount %s: %s; forcing", target,
 			    r == 1 ? "timed out" : strerror(e));
-			r = umount_in_child(target, MNT_FORCE, step_ms, &e);
+			r = umount_in_child(
+			    m, target, MNT_FORCE, step_ms, &e);
 		}
-		if (r != 0 && mounts_is_mountpoint(target) == 1) {
+		if (r != 0 && mountinfo_is_mountpoint(target) == 1) {
 			log_warn("forced umount %s: %s; detaching lazily",
 			    target, r == 1 ? "timed out" : strerror(e));
 			/* MNT_DETACH never waits for the server. */
@@ -409,7 +329,7 @@ mounts_unmount(
 		}
 	}
 	/* rmdir, never a recursive removal: data may still be beneath. */
-	if (mounts_is_mountpoint(target) == 0 && rmdir(target) == -1 &&
+	if (mountinfo_is_mountpoint(target) == 0 && rmdir(target) == -1 &&
 	    errno != ENOENT && errno != ENOTEMPTY && errno != EBUSY)
 		log_warn("rmdir %s: %s", target, strerror(errno));
 	return 0;

@@ -36,6 +36,7 @@ struct mount_spec {
 	int timeo_ds;       /* kernel: RPC timeout, tenths of a second */
 	int retrans;        /* kernel: retransmissions before a major timeout */
 	uint64_t size_mib; /* the volume's quota (FUSE: df shows it), 0: none */
+	const char *volume; /* the volume's name (names the FUSE log), or NULL */
 };
 
 struct mounts;
@@ -43,7 +44,7 @@ struct mounts;
 /*
  * A mounter.  auto picks kernel when /proc/filesystems lists nfs, fuse
  * otherwise.  fuse_binary is the tritonnfs-fuse program; log_dir receives
- * one log file per FUSE mount.
+ * one log file per FUSE mount, fuse-<SHA-256 of the volume name>.log.
  */
 struct mounts *mounts_new(enum mount_backend kind, const char *fuse_binary,
     const char *log_dir, struct tnfs_err *err);
@@ -64,24 +65,11 @@ int mounts_mount(struct mounts *m, const struct mount_spec *spec,
 int mounts_unmount(
     struct mounts *m, const char *target, int timeout_ms, struct tnfs_err *err);
 
-/* Reap exited FUSE children (call now and then). */
+/*
+ * Reap exited FUSE servers and mount children abandoned at their deadline
+ * (call now and then; never blocks).
+ */
 void mounts_reap(struct mounts *m);
-
-/* 1 when path is a mount point in /proc/self/mountinfo, 0 when not, -1. */
-int mounts_is_mountpoint(const char *path);
-
-/*
- * The mount at path as "FSTYPE SOURCE OPTIONS" from mountinfo (the
- * kernel's options, what was really negotiated): 1, 0 when path is not a
- * mount point, -1 when mountinfo cannot be read.  buf may be NULL.
- */
-int mounts_describe(const char *path, char *buf, size_t len);
-
-/*
- * Parse one mountinfo line: its mount point (octal escapes decoded) into
- * buf.  0, or -1 for a malformed line.
- */
-int mounts_parse_mountinfo_line(const char *line, char *buf, size_t len);
 
 /* Split "<host>:<path>" (host may be [v6]); -1 with a message. */
 int mounts_split_fspath(const char *fspath, char *host, size_t hlen, char *path,
@@ -97,13 +85,29 @@ int mounts_preflight(const char *host, int port, uint32_t prog, uint32_t vers,
     int timeout_ms, struct tnfs_err *err);
 
 /* Backends (mount_kernel.c, mount_fuse.c). */
+struct children;
 int mount_kernel_available(void);
-int mount_kernel_mount(
+int mount_kernel_mount(struct children *children,
     const struct mount_spec *spec, int timeout_ms, struct tnfs_err *err);
 /* The kernel backend's options for one NFS version; -1 when they do not
  * fit in len. */
 int mount_kernel_options(
     const struct mount_spec *spec, const char *vers, char *buf, size_t len);
+
+/* What the kernel backend hands mount(2) for one NFS version, all of it
+ * prepared before the fork. */
+struct mount_kernel_plan {
+	char source[2048]; /* "<host>:<export>" */
+	const char *target;
+	char fstype[8];      /* "nfs" (v3) or "nfs4" */
+	unsigned long flags; /* MS_RDONLY and friends */
+	char data[512];      /* the file system's options */
+	char options[512];   /* all of them, for messages and mount.nfs */
+	int direct;          /* host is an address: mount(2), not mount.nfs */
+};
+int mount_kernel_prepare(const struct mount_spec *spec, const char *vers,
+    struct mount_kernel_plan *plan, struct tnfs_err *err);
+
 int mount_fuse_mount(const char *binary, const char *log_path,
     const struct mount_spec *spec, int timeout_ms, pid_t *pid,
     struct tnfs_err *err);

@@ -1,5 +1,5 @@
 /*
- * protocol.c: request parsing and Create options (protocol.h).
+ * protocol.c: request parsing, Create options and replies (protocol.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 #include "jsonx.h"
 #include "parse.h"
 #include "protocol.h"
+#include "timefmt.h"
 
 const char *const proto_create_opt_names =
     "size, network, ro, nfsvers, uid, gid, mode";
@@ -310,4 +311,149 @@ proto_err_body(const struct tnfs_err *err)
 	s = jsonx_to_string(o);
 	json_object_put(o);
 	return s;
+}
+
+void
+proto_volume_list_clear(struct proto_volume_list *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n; i++) {
+		free(l->items[i].name);
+		free(l->items[i].mountpoint);
+	}
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+add_time(json_object *o, const char *key, int64_t ms)
+{
+	char buf[TNFS_TIME_BUFSZ];
+
+	if (ms <= 0)
+		return 0;
+	tnfs_time_format(ms, buf);
+	return jsonx_add_str(o, key, buf);
+}
+
+/* Status: what `docker volume inspect` shows of our own state. */
+static json_object *
+status_json(const struct proto_volume *v)
+{
+	json_object *s = json_object_new_object();
+	char human[32], opts[64];
+	int bad = 0;
+
+	if (s == NULL)
+		return NULL;
+	bad |= jsonx_add_str(s, "state", v->state);
+	bad |= jsonx_add_str(
+	    s, "vapi_state", v->vapi_state[0] ? v->vapi_state : "unknown");
+	bad |= jsonx_add_str(s, "uuid", v->uuid);
+	if (v->server[0] != '\0') {
+		bad |= jsonx_add_str(s, "server", v->server);
+		bad |= jsonx_add_str(s, "export", v->export);
+	}
+	if (v->size_mib > 0) {
+		tnfs_size_format(v->size_mib, human, sizeof(human));
+		bad |= jsonx_add_str(s, "size", human);
+	}
+	bad |= jsonx_add_bool(s, "mounted", v->mounted);
+	bad |= jsonx_add_int64(s, "ids", (int64_t)v->nids);
+	snprintf(opts, sizeof(opts), "nfsvers=%s,%s", v->nfsvers,
+	    v->ro ? "ro" : "rw");
+	bad |= jsonx_add_str(s, "options", opts);
+	bad |= jsonx_add_str(s, "backend", v->backend);
+	if (v->mount[0] != '\0')
+		bad |= jsonx_add_str(s, "mount", v->mount);
+	bad |= jsonx_add_str(s, "hosts", v->hosts);
+	bad |= add_time(s, "mounted_since", v->mounted_since_ms);
+	bad |= jsonx_add_str(s, "last_error", v->last_error);
+	bad |= add_time(s, "last_check", v->last_check_ms);
+	if (bad) {
+		json_object_put(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* json_object_object_add that always takes val, even when it fails. */
+static int
+add_owned(json_object *obj, const char *key, json_object *val)
+{
+	if (val == NULL)
+		return -1;
+	if (json_object_object_add(obj, key, val) != 0) {
+		json_object_put(val);
+		return -1;
+	}
+	return 0;
+}
+
+json_object *
+proto_get_reply(const struct proto_volume *v, struct tnfs_err *err)
+{
+	json_object *reply = json_object_new_object(), *o;
+
+	if (reply == NULL ||
+	    add_owned(reply, "Volume", o = json_object_new_object()) == -1 ||
+	    jsonx_add_str(o, "Name", v->name) == -1 ||
+	    (v->mountpoint[0] != '\0' &&
+		jsonx_add_str(o, "Mountpoint", v->mountpoint) == -1) ||
+	    add_time(o, "CreatedAt", v->created_ms) == -1 ||
+	    add_owned(o, "Status", status_json(v)) == -1) {
+		if (reply != NULL)
+			json_object_put(reply);
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	return reply;
+}
+
+json_object *
+proto_list_reply(const struct proto_volume_list *l, struct tnfs_err *err)
+{
+	json_object *reply = json_object_new_object(), *arr, *v;
+	size_t i;
+
+	if (reply == NULL ||
+	    add_owned(reply, "Volumes", arr = json_object_new_array()) == -1)
+		goto nomem;
+	for (i = 0; i < l->n; i++) {
+		if ((v = json_object_new_object()) == NULL)
+			goto nomem;
+		if (json_object_array_add(arr, v) != 0) {
+			json_object_put(v);
+			goto nomem;
+		}
+		if (jsonx_add_str(v, "Name", l->items[i].name) == -1 ||
+		    (l->items[i].mountpoint != NULL &&
+			jsonx_add_str(v, "Mountpoint",
+			    l->items[i].mountpoint) == -1))
+			goto nomem;
+	}
+	return reply;
+nomem:
+	if (reply != NULL)
+		json_object_put(reply);
+	tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+	return NULL;
+}
+
+json_object *
+proto_mountpoint_reply(const char *mountpoint, struct tnfs_err *err)
+{
+	json_object *reply = json_object_new_object();
+
+	if (reply == NULL || jsonx_add_str(reply, "Mountpoint", mountpoint) ==
+	    -1) {
+		if (reply != NULL)
+			json_object_put(reply);
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	return reply;
 }

@@ -5,7 +5,8 @@
  * dockerd's requests (docker-volume-plugins.md §1.4) are parsed
  * tolerantly (unknown fields, "Opts": null, arbitrary UTF-8 values) and
  * strictly where it matters (a volume name used in a path, a mount ID, the
- * Create options).  Replies use the documented field casing.
+ * Create options).  Replies use the documented field casing and are built
+ * from plain structs the volume layer fills, never under its lock.
  */
 #ifndef TNFS_PLUGIN_PROTOCOL_H
 #define TNFS_PLUGIN_PROTOCOL_H
@@ -62,6 +63,57 @@ int proto_parse_create_opts(
 /* Labels that carry the options to other hosts, and back. */
 json_object *proto_opts_to_labels(const struct volume_opts *o);
 void proto_opts_from_labels(json_object *labels, struct volume_opts *o);
+
+/*
+ * A volume as Get shows it (§1.3, and our Status keys): a copy taken by
+ * volumes_get, owned by the caller, rendered by proto_get_reply.
+ */
+struct proto_volume {
+	char name[TNFS_NAME_MAX + 1];
+	char mountpoint[4096]; /* "" unless mounted (§5.1 item 4) */
+	int64_t created_ms;    /* 0: unknown */
+	char state[24];        /* mounted, unmounted, or the VAPI's word */
+	char vapi_state[24];   /* "" when the VAPI was never asked */
+	char uuid[40];
+	char server[256], export[1024]; /* "" when the address is unknown */
+	uint64_t size_mib;              /* 0: unknown */
+	int mounted;
+	size_t nids;
+	char nfsvers[8];
+	int ro;
+	const char *backend;   /* static string */
+	char mount[1024];      /* mountinfo's "FSTYPE SOURCE OPTIONS", or "" */
+	char hosts[1024];      /* holders as the VAPI last listed them */
+	int64_t mounted_since_ms;
+	char last_error[TNFS_ERR_MSG_MAX];
+	int64_t last_check_ms;
+};
+
+/* One volume of List: Name, and Mountpoint only while mounted. */
+struct proto_volume_entry {
+	char *name;
+	char *mountpoint; /* NULL unless mounted */
+};
+
+struct proto_volume_list {
+	struct proto_volume_entry *items;
+	size_t n;
+};
+
+/* Free the entries of l (not l itself) and zero it. */
+void proto_volume_list_clear(struct proto_volume_list *l);
+
+/*
+ * The replies with a body: {"Volume":{...}}, {"Volumes":[...]} and
+ * {"Mountpoint":"..."}.  New objects the caller puts; NULL and err when
+ * out of memory.
+ */
+json_object *proto_get_reply(
+    const struct proto_volume *v, struct tnfs_err *err);
+json_object *proto_list_reply(
+    const struct proto_volume_list *l, struct tnfs_err *err);
+json_object *proto_mountpoint_reply(
+    const char *mountpoint, struct tnfs_err *err);
 
 /* {"Err":"tritonnfs: <msg>"} as text; caller frees. */
 char *proto_err_body(const struct tnfs_err *err);

@@ -13,10 +13,13 @@
 #ifndef TNFS_PLUGIN_VOLUMES_H
 #define TNFS_PLUGIN_VOLUMES_H
 
+#include <stddef.h>
+
 #include <json-c/json.h>
 
 #include "err.h"
 #include "mounts.h"
+#include "protocol.h"
 
 struct volumes_config {
 	const char *vapi_url;
@@ -56,17 +59,23 @@ void volumes_free(struct volumes *vs);
 /* Run one refresh from the VAPI now (tests, and the background thread). */
 int volumes_refresh(struct volumes *vs, struct tnfs_err *err);
 
-/* The VolumeDriver operations; replies are new JSON objects. */
+/*
+ * The VolumeDriver operations.  They fill plain structs (protocol.h
+ * renders them for Docker); mountpoint buffers get "" when the volume is
+ * not mounted.  -1 with err, NotFound for an unknown volume.
+ */
 int volumes_create(struct volumes *vs, const char *name, json_object *opts,
     struct tnfs_err *err);
 int volumes_remove(struct volumes *vs, const char *name, struct tnfs_err *err);
-json_object *volumes_get(
-    struct volumes *vs, const char *name, struct tnfs_err *err);
-json_object *volumes_list(struct volumes *vs);
-json_object *volumes_path(
-    struct volumes *vs, const char *name, struct tnfs_err *err);
-json_object *volumes_mount(
-    struct volumes *vs, const char *name, const char *id, struct tnfs_err *err);
+int volumes_get(struct volumes *vs, const char *name, struct proto_volume *out,
+    struct tnfs_err *err);
+/* The volumes Docker sees; free with proto_volume_list_clear. */
+int volumes_list(
+    struct volumes *vs, struct proto_volume_list *out, struct tnfs_err *err);
+int volumes_path(struct volumes *vs, const char *name, char *mountpoint,
+    size_t len, struct tnfs_err *err);
+int volumes_mount(struct volumes *vs, const char *name, const char *id,
+    char *mountpoint, size_t len, struct tnfs_err *err);
 int volumes_unmount(
     struct volumes *vs, const char *name, const char *id, struct tnfs_err *err);
 

@@ -1,0 +1,449 @@
+/*
+ * volumes_attach.c: Mount and Unmount (volumes.h, volumes_impl.h).
+ *
+ * A Mount waits (bounded) until the VAPI says the volume is ready with an
+ * address, checks that the NFS server answers, mounts, applies the
+ * ownership asked at Create once, records the mount ID and claims the
+ * volume in the VAPI with this host's reference.  An Unmount drops the
+ * ID; the last one unmounts at once or after the linger period
+ * (volumes_sync.c).  All of it under the volume's op_mu, never under the
+ * registry's lock.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mountinfo.h"
+#include "rpc_ping.h"
+#include "sha256.h"
+#include "state.h"
+#include "timefmt.h"
+#include "vapi_client.h"
+#include "volumes.h"
+#include "volumes_impl.h"
+
+/* ---- reconciliation at start ---- */
+
+/*
+ * Caller holds vs->mu.  The volume whose mount point is the mount root's
+ * entry d_name: by name, or by digest for the names too long to be one.
+ */
+static struct pvol *
+owner_of_entry_locked(struct volumes *vs, const char *d_name)
+{
+	char hex[TNFS_SHA256_HEX_BUFSZ];
+	struct pvol *p;
+
+	if (d_name[0] != '_')
+		return vol_find_locked(vs, d_name);
+	/* Only names over NAME_MAX have such a mount point: a few. */
+	for (p = vs->head; p != NULL; p = p->next) {
+		if (strlen(p->st.name) <= NAME_MAX)
+			continue;
+		tnfs_sha256_hex(p->st.name, strlen(p->st.name), hex);
+		if (strcmp(hex, d_name + 1) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+void
+vol_reconcile_mounts(struct volumes *vs)
+{
+	struct pvol *p;
+	char target[4096];
+	DIR *d;
+	struct dirent *de;
+	struct tnfs_err err;
+
+	for (p = vs->head; p != NULL; p = p->next) {
+		vol_target_path(vs, p->st.name, target, sizeof(target));
+		if (mountinfo_is_mountpoint(target) == 1) {
+			p->mounted = 1;
+			p->mounted_since_ms = tnfs_now_ms();
+			if (p->st.nids == 0)
+				p->empty_since_ms = tnfs_mono_ms();
+			log_info("adopted the existing mount of %s at %s "
+				 "(%zu ids)",
+			    p->st.name, target, p->st.nids);
+		} else if (p->st.nids > 0) {
+			log_warn("volume %s: mount at %s vanished; dropping "
+				 "%zu mount ids",
+			    p->st.name, target, p->st.nids);
+			while (p->st.nids > 0)
+				state_id_remove(&p->st, p->st.ids[0]);
+			tnfs_err_clear(&err);
+			if (state_save(vs->state_dir, &p->st, &err) == -1)
+				log_err(TNFS_LOG_WARN, &err, "reconcile");
+		}
+	}
+	if ((d = opendir(vs->mount_root)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		p = owner_of_entry_locked(vs, de->d_name);
+		if (p != NULL && p->mounted)
+			continue;
+		snprintf(target, sizeof(target), "%s/%s", vs->mount_root,
+		    de->d_name);
+		if (mountinfo_is_mountpoint(target) != 1)
+			continue;
+		log_warn("unmounting %s: mounted under the mount root but no "
+			 "state holds it",
+		    target);
+		tnfs_err_clear(&err);
+		if (mounts_unmount(vs->cfg.mounts, target,
+			vs->cfg.unmount_timeout_ms, &err) == -1)
+			log_err(TNFS_LOG_WARN, &err, "unmount leftover");
+	}
+	closedir(d);
+}
+
+/* ---- Unmount ---- */
+
+void
+vol_detach(struct volumes *vs, struct pvol *p)
+{
+	struct tnfs_err err;
+	struct vapi_client *c;
+	char target[4096], uuid[40];
+
+	vol_target_path(vs, p->st.name, target, sizeof(target));
+	tnfs_err_clear(&err);
+	if (mounts_unmount(vs->cfg.mounts, target, vs->cfg.unmount_timeout_ms,
+		&err) == -1) {
+		log_err(TNFS_LOG_WARN, &err, "unmounting %s", p->st.name);
+		vol_set_error(vs, p, &err);
+		return;
+	}
+	pthread_mutex_lock(&vs->mu);
+	p->mounted = 0;
+	p->empty_since_ms = 0;
+	p->mounted_since_ms = 0;
+	snprintf(uuid, sizeof(uuid), "%s", p->st.uuid);
+	pthread_mutex_unlock(&vs->mu);
+	log_info("unmounted %s from %s", p->st.name, target);
+	if (uuid[0] == '\0')
+		return;
+	if ((c = vol_vapi_open(vs, &err)) == NULL ||
+	    vapi_client_remove_reference(c, uuid, vs->owner, vs->host, &err) ==
+		-1) {
+		/* The lease expires on its own if this never gets through. */
+		log_err(TNFS_LOG_WARN, &err, "removing the reference of %s",
+		    p->st.name);
+		vol_set_error(vs, p, &err);
+	}
+	vapi_client_free(c);
+}
+
+int
+volumes_unmount(
+    struct volumes *vs, const char *name, const char *id, struct tnfs_err *err)
+{
+	struct pvol *p;
+	int removed, empty, mounted, rc = -1;
+
+	pthread_mutex_lock(&vs->mu);
+	p = vol_find_locked(vs, name);
+	pthread_mutex_unlock(&vs->mu);
+	if (p == NULL) {
+		log_info("unmount %s: unknown volume; nothing to do", name);
+		return 0;
+	}
+	pthread_mutex_lock(&p->op_mu);
+	pthread_mutex_lock(&vs->mu);
+	removed = state_id_remove(&p->st, id);
+	empty = p->st.nids == 0;
+	mounted = p->mounted;
+	if (removed && empty && mounted)
+		p->empty_since_ms = tnfs_mono_ms();
+	pthread_mutex_unlock(&vs->mu);
+	if (!removed) {
+		/* An unknown id is success (§1.6): a second cp Unmount. */
+		log_info(
+		    "unmount %s: id %.12s not held; nothing to do", name, id);
+		rc = 0;
+		goto out;
+	}
+	if (vol_persist(vs, p, err) == -1) {
+		tnfs_err_prefix(err, "cannot unmount volume %s", name);
+		goto out;
+	}
+	if (empty && mounted && vs->cfg.linger_ms == 0)
+		vol_detach(vs, p);
+	rc = 0;
+out:
+	pthread_mutex_unlock(&p->op_mu);
+	return rc;
+}
+
+/* ---- Mount ---- */
+
+static int64_t
+left_ms(int64_t deadline)
+{
+	int64_t l = deadline - tnfs_mono_ms();
+
+	return l > 0 ? l : 0;
+}
+
+/* Apply uid/gid/mode once, to an empty volume root (§5.2 item 8). */
+static void
+apply_perms(struct volumes *vs, struct pvol *p, const char *target)
+{
+	struct volume_opts o;
+	DIR *d;
+	struct dirent *de;
+	int empty = 1;
+
+	pthread_mutex_lock(&vs->mu);
+	o = p->st.opts;
+	if (p->st.perms_applied || !(o.has_uid || o.has_gid || o.has_mode)) {
+		pthread_mutex_unlock(&vs->mu);
+		return;
+	}
+	pthread_mutex_unlock(&vs->mu);
+	if ((d = opendir(target)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	if (empty) {
+		if ((o.has_uid || o.has_gid) &&
+		    chown(target, o.has_uid ? o.uid : (uid_t)-1,
+			o.has_gid ? o.gid : (gid_t)-1) == -1)
+			log_warn("volume %s: chown: %s", p->st.name,
+			    strerror(errno));
+		if (o.has_mode && chmod(target, o.mode) == -1)
+			log_warn("volume %s: chmod: %s", p->st.name,
+			    strerror(errno));
+	}
+	pthread_mutex_lock(&vs->mu);
+	p->st.perms_applied = 1;
+	pthread_mutex_unlock(&vs->mu);
+}
+
+/* Wait (bounded) for the volume to be ready with an address. */
+static int
+wait_ready(struct volumes *vs, struct vapi_client *c, struct pvol *p,
+    int64_t deadline, struct tnfs_err *err)
+{
+	for (;;) {
+		int ok, found;
+		char state[VAPI_STATE_BUFSZ];
+
+		pthread_mutex_lock(&vs->mu);
+		ok = p->st.filesystem_path[0] != '\0' &&
+		    (p->vapi_state[0] == '\0' ||
+			strcmp(p->vapi_state, "ready") == 0 ||
+			strcmp(p->vapi_state, "missing") == 0);
+		snprintf(state, sizeof(state), "%s", p->vapi_state);
+		pthread_mutex_unlock(&vs->mu);
+		if (ok)
+			return 0;
+		if (strcmp(state, "failed") == 0) {
+			tnfs_err_set(err, TNFS_E_BAD_STATE,
+			    "volume %s failed in the VAPI", p->st.name);
+			return -1;
+		}
+		if (left_ms(deadline) <= 1000) {
+			tnfs_err_set(err, TNFS_E_TIMEOUT,
+			    "volume %s is not ready (state %s) after waiting "
+			    "%d ms",
+			    p->st.name, state[0] ? state : "unknown",
+			    vs->cfg.mount_timeout_ms);
+			return -1;
+		}
+		if ((found = vol_fetch(vs, c, p, err)) == -1)
+			return -1;
+		if (found == 0) {
+			tnfs_err_set(err, TNFS_E_NOT_FOUND,
+			    "volume %s no longer exists in the VAPI",
+			    p->st.name);
+			return -1;
+		}
+		pthread_mutex_lock(&vs->mu);
+		ok = strcmp(p->vapi_state, "ready") == 0 &&
+		    p->st.filesystem_path[0] != '\0';
+		pthread_mutex_unlock(&vs->mu);
+		if (!ok)
+			usleep(500000);
+	}
+}
+
+/*
+ * The version a backend mounts.  The kernel: what the volume asks, "auto"
+ * being its newest NFSv4.  tritonnfs-fuse: always NFSv3, since libnfs
+ * 4.0's NFSv4 is four times slower and weaker at the quota's edge
+ * (tritonnfs-fuse(8), BUGS); the server exports both, so nothing is lost
+ * but the version's own features.
+ */
+static const char *
+effective_nfsvers(
+    const struct volumes *vs, const char *name, const char *nfsvers)
+{
+	if (strcmp(mounts_backend_name(vs->cfg.mounts), "kernel") == 0)
+		return strcmp(nfsvers, "auto") == 0 ? "4" : nfsvers;
+	if (strcmp(nfsvers, "auto") != 0 && strcmp(nfsvers, "3") != 0)
+		log_info("volume %s asks for NFS %s; the FUSE client mounts it "
+			 "over NFSv3",
+		    name, nfsvers);
+	return "3";
+}
+
+/*
+ * The mount itself, for a volume not mounted yet: the address, a check
+ * that the NFS server answers, the mount point, the mount, ownership.
+ * Caller holds p->op_mu.
+ */
+static int
+attach(struct volumes *vs, struct vapi_client *c, struct pvol *p,
+    const char *target, int64_t deadline, struct tnfs_err *err)
+{
+	struct mount_spec spec = {0};
+	struct volume_state snap;
+	char host[256], exp[1024];
+	int64_t pre;
+	int v3;
+
+	if (wait_ready(vs, c, p, deadline, err) == -1)
+		return -1;
+	pthread_mutex_lock(&vs->mu);
+	snap = p->st;
+	pthread_mutex_unlock(&vs->mu);
+	if (mounts_split_fspath(snap.filesystem_path, host, sizeof(host), exp,
+		sizeof(exp), err) == -1)
+		return -1;
+	spec.host = host;
+	spec.export = exp;
+	spec.nfs_port = snap.nfs_port;
+	spec.mount_port = snap.mount_port;
+	spec.nfsvers = effective_nfsvers(vs, snap.name, snap.opts.nfsvers);
+	spec.ro = snap.opts.ro;
+	spec.target = target;
+	spec.timeo_ds = vs->cfg.nfs_timeo_ds;
+	spec.retrans = vs->cfg.nfs_retrans;
+	spec.size_mib = snap.size_mib;
+	spec.volume = snap.name;
+	v3 = strcmp(spec.nfsvers, "3") == 0;
+	pre = left_ms(deadline) < vs->cfg.preflight_ms ? left_ms(deadline)
+						       : vs->cfg.preflight_ms;
+	if (mounts_preflight(host, snap.nfs_port > 0 ? snap.nfs_port : 2049,
+		RPC_PROG_NFS, v3 ? 3 : 4, (int)pre, err) == -1)
+		return -1;
+	if (v3 && snap.mount_port > 0 &&
+	    mounts_preflight(host, snap.mount_port, RPC_PROG_MOUNT, 3,
+		vs->cfg.preflight_ms, err) == -1)
+		return -1;
+	if (mkdir(target, 0755) == -1 && errno != EEXIST) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "mkdir %s", target);
+		return -1;
+	}
+	/* Re-check: never mount on top of a mount (§5.1 item 8). */
+	if (mountinfo_is_mountpoint(target) != 1 &&
+	    mounts_mount(vs->cfg.mounts, &spec, (int)left_ms(deadline), err) ==
+		-1)
+		return -1;
+	log_info("mounted %s (%s) on %s with %s", snap.name,
+	    snap.filesystem_path, target, mounts_backend_name(vs->cfg.mounts));
+	apply_perms(vs, p, target);
+	return 0;
+}
+
+/* This host now uses the volume: claim it in the VAPI (decision 3).  A
+ * failure is remembered, not returned: the lease renewal retries. */
+static void
+claim(struct volumes *vs, struct vapi_client *c, struct pvol *p)
+{
+	struct tnfs_err e;
+	char uuid[40];
+
+	pthread_mutex_lock(&vs->mu);
+	snprintf(uuid, sizeof(uuid), "%s", p->st.uuid);
+	pthread_mutex_unlock(&vs->mu);
+	if (uuid[0] == '\0')
+		return;
+	tnfs_err_clear(&e);
+	if (vapi_client_add_reference(c, uuid, vs->owner, vs->host, &e) == -1) {
+		log_err(TNFS_LOG_WARN, &e, "adding the reference of %s",
+		    p->st.name);
+		vol_set_error(vs, p, &e);
+		return;
+	}
+	pthread_mutex_lock(&vs->mu);
+	p->lease_ms = tnfs_mono_ms();
+	p->last_error[0] = '\0';
+	pthread_mutex_unlock(&vs->mu);
+}
+
+int
+volumes_mount(struct volumes *vs, const char *name, const char *id,
+    char *mountpoint, size_t len, struct tnfs_err *err)
+{
+	int64_t deadline = tnfs_mono_ms() + vs->cfg.mount_timeout_ms;
+	struct vapi_client *c = NULL;
+	struct pvol *p;
+	char target[4096];
+	int known, added, rc = -1;
+
+	if ((p = vol_get_or_add(vs, name)) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return -1;
+	}
+	vol_target_path(vs, name, target, sizeof(target));
+	pthread_mutex_lock(&p->op_mu);
+	pthread_mutex_lock(&vs->mu);
+	known = !p->removed || p->st.nids > 0 || p->mounted;
+	pthread_mutex_unlock(&vs->mu);
+	if ((c = vol_vapi_open(vs, err)) == NULL)
+		goto out;
+	if (!known) {
+		int found = vol_fetch(vs, c, p, err);
+
+		if (found == 0)
+			tnfs_err_set(
+			    err, TNFS_E_NOT_FOUND, "volume %s not found", name);
+		if (found != 1)
+			goto fail;
+	}
+	if (mountinfo_is_mountpoint(target) != 1 &&
+	    attach(vs, c, p, target, deadline, err) == -1)
+		goto fail;
+	pthread_mutex_lock(&vs->mu);
+	if (!p->mounted)
+		p->mounted_since_ms = tnfs_now_ms();
+	p->mounted = 1;
+	p->empty_since_ms = 0;
+	p->removed = 0;
+	added = state_id_add(&p->st, id, err);
+	pthread_mutex_unlock(&vs->mu);
+	if (added == -1)
+		goto fail;
+	if (added == 0)
+		log_info("mount %s: id %.12s already held (docker cp or "
+			 "replay after a crash)",
+		    name, id);
+	claim(vs, c, p);
+	if (vol_persist(vs, p, err) == -1)
+		goto fail;
+	snprintf(mountpoint, len, "%s", target);
+	rc = 0;
+	goto out;
+fail:
+	vol_set_error(vs, p, err);
+	tnfs_err_prefix(err, "cannot mount volume %s", name);
+out:
+	pthread_mutex_unlock(&p->op_mu);
+	vapi_client_free(c);
+	return rc;
+}
