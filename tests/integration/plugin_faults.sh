@@ -9,7 +9,10 @@
 #      clear Err within its deadline, List/Get/Path keep answering, and
 #      Mount works again once the server is back;
 #   3. VAPI down: Get/List/Path still answer from memory, Create and Remove
-#      fail with errors that say the VAPI cannot be reached.
+#      fail with errors that say the VAPI cannot be reached;
+# and, between 1 and 2, the longest valid names (250, 255 and 256 bytes)
+# through Create, Mount, I/O, Unmount and Remove: their state and FUSE log
+# files are named by digest, and a 256-byte name's mount point too.
 . "$TNFS_SRCDIR/tests/integration/lib.sh"
 . "$TNFS_SRCDIR/tests/integration/docker_lib.sh"
 t_require_root
@@ -111,6 +114,27 @@ done
 t_ok "no mount leaked under the mount root" t_wait_for 20 test "$(mounts_under "$mnt")" = 0
 fuse_left() { pgrep -f -- "$FUSE .* $mnt/" >/dev/null && return 1 || return 0; }
 t_ok "no FUSE client is left" t_wait_for 20 fuse_left
+
+# ---- the longest valid names ----
+long_name() { printf 'L%0*d' "$(($1 - 1))" 7; }
+mountpoint_of() { # a name over 255 bytes cannot be a directory's name
+	if [ ${#1} -le 255 ]; then printf '%s/%s' "$mnt" "$1"
+	else printf '%s/_%s' "$mnt" "$(printf '%s' "$1" | sha256sum | cut -c1-64)"; fi
+}
+for n in 250 255 256; do
+	name=$(long_name $n) mp=$(mountpoint_of "$(long_name $n)")
+	t_is "create a $n-byte name" "$(post /VolumeDriver.Create "{\"Name\":\"$name\",\"Opts\":null}")" '200 {}'
+	t_is "mount the $n-byte name" "$(post /VolumeDriver.Mount "{\"Name\":\"$name\",\"ID\":\"$(id_of 7)\"}")" \
+		"200 {\"Mountpoint\":\"$mp\"}"
+	t_is "it is mounted once" "$(mounts_at "$mp")" 1
+	t_ok "it takes a file" sh -c "echo data-$n >'$mp/file'"
+	t_is "and gives it back" "$(cat "$mp/file" 2>&1)" "data-$n"
+	t_is "Path of the $n-byte name" "$(post /VolumeDriver.Path "{\"Name\":\"$name\"}")" "200 {\"Mountpoint\":\"$mp\"}"
+	t_is "unmount the $n-byte name" "$(post /VolumeDriver.Unmount "{\"Name\":\"$name\",\"ID\":\"$(id_of 7)\"}")" '200 {}'
+	t_ok "its mount is gone" t_wait_for 20 test "$(mounts_at "$mp")" = 0
+	t_is "remove the $n-byte name" "$(post /VolumeDriver.Remove "{\"Name\":\"$name\"}")" '200 {}'
+done
+t_ok "no FUSE client is left after them" t_wait_for 20 fuse_left
 
 # ---- 2. NFS server hung ----
 gpid=$(cat "$dir/vapi/exports/ganesha.pid" 2>/dev/null)

@@ -28,7 +28,14 @@ PY
 t_spawn hang "$dir/hang.log" python3 "$dir/hang.py" "$dir/vapi-hang.sock"
 t_wait_for 10 test -S "$dir/vapi-hang.sock"
 
-# A volume known only from its state file, with no address yet.
+# state_file NAME: the plugin's state file of a volume, named by the digest
+# of the name (a 256-byte name does not fit in a file name).
+state_file() { printf '%s/state/_%s.json' "$dir" "$(printf '%s' "$1" | sha256sum | cut -c1-64)"; }
+# long_name N: a valid volume name of N bytes.
+long_name() { printf 'L%0*d' "$(($1 - 1))" 7; }
+
+# A volume known only from its state file, with no address yet, in a file
+# named as earlier versions named it.
 mkdir -p "$dir/state"
 printf '{"name":"known1","uuid":"11111111-2222-3333-4444-555555555555","ids":[]}' >"$dir/state/known1.json"
 
@@ -55,6 +62,8 @@ post() {
 python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$sock"
 start_plugin "unix://$dir/vapi-hang.sock"
 t_is "socket is root-only (0600)" "$(stat -c %a "$sock")" 600
+t_ok "a state file named the old way is renamed at start" \
+	test ! -e "$dir/state/known1.json" -a -e "$(state_file known1)"
 t_fails "a second plugin refuses a live socket" timeout 10 "$PLUGIN" --socket "$sock" \
 	--vapi "unix://$dir/none.sock" --owner "$OWNER" --host-uuid "$HOST" \
 	--state-dir "$dir/state2" --mount-root "$dir/mnt2"
@@ -165,7 +174,7 @@ VAPI_URL="http://127.0.0.1:$vport"
 vapi_up() { kill -0 "$T_PID_vapi" && curl -sf "$VAPI_URL/ping"; }
 t_wait_for 30 vapi_up
 t_ok "the VAPI answers" curl -sf "$VAPI_URL/ping"
-rm -f "$dir/state/known1.json"
+rm -f "$(state_file known1)"
 start_plugin "$VAPI_URL" --refresh 1
 
 t_like "Get before Create is an Err (dockerd then sends Create)" \
@@ -202,6 +211,27 @@ t_is "Remove of an unknown volume succeeds" "$(post /VolumeDriver.Remove '{"Name
 t_ok "pb1 is gone from List" gone pb1
 t_ok "pb1 is gone from the VAPI (or deleting)" sh -c \
 	"! curl -s '$VAPI_URL/volumes?owner_uuid=$OWNER' | jq -e '.[] | select(.name == \"pb1\" and .state != \"deleting\")' >/dev/null"
-t_ok "the state file of pb1 is gone" test ! -e "$dir/state/pb1.json"
-t_ok "pb2 keeps its state file" test -e "$dir/state/pb2.json"
+t_ok "the state file of pb1 is gone" test ! -e "$(state_file pb1)"
+t_ok "pb2 keeps its state file" test -e "$(state_file pb2)"
+
+# The longest valid names: their state files' names, temporary names
+# included, exceed 255 bytes unless named by digest.
+for n in 240 250 255 256; do
+	name=$(long_name $n)
+	t_is "Create of a $n-byte name" "$(post /VolumeDriver.Create "{\"Name\":\"$name\",\"Opts\":null}")" '200 {}'
+	t_ok "its state file exists" test -e "$(state_file "$name")"
+	t_like "Get of the $n-byte name" "$(post /VolumeDriver.Get "{\"Name\":\"$name\"}")" "^200 \\{\"Volume\":\\{\"Name\":\"$name\""
+	t_ok "List has the $n-byte name" listed "$name"
+	t_is "Path of the $n-byte name" "$(post /VolumeDriver.Path "{\"Name\":\"$name\"}")" '200 {"Mountpoint":""}'
+done
+t_kill "$T_PID_plugin"
+start_plugin "$VAPI_URL" --refresh 1
+for n in 240 250 255 256; do
+	name=$(long_name $n)
+	t_like "Get of the $n-byte name after a restart" "$(post /VolumeDriver.Get "{\"Name\":\"$name\"}")" '^200 '
+	t_is "Remove of the $n-byte name" "$(post /VolumeDriver.Remove "{\"Name\":\"$name\"}")" '200 {}'
+	t_ok "its state file is gone" test ! -e "$(state_file "$name")"
+done
+t_like "they are gone from the VAPI (or deleting)" \
+	"$(curl -s "$VAPI_URL/volumes?owner_uuid=$OWNER" | jq -r '.[] | select(.state != "deleting") | .name' | sort | tr '\n' ' ')" '^pb2 $'
 t_done

@@ -2,10 +2,12 @@
  * test_plugin_protocol.c: request bodies and Create options (protocol.h),
  * table-driven with the hostile cases next to the good ones.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check_tap.h"
+#include "jsonx.h"
 #include "protocol.h"
 
 static const struct {
@@ -208,6 +210,101 @@ START_TEST(test_err_body_is_docker_shape)
 }
 END_TEST
 
+static char *
+text_of(json_object *o)
+{
+	char *t;
+
+	/* The text the server sends (http.c). */
+	ck_assert_ptr_nonnull(o);
+	t = jsonx_to_string(o);
+	json_object_put(o);
+	ck_assert_ptr_nonnull(t);
+	return t;
+}
+
+/* Get's Volume: Mountpoint only while mounted, Status with our keys. */
+START_TEST(test_get_reply_shape)
+{
+	struct proto_volume v;
+	struct tnfs_err err;
+	char *t;
+
+	memset(&v, 0, sizeof(v));
+	snprintf(v.name, sizeof(v.name), "wp");
+	snprintf(v.state, sizeof(v.state), "unmounted");
+	snprintf(v.vapi_state, sizeof(v.vapi_state), "ready");
+	snprintf(v.uuid, sizeof(v.uuid), "11111111-2222-3333-4444-555555555555");
+	snprintf(v.nfsvers, sizeof(v.nfsvers), "3");
+	v.backend = "fuse";
+	v.created_ms = 1510853516763LL;
+	t = text_of(proto_get_reply(&v, &err));
+	ck_assert_str_eq(t,
+	    "{\"Volume\":{\"Name\":\"wp\",\"CreatedAt\":"
+	    "\"2017-11-16T17:31:56.763Z\",\"Status\":{\"state\":"
+	    "\"unmounted\",\"vapi_state\":\"ready\",\"uuid\":"
+	    "\"11111111-2222-3333-4444-555555555555\",\"mounted\":false,"
+	    "\"ids\":0,\"options\":\"nfsvers=3,rw\",\"backend\":\"fuse\","
+	    "\"hosts\":\"\",\"last_error\":\"\"}}}");
+	free(t);
+
+	snprintf(v.mountpoint, sizeof(v.mountpoint), "/m/wp");
+	snprintf(v.state, sizeof(v.state), "mounted");
+	snprintf(v.server, sizeof(v.server), "10.0.0.5");
+	snprintf(v.export, sizeof(v.export), "/e/wp");
+	snprintf(v.mount, sizeof(v.mount), "fuse.tritonnfs 10.0.0.5:/e/wp rw");
+	snprintf(v.last_error, sizeof(v.last_error), "a \"quoted\" error");
+	v.vapi_state[0] = '\0';
+	v.mounted = 1;
+	v.nids = 2;
+	v.ro = 1;
+	v.size_mib = 10240;
+	t = text_of(proto_get_reply(&v, &err));
+	ck_assert_msg(strstr(t, "\"Name\":\"wp\",\"Mountpoint\":\"/m/wp\","
+				"\"CreatedAt\"") != NULL,
+	    "%s", t);
+	ck_assert(strstr(t, "\"vapi_state\":\"unknown\"") != NULL);
+	ck_assert(strstr(t, "\"server\":\"10.0.0.5\",\"export\":\"/e/wp\"") !=
+	    NULL);
+	ck_assert(strstr(t, "\"size\":\"10G\"") != NULL);
+	ck_assert(strstr(t, "\"mounted\":true,\"ids\":2") != NULL);
+	ck_assert(strstr(t, "\"options\":\"nfsvers=3,ro\"") != NULL);
+	ck_assert(strstr(t, "\"mount\":\"fuse.tritonnfs 10.0.0.5:/e/wp rw\"") !=
+	    NULL);
+	ck_assert(strstr(t, "\"last_error\":\"a \\\"quoted\\\" error\"") !=
+	    NULL);
+	free(t);
+}
+END_TEST
+
+START_TEST(test_list_and_mountpoint_replies)
+{
+	struct proto_volume_entry e[2] = {
+	    {strdup("a"), NULL}, {strdup("b"), strdup("/m/b")}};
+	struct proto_volume_list l = {NULL, 0};
+	struct tnfs_err err;
+	char *t;
+
+	t = text_of(proto_list_reply(&l, &err));
+	ck_assert_str_eq(t, "{\"Volumes\":[]}");
+	free(t);
+	l.items = malloc(sizeof(e));
+	memcpy(l.items, e, sizeof(e));
+	l.n = 2;
+	t = text_of(proto_list_reply(&l, &err));
+	ck_assert_str_eq(t, "{\"Volumes\":[{\"Name\":\"a\"},{\"Name\":"
+			    "\"b\",\"Mountpoint\":\"/m/b\"}]}");
+	free(t);
+	proto_volume_list_clear(&l);
+	ck_assert_ptr_null(l.items);
+	ck_assert_uint_eq(l.n, 0);
+	proto_volume_list_clear(&l);
+	t = text_of(proto_mountpoint_reply("", &err));
+	ck_assert_str_eq(t, "{\"Mountpoint\":\"\"}");
+	free(t);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -222,6 +319,8 @@ make_suite(void)
 	    (int)(sizeof(opt_cases) / sizeof(opt_cases[0])));
 	tcase_add_test(tc, test_create_opts_values_and_labels_round_trip);
 	tcase_add_test(tc, test_err_body_is_docker_shape);
+	tcase_add_test(tc, test_get_reply_shape);
+	tcase_add_test(tc, test_list_and_mountpoint_replies);
 	suite_add_tcase(s, tc);
 	return s;
 }
