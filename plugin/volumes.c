@@ -57,23 +57,81 @@ vol_target_path(
 	snprintf(buf, len, "%s/_%s", vs->mount_root, hex);
 }
 
+void
+vol_rdlock(struct volumes *vs)
+{
+	pthread_rwlock_rdlock(&vs->lock);
+}
+
+void
+vol_wrlock(struct volumes *vs)
+{
+	pthread_rwlock_wrlock(&vs->lock);
+}
+
+void
+vol_unlock(struct volumes *vs)
+{
+	pthread_rwlock_unlock(&vs->lock);
+}
+
+/* FNV-1a: names are short, and chains stay at about one entry. */
+static size_t
+name_hash(const char *name)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *name != '\0'; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211ULL;
+	return (size_t)h;
+}
+
 struct pvol *
 vol_find_locked(struct volumes *vs, const char *name)
 {
 	struct pvol *p;
 
-	for (p = vs->head; p != NULL; p = p->next)
+	if (vs->nbuckets == 0)
+		return NULL;
+	p = vs->buckets[name_hash(name) & (vs->nbuckets - 1)];
+	for (; p != NULL; p = p->hnext)
 		if (strcmp(p->st.name, name) == 0)
 			return p;
 	return NULL;
 }
 
+/* Twice the buckets once there are as many volumes as buckets.  -1 when
+ * out of memory (the table still works, with longer chains). */
+static int
+grow_locked(struct volumes *vs)
+{
+	size_t n = vs->nbuckets == 0 ? 64 : 2 * vs->nbuckets;
+	struct pvol **b = calloc(n, sizeof(*b)), *p;
+
+	if (b == NULL)
+		return -1;
+	for (p = vs->head; p != NULL; p = p->next) {
+		size_t i = name_hash(p->st.name) & (n - 1);
+
+		p->hnext = b[i];
+		b[i] = p;
+	}
+	free(vs->buckets);
+	vs->buckets = b;
+	vs->nbuckets = n;
+	return 0;
+}
+
 struct pvol *
 vol_add_locked(struct volumes *vs, const char *name)
 {
-	struct pvol *p = calloc(1, sizeof(*p));
+	struct pvol *p;
+	size_t i;
 
-	if (p == NULL)
+	if (vs->count >= vs->nbuckets && grow_locked(vs) == -1 &&
+	    vs->nbuckets == 0)
+		return NULL;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	pthread_mutex_init(&p->op_mu, NULL);
 	snprintf(p->st.name, sizeof(p->st.name), "%s", name);
@@ -81,6 +139,10 @@ vol_add_locked(struct volumes *vs, const char *name)
 	p->removed = 1;
 	p->next = vs->head;
 	vs->head = p;
+	i = name_hash(name) & (vs->nbuckets - 1);
+	p->hnext = vs->buckets[i];
+	vs->buckets[i] = p;
+	vs->count++;
 	return p;
 }
 
@@ -89,10 +151,15 @@ vol_get_or_add(struct volumes *vs, const char *name)
 {
 	struct pvol *p;
 
-	pthread_mutex_lock(&vs->mu);
+	vol_rdlock(vs);
+	p = vol_find_locked(vs, name);
+	vol_unlock(vs);
+	if (p != NULL)
+		return p;
+	vol_wrlock(vs);
 	if ((p = vol_find_locked(vs, name)) == NULL)
 		p = vol_add_locked(vs, name);
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	return p;
 }
 
@@ -103,23 +170,23 @@ vol_persist(struct volumes *vs, struct pvol *p, struct tnfs_err *err)
 	int rc;
 
 	memset(&copy, 0, sizeof(copy));
-	pthread_mutex_lock(&vs->mu);
+	vol_rdlock(vs);
 	copy = p->st;
 	copy.ids = NULL;
 	copy.nids = 0;
 	for (size_t i = 0; i < p->st.nids; i++)
 		if (state_id_add(&copy, p->st.ids[i], err) == -1) {
-			pthread_mutex_unlock(&vs->mu);
+			vol_unlock(vs);
 			volume_state_clear(&copy);
 			return -1;
 		}
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	rc = state_save(vs->state_dir, &copy, err);
 	volume_state_clear(&copy);
 	if (rc == 0) {
-		pthread_mutex_lock(&vs->mu);
+		vol_wrlock(vs);
 		p->persisted = 1;
-		pthread_mutex_unlock(&vs->mu);
+		vol_unlock(vs);
 	}
 	return rc;
 }
@@ -127,14 +194,15 @@ vol_persist(struct volumes *vs, struct pvol *p, struct tnfs_err *err)
 void
 vol_set_error(struct volumes *vs, struct pvol *p, const struct tnfs_err *err)
 {
-	pthread_mutex_lock(&vs->mu);
+	vol_wrlock(vs);
 	snprintf(p->last_error, sizeof(p->last_error), "%s",
 	    err != NULL ? err->msg : "");
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 }
 
 void
-vol_absorb_locked(struct pvol *p, const struct vapi_volume *v, int64_t now)
+vol_absorb_locked(struct volumes *vs, struct pvol *p,
+    const struct vapi_volume *v, int64_t now)
 {
 	size_t i, o = 0;
 
@@ -162,6 +230,7 @@ vol_absorb_locked(struct pvol *p, const struct vapi_volume *v, int64_t now)
 		o += (size_t)snprintf(p->refs + o, sizeof(p->refs) - o, "%s%s",
 		    i ? "," : "", v->refs[i]);
 	p->last_check_ms = now;
+	p->seen_gen = vs->gen;
 	p->removed = 0;
 }
 
@@ -186,9 +255,9 @@ vol_fetch(struct volumes *vs, struct vapi_client *c, struct pvol *p,
 			*err = e;
 		return -1;
 	}
-	pthread_mutex_lock(&vs->mu);
-	vol_absorb_locked(p, &v, tnfs_now_ms());
-	pthread_mutex_unlock(&vs->mu);
+	vol_wrlock(vs);
+	vol_absorb_locked(vs, p, &v, tnfs_now_ms());
+	vol_unlock(vs);
 	vapi_volume_clear(&v);
 	return 1;
 }
@@ -201,15 +270,30 @@ on_loaded(void *arg, struct volume_state *st)
 	struct volumes *vs = arg;
 	struct pvol *p;
 
-	pthread_mutex_lock(&vs->mu);
+	vol_wrlock(vs);
 	if ((p = vol_add_locked(vs, st->name)) != NULL) {
 		p->st = *st;
 		p->removed = 0;
 		p->persisted = 1;
 		memset(st, 0, sizeof(*st));
 	}
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	volume_state_clear(st);
+}
+
+static void
+init_locks(struct volumes *vs)
+{
+	pthread_rwlockattr_t a;
+
+	/* Writers first: Get under load must not starve a Mount. */
+	pthread_rwlockattr_init(&a);
+	pthread_rwlockattr_setkind_np(
+	    &a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&vs->lock, &a);
+	pthread_rwlockattr_destroy(&a);
+	pthread_mutex_init(&vs->bg_mu, NULL);
+	pthread_cond_init(&vs->cv, NULL);
 }
 
 struct volumes *
@@ -221,8 +305,7 @@ volumes_new(const struct volumes_config *cfg, struct tnfs_err *err)
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return NULL;
 	}
-	pthread_mutex_init(&vs->mu, NULL);
-	pthread_cond_init(&vs->cv, NULL);
+	init_locks(vs);
 	vs->cfg = *cfg;
 	vs->vapi_url = strdup(cfg->vapi_url);
 	vs->token = cfg->token != NULL ? strdup(cfg->token) : NULL;
@@ -266,6 +349,10 @@ volumes_free(struct volumes *vs)
 	free(vs->host);
 	free(vs->state_dir);
 	free(vs->mount_root);
+	free(vs->buckets);
+	pthread_rwlock_destroy(&vs->lock);
+	pthread_mutex_destroy(&vs->bg_mu);
+	pthread_cond_destroy(&vs->cv);
 	free(vs);
 }
 
@@ -317,9 +404,9 @@ volumes_create(struct volumes *vs, const char *name, json_object *opts,
 		return -1;
 	}
 	pthread_mutex_lock(&p->op_mu);
-	pthread_mutex_lock(&vs->mu);
+	vol_rdlock(vs);
 	known = !p->removed && vol_visible_state(p->vapi_state);
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	if (known) {
 		/* Idempotent (§5.1 item 5): dockerd repeats Create. */
 		log_info(
@@ -367,10 +454,10 @@ volumes_create(struct volumes *vs, const char *name, json_object *opts,
 		}
 		goto fail;
 	}
-	pthread_mutex_lock(&vs->mu);
-	vol_absorb_locked(p, &v, tnfs_now_ms());
+	vol_wrlock(vs);
+	vol_absorb_locked(vs, p, &v, tnfs_now_ms());
 	p->st.opts = co.vol;
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	log_info(
 	    "created volume %s (uuid %s, state %s)", name, v.uuid, v.state);
 	rc = 0;
@@ -411,24 +498,24 @@ volumes_remove(struct volumes *vs, const char *name, struct tnfs_err *err)
 	}
 	if (found == 0) {
 		/* Unknown is success (§5.1 item 5). */
-		pthread_mutex_lock(&vs->mu);
+		vol_rdlock(vs);
 		nids = (int)p->st.nids;
-		pthread_mutex_unlock(&vs->mu);
+		vol_unlock(vs);
 		if (nids == 0) {
-			pthread_mutex_lock(&vs->mu);
+			vol_wrlock(vs);
 			p->removed = 1;
 			p->persisted = 0;
-			pthread_mutex_unlock(&vs->mu);
+			vol_unlock(vs);
 			state_delete(vs->state_dir, name, NULL);
 		}
 		rc = 0;
 		goto out;
 	}
-	pthread_mutex_lock(&vs->mu);
+	vol_rdlock(vs);
 	nids = (int)p->st.nids;
 	mounted = p->mounted;
 	snprintf(uuid, sizeof(uuid), "%s", p->st.uuid);
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	/* No container here holds it: drop this host's own claim first. */
 	if (nids == 0) {
 		if (mounted)
@@ -453,11 +540,11 @@ volumes_remove(struct volumes *vs, const char *name, struct tnfs_err *err)
 		}
 	}
 	log_info("removed volume %s (uuid %s)", name, uuid);
-	pthread_mutex_lock(&vs->mu);
+	vol_wrlock(vs);
 	p->removed = 1;
 	p->persisted = 0;
 	snprintf(p->vapi_state, sizeof(p->vapi_state), "deleting");
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	if (state_delete(vs->state_dir, name, err) == -1)
 		goto out;
 	rc = 0;
@@ -477,7 +564,7 @@ shown_locked(const struct pvol *p)
 	return !p->removed || p->st.nids > 0 || p->mounted;
 }
 
-/* Caller holds vs->mu. */
+/* Caller holds vs->lock. */
 static void
 snapshot_locked(
     const struct volumes *vs, const struct pvol *p, struct proto_volume *v)
@@ -521,7 +608,7 @@ volumes_get(struct volumes *vs, const char *name, struct proto_volume *out,
 	struct pvol *p;
 	int rc = -1;
 
-	pthread_mutex_lock(&vs->mu);
+	vol_rdlock(vs);
 	p = vol_find_locked(vs, name);
 	if (p == NULL || !shown_locked(p)) {
 		tnfs_err_set(
@@ -531,7 +618,7 @@ volumes_get(struct volumes *vs, const char *name, struct proto_volume *out,
 	snapshot_locked(vs, p, out);
 	rc = 0;
 out:
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	/* mountinfo is read outside the lock: it is a file read. */
 	if (rc == 0 && out->mounted &&
 	    mountinfo_describe(out->mountpoint, out->mount,
@@ -540,7 +627,7 @@ out:
 	return rc;
 }
 
-/* Caller holds vs->mu.  One List entry; -1 when out of memory. */
+/* Caller holds vs->lock.  One List entry; -1 when out of memory. */
 static int
 list_add_locked(const struct volumes *vs, const struct pvol *p,
     struct proto_volume_entry *e)
@@ -565,7 +652,7 @@ volumes_list(
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	pthread_mutex_lock(&vs->mu);
+	vol_rdlock(vs);
 	for (p = vs->head; p != NULL; p = p->next) {
 		/* Hide failed and deleting volumes (§5.1 item 20). */
 		if (!shown_locked(p) || strcmp(p->vapi_state, "failed") == 0 ||
@@ -590,7 +677,7 @@ nomem:
 	out->items = items;
 	tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 out:
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	if (rc == -1)
 		proto_volume_list_clear(out);
 	return rc;
@@ -603,7 +690,7 @@ volumes_path(struct volumes *vs, const char *name, char *mountpoint,
 	struct pvol *p;
 	int rc = -1;
 
-	pthread_mutex_lock(&vs->mu);
+	vol_rdlock(vs);
 	p = vol_find_locked(vs, name);
 	if (p == NULL || !shown_locked(p)) {
 		tnfs_err_set(
@@ -616,6 +703,6 @@ volumes_path(struct volumes *vs, const char *name, char *mountpoint,
 		mountpoint[0] = '\0';
 	rc = 0;
 out:
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	return rc;
 }

@@ -32,7 +32,7 @@
 /* ---- reconciliation at start ---- */
 
 /*
- * Caller holds vs->mu.  The volume whose mount point is the mount root's
+ * Caller holds vs->lock.  The volume whose mount point is the mount root's
  * entry d_name: by name, or by digest for the names too long to be one.
  */
 static struct pvol *
@@ -124,12 +124,12 @@ vol_detach(struct volumes *vs, struct pvol *p)
 		vol_set_error(vs, p, &err);
 		return;
 	}
-	pthread_mutex_lock(&vs->mu);
+	vol_wrlock(vs);
 	p->mounted = 0;
 	p->empty_since_ms = 0;
 	p->mounted_since_ms = 0;
 	snprintf(uuid, sizeof(uuid), "%s", p->st.uuid);
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	log_info("unmounted %s from %s", p->st.name, target);
 	if (uuid[0] == '\0')
 		return;
@@ -151,21 +151,21 @@ volumes_unmount(
 	struct pvol *p;
 	int removed, empty, mounted, rc = -1;
 
-	pthread_mutex_lock(&vs->mu);
+	vol_rdlock(vs);
 	p = vol_find_locked(vs, name);
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	if (p == NULL) {
 		log_info("unmount %s: unknown volume; nothing to do", name);
 		return 0;
 	}
 	pthread_mutex_lock(&p->op_mu);
-	pthread_mutex_lock(&vs->mu);
+	vol_wrlock(vs);
 	removed = state_id_remove(&p->st, id);
 	empty = p->st.nids == 0;
 	mounted = p->mounted;
 	if (removed && empty && mounted)
 		p->empty_since_ms = tnfs_mono_ms();
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	if (!removed) {
 		/* An unknown id is success (§1.6): a second cp Unmount. */
 		log_info(
@@ -204,13 +204,13 @@ apply_perms(struct volumes *vs, struct pvol *p, const char *target)
 	struct dirent *de;
 	int empty = 1;
 
-	pthread_mutex_lock(&vs->mu);
+	vol_rdlock(vs);
 	o = p->st.opts;
 	if (p->st.perms_applied || !(o.has_uid || o.has_gid || o.has_mode)) {
-		pthread_mutex_unlock(&vs->mu);
+		vol_unlock(vs);
 		return;
 	}
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	if ((d = opendir(target)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL)
@@ -228,27 +228,34 @@ apply_perms(struct volumes *vs, struct pvol *p, const char *target)
 			log_warn("volume %s: chmod: %s", p->st.name,
 			    strerror(errno));
 	}
-	pthread_mutex_lock(&vs->mu);
+	vol_wrlock(vs);
 	p->st.perms_applied = 1;
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 }
 
-/* Wait (bounded) for the volume to be ready with an address. */
+/*
+ * Wait (bounded) for the volume to be ready with an address.  The VAPI is
+ * asked again after 10 ms, then twice as long each time up to 250 ms: a
+ * volume created just before its first Mount (docker run right after
+ * docker volume create) is usually ready within a few hundred ms.
+ */
 static int
 wait_ready(struct volumes *vs, struct vapi_client *c, struct pvol *p,
     int64_t deadline, struct tnfs_err *err)
 {
+	int64_t pause_ms = 10;
+
 	for (;;) {
 		int ok, found;
 		char state[VAPI_STATE_BUFSZ];
 
-		pthread_mutex_lock(&vs->mu);
+		vol_rdlock(vs);
 		ok = p->st.filesystem_path[0] != '\0' &&
 		    (p->vapi_state[0] == '\0' ||
 			strcmp(p->vapi_state, "ready") == 0 ||
 			strcmp(p->vapi_state, "missing") == 0);
 		snprintf(state, sizeof(state), "%s", p->vapi_state);
-		pthread_mutex_unlock(&vs->mu);
+		vol_unlock(vs);
 		if (ok)
 			return 0;
 		if (strcmp(state, "failed") == 0) {
@@ -272,12 +279,17 @@ wait_ready(struct volumes *vs, struct vapi_client *c, struct pvol *p,
 			    p->st.name);
 			return -1;
 		}
-		pthread_mutex_lock(&vs->mu);
+		vol_rdlock(vs);
 		ok = strcmp(p->vapi_state, "ready") == 0 &&
 		    p->st.filesystem_path[0] != '\0';
-		pthread_mutex_unlock(&vs->mu);
-		if (!ok)
-			usleep(500000);
+		vol_unlock(vs);
+		if (ok)
+			continue;
+		if (pause_ms > left_ms(deadline) - 1000)
+			pause_ms = left_ms(deadline) - 1000;
+		if (pause_ms > 0)
+			usleep((useconds_t)pause_ms * 1000);
+		pause_ms = pause_ms * 2 > 250 ? 250 : pause_ms * 2;
 	}
 }
 
@@ -318,9 +330,9 @@ attach(struct volumes *vs, struct vapi_client *c, struct pvol *p,
 
 	if (wait_ready(vs, c, p, deadline, err) == -1)
 		return -1;
-	pthread_mutex_lock(&vs->mu);
+	vol_rdlock(vs);
 	snap = p->st;
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	if (mounts_split_fspath(snap.filesystem_path, host, sizeof(host), exp,
 		sizeof(exp), err) == -1)
 		return -1;
@@ -368,9 +380,9 @@ claim(struct volumes *vs, struct vapi_client *c, struct pvol *p)
 	struct tnfs_err e;
 	char uuid[40];
 
-	pthread_mutex_lock(&vs->mu);
+	vol_rdlock(vs);
 	snprintf(uuid, sizeof(uuid), "%s", p->st.uuid);
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	if (uuid[0] == '\0')
 		return;
 	tnfs_err_clear(&e);
@@ -380,10 +392,10 @@ claim(struct volumes *vs, struct vapi_client *c, struct pvol *p)
 		vol_set_error(vs, p, &e);
 		return;
 	}
-	pthread_mutex_lock(&vs->mu);
+	vol_wrlock(vs);
 	p->lease_ms = tnfs_mono_ms();
 	p->last_error[0] = '\0';
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 }
 
 int
@@ -402,9 +414,9 @@ volumes_mount(struct volumes *vs, const char *name, const char *id,
 	}
 	vol_target_path(vs, name, target, sizeof(target));
 	pthread_mutex_lock(&p->op_mu);
-	pthread_mutex_lock(&vs->mu);
+	vol_rdlock(vs);
 	known = !p->removed || p->st.nids > 0 || p->mounted;
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	if ((c = vol_vapi_open(vs, err)) == NULL)
 		goto out;
 	if (!known) {
@@ -419,14 +431,14 @@ volumes_mount(struct volumes *vs, const char *name, const char *id,
 	if (mountinfo_is_mountpoint(target) != 1 &&
 	    attach(vs, c, p, target, deadline, err) == -1)
 		goto fail;
-	pthread_mutex_lock(&vs->mu);
+	vol_wrlock(vs);
 	if (!p->mounted)
 		p->mounted_since_ms = tnfs_now_ms();
 	p->mounted = 1;
 	p->empty_since_ms = 0;
 	p->removed = 0;
 	added = state_id_add(&p->st, id, err);
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	if (added == -1)
 		goto fail;
 	if (added == 0)

@@ -12,7 +12,15 @@
  *
  * A struct pvol is never freed before volumes_free: a removed volume is
  * only flagged, so a thread holding a pointer to it stays safe without
- * reference counting.  Lock order: pvol.op_mu, then volumes.mu.
+ * reference counting.  The registry is a list (new entries at its head,
+ * so a walk without the lock stays valid) and a hash table by name.
+ *
+ * Locking: volumes.lock is a read-write lock over the registry and every
+ * pvol's fields below op_mu, held for memory work only (never across I/O);
+ * Get, List and Path take it for reading, and a refresh takes it for
+ * writing one volume at a time, so readers never wait for a whole
+ * refresh.  It prefers writers, so a stream of readers cannot starve
+ * them.  Lock order: pvol.op_mu, then volumes.lock.
  */
 #ifndef TNFS_PLUGIN_VOLUMES_IMPL_H
 #define TNFS_PLUGIN_VOLUMES_IMPL_H
@@ -25,9 +33,11 @@
 #include "volumes.h"
 
 struct pvol {
-	struct pvol *next;
+	struct pvol *next;     /* the registry's list */
+	struct pvol *hnext;    /* its hash chain */
 	pthread_mutex_t op_mu; /* held across this volume's I/O */
-	/* Everything below is guarded by volumes.mu. */
+	/* Everything below is guarded by volumes.lock. */
+	uint64_t seen_gen; /* volumes.gen when the VAPI last listed it */
 	struct volume_state st;
 	char vapi_state[VAPI_STATE_BUFSZ]; /* "" until the VAPI was asked */
 	char refs[1024]; /* holders as the VAPI last listed them */
@@ -44,15 +54,25 @@ struct pvol {
 struct volumes {
 	char *vapi_url, *token, *owner, *host, *state_dir, *mount_root;
 	struct volumes_config cfg;
-	pthread_mutex_t mu;
+	pthread_rwlock_t lock; /* the registry: see above */
 	struct pvol *head;
-	pthread_t thread;
-	int running;
-	int stopping;
-	pthread_cond_t cv;
+	struct pvol **buckets; /* by name; as many as volumes, or more */
+	size_t nbuckets, count;
+	uint64_t gen; /* refresh generation */
 	int64_t last_refresh_ms;
 	char refresh_error[TNFS_ERR_MSG_MAX];
+	/* The background thread. */
+	pthread_t thread;
+	int running;
+	pthread_mutex_t bg_mu; /* guards stopping, for cv */
+	int stopping;
+	pthread_cond_t cv;
 };
+
+/* volumes.lock, for reading or for writing, and its release. */
+void vol_rdlock(struct volumes *vs);
+void vol_wrlock(struct volumes *vs);
+void vol_unlock(struct volumes *vs);
 
 /* volumes.c */
 
@@ -66,23 +86,26 @@ struct vapi_client *vol_vapi_open(struct volumes *vs, struct tnfs_err *err);
 void vol_target_path(
     const struct volumes *vs, const char *name, char *buf, size_t len);
 
-/* Caller holds vs->mu.  NULL when name is not known. */
+/* Caller holds vs->lock.  NULL when name is not known. */
 struct pvol *vol_find_locked(struct volumes *vs, const char *name);
 
-/* Caller holds vs->mu.  A new, removed-flagged entry for name. */
+/* Caller holds vs->lock for writing.  A new, removed-flagged entry for
+ * name; NULL when out of memory. */
 struct pvol *vol_add_locked(struct volumes *vs, const char *name);
 
-/* find or add under vs->mu; NULL when out of memory. */
+/* Find or add; NULL when out of memory. */
 struct pvol *vol_get_or_add(struct volumes *vs, const char *name);
 
-/* Save p's state file.  Caller holds p->op_mu; takes vs->mu for the copy. */
+/* Save p's state file.  Caller holds p->op_mu; takes vs->lock for the
+ * copy. */
 int vol_persist(struct volumes *vs, struct pvol *p, struct tnfs_err *err);
 
 /* Remember err (or clear) as p's last error. */
 void vol_set_error(struct volumes *vs, struct pvol *p, const struct tnfs_err *err);
 
-/* Copy what the VAPI says into p (caller holds vs->mu). */
-void vol_absorb_locked(struct pvol *p, const struct vapi_volume *v, int64_t now);
+/* Copy what the VAPI says into p (caller holds vs->lock for writing). */
+void vol_absorb_locked(struct volumes *vs, struct pvol *p,
+    const struct vapi_volume *v, int64_t now);
 
 /* 1 for the VAPI states Docker sees (ready, creating). */
 int vol_visible_state(const char *s);

@@ -9,6 +9,7 @@
  * waited for.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,50 @@
 #include "volumes.h"
 #include "volumes_impl.h"
 
+/*
+ * Caller holds vs->lock for writing.  A volume the VAPI did not list in
+ * generation gen (and no operation fetched since) disappears, unless it is
+ * mounted here; its name goes to *gone when it had a state file.
+ */
+static void
+sweep_locked(struct volumes *vs, uint64_t gen, char ***gone, size_t *ngone)
+{
+	struct pvol *p;
+	size_t cap = 0;
+
+	for (p = vs->head; p != NULL; p = p->next) {
+		if (p->removed || p->seen_gen >= gen)
+			continue;
+		if (p->st.nids > 0 || p->mounted) {
+			snprintf(
+			    p->vapi_state, sizeof(p->vapi_state), "missing");
+			continue;
+		}
+		p->removed = 1;
+		if (!p->persisted)
+			continue;
+		p->persisted = 0;
+		if (*ngone == cap) {
+			char **g = realloc(*gone, (cap ? 2 * cap : 16) *
+				sizeof(*g));
+
+			if (g == NULL)
+				continue; /* the file is dropped next start */
+			*gone = g;
+			cap = cap ? 2 * cap : 16;
+		}
+		if (((*gone)[*ngone] = strdup(p->st.name)) != NULL)
+			(*ngone)++;
+	}
+}
+
+/*
+ * The list is merged one volume at a time, each under a short write lock,
+ * so Get and List never wait for a whole refresh; a hash lookup per
+ * volume and one sweep make it O(N).  The generation tells the sweep which
+ * volumes were seen: this refresh's list, or an operation's own fetch
+ * after it started (a Create that finished meanwhile).
+ */
 int
 volumes_refresh(struct volumes *vs, struct tnfs_err *err)
 {
@@ -32,59 +77,37 @@ volumes_refresh(struct volumes *vs, struct tnfs_err *err)
 	int64_t now = tnfs_now_ms();
 	char **gone = NULL;
 	size_t ngone = 0, i;
+	uint64_t gen;
 	int rc = -1;
 
+	vol_wrlock(vs);
+	gen = ++vs->gen;
+	vol_unlock(vs);
 	if ((c = vol_vapi_open(vs, err)) == NULL ||
 	    vapi_client_list_volumes(c, &f, &l, err) == -1) {
-		pthread_mutex_lock(&vs->mu);
+		vol_wrlock(vs);
 		snprintf(vs->refresh_error, sizeof(vs->refresh_error), "%s",
 		    err != NULL ? err->msg : "VAPI list failed");
-		pthread_mutex_unlock(&vs->mu);
+		vol_unlock(vs);
 		goto out;
 	}
-	pthread_mutex_lock(&vs->mu);
 	for (i = 0; i < l.n; i++) {
 		const struct vapi_volume *v = &l.items[i];
 
 		if (!vol_visible_state(v->state) ||
 		    tnfs_name_check(v->name, NULL) == -1)
 			continue;
-		if ((p = vol_find_locked(vs, v->name)) == NULL &&
-		    (p = vol_add_locked(vs, v->name)) == NULL)
-			continue;
-		vol_absorb_locked(p, v, now);
+		vol_wrlock(vs);
+		if ((p = vol_find_locked(vs, v->name)) != NULL ||
+		    (p = vol_add_locked(vs, v->name)) != NULL)
+			vol_absorb_locked(vs, p, v, now);
+		vol_unlock(vs);
 	}
-	/* Volumes the VAPI no longer lists disappear unless mounted here. */
-	for (p = vs->head; p != NULL; p = p->next) {
-		int listed = 0;
-
-		if (p->removed)
-			continue;
-		for (i = 0; i < l.n && !listed; i++)
-			listed = vol_visible_state(l.items[i].state) &&
-			    strcmp(l.items[i].name, p->st.name) == 0;
-		if (listed)
-			continue;
-		if (p->st.nids > 0 || p->mounted) {
-			snprintf(
-			    p->vapi_state, sizeof(p->vapi_state), "missing");
-			continue;
-		}
-		p->removed = 1;
-		if (p->persisted) {
-			char **g = realloc(gone, (ngone + 1) * sizeof(*g));
-
-			if (g != NULL) {
-				gone = g;
-				if ((gone[ngone] = strdup(p->st.name)) != NULL)
-					ngone++;
-			}
-			p->persisted = 0;
-		}
-	}
+	vol_wrlock(vs);
+	sweep_locked(vs, gen, &gone, &ngone);
 	vs->last_refresh_ms = now;
 	vs->refresh_error[0] = '\0';
-	pthread_mutex_unlock(&vs->mu);
+	vol_unlock(vs);
 	for (i = 0; i < ngone; i++) {
 		log_info(
 		    "volume %s is gone from the VAPI; forgetting it", gone[i]);
@@ -99,53 +122,87 @@ out:
 	return rc;
 }
 
-/* Lingering unmounts and lease renewals; one pass. */
+/* Caller holds vs->lock.  1 when p needs housekeeping now. */
+static int
+due_locked(const struct volumes *vs, const struct pvol *p, int64_t mono)
+{
+	if (!p->mounted)
+		return 0;
+	if (p->st.nids == 0)
+		return p->empty_since_ms > 0 &&
+		    mono - p->empty_since_ms >= vs->cfg.linger_ms;
+	return p->st.uuid[0] != '\0' && mono - p->lease_ms >= vs->cfg.lease_ms;
+}
+
+/* The work for one volume; caller holds p->op_mu. */
+static void
+tend(struct volumes *vs, struct pvol *p, int64_t mono)
+{
+	struct tnfs_err err;
+	struct vapi_client *c;
+	char uuid[40];
+	int due, unmount;
+
+	vol_rdlock(vs);
+	due = due_locked(vs, p, mono);
+	unmount = p->st.nids == 0;
+	snprintf(uuid, sizeof(uuid), "%s", p->st.uuid);
+	vol_unlock(vs);
+	if (!due)
+		return;
+	if (unmount) {
+		vol_detach(vs, p);
+		return;
+	}
+	tnfs_err_clear(&err);
+	if ((c = vol_vapi_open(vs, &err)) == NULL ||
+	    vapi_client_add_reference(c, uuid, vs->owner, vs->host, &err) ==
+		-1) {
+		log_err(TNFS_LOG_WARN, &err, "renewing the reference of %s",
+		    p->st.name);
+		vol_set_error(vs, p, &err);
+	} else {
+		vol_wrlock(vs);
+		p->lease_ms = mono;
+		vol_unlock(vs);
+	}
+	vapi_client_free(c);
+}
+
+/*
+ * Lingering unmounts and lease renewals; one pass.  The volumes that are
+ * due are picked under one read lock (only mounted ones can be), then
+ * each is tended under its own op_mu; one busy in an operation is left
+ * for the next pass.
+ */
 static void
 housekeeping(struct volumes *vs)
 {
-	struct pvol *p;
+	struct pvol *p, **due = NULL, **grown;
 	int64_t mono = tnfs_mono_ms();
+	size_t n = 0, cap = 0, i;
 
-	pthread_mutex_lock(&vs->mu);
-	p = vs->head;
-	pthread_mutex_unlock(&vs->mu);
-	for (; p != NULL; p = p->next) {
-		int unmount = 0, renew = 0;
-		char uuid[40];
-
-		/* trylock: a volume busy in an operation is left for later. */
-		if (pthread_mutex_trylock(&p->op_mu) != 0)
+	vol_rdlock(vs);
+	for (p = vs->head; p != NULL; p = p->next) {
+		if (!due_locked(vs, p, mono))
 			continue;
-		pthread_mutex_lock(&vs->mu);
-		unmount = p->mounted && p->st.nids == 0 &&
-		    p->empty_since_ms > 0 &&
-		    mono - p->empty_since_ms >= vs->cfg.linger_ms;
-		renew = p->mounted && p->st.nids > 0 && p->st.uuid[0] != '\0' &&
-		    mono - p->lease_ms >= vs->cfg.lease_ms;
-		snprintf(uuid, sizeof(uuid), "%s", p->st.uuid);
-		pthread_mutex_unlock(&vs->mu);
-		if (unmount)
-			vol_detach(vs, p);
-		if (renew) {
-			struct tnfs_err err;
-			struct vapi_client *c;
-
-			tnfs_err_clear(&err);
-			if ((c = vol_vapi_open(vs, &err)) == NULL ||
-			    vapi_client_add_reference(
-				c, uuid, vs->owner, vs->host, &err) == -1) {
-				log_err(TNFS_LOG_WARN, &err,
-				    "renewing the reference of %s", p->st.name);
-				vol_set_error(vs, p, &err);
-			} else {
-				pthread_mutex_lock(&vs->mu);
-				p->lease_ms = mono;
-				pthread_mutex_unlock(&vs->mu);
-			}
-			vapi_client_free(c);
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if ((grown = realloc(due, cap * sizeof(*due))) ==
+			    NULL)
+				break; /* the rest waits for the next pass */
+			due = grown;
 		}
-		pthread_mutex_unlock(&p->op_mu);
+		due[n++] = p;
 	}
+	vol_unlock(vs);
+	for (i = 0; i < n; i++) {
+		if (pthread_mutex_trylock(&due[i]->op_mu) != 0)
+			continue;
+		tend(vs, due[i], mono);
+		pthread_mutex_unlock(&due[i]->op_mu);
+	}
+	free(due);
 	mounts_reap(vs->cfg.mounts);
 }
 
@@ -155,12 +212,12 @@ background(void *arg)
 	struct volumes *vs = arg;
 	int64_t next_refresh = 0;
 
-	pthread_mutex_lock(&vs->mu);
+	pthread_mutex_lock(&vs->bg_mu);
 	while (!vs->stopping) {
 		struct timespec ts;
 		int64_t now = tnfs_mono_ms();
 
-		pthread_mutex_unlock(&vs->mu);
+		pthread_mutex_unlock(&vs->bg_mu);
 		if (now >= next_refresh) {
 			struct tnfs_err err;
 
@@ -171,7 +228,7 @@ background(void *arg)
 			next_refresh = tnfs_mono_ms() + vs->cfg.refresh_ms;
 		}
 		housekeeping(vs);
-		pthread_mutex_lock(&vs->mu);
+		pthread_mutex_lock(&vs->bg_mu);
 		if (vs->stopping)
 			break;
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -180,9 +237,9 @@ background(void *arg)
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}
-		pthread_cond_timedwait(&vs->cv, &vs->mu, &ts);
+		pthread_cond_timedwait(&vs->cv, &vs->bg_mu, &ts);
 	}
-	pthread_mutex_unlock(&vs->mu);
+	pthread_mutex_unlock(&vs->bg_mu);
 	return NULL;
 }
 
@@ -204,10 +261,10 @@ volumes_stop(struct volumes *vs)
 {
 	if (vs == NULL || !vs->running)
 		return;
-	pthread_mutex_lock(&vs->mu);
+	pthread_mutex_lock(&vs->bg_mu);
 	vs->stopping = 1;
 	pthread_cond_broadcast(&vs->cv);
-	pthread_mutex_unlock(&vs->mu);
+	pthread_mutex_unlock(&vs->bg_mu);
 	pthread_join(vs->thread, NULL);
 	vs->running = 0;
 }
