@@ -160,8 +160,8 @@ jsonx_get_bool(json_object *obj, const char *key, int *out)
 	return 0;
 }
 
-static int
-add(json_object *obj, const char *key, json_object *val)
+int
+jsonx_add_obj(json_object *obj, const char *key, json_object *val)
 {
 	if (val == NULL)
 		return -1;
@@ -177,19 +177,19 @@ jsonx_add_str(json_object *obj, const char *key, const char *val)
 {
 	if (val == NULL)
 		return 0;
-	return add(obj, key, json_object_new_string(val));
+	return jsonx_add_obj(obj, key, json_object_new_string(val));
 }
 
 int
 jsonx_add_int64(json_object *obj, const char *key, int64_t val)
 {
-	return add(obj, key, json_object_new_int64(val));
+	return jsonx_add_obj(obj, key, json_object_new_int64(val));
 }
 
 int
 jsonx_add_bool(json_object *obj, const char *key, int val)
 {
-	return add(obj, key, json_object_new_boolean(val ? 1 : 0));
+	return jsonx_add_obj(obj, key, json_object_new_boolean(val ? 1 : 0));
 }
 
 char *

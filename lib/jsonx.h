@@ -45,6 +45,13 @@ int jsonx_add_int64(json_object *obj, const char *key, int64_t val);
 int jsonx_add_bool(json_object *obj, const char *key, int val);
 
 /*
+ * Add val under key; the object takes val's reference even when this
+ * fails (out of memory: -1, val put), so the caller never frees it.  A
+ * NULL val (a constructor that failed) is -1.
+ */
+int jsonx_add_obj(json_object *obj, const char *key, json_object *val);
+
+/*
  * Compact text of obj in a string the caller frees with free(3), or NULL
  * when out of memory.
  */

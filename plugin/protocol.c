@@ -380,31 +380,18 @@ status_json(const struct proto_volume *v)
 	return s;
 }
 
-/* json_object_object_add that always takes val, even when it fails. */
-static int
-add_owned(json_object *obj, const char *key, json_object *val)
-{
-	if (val == NULL)
-		return -1;
-	if (json_object_object_add(obj, key, val) != 0) {
-		json_object_put(val);
-		return -1;
-	}
-	return 0;
-}
-
 json_object *
 proto_get_reply(const struct proto_volume *v, struct tnfs_err *err)
 {
 	json_object *reply = json_object_new_object(), *o;
 
 	if (reply == NULL ||
-	    add_owned(reply, "Volume", o = json_object_new_object()) == -1 ||
+	    jsonx_add_obj(reply, "Volume", o = json_object_new_object()) == -1 ||
 	    jsonx_add_str(o, "Name", v->name) == -1 ||
 	    (v->mountpoint[0] != '\0' &&
 		jsonx_add_str(o, "Mountpoint", v->mountpoint) == -1) ||
 	    add_time(o, "CreatedAt", v->created_ms) == -1 ||
-	    add_owned(o, "Status", status_json(v)) == -1) {
+	    jsonx_add_obj(o, "Status", status_json(v)) == -1) {
 		if (reply != NULL)
 			json_object_put(reply);
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
@@ -420,7 +407,7 @@ proto_list_reply(const struct proto_volume_list *l, struct tnfs_err *err)
 	size_t i;
 
 	if (reply == NULL ||
-	    add_owned(reply, "Volumes", arr = json_object_new_array()) == -1)
+	    jsonx_add_obj(reply, "Volumes", arr = json_object_new_array()) == -1)
 		goto nomem;
 	for (i = 0; i < l->n; i++) {
 		if ((v = json_object_new_object()) == NULL)

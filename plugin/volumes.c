@@ -601,6 +601,20 @@ snapshot_locked(
 	v->last_check_ms = p->last_check_ms;
 }
 
+/* Caller holds vs->lock.  The volume Docker may see, or NULL and err. */
+static struct pvol *
+find_shown_locked(struct volumes *vs, const char *name, struct tnfs_err *err)
+{
+	struct pvol *p = vol_find_locked(vs, name);
+
+	if (p == NULL || !shown_locked(p)) {
+		tnfs_err_set(
+		    err, TNFS_E_NOT_FOUND, "volume %s not found", name);
+		return NULL;
+	}
+	return p;
+}
+
 int
 volumes_get(struct volumes *vs, const char *name, struct proto_volume *out,
     struct tnfs_err *err)
@@ -609,12 +623,8 @@ volumes_get(struct volumes *vs, const char *name, struct proto_volume *out,
 	int rc = -1;
 
 	vol_rdlock(vs);
-	p = vol_find_locked(vs, name);
-	if (p == NULL || !shown_locked(p)) {
-		tnfs_err_set(
-		    err, TNFS_E_NOT_FOUND, "volume %s not found", name);
+	if ((p = find_shown_locked(vs, name, err)) == NULL)
 		goto out;
-	}
 	snapshot_locked(vs, p, out);
 	rc = 0;
 out:
@@ -691,12 +701,8 @@ volumes_path(struct volumes *vs, const char *name, char *mountpoint,
 	int rc = -1;
 
 	vol_rdlock(vs);
-	p = vol_find_locked(vs, name);
-	if (p == NULL || !shown_locked(p)) {
-		tnfs_err_set(
-		    err, TNFS_E_NOT_FOUND, "volume %s not found", name);
+	if ((p = find_shown_locked(vs, name, err)) == NULL)
 		goto out;
-	}
 	if (p->mounted)
 		vol_target_path(vs, name, mountpoint, len);
 	else if (len > 0)
