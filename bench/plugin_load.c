@@ -149,8 +149,9 @@ main(int argc, char *argv[])
 	int ep, nconn, secs, k;
 
 	if (argc != 5 && argc != 7) {
-		fprintf(stderr, "usage: plugin-load SOCKET OP CONNECTIONS "
-				"SECONDS [PREFIX COUNT]\n");
+		fprintf(stderr,
+		    "usage: plugin-load SOCKET OP CONNECTIONS "
+		    "SECONDS [PREFIX COUNT]\n");
 		return 2;
 	}
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
@@ -208,8 +209,9 @@ main(int argc, char *argv[])
 			if (r <= 0) {
 				if (r == -1 && errno == EAGAIN)
 					continue;
-				fprintf(stderr, "plugin-load: the plugin "
-						"closed a connection\n");
+				fprintf(stderr,
+				    "plugin-load: the plugin "
+				    "closed a connection\n");
 				return 1;
 			}
 			c->len += (size_t)r;
@@ -218,8 +220,8 @@ main(int argc, char *argv[])
 			if (status == 200) {
 				if (nlat == caplat) {
 					caplat = caplat ? caplat * 2 : 65536;
-					lat = realloc(
-					    lat, caplat * sizeof(*lat));
+					lat =
+					    realloc(lat, caplat * sizeof(*lat));
 					if (lat == NULL)
 						return 1;
 				}

@@ -206,11 +206,11 @@ errno_hint(int e, int v3)
  * an argv and a deadline, its stderr in the message).
  */
 static int
-mount_by_helper(const struct mount_kernel_plan *plan, int timeout_ms,
-    struct tnfs_err *err)
+mount_by_helper(
+    const struct mount_kernel_plan *plan, int timeout_ms, struct tnfs_err *err)
 {
-	const char *argv[] = {strcmp(plan->fstype, "nfs") == 0 ? "mount.nfs"
-							       : "mount.nfs4",
+	const char *argv[] = {
+	    strcmp(plan->fstype, "nfs") == 0 ? "mount.nfs" : "mount.nfs4",
 	    plan->source, plan->target, "-n", "-o", plan->options, NULL};
 	struct child_opts o = {0};
 
@@ -244,8 +244,8 @@ mount_kernel_mount(struct children *children, const struct mount_spec *spec,
 		if (mount_kernel_prepare(spec, vers[i], &plan, err) == -1)
 			return -1;
 		if (!plan.direct)
-			return mount_by_helper(&plan, (int)left_ms(deadline),
-			    err);
+			return mount_by_helper(
+			    &plan, (int)left_ms(deadline), err);
 		r = children_call(children, mount_child, &plan,
 		    (int)left_ms(deadline), &status, err);
 		if (r == -1)

@@ -93,8 +93,8 @@ mounts_backend_name(const struct mounts *m)
  * name does not fit in a file name).
  */
 static int
-fuse_log_path(const struct mounts *m, const struct mount_spec *spec,
-    char *buf, size_t len, struct tnfs_err *err)
+fuse_log_path(const struct mounts *m, const struct mount_spec *spec, char *buf,
+    size_t len, struct tnfs_err *err)
 {
 	const char *key = spec->volume != NULL ? spec->volume : spec->target;
 	char hex[TNFS_SHA256_HEX_BUFSZ];
@@ -102,8 +102,10 @@ fuse_log_path(const struct mounts *m, const struct mount_spec *spec,
 	tnfs_sha256_hex(key, strlen(key), hex);
 	if ((size_t)snprintf(buf, len, "%s/fuse-%s.log", m->log_dir, hex) >=
 	    len) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "log directory %.64s...: "
-		    "path too long", m->log_dir);
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "log directory %.64s...: "
+		    "path too long",
+		    m->log_dir);
 		return -1;
 	}
 	return 0;
@@ -277,15 +279,15 @@ umount_child(void *arg)
  * Returns 0 done, 1 when the deadline passed, -1 with errno_out set.
  */
 static int
-umount_in_child(struct mounts *m, const char *target, int flags,
-    int timeout_ms, int *errno_out)
+umount_in_child(struct mounts *m, const char *target, int flags, int timeout_ms,
+    int *errno_out)
 {
 	struct umount_call u = {target, flags};
 	int status = 0, r;
 
 	*errno_out = 0;
-	r = children_call(m->children, umount_child, &u, timeout_ms, &status,
-	    NULL);
+	r = children_call(
+	    m->children, umount_child, &u, timeout_ms, &status, NULL);
 	if (r == -1) {
 		*errno_out = errno;
 		return -1;
@@ -310,8 +312,7 @@ mounts_unmount(
 		if (r != 0 && mountinfo_is_mountpoint(target) == 1) {
 			log_warn("umount %s: %s; forcing", target,
 			    r == 1 ? "timed out" : strerror(e));
-			r = umount_in_child(
-			    m, target, MNT_FORCE, step_ms, &e);
+			r = umount_in_child(m, target, MNT_FORCE, step_ms, &e);
 		}
 		if (r != 0 && mountinfo_is_mountpoint(target) == 1) {
 			log_warn("forced umount %s: %s; detaching lazily",

@@ -36,7 +36,8 @@ struct mount_spec {
 	int timeo_ds;       /* kernel: RPC timeout, tenths of a second */
 	int retrans;        /* kernel: retransmissions before a major timeout */
 	uint64_t size_mib; /* the volume's quota (FUSE: df shows it), 0: none */
-	const char *volume; /* the volume's name (names the FUSE log), or NULL */
+	const char
+	    *volume; /* the volume's name (names the FUSE log), or NULL */
 };
 
 struct mounts;
@@ -87,8 +88,8 @@ int mounts_preflight(const char *host, int port, uint32_t prog, uint32_t vers,
 /* Backends (mount_kernel.c, mount_fuse.c). */
 struct children;
 int mount_kernel_available(void);
-int mount_kernel_mount(struct children *children,
-    const struct mount_spec *spec, int timeout_ms, struct tnfs_err *err);
+int mount_kernel_mount(struct children *children, const struct mount_spec *spec,
+    int timeout_ms, struct tnfs_err *err);
 /* The kernel backend's options for one NFS version; -1 when they do not
  * fit in len. */
 int mount_kernel_options(

@@ -386,7 +386,8 @@ proto_get_reply(const struct proto_volume *v, struct tnfs_err *err)
 	json_object *reply = json_object_new_object(), *o;
 
 	if (reply == NULL ||
-	    jsonx_add_obj(reply, "Volume", o = json_object_new_object()) == -1 ||
+	    jsonx_add_obj(reply, "Volume", o = json_object_new_object()) ==
+		-1 ||
 	    jsonx_add_str(o, "Name", v->name) == -1 ||
 	    (v->mountpoint[0] != '\0' &&
 		jsonx_add_str(o, "Mountpoint", v->mountpoint) == -1) ||
@@ -407,7 +408,8 @@ proto_list_reply(const struct proto_volume_list *l, struct tnfs_err *err)
 	size_t i;
 
 	if (reply == NULL ||
-	    jsonx_add_obj(reply, "Volumes", arr = json_object_new_array()) == -1)
+	    jsonx_add_obj(reply, "Volumes", arr = json_object_new_array()) ==
+		-1)
 		goto nomem;
 	for (i = 0; i < l->n; i++) {
 		if ((v = json_object_new_object()) == NULL)
@@ -418,8 +420,8 @@ proto_list_reply(const struct proto_volume_list *l, struct tnfs_err *err)
 		}
 		if (jsonx_add_str(v, "Name", l->items[i].name) == -1 ||
 		    (l->items[i].mountpoint != NULL &&
-			jsonx_add_str(v, "Mountpoint",
-			    l->items[i].mountpoint) == -1))
+			jsonx_add_str(
+			    v, "Mountpoint", l->items[i].mountpoint) == -1))
 			goto nomem;
 	}
 	return reply;
@@ -435,8 +437,8 @@ proto_mountpoint_reply(const char *mountpoint, struct tnfs_err *err)
 {
 	json_object *reply = json_object_new_object();
 
-	if (reply == NULL || jsonx_add_str(reply, "Mountpoint", mountpoint) ==
-	    -1) {
+	if (reply == NULL ||
+	    jsonx_add_str(reply, "Mountpoint", mountpoint) == -1) {
 		if (reply != NULL)
 			json_object_put(reply);
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");

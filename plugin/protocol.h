@@ -81,9 +81,9 @@ struct proto_volume {
 	size_t nids;
 	char nfsvers[8];
 	int ro;
-	const char *backend;   /* static string */
-	char mount[1024];      /* mountinfo's "FSTYPE SOURCE OPTIONS", or "" */
-	char hosts[1024];      /* holders as the VAPI last listed them */
+	const char *backend; /* static string */
+	char mount[1024];    /* mountinfo's "FSTYPE SOURCE OPTIONS", or "" */
+	char hosts[1024];    /* holders as the VAPI last listed them */
 	int64_t mounted_since_ms;
 	char last_error[TNFS_ERR_MSG_MAX];
 	int64_t last_check_ms;

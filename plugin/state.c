@@ -397,12 +397,12 @@ migrate_one(const char *dir, const char *file)
 	if (link(from, to) == -1) {
 		if (errno == EEXIST) {
 			/* The digest file is the newer record. */
-			tnfs_err_set(&e, TNFS_E_VALIDATION,
-			    "superseded by %s", to);
+			tnfs_err_set(
+			    &e, TNFS_E_VALIDATION, "superseded by %s", to);
 			set_aside(from, &e);
 		} else
-			log_warn("state file %s: cannot rename to %s: %s",
-			    from, to, strerror(errno));
+			log_warn("state file %s: cannot rename to %s: %s", from,
+			    to, strerror(errno));
 		return;
 	}
 	if (unlink(from) == -1)
@@ -445,8 +445,8 @@ migrate(const char *dir, struct tnfs_err *err)
 	}
 	for (i = 0; i < n; i++)
 		migrate_one(dir, files[i]);
-	if (n > 0 && (fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
-	    -1) {
+	if (n > 0 &&
+	    (fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
 		(void)fsync(fd);
 		close(fd);
 	}

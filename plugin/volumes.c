@@ -554,7 +554,6 @@ out:
 	return rc;
 }
 
-
 /* ---- Get, List, Path: memory only ---- */
 
 /* Docker sees a volume while it is known, or held by a mount here. */
@@ -572,8 +571,8 @@ snapshot_locked(
 	memset(v, 0, sizeof(*v));
 	snprintf(v->name, sizeof(v->name), "%s", p->st.name);
 	if (p->mounted)
-		vol_target_path(vs, p->st.name, v->mountpoint,
-		    sizeof(v->mountpoint));
+		vol_target_path(
+		    vs, p->st.name, v->mountpoint, sizeof(v->mountpoint));
 	v->created_ms = p->st.created_ms;
 	if (p->mounted)
 		snprintf(v->state, sizeof(v->state), "mounted");
@@ -631,8 +630,8 @@ out:
 	vol_unlock(vs);
 	/* mountinfo is read outside the lock: it is a file read. */
 	if (rc == 0 && out->mounted &&
-	    mountinfo_describe(out->mountpoint, out->mount,
-		sizeof(out->mount)) != 1)
+	    mountinfo_describe(
+		out->mountpoint, out->mount, sizeof(out->mount)) != 1)
 		out->mount[0] = '\0';
 	return rc;
 }
@@ -694,8 +693,8 @@ out:
 }
 
 int
-volumes_path(struct volumes *vs, const char *name, char *mountpoint,
-    size_t len, struct tnfs_err *err)
+volumes_path(struct volumes *vs, const char *name, char *mountpoint, size_t len,
+    struct tnfs_err *err)
 {
 	struct pvol *p;
 	int rc = -1;

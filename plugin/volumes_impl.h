@@ -101,7 +101,8 @@ struct pvol *vol_get_or_add(struct volumes *vs, const char *name);
 int vol_persist(struct volumes *vs, struct pvol *p, struct tnfs_err *err);
 
 /* Remember err (or clear) as p's last error. */
-void vol_set_error(struct volumes *vs, struct pvol *p, const struct tnfs_err *err);
+void vol_set_error(
+    struct volumes *vs, struct pvol *p, const struct tnfs_err *err);
 
 /* Copy what the VAPI says into p (caller holds vs->lock for writing). */
 void vol_absorb_locked(struct volumes *vs, struct pvol *p,

@@ -47,8 +47,8 @@ sweep_locked(struct volumes *vs, uint64_t gen, char ***gone, size_t *ngone)
 			continue;
 		p->persisted = 0;
 		if (*ngone == cap) {
-			char **g = realloc(*gone, (cap ? 2 * cap : 16) *
-				sizeof(*g));
+			char **g =
+			    realloc(*gone, (cap ? 2 * cap : 16) * sizeof(*g));
 
 			if (g == NULL)
 				continue; /* the file is dropped next start */
@@ -188,8 +188,7 @@ housekeeping(struct volumes *vs)
 			continue;
 		if (n == cap) {
 			cap = cap ? 2 * cap : 16;
-			if ((grown = realloc(due, cap * sizeof(*due))) ==
-			    NULL)
+			if ((grown = realloc(due, cap * sizeof(*due))) == NULL)
 				break; /* the rest waits for the next pass */
 			due = grown;
 		}

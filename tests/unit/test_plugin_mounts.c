@@ -77,8 +77,8 @@ static const struct {
 START_TEST(test_mountinfo_line_table)
 {
 	char buf[256];
-	int rc = mountinfo_parse_line(
-	    mountinfo_cases[_i].line, buf, sizeof(buf));
+	int rc =
+	    mountinfo_parse_line(mountinfo_cases[_i].line, buf, sizeof(buf));
 
 	if (mountinfo_cases[_i].mountpoint == NULL) {
 		ck_assert_int_eq(rc, -1);
@@ -94,8 +94,8 @@ START_TEST(test_mountinfo_oversized_mountpoint_truncated_not_overflowed)
 	char line[600], buf[16];
 
 	memset(line, 0, sizeof(line));
-	snprintf(line, sizeof(line), "1 2 3:4 / /%0500d rw - tmpfs none rw\n",
-	    7);
+	snprintf(
+	    line, sizeof(line), "1 2 3:4 / /%0500d rw - tmpfs none rw\n", 7);
 	memset(buf, 'X', sizeof(buf));
 	ck_assert_int_eq(mountinfo_parse_line(line, buf, sizeof(buf)), 0);
 	ck_assert_uint_eq(strlen(buf), sizeof(buf) - 1);
@@ -158,8 +158,8 @@ START_TEST(test_call_past_deadline_leaves_no_zombie)
 	ck_assert_ptr_nonnull(c);
 	for (i = 0; i < 20; i++) {
 		start = tnfs_mono_ms();
-		ck_assert_int_eq(children_call(c, sleep_for_ever, NULL, 50,
-				     &status, NULL),
+		ck_assert_int_eq(
+		    children_call(c, sleep_for_ever, NULL, 50, &status, NULL),
 		    1);
 		/* Bounded: the reply must not wait for a stuck child. */
 		ck_assert_int_lt(tnfs_mono_ms() - start, 5000);
@@ -234,8 +234,8 @@ static const struct {
 	int direct;
 } plan_cases[] = {
     {"10.0.0.5", "3", 0, 0, 0, "nfs",
-	"vers=3,proto=tcp,timeo=600,retrans=2,sec=sys,nolock,addr=10.0.0.5",
-	0, 1},
+	"vers=3,proto=tcp,timeo=600,retrans=2,sec=sys,nolock,addr=10.0.0.5", 0,
+	1},
     {"10.0.0.5", "3", 1, 2049, 20048, "nfs",
 	"vers=3,proto=tcp,timeo=600,retrans=2,sec=sys,nolock,port=2049,"
 	"mountport=20048,mountproto=tcp,addr=10.0.0.5",
@@ -243,8 +243,7 @@ static const struct {
     {"fd00::5", "4.1", 0, 0, 0, "nfs4",
 	"vers=4.1,proto=tcp,timeo=600,retrans=2,sec=sys,addr=fd00::5", 0, 1},
     {"nfs.example.com", "4.2", 1, 0, 0, "nfs4",
-	"vers=4.2,proto=tcp,timeo=600,retrans=2,sec=sys,retry=0", MS_RDONLY,
-	0},
+	"vers=4.2,proto=tcp,timeo=600,retrans=2,sec=sys,retry=0", MS_RDONLY, 0},
 };
 
 /*
@@ -266,9 +265,8 @@ START_TEST(test_kernel_plan_table)
 	spec.target = "/mnt/v1";
 	spec.timeo_ds = 0;
 	spec.retrans = -1;
-	ck_assert_int_eq(mount_kernel_prepare(&spec, plan_cases[_i].vers,
-			     &plan, &err),
-	    0);
+	ck_assert_int_eq(
+	    mount_kernel_prepare(&spec, plan_cases[_i].vers, &plan, &err), 0);
 	ck_assert_str_eq(plan.fstype, plan_cases[_i].fstype);
 	ck_assert_str_eq(plan.data, plan_cases[_i].data);
 	ck_assert_uint_eq(plan.flags, plan_cases[_i].flags);
@@ -276,8 +274,8 @@ START_TEST(test_kernel_plan_table)
 	ck_assert_str_eq(plan.target, "/mnt/v1");
 	ck_assert(strstr(plan.source, ":/exports/v1") != NULL);
 	/* ro and rw are mount(2) flags, not the file system's data. */
-	ck_assert(strstr(plan.options, plan_cases[_i].ro ? ",ro" : ",rw") !=
-	    NULL);
+	ck_assert(
+	    strstr(plan.options, plan_cases[_i].ro ? ",ro" : ",rw") != NULL);
 }
 END_TEST
 

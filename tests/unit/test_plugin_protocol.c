@@ -234,7 +234,8 @@ START_TEST(test_get_reply_shape)
 	snprintf(v.name, sizeof(v.name), "wp");
 	snprintf(v.state, sizeof(v.state), "unmounted");
 	snprintf(v.vapi_state, sizeof(v.vapi_state), "ready");
-	snprintf(v.uuid, sizeof(v.uuid), "11111111-2222-3333-4444-555555555555");
+	snprintf(
+	    v.uuid, sizeof(v.uuid), "11111111-2222-3333-4444-555555555555");
 	snprintf(v.nfsvers, sizeof(v.nfsvers), "3");
 	v.backend = "fuse";
 	v.created_ms = 1510853516763LL;
@@ -260,19 +261,20 @@ START_TEST(test_get_reply_shape)
 	v.ro = 1;
 	v.size_mib = 10240;
 	t = text_of(proto_get_reply(&v, &err));
-	ck_assert_msg(strstr(t, "\"Name\":\"wp\",\"Mountpoint\":\"/m/wp\","
-				"\"CreatedAt\"") != NULL,
+	ck_assert_msg(strstr(t,
+			  "\"Name\":\"wp\",\"Mountpoint\":\"/m/wp\","
+			  "\"CreatedAt\"") != NULL,
 	    "%s", t);
 	ck_assert(strstr(t, "\"vapi_state\":\"unknown\"") != NULL);
-	ck_assert(strstr(t, "\"server\":\"10.0.0.5\",\"export\":\"/e/wp\"") !=
-	    NULL);
+	ck_assert(
+	    strstr(t, "\"server\":\"10.0.0.5\",\"export\":\"/e/wp\"") != NULL);
 	ck_assert(strstr(t, "\"size\":\"10G\"") != NULL);
 	ck_assert(strstr(t, "\"mounted\":true,\"ids\":2") != NULL);
 	ck_assert(strstr(t, "\"options\":\"nfsvers=3,ro\"") != NULL);
 	ck_assert(strstr(t, "\"mount\":\"fuse.tritonnfs 10.0.0.5:/e/wp rw\"") !=
 	    NULL);
-	ck_assert(strstr(t, "\"last_error\":\"a \\\"quoted\\\" error\"") !=
-	    NULL);
+	ck_assert(
+	    strstr(t, "\"last_error\":\"a \\\"quoted\\\" error\"") != NULL);
 	free(t);
 }
 END_TEST
@@ -292,8 +294,9 @@ START_TEST(test_list_and_mountpoint_replies)
 	memcpy(l.items, e, sizeof(e));
 	l.n = 2;
 	t = text_of(proto_list_reply(&l, &err));
-	ck_assert_str_eq(t, "{\"Volumes\":[{\"Name\":\"a\"},{\"Name\":"
-			    "\"b\",\"Mountpoint\":\"/m/b\"}]}");
+	ck_assert_str_eq(t,
+	    "{\"Volumes\":[{\"Name\":\"a\"},{\"Name\":"
+	    "\"b\",\"Mountpoint\":\"/m/b\"}]}");
 	free(t);
 	proto_volume_list_clear(&l);
 	ck_assert_ptr_null(l.items);
