@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -298,6 +299,43 @@ umount_in_child(struct mounts *m, const char *target, int flags, int timeout_ms,
 		return 0;
 	*errno_out = WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
 	return -1;
+}
+
+/* In the child: stat of the mount's root, its errno as the exit status. */
+static int
+stat_child(void *arg)
+{
+	const struct umount_call *u = arg;
+	struct stat sb;
+
+	if (stat(u->target, &sb) == 0)
+		return 0;
+	return errno > 0 && errno < 255 ? errno : 255;
+}
+
+int
+mounts_stale(struct mounts *m, const char *target, int timeout_ms)
+{
+	struct umount_call u = {target, 0};
+	int status = 0;
+
+	/* In a child: a stat against a hung server sleeps in the kernel. */
+	if (children_call(m->children, stat_child, &u, timeout_ms, &status,
+		NULL) != 0)
+		return 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == ESTALE;
+}
+
+int
+mounts_detach(const char *target, struct tnfs_err *err)
+{
+	if (umount2(target, MNT_DETACH) == -1 && errno != EINVAL &&
+	    errno != ENOENT) {
+		tnfs_err_errno(
+		    err, TNFS_E_INTERNAL, errno, "cannot detach %s", target);
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -67,6 +67,21 @@ int mounts_unmount(
     struct mounts *m, const char *target, int timeout_ms, struct tnfs_err *err);
 
 /*
+ * 1 when the mount at target answers ESTALE for its own root: the server
+ * now serves another filesystem under the same export (a snapshot
+ * rollback), so the mount can never read again.  0 when it answers, or
+ * fails otherwise, or gives no answer within timeout_ms: a slow or dead
+ * server is not a reason to replace a mount.
+ */
+int mounts_stale(struct mounts *m, const char *target, int timeout_ms);
+
+/*
+ * Detach target at once (MNT_DETACH): the containers that bind-mounted it
+ * keep what they have, and the path is free for a fresh mount.
+ */
+int mounts_detach(const char *target, struct tnfs_err *err);
+
+/*
  * Reap exited FUSE servers and mount children abandoned at their deadline
  * (call now and then; never blocks).
  */

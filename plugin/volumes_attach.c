@@ -398,6 +398,26 @@ claim(struct volumes *vs, struct vapi_client *c, struct pvol *p)
 	vol_unlock(vs);
 }
 
+/*
+ * A mount this host already holds, whose server now serves another
+ * filesystem under the export (a snapshot rollback): every access gives
+ * ESTALE.  The containers that hold it keep it; the next container gets a
+ * fresh mount in its place, reading what the server serves now.
+ */
+static int
+replace_stale(struct volumes *vs, const char *name, const char *target,
+    struct tnfs_err *err)
+{
+	if (mountinfo_is_mountpoint(target) != 1 ||
+	    mounts_stale(vs->cfg.mounts, target, vs->cfg.preflight_ms) != 1)
+		return 0;
+	log_warn("the mount of %s on %s is stale (the server replaced the "
+		 "volume's filesystem, as a snapshot rollback does): mounting "
+		 "it afresh; containers started before keep the stale mount",
+	    name, target);
+	return mounts_detach(target, err);
+}
+
 int
 volumes_mount(struct volumes *vs, const char *name, const char *id,
     char *mountpoint, size_t len, struct tnfs_err *err)
@@ -428,8 +448,9 @@ volumes_mount(struct volumes *vs, const char *name, const char *id,
 		if (found != 1)
 			goto fail;
 	}
-	if (mountinfo_is_mountpoint(target) != 1 &&
-	    attach(vs, c, p, target, deadline, err) == -1)
+	if (replace_stale(vs, name, target, err) == -1 ||
+	    (mountinfo_is_mountpoint(target) != 1 &&
+		attach(vs, c, p, target, deadline, err) == -1))
 		goto fail;
 	vol_wrlock(vs);
 	if (!p->mounted)

@@ -185,7 +185,50 @@ t_unlike_ls() {
 mapfile -t clis < <(d_clis)
 [ "${#clis[@]}" -gt 0 ] || t_fail "a docker CLI to drive dockerd"
 for i in "${!clis[@]}"; do create "${clis[$i]}" "e2e-v$i"; done
+
+# A snapshot rollback while a container holds the volume: the holder reads
+# the snapshot's data or ESTALE, never the data rolled back; the next
+# container gets a fresh mount (the plugin replaces the stale one) that
+# reads the snapshot's data; a write after the rollback survives the next
+# export sync (another create).
+vapi_post() { # PATH BODY: the HTTP status
+	curl -s -o /dev/null -w '%{http_code}' --max-time 120 -X POST \
+		-H 'Content-Type: application/json' --data-binary "$2" "$VAPI_URL$1"
+}
+rollback_case() {
+	local out holder u
+	D_CLI=${clis[0]}
+	t_is "rollback: volume create" "$(d_docker volume create --driver tritonnfs e2e-rb 2>&1)" e2e-rb
+	holder=$(d_run -d -v e2e-rb:/data "$D_IMAGE" sh -c 'echo one >/data/rb && sleep 3600' 2>&1)
+	t_ok "rollback: a container holds the volume" t_wait_for 30 d_docker exec "$holder" cat /data/rb
+	u=$(curl -s "$VAPI_URL/volumes?owner_uuid=$OWNER&name=e2e-rb" | jq -r '.[0].uuid')
+	t_is "rollback: snapshot" "$(vapi_post "/volumes/$u/snapshot" '{"name":"s1"}')" 201
+	t_is "rollback: written after the snapshot" \
+		"$(d_docker exec "$holder" sh -c 'echo two >/data/rb && cat /data/rb' 2>&1)" two
+	t_is "rollback: 200" "$(vapi_post "/volumes/$u/rollbacktosnapshot" '{"name":"s1"}')" 200
+	out=$(d_docker exec "$holder" cat /data/rb 2>&1)
+	t_like "rollback: the holder reads the snapshot's data or ESTALE" "$out" '^one$|Stale file handle'
+	t_is "rollback: the next container reads the snapshot's data" \
+		"$(d_run --rm -v e2e-rb:/data "$D_IMAGE" cat /data/rb 2>&1)" one
+	t_like "rollback: the plugin replaced the stale mount" \
+		"$(grep -c 'e2e-rb on .* is stale' "$dir/a/plugin.log")" '^[1-9]'
+	t_is "rollback: one mount at the volume's path" \
+		"$(awk -v m="$dir/a/mnt/e2e-rb" '$5 == m' /proc/self/mountinfo | wc -l)" 1
+	t_ok "rollback: a write after the rollback" \
+		d_run --rm -v e2e-rb:/data "$D_IMAGE" sh -c 'echo three >/data/after'
+	t_is "rollback: another create (an export sync)" \
+		"$(d_docker volume create --driver tritonnfs e2e-rs 2>&1)" e2e-rs
+	t_is "rollback: the write survives the sync" \
+		"$(d_run --rm -v e2e-rb:/data "$D_IMAGE" cat /data/after 2>&1)" three
+	t_ok "rollback: the holder stops" d_docker rm -f "$holder"
+}
+[ "$mode" = btrfs ] && rollback_case
+
 for i in "${!clis[@]}"; do use "${clis[$i]}" "e2e-v$i"; done
+if [ "$mode" = btrfs ]; then
+	D_CLI=${clis[0]}
+	t_is "rollback: its volumes removed" "$(d_docker volume rm e2e-rb e2e-rs 2>&1 | tr '\n' ' ')" "e2e-rb e2e-rs "
+fi
 
 t_ok "no FUSE mount left under plugin A's mount root" no_mounts_under "$dir/a/mnt"
 t_ok "no FUSE mount left under plugin B's mount root" no_mounts_under "$dir/b/mnt"
