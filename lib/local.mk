@@ -1,7 +1,7 @@
 # lib/: the common code every program links (errors, logging, JSON,
 # parsers, child processes, atomic files).
 noinst_LIBRARIES += lib/libtnfs.a
-lib_libtnfs_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+lib_libtnfs_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(MHD_CFLAGS)
 lib_libtnfs_a_SOURCES = \
 	lib/err.c lib/err.h \
 	lib/log.c lib/log.h \
@@ -13,6 +13,7 @@ lib_libtnfs_a_SOURCES = \
 	lib/fsutil.c lib/fsutil.h \
 	lib/sha256.c lib/sha256.h lib/be32.h \
 	lib/token.c lib/token.h \
+	lib/httpd.c lib/httpd.h \
 	lib/version.h
 
 LIBTNFS = lib/libtnfs.a $(JSONC_LIBS)
