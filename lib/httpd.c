@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -34,6 +35,8 @@
 #define SWEEP_MS       250
 #define MHD_MARGIN     64 /* MHD's own limit sits above ours, never hit */
 #define REFUSE_DRAIN   65536
+#define LINGER_MS      500  /* a refused connection's close is put off */
+#define LINGER_MAX     1024 /* past this many, refused ones close at once */
 
 struct conn {
 	struct conn *prev, *next;
@@ -50,6 +53,12 @@ struct peer {
 	unsigned char key[PEER_KEY_MAX];
 	size_t keylen;
 	unsigned n;
+};
+
+/* A refused connection, answered and half-closed, closed at close_ms. */
+struct lingering {
+	int fd;
+	int64_t close_ms;
 };
 
 struct header {
@@ -99,6 +108,8 @@ struct httpd {
 	unsigned running;
 	int stopping;
 	int sweeper_stop;
+	struct lingering linger[LINGER_MAX];
+	size_t nlinger;
 };
 
 /* ---- peers and connections (called with h->mu held) ---- */
@@ -608,7 +619,20 @@ on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 	pthread_mutex_unlock(&h->mu);
 }
 
-/* ---- the sweeper: the request deadline ---- */
+/* Read and drop what a refused client sent (bounded, never waiting). */
+static void
+drain(int fd)
+{
+	char scratch[4096];
+	size_t drained = 0;
+	ssize_t n;
+
+	while (drained < REFUSE_DRAIN &&
+	    (n = recv(fd, scratch, sizeof(scratch), MSG_DONTWAIT)) > 0)
+		drained += (size_t)n;
+}
+
+/* ---- the sweeper: the request deadline, lingering closes ---- */
 
 static void *
 sweeper_main(void *arg)
@@ -631,6 +655,15 @@ sweeper_main(void *arg)
 			shutdown(c->fd, SHUT_RDWR);
 			c->shut = 1;
 			shut++;
+		}
+		for (size_t i = 0; i < h->nlinger;) {
+			if (now < h->linger[i].close_ms) {
+				i++;
+				continue;
+			}
+			drain(h->linger[i].fd);
+			close(h->linger[i].fd);
+			h->linger[i] = h->linger[--h->nlinger];
 		}
 		if (shut > 0)
 			log_msg(TNFS_LOG_INFO, NULL,
@@ -678,30 +711,39 @@ peer_key(int fd, const struct sockaddr_storage *ss, unsigned char *key)
 }
 
 /*
- * Best effort: the 503 goes out without waiting, and what the client has
- * sent already is read first so that the close does not turn into a reset
- * that discards the answer.
+ * The 503 goes out without waiting.  Closing a socket that holds unread
+ * bytes resets it, and a reset makes the client drop the answer unread:
+ * so the close is put off a moment (the sweeper drains, then closes), the
+ * way httpd's lingering close works.  Past LINGER_MAX it closes at once.
  */
 static void
-refuse(const struct httpd *h, int fd)
+refuse(struct httpd *h, int fd)
 {
-	char head[256], scratch[4096];
-	size_t blen = strlen(h->o.busy_body), drained = 0;
-	ssize_t n;
-	int len;
+	char head[256];
+	size_t blen = strlen(h->o.busy_body);
+	int len, now = 0;
 
 	len = snprintf(head, sizeof(head),
 	    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: %s\r\n"
 	    "Content-Length: %zu\r\nRetry-After: 1\r\nConnection: close\r\n\r\n",
 	    h->o.content_type, blen);
-	while (drained < REFUSE_DRAIN &&
-	    (n = recv(fd, scratch, sizeof(scratch), MSG_DONTWAIT)) > 0)
-		drained += (size_t)n;
+	drain(fd);
 	if (len > 0 && (size_t)len < sizeof(head) &&
 	    send(fd, head, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL) == len)
 		send(fd, h->o.busy_body, blen, MSG_DONTWAIT | MSG_NOSIGNAL);
 	shutdown(fd, SHUT_WR);
-	close(fd);
+	pthread_mutex_lock(&h->mu);
+	if (h->nlinger < LINGER_MAX && !h->sweeper_stop) {
+		h->linger[h->nlinger].fd = fd;
+		h->linger[h->nlinger].close_ms = tnfs_mono_ms() + LINGER_MS;
+		h->nlinger++;
+	} else
+		now = 1;
+	pthread_mutex_unlock(&h->mu);
+	if (now) {
+		drain(fd);
+		close(fd);
+	}
 }
 
 static void
@@ -818,6 +860,24 @@ mhd_logger(void *cls, const char *fmt, va_list ap)
 	log_debug("%s: libmicrohttpd: %s", h->o.name, buf);
 }
 
+/*
+ * conn_limit connections need as many descriptors besides the process's
+ * own: raise the soft limit (systemd's default is 1024) up to the hard one.
+ */
+static void
+raise_fd_limit(const struct httpd_opts *o)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)o->conn_limit + MHD_MARGIN + 512;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_warn("%s: cannot raise the descriptor limit to %llu: %s",
+		    o->name, (unsigned long long)rl.rlim_cur, strerror(errno));
+}
+
 struct httpd *
 httpd_start(int listen_fd, const struct httpd_opts *opts, struct tnfs_err *err)
 {
@@ -831,6 +891,7 @@ httpd_start(int listen_fd, const struct httpd_opts *opts, struct tnfs_err *err)
 	}
 	h->o = *opts;
 	h->listen_fd = listen_fd;
+	raise_fd_limit(opts);
 	h->wake[0] = h->wake[1] = -1;
 	pthread_mutex_init(&h->mu, NULL);
 	pthread_cond_init(&h->cv, NULL);
@@ -922,6 +983,8 @@ httpd_stop(struct httpd *h, int grace_ms)
 		MHD_stop_daemon(h->mhd);
 	while (h->conns != NULL)
 		conn_unlink(h, h->conns);
+	while (h->nlinger > 0)
+		close(h->linger[--h->nlinger].fd);
 	free(h->peers);
 	if (h->wake[0] != -1)
 		close(h->wake[0]);

@@ -20,10 +20,12 @@ LIBTNFS = lib/libtnfs.a $(JSONC_LIBS)
 
 check_PROGRAMS += tests/unit/test_err tests/unit/test_parse tests/unit/test_uuid \
 	tests/unit/test_timefmt tests/unit/test_child tests/unit/test_log \
-	tests/unit/test_jsonx tests/unit/test_fsutil tests/unit/test_token
+	tests/unit/test_jsonx tests/unit/test_fsutil tests/unit/test_token \
+	tests/unit/test_httpd
 TESTS += tests/unit/test_err tests/unit/test_parse tests/unit/test_uuid \
 	tests/unit/test_timefmt tests/unit/test_child tests/unit/test_log \
-	tests/unit/test_jsonx tests/unit/test_fsutil tests/unit/test_token
+	tests/unit/test_jsonx tests/unit/test_fsutil tests/unit/test_token \
+	tests/unit/test_httpd
 tests_unit_test_err_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_err_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 tests_unit_test_parse_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
@@ -42,3 +44,5 @@ tests_unit_test_fsutil_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_fsutil_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 tests_unit_test_token_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_token_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_httpd_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_httpd_LDADD = $(LIBTNFS) $(MHD_LIBS) $(UNIT_LDADD)
