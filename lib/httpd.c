@@ -1,9 +1,10 @@
 /*
  * httpd.c: the hardened libmicrohttpd server (see httpd.h).
  *
- * Three threads of ours beside MHD's I/O pool: the acceptor (limits, 503,
- * MHD_add_connection), the sweeper (the request deadline) and one per
- * request being handled.  One mutex guards the connection list, the peer
+ * Three kinds of threads of ours beside MHD's I/O pool: the acceptor
+ * (limits, 503, MHD_add_connection), the sweeper (the request deadline,
+ * lingering closes of refused connections) and one per request being
+ * handled.  One mutex guards the connection list, the peer
  * counts and the handler count; nothing blocking runs under it.
  *
  * A connection is tracked from accept to MHD's CLOSED notification, which
@@ -895,6 +896,13 @@ httpd_start(int listen_fd, const struct httpd_opts *opts, struct tnfs_err *err)
 	h->wake[0] = h->wake[1] = -1;
 	pthread_mutex_init(&h->mu, NULL);
 	pthread_cond_init(&h->cv, NULL);
+	/* A blocking accept after a spurious wake-up would hang the stop. */
+	if (fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK) ==
+	    -1) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
+		    "%s: listening socket", opts->name);
+		goto fail;
+	}
 	if (pipe2(h->wake, O_CLOEXEC) == -1) {
 		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "%s: pipe", opts->name);
 		goto fail;
