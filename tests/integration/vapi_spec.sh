@@ -20,7 +20,8 @@ ops=$(awk '
 t_ok "the spec lists operations" test "$(printf '%s\n' "$ops" | wc -l)" -ge 22
 
 # What each operation answers to a request with no parameters, the
-# fixture's uuid in the path: one answer each, never a 5xx.
+# fixture's uuid in the path: one answer each, never a 5xx.  A new route
+# needs its line here.
 declare -A want=(
 	[Ping]="200" [ListVolumes]="200" [CreateVolume]="409 ValidationError"
 	[GetVolume]="200" [UpdateVolume]="200" [ListVolumeSizes]="200"
@@ -32,6 +33,7 @@ declare -A want=(
 	[ListVolumeSnapshots]="200" [GetVolumeSnapshot]="404 SnapshotNotFound"
 	[RollbackToVolumeSnapshot]="409 ValidationError" [ListNetworks]="200"
 	[GetNetwork]="200" [AdminListVolumes]="200" [AdminRestartVolume]="200"
+	[AdminUpdateVolume]="200" [AdminUpdateVolumes]="200"
 	[DeleteVolume]="204"
 	[RemoveVolumeReservation]="409 ValidationError"
 	[DeleteVolumeSnapshot]="404 VolumeNotFound"
