@@ -158,7 +158,7 @@ child_run(const char *const argv[], const struct child_opts *opts,
 	size_t out_cap = 0, err_cap = 0, max, in_off = 0;
 	int64_t deadline, now;
 	pid_t pid = -1;
-	int status = 0, rc = -1, exec_errno = 0, killed = 0;
+	int status = 0, rc = -1, exec_errno = 0, killed = 0, wait_errno = 0;
 	ssize_t n;
 
 	memset(r, 0, sizeof(*r));
@@ -269,7 +269,11 @@ child_run(const char *const argv[], const struct child_opts *opts,
 		if (w == pid)
 			break;
 		if (w == -1 && errno != EINTR) {
-			status = 0;
+			/*
+			 * ECHILD (SIGCHLD ignored, or someone else reaped it):
+			 * the exit status is unknown, so this is no success.
+			 */
+			wait_errno = errno;
 			break;
 		}
 		if (w == 0) {
@@ -286,7 +290,9 @@ child_run(const char *const argv[], const struct child_opts *opts,
 	    (ssize_t)sizeof(exec_errno))
 		exec_errno = 0;
 
-	if (WIFEXITED(status)) {
+	if (wait_errno != 0) {
+		r->exit_status = -1;
+	} else if (WIFEXITED(status)) {
 		r->exit_status = WEXITSTATUS(status);
 	} else {
 		r->exit_status = -1;
@@ -302,6 +308,9 @@ child_run(const char *const argv[], const struct child_opts *opts,
 	if (exec_errno != 0) {
 		tnfs_err_errno(
 		    err, TNFS_E_INTERNAL, exec_errno, "cannot run %s", argv[0]);
+	} else if (wait_errno != 0) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, wait_errno,
+		    "%s: cannot learn its exit status (waitpid)", argv[0]);
 	} else if (killed) {
 		tnfs_err_set(err, TNFS_E_TIMEOUT,
 		    "%s did not finish within %d ms%s%s", argv[0],

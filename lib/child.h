@@ -20,7 +20,8 @@ struct child_opts {
 };
 
 struct child_result {
-	int exit_status; /* exit code, or -1 when killed by a signal */
+	int exit_status; /* exit code, or -1 when killed by a signal or
+			    when waitpid failed (status unknown) */
 	int term_signal; /* signal that ended it, or 0 */
 	int timed_out;   /* 1 when the deadline killed it */
 	char *out;       /* NUL-terminated stdout (may be truncated) */
@@ -33,7 +34,8 @@ struct child_result {
  * Run argv[0] (looked up in PATH when it has no '/') and wait for it.
  * 0 when it exited with status 0.  -1 otherwise, with err saying why:
  * "<prog> exited with status N: <last stderr line>", "... killed by signal",
- * "... did not finish within N ms", or the exec failure.  res, when not
+ * "... did not finish within N ms", "... cannot learn its exit status"
+ * (waitpid failed, e.g. SIGCHLD ignored), or the exec failure.  res, when not
  * NULL, is filled in every case that ran the program; free it with
  * child_result_free.
  */

@@ -1,7 +1,7 @@
 # lib/: the common code every program links (errors, logging, JSON,
 # parsers, child processes, atomic files).
 noinst_LIBRARIES += lib/libtnfs.a
-lib_libtnfs_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+lib_libtnfs_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(MHD_CFLAGS)
 lib_libtnfs_a_SOURCES = \
 	lib/err.c lib/err.h \
 	lib/log.c lib/log.h \
@@ -13,16 +13,19 @@ lib_libtnfs_a_SOURCES = \
 	lib/fsutil.c lib/fsutil.h \
 	lib/sha256.c lib/sha256.h lib/be32.h \
 	lib/token.c lib/token.h \
+	lib/httpd.c lib/httpd.h \
 	lib/version.h
 
 LIBTNFS = lib/libtnfs.a $(JSONC_LIBS)
 
 check_PROGRAMS += tests/unit/test_err tests/unit/test_parse tests/unit/test_uuid \
 	tests/unit/test_timefmt tests/unit/test_child tests/unit/test_log \
-	tests/unit/test_jsonx tests/unit/test_fsutil tests/unit/test_token
+	tests/unit/test_jsonx tests/unit/test_fsutil tests/unit/test_token \
+	tests/unit/test_httpd
 TESTS += tests/unit/test_err tests/unit/test_parse tests/unit/test_uuid \
 	tests/unit/test_timefmt tests/unit/test_child tests/unit/test_log \
-	tests/unit/test_jsonx tests/unit/test_fsutil tests/unit/test_token
+	tests/unit/test_jsonx tests/unit/test_fsutil tests/unit/test_token \
+	tests/unit/test_httpd
 tests_unit_test_err_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_err_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 tests_unit_test_parse_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
@@ -41,3 +44,5 @@ tests_unit_test_fsutil_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_fsutil_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 tests_unit_test_token_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_token_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_httpd_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_httpd_LDADD = $(LIBTNFS) $(MHD_LIBS) $(UNIT_LDADD)

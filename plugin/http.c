@@ -6,7 +6,15 @@
  * docker-volume-plugins.md §1.1 and §5.1: 200 with a JSON body on success,
  * 500 with {"Err"} for an operation that failed, 400 for a body that is
  * not JSON, 413 above 1 MiB, 404 for an unknown path, 405 for a method
- * other than POST.
+ * other than POST, 503 past the limits below.
+ *
+ * The server is lib/httpd.c: a Mount that waits on a dead NFS server runs
+ * on its own thread and never delays List, Get or Path (§1.1: dockerd
+ * sends requests in parallel), and a client that connects and sends
+ * slowly costs no thread and is cut at the request deadline, so dockerd's
+ * calls never wait on it.  The socket is root's alone; the per-peer limit
+ * (per connecting process) keeps one stuck local tool from taking every
+ * connection.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -18,27 +26,24 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <microhttpd.h>
-
 #include "http.h"
+#include "httpd.h"
 #include "jsonx.h"
 #include "log.h"
 #include "protocol.h"
 #include "timefmt.h"
 
-struct http_server {
-	struct MHD_Daemon *d;
-	struct volumes *vs;
-	int fd;
-	char *path; /* unlinked at stop when we created it */
-};
+#define CONN_LIMIT          256
+#define PER_PEER_LIMIT      64
+#define REQUEST_DEADLINE_S  10
+#define IO_THREADS          2
+#define MAX_RUNNING         128
+#define CONTENT_TYPE        "application/vnd.docker.plugins.v1.2+json"
 
-/* One request in progress. */
-struct req_ctx {
-	char *body;
-	size_t len, cap;
-	int too_large;
-	int64_t start_ms;
+struct http_server {
+	struct httpd *httpd;
+	struct volumes *vs;
+	char *path; /* unlinked at stop when we created it */
 };
 
 typedef json_object *(*route_fn)(
@@ -152,36 +157,24 @@ static const struct route {
     {"/VolumeDriver.Unmount", PROTO_NEED_NAME | PROTO_NEED_ID, r_unmount},
 };
 
-static enum MHD_Result
-send_text(struct MHD_Connection *conn, unsigned status, const char *text)
+static void
+send_text(struct httpd_req *hr, unsigned status, const char *text)
 {
-	struct MHD_Response *r;
-	enum MHD_Result ret;
+	char *copy = strdup(text);
 
-	r = MHD_create_response_from_buffer(
-	    strlen(text), (void *)(uintptr_t)text, MHD_RESPMEM_MUST_COPY);
-	if (r == NULL)
-		return MHD_NO;
-	MHD_add_response_header(
-	    r, "Content-Type", "application/vnd.docker.plugins.v1.2+json");
-	ret = MHD_queue_response(conn, status, r);
-	MHD_destroy_response(r);
-	return ret;
+	httpd_req_reply(hr, copy != NULL ? status : 500, copy, NULL);
 }
 
-static enum MHD_Result
-send_err(
-    struct MHD_Connection *conn, unsigned status, const struct tnfs_err *err)
+static void
+send_err(struct httpd_req *hr, unsigned status, const struct tnfs_err *err)
 {
 	char *body = proto_err_body(err);
-	enum MHD_Result ret;
 
-	if (body == NULL)
-		return send_text(
-		    conn, 500, "{\"Err\":\"tritonnfs: out of memory\"}");
-	ret = send_text(conn, status, body);
-	free(body);
-	return ret;
+	if (body == NULL) {
+		send_text(hr, 500, "{\"Err\":\"tritonnfs: out of memory\"}");
+		return;
+	}
+	httpd_req_reply(hr, status, body, NULL);
 }
 
 /* One log line per request (§5.1 item 19). */
@@ -219,36 +212,48 @@ log_request(const char *path, const struct proto_req *rq, unsigned status,
 		log_msg(TNFS_LOG_WARN, f, "%s failed", path);
 }
 
-static enum MHD_Result
-dispatch(struct http_server *srv, struct MHD_Connection *conn, const char *url,
-    struct req_ctx *ctx)
+/* Runs on the request's own thread (httpd.h). */
+static void
+dispatch(void *cls, struct httpd_req *hr)
 {
+	struct http_server *srv = cls;
+	const char *url = httpd_req_url(hr), *body;
 	struct proto_req rq;
 	struct tnfs_err err;
 	const struct route *rt = NULL;
 	json_object *reply = NULL;
-	enum MHD_Result ret;
 	unsigned status = 200;
-	size_t i;
+	char logurl[256], method[24];
+	size_t i, len;
 
 	memset(&rq, 0, sizeof(rq));
 	tnfs_err_clear(&err);
+	httpd_escape(url, logurl, sizeof(logurl));
+	if (strcmp(httpd_req_method(hr), "POST") != 0) {
+		httpd_escape(httpd_req_method(hr), method, sizeof(method));
+		tnfs_err_set(&err, TNFS_E_METHOD_NOT_ALLOWED,
+		    "%s not allowed; the plugin protocol uses POST", method);
+		send_err(hr, 405, &err);
+		return;
+	}
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if (strcmp(url, routes[i].path) == 0)
 			rt = &routes[i];
 	if (rt == NULL) {
 		tnfs_err_set(&err, TNFS_E_RESOURCE_NOT_FOUND,
-		    "unknown endpoint %.100s", url);
+		    "unknown endpoint %.100s", logurl);
 		status = 404;
 		goto reply;
 	}
-	if (ctx->too_large) {
+	if (httpd_req_body_too_large(hr)) {
 		tnfs_err_set(&err, TNFS_E_TOO_LARGE,
 		    "request body larger than %u bytes", PROTO_BODY_MAX);
 		status = 413;
 		goto reply;
 	}
-	if (proto_parse(ctx->body, ctx->len, rt->need, &rq, &err) == -1) {
+	body = httpd_req_body(hr, &len);
+	if (proto_parse(len > 0 ? body : NULL, len, rt->need, &rq, &err) ==
+	    -1) {
 		status = tnfs_err_is(&err, TNFS_E_BAD_REQUEST) ? 400 : 500;
 		goto reply;
 	}
@@ -258,85 +263,18 @@ dispatch(struct http_server *srv, struct MHD_Connection *conn, const char *url,
 		status = 500;
 	}
 reply:
-	log_request(url, &rq, status, ctx->start_ms, &err);
+	log_request(logurl, &rq, status, httpd_req_start_ms(hr), &err);
 	if (reply != NULL) {
 		char *text = jsonx_to_string(reply);
 
-		ret = text != NULL ? send_text(conn, 200, text)
-				   : send_err(conn, 500, &err);
-		free(text);
+		if (text != NULL)
+			httpd_req_reply(hr, 200, text, NULL);
+		else
+			send_err(hr, 500, &err);
 		json_object_put(reply);
 	} else
-		ret = send_err(conn, status, &err);
+		send_err(hr, status, &err);
 	proto_req_clear(&rq);
-	return ret;
-}
-
-static enum MHD_Result
-on_request(void *cls, struct MHD_Connection *conn, const char *url,
-    const char *method, const char *version, const char *upload,
-    size_t *upload_size, void **con_cls)
-{
-	struct http_server *srv = cls;
-	struct req_ctx *ctx = *con_cls;
-
-	(void)version;
-	if (ctx == NULL) {
-		if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
-			return MHD_NO;
-		ctx->start_ms = tnfs_mono_ms();
-		*con_cls = ctx;
-		return MHD_YES;
-	}
-	if (*upload_size > 0) {
-		size_t n = *upload_size;
-
-		*upload_size = 0;
-		if (ctx->too_large || ctx->len + n > PROTO_BODY_MAX) {
-			/* Keep reading, drop the bytes, answer 413 at the end. */
-			ctx->too_large = 1;
-			return MHD_YES;
-		}
-		if (ctx->len + n + 1 > ctx->cap) {
-			size_t cap = ctx->cap ? ctx->cap : 1024;
-			char *p;
-
-			while (cap < ctx->len + n + 1)
-				cap *= 2;
-			if ((p = realloc(ctx->body, cap)) == NULL)
-				return MHD_NO;
-			ctx->body = p;
-			ctx->cap = cap;
-		}
-		memcpy(ctx->body + ctx->len, upload, n);
-		ctx->len += n;
-		ctx->body[ctx->len] = '\0';
-		return MHD_YES;
-	}
-	if (strcmp(method, "POST") != 0) {
-		struct tnfs_err err;
-
-		tnfs_err_set(&err, TNFS_E_METHOD_NOT_ALLOWED,
-		    "%.16s not allowed; the plugin protocol uses POST", method);
-		return send_err(conn, 405, &err);
-	}
-	return dispatch(srv, conn, url, ctx);
-}
-
-static void
-on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-    enum MHD_RequestTerminationCode toe)
-{
-	struct req_ctx *ctx = *con_cls;
-
-	(void)cls;
-	(void)conn;
-	(void)toe;
-	if (ctx != NULL) {
-		free(ctx->body);
-		free(ctx);
-		*con_cls = NULL;
-	}
 }
 
 /* The fd systemd passed, or -1 (sd_listen_fds without libsystemd). */
@@ -412,38 +350,47 @@ struct http_server *
 http_start(const char *socket_path, struct volumes *vs, struct tnfs_err *err)
 {
 	struct http_server *srv = calloc(1, sizeof(*srv));
+	struct httpd_opts o;
+	int fd;
 
 	if (srv == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return NULL;
 	}
 	srv->vs = vs;
-	if ((srv->fd = inherited_fd()) != -1) {
-		log_info(
-		    "serving the socket passed by systemd (fd %d)", srv->fd);
+	if ((fd = inherited_fd()) != -1) {
+		log_info("serving the socket passed by systemd (fd %d)", fd);
 	} else {
-		if ((srv->fd = listen_unix(socket_path, err)) == -1)
+		if ((fd = listen_unix(socket_path, err)) == -1)
 			goto fail;
 		if ((srv->path = strdup(socket_path)) == NULL) {
 			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+			close(fd);
 			goto fail;
 		}
 	}
-	srv->d = MHD_start_daemon(
-	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0,
-	    NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, srv->fd,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)300,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_END);
-	if (srv->d == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL,
-		    "libmicrohttpd could not start on %s", socket_path);
+	memset(&o, 0, sizeof(o));
+	o.name = "plugin";
+	o.conn_limit = CONN_LIMIT;
+	o.per_peer_limit = PER_PEER_LIMIT;
+	o.header_deadline_s = REQUEST_DEADLINE_S;
+	o.pool_threads = IO_THREADS;
+	o.max_running = MAX_RUNNING;
+	o.body_max = PROTO_BODY_MAX;
+	o.handler = dispatch;
+	o.cls = srv;
+	o.busy_body = "{\"Err\":\"tritonnfs: the plugin is at its connection "
+		      "or request limit; retry\"}";
+	o.content_type = CONTENT_TYPE;
+	/* httpd owns fd from here, closing it on failure too. */
+	if ((srv->httpd = httpd_start(fd, &o, err)) == NULL) {
+		tnfs_err_prefix(err, "%s", socket_path);
+		if (srv->path != NULL)
+			unlink(srv->path);
 		goto fail;
 	}
 	return srv;
 fail:
-	if (srv->fd != -1)
-		close(srv->fd);
 	free(srv->path);
 	free(srv);
 	return NULL;
@@ -454,9 +401,8 @@ http_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
-	/* Thread-per-connection: this waits for requests in flight. */
-	MHD_stop_daemon(srv->d);
-	close(srv->fd);
+	/* Requests in flight finish first (their own deadlines bound them). */
+	httpd_stop(srv->httpd, 0);
 	if (srv->path != NULL) {
 		unlink(srv->path);
 		free(srv->path);

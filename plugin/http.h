@@ -1,10 +1,11 @@
 /*
  * http.h: the VolumeDriver HTTP server on a Unix socket (libmicrohttpd).
  *
- * One thread per connection, so a Mount that waits on a dead NFS server
- * never delays List, Get or Path on another connection (§1.1: dockerd
- * sends requests in parallel).  Every reply is JSON with a
- * Content-Length; errors are {"Err":"tritonnfs: ..."}.
+ * Served by lib/httpd.c: each request on its own thread, so a Mount that
+ * waits on a dead NFS server never delays List, Get or Path (§1.1: dockerd
+ * sends requests in parallel), and slow or stuck clients cost no thread,
+ * are cut at a request deadline and capped per connecting process.  Every
+ * reply is JSON with a Content-Length; errors are {"Err":"tritonnfs: ..."}.
  */
 #ifndef TNFS_PLUGIN_HTTP_H
 #define TNFS_PLUGIN_HTTP_H

@@ -38,6 +38,7 @@ EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden \
 	tests/integration/plugin_faults.sh \
 	tests/integration/plugin_protocol.sh \
 	tests/integration/quickstart.sh \
+	tests/integration/slow_clients.py \
 	tests/integration/storage_btrfs.sh \
 	tests/integration/storage_ganesha.sh \
 	tests/integration/storage_lib.sh \
@@ -50,6 +51,8 @@ EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden \
 	tests/integration/vapi_errors.sh \
 	tests/integration/vapi_ganesha.sh \
 	tests/integration/vapi_lib.sh \
+	tests/integration/vapi_hostile_urls.sh \
 	tests/integration/vapi_refs.sh \
+	tests/integration/vapi_slow_clients.sh \
 	tests/integration/vapi_snapshots.sh \
 	tests/integration/vapi_spec.sh

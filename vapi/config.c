@@ -40,6 +40,22 @@ config_defaults(struct vapi_config *cfg)
 }
 
 static int
+set_auth(struct vapi_config *cfg, const char *mode, const char *what,
+    struct tnfs_err *err)
+{
+	if (mode != NULL && strcmp(mode, "tokens") == 0)
+		cfg->auth = VAPI_AUTH_TOKENS;
+	else if (mode != NULL && strcmp(mode, "none") == 0)
+		cfg->auth = VAPI_AUTH_NONE;
+	else {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "%s must be \"tokens\" or \"none\"", what);
+		return -1;
+	}
+	return 0;
+}
+
+static int
 copy_str(char *dst, size_t len, const char *src, const char *what,
     struct tnfs_err *err)
 {
@@ -378,6 +394,13 @@ load_json(struct vapi_config *cfg, json_object *root, struct tnfs_err *err)
 		} else if (strcmp(key, "tokens") == 0) {
 			if (load_tokens(cfg, val, err) == -1)
 				return -1;
+		} else if (strcmp(key, "auth") == 0) {
+			if (set_auth(cfg,
+				json_object_is_type(val, json_type_string)
+				    ? json_object_get_string(val)
+				    : NULL,
+				"auth", err) == -1)
+				return -1;
 		} else if (strcmp(key, "ref_lease_seconds") == 0) {
 			if (get_int(root, key, 1, 86400 * 365,
 				&cfg->ref_lease_s, "", err) == -1)
@@ -484,6 +507,8 @@ static const char usage[] =
     "(default: 600)\n"
     "  --snapshot-limit N     snapshots per volume (default: 16)\n"
     "  --workers N            provisioning threads (default: 4)\n"
+    "  --allow-unauthenticated  no tokens, on purpose: every caller is the\n"
+    "                         operator (loopback or Unix socket only)\n"
     "  --help, --version\n";
 
 static int
@@ -514,12 +539,18 @@ config_parse_args(
 	    {"snapshot-limit", required_argument, NULL, 'n'},
 	    {"workers", required_argument, NULL, 'w'},
 	    {"check-config", no_argument, NULL, 'C'},
+	    {"allow-unauthenticated", no_argument, NULL, 'A'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *file = NULL;
+	const char *file = NULL, *env;
 	int c, pass, check = 0;
+
+	/* The environment is the lowest layer, under the file and flags. */
+	if ((env = getenv("TRITONNFS_VAPI_AUTH")) != NULL && env[0] != '\0' &&
+	    set_auth(cfg, env, "TRITONNFS_VAPI_AUTH", err) == -1)
+		return -1;
 
 	/*
 	 * Two passes: the file first, so every flag overrides it wherever
@@ -594,6 +625,9 @@ config_parse_args(
 				r = flag_int(optarg, 64, &cfg->workers,
 				    "--workers", err);
 				break;
+			case 'A':
+				cfg->auth = VAPI_AUTH_NONE;
+				break;
 			default:
 				break;
 			}
@@ -653,6 +687,20 @@ config_finish(struct vapi_config *cfg, struct tnfs_err *err)
 		tnfs_err_set(err, TNFS_E_VALIDATION,
 		    "listen %s: expected tcp:HOST:PORT or unix:PATH",
 		    cfg->listen);
+		return -1;
+	}
+	if (cfg->auth == VAPI_AUTH_TOKENS && cfg->ntokens == 0) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "authentication is required (\"auth\": \"tokens\") but no "
+		    "tokens are configured: add \"tokens\", or set \"auth\": "
+		    "\"none\" (--allow-unauthenticated) to make every caller "
+		    "the operator");
+		return -1;
+	}
+	if (cfg->auth == VAPI_AUTH_NONE && cfg->ntokens > 0) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "\"auth\": \"none\" (--allow-unauthenticated) with tokens "
+		    "configured: remove one or the other");
 		return -1;
 	}
 	if (!config_listen_is_local(cfg->listen) && cfg->ntokens == 0) {

@@ -1,16 +1,19 @@
 /*
- * http.c: libmicrohttpd glue for the Volume API (see http.h).
+ * http.c: the Volume API's HTTP layer on lib/httpd.c (see http.h).
  *
- * One thread per connection: a handler may wait on the store or on a
- * provisioning call (bounded by the storage deadline), and a slow one must
- * not hold up the others.  The request body is collected up to
- * HTTP_BODY_MAX; past it the rest is read and dropped and the answer is
- * 413.  Parameters are merged as restify's mapParams does: path first,
- * then query, then body, an earlier source winning.
+ * A handler may wait on the store or on a provisioning call (bounded by
+ * the storage deadline).  httpd runs each complete request on its own
+ * thread while the I/O threads keep serving, so a few slow requests never
+ * delay /ping or another caller; HTTP_MAX_RUNNING bounds how many run at
+ * once (past it: 503), and idle or trickling clients cost no thread at
+ * all (HTTP_REQUEST_DEADLINE_S, HTTP_PER_PEER_LIMIT, HTTP_CONN_LIMIT).
+ * The request body is collected up to HTTP_BODY_MAX; past it the rest is
+ * read and dropped and the answer is 413.  Parameters are merged as
+ * restify's mapParams does: path first, then query, then body, an earlier
+ * source winning.
  */
 #include <errno.h>
 #include <netdb.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <microhttpd.h>
-
 #include "http.h"
+#include "httpd.h"
 #include "jsonx.h"
 #include "log.h"
 #include "routes.h"
@@ -32,17 +34,9 @@
 
 struct http_server {
 	struct vapi *va;
-	struct MHD_Daemon *mhd;
+	struct httpd *httpd;
 	int listen_fd;
 	char unix_path[108];
-	atomic_int inflight;
-};
-
-struct request {
-	char *body;
-	size_t len;
-	int too_large;
-	int64_t start_ms;
 };
 
 int
@@ -153,45 +147,35 @@ open_listener(
 	return 0;
 }
 
-static int
-add_header(struct MHD_Response *resp, const char *k, const char *v)
+/* The JSON reply text, or NULL on out of memory. */
+static char *
+reply_text(json_object *body)
 {
-	return MHD_add_response_header(resp, k, v) == MHD_YES ? 0 : -1;
+	if (body == NULL)
+		return NULL;
+	return strdup(json_object_to_json_string_ext(
+	    body, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
-static enum MHD_Result
-send_json(struct MHD_Connection *conn, struct request *rq, int status,
-    json_object *body, const char *request_id, const char *allow)
+static void
+send_json(struct httpd_req *hr, int status, json_object *body,
+    const char *request_id, const char *allow)
 {
-	struct MHD_Response *resp;
-	const char *text = "";
-	char rt[32], *copy;
-	enum MHD_Result ret;
+	const char *hdrs[] = {"Server", "tritonnfs-vapi", "x-server-name",
+	    "tritonnfs-vapi", "x-request-id", request_id, "x-response-time",
+	    NULL, NULL, NULL, NULL};
+	char rt[32], *text = NULL;
 
-	if (body != NULL)
-		text = json_object_to_json_string_ext(body,
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-	if ((copy = strdup(text)) == NULL)
-		return MHD_NO;
-	resp = MHD_create_response_from_buffer(
-	    strlen(copy), copy, MHD_RESPMEM_MUST_FREE);
-	if (resp == NULL) {
-		free(copy);
-		return MHD_NO;
+	snprintf(rt, sizeof(rt), "%lld",
+	    (long long)(tnfs_mono_ms() - httpd_req_start_ms(hr)));
+	hdrs[7] = rt;
+	if (allow != NULL && allow[0] != '\0') {
+		hdrs[8] = "Allow";
+		hdrs[9] = allow;
 	}
-	snprintf(
-	    rt, sizeof(rt), "%lld", (long long)(tnfs_mono_ms() - rq->start_ms));
-	if (body != NULL)
-		add_header(resp, "Content-Type", "application/json");
-	add_header(resp, "Server", "tritonnfs-vapi");
-	add_header(resp, "x-server-name", "tritonnfs-vapi");
-	add_header(resp, "x-request-id", request_id);
-	add_header(resp, "x-response-time", rt);
-	if (allow != NULL && allow[0] != '\0')
-		add_header(resp, "Allow", allow);
-	ret = MHD_queue_response(conn, (unsigned int)status, resp);
-	MHD_destroy_response(resp);
-	return ret;
+	if (body != NULL && (text = reply_text(body)) == NULL)
+		status = 500;
+	httpd_req_reply(hr, (unsigned)status, text, hdrs);
 }
 
 static json_object *
@@ -219,25 +203,77 @@ struct query_ctx {
 	char dupname[64];
 };
 
-static enum MHD_Result
-collect_query(
-    void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static void
+collect_query(struct httpd_req *hr, struct query_ctx *q)
 {
-	struct query_ctx *q = cls;
+	const char *key, *value;
+	size_t klen, vlen, i;
 
-	(void)kind;
-	q->total += strlen(key) + (value != NULL ? strlen(value) : 0) + 2;
-	if (q->total > HTTP_QUERY_MAX)
-		return MHD_YES;
-	if (json_object_object_get_ex(q->params, key, NULL)) {
-		/* restify would make an array; VOLAPI then fails on it. */
-		q->dup = 1;
-		snprintf(q->dupname, sizeof(q->dupname), "%s", key);
-		return MHD_YES;
+	for (i = 0; httpd_req_arg(hr, i, &key, &klen, &value, &vlen) == 0;
+	     i++) {
+		q->total += klen + vlen + 2;
+		if (q->total > HTTP_QUERY_MAX)
+			return;
+		if (json_object_object_get_ex(q->params, key, NULL)) {
+			/* restify would make an array; VOLAPI then fails. */
+			q->dup = 1;
+			httpd_escape(key, q->dupname, sizeof(q->dupname));
+			continue;
+		}
+		json_object_object_add(
+		    q->params, key, json_object_new_string_len(value, (int)vlen));
 	}
-	json_object_object_add(
-	    q->params, key, json_object_new_string(value != NULL ? value : ""));
-	return MHD_YES;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * The request target as sent, percent-decoded: a NUL would cut the path
+ * or a value short further on ("/volumes/<uuid>%00x" acting on <uuid>),
+ * and bytes that are not UTF-8 would be echoed into JSON replies and log
+ * lines.  Both are a malformed request.
+ */
+static int
+check_target(const char *raw, struct tnfs_err *err)
+{
+	size_t n = strlen(raw), i, o = 0;
+	unsigned char *dec;
+	int rc = -1;
+
+	if ((dec = malloc(n + 1)) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		int hi, lo;
+
+		if (raw[i] == '%' && i + 2 < n && (hi = hexval(raw[i + 1])) >= 0 &&
+		    (lo = hexval(raw[i + 2])) >= 0) {
+			dec[o++] = (unsigned char)(hi << 4 | lo);
+			i += 2;
+		} else
+			dec[o++] = (unsigned char)raw[i];
+	}
+	if (memchr(dec, '\0', o) != NULL)
+		tnfs_err_set(err, TNFS_E_BAD_REQUEST,
+		    "the request URL contains a NUL character (%%00)");
+	else if (!httpd_utf8_valid((const char *)dec, o))
+		tnfs_err_set(err, TNFS_E_BAD_REQUEST,
+		    "the request URL is not valid UTF-8 once percent-decoded");
+	else
+		rc = 0;
+	free(dec);
+	return rc;
 }
 
 /* Constant time: a token's hash must not leak by timing. */
@@ -253,7 +289,7 @@ same_hash(const char *a, const char *b)
 }
 
 static int
-authenticate(const struct vapi *va, struct MHD_Connection *conn,
+authenticate(const struct vapi *va, const struct httpd_req *hr,
     struct caller *who, struct tnfs_err *err)
 {
 	const char *auth;
@@ -266,8 +302,7 @@ authenticate(const struct vapi *va, struct MHD_Connection *conn,
 		who->operator= 1;
 		return 0;
 	}
-	auth = MHD_lookup_connection_value(
-	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	auth = httpd_req_header(hr, "Authorization");
 	if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0 ||
 	    strlen(auth + 7) == 0 || strlen(auth + 7) > 4096) {
 		tnfs_err_set(err, TNFS_E_UNAUTHORIZED,
@@ -289,13 +324,17 @@ authenticate(const struct vapi *va, struct MHD_Connection *conn,
 }
 
 static int
-merge_body(json_object *params, const struct request *rq, struct tnfs_err *err)
+merge_body(
+    json_object *params, const struct httpd_req *hr, struct tnfs_err *err)
 {
 	json_object *body;
+	const char *text;
+	size_t len;
 
-	if (rq->len == 0)
+	text = httpd_req_body(hr, &len);
+	if (len == 0)
 		return 0;
-	if ((body = jsonx_parse(rq->body, rq->len, HTTP_JSON_DEPTH, err)) ==
+	if ((body = jsonx_parse(text, len, HTTP_JSON_DEPTH, err)) ==
 	    NULL) {
 		char msg[TNFS_ERR_MSG_MAX];
 
@@ -356,10 +395,9 @@ has_nul(json_object *o, int depth)
 
 /* A client's request id is echoed when it is short and printable. */
 static void
-request_id(struct MHD_Connection *conn, char *buf, size_t len)
+request_id(const struct httpd_req *hr, char *buf, size_t len)
 {
-	const char *id =
-	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "x-request-id");
+	const char *id = httpd_req_header(hr, "x-request-id");
 	size_t i;
 
 	if (id != NULL && strlen(id) > 0 && strlen(id) < len &&
@@ -376,10 +414,11 @@ request_id(struct MHD_Connection *conn, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
-static enum MHD_Result
-serve(struct http_server *srv, struct MHD_Connection *conn, struct request *rq,
-    const char *url, const char *method)
+/* Runs on the request's own thread (httpd.h). */
+static void
+serve(void *cls, struct httpd_req *hr)
 {
+	struct http_server *srv = cls;
 	struct vapi *va = srv->va;
 	const struct route *route = NULL;
 	json_object *params = NULL, *out = NULL, *ebody;
@@ -387,13 +426,17 @@ serve(struct http_server *srv, struct MHD_Connection *conn, struct request *rq,
 	struct tnfs_err err;
 	struct caller who;
 	struct causes c;
-	const char *ver, *owner;
-	char rid[TNFS_UUID_BUFSZ + 128], allow[64] = "";
+	const char *ver, *owner, *url = httpd_req_url(hr),
+				 *method = httpd_req_method(hr);
+	char rid[TNFS_UUID_BUFSZ + 128], allow[64] = "", logurl[512],
+	    logmethod[64], verbuf[80];
 	int status = 500, rc = -1;
-	enum MHD_Result ret;
 
 	tnfs_err_clear(&err);
-	request_id(conn, rid, sizeof(rid));
+	request_id(hr, rid, sizeof(rid));
+	/* What the client sent is escaped before it reaches a log line. */
+	httpd_escape(httpd_req_raw_url(hr), logurl, sizeof(logurl));
+	httpd_escape(method, logmethod, sizeof(logmethod));
 	memset(&q, 0, sizeof(q));
 	if ((params = json_object_new_object()) == NULL) {
 		tnfs_err_set(&err, TNFS_E_INTERNAL, "out of memory");
@@ -404,8 +447,9 @@ serve(struct http_server *srv, struct MHD_Connection *conn, struct request *rq,
 		tnfs_err_set(&err, TNFS_E_INTERNAL, "out of memory");
 		goto reply;
 	}
-	MHD_get_connection_values(
-	    conn, MHD_GET_ARGUMENT_KIND, collect_query, &q);
+	if (check_target(httpd_req_raw_url(hr), &err) == -1)
+		goto reply;
+	collect_query(hr, &q);
 	if (strlen(url) > HTTP_PATH_MAX || q.total > HTTP_QUERY_MAX) {
 		tnfs_err_set(&err, TNFS_E_URI_TOO_LONG,
 		    "the request URI is too long (path at most %d bytes, query "
@@ -413,14 +457,14 @@ serve(struct http_server *srv, struct MHD_Connection *conn, struct request *rq,
 		    HTTP_PATH_MAX, HTTP_QUERY_MAX);
 		goto reply;
 	}
-	ver = MHD_lookup_connection_value(
-	    conn, MHD_HEADER_KIND, "accept-version");
+	ver = httpd_req_header(hr, "accept-version");
 	if (ver != NULL && !http_version_ok(ver)) {
+		httpd_escape(ver, verbuf, 65);
 		tnfs_err_set(&err, TNFS_E_INVALID_VERSION,
-		    "%.64s is not supported by %s %.200s", ver, method, url);
+		    "%s is not supported by %s %.200s", verbuf, method, url);
 		goto reply;
 	}
-	if (rq->too_large) {
+	if (httpd_req_body_too_large(hr)) {
 		tnfs_err_set(&err, TNFS_E_TOO_LARGE,
 		    "the request body is larger than %d bytes", HTTP_BODY_MAX);
 		goto reply;
@@ -430,7 +474,7 @@ serve(struct http_server *srv, struct MHD_Connection *conn, struct request *rq,
 		goto reply;
 	/* Ping stays open, so health checks need no secret. */
 	if (strcmp(route->name, "Ping") != 0) {
-		if (authenticate(va, conn, &who, &err) == -1)
+		if (authenticate(va, hr, &who, &err) == -1)
 			goto reply;
 	} else {
 		memset(&who, 0, sizeof(who));
@@ -446,7 +490,7 @@ serve(struct http_server *srv, struct MHD_Connection *conn, struct request *rq,
 		if (!json_object_object_get_ex(params, qk, NULL))
 			json_object_object_add(params, qk, json_object_get(qv));
 	}
-	if (merge_body(params, rq, &err) == -1)
+	if (merge_body(params, hr, &err) == -1)
 		goto reply;
 	/* An owner's token acts for that owner only. */
 	if (!who.operator&& routes_accepts(route, "owner_uuid")) {
@@ -461,6 +505,15 @@ serve(struct http_server *srv, struct MHD_Connection *conn, struct request *rq,
 		}
 	}
 	causes_init(&c);
+	/*
+	 * Uuids are global: a uuid an owner picks that another owner's volume
+	 * already has would fail differently from a free one, telling the
+	 * caller that volume exists.  Only the operator (sdc-docker and
+	 * CloudAPI in Triton, which pass it on behalf of a user) may pick.
+	 */
+	if (!who.operator&& strcmp(route->name, "CreateVolume") == 0 &&
+	    json_object_object_get_ex(params, "uuid", NULL))
+		causes_add(&c, "uuid may be chosen by the operator only");
 	json_object_object_foreach(params, pk, pv)
 	{
 		if (has_nul(pv, 0))
@@ -481,96 +534,25 @@ reply:
 		status = err.http_status;
 		ebody = error_body(va, &err);
 		log_msg(status >= 500 ? TNFS_LOG_ERROR : TNFS_LOG_DEBUG, NULL,
-		    "%s %s -> %d %s: %s (req_id %s)", method, url, status,
-		    err.code, err.msg, rid);
-		ret = send_json(conn, rq, status, ebody, rid, allow);
+		    "%s %s -> %d %s: %s (req_id %s)", logmethod, logurl,
+		    status, err.code, err.msg, rid);
+		send_json(hr, status, ebody, rid, allow);
 		json_object_put(ebody);
 	} else {
-		log_debug("%s %s -> %d (req_id %s)", method, url, status, rid);
-		ret = send_json(conn, rq, status, out, rid, NULL);
+		log_debug("%s %s -> %d (req_id %s)", logmethod, logurl, status,
+		    rid);
+		send_json(hr, status, out, rid, NULL);
 	}
 	json_object_put(out);
 	json_object_put(params);
 	json_object_put(q.params);
-	return ret;
-}
-
-static enum MHD_Result
-access_handler(void *cls, struct MHD_Connection *conn, const char *url,
-    const char *method, const char *version, const char *upload_data,
-    size_t *upload_data_size, void **con_cls)
-{
-	struct http_server *srv = cls;
-	struct request *rq = *con_cls;
-
-	(void)version;
-	if (rq == NULL) {
-		if ((rq = calloc(1, sizeof(*rq))) == NULL)
-			return MHD_NO;
-		rq->start_ms = tnfs_mono_ms();
-		atomic_fetch_add(&srv->inflight, 1);
-		*con_cls = rq;
-		return MHD_YES;
-	}
-	if (*upload_data_size > 0) {
-		size_t n = *upload_data_size;
-
-		if (!rq->too_large && rq->len + n <= HTTP_BODY_MAX) {
-			char *nb = realloc(rq->body, rq->len + n + 1);
-
-			if (nb == NULL)
-				return MHD_NO;
-			rq->body = nb;
-			memcpy(rq->body + rq->len, upload_data, n);
-			rq->len += n;
-			rq->body[rq->len] = '\0';
-		} else {
-			/* Read the rest and drop it: the answer is 413. */
-			rq->too_large = 1;
-			free(rq->body);
-			rq->body = NULL;
-			rq->len = 0;
-		}
-		*upload_data_size = 0;
-		return MHD_YES;
-	}
-	return serve(srv, conn, rq, url, method);
-}
-
-static void
-completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-    enum MHD_RequestTerminationCode toe)
-{
-	struct http_server *srv = cls;
-	struct request *rq = *con_cls;
-
-	(void)conn, (void)toe;
-	if (rq == NULL)
-		return;
-	free(rq->body);
-	free(rq);
-	*con_cls = NULL;
-	atomic_fetch_sub(&srv->inflight, 1);
-}
-
-static void
-mhd_logger(void *cls, const char *fmt, va_list ap)
-{
-	char buf[512];
-	size_t n;
-
-	(void)cls;
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	n = strlen(buf);
-	while (n > 0 && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	log_warn("libmicrohttpd: %s", buf);
 }
 
 struct http_server *
 http_start(struct vapi *va, struct tnfs_err *err)
 {
 	struct http_server *srv;
+	struct httpd_opts o;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
@@ -578,22 +560,27 @@ http_start(struct vapi *va, struct tnfs_err *err)
 	}
 	srv->va = va;
 	srv->listen_fd = -1;
-	atomic_init(&srv->inflight, 0);
 	if (open_listener(srv, va->cfg->listen, err) == -1) {
 		free(srv);
 		return NULL;
 	}
-	srv->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC | MHD_USE_ERROR_LOG,
-	    0, NULL, NULL, access_handler, srv, MHD_OPTION_EXTERNAL_LOGGER,
-	    mhd_logger, NULL, MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed, srv,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024, MHD_OPTION_END);
-	if (srv->mhd == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL,
-		    "cannot start the HTTP server on %s", va->cfg->listen);
-		close(srv->listen_fd);
+	memset(&o, 0, sizeof(o));
+	o.name = "vapi";
+	o.conn_limit = HTTP_CONN_LIMIT;
+	o.per_peer_limit = HTTP_PER_PEER_LIMIT;
+	o.header_deadline_s = HTTP_REQUEST_DEADLINE_S;
+	o.pool_threads = HTTP_IO_THREADS;
+	o.max_running = HTTP_MAX_RUNNING;
+	o.body_max = HTTP_BODY_MAX;
+	o.handler = serve;
+	o.cls = srv;
+	o.busy_body = "{\"code\":\"ServiceUnavailable\",\"message\":\"the "
+		      "Volume API is at its connection or request limit; "
+		      "retry\"}";
+	o.content_type = "application/json";
+	/* httpd owns the listener from here, closing it on failure too. */
+	if ((srv->httpd = httpd_start(srv->listen_fd, &o, err)) == NULL) {
+		tnfs_err_prefix(err, "listen %s", va->cfg->listen);
 		if (srv->unix_path[0] != '\0')
 			unlink(srv->unix_path);
 		free(srv);
@@ -605,21 +592,9 @@ http_start(struct vapi *va, struct tnfs_err *err)
 void
 http_stop(struct http_server *srv, int grace_ms)
 {
-	int64_t end = tnfs_mono_ms() + grace_ms;
-	MHD_socket fd;
-
 	if (srv == NULL)
 		return;
-	/* Stop accepting; requests under way get grace_ms to finish. */
-	fd = MHD_quiesce_daemon(srv->mhd);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
-	while (atomic_load(&srv->inflight) > 0 && tnfs_mono_ms() < end) {
-		struct timespec ts = {0, 20 * 1000 * 1000};
-
-		nanosleep(&ts, NULL);
-	}
-	MHD_stop_daemon(srv->mhd);
+	httpd_stop(srv->httpd, grace_ms);
 	if (srv->unix_path[0] != '\0')
 		unlink(srv->unix_path);
 	free(srv);

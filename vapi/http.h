@@ -15,6 +15,20 @@
 #define HTTP_QUERY_MAX  4096
 #define HTTP_JSON_DEPTH 16
 
+/*
+ * Limits against slow and numerous clients (lib/httpd.h): a whole request
+ * within HTTP_REQUEST_DEADLINE_S however slowly it trickles in; at most
+ * HTTP_PER_PEER_LIMIT connections from one address (a plugin host needs a
+ * few); past the limits a 503.  A complete request runs on its own thread,
+ * at most HTTP_MAX_RUNNING at once, so a few requests waiting on storage
+ * never hold up /ping or other callers.
+ */
+#define HTTP_CONN_LIMIT          1024
+#define HTTP_PER_PEER_LIMIT      64
+#define HTTP_REQUEST_DEADLINE_S  10
+#define HTTP_IO_THREADS          2
+#define HTTP_MAX_RUNNING         128
+
 struct http_server;
 
 /* Listen on va->cfg->listen (tcp:HOST:PORT or unix:PATH) and serve. */

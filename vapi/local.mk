@@ -65,9 +65,12 @@ VAPI_INTEGRATION_TESTS = tests/integration/vapi_basic.sh \
 	tests/integration/vapi_spec.sh tests/integration/vapi_btrfs.sh \
 	tests/integration/vapi_ganesha.sh tests/integration/vapi_crash_btrfs.sh \
 	tests/integration/vapi_served.sh \
-	tests/integration/adm_update.sh
+	tests/integration/adm_update.sh \
+	tests/integration/vapi_slow_clients.sh \
+	tests/integration/vapi_hostile_urls.sh
 TESTS += $(VAPI_INTEGRATION_TESTS)
-dist_check_SCRIPTS += $(VAPI_INTEGRATION_TESTS) tests/integration/vapi_lib.sh
+dist_check_SCRIPTS += $(VAPI_INTEGRATION_TESTS) tests/integration/vapi_lib.sh \
+	tests/integration/slow_clients.py
 
 # The backends driven without the HTTP server by tests/storage_probe (see
 # its header) and tested at unit level.

@@ -94,6 +94,30 @@ open_exporter(struct vapi_config *cfg, struct tnfs_err *err)
 	return exporter_open(cfg->exports, &ec, err);
 }
 
+/*
+ * Without tokens every caller that reaches the listener is the operator.
+ * That is the quick start's choice (loopback or a Unix socket only, see
+ * config_finish), never a silent one: the log and stderr say it at start.
+ */
+static void
+warn_unauthenticated(const struct vapi_config *cfg)
+{
+	const char *why = cfg->auth == VAPI_AUTH_NONE
+	    ? "authentication is off (\"auth\": \"none\")"
+	    : "no tokens are configured";
+
+	if (cfg->ntokens > 0)
+		return;
+	log_warn("UNAUTHENTICATED: %s: every caller that can connect to %s "
+		 "acts as the operator; configure \"tokens\" (see "
+		 "tritonnfs-vapi(8))",
+	    why, cfg->listen);
+	fprintf(stderr,
+	    "tritonnfs-vapi: WARNING: %s: every caller that can connect to %s "
+	    "acts as the operator\n",
+	    why, cfg->listen);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -162,6 +186,7 @@ main(int argc, char **argv)
 		goto fail;
 	log_info("listening on %s (store %s, storage %s, exports %s)",
 	    cfg.listen, cfg.store, cfg.storage, cfg.exports);
+	warn_unauthenticated(&cfg);
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;

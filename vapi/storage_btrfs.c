@@ -195,9 +195,20 @@ init_root(struct btrfs_backend *b, const char *root, const char *state_dir,
 		if (mkpath(p, err, "%s/%s", b->root, dirs[i]) == -1 ||
 		    fsutil_mkdir_p(p, 0700, err) == -1)
 			goto out;
+	/*
+	 * Each volume is mounted under exports/ with its root's own mode
+	 * (0755 from btrfs), which would bypass volumes/ 0700: exports/ is
+	 * root's alone (ganesha runs as root), and an exports/ an older
+	 * version made 0755 is tightened.
+	 */
 	if (mkpath(b->mnt_dir, err, "%s/exports", state_dir) == -1 ||
-	    fsutil_mkdir_p(b->mnt_dir, 0755, err) == -1)
+	    fsutil_mkdir_p(b->mnt_dir, 0700, err) == -1)
 		goto out;
+	if (chmod(b->mnt_dir, 0700) == -1) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
+		    "cannot make %s private", b->mnt_dir);
+		goto out;
+	}
 	if ((mi = btrfs_mountinfo_read(err)) == NULL)
 		goto out;
 	if (!btrfs_mountinfo_find(mi, b->root, 1, &m) ||
@@ -283,7 +294,7 @@ mount_volume(const struct btrfs_backend *b, const char *uuid, const char *vol,
 		if (btrfs_umount(mp, err) == -1)
 			return -1;
 	}
-	if (fsutil_mkdir_p(mp, 0755, err) == -1)
+	if (fsutil_mkdir_p(mp, 0700, err) == -1)
 		return -1;
 	snprintf(opt, sizeof(opt), "subvolid=%llu", (unsigned long long)id);
 	return btrfs_run(argv, "cannot mount the volume", NULL, err);

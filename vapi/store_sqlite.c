@@ -10,10 +10,14 @@
  * migrates forward at open.  A partial UNIQUE index on (owner_uuid, name)
  * over creating/ready volumes makes name uniqueness the database's job.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -208,6 +212,45 @@ migrate(struct sq *st, struct tnfs_err *err)
 	return 0;
 }
 
+/*
+ * The records name every owner's volumes and hosts: the database and its
+ * -wal/-shm are root's alone.  SQLite gives -wal and -shm the mode of the
+ * database when it creates them, so creating the database 0600 here (not
+ * under the process umask, which is shared by every thread) covers all
+ * three; files left 0644 by an older version are tightened as well.
+ */
+static int
+restrict_db_files(const char *path, struct tnfs_err *err)
+{
+	static const char *const sfx[] = {"", "-wal", "-shm"};
+	char p[4096];
+	size_t i;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd == -1) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
+		    "store: cannot open %s", path);
+		return -1;
+	}
+	if (fchmod(fd, 0600) == -1) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
+		    "store: cannot make %s private", path);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	for (i = 1; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+		snprintf(p, sizeof(p), "%s%s", path, sfx[i]);
+		if (chmod(p, 0600) == -1 && errno != ENOENT) {
+			tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
+			    "store: cannot make %s private", p);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void sq_close(void *impl);
 
 /* arg: the database path. */
@@ -217,6 +260,8 @@ sq_open(const char *path, struct tnfs_err *err)
 	struct sq *st = NULL;
 	pthread_mutexattr_t ma;
 
+	if (strcmp(path, ":memory:") != 0 && restrict_db_files(path, err) == -1)
+		return NULL;
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return NULL;

@@ -44,6 +44,16 @@ struct vapi_token {
 	char owner_uuid[TNFS_UUID_BUFSZ]; /* when not operator */
 };
 
+/*
+ * Whether callers must present a token.  UNSET with no tokens runs open
+ * with a loud warning (the quick start); TOKENS with no tokens refuses to
+ * start; NONE is the explicit choice to run open (loopback or a Unix
+ * socket only).  Set by "auth", --allow-unauthenticated, or (lowest)
+ * TRITONNFS_VAPI_AUTH, which packaged units set to "tokens" so that an
+ * installation never runs open without saying so.
+ */
+enum vapi_auth { VAPI_AUTH_UNSET, VAPI_AUTH_TOKENS, VAPI_AUTH_NONE };
+
 struct vapi_config {
 	char listen[512];     /* tcp:HOST:PORT or unix:PATH */
 	char store[1024];     /* sqlite:PATH */
@@ -63,6 +73,7 @@ struct vapi_config {
 	int networks_builtin; /* 1 when networks[0] is the built-in default */
 	struct vapi_token tokens[VAPI_MAX_TOKENS];
 	size_t ntokens;
+	enum vapi_auth auth;
 	int ref_lease_s;    /* a reference not renewed for this long is stale */
 	int snapshot_limit; /* per volume */
 	int workers;        /* provisioning threads */

@@ -66,6 +66,24 @@ t_fails() {
 	if [ $rc -ne 0 ]; then t_pass "$desc"; else t_fail "$desc" "succeeded: $*" "${out:0:2000}"; fi
 }
 
+# t_refused DESC SECONDS REGEX CMD...: CMD fails on its own within SECONDS
+# and says why (its output matches REGEX, extended).  Running out of time
+# is not a refusal: a hang, a success or another failure fails the test.
+t_refused() {
+	local desc=$1 secs=$2 re=$3 out rc
+	shift 3
+	out=$(timeout -k 5 "$secs" "$@" 2>&1) && rc=0 || rc=$?
+	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+		t_fail "$desc" "no answer within $secs s: $*" "${out:0:2000}"
+	elif [ $rc -eq 0 ]; then
+		t_fail "$desc" "succeeded: $*" "${out:0:2000}"
+	elif ! [[ $out =~ $re ]]; then
+		t_fail "$desc" "failed otherwise than /$re/: $*" "${out:0:2000}"
+	else
+		t_pass "$desc"
+	fi
+}
+
 # t_is DESC GOT WANT
 t_is() {
 	if [ "$2" = "$3" ]; then t_pass "$1"; else t_fail "$1" "got:  ${2:0:2000}" "want: ${3:0:2000}"; fi

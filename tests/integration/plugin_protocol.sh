@@ -3,8 +3,9 @@
 # against the real tritonnfs-plugin over its Unix socket (curl --unix-socket).
 #
 # Part A needs no VAPI: constant endpoints, 40+ malformed requests, tolerant
-# parsing, idempotent Unmount, socket rules, and a Mount hung on an
-# unanswering VAPI while List keeps answering.  Part B (Create/Get/List/
+# parsing, idempotent Unmount, socket rules, a Mount hung on an
+# unanswering VAPI while List keeps answering, and 2,000 slow clients that
+# neither hold up another client nor outlast the request deadline.  Part B (Create/Get/List/
 # Remove through a real tritonnfs-vapi) runs when that server is built.
 . "$TNFS_SRCDIR/tests/integration/lib.sh"
 t_require_cmd curl python3 jq
@@ -64,7 +65,7 @@ start_plugin "unix://$dir/vapi-hang.sock"
 t_is "socket is root-only (0600)" "$(stat -c %a "$sock")" 600
 t_ok "a state file named the old way is renamed at start" \
 	test ! -e "$dir/state/known1.json" -a -e "$(state_file known1)"
-t_fails "a second plugin refuses a live socket" timeout 10 "$PLUGIN" --socket "$sock" \
+t_refused "a second plugin refuses a live socket" 10 "another process is serving $sock" "$PLUGIN" --socket "$sock" \
 	--vapi "unix://$dir/none.sock" --owner "$OWNER" --host-uuid "$HOST" \
 	--state-dir "$dir/state2" --mount-root "$dir/mnt2"
 
@@ -160,6 +161,30 @@ t_like "the hung Mount ends with a clear Err" "$(cat "$dir/mount.out")" \
 	'^500 \{"Err":"tritonnfs: cannot mount volume known1: '
 t_like "Create with the VAPI unreachable says so" \
 	"$(post /VolumeDriver.Create '{"Name":"newvol","Opts":null}')" '^500 \{"Err":"tritonnfs: cannot create volume newvol'
+
+# Slow clients never make dockerd wait (issue 15 item 2): 2,000
+# connections from one process that send a partial header and trickle;
+# that process holds its share and is answered 503 past it, while another
+# process is answered within 1 s (curl's deadline, not a measurement); a
+# request trickled a byte a second is cut at the request deadline.
+SLOW=$TNFS_SRCDIR/tests/integration/slow_clients.py
+python3 "$SLOW" hold --unix "$sock" 2000 "$dir/hold.out" >"$dir/hold.log" 2>&1 &
+hold=$!
+t_cleanup_push "kill $hold 2>/dev/null"
+t_ok "2,000 slow connections attempted" t_wait_for 120 test -s "$dir/hold.out"
+t_is "one process holds 64, the rest are answered 503" "$(cat "$dir/hold.out")" "open=64 busy=1936 other=0"
+quick() {
+	curl -sS --max-time 1 --unix-socket "$sock" -o "$dir/quick.out" -w '%{http_code}' \
+		-X POST --data-binary "$2" "http://plugin.moby.localhost$1" 2>&1
+	printf ' %s' "$(cat "$dir/quick.out")"
+}
+t_is "Activate from another process answers within 1 s" "$(quick /Plugin.Activate '')" '200 {"Implements":["VolumeDriver"]}'
+t_like "List from another process answers within 1 s" "$(quick /VolumeDriver.List '{}')" '^200 \{"Volumes":'
+t_is "a request trickled a byte a second is cut at the deadline" "$(python3 "$SLOW" trickle --unix "$sock")" closed
+kill "$hold"
+t_ok "the plugin serves on once the flood ends" \
+	t_wait_for 30 sh -c "curl -fsS --max-time 1 --unix-socket '$sock' -X POST http://x/Plugin.Activate >/dev/null"
+
 t_kill "$T_PID_plugin"
 t_ok "SIGTERM removes the socket" test ! -e "$sock"
 

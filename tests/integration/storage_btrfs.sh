@@ -43,6 +43,23 @@ t_is "export path is its own mount" "$mp" "$state/exports/$U1"
 t_is "subvolume mounted there" "$(findmnt -n -o FSTYPE,FSROOT --mountpoint "$mp")" "btrfs  /volumes/$U1"
 t_like "list names the volume" "$(p list)" "^ok $U1\$"
 
+# A local user cannot reach a volume's data through its export mount
+# (issue 15 item 3): the state directory is open, exports/ is not.
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+chmod 0755 "$T_ROOT" "$dir" "$state"
+echo secret >"$mp/secret"
+chmod 0644 "$mp/secret"
+t_is "exports/ is root's alone" "$(stat -c %a "$state/exports")" 700
+t_ok "nobody traverses the state directory" as_nobody ls "$state"
+t_fails "nobody cannot read a volume's file" as_nobody cat "$mp/secret"
+t_fails "nobody cannot list a volume" as_nobody ls "$mp"
+rm -f "$mp/secret"
+t_is "close to reopen" "$(p close)" ok
+chmod 0755 "$state/exports"
+t_is "reopen" "$(p open btrfs-image "$img,1G" "$state")" ok
+t_is "an older 0755 exports/ is made private" "$(stat -c %a "$state/exports")" 700
+t_is "activate after reopen" "$(p activate $U1)" ok
+
 # The qgroup limit stops writes at the volume size.
 out=$(dd if=/dev/urandom of="$mp/big" bs=1M count=100 conv=fsync 2>&1) && rc=0 || rc=$?
 t_is "write past 64 MiB refused" "$rc" 1

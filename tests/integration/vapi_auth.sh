@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # vapi_auth: bearer tokens (kept as sha256 hashes) scope a caller to one
 # owner or make it the operator; a non-loopback TCP listener refuses to
-# start without tokens; a Unix socket listener works without them.
+# start without tokens; a Unix socket listener works without them, saying
+# so loudly; "auth" makes the choice explicit.
 . "$TNFS_SRCDIR/tests/integration/vapi_lib.sh"
 t_require_cmd sha256sum
 
@@ -76,6 +77,36 @@ t_is "unix socket: ping" "$(curl -s --unix-socket "$S" http://x/ping | jq -r .st
 t_is "unix socket: no token needed" "$(curl -s --unix-socket "$S" http://x/volumes)" "[]"
 t_kill "$T_PID_unixvapi"
 t_fails "socket removed at exit" test -e "$S"
+
+# No tokens runs open only loudly; an installation that requires tokens
+# (TRITONNFS_VAPI_AUTH=tokens, as the packaged unit sets) refuses to start
+# without them unless "auth": "none" says so (issue 15 item 4).
+t_like "no tokens: stderr warns" "$(grep -v '^{' "$D/unix.log")" '^tritonnfs-vapi: WARNING: no tokens are configured: every caller that can connect to unix:.* acts as the operator$'
+t_like "no tokens: a warn log line" "$(grep '^{' "$D/unix.log" | jq -r 'select(.level == 40) | .msg')" 'UNAUTHENTICATED: no tokens are configured'
+t_is "tokens: no warning" "$(grep -c 'UNAUTHENTICATED\|WARNING' "$VDIR/vapi.log")" 0
+out=$(TRITONNFS_VAPI_AUTH=tokens "$VAPI_BIN" --listen "unix:$S" --store "sqlite:$D/u.db" --storage "dir:$D/ust" --exports none 2>&1) && rc=0 || rc=$?
+t_is "auth required without tokens: exit 2" "$rc" 2
+t_like "and says how to choose" "$out" 'no tokens are configured: add "tokens", or set "auth": "none"'
+printf '{"auth": "tokens"}' >"$D/auth-tokens.json"
+out=$("$VAPI_BIN" --config "$D/auth-tokens.json" --listen "unix:$S" --store "sqlite:$D/u.db" --storage "dir:$D/ust" --exports none 2>&1) && rc=0 || rc=$?
+t_is "\"auth\": \"tokens\" without tokens: exit 2" "$rc" 2
+printf '{"auth": "none"}' >"$D/auth-none.json"
+TRITONNFS_VAPI_AUTH=tokens t_spawn nonevapi "$D/none.log" "$VAPI_BIN" --config "$D/auth-none.json" --listen "unix:$S" --store "sqlite:$D/u.db" --storage "dir:$D/ust" --exports none
+t_ok "\"auth\": \"none\" overrides the environment and starts" t_wait_for 30 curl -fsS --unix-socket "$S" http://x/ping
+t_like "and warns that it is off" "$(cat "$D/none.log")" 'WARNING: authentication is off \("auth": "none"\)'
+t_kill "$T_PID_nonevapi"
+TRITONNFS_VAPI_AUTH=tokens t_spawn flagvapi "$D/flag.log" "$VAPI_BIN" --allow-unauthenticated --listen "unix:$S" --store "sqlite:$D/u.db" --storage "dir:$D/ust" --exports none
+t_ok "--allow-unauthenticated starts" t_wait_for 30 curl -fsS --unix-socket "$S" http://x/ping
+t_kill "$T_PID_flagvapi"
+out=$("$VAPI_BIN" --config "$D/vapi.json" --allow-unauthenticated --listen "unix:$S" --store "sqlite:$D/u.db" --storage "dir:$D/ust" --exports none 2>&1) && rc=0 || rc=$?
+t_is "--allow-unauthenticated with tokens: exit 2" "$rc" 2
+out=$("$VAPI_BIN" --allow-unauthenticated --listen tcp:0.0.0.0:1 --store "sqlite:$D/x.db" --storage "dir:$D/st" --exports none 2>&1) && rc=0 || rc=$?
+t_is "--allow-unauthenticated on 0.0.0.0: still refused" "$rc" 2
+printf '{"auth": "maybe"}' >"$D/auth-bad.json"
+out=$("$VAPI_BIN" --config "$D/auth-bad.json" --listen "unix:$S" --store "sqlite:$D/u.db" --storage "dir:$D/ust" --exports none 2>&1) && rc=0 || rc=$?
+t_like "bad auth value refused" "$rc $out" '^2 .*auth must be "tokens" or "none"'
+out=$(TRITONNFS_VAPI_AUTH=yes "$VAPI_BIN" --listen "unix:$S" --store "sqlite:$D/u.db" --storage "dir:$D/ust" --exports none 2>&1) && rc=0 || rc=$?
+t_like "bad TRITONNFS_VAPI_AUTH refused" "$rc $out" '^2 .*TRITONNFS_VAPI_AUTH must be'
 
 # Bad configuration files are refused with a reason.
 printf '{"bogus": 1}' >"$D/bad.json"

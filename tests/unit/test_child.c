@@ -145,6 +145,26 @@ START_TEST(test_spawn_wait_stop)
 }
 END_TEST
 
+/*
+ * With SIGCHLD ignored the kernel reaps the child itself and waitpid fails
+ * with ECHILD: the status is unknown, and "false" must not pass as success.
+ */
+START_TEST(test_waitpid_failure_is_a_failure)
+{
+	const char *argv[] = {"false", NULL};
+	struct child_opts o = {.timeout_ms = 5000};
+	struct child_result r;
+	struct tnfs_err err;
+	void (*old)(int) = signal(SIGCHLD, SIG_IGN);
+
+	ck_assert_int_eq(child_run(argv, &o, &r, &err), -1);
+	ck_assert_int_ne(r.exit_status, 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "cannot learn its exit status"));
+	child_result_free(&r);
+	signal(SIGCHLD, old);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -161,6 +181,7 @@ make_suite(void)
 	tcase_add_test(tc, test_no_shell_interpretation);
 	tcase_add_test(tc, test_bad_arguments);
 	tcase_add_test(tc, test_spawn_wait_stop);
+	tcase_add_test(tc, test_waitpid_failure_is_a_failure);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check_tap.h"
@@ -313,6 +314,45 @@ START_TEST(test_bad_specs)
 }
 END_TEST
 
+static int
+file_mode(const char *name)
+{
+	char path[160];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (stat(path, &sb) == -1)
+		return -1;
+	return (int)(sb.st_mode & 07777);
+}
+
+/* Under the usual umask 022 the records must still be root's alone. */
+START_TEST(test_database_files_are_private)
+{
+	struct tnfs_err err;
+	struct store *st;
+	char path[160];
+	mode_t old = umask(022);
+
+	st = store_open(spec, &err);
+	ck_assert_msg(st != NULL, "%s", err.msg);
+	ck_assert_int_eq(store_meta_set(st, "k", "v", &err), 0);
+	ck_assert_int_eq(file_mode("vapi.db"), 0600);
+	ck_assert_int_eq(file_mode("vapi.db-wal"), 0600);
+	ck_assert_int_eq(file_mode("vapi.db-shm"), 0600);
+	store_close(st);
+
+	/* A database an older version left 0644 is tightened at open. */
+	snprintf(path, sizeof(path), "%s/vapi.db", dir);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	st = store_open(spec, &err);
+	ck_assert_msg(st != NULL, "%s", err.msg);
+	ck_assert_int_eq(file_mode("vapi.db"), 0600);
+	store_close(st);
+	umask(old);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -328,6 +368,7 @@ make_suite(void)
 	tcase_add_test(tc, test_snapshots);
 	tcase_add_test(tc, test_transactions_and_reopen);
 	tcase_add_test(tc, test_bad_specs);
+	tcase_add_test(tc, test_database_files_are_private);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,1083 @@
+/*
+ * httpd.c: the hardened libmicrohttpd server (see httpd.h).
+ *
+ * Three kinds of threads of ours beside MHD's I/O pool: the acceptor
+ * (limits, 503, MHD_add_connection), the sweeper (the request deadline,
+ * lingering closes of refused connections) and one per request being
+ * handled.  One mutex guards the connection list, the peer
+ * counts and the handler count; nothing blocking runs under it.
+ *
+ * A connection is tracked from accept to MHD's CLOSED notification, which
+ * MHD sends before it closes the socket: so the sweeper, holding the mutex,
+ * only ever shuts a socket that is still the connection's own.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "httpd.h"
+#include "log.h"
+#include "timefmt.h"
+
+#define PEER_KEY_MAX   17 /* family + an IPv6 address */
+#define SWEEP_MS       250
+#define MHD_MARGIN     64 /* MHD's own limit sits above ours, never hit */
+#define REFUSE_DRAIN   65536
+#define LINGER_MS      500  /* a refused connection's close is put off */
+#define LINGER_MAX     1024 /* past this many, refused ones close at once */
+
+struct conn {
+	struct conn *prev, *next;
+	int fd;
+	int started;   /* MHD reported it (socket_context points here) */
+	int receiving; /* a request is being read */
+	int shut;      /* the sweeper shut it */
+	int64_t deadline_ms;
+	unsigned char key[PEER_KEY_MAX];
+	size_t keylen;
+};
+
+struct peer {
+	unsigned char key[PEER_KEY_MAX];
+	size_t keylen;
+	unsigned n;
+};
+
+/* A refused connection, answered and half-closed, closed at close_ms. */
+struct lingering {
+	int fd;
+	int64_t close_ms;
+};
+
+struct header {
+	char *name, *value;
+};
+
+struct arg {
+	char *key, *value;
+	size_t klen, vlen;
+};
+
+enum rq_state { RQ_HEADERS, RQ_BODY, RQ_RUNNING, RQ_DONE };
+
+struct httpd_req {
+	struct httpd *h;
+	struct MHD_Connection *conn;
+	enum rq_state state;
+	char *raw_url, *method, *url;
+	char *body;
+	size_t len, cap;
+	int too_large;
+	struct header *hdrs;
+	size_t nhdrs;
+	struct arg *args;
+	size_t nargs;
+	int64_t start_ms;
+	/* the answer, set by the handler's thread before the resume */
+	int replied;
+	unsigned status;
+	char *reply_body;
+	char **reply_hdrs; /* name, value, ..., NULL */
+};
+
+struct httpd {
+	struct httpd_opts o;
+	struct MHD_Daemon *mhd;
+	int listen_fd;
+	int wake[2]; /* stops the acceptor */
+	pthread_t acceptor, sweeper;
+	int acceptor_up, sweeper_up;
+	pthread_mutex_t mu;
+	pthread_cond_t cv; /* sweeper tick, handler count changes */
+	struct conn *conns;
+	unsigned nconns;
+	struct peer *peers;
+	size_t npeers, peers_cap;
+	unsigned running;
+	int stopping;
+	int sweeper_stop;
+	struct lingering linger[LINGER_MAX];
+	size_t nlinger;
+};
+
+/* ---- peers and connections (called with h->mu held) ---- */
+
+static struct peer *
+peer_find(struct httpd *h, const unsigned char *key, size_t keylen)
+{
+	size_t i;
+
+	for (i = 0; i < h->npeers; i++)
+		if (h->peers[i].keylen == keylen &&
+		    memcmp(h->peers[i].key, key, keylen) == 0)
+			return &h->peers[i];
+	return NULL;
+}
+
+static unsigned
+peer_count(struct httpd *h, const unsigned char *key, size_t keylen)
+{
+	struct peer *p = peer_find(h, key, keylen);
+
+	return p != NULL ? p->n : 0;
+}
+
+static int
+peer_add(struct httpd *h, const unsigned char *key, size_t keylen)
+{
+	struct peer *p = peer_find(h, key, keylen);
+
+	if (p == NULL) {
+		if (h->npeers == h->peers_cap) {
+			size_t cap = h->peers_cap ? h->peers_cap * 2 : 64;
+			struct peer *np =
+			    realloc(h->peers, cap * sizeof(*np));
+
+			if (np == NULL)
+				return -1;
+			h->peers = np;
+			h->peers_cap = cap;
+		}
+		p = &h->peers[h->npeers++];
+		memcpy(p->key, key, keylen);
+		p->keylen = keylen;
+		p->n = 0;
+	}
+	p->n++;
+	return 0;
+}
+
+static void
+peer_del(struct httpd *h, const unsigned char *key, size_t keylen)
+{
+	struct peer *p = peer_find(h, key, keylen);
+
+	if (p == NULL || --p->n > 0)
+		return;
+	*p = h->peers[--h->npeers];
+}
+
+static void
+conn_unlink(struct httpd *h, struct conn *c)
+{
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		h->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	peer_del(h, c->key, c->keylen);
+	h->nconns--;
+	free(c);
+}
+
+/* ---- the request, for handlers ---- */
+
+const char *
+httpd_req_method(const struct httpd_req *rq)
+{
+	return rq->method;
+}
+
+const char *
+httpd_req_url(const struct httpd_req *rq)
+{
+	return rq->url;
+}
+
+const char *
+httpd_req_raw_url(const struct httpd_req *rq)
+{
+	return rq->raw_url != NULL ? rq->raw_url : rq->url;
+}
+
+const char *
+httpd_req_body(const struct httpd_req *rq, size_t *len)
+{
+	*len = rq->body != NULL ? rq->len : 0;
+	return rq->body != NULL ? rq->body : "";
+}
+
+int
+httpd_req_body_too_large(const struct httpd_req *rq)
+{
+	return rq->too_large;
+}
+
+const char *
+httpd_req_header(const struct httpd_req *rq, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rq->nhdrs; i++)
+		if (strcasecmp(rq->hdrs[i].name, name) == 0)
+			return rq->hdrs[i].value;
+	return NULL;
+}
+
+int
+httpd_req_arg(const struct httpd_req *rq, size_t i, const char **key,
+    size_t *klen, const char **value, size_t *vlen)
+{
+	if (i >= rq->nargs)
+		return -1;
+	*key = rq->args[i].key;
+	*klen = rq->args[i].klen;
+	*value = rq->args[i].value;
+	*vlen = rq->args[i].vlen;
+	return 0;
+}
+
+int64_t
+httpd_req_start_ms(const struct httpd_req *rq)
+{
+	return rq->start_ms;
+}
+
+int
+httpd_req_reply(struct httpd_req *rq, unsigned status, char *body,
+    const char *const *headers)
+{
+	size_t n = 0, i;
+
+	free(rq->reply_body);
+	rq->reply_body = body;
+	rq->status = status;
+	rq->replied = 1;
+	if (rq->reply_hdrs != NULL) {
+		for (i = 0; rq->reply_hdrs[i] != NULL; i++)
+			free(rq->reply_hdrs[i]);
+		free(rq->reply_hdrs);
+		rq->reply_hdrs = NULL;
+	}
+	while (headers != NULL && headers[n] != NULL && headers[n + 1] != NULL)
+		n += 2;
+	if (n == 0)
+		return 0;
+	if ((rq->reply_hdrs = calloc(n + 1, sizeof(char *))) == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++)
+		if ((rq->reply_hdrs[i] = strdup(headers[i])) == NULL)
+			goto nomem;
+	return 0;
+nomem:
+	rq->status = 500;
+	return -1;
+}
+
+static void
+req_free(struct httpd_req *rq)
+{
+	size_t i;
+
+	if (rq == NULL)
+		return;
+	free(rq->raw_url);
+	free(rq->method);
+	free(rq->url);
+	free(rq->body);
+	for (i = 0; i < rq->nhdrs; i++) {
+		free(rq->hdrs[i].name);
+		free(rq->hdrs[i].value);
+	}
+	free(rq->hdrs);
+	for (i = 0; i < rq->nargs; i++) {
+		free(rq->args[i].key);
+		free(rq->args[i].value);
+	}
+	free(rq->args);
+	free(rq->reply_body);
+	if (rq->reply_hdrs != NULL) {
+		for (i = 0; rq->reply_hdrs[i] != NULL; i++)
+			free(rq->reply_hdrs[i]);
+		free(rq->reply_hdrs);
+	}
+	free(rq);
+}
+
+static char *
+dup_n(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d != NULL) {
+		if (n > 0)
+			memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+static enum MHD_Result
+copy_header(
+    void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct httpd_req *rq = cls;
+	struct header *nh;
+
+	(void)kind;
+	if ((nh = realloc(rq->hdrs, (rq->nhdrs + 1) * sizeof(*nh))) == NULL)
+		return MHD_NO;
+	rq->hdrs = nh;
+	nh[rq->nhdrs].name = strdup(key);
+	nh[rq->nhdrs].value = strdup(value != NULL ? value : "");
+	if (nh[rq->nhdrs].name == NULL || nh[rq->nhdrs].value == NULL) {
+		free(nh[rq->nhdrs].name);
+		free(nh[rq->nhdrs].value);
+		return MHD_NO;
+	}
+	rq->nhdrs++;
+	return MHD_YES;
+}
+
+static enum MHD_Result
+copy_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
+    const char *value, size_t vlen)
+{
+	struct httpd_req *rq = cls;
+	struct arg *na;
+
+	(void)kind;
+	if ((na = realloc(rq->args, (rq->nargs + 1) * sizeof(*na))) == NULL)
+		return MHD_NO;
+	rq->args = na;
+	na[rq->nargs].key = dup_n(key, klen);
+	na[rq->nargs].klen = klen;
+	na[rq->nargs].value = dup_n(value != NULL ? value : "", value ? vlen : 0);
+	na[rq->nargs].vlen = value != NULL ? vlen : 0;
+	if (na[rq->nargs].key == NULL || na[rq->nargs].value == NULL) {
+		free(na[rq->nargs].key);
+		free(na[rq->nargs].value);
+		return MHD_NO;
+	}
+	rq->nargs++;
+	return MHD_YES;
+}
+
+/* ---- answering ---- */
+
+static enum MHD_Result
+queue_reply(struct httpd *h, struct httpd_req *rq)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	char *body = rq->reply_body;
+	size_t i;
+
+	if (!rq->replied || rq->status == 0) {
+		free(body);
+		body = NULL;
+		rq->status = 500;
+	}
+	rq->reply_body = NULL;
+	resp = MHD_create_response_from_buffer(body != NULL ? strlen(body) : 0,
+	    body != NULL ? body : (void *)"", body != NULL
+		? MHD_RESPMEM_MUST_FREE
+		: MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	if (body != NULL)
+		MHD_add_response_header(resp, "Content-Type", h->o.content_type);
+	for (i = 0; rq->reply_hdrs != NULL && rq->reply_hdrs[i] != NULL; i += 2)
+		MHD_add_response_header(
+		    resp, rq->reply_hdrs[i], rq->reply_hdrs[i + 1]);
+	ret = MHD_queue_response(rq->conn, rq->status, resp);
+	MHD_destroy_response(resp);
+	rq->state = RQ_DONE;
+	return ret;
+}
+
+static enum MHD_Result
+queue_busy(struct httpd *h, struct httpd_req *rq)
+{
+	static const char *const hdrs[] = {"Retry-After", "1", NULL};
+	char *body = strdup(h->o.busy_body);
+
+	if (body == NULL)
+		return MHD_NO;
+	httpd_req_reply(rq, 503, body, hdrs);
+	return queue_reply(h, rq);
+}
+
+static void *
+run_handler(void *arg)
+{
+	struct httpd_req *rq = arg;
+	struct httpd *h = rq->h;
+
+	h->o.handler(h->o.cls, rq);
+	/*
+	 * Resume before counting down: httpd_stop waits for the count, and
+	 * MHD must not be stopped with a connection still suspended.  After
+	 * the resume rq belongs to MHD's thread again.
+	 */
+	MHD_resume_connection(rq->conn);
+	pthread_mutex_lock(&h->mu);
+	h->running--;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+static struct conn *
+conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* The whole request is in: the deadline stops applying until the reply. */
+static void
+request_received(struct httpd *h, struct MHD_Connection *conn)
+{
+	struct conn *c = conn_of(conn);
+
+	pthread_mutex_lock(&h->mu);
+	if (c != NULL)
+		c->receiving = 0;
+	pthread_mutex_unlock(&h->mu);
+}
+
+static enum MHD_Result
+start_handler(struct httpd *h, struct httpd_req *rq)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	int busy, r;
+
+	if (MHD_get_connection_values(
+		rq->conn, MHD_HEADER_KIND, copy_header, rq) < 0 ||
+	    MHD_get_connection_values_n(
+		rq->conn, MHD_GET_ARGUMENT_KIND, copy_arg, rq) < 0)
+		return MHD_NO;
+	pthread_mutex_lock(&h->mu);
+	busy = h->stopping || h->running >= h->o.max_running;
+	if (!busy)
+		h->running++;
+	pthread_mutex_unlock(&h->mu);
+	if (busy)
+		return queue_busy(h, rq);
+	rq->state = RQ_RUNNING;
+	MHD_suspend_connection(rq->conn);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	r = pthread_create(&t, &attr, run_handler, rq);
+	pthread_attr_destroy(&attr);
+	if (r != 0) {
+		/* Answered busy when MHD calls us again after the resume. */
+		char *body = strdup(h->o.busy_body);
+
+		if (body != NULL)
+			httpd_req_reply(rq, 503, body, NULL);
+		MHD_resume_connection(rq->conn);
+		pthread_mutex_lock(&h->mu);
+		h->running--;
+		pthread_cond_broadcast(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+	}
+	return MHD_YES;
+}
+
+/* MHD's URI log callback: the request line is in, the request begins. */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct httpd_req *rq = calloc(1, sizeof(*rq));
+
+	(void)conn;
+	if (rq == NULL)
+		return NULL;
+	rq->h = cls;
+	rq->start_ms = tnfs_mono_ms();
+	if ((rq->raw_url = strdup(uri != NULL ? uri : "")) == NULL) {
+		free(rq);
+		return NULL;
+	}
+	return rq;
+}
+
+static enum MHD_Result
+on_access(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct httpd *h = cls;
+	struct httpd_req *rq = *con_cls;
+
+	(void)version;
+	if (rq == NULL)
+		return MHD_NO; /* out of memory in on_uri */
+	switch (rq->state) {
+	case RQ_HEADERS:
+		rq->conn = conn;
+		rq->method = strdup(method);
+		rq->url = strdup(url);
+		if (rq->method == NULL || rq->url == NULL)
+			return MHD_NO;
+		rq->state = RQ_BODY;
+		return MHD_YES;
+	case RQ_BODY:
+		if (*upload_size > 0) {
+			size_t n = *upload_size;
+
+			*upload_size = 0;
+			if (rq->too_large || rq->len + n > h->o.body_max) {
+				/* Read the rest and drop it: the answer is 413. */
+				rq->too_large = 1;
+				free(rq->body);
+				rq->body = NULL;
+				rq->len = rq->cap = 0;
+				return MHD_YES;
+			}
+			if (rq->len + n + 1 > rq->cap) {
+				size_t cap = rq->cap ? rq->cap : 1024;
+				char *p;
+
+				while (cap < rq->len + n + 1)
+					cap *= 2;
+				if ((p = realloc(rq->body, cap)) == NULL)
+					return MHD_NO;
+				rq->body = p;
+				rq->cap = cap;
+			}
+			memcpy(rq->body + rq->len, upload, n);
+			rq->len += n;
+			rq->body[rq->len] = '\0';
+			return MHD_YES;
+		}
+		request_received(h, conn);
+		return start_handler(h, rq);
+	case RQ_RUNNING:
+		return queue_reply(h, rq);
+	case RQ_DONE:
+	default:
+		return MHD_NO;
+	}
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct httpd *h = cls;
+	struct conn *c = conn_of(conn);
+
+	(void)toe;
+	req_free(*con_cls);
+	*con_cls = NULL;
+	/* A kept-alive connection owes the next request within the deadline. */
+	pthread_mutex_lock(&h->mu);
+	if (c != NULL) {
+		c->receiving = 1;
+		c->deadline_ms =
+		    tnfs_mono_ms() + (int64_t)h->o.header_deadline_s * 1000;
+	}
+	pthread_mutex_unlock(&h->mu);
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct httpd *h = cls;
+	const union MHD_ConnectionInfo *ci;
+	struct conn *c;
+
+	pthread_mutex_lock(&h->mu);
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(
+		    conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		for (c = h->conns; c != NULL; c = c->next)
+			if (!c->started && ci != NULL && c->fd == ci->connect_fd)
+				break;
+		if (c != NULL) {
+			c->started = 1;
+			*socket_context = c;
+		}
+	} else if ((c = *socket_context) != NULL) {
+		/* Before MHD closes the socket: the fd is still this one. */
+		conn_unlink(h, c);
+		*socket_context = NULL;
+		pthread_cond_broadcast(&h->cv);
+	}
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* Read and drop what a refused client sent (bounded, never waiting). */
+static void
+drain(int fd)
+{
+	char scratch[4096];
+	size_t drained = 0;
+	ssize_t n;
+
+	while (drained < REFUSE_DRAIN &&
+	    (n = recv(fd, scratch, sizeof(scratch), MSG_DONTWAIT)) > 0)
+		drained += (size_t)n;
+}
+
+/* ---- the sweeper: the request deadline, lingering closes ---- */
+
+static void *
+sweeper_main(void *arg)
+{
+	struct httpd *h = arg;
+	struct timespec ts;
+	struct conn *c;
+	unsigned shut;
+
+	pthread_mutex_lock(&h->mu);
+	while (!h->sweeper_stop) {
+		int64_t now = tnfs_mono_ms();
+
+		shut = 0;
+		for (c = h->conns; c != NULL; c = c->next) {
+			if (!c->started || !c->receiving || c->shut ||
+			    now < c->deadline_ms)
+				continue;
+			/* MHD sees the end of the stream and closes it. */
+			shutdown(c->fd, SHUT_RDWR);
+			c->shut = 1;
+			shut++;
+		}
+		for (size_t i = 0; i < h->nlinger;) {
+			if (now < h->linger[i].close_ms) {
+				i++;
+				continue;
+			}
+			drain(h->linger[i].fd);
+			close(h->linger[i].fd);
+			h->linger[i] = h->linger[--h->nlinger];
+		}
+		if (shut > 0)
+			log_msg(TNFS_LOG_INFO, NULL,
+			    "%s: closed %u connection(s) that did not send a "
+			    "whole request within %u s",
+			    h->o.name, shut, h->o.header_deadline_s);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += SWEEP_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&h->cv, &h->mu, &ts);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+/* ---- the acceptor: limits and 503 ---- */
+
+/* Who the peer is for the per-peer limit: its IP, or its process. */
+static size_t
+peer_key(int fd, const struct sockaddr_storage *ss, unsigned char *key)
+{
+	key[0] = (unsigned char)ss->ss_family;
+	if (ss->ss_family == AF_INET) {
+		memcpy(key + 1, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+		return 5;
+	}
+	if (ss->ss_family == AF_INET6) {
+		memcpy(
+		    key + 1, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+		return 17;
+	}
+	if (ss->ss_family == AF_UNIX) {
+		struct ucred cr;
+		socklen_t len = sizeof(cr);
+
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == 0) {
+			memcpy(key + 1, &cr.pid, sizeof(cr.pid));
+			return 1 + sizeof(cr.pid);
+		}
+	}
+	return 1;
+}
+
+/*
+ * The 503 goes out without waiting.  Closing a socket that holds unread
+ * bytes resets it, and a reset makes the client drop the answer unread:
+ * so the close is put off a moment (the sweeper drains, then closes), the
+ * way httpd's lingering close works.  Past LINGER_MAX it closes at once.
+ */
+static void
+refuse(struct httpd *h, int fd)
+{
+	char head[256];
+	size_t blen = strlen(h->o.busy_body);
+	int len, now = 0;
+
+	len = snprintf(head, sizeof(head),
+	    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: %s\r\n"
+	    "Content-Length: %zu\r\nRetry-After: 1\r\nConnection: close\r\n\r\n",
+	    h->o.content_type, blen);
+	drain(fd);
+	if (len > 0 && (size_t)len < sizeof(head) &&
+	    send(fd, head, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL) == len)
+		send(fd, h->o.busy_body, blen, MSG_DONTWAIT | MSG_NOSIGNAL);
+	shutdown(fd, SHUT_WR);
+	pthread_mutex_lock(&h->mu);
+	if (h->nlinger < LINGER_MAX && !h->sweeper_stop) {
+		h->linger[h->nlinger].fd = fd;
+		h->linger[h->nlinger].close_ms = tnfs_mono_ms() + LINGER_MS;
+		h->nlinger++;
+	} else
+		now = 1;
+	pthread_mutex_unlock(&h->mu);
+	if (now) {
+		drain(fd);
+		close(fd);
+	}
+}
+
+static void
+accept_one(struct httpd *h)
+{
+	struct sockaddr_storage ss;
+	socklen_t slen = sizeof(ss);
+	unsigned char key[PEER_KEY_MAX];
+	size_t keylen;
+	struct conn *c, *next;
+	int fd, over;
+
+	fd = accept4(h->listen_fd, (struct sockaddr *)&ss, &slen,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd == -1) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			struct timespec ts = {0, 50 * 1000 * 1000};
+
+			nanosleep(&ts, NULL);
+		}
+		return;
+	}
+	keylen = peer_key(fd, &ss, key);
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		refuse(h, fd);
+		return;
+	}
+	pthread_mutex_lock(&h->mu);
+	/*
+	 * A connection MHD dropped before reporting it left its entry: its
+	 * fd was closed, so one with this number now is stale.
+	 */
+	for (struct conn *o = h->conns; o != NULL; o = next) {
+		next = o->next;
+		if (!o->started && o->fd == fd)
+			conn_unlink(h, o);
+	}
+	over = h->stopping || h->nconns >= h->o.conn_limit ||
+	    (h->o.per_peer_limit > 0 &&
+		peer_count(h, key, keylen) >= h->o.per_peer_limit);
+	if (!over && peer_add(h, key, keylen) == -1)
+		over = 1;
+	if (!over) {
+		c->fd = fd;
+		c->receiving = 1;
+		c->deadline_ms =
+		    tnfs_mono_ms() + (int64_t)h->o.header_deadline_s * 1000;
+		memcpy(c->key, key, keylen);
+		c->keylen = keylen;
+		c->next = h->conns;
+		if (h->conns != NULL)
+			h->conns->prev = c;
+		h->conns = c;
+		h->nconns++;
+	}
+	pthread_mutex_unlock(&h->mu);
+	if (over) {
+		free(c);
+		refuse(h, fd);
+		return;
+	}
+	if (MHD_add_connection(h->mhd, fd, (struct sockaddr *)&ss, slen) !=
+	    MHD_YES) {
+		/* MHD closed fd; unless it already reported and dropped it. */
+		pthread_mutex_lock(&h->mu);
+		for (struct conn *o = h->conns; o != NULL; o = o->next)
+			if (o == c && !o->started) {
+				conn_unlink(h, o);
+				break;
+			}
+		pthread_mutex_unlock(&h->mu);
+	}
+}
+
+static void *
+acceptor_main(void *arg)
+{
+	struct httpd *h = arg;
+
+	for (;;) {
+		struct pollfd p[2] = {
+		    {h->listen_fd, POLLIN, 0}, {h->wake[0], POLLIN, 0}};
+
+		if (poll(p, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_msg(TNFS_LOG_ERROR, NULL, "%s: poll: %s",
+			    h->o.name, strerror(errno));
+			return NULL;
+		}
+		if (p[1].revents != 0)
+			return NULL;
+		if (p[0].revents != 0)
+			accept_one(h);
+	}
+}
+
+/* ---- start and stop ---- */
+
+static void
+mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+	const struct httpd *h = cls;
+	char buf[512];
+	size_t n;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	/* Mostly what clients did wrong: one line each would let them flood
+	 * the log. */
+	log_debug("%s: libmicrohttpd: %s", h->o.name, buf);
+}
+
+/*
+ * conn_limit connections need as many descriptors besides the process's
+ * own: raise the soft limit (systemd's default is 1024) up to the hard one.
+ */
+static void
+raise_fd_limit(const struct httpd_opts *o)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)o->conn_limit + MHD_MARGIN + 512;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_warn("%s: cannot raise the descriptor limit to %llu: %s",
+		    o->name, (unsigned long long)rl.rlim_cur, strerror(errno));
+}
+
+struct httpd *
+httpd_start(int listen_fd, const struct httpd_opts *opts, struct tnfs_err *err)
+{
+	struct httpd *h;
+	unsigned idle_s;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		close(listen_fd);
+		return NULL;
+	}
+	h->o = *opts;
+	h->listen_fd = listen_fd;
+	raise_fd_limit(opts);
+	h->wake[0] = h->wake[1] = -1;
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cv, NULL);
+	/* A blocking accept after a spurious wake-up would hang the stop. */
+	if (fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK) ==
+	    -1) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
+		    "%s: listening socket", opts->name);
+		goto fail;
+	}
+	if (pipe2(h->wake, O_CLOEXEC) == -1) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "%s: pipe", opts->name);
+		goto fail;
+	}
+	/*
+	 * MHD's idle timeout still bounds a client that stops reading its
+	 * answer; the request itself is bounded by our deadline.
+	 */
+	idle_s = opts->header_deadline_s * 3;
+	h->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+		MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
+		MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG,
+	    0, NULL, NULL, on_access, h, MHD_OPTION_EXTERNAL_LOGGER,
+	    mhd_logger, h, MHD_OPTION_THREAD_POOL_SIZE, opts->pool_threads,
+	    MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)(opts->conn_limit + MHD_MARGIN),
+	    MHD_OPTION_CONNECTION_TIMEOUT, idle_s,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, h,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h, MHD_OPTION_END);
+	if (h->mhd == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "%s: libmicrohttpd could not start", opts->name);
+		goto fail;
+	}
+	if (pthread_create(&h->sweeper, NULL, sweeper_main, h) != 0) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "%s: cannot start a thread",
+		    opts->name);
+		goto fail;
+	}
+	h->sweeper_up = 1;
+	if (pthread_create(&h->acceptor, NULL, acceptor_main, h) != 0) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "%s: cannot start a thread",
+		    opts->name);
+		goto fail;
+	}
+	h->acceptor_up = 1;
+	return h;
+fail:
+	httpd_stop(h, 0);
+	return NULL;
+}
+
+void
+httpd_stop(struct httpd *h, int grace_ms)
+{
+	int64_t end;
+	int noted = 0;
+
+	if (h == NULL)
+		return;
+	end = tnfs_mono_ms() + grace_ms;
+	if (h->acceptor_up) {
+		if (write(h->wake[1], "x", 1) != 1)
+			log_warn("%s: cannot wake the acceptor", h->o.name);
+		pthread_join(h->acceptor, NULL);
+	}
+	close(h->listen_fd);
+	pthread_mutex_lock(&h->mu);
+	h->stopping = 1;
+	/* MHD must not stop while a handler keeps a connection suspended. */
+	while (h->running > 0) {
+		struct timespec ts;
+
+		if (!noted && tnfs_mono_ms() >= end) {
+			log_msg(TNFS_LOG_WARN, NULL,
+			    "%s: %u request(s) still running after %d ms; "
+			    "waiting for their deadlines",
+			    h->o.name, h->running, grace_ms);
+			noted = 1;
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 20 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&h->cv, &h->mu, &ts);
+	}
+	h->sweeper_stop = 1;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	if (h->sweeper_up)
+		pthread_join(h->sweeper, NULL);
+	if (h->mhd != NULL)
+		MHD_stop_daemon(h->mhd);
+	while (h->conns != NULL)
+		conn_unlink(h, h->conns);
+	while (h->nlinger > 0)
+		close(h->linger[--h->nlinger].fd);
+	free(h->peers);
+	if (h->wake[0] != -1)
+		close(h->wake[0]);
+	if (h->wake[1] != -1)
+		close(h->wake[1]);
+	pthread_cond_destroy(&h->cv);
+	pthread_mutex_destroy(&h->mu);
+	free(h);
+}
+
+/* ---- text ---- */
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+int
+httpd_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if ((n = utf8_seq(p + i, len - i)) == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+void
+httpd_escape(const char *s, char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0, n, slen = strlen(s), i = 0;
+
+	if (len == 0)
+		return;
+	while (i < slen) {
+		n = utf8_seq(p + i, slen - i);
+		if (n == 1 && p[i] >= 0x20 && p[i] != 0x7f && p[i] != '\\')
+			;
+		else if (n > 1)
+			;
+		else
+			n = 0;
+		if (n > 0) {
+			if (o + n >= len)
+				break;
+			memcpy(buf + o, p + i, n);
+			o += n;
+			i += n;
+			continue;
+		}
+		if (o + 4 >= len)
+			break;
+		snprintf(buf + o, len - o, "\\x%02x", p[i]);
+		o += 4;
+		i++;
+	}
+	buf[o] = '\0';
+}
