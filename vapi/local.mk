@@ -11,6 +11,7 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/records.c vapi/store.h vapi/store.c vapi/store_impl.h \
 	vapi/store_sqlite.c vapi/store_sqlite.h vapi/store_sqlite_volumes.c \
 	vapi/store_sqlite_refs.c vapi/store_sqlite_snaps.c \
+	vapi/store_sqlite_where.c vapi/volume_filter.c \
 	vapi/storage.c vapi/storage.h vapi/storage_impl.h vapi/storage_dir.c \
 	vapi/exports.c vapi/exports.h vapi/exports_impl.h \
 	vapi/provision.c vapi/provision.h \

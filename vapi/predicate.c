@@ -393,3 +393,46 @@ name_pattern_match(const char *pattern, const char *name)
 		return nlen >= clen && strncmp(name, core, clen) == 0;
 	return strcmp(name, pattern) == 0;
 }
+
+const char *
+predicate_op(const struct predicate *p)
+{
+	return p->op == P_TRUE ? "true" : opnames[p->op];
+}
+
+size_t
+predicate_nkids(const struct predicate *p)
+{
+	return p->nkids;
+}
+
+const struct predicate *
+predicate_kid(const struct predicate *p, size_t i)
+{
+	return i < p->nkids ? p->kids[i] : NULL;
+}
+
+const char *
+predicate_field(const struct predicate *p)
+{
+	return p->op == P_TRUE || p->op == P_AND || p->op == P_OR ? NULL
+								  : p->field;
+}
+
+const char *
+predicate_text(const struct predicate *p)
+{
+	return p->str;
+}
+
+int64_t
+predicate_number(const struct predicate *p)
+{
+	return p->num;
+}
+
+int
+predicate_boolean(const struct predicate *p)
+{
+	return p->boolean;
+}

@@ -6,6 +6,7 @@
 #ifndef TNFS_VAPI_PREDICATE_H
 #define TNFS_VAPI_PREDICATE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -31,6 +32,21 @@ int predicate_uses(const struct predicate *p, const char *field);
  */
 int predicate_match(
     const struct predicate *p, const struct volume *v, int64_t live_after_ms);
+
+/*
+ * The tree as a compiler reads it (store_sqlite_where.c turns it into
+ * SQL).  predicate_op is "true" (matches everything), "and", "or", "eq",
+ * "ne", "lt", "le", "gt" or "ge"; and/or have kids, the others a field
+ * ("name", "size", "dangling", ...) and one value: text for string fields,
+ * a number for size, a boolean for dangling.  Strings are p's.
+ */
+const char *predicate_op(const struct predicate *p);
+size_t predicate_nkids(const struct predicate *p);
+const struct predicate *predicate_kid(const struct predicate *p, size_t i);
+const char *predicate_field(const struct predicate *p);
+const char *predicate_text(const struct predicate *p);
+int64_t predicate_number(const struct predicate *p);
+int predicate_boolean(const struct predicate *p);
 
 /*
  * A name search value: "foo" (exact), "foo*", "*foo", "*foo*".  0 when

@@ -136,12 +136,15 @@ static int
 build_specs(struct provision *p, struct spec_set *set, struct tnfs_err *err)
 {
 	struct vapi *va = p->va;
+	struct volume_filter f = {0};
 	struct volume **vs = NULL;
 	size_t nv = 0, i, j;
 	int rc = -1;
 
 	memset(set, 0, sizeof(*set));
-	if (store_volume_list(va->store, NULL, &vs, &nv, err) == -1)
+	f.exported_only = 1;
+	f.brief = 1;
+	if (store_volume_list(va->store, &f, &vs, &nv, err) == -1)
 		return -1;
 	set->specs = calloc(nv + 1, sizeof(*set->specs));
 	set->paths = calloc(nv + 1, sizeof(*set->paths));
@@ -559,12 +562,14 @@ out:
 static void
 set_served(struct provision *p, int serving)
 {
-	struct volume_filter f = {NULL, NULL};
+	struct volume_filter f = {0};
 	struct volume **vs = NULL;
 	struct tnfs_err err;
 	size_t n = 0, i;
 
 	f.state = serving ? "failed" : "ready";
+	f.exported_only = 1;
+	f.brief = 1;
 	if (store_volume_list(p->va->store, &f, &vs, &n, &err) == -1) {
 		log_err(TNFS_LOG_ERROR, &err, "exporter health");
 		return;
@@ -609,12 +614,13 @@ static void
 scan(struct provision *p)
 {
 	static const char *const states[] = {"creating", "deleting"};
-	struct volume_filter f = {NULL, NULL};
+	struct volume_filter f = {0};
 	struct volume **vs = NULL;
 	struct tnfs_err err;
 	size_t n = 0, i, s;
 	int reaped = 0;
 
+	f.brief = 1;
 	for (s = 0; s < 2; s++) {
 		f.state = states[s];
 		if (store_volume_list(p->va->store, &f, &vs, &n, &err) == -1) {

@@ -79,7 +79,7 @@ int
 resv_add(struct vapi *va, const struct resv_req *rq, struct reservation *out,
     struct tnfs_err *err)
 {
-	struct volume_filter f = {rq->owner_uuid, "ready"};
+	struct volume_filter f = {0};
 	struct volume **vs = NULL;
 	struct causes c;
 	size_t n = 0, i;
@@ -108,6 +108,10 @@ resv_add(struct vapi *va, const struct resv_req *rq, struct reservation *out,
 	if (store_resv_insert(va->store, out, err) == -1)
 		goto out;
 	/* A ready volume of that name is referenced at once (§1.9). */
+	f.owner_uuid = rq->owner_uuid;
+	f.state = "ready";
+	f.name = rq->volume_name;
+	f.brief = 1;
 	if (store_volume_list(va->store, &f, &vs, &n, err) == -1)
 		goto out;
 	for (i = 0; i < n; i++)

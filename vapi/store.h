@@ -85,10 +85,29 @@ struct snapshot {
 	char state[16]; /* creating, created, failed */
 };
 
-/* Filters of store_volume_list; NULL members match everything. */
+struct predicate;
+
+/*
+ * Filters of store_volume_list; NULL (0) members match everything.  A
+ * store answers with exactly the volumes that match all of them: it
+ * decides in the database what its query language can say and calls
+ * volume_filter_match for the rest.
+ */
 struct volume_filter {
 	const char *owner_uuid;
 	const char *state;
+	const char *name; /* a name pattern: "foo", "foo*", "*foo", "*foo*" */
+	const char *type;
+	uint64_t size;
+	const char *ref_vm; /* a vm holding a live reference */
+	const struct predicate *pred;
+	int64_t live_after_ms; /* references renewed before it are dead */
+	int exported_only;
+	/*
+	 * The provisioner's lists: refs, snapshot count and labels are left
+	 * empty (ref_vm and a pred on "dangling" still filter right).
+	 */
+	int brief;
 };
 
 struct volume *volume_new(void);
@@ -143,8 +162,14 @@ int store_volume_insert(
 int store_volume_get(struct store *st, const char *uuid, struct volume **out,
     struct tnfs_err *err);
 
+/*
+ * The volumes matching f (NULL: all), in creation order.  Caller frees
+ * with volume_list_free.
+ */
 int store_volume_list(struct store *st, const struct volume_filter *f,
     struct volume ***out, size_t *n, struct tnfs_err *err);
+/* Whether v matches f, evaluated in C (v must carry its refs). */
+int volume_filter_match(const struct volume_filter *f, const struct volume *v);
 
 /*
  * Move uuid to state to, only when it is now in state from (any state when

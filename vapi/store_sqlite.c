@@ -58,6 +58,15 @@ static const char *const migrations[] = {
     " name TEXT NOT NULL, seq INTEGER NOT NULL,"
     " create_ms INTEGER NOT NULL, state TEXT NOT NULL,"
     " PRIMARY KEY (volume_uuid, name));",
+    /*
+     * 2: indexes for lists that filter by name or owner at any state, in
+     * creation order, and the exported set.
+     */
+    "CREATE INDEX volumes_owner_name_all ON volumes (owner_uuid, name);"
+    "CREATE INDEX volumes_owner_created ON volumes"
+    " (owner_uuid, create_ms, uuid);"
+    "CREATE INDEX volumes_created ON volumes (create_ms, uuid);"
+    "CREATE INDEX volumes_exported ON volumes (exported) WHERE exported = 1;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -98,13 +107,61 @@ exec_sql(struct sq *st, const char *sql, struct tnfs_err *err)
 sqlite3_stmt *
 sq_prep(struct sq *st, const char *sql, struct tnfs_err *err)
 {
+	struct sq_cached *c, *slot = NULL;
 	sqlite3_stmt *s = NULL;
+	char *copy;
+	size_t i;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+	for (i = 0; i < SQ_STMT_CACHE; i++) {
+		c = &st->cache[i];
+		if (c->sql == NULL || c->busy) {
+			if (c->sql == NULL && slot == NULL)
+				slot = c;
+			continue;
+		}
+		if (c->sql == sql || strcmp(c->sql, sql) == 0) {
+			c->busy = 1;
+			c->used = ++st->clock;
+			return c->stmt;
+		}
+		if (slot == NULL || (slot->sql != NULL && c->used < slot->used))
+			slot = c;
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+		NULL) != SQLITE_OK) {
 		sq_db_err(st, err, "prepare");
+		sqlite3_finalize(s);
 		return NULL;
 	}
+	/* Every slot busy, or no memory for the key: used once, then gone. */
+	if (slot == NULL || (copy = strdup(sql)) == NULL)
+		return s;
+	if (slot->sql != NULL) {
+		sqlite3_finalize(slot->stmt);
+		free(slot->sql);
+	}
+	slot->sql = copy;
+	slot->stmt = s;
+	slot->busy = 1;
+	slot->used = ++st->clock;
 	return s;
+}
+
+void
+sq_done(struct sq *st, sqlite3_stmt *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < SQ_STMT_CACHE; i++)
+		if (st->cache[i].stmt == s && st->cache[i].sql != NULL) {
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			st->cache[i].busy = 0;
+			return;
+		}
+	sqlite3_finalize(s);
 }
 
 void
@@ -166,7 +223,7 @@ sq_run(struct sq *st, const char *sql, const struct arg *a, size_t n,
 	if (x == SQLITE_CONSTRAINT_UNIQUE || x == SQLITE_CONSTRAINT_PRIMARYKEY)
 		r = CONFLICT;
 out:
-	sqlite3_finalize(s);
+	sq_done(st, s);
 	sq_unlock(st);
 	return r;
 }
@@ -186,7 +243,7 @@ migrate(struct sq *st, struct tnfs_err *err)
 	if ((s = sq_prep(st, "PRAGMA user_version", err)) == NULL)
 		return -1;
 	version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-	sqlite3_finalize(s);
+	sq_done(st, s);
 	if (version > NMIGRATIONS) {
 		tnfs_err_set(err, TNFS_E_INTERNAL,
 		    "store: schema version %d is newer than this program "
@@ -297,9 +354,14 @@ static void
 sq_close(void *impl)
 {
 	struct sq *st = impl;
+	size_t i;
 
 	if (st == NULL)
 		return;
+	for (i = 0; i < SQ_STMT_CACHE; i++) {
+		sqlite3_finalize(st->cache[i].stmt);
+		free(st->cache[i].sql);
+	}
 	sqlite3_close(st->db);
 	pthread_mutex_destroy(&st->mu);
 	free(st);
@@ -379,7 +441,7 @@ sq_meta_get(void *impl, const char *key, char **val, struct tnfs_err *err)
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(s);
+	sq_done(st, s);
 	sq_unlock(st);
 	return rc;
 }
@@ -417,7 +479,7 @@ sq_check(void *impl, struct tnfs_err *err)
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(s);
+	sq_done(st, s);
 	sq_unlock(st);
 	return rc;
 }

@@ -15,11 +15,27 @@
 
 #include "store_impl.h"
 
+/*
+ * Prepared statements kept per connection: preparing costs more than
+ * running most of ours.  Keyed by the SQL text; a statement in use (a
+ * query running while another runs the same SQL) is not handed out twice.
+ */
+#define SQ_STMT_CACHE 64
+
+struct sq_cached {
+	char *sql; /* NULL: a free slot */
+	sqlite3_stmt *stmt;
+	int busy;
+	uint64_t used; /* for eviction: the least recently used goes */
+};
+
 struct sq {
 	sqlite3 *db;
 	pthread_mutex_t mu;
 	int depth;     /* nesting of store_tx_begin */
 	int tx_failed; /* an inner rollback dooms the outer transaction */
+	struct sq_cached cache[SQ_STMT_CACHE];
+	uint64_t clock;
 };
 
 /* One argument of a statement, bound to ?1, ?2, ... in order. */
@@ -49,8 +65,13 @@ void sq_db_err(struct sq *st, struct tnfs_err *err, const char *what);
 /* The connection's mutex (recursive: a transaction holds it too). */
 void sq_lock(struct sq *st);
 void sq_unlock(struct sq *st);
-/* A prepared statement the caller finalizes, or NULL with err. */
+/*
+ * A prepared statement from the connection's cache (prepared on first
+ * use), or NULL with err.  The caller holds the lock until it hands the
+ * statement back with sq_done (NULL is a no-op), which resets it.
+ */
 sqlite3_stmt *sq_prep(struct sq *st, const char *sql, struct tnfs_err *err);
+void sq_done(struct sq *st, sqlite3_stmt *s);
 void sq_bind_text(sqlite3_stmt *s, int i, const char *v);
 void sq_bind_args(sqlite3_stmt *s, const struct arg *a, size_t n);
 /* A copy of column i the caller frees, NULL when NULL or out of memory. */
@@ -67,6 +88,26 @@ int sq_run(struct sq *st, const char *sql, const struct arg *a, size_t n,
     const char *what, struct tnfs_err *err);
 /* 1 when a run changed a row, 0 when none matched, -1 on error. */
 int sq_moved(int r);
+
+/*
+ * A volume filter as a WHERE clause (store_sqlite_where.c): sql is an
+ * expression over the columns of volumes ("1" for no filter), args its
+ * parameters in order (borrowing the filter's strings).  exact is 0 when
+ * part of the filter could not be said in SQL: each row must then pass
+ * volume_filter_match too.
+ */
+struct sq_where {
+	char *sql;
+	size_t len, cap;
+	struct arg *args;
+	size_t nargs, acap;
+	int exact;
+	int oom;
+};
+
+int sq_where_build(
+    const struct volume_filter *f, struct sq_where *w, struct tnfs_err *err);
+void sq_where_free(struct sq_where *w);
 
 int sq_tx_begin(void *impl, struct tnfs_err *err);
 int sq_tx_commit(void *impl, struct tnfs_err *err);

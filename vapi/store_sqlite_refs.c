@@ -145,7 +145,7 @@ sq_resv_list(void *impl, const char *owner_uuid, const char *volume_name,
 	rc = 0;
 out:
 	reservation_list_free(rs, cnt);
-	sqlite3_finalize(s);
+	sq_done(st, s);
 	sq_unlock(st);
 	return rc;
 }

@@ -82,7 +82,7 @@ sq_snap_list(void *impl, const char *volume_uuid, struct snapshot **out,
 	rc = 0;
 out:
 	free(ss);
-	sqlite3_finalize(s);
+	sq_done(st, s);
 	sq_unlock(st);
 	return rc;
 }
@@ -112,7 +112,7 @@ sq_snap_get(void *impl, const char *volume_uuid, const char *name,
 		sq_db_err(st, err, "get snapshot");
 	}
 out:
-	sqlite3_finalize(s);
+	sq_done(st, s);
 	sq_unlock(st);
 	return rc;
 }

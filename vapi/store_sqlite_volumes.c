@@ -59,9 +59,12 @@ out:
 	" labels, affinity, vm_uuid, filesystem_path, nfs_port, mount_port,"   \
 	" error, exported"
 
-/* The volume of the current row; NULL with err when it cannot be read. */
+/*
+ * The volume of the current row; NULL with err when it cannot be read.
+ * brief: labels are left empty.
+ */
 static struct volume *
-row_volume(sqlite3_stmt *s, struct tnfs_err *err)
+row_volume(sqlite3_stmt *s, int brief, struct tnfs_err *err)
 {
 	const char *nets = (const char *)sqlite3_column_text(s, 7);
 	const char *labels = (const char *)sqlite3_column_text(s, 8);
@@ -91,7 +94,8 @@ row_volume(sqlite3_stmt *s, struct tnfs_err *err)
 		return NULL;
 	}
 	if (volume_networks_parse(v, nets != NULL ? nets : "[]", err) == -1 ||
-	    volume_labels_parse(v, labels != NULL ? labels : "{}", err) == -1) {
+	    (!brief && volume_labels_parse(
+			   v, labels != NULL ? labels : "{}", err) == -1)) {
 		volume_free(v);
 		return NULL;
 	}
@@ -137,7 +141,7 @@ load_extras(struct sq *st, struct volume *v, struct tnfs_err *err)
 		sq_db_err(st, err, "refs");
 		goto out;
 	}
-	sqlite3_finalize(s);
+	sq_done(st, s);
 	if ((s = sq_prep(st,
 		 "SELECT count(*) FROM snapshots WHERE volume_uuid = ?",
 		 err)) == NULL)
@@ -150,7 +154,7 @@ load_extras(struct sq *st, struct volume *v, struct tnfs_err *err)
 	v->nsnapshots = (size_t)sqlite3_column_int64(s, 0);
 	rc = 0;
 out:
-	sqlite3_finalize(s);
+	sq_done(st, s);
 	return rc;
 }
 
@@ -179,7 +183,7 @@ sq_volume_get(
 		sq_db_err(st, err, "get volume");
 		goto out;
 	}
-	if ((v = row_volume(s, err)) == NULL)
+	if ((v = row_volume(s, 0, err)) == NULL)
 		goto out;
 	if (load_extras(st, v, err) == -1)
 		goto out;
@@ -188,33 +192,143 @@ sq_volume_get(
 	rc = 0;
 out:
 	volume_free(v);
-	sqlite3_finalize(s);
+	sq_done(st, s);
 	sq_unlock(st);
 	return rc;
 }
 
+/* The list's counts: snapshots and references, by the primary keys. */
+#define LIST_COUNTS                                                            \
+	", (SELECT count(*) FROM snapshots sn"                                 \
+	" WHERE sn.volume_uuid = volumes.uuid),"                               \
+	" (SELECT count(*) FROM refs rf WHERE rf.volume_uuid = volumes.uuid)"
+
+static int
+cmp_volume_uuid(const void *a, const void *b)
+{
+	return strcmp((*(struct volume *const *)a)->uuid,
+	    (*(struct volume *const *)b)->uuid);
+}
+
+static int
+cmp_key_volume(const void *key, const void *elt)
+{
+	return strcmp(key, (*(struct volume *const *)elt)->uuid);
+}
+
+static int
+add_ref(struct volume *v, size_t *cap, sqlite3_stmt *s)
+{
+	struct volume_ref *r;
+
+	if (v->nrefs == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 4;
+		struct volume_ref *nr = realloc(v->refs, ncap * sizeof(*nr));
+
+		if (nr == NULL)
+			return -1;
+		v->refs = nr;
+		*cap = ncap;
+	}
+	r = &v->refs[v->nrefs++];
+	sq_col_copy(s, 1, r->vm_uuid, sizeof(r->vm_uuid));
+	sq_col_copy(s, 2, r->owner_uuid, sizeof(r->owner_uuid));
+	r->created_ms = sqlite3_column_int64(s, 3);
+	r->renewed_ms = sqlite3_column_int64(s, 4);
+	return 0;
+}
+
+/*
+ * The references of every volume the list found, in one query over the
+ * same WHERE clause, attached by uuid (vs[0..n) sorted by uuid).
+ */
+static int
+load_list_refs(struct sq *st, const struct sq_where *w, struct volume **vs,
+    size_t n, struct tnfs_err *err)
+{
+	static const char head[] =
+	    "SELECT r.volume_uuid, r.vm_uuid, r.owner_uuid, r.created_ms,"
+	    " r.renewed_ms FROM refs r WHERE r.volume_uuid IN"
+	    " (SELECT uuid FROM volumes WHERE ";
+	static const char tail[] =
+	    ") ORDER BY r.volume_uuid, r.created_ms, r.vm_uuid";
+	struct volume **hit = NULL;
+	sqlite3_stmt *s = NULL;
+	size_t cap = 0;
+	char *sql;
+	int rc = -1, r;
+
+	if ((sql = malloc(sizeof(head) + w->len + sizeof(tail))) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return -1;
+	}
+	snprintf(sql, sizeof(head) + w->len + sizeof(tail), "%s%s%s", head,
+	    w->sql, tail);
+	if ((s = sq_prep(st, sql, err)) == NULL)
+		goto out;
+	sq_bind_args(s, w->args, w->nargs);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *vu = (const char *)sqlite3_column_text(s, 0);
+
+		if (vu == NULL)
+			continue;
+		if (hit == NULL || strcmp((*hit)->uuid, vu) != 0) {
+			hit = bsearch(vu, vs, n, sizeof(*vs), cmp_key_volume);
+			cap = hit != NULL ? (*hit)->nrefs : 0;
+		}
+		if (hit != NULL && add_ref(*hit, &cap, s) == -1) {
+			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+			goto out;
+		}
+	}
+	if (r != SQLITE_DONE) {
+		sq_db_err(st, err, "list references");
+		goto out;
+	}
+	rc = 0;
+out:
+	sq_done(st, s);
+	free(sql);
+	return rc;
+}
+
+/*
+ * One query for the volumes (their counts in it), one more for their
+ * references when any has some: never a statement per row.
+ */
 int
 sq_volume_list(void *impl, const struct volume_filter *f, struct volume ***out,
     size_t *n, struct tnfs_err *err)
 {
+	static const char head[] = "SELECT " VOLUME_COLS LIST_COUNTS
+				   " FROM volumes WHERE ";
+	static const char brief_head[] = "SELECT " VOLUME_COLS
+					 ", 0, 0 FROM volumes WHERE ";
+	static const char tail[] = " ORDER BY create_ms, uuid";
 	struct sq *st = impl;
-	struct volume **vs = NULL;
-	size_t cnt = 0, cap = 0;
-	sqlite3_stmt *s;
-	int rc = -1, r;
+	struct sq_where w;
+	struct volume **vs = NULL, **byuuid = NULL, *v;
+	size_t cnt = 0, cap = 0, withrefs = 0, len, i;
+	sqlite3_stmt *s = NULL;
+	char *sql = NULL;
+	int rc = -1, r, brief;
 
 	*out = NULL;
 	*n = 0;
+	if (sq_where_build(f, &w, err) == -1)
+		return -1;
+	/* A filter C finishes needs the references a brief list leaves out. */
+	brief = f != NULL && f->brief && w.exact;
+	len = sizeof(head) + w.len + sizeof(tail);
+	if ((sql = malloc(len)) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out_unlocked;
+	}
+	snprintf(sql, len, "%s%s%s", brief ? brief_head : head, w.sql, tail);
 	sq_lock(st);
-	if ((s = sq_prep(st,
-		 "SELECT " VOLUME_COLS " FROM volumes WHERE"
-		 " (?1 IS NULL OR owner_uuid = ?1) AND (?2 IS NULL OR state = "
-		 "?2)"
-		 " ORDER BY create_ms, uuid",
-		 err)) == NULL)
+	if ((s = sq_prep(st, sql, err)) == NULL)
 		goto out;
-	sq_bind_text(s, 1, f != NULL ? f->owner_uuid : NULL);
-	sq_bind_text(s, 2, f != NULL ? f->state : NULL);
+	sq_bind_args(s, w.args, w.nargs);
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		if (cnt == cap) {
 			size_t ncap = cap ? cap * 2 : 16;
@@ -228,24 +342,55 @@ sq_volume_list(void *impl, const struct volume_filter *f, struct volume ***out,
 			vs = nv;
 			cap = ncap;
 		}
-		if ((vs[cnt] = row_volume(s, err)) == NULL)
+		if ((v = row_volume(s, brief, err)) == NULL)
 			goto out;
-		cnt++;
-		if (load_extras(st, vs[cnt - 1], err) == -1)
-			goto out;
+		vs[cnt++] = v;
+		v->nsnapshots = (size_t)sqlite3_column_int64(s, 16);
+		withrefs += sqlite3_column_int64(s, 17) > 0;
 	}
 	if (r != SQLITE_DONE) {
 		sq_db_err(st, err, "list volumes");
 		goto out;
 	}
+	if (withrefs > 0) {
+		if ((byuuid = malloc(cnt * sizeof(*byuuid))) == NULL) {
+			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+			goto out;
+		}
+		memcpy(byuuid, vs, cnt * sizeof(*byuuid));
+		qsort(byuuid, cnt, sizeof(*byuuid), cmp_volume_uuid);
+		if (load_list_refs(st, &w, byuuid, cnt, err) == -1)
+			goto out;
+	}
+	sq_done(st, s);
+	s = NULL;
+	sq_unlock(st);
+	if (!w.exact) {
+		/* Keep the matches in place, in their order; free the rest. */
+		size_t k = 0;
+
+		for (i = 0; i < cnt; i++) {
+			if (volume_filter_match(f, vs[i]))
+				vs[k++] = vs[i];
+			else
+				volume_free(vs[i]);
+		}
+		cnt = k;
+	}
 	*out = vs;
 	*n = cnt;
 	vs = NULL;
+	cnt = 0;
 	rc = 0;
+	goto out_unlocked;
 out:
-	volume_list_free(vs, cnt);
-	sqlite3_finalize(s);
+	sq_done(st, s);
 	sq_unlock(st);
+out_unlocked:
+	volume_list_free(vs, cnt);
+	free(byuuid);
+	free(sql);
+	sq_where_free(&w);
 	return rc;
 }
 

@@ -399,55 +399,22 @@ out:
 	return 0;
 }
 
-static int
-has_ref(const struct volume *v, const char *vm, int64_t after)
-{
-	size_t i;
-
-	for (i = 0; i < v->nrefs; i++)
-		if (strcmp(v->refs[i].vm_uuid, vm) == 0 &&
-		    v->refs[i].renewed_ms >= after)
-			return 1;
-	return 0;
-}
-
-static int
-matches(const struct list_req *rq, const struct volume *v, int64_t after)
-{
-	if (rq->name != NULL && !name_pattern_match(rq->name, v->name))
-		return 0;
-	if (rq->size != 0 && v->size != rq->size)
-		return 0;
-	if (rq->type != NULL && strcmp(rq->type, v->type) != 0)
-		return 0;
-	if (rq->refs != NULL && !has_ref(v, rq->refs, after))
-		return 0;
-	if (rq->pred != NULL && !predicate_match(rq->pred, v, after))
-		return 0;
-	return 1;
-}
-
+/* The filters go to the store, which answers from its indexes. */
 int
 volumes_list(struct vapi *va, const struct list_req *rq, struct volume ***out,
     size_t *n, struct tnfs_err *err)
 {
-	struct volume_filter f = {rq->owner_uuid, rq->state};
-	struct volume **vs = NULL;
-	int64_t after = volumes_live_after(va);
-	size_t nv = 0, i, k = 0;
+	struct volume_filter f = {0};
 
-	if (store_volume_list(va->store, &f, &vs, &nv, err) == -1)
-		return -1;
-	/* Keep the matches in place, in their order; free the rest. */
-	for (i = 0; i < nv; i++) {
-		if (matches(rq, vs[i], after))
-			vs[k++] = vs[i];
-		else
-			volume_free(vs[i]);
-	}
-	*out = vs;
-	*n = k;
-	return 0;
+	f.owner_uuid = rq->owner_uuid;
+	f.state = rq->state;
+	f.name = rq->name;
+	f.type = rq->type;
+	f.size = rq->size;
+	f.ref_vm = rq->refs;
+	f.pred = rq->pred;
+	f.live_after_ms = volumes_live_after(va);
+	return store_volume_list(va->store, &f, out, n, err);
 }
 
 int

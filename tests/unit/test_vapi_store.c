@@ -1,7 +1,8 @@
 /*
  * test_vapi_store.c: the SQLite record store on a temporary database:
  * schema, name uniqueness enforced by the database, conditional state
- * moves, references as leases, reservations, snapshots, reopening.
+ * moves, references as leases, reservations, snapshots, reopening;
+ * filters answered in SQL exactly as the same filter evaluated in C.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "check_tap.h"
+#include "predicate.h"
 #include "store.h"
 
 #define OWNER  "11111111-1111-4111-8111-111111111111"
@@ -73,7 +75,7 @@ START_TEST(test_insert_get_list)
 	struct tnfs_err err;
 	struct store *st = store_open(spec, &err);
 	struct volume *v = NULL, **vs = NULL;
-	struct volume_filter f = {OWNER, NULL};
+	struct volume_filter f = {.owner_uuid = OWNER};
 	size_t n = 0;
 
 	ck_assert_msg(st != NULL, "%s", err.msg);
@@ -293,6 +295,168 @@ START_TEST(test_transactions_and_reopen)
 }
 END_TEST
 
+#define NET1 "cccccccc-cccc-4ccc-8ccc-cccccccccccc"
+#define NET2 "dddddddd-dddd-4ddd-8ddd-dddddddddddd"
+#define VM2  "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb"
+
+/* A store of varied volumes: names, sizes, states, networks, refs. */
+static struct store *
+filter_fixture(struct tnfs_err *err)
+{
+	static const struct {
+		const char *name, *owner, *state, *net;
+		uint64_t size;
+	} rows[] = {
+	    {"web", OWNER, "ready", NET1, 10240},
+	    {"web-2", OWNER, "ready", NET2, 20480},
+	    {"db", OWNER, "creating", NET1, 10240},
+	    {"webdb", OWNER, "failed", NET1, 102400},
+	    {"my.web_1", OWNER, "deleting", NET2, 10240},
+	    {"WEB", OWNER, "ready", NET1, 10240},
+	    {"web", OWNER2, "ready", NET2, 20480},
+	    {"x", OWNER2, "creating", NET1, 10240},
+	};
+	struct store *st = store_open(spec, err);
+	char uuid[TNFS_UUID_BUFSZ];
+	size_t i;
+
+	ck_assert_msg(st != NULL, "%s", err->msg);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct volume *v;
+		const char *nets[2] = {rows[i].net, NET1};
+
+		snprintf(uuid, sizeof(uuid),
+		    "0b0b0b0b-0000-4000-8000-%012zu", i);
+		v = mkvol(uuid, rows[i].owner, rows[i].name);
+		snprintf(v->state, sizeof(v->state), "%s", rows[i].state);
+		v->size = rows[i].size;
+		v->create_ms = 1000 + (int64_t)(i % 3);
+		v->exported = i % 2;
+		ck_assert_int_eq(
+		    volume_set_networks(v, nets, i % 3 == 0 ? 2 : 1), 0);
+		ck_assert_msg(store_volume_insert(st, v, err) == 0, "%s",
+		    err->msg);
+		volume_free(v);
+		/* refs: live on 0 and 1, stale on 2, two on 3 */
+		if (i < 4)
+			ck_assert_int_eq(store_ref_put(st, uuid, VM1, OWNER,
+					     i == 2 ? 10 : 5000, err),
+			    0);
+		if (i == 3)
+			ck_assert_int_eq(
+			    store_ref_put(st, uuid, VM2, OWNER, 4000, err), 0);
+		if (i == 1) {
+			struct snapshot sn = {.name = "s1", .seq = 1};
+
+			snprintf(sn.state, sizeof(sn.state), "created");
+			ck_assert_int_eq(store_snap_insert(st, uuid, &sn, err),
+			    0);
+		}
+	}
+	return st;
+}
+
+/* The uuids of list, in order, as one string. */
+static void
+uuids_of(struct volume **vs, size_t n, char *buf, size_t len)
+{
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s/%zu/%zu ",
+		    vs[i]->uuid, vs[i]->nrefs, vs[i]->nsnapshots);
+}
+
+START_TEST(test_filters_in_sql_match_c)
+{
+	static const struct {
+		const char *name, *state, *type, *ref_vm, *pred;
+		uint64_t size;
+		int owner, exported;
+	} cases[] = {
+	    {.name = "web"},
+	    {.name = "web*"},
+	    {.name = "*web"},
+	    {.name = "*web*"},
+	    {.name = "*eb*", .owner = 1},
+	    {.name = "WEB"},
+	    {.name = "it's"},       /* a quote is a value, never SQL */
+	    {.name = "*[a-z]*"},    /* GLOB syntax: C decides */
+	    {.name = "w?b"},        /* likewise */
+	    {.name = "%"},          /* LIKE syntax means nothing here */
+	    {.name = "web_2"},      /* "_" is no wildcard */
+	    {.name = "x' OR 1=1 --"},
+	    {.state = "ready", .owner = 1},
+	    {.type = "tritonnfs", .size = 20480},
+	    {.ref_vm = VM1},
+	    {.ref_vm = VM2, .owner = 1},
+	    {.exported = 1},
+	    {.pred = "{}"},
+	    {.pred = "{\"eq\":[\"name\",\"web\"]}"},
+	    {.pred = "{\"ne\":[\"name\",\"web\"]}"},
+	    {.pred = "{\"eq\":[\"state\",\"ready\"]}"},
+	    {.pred = "{\"ge\":[\"size\",20480]}"},
+	    {.pred = "{\"lt\":[\"size\",20480]}"},
+	    {.pred = "{\"eq\":[\"dangling\",true]}"},
+	    {.pred = "{\"eq\":[\"dangling\",false]}"},
+	    {.pred = "{\"ne\":[\"dangling\",true]}"},
+	    {.pred = "{\"eq\":[\"network\",\"" NET2 "\"]}"},
+	    {.pred = "{\"ne\":[\"network\",\"" NET1 "\"]}"},
+	    {.pred = "{\"eq\":[\"uuid\",\"0b0b0b0b-0000-4000-8000-"
+		     "000000000003\"]}"},
+	    {.pred = "{\"or\":[{\"eq\":[\"name\",\"db\"]},{\"and\":[{\"eq\":"
+		     "[\"state\",\"ready\"]},{\"gt\":[\"size\",10240]}]}]}"},
+	    {.pred = "{\"and\":[{\"eq\":[\"dangling\",false]},{\"le\":"
+		     "[\"size\",10240]}]}",
+		.name = "*b*",
+		.owner = 1},
+	};
+	struct tnfs_err err;
+	struct store *st = filter_fixture(&err);
+	struct volume **all = NULL, **vs = NULL;
+	size_t nall = 0, n = 0, i, j, k;
+	char got[2048], want[2048];
+
+	ck_assert_int_eq(store_volume_list(st, NULL, &all, &nall, &err), 0);
+	ck_assert_uint_eq(nall, 8);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct volume_filter f = {0};
+		struct predicate *p = NULL;
+		struct volume *match[16];
+
+		if (cases[i].pred != NULL) {
+			struct causes c;
+
+			causes_init(&c);
+			p = predicate_parse(cases[i].pred, &c);
+			ck_assert_msg(p != NULL, "case %zu", i);
+		}
+		f.owner_uuid = cases[i].owner ? OWNER : NULL;
+		f.name = cases[i].name;
+		f.state = cases[i].state;
+		f.type = cases[i].type;
+		f.size = cases[i].size;
+		f.ref_vm = cases[i].ref_vm;
+		f.exported_only = cases[i].exported;
+		f.pred = p;
+		f.live_after_ms = 1000;
+		for (j = k = 0; j < nall; j++)
+			if (volume_filter_match(&f, all[j]))
+				match[k++] = all[j];
+		uuids_of(match, k, want, sizeof(want));
+		ck_assert_int_eq(store_volume_list(st, &f, &vs, &n, &err), 0);
+		uuids_of(vs, n, got, sizeof(got));
+		ck_assert_msg(strcmp(got, want) == 0,
+		    "case %zu: SQL %s, C %s", i, got, want);
+		volume_list_free(vs, n);
+		predicate_free(p);
+	}
+	volume_list_free(all, nall);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_bad_specs)
 {
 	struct tnfs_err err;
@@ -367,6 +531,7 @@ make_suite(void)
 	tcase_add_test(tc, test_reservations);
 	tcase_add_test(tc, test_snapshots);
 	tcase_add_test(tc, test_transactions_and_reopen);
+	tcase_add_test(tc, test_filters_in_sql_match_c);
 	tcase_add_test(tc, test_bad_specs);
 	tcase_add_test(tc, test_database_files_are_private);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,266 @@
+/*
+ * store_sqlite_where.c: a ListVolumes filter (store.h) as an SQL WHERE
+ * clause with bound parameters, so that SQLite answers from its indexes
+ * instead of the VAPI reading every row of an owner.  Names, states,
+ * types, sizes, owners and uuids become comparisons; a name pattern
+ * becomes = or GLOB (its characters are letters, digits and "_.-", none
+ * of them special to GLOB, and GLOB is case-sensitive like the match in
+ * predicate.c); networks are searched in their JSON text by their quoted
+ * uuid; "dangling" and a vm's reference become EXISTS over refs.
+ *
+ * What cannot be said in SQL leaves w->exact at 0: the caller then also
+ * runs volume_filter_match on each row.  Column names and operators come
+ * from the tables below only; every value is a bound parameter.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "predicate.h"
+#include "store_sqlite.h"
+
+static const struct {
+	const char *field;
+	const char *column;
+} text_fields[] = {
+    {"name", "name"},
+    {"state", "state"},
+    {"type", "type"},
+    {"uuid", "uuid"},
+};
+
+static const struct {
+	const char *op;
+	const char *sql;
+} cmp_ops[] = {
+    {"eq", "="},
+    {"ne", "<>"},
+    {"lt", "<"},
+    {"le", "<="},
+    {"gt", ">"},
+    {"ge", ">="},
+};
+
+#define LIVE_REF                                                               \
+	"EXISTS (SELECT 1 FROM refs r WHERE r.volume_uuid = volumes.uuid"      \
+	" AND r.renewed_ms >= ?)"
+
+static void
+add_sql(struct sq_where *w, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (w->oom)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (w->len + (size_t)n + 1 > w->cap) {
+		size_t ncap = w->cap ? w->cap : 256;
+		char *ns;
+
+		while (ncap < w->len + (size_t)n + 1)
+			ncap *= 2;
+		if ((ns = realloc(w->sql, ncap)) == NULL) {
+			w->oom = 1;
+			return;
+		}
+		w->sql = ns;
+		w->cap = ncap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(w->sql + w->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	w->len += (size_t)n;
+}
+
+static void
+add_arg(struct sq_where *w, int is_int, const char *text, int64_t num)
+{
+	if (w->oom)
+		return;
+	if (w->nargs == w->acap) {
+		size_t ncap = w->acap ? w->acap * 2 : 8;
+		struct arg *na = realloc(w->args, ncap * sizeof(*na));
+
+		if (na == NULL) {
+			w->oom = 1;
+			return;
+		}
+		w->args = na;
+		w->acap = ncap;
+	}
+	w->args[w->nargs].is_int = is_int;
+	w->args[w->nargs].text = text;
+	w->args[w->nargs].num = num;
+	w->nargs++;
+}
+
+/* " AND " between clauses. */
+static void
+add_and(struct sq_where *w)
+{
+	if (w->len > 0)
+		add_sql(w, " AND ");
+}
+
+static void
+text_eq(struct sq_where *w, const char *column, const char *value)
+{
+	add_and(w);
+	add_sql(w, "%s = ?", column);
+	add_arg(w, 0, value, 0);
+}
+
+/* 0 when pattern became SQL, -1 when only C can match it. */
+static int
+name_pattern(struct sq_where *w, const char *pattern)
+{
+	size_t len = strlen(pattern), i;
+	size_t start = len > 0 && pattern[0] == '*';
+	size_t end = len > start && pattern[len - 1] == '*' ? len - 1 : len;
+
+	for (i = start; i < end; i++)
+		if (strchr("*?[]", pattern[i]) != NULL)
+			return -1;
+	if (start == 0 && end == len) {
+		text_eq(w, "name", pattern);
+		return 0;
+	}
+	add_and(w);
+	add_sql(w, "name GLOB ?");
+	add_arg(w, 0, pattern, 0);
+	return 0;
+}
+
+/* The predicate p as one SQL expression; -1 when SQL cannot say it. */
+static int
+pred_sql(struct sq_where *w, const struct predicate *p, int64_t live_after)
+{
+	const char *op = predicate_op(p), *field;
+	size_t i;
+
+	if (strcmp(op, "true") == 0) {
+		add_sql(w, "1");
+		return 0;
+	}
+	if (strcmp(op, "and") == 0 || strcmp(op, "or") == 0) {
+		add_sql(w, "(");
+		for (i = 0; i < predicate_nkids(p); i++) {
+			if (i > 0)
+				add_sql(w, " %s ", op[0] == 'a' ? "AND" : "OR");
+			if (pred_sql(w, predicate_kid(p, i), live_after) == -1)
+				return -1;
+		}
+		add_sql(w, ")");
+		return 0;
+	}
+	field = predicate_field(p);
+	for (i = 0; i < sizeof(cmp_ops) / sizeof(cmp_ops[0]); i++)
+		if (strcmp(cmp_ops[i].op, op) == 0)
+			break;
+	if (field == NULL || i == sizeof(cmp_ops) / sizeof(cmp_ops[0]))
+		return -1;
+	if (strcmp(field, "size") == 0) {
+		add_sql(w, "size %s ?", cmp_ops[i].sql);
+		add_arg(w, 1, NULL, predicate_number(p));
+		return 0;
+	}
+	if (i > 1) /* lt, le, gt, ge: numbers only */
+		return -1;
+	if (strcmp(field, "dangling") == 0) {
+		/* dangling == no live reference */
+		int dangling = (i == 0) == (predicate_boolean(p) != 0);
+
+		add_sql(w, "%s" LIVE_REF, dangling ? "NOT " : "");
+		add_arg(w, 1, NULL, live_after);
+		return 0;
+	}
+	if (predicate_text(p) == NULL)
+		return -1;
+	if (strcmp(field, "network") == 0) {
+		/* networks is ["u1","u2"]; a valid uuid quoted is unambiguous */
+		add_sql(w, "instr(networks, '\"' || ? || '\"') %s 0",
+		    i == 0 ? ">" : "=");
+		add_arg(w, 0, predicate_text(p), 0);
+		return 0;
+	}
+	for (size_t k = 0; k < sizeof(text_fields) / sizeof(text_fields[0]);
+	     k++)
+		if (strcmp(text_fields[k].field, field) == 0) {
+			add_sql(w, "%s %s ?", text_fields[k].column,
+			    cmp_ops[i].sql);
+			add_arg(w, 0, predicate_text(p), 0);
+			return 0;
+		}
+	return -1;
+}
+
+int
+sq_where_build(
+    const struct volume_filter *f, struct sq_where *w, struct tnfs_err *err)
+{
+	size_t mark, nmark;
+
+	memset(w, 0, sizeof(*w));
+	w->exact = 1;
+	if (f != NULL) {
+		if (f->owner_uuid != NULL)
+			text_eq(w, "owner_uuid", f->owner_uuid);
+		if (f->state != NULL)
+			text_eq(w, "state", f->state);
+		if (f->type != NULL)
+			text_eq(w, "type", f->type);
+		if (f->size != 0) {
+			add_and(w);
+			add_sql(w, "size = ?");
+			add_arg(w, 1, NULL, (int64_t)f->size);
+		}
+		if (f->exported_only) {
+			add_and(w);
+			add_sql(w, "exported = 1");
+		}
+		if (f->name != NULL && name_pattern(w, f->name) == -1)
+			w->exact = 0;
+		if (f->ref_vm != NULL) {
+			add_and(w);
+			add_sql(w,
+			    "EXISTS (SELECT 1 FROM refs r WHERE"
+			    " r.volume_uuid = volumes.uuid AND r.vm_uuid = ?"
+			    " AND r.renewed_ms >= ?)");
+			add_arg(w, 0, f->ref_vm, 0);
+			add_arg(w, 1, NULL, f->live_after_ms);
+		}
+		if (f->pred != NULL) {
+			mark = w->len;
+			nmark = w->nargs;
+			add_and(w);
+			if (pred_sql(w, f->pred, f->live_after_ms) == -1) {
+				/* Drop what was written of it; C decides. */
+				w->len = mark;
+				if (w->sql != NULL)
+					w->sql[mark] = '\0';
+				w->nargs = nmark;
+				w->exact = 0;
+			}
+		}
+	}
+	if (w->len == 0)
+		add_sql(w, "1");
+	if (w->oom) {
+		sq_where_free(w);
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+void
+sq_where_free(struct sq_where *w)
+{
+	free(w->sql);
+	free(w->args);
+	memset(w, 0, sizeof(*w));
+}
