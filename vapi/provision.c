@@ -42,7 +42,11 @@ struct job {
 	int rc;
 	struct tnfs_err err;
 	struct job *next;
+	struct job *hnext; /* queued asynchronous jobs by uuid (p->queued) */
 };
+
+/* Buckets of the queued asynchronous jobs, so a scan dedups in O(1). */
+#define QUEUED_BUCKETS 1024
 
 struct provision {
 	struct vapi *va;
@@ -50,6 +54,7 @@ struct provision {
 	pthread_cond_t cv;    /* queue changes, jobs done, kicks */
 	pthread_cond_t ex_cv; /* export requests and completions */
 	struct job *queue;    /* FIFO */
+	struct job *queued[QUEUED_BUCKETS];
 	char (*busy)[TNFS_UUID_BUFSZ];
 	int nworkers;
 	int kicked;
@@ -470,6 +475,43 @@ run_job(struct provision *p, struct job *j)
 	}
 }
 
+static struct job **
+queued_bucket(struct provision *p, const char *uuid)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *uuid != '\0'; uuid++)
+		h = (h ^ (unsigned char)*uuid) * 16777619u;
+	return &p->queued[h % QUEUED_BUCKETS];
+}
+
+/* The queued asynchronous job for uuid; NULL when none is. */
+static struct job *
+queued_find(struct provision *p, const char *uuid)
+{
+	struct job *j;
+
+	for (j = *queued_bucket(p, uuid); j != NULL; j = j->hnext)
+		if (strcmp(j->uuid, uuid) == 0)
+			return j;
+	return NULL;
+}
+
+/* Take an asynchronous job out of the index as it leaves the queue. */
+static void
+queued_remove(struct provision *p, struct job *j)
+{
+	struct job **jp;
+
+	if (j->sync)
+		return;
+	for (jp = queued_bucket(p, j->uuid); *jp != NULL; jp = &(*jp)->hnext)
+		if (*jp == j) {
+			*jp = j->hnext;
+			return;
+		}
+}
+
 static int
 is_busy(struct provision *p, const char *uuid)
 {
@@ -496,6 +538,7 @@ worker_main(void *arg)
 			if (!is_busy(p, (*jp)->uuid)) {
 				j = *jp;
 				*jp = j->next;
+				queued_remove(p, j);
 				break;
 			}
 		}
@@ -532,19 +575,21 @@ worker_main(void *arg)
 static void
 queue_async(struct provision *p, int op, const char *uuid)
 {
-	struct job *j, **jp;
+	struct job *j, **jp, **bucket;
 
 	pthread_mutex_lock(&p->mu);
-	if (is_busy(p, uuid))
+	if (is_busy(p, uuid) || queued_find(p, uuid) != NULL)
 		goto out;
-	for (jp = &p->queue; *jp != NULL; jp = &(*jp)->next)
-		if (strcmp((*jp)->uuid, uuid) == 0 && !(*jp)->sync)
-			goto out;
 	if ((j = calloc(1, sizeof(*j))) == NULL)
 		goto out; /* the next scan tries again */
 	j->op = op;
 	memcpy(j->uuid, uuid, TNFS_UUID_BUFSZ);
+	for (jp = &p->queue; *jp != NULL; jp = &(*jp)->next)
+		;
 	*jp = j;
+	bucket = queued_bucket(p, uuid);
+	j->hnext = *bucket;
+	*bucket = j;
 	pthread_cond_broadcast(&p->cv);
 out:
 	pthread_mutex_unlock(&p->mu);
@@ -735,17 +780,30 @@ provision_call(struct provision *p, enum provision_op op, const char *uuid,
 	return rc;
 }
 
-/* Set orphans aside and make ready volumes reachable again. */
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Set orphans aside and make ready volumes reachable again.  The work per
+ * volume is what recovery needs: activate each ready one (a btrfs
+ * volume's mount point), and find the storage without a record by one
+ * sort and a binary search per stored volume, not a pass over the records.
+ */
 static void
 recover(struct provision *p)
 {
 	struct vapi *va = p->va;
+	struct volume_filter f = {0};
 	struct volume **vs = NULL;
-	char **uuids = NULL;
+	char **uuids = NULL, **known = NULL, *key;
 	size_t nv = 0, nu = 0, i, k;
 	struct tnfs_err err;
 
-	if (store_volume_list(va->store, NULL, &vs, &nv, &err) == -1) {
+	f.brief = 1;
+	if (store_volume_list(va->store, &f, &vs, &nv, &err) == -1) {
 		log_err(TNFS_LOG_ERROR, &err, "recovery: listing volumes");
 		return;
 	}
@@ -765,11 +823,17 @@ recover(struct provision *p)
 		log_err(TNFS_LOG_ERROR, &err, "recovery: listing storage");
 		goto out;
 	}
+	if ((known = malloc((nv + 1) * sizeof(*known))) == NULL) {
+		log_error("recovery: out of memory: orphans stay until the "
+			  "next start");
+		goto out;
+	}
+	for (i = 0; i < nv; i++)
+		known[i] = vs[i]->uuid;
+	qsort(known, nv, sizeof(*known), cmp_str);
 	for (k = 0; k < nu; k++) {
-		for (i = 0; i < nv; i++)
-			if (strcmp(vs[i]->uuid, uuids[k]) == 0)
-				break;
-		if (i < nv)
+		key = uuids[k];
+		if (bsearch(&key, known, nv, sizeof(*known), cmp_str) != NULL)
 			continue;
 		if (storage_orphan_set_aside(va->storage, uuids[k], &err) == -1)
 			log_err(TNFS_LOG_WARN, &err, "orphan %s", uuids[k]);
@@ -778,6 +842,7 @@ recover(struct provision *p)
 			    uuids[k]);
 	}
 out:
+	free(known);
 	storage_list_free(uuids, nu);
 	volume_list_free(vs, nv);
 }
@@ -860,6 +925,7 @@ provision_stop(struct provision *p)
 			continue;
 		}
 		*jp = j->next;
+		queued_remove(p, j);
 		free(j);
 	}
 	pthread_cond_broadcast(&p->cv);
