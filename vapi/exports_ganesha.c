@@ -589,6 +589,13 @@ reload(struct ganesha *g, struct tnfs_err *err)
 }
 
 static int
+cmp_dev(const void *a, const void *b)
+{
+	return strcmp(((const struct export_dev *)a)->uuid,
+	    ((const struct export_dev *)b)->uuid);
+}
+
+static int
 ganesha_sync(
     void *impl, const struct export_spec *specs, size_t n, struct tnfs_err *err)
 {
@@ -597,8 +604,9 @@ ganesha_sync(
 	struct export_spec *kept = NULL;
 	struct export_dev *devs = NULL;
 	const char **uuids = NULL;
+	const struct export_dev *was;
 	char *idtext = NULL;
-	size_t i, j, nkept = 0;
+	size_t i, nkept = 0;
 	int changed = 0, rc = -1;
 	struct stat sb;
 
@@ -617,15 +625,15 @@ ganesha_sync(
 		uuids[i] = specs[i].volume_uuid;
 		memcpy(devs[i].uuid, specs[i].volume_uuid, TNFS_UUID_BUFSZ);
 		devs[i].dev = stat(specs[i].path, &sb) == 0 ? sb.st_dev : 0;
-		for (j = 0; j < g->ndevs; j++)
-			if (strcmp(g->devs[j].uuid, devs[i].uuid) == 0 &&
-			    g->devs[j].dev != devs[i].dev)
-				break;
-		if (j < g->ndevs)
+		was = bsearch(&devs[i], g->devs, g->ndevs, sizeof(*g->devs),
+		    cmp_dev);
+		if (was != NULL && was->dev != devs[i].dev)
 			changed = 1;
 		else
 			kept[nkept++] = specs[i];
 	}
+	/* Sorted for the next sync's lookups. */
+	qsort(devs, n, sizeof(*devs), cmp_dev);
 	ganesha_ids_retain(g->ids, uuids, n);
 	if (ganesha_ids_format(g->ids, &idtext, err) == -1 ||
 	    fsutil_write_atomic(

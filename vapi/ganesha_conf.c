@@ -228,10 +228,15 @@ struct ganesha_id {
 	unsigned id;
 };
 
+/*
+ * v is sorted by uuid and taken has a bit per id, so that a sync of N
+ * exports costs N log N, not N squared.
+ */
 struct ganesha_ids {
 	struct ganesha_id *v;
 	size_t n, cap;
 	unsigned next; /* where the search for a free id starts */
+	unsigned char taken[(ID_MAX + 1) / 8];
 };
 
 void
@@ -243,31 +248,59 @@ ganesha_ids_free(struct ganesha_ids *ids)
 	free(ids);
 }
 
+/* v's index of uuid, or where it would go (*found 0). */
+static size_t
+ids_search(const struct ganesha_ids *ids, const char *uuid, int *found)
+{
+	size_t lo = 0, hi = ids->n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(ids->v[mid].uuid, uuid);
+		if (c == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = 0;
+	return lo;
+}
+
 static int
 ids_find(const struct ganesha_ids *ids, const char *uuid)
 {
-	size_t i;
+	int found;
+	size_t i = ids_search(ids, uuid, &found);
 
-	for (i = 0; i < ids->n; i++)
-		if (strcmp(ids->v[i].uuid, uuid) == 0)
-			return (int)i;
-	return -1;
+	return found ? (int)i : -1;
 }
 
 static int
 ids_taken(const struct ganesha_ids *ids, unsigned id)
 {
-	size_t i;
+	return (ids->taken[id / 8] >> (id % 8)) & 1;
+}
 
-	for (i = 0; i < ids->n; i++)
-		if (ids->v[i].id == id)
-			return 1;
-	return 0;
+static void
+ids_mark(struct ganesha_ids *ids, unsigned id, int taken)
+{
+	if (taken)
+		ids->taken[id / 8] |= (unsigned char)(1u << (id % 8));
+	else
+		ids->taken[id / 8] &= (unsigned char)~(1u << (id % 8));
 }
 
 static int
 ids_add(struct ganesha_ids *ids, const char *uuid, unsigned id)
 {
+	size_t at;
+	int found;
+
 	if (ids->n == ids->cap) {
 		size_t cap = ids->cap ? ids->cap * 2 : 16;
 		struct ganesha_id *v = realloc(ids->v, cap * sizeof(*v));
@@ -277,9 +310,12 @@ ids_add(struct ganesha_ids *ids, const char *uuid, unsigned id)
 		ids->v = v;
 		ids->cap = cap;
 	}
-	memcpy(ids->v[ids->n].uuid, uuid, TNFS_UUID_BUFSZ);
-	ids->v[ids->n].id = id;
+	at = ids_search(ids, uuid, &found);
+	memmove(&ids->v[at + 1], &ids->v[at], (ids->n - at) * sizeof(*ids->v));
+	memcpy(ids->v[at].uuid, uuid, TNFS_UUID_BUFSZ);
+	ids->v[at].id = id;
 	ids->n++;
+	ids_mark(ids, id, 1);
 	return 0;
 }
 
@@ -388,21 +424,34 @@ ganesha_ids_get(struct ganesha_ids *ids, const char *uuid, struct tnfs_err *err)
 	return 0;
 }
 
+static int
+cmp_keep(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 void
 ganesha_ids_retain(struct ganesha_ids *ids, const char *const *keep, size_t n)
 {
-	size_t i = 0, j;
+	const char **sorted;
+	size_t i, k = 0;
 
-	while (i < ids->n) {
-		for (j = 0; j < n; j++)
-			if (strcmp(ids->v[i].uuid, keep[j]) == 0)
-				break;
-		if (j < n) {
-			i++;
-			continue;
-		}
-		ids->v[i] = ids->v[--ids->n];
+	/* Without memory to sort, keep everything: ids only rest longer. */
+	if ((sorted = malloc((n + 1) * sizeof(*sorted))) == NULL)
+		return;
+	memcpy(sorted, keep, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_keep);
+	for (i = 0; i < ids->n; i++) {
+		const char *key = ids->v[i].uuid;
+
+		if (bsearch(&key, sorted, n, sizeof(*sorted), cmp_keep) !=
+		    NULL)
+			ids->v[k++] = ids->v[i];
+		else
+			ids_mark(ids, ids->v[i].id, 0);
 	}
+	ids->n = k;
+	free(sorted);
 }
 
 int

@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,7 @@
 #include "fsutil.h"
 #include "log.h"
 #include "storage_impl.h"
+#include "timefmt.h"
 #include "uuid.h"
 
 #define MIB (UINT64_C(1) << 20)
@@ -48,7 +50,18 @@ struct btrfs_backend {
 	char device[PATH_MAX];  /* what the per-volume mounts mount */
 	int image;              /* btrfs-image: we own the pool mount */
 	char loopdev[PATH_MAX]; /* btrfs-image: our loop device */
+	/*
+	 * Usage comes from one pool-wide qgroup read shared by every volume
+	 * and refreshed when older than USAGE_TTL_MS (or when it lacks the
+	 * volume asked for): a --sync read per GetVolume costs tens of ms
+	 * at a thousand volumes.  usage_mu is never held across the child.
+	 */
+	pthread_mutex_t usage_mu;
+	char *usage_text; /* `btrfs qgroup show --raw -re`, or NULL */
+	int64_t usage_ms; /* when it was read (monotonic) */
 };
+
+#define USAGE_TTL_MS 2000
 
 /* snprintf into a PATH_MAX buffer; -1 with a message when it does not fit. */
 static int mkpath(char *buf, struct tnfs_err *err, const char *fmt, ...)
@@ -105,6 +118,41 @@ set_limit(const char *vol, uint64_t bytes, struct tnfs_err *err)
 
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)bytes);
 	return btrfs_run(argv, "cannot set the volume's size limit", NULL, err);
+}
+
+/*
+ * Like qgroup_of, from the cached read when it is fresh and knows vol.
+ * Space used may lag writes by up to USAGE_TTL_MS.
+ */
+static int
+usage_of(struct btrfs_backend *b, const char *vol, uint64_t *used,
+    uint64_t *limit, struct tnfs_err *err)
+{
+	const char *argv[] = {
+	    "btrfs", "qgroup", "show", "--raw", "-re", "--sync", b->root, NULL};
+	char *out = NULL;
+	uint64_t id;
+	int rc = -1;
+
+	if (btrfs_subvol_id(vol, &id, err) == -1)
+		return -1;
+	pthread_mutex_lock(&b->usage_mu);
+	if (b->usage_text != NULL &&
+	    tnfs_mono_ms() - b->usage_ms < USAGE_TTL_MS &&
+	    btrfs_qgroup_parse(b->usage_text, id, used, limit, NULL) == 0)
+		rc = 0;
+	pthread_mutex_unlock(&b->usage_mu);
+	if (rc == 0)
+		return 0;
+	if (btrfs_run(argv, "cannot read the qgroups", &out, err) == -1)
+		return -1;
+	rc = btrfs_qgroup_parse(out, id, used, limit, err);
+	pthread_mutex_lock(&b->usage_mu);
+	free(b->usage_text);
+	b->usage_text = out;
+	b->usage_ms = tnfs_mono_ms();
+	pthread_mutex_unlock(&b->usage_mu);
+	return rc;
 }
 
 /* referenced bytes and limit of the subvolume at vol. */
@@ -239,6 +287,7 @@ btrfs_open(const char *arg, const char *state_dir, struct tnfs_err *err)
 		free(b);
 		return NULL;
 	}
+	pthread_mutex_init(&b->usage_mu, NULL);
 	return b;
 }
 
@@ -271,6 +320,8 @@ btrfs_close(void *impl)
 	umount_all(b);
 	if (b->image)
 		btrfs_pool_detach(b->root, b->loopdev);
+	pthread_mutex_destroy(&b->usage_mu);
+	free(b->usage_text);
 	free(b);
 }
 
@@ -482,7 +533,7 @@ btrfs_volume_usage(void *impl, const char *uuid, struct storage_usage *out,
 		    err, TNFS_E_NOT_FOUND, "volume %s has no storage", uuid);
 		return -1;
 	}
-	if (qgroup_of(b, vol, &used, &limit, err) == -1) {
+	if (usage_of(b, vol, &used, &limit, err) == -1) {
 		tnfs_err_prefix(err, "volume %s", uuid);
 		return -1;
 	}
@@ -732,6 +783,7 @@ btrfs_image_open(const char *arg, const char *state_dir, struct tnfs_err *err)
 		tnfs_err_prefix(err, "btrfs-image storage");
 		return NULL;
 	}
+	pthread_mutex_init(&b->usage_mu, NULL);
 	return b;
 }
 
