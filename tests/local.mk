@@ -10,11 +10,15 @@ dist_check_SCRIPTS += tests/integration/bench_docker.sh
 TESTS += tests/integration/help_defaults.sh tests/integration/packaging_units.sh
 dist_check_SCRIPTS += tests/integration/help_defaults.sh \
 	tests/integration/packaging_units.sh
+# bench/vapi-scale in a short version (its client is built in bench/local.mk).
+TESTS += tests/integration/bench_vapi.sh
+dist_check_SCRIPTS += tests/integration/bench_vapi.sh
 # Listed one by one: the directory itself would carry the .log and .trs
 # files of an in-tree test run into the tarball.
 EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden \
 	tests/integration/adm_update.sh \
 	tests/integration/bench_docker.sh \
+	tests/integration/bench_vapi.sh \
 	tests/integration/cli_adm.sh \
 	tests/integration/cli_auth.sh \
 	tests/integration/cli_errors.sh \
