@@ -121,7 +121,7 @@ out:
 
 struct spec_set {
 	struct export_spec *specs;
-	char (*paths)[4096];
+	char **paths; /* each strdup'd: a 4 KiB slot per volume costs more */
 	char (*pseudo)[64];
 	const char **clients; /* nvol * VAPI_MAX_NETWORKS */
 	size_t n;
@@ -130,7 +130,11 @@ struct spec_set {
 static void
 spec_set_free(struct spec_set *s)
 {
+	size_t i;
+
 	free(s->specs);
+	for (i = 0; s->paths != NULL && i < s->n; i++)
+		free(s->paths[i]);
 	free(s->paths);
 	free(s->pseudo);
 	free(s->clients);
@@ -144,6 +148,7 @@ build_specs(struct provision *p, struct spec_set *set, struct tnfs_err *err)
 	struct volume_filter f = {0};
 	struct volume **vs = NULL;
 	size_t nv = 0, i, j;
+	char path[4096];
 	int rc = -1;
 
 	memset(set, 0, sizeof(*set));
@@ -167,9 +172,13 @@ build_specs(struct provision *p, struct spec_set *set, struct tnfs_err *err)
 
 		if (!vs[i]->exported)
 			continue;
-		if (storage_volume_path(va->storage, vs[i]->uuid,
-			set->paths[set->n], sizeof(set->paths[0]), err) == -1)
+		if (storage_volume_path(va->storage, vs[i]->uuid, path,
+			sizeof(path), err) == -1)
 			goto out;
+		if ((set->paths[set->n] = strdup(path)) == NULL) {
+			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+			goto out;
+		}
 		provision_export_path(
 		    vs[i]->uuid, set->pseudo[set->n], sizeof(set->pseudo[0]));
 		for (j = 0; j < vs[i]->nnetworks && nc < VAPI_MAX_NETWORKS;

@@ -294,7 +294,9 @@ out:
 
 /*
  * One query for the volumes (their counts in it), one more for their
- * references when any has some: never a statement per row.
+ * references when any has some: never a statement per row.  "+create_ms"
+ * keeps the planner from walking an owner's whole creation-order index to
+ * save a sort when the name index finds the one row asked for.
  */
 int
 sq_volume_list(void *impl, const struct volume_filter *f, struct volume ***out,
@@ -304,7 +306,7 @@ sq_volume_list(void *impl, const struct volume_filter *f, struct volume ***out,
 				   " FROM volumes WHERE ";
 	static const char brief_head[] = "SELECT " VOLUME_COLS
 					 ", 0, 0 FROM volumes WHERE ";
-	static const char tail[] = " ORDER BY create_ms, uuid";
+	static const char tail[] = " ORDER BY +create_ms, uuid";
 	struct sq *st = impl;
 	struct sq_where w;
 	struct volume **vs = NULL, **byuuid = NULL, *v;
