@@ -457,6 +457,44 @@ START_TEST(test_filters_in_sql_match_c)
 }
 END_TEST
 
+/* More distinct statements than the cache holds: evicted, still right. */
+START_TEST(test_statement_cache_eviction)
+{
+	struct tnfs_err err;
+	struct store *st = filter_fixture(&err);
+	struct volume **vs = NULL;
+	char text[8192];
+	size_t n = 0, off, k, i;
+
+	for (k = 2; k <= 90; k++) {
+		struct volume_filter f = {0};
+		struct predicate *p;
+		struct causes c;
+
+		off = (size_t)snprintf(text, sizeof(text), "{\"or\":[");
+		for (i = 0; i < k; i++)
+			off += (size_t)snprintf(text + off, sizeof(text) - off,
+			    "%s{\"eq\":[\"name\",\"%s\"]}", i ? "," : "",
+			    i == k - 1 ? "db" : "nosuch");
+		snprintf(text + off, sizeof(text) - off, "]}");
+		causes_init(&c);
+		p = predicate_parse(text, &c);
+		ck_assert_ptr_nonnull(p);
+		f.pred = p;
+		ck_assert_int_eq(store_volume_list(st, &f, &vs, &n, &err), 0);
+		ck_assert_uint_eq(n, 1);
+		ck_assert_str_eq(vs[0]->name, "db");
+		volume_list_free(vs, n);
+		predicate_free(p);
+		/* A cached statement is reset: the next use starts afresh. */
+		ck_assert_int_eq(store_volume_list(st, NULL, &vs, &n, &err), 0);
+		ck_assert_uint_eq(n, 8);
+		volume_list_free(vs, n);
+	}
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_bad_specs)
 {
 	struct tnfs_err err;
@@ -532,6 +570,7 @@ make_suite(void)
 	tcase_add_test(tc, test_snapshots);
 	tcase_add_test(tc, test_transactions_and_reopen);
 	tcase_add_test(tc, test_filters_in_sql_match_c);
+	tcase_add_test(tc, test_statement_cache_eviction);
 	tcase_add_test(tc, test_bad_specs);
 	tcase_add_test(tc, test_database_files_are_private);
 	suite_add_tcase(s, tc);
