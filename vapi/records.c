@@ -11,6 +11,9 @@
 #include "jsonx.h"
 #include "store.h"
 
+/* Networks read without json-c; more go through it. */
+#define VAPI_FAST_NETWORKS 8
+
 struct volume *
 volume_new(void)
 {
@@ -171,14 +174,61 @@ bad_text(struct tnfs_err *err, const char *uuid, const char *what)
 	    "store: volume %s: its %s are not in the stored form", uuid, what);
 }
 
+/*
+ * The form volume_networks_text writes, ["<36>","<36>"], read without
+ * json-c: a list of 100,000 volumes spent most of its time allocating a
+ * tokener per row.  0 when text is in that form; -1 sends it to json-c.
+ */
+static int
+networks_fast(struct volume *v, const char *text)
+{
+	const char *uuids[VAPI_FAST_NETWORKS];
+	char buf[VAPI_FAST_NETWORKS][TNFS_UUID_BUFSZ];
+	const char *p = text;
+	size_t n = 0, i;
+
+	if (*p++ != '[')
+		return -1;
+	while (*p != ']') {
+		if (n == VAPI_FAST_NETWORKS || (n > 0 && *p++ != ',') ||
+		    *p++ != '"')
+			return -1;
+		for (i = 0; i < TNFS_UUID_BUFSZ - 1; i++) {
+			char c = p[i];
+
+			if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+				(c >= 'A' && c <= 'F') || c == '-'))
+				return -1;
+			buf[n][i] = c;
+		}
+		buf[n][i] = '\0';
+		p += i;
+		if (*p++ != '"')
+			return -1;
+		uuids[n] = buf[n];
+		n++;
+	}
+	if (p[1] != '\0')
+		return -1;
+	return volume_set_networks(v, uuids, n) == -1 ? -2 : 0;
+}
+
 int
 volume_networks_parse(struct volume *v, const char *text, struct tnfs_err *err)
 {
-	json_object *a = json_tokener_parse(text);
+	json_object *a;
 	const char **uuids = NULL;
 	size_t i, n;
 	int rc = -1;
 
+	switch (networks_fast(v, text)) {
+	case 0:
+		return 0;
+	case -2:
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return -1;
+	}
+	a = json_tokener_parse(text);
 	if (a == NULL || !json_object_is_type(a, json_type_array)) {
 		bad_text(err, v->uuid, "networks");
 		goto out;

@@ -495,6 +495,49 @@ START_TEST(test_statement_cache_eviction)
 }
 END_TEST
 
+/* The stored networks text, read fast or by json-c, hostile forms refused. */
+START_TEST(test_networks_text)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		size_t n;
+	} cases[] = {
+	    {"[]", 0, 0},
+	    {"[\"" NET1 "\"]", 0, 1},
+	    {"[\"" NET1 "\",\"" NET2 "\"]", 0, 2},
+	    {"[\"" NET1 "\",\"" NET1 "\"]", 0, 1}, /* duplicates dropped */
+	    {"[ \"" NET1 "\" ]", 0, 1},            /* json-c's way */
+	    {"[\"" NET1 "\"", -1, 0},
+	    {"[\"" NET1 "0\"]", -1, 0}, /* too long for a uuid */
+	    {"[1]", -1, 0},
+	    {"{}", -1, 0},
+	    {"", -1, 0},
+	    {"[\"a\\\"b\"]", 0, 1}, /* escaped: json-c reads it */
+	};
+	struct tnfs_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct volume *v = volume_new();
+		char *back;
+
+		tnfs_err_clear(&err);
+		ck_assert_msg(volume_networks_parse(v, cases[i].text, &err) ==
+			cases[i].rc,
+		    "case %zu (%s): %s", i, cases[i].text, err.msg);
+		if (cases[i].rc == 0) {
+			ck_assert_uint_eq(v->nnetworks, cases[i].n);
+			back = volume_networks_text(v);
+			ck_assert_int_eq(volume_networks_parse(v, back, &err), 0);
+			ck_assert_uint_eq(v->nnetworks, cases[i].n);
+			free(back);
+		}
+		volume_free(v);
+	}
+}
+END_TEST
+
 START_TEST(test_bad_specs)
 {
 	struct tnfs_err err;
@@ -571,6 +614,7 @@ make_suite(void)
 	tcase_add_test(tc, test_transactions_and_reopen);
 	tcase_add_test(tc, test_filters_in_sql_match_c);
 	tcase_add_test(tc, test_statement_cache_eviction);
+	tcase_add_test(tc, test_networks_text);
 	tcase_add_test(tc, test_bad_specs);
 	tcase_add_test(tc, test_database_files_are_private);
 	suite_add_tcase(s, tc);
