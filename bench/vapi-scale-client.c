@@ -80,6 +80,16 @@ conn_open(struct conn *c)
 	return 0;
 }
 
+static void
+conn_close(struct conn *c)
+{
+	if (c->fd != -1)
+		close(c->fd);
+	free(c->buf);
+	c->fd = -1;
+	c->buf = NULL;
+}
+
 static int
 conn_init(struct conn *c, const char *hostport)
 {
@@ -232,25 +242,32 @@ static int
 cmd_get(const char *hostport, const char *path, long count)
 {
 	struct conn c;
-	double *ms, t0, t;
+	double *ms = NULL, t0, t;
 	long i;
+	int rc = 1;
 
 	if (count < 1 || (ms = calloc((size_t)count, sizeof(*ms))) == NULL ||
-	    conn_init(&c, hostport) == -1)
+	    conn_init(&c, hostport) == -1) {
+		free(ms);
 		return 1;
+	}
 	t0 = now_s();
 	for (i = 0; i < count; i++) {
 		t = now_s();
 		if (request(&c, "GET", path, NULL) == -1 || c.status != 200) {
 			fprintf(stderr, "GET %s: status %d: %.300s\n", path,
 			    c.status, c.buf ? c.buf : "");
-			return 1;
+			goto out;
 		}
 		ms[i] = (now_s() - t) * 1000;
 	}
 	print_latencies("get", ms, (size_t)count, now_s() - t0);
 	printf("get bytes=%zu\n", c.len);
-	return 0;
+	rc = 0;
+out:
+	conn_close(&c);
+	free(ms);
+	return rc;
 }
 
 static int
@@ -300,18 +317,21 @@ cmd_create(const char *hostport, const char *owner, const char *net,
 {
 	struct conn c;
 	char uuid[64];
-	double t0, t1, *ms;
+	double t0, t1, *ms = NULL;
 	long i;
+	int rc = 1;
 
 	if (count < 1 || (ms = calloc((size_t)count, sizeof(*ms))) == NULL ||
-	    conn_init(&c, hostport) == -1)
+	    conn_init(&c, hostport) == -1) {
+		free(ms);
 		return 1;
+	}
 	t0 = now_s();
 	for (i = 0; i < count; i++) {
 		t1 = now_s();
 		if (post_volume(&c, owner, net, prefix, i, uuid,
 			sizeof(uuid)) == -1)
-			return 1;
+			goto out;
 		ms[i] = (now_s() - t1) * 1000;
 	}
 	t1 = now_s();
@@ -319,11 +339,15 @@ cmd_create(const char *hostport, const char *owner, const char *net,
 	if (wait_none_creating(&c, owner) == -1) {
 		fprintf(stderr, "volumes still creating after %d s\n",
 		    READY_WAIT_MS / 1000);
-		return 1;
+		goto out;
 	}
 	printf("create-all-ready n=%ld seconds=%.3f creates_per_s=%.1f\n",
 	    count, now_s() - t0, (double)count / (now_s() - t0));
-	return 0;
+	rc = 0;
+out:
+	conn_close(&c);
+	free(ms);
+	return rc;
 }
 
 static int
@@ -332,34 +356,41 @@ cmd_ready(const char *hostport, const char *owner, const char *net,
 {
 	struct conn c;
 	char uuid[64], path[128];
-	double t0, t1, *ms, end;
+	double t0, t1, *ms = NULL, end;
 	long i;
+	int rc = 1;
 
 	if (count < 1 || (ms = calloc((size_t)count, sizeof(*ms))) == NULL ||
-	    conn_init(&c, hostport) == -1)
+	    conn_init(&c, hostport) == -1) {
+		free(ms);
 		return 1;
+	}
 	t0 = now_s();
 	for (i = 0; i < count; i++) {
 		t1 = now_s();
 		if (post_volume(&c, owner, net, prefix, i, uuid,
 			sizeof(uuid)) == -1)
-			return 1;
+			goto out;
 		snprintf(path, sizeof(path), "/volumes/%s", uuid);
 		for (end = t1 + READY_WAIT_MS / 1000.0;; poll(NULL, 0, 1)) {
 			if (request(&c, "GET", path, NULL) == -1 ||
 			    c.status != 200 || now_s() > end)
-				return 1;
+				goto out;
 			if (strstr(c.buf, "\"state\":\"ready\"") != NULL)
 				break;
 			if (strstr(c.buf, "\"state\":\"failed\"") != NULL) {
 				fprintf(stderr, "%s failed: %s\n", uuid, c.buf);
-				return 1;
+				goto out;
 			}
 		}
 		ms[i] = (now_s() - t1) * 1000;
 	}
 	print_latencies("create-to-ready", ms, (size_t)count, now_s() - t0);
-	return 0;
+	rc = 0;
+out:
+	conn_close(&c);
+	free(ms);
+	return rc;
 }
 
 /* N ready, exported volumes named PREFIX-%08d, one transaction. */
