@@ -625,8 +625,9 @@ ganesha_sync(
 		uuids[i] = specs[i].volume_uuid;
 		memcpy(devs[i].uuid, specs[i].volume_uuid, TNFS_UUID_BUFSZ);
 		devs[i].dev = stat(specs[i].path, &sb) == 0 ? sb.st_dev : 0;
-		was = bsearch(&devs[i], g->devs, g->ndevs, sizeof(*g->devs),
-		    cmp_dev);
+		was = g->ndevs == 0 ? NULL
+				    : bsearch(&devs[i], g->devs, g->ndevs,
+					  sizeof(*g->devs), cmp_dev);
 		if (was != NULL && was->dev != devs[i].dev)
 			changed = 1;
 		else

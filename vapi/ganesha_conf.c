@@ -439,13 +439,15 @@ ganesha_ids_retain(struct ganesha_ids *ids, const char *const *keep, size_t n)
 	/* Without memory to sort, keep everything: ids only rest longer. */
 	if ((sorted = malloc((n + 1) * sizeof(*sorted))) == NULL)
 		return;
-	memcpy(sorted, keep, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), cmp_keep);
+	if (n > 0) {
+		memcpy(sorted, keep, n * sizeof(*sorted));
+		qsort(sorted, n, sizeof(*sorted), cmp_keep);
+	}
 	for (i = 0; i < ids->n; i++) {
 		const char *key = ids->v[i].uuid;
 
-		if (bsearch(&key, sorted, n, sizeof(*sorted), cmp_keep) !=
-		    NULL)
+		if (n > 0 && bsearch(&key, sorted, n, sizeof(*sorted),
+				 cmp_keep) != NULL)
 			ids->v[k++] = ids->v[i];
 		else
 			ids_mark(ids, ids->v[i].id, 0);
