@@ -98,8 +98,8 @@ conn_init(struct conn *c, const char *hostport)
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 	if (colon == NULL || (size_t)(colon - hostport) >= sizeof(c->host)) {
-		fprintf(stderr, "vapi-scale-client: bad HOST:PORT %s\n",
-		    hostport);
+		fprintf(
+		    stderr, "vapi-scale-client: bad HOST:PORT %s\n", hostport);
 		return -1;
 	}
 	snprintf(c->host, sizeof(c->host), "%.*s", (int)(colon - hostport),
@@ -142,8 +142,7 @@ fill(struct conn *c, char **raw, size_t *have, size_t *cap, size_t want)
  * chunked bodies; the connection is kept.
  */
 static int
-request(struct conn *c, const char *method, const char *path,
-    const char *body)
+request(struct conn *c, const char *method, const char *path, const char *body)
 {
 	char head[8192], *raw = c->buf, *eoh = NULL, *p;
 	size_t have = 0, cap = c->cap, hlen, blen = body ? strlen(body) : 0;
@@ -278,7 +277,8 @@ post_volume(struct conn *c, const char *owner, const char *net,
 	const char *u;
 
 	snprintf(body, sizeof(body),
-	    "{\"owner_uuid\":\"%s\",\"type\":\"tritonnfs\",\"name\":\"%s-%08ld\",\"networks\":"
+	    "{\"owner_uuid\":\"%s\",\"type\":\"tritonnfs\",\"name\":\"%s-%"
+	    "08ld\",\"networks\":"
 	    "[\"%s\"]}",
 	    owner, prefix, i, net);
 	if (request(c, "POST", "/volumes", body) == -1 || c->status != 201) {
@@ -299,8 +299,8 @@ wait_none_creating(struct conn *c, const char *owner)
 	char path[256];
 	double end = now_s() + READY_WAIT_MS / 1000.0;
 
-	snprintf(path, sizeof(path), "/volumes?owner_uuid=%s&state=creating",
-	    owner);
+	snprintf(
+	    path, sizeof(path), "/volumes?owner_uuid=%s&state=creating", owner);
 	while (now_s() < end) {
 		if (request(c, "GET", path, NULL) == -1 || c->status != 200)
 			return -1;
@@ -329,8 +329,8 @@ cmd_create(const char *hostport, const char *owner, const char *net,
 	t0 = now_s();
 	for (i = 0; i < count; i++) {
 		t1 = now_s();
-		if (post_volume(&c, owner, net, prefix, i, uuid,
-			sizeof(uuid)) == -1)
+		if (post_volume(
+			&c, owner, net, prefix, i, uuid, sizeof(uuid)) == -1)
 			goto out;
 		ms[i] = (now_s() - t1) * 1000;
 	}
@@ -368,8 +368,8 @@ cmd_ready(const char *hostport, const char *owner, const char *net,
 	t0 = now_s();
 	for (i = 0; i < count; i++) {
 		t1 = now_s();
-		if (post_volume(&c, owner, net, prefix, i, uuid,
-			sizeof(uuid)) == -1)
+		if (post_volume(
+			&c, owner, net, prefix, i, uuid, sizeof(uuid)) == -1)
 			goto out;
 		snprintf(path, sizeof(path), "/volumes/%s", uuid);
 		for (end = t1 + READY_WAIT_MS / 1000.0;; poll(NULL, 0, 1)) {

@@ -446,8 +446,8 @@ ganesha_ids_retain(struct ganesha_ids *ids, const char *const *keep, size_t n)
 	for (i = 0; i < ids->n; i++) {
 		const char *key = ids->v[i].uuid;
 
-		if (n > 0 && bsearch(&key, sorted, n, sizeof(*sorted),
-				 cmp_keep) != NULL)
+		if (n > 0 &&
+		    bsearch(&key, sorted, n, sizeof(*sorted), cmp_keep) != NULL)
 			ids->v[k++] = ids->v[i];
 		else
 			ids_mark(ids, ids->v[i].id, 0);

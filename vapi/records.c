@@ -196,7 +196,8 @@ networks_fast(struct volume *v, const char *text)
 		for (i = 0; i < TNFS_UUID_BUFSZ - 1; i++) {
 			char c = p[i];
 
-			if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+			if (!((c >= '0' && c <= '9') ||
+				(c >= 'a' && c <= 'f') ||
 				(c >= 'A' && c <= 'F') || c == '-'))
 				return -1;
 			buf[n][i] = c;

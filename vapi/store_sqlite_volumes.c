@@ -94,8 +94,9 @@ row_volume(sqlite3_stmt *s, int brief, struct tnfs_err *err)
 		return NULL;
 	}
 	if (volume_networks_parse(v, nets != NULL ? nets : "[]", err) == -1 ||
-	    (!brief && volume_labels_parse(
-			   v, labels != NULL ? labels : "{}", err) == -1)) {
+	    (!brief &&
+		volume_labels_parse(v, labels != NULL ? labels : "{}", err) ==
+		    -1)) {
 		volume_free(v);
 		return NULL;
 	}
@@ -302,10 +303,10 @@ int
 sq_volume_list(void *impl, const struct volume_filter *f, struct volume ***out,
     size_t *n, struct tnfs_err *err)
 {
-	static const char head[] = "SELECT " VOLUME_COLS LIST_COUNTS
-				   " FROM volumes WHERE ";
-	static const char brief_head[] = "SELECT " VOLUME_COLS
-					 ", 0, 0 FROM volumes WHERE ";
+	static const char head[] =
+	    "SELECT " VOLUME_COLS LIST_COUNTS " FROM volumes WHERE ";
+	static const char brief_head[] =
+	    "SELECT " VOLUME_COLS ", 0, 0 FROM volumes WHERE ";
 	static const char tail[] = " ORDER BY +create_ms, uuid";
 	struct sq *st = impl;
 	struct sq_where w;
