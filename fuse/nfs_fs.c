@@ -1417,8 +1417,12 @@ nfs_fs_apply_size(struct statvfs *sv, uint64_t size)
 	uint64_t unit = sv->f_frsize > 0 ? sv->f_frsize : sv->f_bsize;
 	uint64_t blocks, used, left;
 
-	if (size == 0 || unit == 0 || size / unit >= sv->f_blocks)
+	if (size == 0 || unit == 0)
 		return;
+	/*
+	 * Also when the size is above the pool's: df then shows the size the
+	 * volume was promised and, as free, what the pool can still hold.
+	 */
 	blocks = size / unit;
 	used = sv->f_blocks > sv->f_bfree ? sv->f_blocks - sv->f_bfree : 0;
 	if (used > blocks)

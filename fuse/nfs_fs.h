@@ -54,7 +54,9 @@ const struct fuse_operations *nfs_fs_operations(void);
  * Used space is the server's (total - free): exact when the volume is the
  * pool's only one, more than the volume's own when it shares the pool, so
  * free space is never overstated.  Free is min(server free, size - used).
- * sv is left alone when size is 0 or not below the server's total.
+ * A size above the server's total (volumes overcommitting their pool) is
+ * still the size shown: free space then says how much the pool has left.
+ * sv is left alone when size is 0 or the server gave no block size.
  */
 struct statvfs;
 void nfs_fs_apply_size(struct statvfs *sv, uint64_t size);

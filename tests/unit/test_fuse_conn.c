@@ -168,13 +168,27 @@ START_TEST(test_apply_size)
 	ck_assert_uint_eq(sv.f_bfree, 0);
 	ck_assert_uint_eq(sv.f_bavail, 0);
 
-	/* Off, or a quota no smaller than the server: left alone. */
+	/* Off: left alone. */
 	server_fs(&sv, 4096, 262144, 5, 4);
 	nfs_fs_apply_size(&sv, 0);
 	ck_assert_uint_eq(sv.f_blocks, 262144);
+	ck_assert_uint_eq(sv.f_bfree, 5);
+
+	/*
+	 * A 10 GiB volume on a 1 GiB pool (overcommitted): the volume's size,
+	 * with what the pool has left as free.
+	 */
+	server_fs(&sv, 4096, 262144, 262144 - 1536, 231584);
+	nfs_fs_apply_size(&sv, 10240 * mib);
+	ck_assert_uint_eq(sv.f_blocks, 2621440);
+	ck_assert_uint_eq(sv.f_bfree, 262144 - 1536);
+	ck_assert_uint_eq(sv.f_bavail, 231584);
+	/* Equal to the pool: the pool's numbers. */
+	server_fs(&sv, 4096, 262144, 5, 4);
 	nfs_fs_apply_size(&sv, 262144 * 4096ULL);
 	ck_assert_uint_eq(sv.f_blocks, 262144);
 	ck_assert_uint_eq(sv.f_bfree, 5);
+	ck_assert_uint_eq(sv.f_bavail, 4);
 
 	/* No fragment size from the server: the block size counts. */
 	server_fs(&sv, 0, 1000, 1000, 1000);
