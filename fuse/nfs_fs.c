@@ -1431,8 +1431,12 @@ nfs_fs_apply_size(struct statvfs *sv, uint64_t size)
 	if (sv->f_frsize == 0)
 		sv->f_frsize = (unsigned long)unit;
 	sv->f_blocks = blocks;
-	if (sv->f_bfree > left)
-		sv->f_bfree = left;
+	/*
+	 * df shows blocks - bfree as used and bavail as available: the pool's
+	 * limit goes in bavail only (as a local file system's root reserve
+	 * does), so an overcommitted volume does not look full of data.
+	 */
+	sv->f_bfree = left;
 	if (sv->f_bavail > left)
 		sv->f_bavail = left;
 }

@@ -53,9 +53,11 @@ const struct fuse_operations *nfs_fs_operations(void);
  * statfs (so ganesha's FSSTAT) ignores qgroups and reports the whole pool.
  * Used space is the server's (total - free): exact when the volume is the
  * pool's only one, more than the volume's own when it shares the pool, so
- * free space is never overstated.  Free is min(server free, size - used).
- * A size above the server's total (volumes overcommitting their pool) is
- * still the size shown: free space then says how much the pool has left.
+ * free space is never overstated.  f_bfree is size - used (so df's "used",
+ * blocks - bfree, is that used space) and f_bavail (df's "available") is
+ * min(server's available, size - used).  A size above the server's total
+ * (volumes overcommitting their pool) is still the size shown; available
+ * then says how much the pool has left.
  * sv is left alone when size is 0 or the server gave no block size.
  */
 struct statvfs;

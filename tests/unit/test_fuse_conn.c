@@ -156,6 +156,7 @@ START_TEST(test_apply_size)
 	ck_assert_uint_eq(sv.f_blocks, 16384);
 	ck_assert_uint_eq(sv.f_bfree, 0);
 	ck_assert_uint_eq(sv.f_bavail, 0);
+	/* Free for root beyond what is available: used stays the pool's. */
 	server_fs(&sv, 4096, 262144, 262144 - 100, 10);
 	nfs_fs_apply_size(&sv, 64 * mib);
 	ck_assert_uint_eq(sv.f_bfree, 16384 - 100);
@@ -175,13 +176,14 @@ START_TEST(test_apply_size)
 	ck_assert_uint_eq(sv.f_bfree, 5);
 
 	/*
-	 * A 10 GiB volume on a 1 GiB pool (overcommitted): the volume's size,
-	 * with what the pool has left as free.
+	 * A 10 GiB volume on a 1 GiB pool (overcommitted): the volume's size
+	 * and used space (blocks - bfree), with what the pool has left as
+	 * available.
 	 */
 	server_fs(&sv, 4096, 262144, 262144 - 1536, 231584);
 	nfs_fs_apply_size(&sv, 10240 * mib);
 	ck_assert_uint_eq(sv.f_blocks, 2621440);
-	ck_assert_uint_eq(sv.f_bfree, 262144 - 1536);
+	ck_assert_uint_eq(sv.f_blocks - sv.f_bfree, 1536);
 	ck_assert_uint_eq(sv.f_bavail, 231584);
 	/* Equal to the pool: the pool's numbers. */
 	server_fs(&sv, 4096, 262144, 5, 4);
