@@ -126,6 +126,8 @@ bbout=$(in_env docker run --rm --network none busybox sh -c \
 t_is "docker run busybox: the usual tools are there, and run" "$(oneline "$bbout")" \
 	"/bin/sleep|/bin/df|/bin/ls|/bin/cat|/bin/sh|/usr/bin/awk|ran"
 
+sed -n '/^quickstart: done/,$p' "$dir/run1.out" | sed 's/^/# run 1: /'
+
 # A second quick start on the running state directory: refused, by name.
 pids=$(recorded_pids | sort | tr '\n' ' ')
 out=$(qs --no-build 2>&1) && rc=0 || rc=$?
@@ -160,6 +162,7 @@ holds_loop() { [ "$(readlink "/proc/$holder/fd/0")" = "$loop" ]; }
 t_wait_for 10 holds_loop
 out=$(qs --down 2>&1) && rc=0 || rc=$?
 t_is "--down with the loop device held exits 1" "$rc" 1
+printf '%s\n' "$out" | grep -A3 'still attached' | sed 's/^/# --down: /'
 t_like "--down says what it stopped" "$out" 'stopped vapi'
 t_like "it says the loop device is still attached" "$out" "$loop \\($state/pool.img\\) is still attached"
 t_like "and what holds it" "$out" "open in pid $holder \\(sleep 600\\)"
