@@ -109,13 +109,14 @@ vapi_post() { # PATH BODY: the HTTP status
 		-H 'Content-Type: application/json' --data-binary "$2" "$vapi$1"
 }
 gu=$(curl -s --max-time 30 "$vapi/volumes?owner_uuid=$OWNER&name=gvol" | jq -r '.[0].uuid')
-run rb.one docker exec "$holder" sh -c 'echo one >/data/rb'
+run rb.one drun --rm -v gvol:/data "$IMG" sh -c 'echo one >/data/rb'
 rec rb.snapshot "$(vapi_post "/volumes/$gu/snapshot" '{"name":"s1"}')"
-run rb.two docker exec "$holder" sh -c 'echo two >/data/rb && cat /data/rb'
+run rb.two drun --rm -v gvol:/data "$IMG" sh -c 'echo two >/data/rb && cat /data/rb'
 rec rb.rollback "$(vapi_post "/volumes/$gu/rollbacktosnapshot" '{"name":"s1"}')"
 run rb.held docker exec "$holder" cat /data/rb
 run rb.fresh drun --rm -v gvol:/data "$IMG" cat /data/rb
 rec rb.count "$(nfs_count "$MROOT/gvol")"
+rec rb.stale "$(grep -c 'gvol on .* is stale' "$out/plugin.log")"
 run rb.write drun --rm -v gvol:/data "$IMG" sh -c 'echo three >/data/after'
 run rb.sync docker volume create --driver tritonnfs --opt size=1G gsync
 run rb.after drun --rm -v gvol:/data "$IMG" cat /data/after

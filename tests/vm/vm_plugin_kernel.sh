@@ -195,12 +195,17 @@ t_is "another container mounts the adopted volume" "$(r second.rc) $(r second.ou
 t_is "still one mount, none on top" "$(r second.count)" 1
 t_like "auto picked the kernel in the guest" "$(r restart.status)" '"backend":"kernel"'
 t_is "rollback: a snapshot of the held volume" "$(r rb.snapshot)" 201
+t_is "rollback: written before the snapshot" "$(r rb.one.rc)" 0
 t_is "rollback: written after the snapshot" "$(r rb.two.rc) $(r rb.two.out)" "0 two"
 t_is "rollback: 200" "$(r rb.rollback)" 200
-t_like "rollback: the held kernel mount reads the snapshot's data or ESTALE, never the old data" \
-	"$(r rb.held.rc) $(r rb.held.out)" "^0 one$|Stale (file|NFS file) handle"
+t_diag "rollback: the held kernel mount reads: $(r rb.held.rc) $(r rb.held.out)"
+case "$(r rb.held.out)" in
+*two*) t_fail "rollback: the held kernel mount never reads the data rolled back" "$(r rb.held.out)" ;;
+*) t_pass "rollback: the held kernel mount never reads the data rolled back" ;;
+esac
 t_is "rollback: the next container reads the snapshot's data" "$(r rb.fresh.rc) $(r rb.fresh.out)" "0 one"
 t_is "rollback: one mount at the volume's path, none on top" "$(r rb.count)" 1
+t_diag "rollback: the plugin replaced a stale mount $(r rb.stale) time(s)"
 t_is "rollback: a write after the reply" "$(r rb.write.rc)" 0
 t_is "rollback: another create (an export sync)" "$(r rb.sync.rc)" 0
 t_is "rollback: the write survives the sync" "$(r rb.after.rc) $(r rb.after.out)" "0 three"
