@@ -416,8 +416,8 @@ out:
  * EXPORT's old filesystem until it is dropped and added again.  So the
  * export goes first, the storage rolls back, the export comes back, and
  * only then does the caller hear "rolled back": from that moment every
- * client reaches the rolled-back filesystem (a mount made before it gets
- * ESTALE, never the old data).  A crash in between leaves a ready volume
+ * client reaches the rolled-back filesystem (a mount made before it fails,
+ * with ESTALE or ENOENT, and never reads the old data).  A crash in between leaves a ready volume
  * unexported, which recover() serves again at the next start.
  */
 static int
