@@ -52,11 +52,17 @@ def hold(args):
     for _ in range(args.count):
         try:
             s = connect(args)
-            s.setblocking(False)
-            s.send(PARTIAL)
-            socks.append(s)
         except OSError:
             failed += 1
+            continue
+        s.setblocking(False)
+        try:
+            s.send(PARTIAL)
+        except OSError:
+            # Refused before the header went out: the server's 503 and
+            # close can beat the send, and the 503 is still there to read.
+            pass
+        socks.append(s)
     time.sleep(1)
     open_socks = []
     busy, other = 0, failed
