@@ -9,14 +9,10 @@
  * ResourceNotFound, 405), Accept-Version, authentication, body, endpoint.
  */
 #include <errno.h>
-#include <netdb.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +22,7 @@
 #include "fsutil.h"
 #include "http.h"
 #include "jsonx.h"
+#include "listener.h"
 #include "log.h"
 #include "timefmt.h"
 #include "uuid.h"
@@ -122,87 +119,6 @@ match(const char *method, const char *url, char *login, size_t loginsz,
 notfound:
 	capi_err(err, "ResourceNotFound", 404, "%.512s does not exist", url);
 	return NULL;
-}
-
-/* Bind the listener ourselves so unix: and tcp: take the same path. */
-static int
-open_listener(struct capi_http *srv, const char *spec, struct tnfs_err *err)
-{
-	int fd = -1, one = 1;
-
-	if (strncmp(spec, "unix:", 5) == 0) {
-		struct sockaddr_un sun;
-		const char *path = spec + 5;
-		struct stat sb;
-
-		if (path[0] == '\0' || strlen(path) >= sizeof(sun.sun_path)) {
-			tnfs_err_set(err, TNFS_E_VALIDATION,
-			    "--listen %s: socket path empty or too long", spec);
-			return -1;
-		}
-		memset(&sun, 0, sizeof(sun));
-		sun.sun_family = AF_UNIX;
-		memcpy(sun.sun_path, path, strlen(path));
-		/* A stale socket from a previous run; never anything else. */
-		if (lstat(path, &sb) == 0 && S_ISSOCK(sb.st_mode))
-			unlink(path);
-		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) ==
-			-1 ||
-		    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-		    listen(fd, 512) == -1) {
-			tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
-			    "--listen %s", spec);
-			if (fd != -1)
-				close(fd);
-			return -1;
-		}
-		snprintf(srv->unix_path, sizeof(srv->unix_path), "%s", path);
-	} else if (strncmp(spec, "tcp:", 4) == 0) {
-		struct addrinfo hints, *res = NULL;
-		const char *hp = spec + 4, *colon = strrchr(hp, ':');
-		char host[256];
-		int r;
-
-		if (colon == NULL || (size_t)(colon - hp) >= sizeof(host) ||
-		    colon[1] == '\0') {
-			tnfs_err_set(err, TNFS_E_VALIDATION,
-			    "--listen %s: expected tcp:HOST:PORT", spec);
-			return -1;
-		}
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - hp), hp);
-		if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-			memmove(host, host + 1, strlen(host));
-			host[strlen(host) - 1] = '\0';
-		}
-		memset(&hints, 0, sizeof(hints));
-		hints.ai_socktype = SOCK_STREAM;
-		hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-		if ((r = getaddrinfo(host, colon + 1, &hints, &res)) != 0) {
-			tnfs_err_set(err, TNFS_E_VALIDATION, "--listen %s: %s",
-			    spec, gai_strerror(r));
-			return -1;
-		}
-		if ((fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC,
-			 0)) == -1 ||
-		    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
-			sizeof(one)) == -1 ||
-		    bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
-		    listen(fd, 512) == -1) {
-			tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
-			    "--listen %s", spec);
-			if (fd != -1)
-				close(fd);
-			freeaddrinfo(res);
-			return -1;
-		}
-		freeaddrinfo(res);
-	} else {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "--listen %s: expected tcp:HOST:PORT or unix:PATH", spec);
-		return -1;
-	}
-	srv->listen_fd = fd;
-	return 0;
 }
 
 static enum MHD_Result
@@ -513,7 +429,9 @@ capi_http_start(struct cloudapi *ca, struct tnfs_err *err)
 	atomic_init(&srv->inflight, 0);
 	if (load_tls(srv, &ca->cfg, err) == -1)
 		goto fail;
-	if (open_listener(srv, ca->cfg.listen, err) == -1)
+	srv->listen_fd = listener_open(ca->cfg.listen, "--listen", 0,
+	    srv->unix_path, sizeof(srv->unix_path), err);
+	if (srv->listen_fd == -1)
 		goto fail;
 	if (srv->tls_cert != NULL)
 		srv->mhd = MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL,

@@ -14,6 +14,7 @@ lib_libtnfs_a_SOURCES = \
 	lib/sha256.c lib/sha256.h lib/be32.h \
 	lib/token.c lib/token.h \
 	lib/httpd.c lib/httpd.h \
+	lib/listener.c lib/listener.h \
 	lib/version.h
 
 LIBTNFS = lib/libtnfs.a $(JSONC_LIBS)

@@ -13,19 +13,16 @@
  * source winning.
  */
 #include <errno.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "http.h"
 #include "httpd.h"
 #include "jsonx.h"
+#include "listener.h"
 #include "log.h"
 #include "routes.h"
 #include "sha256.h"
@@ -66,85 +63,6 @@ http_version_ok(const char *v)
 		part++;
 	}
 	return *p == '\0';
-}
-
-/* Bind the listener ourselves so unix: and tcp: take the same path. */
-static int
-open_listener(
-    struct http_server *srv, const char *listen_spec, struct tnfs_err *err)
-{
-	int fd = -1, one = 1;
-
-	if (strncmp(listen_spec, "unix:", 5) == 0) {
-		struct sockaddr_un sun;
-		const char *path = listen_spec + 5;
-		struct stat sb;
-
-		if (strlen(path) == 0 || strlen(path) >= sizeof(sun.sun_path)) {
-			tnfs_err_set(err, TNFS_E_VALIDATION,
-			    "listen %s: socket path empty or too long",
-			    listen_spec);
-			return -1;
-		}
-		memset(&sun, 0, sizeof(sun));
-		sun.sun_family = AF_UNIX;
-		memcpy(sun.sun_path, path, strlen(path));
-		/* A stale socket from a previous run; never anything else. */
-		if (lstat(path, &sb) == 0 && S_ISSOCK(sb.st_mode))
-			unlink(path);
-		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) ==
-			-1 ||
-		    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-		    chmod(path, 0660) == -1 || listen(fd, 512) == -1) {
-			tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "listen %s",
-			    listen_spec);
-			if (fd != -1)
-				close(fd);
-			return -1;
-		}
-		snprintf(srv->unix_path, sizeof(srv->unix_path), "%s", path);
-	} else {
-		struct addrinfo hints, *res = NULL;
-		char host[256];
-		const char *hp = listen_spec + 4, *colon = strrchr(hp, ':');
-		int r;
-
-		if (colon == NULL || (size_t)(colon - hp) >= sizeof(host) ||
-		    colon[1] == '\0') {
-			tnfs_err_set(err, TNFS_E_VALIDATION,
-			    "listen %s: expected tcp:HOST:PORT", listen_spec);
-			return -1;
-		}
-		snprintf(host, sizeof(host), "%.*s", (int)(colon - hp), hp);
-		if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-			memmove(host, host + 1, strlen(host));
-			host[strlen(host) - 1] = '\0';
-		}
-		memset(&hints, 0, sizeof(hints));
-		hints.ai_socktype = SOCK_STREAM;
-		hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-		if ((r = getaddrinfo(host, colon + 1, &hints, &res)) != 0) {
-			tnfs_err_set(err, TNFS_E_VALIDATION, "listen %s: %s",
-			    listen_spec, gai_strerror(r));
-			return -1;
-		}
-		if ((fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC,
-			 0)) == -1 ||
-		    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
-			sizeof(one)) == -1 ||
-		    bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
-		    listen(fd, 512) == -1) {
-			tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "listen %s",
-			    listen_spec);
-			if (fd != -1)
-				close(fd);
-			freeaddrinfo(res);
-			return -1;
-		}
-		freeaddrinfo(res);
-	}
-	srv->listen_fd = fd;
-	return 0;
 }
 
 /* The JSON reply text, or NULL on out of memory. */
@@ -559,8 +477,9 @@ http_start(struct vapi *va, struct tnfs_err *err)
 		return NULL;
 	}
 	srv->va = va;
-	srv->listen_fd = -1;
-	if (open_listener(srv, va->cfg->listen, err) == -1) {
+	srv->listen_fd = listener_open(va->cfg->listen, "listen", 0660,
+	    srv->unix_path, sizeof(srv->unix_path), err);
+	if (srv->listen_fd == -1) {
 		free(srv);
 		return NULL;
 	}
