@@ -12,14 +12,16 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/store_sqlite.c vapi/store_sqlite.h vapi/store_sqlite_volumes.c \
 	vapi/store_sqlite_refs.c vapi/store_sqlite_snaps.c \
 	vapi/store_sqlite_where.c vapi/volume_filter.c \
+	vapi/store_sqlite_hosts.c \
 	vapi/storage.c vapi/storage.h vapi/storage_impl.h vapi/storage_dir.c \
 	vapi/exports.c vapi/exports.h vapi/exports_impl.h \
 	vapi/provision.c vapi/provision.h \
 	vapi/volumes.c vapi/volumes.h vapi/refs.c vapi/refs.h \
+	vapi/hosts.c vapi/hosts.h vapi/fence.c vapi/fence.h \
 	vapi/snapshots.c vapi/snapshots.h \
 	vapi/api.h vapi/api_reply.c vapi/api_params.c vapi/api_params.h \
 	vapi/api_volumes.c vapi/api_networks.c vapi/api_refs.c \
-	vapi/api_snapshots.c \
+	vapi/api_snapshots.c vapi/api_hosts.c \
 	vapi/routes.c vapi/routes.h vapi/api_admin.c vapi/api_admin.h \
 	vapi/http.c vapi/http.h \
 	$(STORAGE_BACKEND_SOURCES)
