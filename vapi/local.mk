@@ -72,7 +72,8 @@ VAPI_INTEGRATION_TESTS = tests/integration/vapi_basic.sh \
 	tests/integration/vapi_served.sh \
 	tests/integration/adm_update.sh \
 	tests/integration/vapi_slow_clients.sh \
-	tests/integration/vapi_hostile_urls.sh
+	tests/integration/vapi_hostile_urls.sh \
+	tests/integration/vapi_hosts.sh tests/integration/vapi_fence.sh
 TESTS += $(VAPI_INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(VAPI_INTEGRATION_TESTS) tests/integration/vapi_lib.sh \
 	tests/integration/slow_clients.py

@@ -155,6 +155,7 @@ t_is "after Aborting the volume is still there" "$RC" 0
 run "$TV" rm wp-uploads </dev/null
 t_is "delete on a non-terminal without -y: exit 2" "$RC" 2
 
+t_ok "host web-1 registers" t_host_up "$URL" "$HOST1" "$OWNER" web-1
 curl -s -X POST -H 'Content-Type: application/json' "$URL/volumes/$WP/addreference" \
 	-d "{\"owner_uuid\":\"$OWNER\",\"vm_uuid\":\"$HOST1\"}" >/dev/null
 run "$TV" rm -f wp-uploads

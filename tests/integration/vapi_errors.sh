@@ -11,6 +11,7 @@ V=$(create keep)
 t_ok "fixture ready" wait_state "$V" ready
 REF=$(create busy)
 t_ok "fixture 2 ready" wait_state "$REF" ready
+t_ok "fixture host" t_host_up "$URL" "$VM1" "$OWNER" web-1
 req POST "/volumes/$REF/addreference" "{\"owner_uuid\":\"$OWNER\",\"vm_uuid\":\"$VM1\"}"
 t_is "fixture reference: 204" "$STATUS" 204
 
