@@ -6,7 +6,7 @@
 . "$TNFS_SRCDIR/tests/integration/cli_lib.sh"
 t_require_cmd script
 
-cli_vapi_start
+cli_vapi_start --host-ttl 86400
 
 run "$TV" create -n uploads -j -w
 A=$(printf '%s\n' "$OUT" | jq -r .id)
@@ -75,7 +75,7 @@ t_is "rm: the volume in use and the other owner's remain" "$OUT" \
 	"$(printf '%s  uploads\n%s  uploads' "$OWNER" "$OWNER2")"
 
 # ---- a holder whose lease ran out no longer pins the volume ----
-cli_vapi_start --ref-lease 1
+cli_vapi_start --ref-lease 1 --host-ttl 86400
 run "$TV" create -n leased -j -w
 L=$(printf '%s\n' "$OUT" | jq -r .id)
 t_ok "host web-1 registers again" t_host_up "$URL" "$HOST1" "$OWNER" web-1

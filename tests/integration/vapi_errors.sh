@@ -5,7 +5,7 @@
 . "$TNFS_SRCDIR/tests/integration/vapi_lib.sh"
 
 # A long lease: on a loaded machine this suite may outlast the default.
-vapi_start --ref-lease 86400
+vapi_start --ref-lease 86400 --host-ttl 86400
 
 V=$(create keep)
 t_ok "fixture ready" wait_state "$V" ready

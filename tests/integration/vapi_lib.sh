@@ -152,7 +152,10 @@ vapi_pool_run() {
 vapi_healthy() { [ "$(curl -s "$URL/ping" | jq -r .healthy 2>/dev/null)" = true ]; }
 
 # ganesha_network_config NET_UUID: free NFS and MOUNT ports in NP and MP,
-# and $P/vapi.json naming one loopback network served on them.
+# and $P/vapi.json naming one loopback network served on them.  The
+# network is OWNER's alone, so its exports admit its subnet and a test
+# client mounts without holding a reference (vapi_fence.sh tests the
+# fencing of a network shared by several owners).
 ganesha_network_config() {
 	NP=$(t_free_port)
 	MP=$(t_free_port)
@@ -160,6 +163,6 @@ ganesha_network_config() {
 	cat >"$P/vapi.json" <<JSON
 {"networks": [{"uuid": "$1", "name": "lo", "subnet": "127.0.0.0/8",
   "nfs_address": "127.0.0.1", "nfs_port": $NP, "mount_port": $MP,
-  "default": true}]}
+  "owner_uuids": ["$OWNER"], "default": true}]}
 JSON
 }

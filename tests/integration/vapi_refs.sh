@@ -5,7 +5,7 @@
 # reservations turn into references.
 . "$TNFS_SRCDIR/tests/integration/vapi_lib.sh"
 
-vapi_start
+vapi_start --host-ttl 86400
 
 V=$(create shared)
 t_ok "ready" wait_state "$V" ready
@@ -59,7 +59,7 @@ t_is "one reference left" "$BODY" "[\"$VM2\"]"
 # while its holder is alive.  A restart with a short lease makes expiry
 # observable (polled, not slept).
 t_kill "$VPID"
-vapi_run --ref-lease 2
+vapi_run --ref-lease 2 --host-ttl 86400
 refs_empty() { [ "$(curl -s "$URL/volumes/$V/references")" = "[]" ]; }
 t_ok "an unrenewed reference expires" t_wait_for 30 refs_empty
 req GET "/volumes/$V"
@@ -76,7 +76,7 @@ t_ok "forced delete finishes" t_wait_for 30 gone "$V"
 
 # Reservations, with the default lease again.
 t_kill "$VPID"
-vapi_run
+vapi_run --host-ttl 86400
 resv() { printf '{"volume_name":"%s","job_uuid":"%s","owner_uuid":"%s","vm_uuid":"%s"}' "$1" "$NOSUCH" "$OWNER" "$2"; }
 req POST /volumereservations "$(resv planned "$VM1")"
 t_is "reservation: 201" "$STATUS" 201
