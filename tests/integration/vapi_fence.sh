@@ -95,6 +95,8 @@ t_ok "A's host sees it in /volumes" listed "$NSA"
 t_fails "B's host cannot read it (NFSv3 mount)" readable "$NSB" "$v3"
 t_fails "B's host cannot read it (NFSv4)" readable "$NSB" "$v4"
 t_fails "B's host does not see it in /volumes" listed "$NSB"
+t_diag "what B sees in /volumes: [$(nfs "$NSB" nfs-ls "nfs://10.213.1.1/volumes?$v4" | tr '\n' ' ')]"
+t_diag "what A sees in /volumes: [$(nfs "$NSA" nfs-ls "nfs://10.213.1.1/volumes?$v4" | tr '\n' ' ')]"
 t_fails "B's host cannot list it" nfs "$NSB" nfs-ls "nfs://10.213.1.1/volumes/$V?$v4"
 req POST "/volumes/$V/addreference" "{\"owner_uuid\":\"$OWNER2\",\"vm_uuid\":\"$HB\"}"
 t_is "B cannot reference A's volume: 404" "$STATUS" 404
