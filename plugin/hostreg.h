@@ -20,7 +20,7 @@ struct hostreg_config {
 	const char *address;   /* NULL or "": the VAPI records what it sees */
 	const char *version;
 	int heartbeat_ms;
-	int timeout_ms; /* of one request */
+	int timeout_ms; /* of one request; hostreg_stop waits this long */
 };
 
 struct hostreg;

@@ -126,6 +126,8 @@ main(int argc, char *argv[])
 	hc.address = cfg.client_address;
 	hc.version = TNFS_VERSION;
 	hc.heartbeat_ms = cfg.heartbeat_s * 1000;
+	/* Short: SIGTERM waits for a heartbeat in flight. */
+	hc.timeout_ms = 5000;
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	srv = http_start(cfg.socket, vs, &err);
 	if (srv != NULL && ((hr = hostreg_start(&hc, &err)) == NULL ||
