@@ -43,7 +43,7 @@ count_hosts(struct sq *st, const char *owner, int64_t *n, struct tnfs_err *err)
 	*n = sqlite3_column_int64(s, 0);
 	rc = 0;
 out:
-	sqlite3_finalize(s);
+	sq_done(st, s);
 	sq_unlock(st);
 	return rc;
 }
@@ -136,7 +136,7 @@ sq_host_get(void *impl, const char *owner_uuid, const char *uuid,
 		sq_db_err(st, err, "get host");
 	}
 out:
-	sqlite3_finalize(s);
+	sq_done(st, s);
 	sq_unlock(st);
 	return rc;
 }
@@ -186,7 +186,7 @@ sq_host_list(void *impl, const char *owner_uuid, struct host **out, size_t *n,
 	rc = 0;
 out:
 	free(hs);
-	sqlite3_finalize(s);
+	sq_done(st, s);
 	sq_unlock(st);
 	return rc;
 }
@@ -229,7 +229,7 @@ sq_grant_put(void *impl, const char *volume_uuid, const char *address,
 	}
 	n = sqlite3_column_int64(s, 0);
 	r = sqlite3_column_int(s, 1);
-	sqlite3_finalize(s);
+	sq_done(st, s);
 	s = NULL;
 	if (r > 0)
 		return sq_tx_commit(st, err);
@@ -248,7 +248,7 @@ sq_grant_put(void *impl, const char *volume_uuid, const char *address,
 		goto fail;
 	return sq_tx_commit(st, err);
 fail:
-	sqlite3_finalize(s);
+	sq_done(st, s);
 	sq_tx_rollback(st);
 	return -1;
 }
@@ -311,7 +311,7 @@ sq_grant_list(void *impl, const char *volume_uuid, struct grant **out,
 	rc = 0;
 out:
 	free(gs);
-	sqlite3_finalize(s);
+	sq_done(st, s);
 	sq_unlock(st);
 	return rc;
 }
