@@ -90,28 +90,37 @@ oom:
 	return -1;
 }
 
+/* The client list of v as given (its refs loaded), with its grants. */
+static int
+clients_of(struct vapi *va, const struct volume *v, const char ***out,
+    size_t *n, struct tnfs_err *err)
+{
+	struct grant *gs = NULL;
+	struct ref_clock clk;
+	size_t ng = 0;
+	int rc;
+
+	if (store_grant_list(va->store, v->uuid, &gs, &ng, err) == -1)
+		return -1;
+	volumes_clock(va, &clk);
+	rc = fence_compute(va->cfg, v, gs, ng, &clk, out, n, err);
+	free(gs);
+	return rc;
+}
+
 int
 fence_export_clients(struct vapi *va, const struct volume *v,
     const char ***out, size_t *n, struct tnfs_err *err)
 {
 	struct volume *full = NULL;
-	struct grant *gs = NULL;
-	struct ref_clock clk;
-	size_t ng = 0;
-	int rc = -1;
+	int rc;
 
 	/* The provisioner's brief lists carry no references: load them. */
 	if (fence_is_shared(va->cfg, v) &&
 	    store_volume_get(va->store, v->uuid, &full, err) == -1)
 		return -1;
-	if (store_grant_list(va->store, v->uuid, &gs, &ng, err) == -1)
-		goto out;
-	volumes_clock(va, &clk);
-	rc = fence_compute(
-	    va->cfg, full != NULL ? full : v, gs, ng, &clk, out, n, err);
-out:
+	rc = clients_of(va, full != NULL ? full : v, out, n, err);
 	volume_free(full);
-	free(gs);
 	return rc;
 }
 
@@ -124,10 +133,8 @@ fence_differs(struct vapi *va, const struct volume *before,
 	int differs = 1;
 
 	/* When either cannot be computed, assume a change: a sync is safe. */
-	if ((before != NULL &&
-		fence_export_clients(va, before, &a, &na, NULL) == -1) ||
-	    (after != NULL &&
-		fence_export_clients(va, after, &b, &nb, NULL) == -1))
+	if ((before != NULL && clients_of(va, before, &a, &na, NULL) == -1) ||
+	    (after != NULL && clients_of(va, after, &b, &nb, NULL) == -1))
 		goto out;
 	if (na != nb)
 		goto out;

@@ -28,7 +28,8 @@
 /*
  * The client list of v's export now: *out is one allocation (the array
  * of *n pointers and the strings they point at) that the caller frees
- * with free(3).  Reads v's grants from the store.
+ * with free(3).  Reads v's grants, and on a shared network its references
+ * (v may come from a brief list), from the store.
  */
 int fence_export_clients(struct vapi *va, const struct volume *v,
     const char ***out, size_t *n, struct tnfs_err *err);
@@ -53,8 +54,9 @@ int fence_is_shared(const struct vapi_config *cfg, const struct volume *v);
 int fence_live_digest(struct vapi *va, uint64_t *out, struct tnfs_err *err);
 
 /*
- * Whether v's client list differs between before and after (volumes as
- * loaded before and after a change; either may be NULL: gone).
+ * Whether v's client list differs between before and after (whole
+ * records, references loaded, as read before and after a change; either
+ * may be NULL: gone).
  */
 int fence_differs(struct vapi *va, const struct volume *before,
     const struct volume *after);

@@ -127,4 +127,12 @@ t_ok "an expired heartbeat takes A's address out of the export" t_wait_for 60 no
 t_ok "A heartbeats again" up "$HA" "$OWNER" web-a 10.213.1.2
 t_ok "back alive: A reads again" readable "$NSA" "$v4"
 
+if [ "$T_FAILED" -gt 0 ]; then
+	t_diag "---- ganesha's exports"
+	sed 's/^/#   /' "$P/state/exports/ganesha-exports.conf"
+	t_diag "---- hosts"
+	curl -s "$URL/hosts" | sed 's/^/#   /'
+	t_diag "---- last lines of the VAPI's log"
+	tail -n 30 "$VDIR/vapi.log" | cut -c1-300 | sed 's/^/#   /'
+fi
 t_done
