@@ -623,6 +623,7 @@ tv_delete(struct cli *c, int argc, char **argv)
 		tnfs_err_clear(&err);
 		if (vapi_client_delete_volume(
 			c->vapi, vols[i].uuid, c->owner, 0, &err) == -1) {
+			vapi_client_name_holders(c->vapi, c->owner, &err);
 			cli_error(c, "cannot delete volume %s (%s): %s (%s)",
 			    vols[i].name, vols[i].uuid, err.msg, err.code);
 			failed++;

@@ -21,6 +21,7 @@ int tv_rename(struct cli *c, int argc, char **argv);
 int tv_resize(struct cli *c, int argc, char **argv);
 int tv_snapshot(struct cli *c, int argc, char **argv);
 int tv_networks(struct cli *c, int argc, char **argv);
+int tv_access(struct cli *c, int argc, char **argv);
 
 /* Print the usage line of subcommand name; CLI_EXIT_OK. */
 int tv_help(const char *name);

@@ -59,6 +59,9 @@ static const struct subcommand subcommands[] = {
 	"    -o COLS              (default: shortid,name,subnet,default;\n"
 	"                         with -l id,name,subnet,fabric,default)\n"
 	"    -s SORT              (default: name)"},
+    {"access", NULL, tv_access,
+	"access grant VOLUME ADDRESS | access revoke VOLUME ADDRESS |\n"
+	"       access list [-j] VOLUME"},
     {"help", NULL, cmd_help, "help [SUBCOMMAND]"},
 };
 

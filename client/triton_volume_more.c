@@ -1,8 +1,9 @@
 /*
  * triton_volume_more.c: the triton-volume subcommands node-triton lacks:
  * rename (node-triton#189), resize (grow only; the seed's requirement 2),
- * snapshots (the RFD's snapshot milestone) and networks (so users can find
- * what -N takes).  Same conventions as triton_volume.c.
+ * snapshots (the RFD's snapshot milestone), networks (so users can find
+ * what -N takes) and access (addresses granted to a volume's export).
+ * Same conventions as triton_volume.c.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -117,8 +118,11 @@ tv_rename(struct cli *c, int argc, char **argv)
 	memset(&rq, 0, sizeof(rq));
 	rq.owner_uuid = c->owner;
 	rq.name = newname;
-	if (vapi_client_update_volume(c->vapi, v.uuid, &rq, &after, &err) == -1)
+	if (vapi_client_update_volume(c->vapi, v.uuid, &rq, &after, &err) ==
+	    -1) {
+		vapi_client_name_holders(c->vapi, c->owner, &err);
 		goto fail;
+	}
 	printf("Renamed volume %s (%s) to %s\n", v.name, v.uuid, newname);
 	rc = CLI_EXIT_OK;
 	goto out;
@@ -487,5 +491,94 @@ fail:
 out:
 	table_free(t);
 	vapi_network_list_clear(&l);
+	return rc;
+}
+
+/*
+ * access grant|revoke|list: the addresses a volume's export admits beside
+ * the Docker hosts that hold it, for clients that are not Docker hosts
+ * (docs/isolation.md).
+ */
+int
+tv_access(struct cli *c, int argc, char **argv)
+{
+	static const char *const usage =
+	    "access grant VOLUME ADDRESS | access revoke VOLUME ADDRESS |\n"
+	    "       access list [-j] VOLUME";
+	struct vapi_volume v;
+	struct small_opts o;
+	struct tnfs_err err;
+	const char *action;
+	char cmd[32], **addrs = NULL;
+	size_t naddrs = 0, i;
+	int rc, nargs, list;
+
+	memset(&v, 0, sizeof(v));
+	tnfs_err_clear(&err);
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0) {
+		if (argc < 2)
+			return cli_usage(c, "expected grant, revoke or list");
+		printf("usage: %s %s\n", c->prog, usage);
+		return CLI_EXIT_OK;
+	}
+	action = argv[1];
+	list = strcmp(action, "list") == 0 || strcmp(action, "ls") == 0;
+	if (!list && strcmp(action, "grant") != 0 &&
+	    strcmp(action, "revoke") != 0)
+		return cli_usage(c,
+		    "unknown access action \"%s\" (grant, revoke, list)",
+		    action);
+	snprintf(cmd, sizeof(cmd), "access %s", action);
+	c->cmd = cmd;
+	if ((rc = small_parse(c, argc - 1, argv + 1, list ? "jh" : "h", usage,
+		 &o)) != -1)
+		return rc;
+	nargs = argc - 1 - optind;
+	if (list ? nargs != 1 : nargs != 2)
+		return cli_usage(c,
+		    list ? "expected VOLUME" : "expected VOLUME and ADDRESS");
+	rc = CLI_EXIT_FAIL;
+	if (cli_connect(c, 0) == -1)
+		goto out;
+	if (cli_resolve_volume(
+		c->vapi, c->owner, argv[1 + optind], &v, &err) == -1)
+		goto fail;
+	if (list) {
+		if (vapi_client_list_access(
+			c->vapi, v.uuid, c->owner, &addrs, &naddrs, &err) == -1)
+			goto fail;
+		if (o.json) {
+			json_object *a = json_object_new_array();
+
+			for (i = 0; a != NULL && i < naddrs; i++)
+				json_object_array_add(
+				    a, json_object_new_string(addrs[i]));
+			cli_print_json_line(stdout, a);
+			json_object_put(a);
+		} else {
+			for (i = 0; i < naddrs; i++)
+				printf("%s\n", addrs[i]);
+		}
+	} else if (action[0] == 'g') {
+		if (vapi_client_grant_access(c->vapi, v.uuid, c->owner,
+			argv[2 + optind], &err) == -1)
+			goto fail;
+		printf("Granted %s access to volume %s (%s)\n",
+		    argv[2 + optind], v.name, v.uuid);
+	} else {
+		if (vapi_client_revoke_access(c->vapi, v.uuid, c->owner,
+			argv[2 + optind], &err) == -1)
+			goto fail;
+		printf("Revoked %s's access to volume %s (%s)\n",
+		    argv[2 + optind], v.name, v.uuid);
+	}
+	rc = CLI_EXIT_OK;
+	goto out;
+fail:
+	cli_error_err(c, &err);
+out:
+	vapi_strv_free(addrs, naddrs);
+	vapi_volume_clear(&v);
 	return rc;
 }

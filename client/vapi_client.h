@@ -295,6 +295,47 @@ int vapi_client_admin_list(struct vapi_client *c,
 int vapi_client_admin_restart(
     struct vapi_client *c, const char *uuid, struct tnfs_err *err);
 
+/* ---- hosts and granted addresses (tritonnfs's own routes) ---- */
+
+/* A Docker host as the VAPI records it. */
+struct vapi_host {
+	char uuid[40];
+	char owner_uuid[40];
+	char hostname[254];
+	char address[64]; /* "" when none is known */
+	char version[65];
+	int alive;
+};
+
+/*
+ * Register this host, or renew its heartbeat (PUT /hosts/:uuid).  address
+ * NULL: the VAPI records the address it sees the request come from.
+ */
+int vapi_client_put_host(struct vapi_client *c, const char *uuid,
+    const char *owner_uuid, const char *hostname, const char *address,
+    const char *version, struct tnfs_err *err);
+/* GET /hosts (owner_uuid NULL: the token's).  Caller frees *out. */
+int vapi_client_list_hosts(struct vapi_client *c, const char *owner_uuid,
+    struct vapi_host **out, size_t *n, struct tnfs_err *err);
+
+/*
+ * When err is VolumeInUse ("... is used by vms: U1, U2", Triton's words),
+ * rewrite its message to name each holder by hostname and uuid: "volume
+ * NAME is in use on host web-2 (uuid U1), host U2 (not registered)".
+ * Best effort: any other error, or a failed lookup, leaves err as it was.
+ */
+void vapi_client_name_holders(
+    struct vapi_client *c, const char *owner_uuid, struct tnfs_err *err);
+
+/* Admit address to the volume's export, or stop admitting it. */
+int vapi_client_grant_access(struct vapi_client *c, const char *uuid,
+    const char *owner_uuid, const char *address, struct tnfs_err *err);
+int vapi_client_revoke_access(struct vapi_client *c, const char *uuid,
+    const char *owner_uuid, const char *address, struct tnfs_err *err);
+/* The granted addresses.  Caller frees with vapi_strv_free. */
+int vapi_client_list_access(struct vapi_client *c, const char *uuid,
+    const char *owner_uuid, char ***out, size_t *n, struct tnfs_err *err);
+
 /*
  * Any other request: method and path (with query, already encoded), body
  * borrowed (NULL: none).  *status gets the HTTP status, *reply the parsed

@@ -38,6 +38,7 @@ static const struct {
     [TNFS_E_TIMEOUT] = {"Timeout", 504},
     [TNFS_E_UNAVAILABLE] = {"ServiceUnavailable", 503},
     [TNFS_E_INTERNAL] = {"InternalError", 500},
+    [TNFS_E_HOST_NOT_FOUND] = {"HostNotFound", 404},
 };
 
 const char *

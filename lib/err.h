@@ -45,6 +45,7 @@ enum tnfs_ecode {
 	TNFS_E_TIMEOUT,            /* 504 Timeout: a deadline passed */
 	TNFS_E_UNAVAILABLE,        /* 503 ServiceUnavailable: a peer is down */
 	TNFS_E_INTERNAL,           /* 500 InternalError */
+	TNFS_E_HOST_NOT_FOUND,     /* 404 HostNotFound */
 	TNFS_E__COUNT
 };
 

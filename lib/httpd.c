@@ -11,6 +11,7 @@
  * MHD sends before it closes the socket: so the sweeper, holding the mutex,
  * only ever shuts a socket that is still the connection's own.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -226,6 +227,23 @@ httpd_req_header(const struct httpd_req *rq, const char *name)
 		if (strcasecmp(rq->hdrs[i].name, name) == 0)
 			return rq->hdrs[i].value;
 	return NULL;
+}
+
+void
+httpd_req_peer(const struct httpd_req *rq, char *buf, size_t len)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+	    rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	if (len > 0)
+		buf[0] = '\0';
+	if (ci == NULL || ci->client_addr == NULL ||
+	    ci->client_addr->sa_family != AF_INET)
+		return;
+	inet_ntop(AF_INET,
+	    &((const struct sockaddr_in *)(const void *)ci->client_addr)
+		 ->sin_addr,
+	    buf, (socklen_t)len);
 }
 
 int

@@ -89,6 +89,11 @@ const char *httpd_req_header(const struct httpd_req *rq, const char *name);
  */
 int httpd_req_arg(const struct httpd_req *rq, size_t i, const char **key,
     size_t *klen, const char **value, size_t *vlen);
+/*
+ * The client's IPv4 address as text into buf; "" for a Unix socket or
+ * another family.
+ */
+void httpd_req_peer(const struct httpd_req *rq, char *buf, size_t len);
 /* When the request started (tnfs_mono_ms). */
 int64_t httpd_req_start_ms(const struct httpd_req *rq);
 

@@ -10,7 +10,7 @@ PLUGIN_CORE = plugin/protocol.c plugin/protocol.h plugin/state.c \
 plugin_tritonnfs_plugin_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) \
 	$(MHD_CFLAGS) $(CURL_CFLAGS) $(MOUNT_CFLAGS) -I$(top_srcdir)/client
 plugin_tritonnfs_plugin_SOURCES = $(PLUGIN_CORE) plugin/http.c \
-	plugin/http.h plugin/main.c
+	plugin/http.h plugin/hostreg.c plugin/hostreg.h plugin/main.c
 plugin_tritonnfs_plugin_LDADD = $(LIBVAPI) $(MHD_LIBS) $(MOUNT_LIBS) \
 	-lpthread
 dist_man_MANS += plugin/tritonnfs-plugin.8

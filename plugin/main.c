@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "plugin_config.h"
+#include "hostreg.h"
 #include "http.h"
 #include "log.h"
 #include "mounts.h"
@@ -38,6 +39,8 @@ main(int argc, char *argv[])
 	struct mounts *m = NULL;
 	struct volumes *vs = NULL;
 	struct http_server *srv = NULL;
+	struct hostreg *hr = NULL;
+	struct hostreg_config hc = {0};
 	struct sigaction sa;
 	enum mount_backend backend;
 	char fuse_log_dir[CONFIG_STR_MAX + 16];
@@ -115,9 +118,20 @@ main(int argc, char *argv[])
 	sigaddset(&set, SIGINT);
 	if ((vs = volumes_new(&vc, &err)) == NULL)
 		goto fail;
+	hc.vapi_url = cfg.vapi;
+	hc.token = cfg.token;
+	hc.owner_uuid = cfg.owner;
+	hc.host_uuid = cfg.host_uuid;
+	hc.hostname = cfg.hostname;
+	hc.address = cfg.client_address;
+	hc.version = TNFS_VERSION;
+	hc.heartbeat_ms = cfg.heartbeat_s * 1000;
+	/* Short: SIGTERM waits for a heartbeat in flight. */
+	hc.timeout_ms = 5000;
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	srv = http_start(cfg.socket, vs, &err);
-	if (srv != NULL && volumes_start(vs, &err) == -1) {
+	if (srv != NULL && ((hr = hostreg_start(&hc, &err)) == NULL ||
+			       volumes_start(vs, &err) == -1)) {
 		http_stop(srv);
 		srv = NULL;
 	}
@@ -140,6 +154,7 @@ fail:
 	fprintf(stderr, "tritonnfs-plugin: %s\n", err.msg);
 out:
 	http_stop(srv);
+	hostreg_stop(hr);
 	volumes_stop(vs);
 	volumes_free(vs);
 	mounts_free(m);

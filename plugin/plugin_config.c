@@ -1,6 +1,7 @@
 /*
  * plugin_config.c: flags and configuration file (plugin_config.h).
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,12 @@ const char config_usage[] =
     "  --owner UUID         owner of the volumes (no default: required)\n"
     "  --host-uuid UUID     this host in VAPI references "
     "(default: from /etc/machine-id)\n"
+    "  --hostname NAME      this host's name in the VAPI "
+    "(default: gethostname)\n"
+    "  --client-address IP  the address NFS servers see this host come "
+    "from\n"
+    "                       (default: the address the VAPI sees)\n"
+    "  --heartbeat SECONDS  host heartbeat period (default: 30)\n"
     "  --state-dir DIR      one state file per volume "
     "(default: /var/lib/tritonnfs/plugin)\n"
     "  --mount-root DIR     volumes are mounted at DIR/<name> "
@@ -78,6 +85,7 @@ config_defaults(struct plugin_config *c)
 	c->linger_s = 30;
 	c->refresh_s = 10;
 	c->lease_s = 180;
+	c->heartbeat_s = 30;
 	c->mount_timeout_s = 90;
 	c->unmount_timeout_s = 40;
 	/* The kernel's own defaults for TCP (nfs(5)). */
@@ -207,6 +215,29 @@ config_set(struct plugin_config *c, const char *key, const char *val,
 		if (c->refresh_s == 0)
 			c->refresh_s = 1;
 		return 0;
+	}
+	if (strcmp(key, "heartbeat") == 0) {
+		if (set_int(&c->heartbeat_s, key, val, 3600, err) == -1)
+			return -1;
+		if (c->heartbeat_s == 0)
+			c->heartbeat_s = 1;
+		return 0;
+	}
+	if (strcmp(key, "hostname") == 0)
+		return set_str(c->hostname, sizeof(c->hostname), key, val, err);
+	if (strcmp(key, "client-address") == 0) {
+		struct in_addr in;
+
+		/* The VAPI checks it too; refuse a typo before starting. */
+		if (inet_pton(AF_INET, val, &in) != 1) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "client-address: expected an IPv4 address, got "
+			    "\"%.64s\"",
+			    val);
+			return -1;
+		}
+		return set_str(c->client_address, sizeof(c->client_address),
+		    key, val, err);
 	}
 	if (strcmp(key, "lease") == 0) {
 		if (set_int(&c->lease_s, key, val, 86400, err) == -1)

@@ -25,6 +25,8 @@ struct plugin_config {
 	char token_file[CONFIG_STR_MAX]; /* read into token by parse_args */
 	char owner[64];
 	char host_uuid[64];
+	char hostname[256];       /* "" = gethostname(2) */
+	char client_address[64];  /* "" = what the VAPI sees (hostreg.h) */
 	char state_dir[CONFIG_STR_MAX];
 	char mount_root[CONFIG_STR_MAX];
 	char mount_backend[16];
@@ -33,6 +35,7 @@ struct plugin_config {
 	int linger_s;
 	int refresh_s;
 	int lease_s;
+	int heartbeat_s;
 	int mount_timeout_s;
 	int unmount_timeout_s;
 	int nfs_timeo_ds; /* kernel mounts: timeo=, tenths of a second */

@@ -528,14 +528,17 @@ volumes_remove(struct volumes *vs, const char *name, struct tnfs_err *err)
 		if (tnfs_err_is(err, TNFS_E_NOT_FOUND)) {
 			tnfs_err_clear(err);
 		} else {
-			if (tnfs_err_is(err, TNFS_E_IN_USE))
+			if (tnfs_err_is(err, TNFS_E_IN_USE)) {
+				/* "in use on host web-2 (uuid ...)" */
+				vapi_client_name_holders(c, vs->owner, err);
 				tnfs_err_prefix(err,
 				    "cannot remove volume %s: it is in use "
 				    "on another host",
 				    name);
-			else
+			} else {
 				tnfs_err_prefix(
 				    err, "cannot remove volume %s", name);
+			}
 			goto out;
 		}
 	}

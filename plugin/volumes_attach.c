@@ -357,6 +357,10 @@ attach(struct volumes *vs, struct vapi_client *c, struct pvol *p,
 	    mounts_preflight(host, snap.mount_port, RPC_PROG_MOUNT, 3,
 		vs->cfg.preflight_ms, err) == -1)
 		return -1;
+	/* A fenced export admits holders only: claim it first. */
+	if (vapi_client_add_reference(
+		c, snap.uuid, vs->owner, vs->host, err) == -1)
+		return -1;
 	if (mkdir(target, 0755) == -1 && errno != EEXIST) {
 		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "mkdir %s", target);
 		return -1;

@@ -53,7 +53,9 @@ EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden \
 	tests/integration/vapi_crash.sh \
 	tests/integration/vapi_crash_btrfs.sh \
 	tests/integration/vapi_errors.sh \
+	tests/integration/vapi_fence.sh \
 	tests/integration/vapi_ganesha.sh \
+	tests/integration/vapi_hosts.sh \
 	tests/integration/vapi_lib.sh \
 	tests/integration/vapi_hostile_urls.sh \
 	tests/integration/vapi_refs.sh \

@@ -29,6 +29,8 @@ vapi_handler h_ping, h_list_volumes, h_get_volume, h_create_volume,
 vapi_handler h_list_sizes, h_list_networks, h_get_network;
 vapi_handler h_get_references, h_add_reference, h_remove_reference,
     h_add_reservation, h_remove_reservation, h_list_reservations;
+vapi_handler h_put_host, h_get_host, h_list_hosts, h_delete_host,
+    h_grant_access, h_revoke_access, h_list_access;
 vapi_handler h_create_snapshot, h_list_snapshots, h_get_snapshot,
     h_delete_snapshot, h_rollback_snapshot;
 

@@ -82,9 +82,10 @@ result_json(const struct vapi *va, const struct volume *v,
     const struct tnfs_err *why)
 {
 	json_object *o = json_object_new_object(), *arr;
-	int64_t live = volumes_live_after(va);
+	struct ref_clock clk;
 	size_t i;
 
+	volumes_clock(va, &clk);
 	if (o == NULL || jsonx_add_str(o, "uuid", v->uuid) == -1 ||
 	    jsonx_add_str(o, "name", v->name) == -1 ||
 	    jsonx_add_str(o, "owner_uuid", v->owner_uuid) == -1 ||
@@ -101,7 +102,7 @@ result_json(const struct vapi *va, const struct volume *v,
 		for (i = 0; i < v->nrefs; i++) {
 			json_object *s;
 
-			if (v->refs[i].renewed_ms < live)
+			if (!volume_ref_live(&v->refs[i], &clk))
 				continue;
 			if ((s = json_object_new_string(v->refs[i].vm_uuid)) ==
 				NULL ||

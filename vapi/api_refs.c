@@ -18,7 +18,7 @@ h_get_references(struct vapi *va, const struct caller *who, json_object *params,
     json_object **out, int *status, struct tnfs_err *err)
 {
 	struct volume *v = NULL;
-	int64_t after = volumes_live_after(va);
+	struct ref_clock clk;
 	json_object *arr;
 	const char *uuid;
 	struct causes c;
@@ -31,9 +31,10 @@ h_get_references(struct vapi *va, const struct caller *who, json_object *params,
 	/* No owner_uuid here (VOLAPI refuses it); a token still scopes. */
 	if (volumes_load(va, uuid, api_owner(who, params), &v, err) == -1)
 		return -1;
+	volumes_clock(va, &clk);
 	arr = json_object_new_array();
 	for (i = 0; arr != NULL && i < v->nrefs; i++)
-		if (v->refs[i].renewed_ms >= after &&
+		if (volume_ref_live(&v->refs[i], &clk) &&
 		    api_array_add(arr,
 			json_object_new_string(v->refs[i].vm_uuid)) == -1) {
 			json_object_put(arr);

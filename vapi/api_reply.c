@@ -97,14 +97,15 @@ labels_json(const struct volume *v)
 static int
 add_refs(json_object *o, const struct vapi *va, const struct volume *v)
 {
-	int64_t after = volumes_live_after(va);
 	json_object *refs = json_object_new_array();
+	struct ref_clock clk;
 	size_t i;
 
 	if (refs == NULL)
 		return -1;
+	volumes_clock(va, &clk);
 	for (i = 0; i < v->nrefs; i++)
-		if (v->refs[i].renewed_ms >= after &&
+		if (volume_ref_live(&v->refs[i], &clk) &&
 		    api_array_add(refs,
 			json_object_new_string(v->refs[i].vm_uuid)) == -1) {
 			json_object_put(refs);

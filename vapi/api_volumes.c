@@ -382,9 +382,11 @@ ref_detail_json(const struct vapi *va, const struct volume_ref *r)
 	json_object *d = json_object_new_object();
 	char created[TNFS_TIME_BUFSZ], renewed[TNFS_TIME_BUFSZ];
 	char expires[TNFS_TIME_BUFSZ];
+	struct ref_clock clk;
 
 	if (d == NULL)
 		return NULL;
+	volumes_clock(va, &clk);
 	tnfs_time_format(r->created_ms, created);
 	tnfs_time_format(r->renewed_ms, renewed);
 	tnfs_time_format(
@@ -394,8 +396,10 @@ ref_detail_json(const struct vapi *va, const struct volume_ref *r)
 	    jsonx_add_str(d, "created", created) == -1 ||
 	    jsonx_add_str(d, "renewed", renewed) == -1 ||
 	    jsonx_add_str(d, "expires", expires) == -1 ||
-	    jsonx_add_bool(
-		d, "live", r->renewed_ms >= volumes_live_after(va)) == -1) {
+	    jsonx_add_bool(d, "holder_alive",
+		r->holder_seen_ms > 0 &&
+		    r->holder_seen_ms >= clk.host_after_ms) == -1 ||
+	    jsonx_add_bool(d, "live", volume_ref_live(r, &clk)) == -1) {
 		json_object_put(d);
 		return NULL;
 	}

@@ -32,6 +32,7 @@ config_defaults(struct vapi_config *cfg)
 	for (g = 200; g <= 1000; g += 100)
 		cfg->sizes[cfg->nsizes++] = g * 1024;
 	cfg->ref_lease_s = 600;
+	cfg->host_ttl_s = 90;
 	cfg->snapshot_limit = 16;
 	cfg->workers = 4;
 	cfg->storage_timeout_s = 120;
@@ -405,6 +406,22 @@ load_json(struct vapi_config *cfg, json_object *root, struct tnfs_err *err)
 			if (get_int(root, key, 1, 86400 * 365,
 				&cfg->ref_lease_s, "", err) == -1)
 				return -1;
+		} else if (strcmp(key, "host_ttl_seconds") == 0) {
+			if (get_int(root, key, 1, 86400, &cfg->host_ttl_s, "",
+				err) == -1)
+				return -1;
+		} else if (strcmp(key, "host_address") == 0) {
+			const char *m = json_object_is_type(val, json_type_string)
+			    ? json_object_get_string(val)
+			    : "";
+
+			if (strcmp(m, "peer") != 0 && strcmp(m, "declared") != 0) {
+				tnfs_err_set(err, TNFS_E_VALIDATION,
+				    "host_address must be \"peer\" or "
+				    "\"declared\"");
+				return -1;
+			}
+			cfg->host_address_declared = m[0] == 'd';
 		} else if (strcmp(key, "snapshot_limit") == 0) {
 			if (get_int(root, key, 0, 100000, &cfg->snapshot_limit,
 				"", err) == -1)
@@ -505,6 +522,9 @@ static const char usage[] =
     "(default: info)\n"
     "  --ref-lease SECONDS    an unrenewed reference stops counting "
     "(default: 600)\n"
+    "  --host-ttl SECONDS     a host without a heartbeat this long is "
+    "dead\n"
+    "                         (default: 90)\n"
     "  --snapshot-limit N     snapshots per volume (default: 16)\n"
     "  --workers N            provisioning threads (default: 4)\n"
     "  --allow-unauthenticated  no tokens, on purpose: every caller is the\n"
@@ -536,6 +556,7 @@ config_parse_args(
 	    {"state-dir", required_argument, NULL, 'd'},
 	    {"log-level", required_argument, NULL, 'L'},
 	    {"ref-lease", required_argument, NULL, 'r'},
+	    {"host-ttl", required_argument, NULL, 't'},
 	    {"snapshot-limit", required_argument, NULL, 'n'},
 	    {"workers", required_argument, NULL, 'w'},
 	    {"check-config", no_argument, NULL, 'C'},
@@ -615,6 +636,15 @@ config_parse_args(
 			case 'r':
 				r = flag_int(optarg, 86400 * 365,
 				    &cfg->ref_lease_s, "--ref-lease", err);
+				break;
+			case 't':
+				r = flag_int(optarg, 86400, &cfg->host_ttl_s,
+				    "--host-ttl", err);
+				if (r == 0 && cfg->host_ttl_s == 0) {
+					tnfs_err_set(err, TNFS_E_VALIDATION,
+					    "--host-ttl must be at least 1");
+					r = -1;
+				}
 				break;
 			case 'n':
 				r = flag_int(optarg, 100000,

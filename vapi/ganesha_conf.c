@@ -166,11 +166,6 @@ ganesha_conf_exports(const struct export_spec *specs, const unsigned *ids,
 			    "pseudo path \"/\" is the NFSv4 pseudo root");
 			goto bad;
 		}
-		if (s->nclients == 0) {
-			tnfs_err_set(err, TNFS_E_VALIDATION,
-			    "an export needs at least one client subnet");
-			goto bad;
-		}
 		for (j = 0; j < s->nclients; j++)
 			if (ganesha_check_cidr(s->clients[j], err) == -1)
 				goto bad;
@@ -203,22 +198,23 @@ ganesha_conf_exports(const struct export_spec *specs, const unsigned *ids,
 		    /* Nobody but the CLIENT blocks below. */
 		    "\tAccess_Type = None;\n"
 		    "\tSquash = %s;\n"
-		    "\tSecType = sys;\n"
-		    "\tCLIENT {\n"
-		    "\t\tClients = ",
+		    "\tSecType = sys;\n",
 		    ids[i], s->path, s->pseudo,
 		    root_squash ? "Root_Squash" : "No_Root_Squash");
-		for (j = 0; j < s->nclients; j++)
-			fprintf(f, "%s%s", j ? ", " : "", s->clients[j]);
-		fprintf(f,
-		    ";\n"
-		    "\t\tAccess_Type = %s;\n"
-		    "\t}\n"
-		    "\tFSAL {\n"
-		    "\t\tName = VFS;\n"
-		    "\t}\n"
-		    "}\n",
-		    s->read_only ? "RO" : "RW");
+		/*
+		 * A fenced volume nobody holds admits nobody: no CLIENT
+		 * block, and the export's own Access_Type None decides.
+		 */
+		if (s->nclients > 0) {
+			fputs("\tCLIENT {\n\t\tClients = ", f);
+			for (j = 0; j < s->nclients; j++)
+				fprintf(f, "%s%s", j ? ", " : "",
+				    s->clients[j]);
+			fprintf(f,
+			    ";\n\t\tAccess_Type = %s;\n\t}\n",
+			    s->read_only ? "RO" : "RW");
+		}
+		fputs("\tFSAL {\n\t\tName = VFS;\n\t}\n}\n", f);
 	}
 	return stream_done(f, &buf, out, err);
 }

@@ -398,6 +398,8 @@ serve(void *cls, struct httpd_req *hr)
 		memset(&who, 0, sizeof(who));
 		who.operator= 1;
 	}
+	/* Where a TCP request came from (hosts.c checks addresses). */
+	httpd_req_peer(hr, who.peer, sizeof(who.peer));
 	if (route->operator_only && !who.operator) {
 		tnfs_err_set(&err, TNFS_E_FORBIDDEN,
 		    "%s is for the operator only", route->name);

@@ -12,14 +12,16 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/store_sqlite.c vapi/store_sqlite.h vapi/store_sqlite_volumes.c \
 	vapi/store_sqlite_refs.c vapi/store_sqlite_snaps.c \
 	vapi/store_sqlite_where.c vapi/volume_filter.c \
+	vapi/store_sqlite_hosts.c \
 	vapi/storage.c vapi/storage.h vapi/storage_impl.h vapi/storage_dir.c \
 	vapi/exports.c vapi/exports.h vapi/exports_impl.h \
 	vapi/provision.c vapi/provision.h \
 	vapi/volumes.c vapi/volumes.h vapi/refs.c vapi/refs.h \
+	vapi/hosts.c vapi/hosts.h vapi/fence.c vapi/fence.h \
 	vapi/snapshots.c vapi/snapshots.h \
 	vapi/api.h vapi/api_reply.c vapi/api_params.c vapi/api_params.h \
 	vapi/api_volumes.c vapi/api_networks.c vapi/api_refs.c \
-	vapi/api_snapshots.c \
+	vapi/api_snapshots.c vapi/api_hosts.c \
 	vapi/routes.c vapi/routes.h vapi/api_admin.c vapi/api_admin.h \
 	vapi/http.c vapi/http.h \
 	$(STORAGE_BACKEND_SOURCES)
@@ -40,7 +42,7 @@ EXTRA_DIST += spec/vapi.yaml
 
 VAPI_UNIT_TESTS = tests/unit/test_vapi_validate tests/unit/test_vapi_predicate \
 	tests/unit/test_vapi_store tests/unit/test_vapi_volumes \
-	tests/unit/test_vapi_api \
+	tests/unit/test_vapi_api tests/unit/test_vapi_hosts \
 	tests/unit/test_vapi_config tests/unit/test_vapi_sha256
 check_PROGRAMS += $(VAPI_UNIT_TESTS)
 TESTS += $(VAPI_UNIT_TESTS)
@@ -54,6 +56,8 @@ tests_unit_test_vapi_volumes_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_src
 tests_unit_test_vapi_volumes_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_api_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_vapi_api_LDADD = $(VAPI_LIBS) $(UNIT_LDADD) -ldl
+tests_unit_test_vapi_hosts_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_vapi_hosts_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_config_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_vapi_config_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_sha256_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
@@ -68,7 +72,8 @@ VAPI_INTEGRATION_TESTS = tests/integration/vapi_basic.sh \
 	tests/integration/vapi_served.sh \
 	tests/integration/adm_update.sh \
 	tests/integration/vapi_slow_clients.sh \
-	tests/integration/vapi_hostile_urls.sh
+	tests/integration/vapi_hostile_urls.sh \
+	tests/integration/vapi_hosts.sh tests/integration/vapi_fence.sh
 TESTS += $(VAPI_INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(VAPI_INTEGRATION_TESTS) tests/integration/vapi_lib.sh \
 	tests/integration/slow_clients.py

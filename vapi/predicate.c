@@ -271,19 +271,19 @@ predicate_uses(const struct predicate *p, const char *field)
 }
 
 static int
-live_refs(const struct volume *v, int64_t live_after_ms)
+live_refs(const struct volume *v, const struct ref_clock *clk)
 {
 	size_t i;
 	int n = 0;
 
 	for (i = 0; i < v->nrefs; i++)
-		n += v->refs[i].renewed_ms >= live_after_ms;
+		n += volume_ref_live(&v->refs[i], clk);
 	return n;
 }
 
 int
-predicate_match(
-    const struct predicate *p, const struct volume *v, int64_t live_after_ms)
+predicate_match(const struct predicate *p, const struct volume *v,
+    const struct ref_clock *clk)
 {
 	const char *s = NULL;
 	size_t i;
@@ -294,12 +294,12 @@ predicate_match(
 		return 1;
 	case P_AND:
 		for (i = 0; i < p->nkids; i++)
-			if (!predicate_match(p->kids[i], v, live_after_ms))
+			if (!predicate_match(p->kids[i], v, clk))
 				return 0;
 		return 1;
 	case P_OR:
 		for (i = 0; i < p->nkids; i++)
-			if (predicate_match(p->kids[i], v, live_after_ms))
+			if (predicate_match(p->kids[i], v, clk))
 				return 1;
 		return 0;
 	default:
@@ -326,7 +326,7 @@ predicate_match(
 		}
 	}
 	if (p->type == F_BOOLEAN) /* dangling: no live reference */
-		eq = (live_refs(v, live_after_ms) == 0) == p->boolean;
+		eq = (live_refs(v, clk) == 0) == p->boolean;
 	else if (strcmp(p->field, "network") == 0)
 		eq = volume_has_network(v, p->str);
 	else {

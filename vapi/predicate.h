@@ -27,11 +27,10 @@ void predicate_free(struct predicate *p);
 int predicate_uses(const struct predicate *p, const char *field);
 
 /*
- * 1 when v matches.  Only references renewed at or after live_after_ms
- * count for "dangling".
+ * 1 when v matches.  Only references live at clk count for "dangling".
  */
-int predicate_match(
-    const struct predicate *p, const struct volume *v, int64_t live_after_ms);
+int predicate_match(const struct predicate *p, const struct volume *v,
+    const struct ref_clock *clk);
 
 /*
  * The tree as a compiler reads it (store_sqlite_where.c turns it into

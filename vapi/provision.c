@@ -9,6 +9,7 @@
  * held across storage, exporter or store calls.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <time.h>
 
 #include "exports.h"
+#include "fence.h"
 #include "log.h"
 #include "provision.h"
 #include "storage.h"
@@ -69,6 +71,7 @@ struct provision {
 	int scanner_started, exporter_started;
 	int last_healthy; /* exporter health seen by the scanner; -1 unknown */
 	unsigned long last_outages;
+	uint64_t live_digest; /* of the live hosts, as the scanner last saw */
 };
 
 static void
@@ -119,11 +122,27 @@ out:
 	return rc;
 }
 
+int
+provision_export_sync(struct provision *p, struct tnfs_err *err)
+{
+	return p == NULL ? 0 : export_sync_wait(p, err);
+}
+
+void
+provision_export_ask(struct provision *p)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->ex_want++;
+	pthread_cond_broadcast(&p->ex_cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
 struct spec_set {
 	struct export_spec *specs;
 	char **paths; /* each strdup'd: a 4 KiB slot per volume costs more */
 	char (*pseudo)[64];
-	const char **clients; /* nvol * VAPI_MAX_NETWORKS */
 	size_t n;
 };
 
@@ -132,12 +151,14 @@ spec_set_free(struct spec_set *s)
 {
 	size_t i;
 
+	/* Each spec's client list is its own allocation (fence.h). */
+	for (i = 0; s->specs != NULL && i < s->n; i++)
+		free((void *)(uintptr_t)s->specs[i].clients);
 	free(s->specs);
 	for (i = 0; s->paths != NULL && i < s->n; i++)
 		free(s->paths[i]);
 	free(s->paths);
 	free(s->pseudo);
-	free(s->clients);
 }
 
 /* What should be served now: every volume the store marks exported. */
@@ -147,7 +168,7 @@ build_specs(struct provision *p, struct spec_set *set, struct tnfs_err *err)
 	struct vapi *va = p->va;
 	struct volume_filter f = {0};
 	struct volume **vs = NULL;
-	size_t nv = 0, i, j;
+	size_t nv = 0, i;
 	char path[4096];
 	int rc = -1;
 
@@ -159,15 +180,13 @@ build_specs(struct provision *p, struct spec_set *set, struct tnfs_err *err)
 	set->specs = calloc(nv + 1, sizeof(*set->specs));
 	set->paths = calloc(nv + 1, sizeof(*set->paths));
 	set->pseudo = calloc(nv + 1, sizeof(*set->pseudo));
-	set->clients = calloc((nv + 1) * VAPI_MAX_NETWORKS, sizeof(char *));
-	if (set->specs == NULL || set->paths == NULL || set->pseudo == NULL ||
-	    set->clients == NULL) {
+	if (set->specs == NULL || set->paths == NULL || set->pseudo == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < nv; i++) {
 		struct export_spec *sp = &set->specs[set->n];
-		const char **cl = &set->clients[set->n * VAPI_MAX_NETWORKS];
+		const char **cl = NULL;
 		size_t nc = 0;
 
 		if (!vs[i]->exported)
@@ -181,14 +200,8 @@ build_specs(struct provision *p, struct spec_set *set, struct tnfs_err *err)
 		}
 		provision_export_path(
 		    vs[i]->uuid, set->pseudo[set->n], sizeof(set->pseudo[0]));
-		for (j = 0; j < vs[i]->nnetworks && nc < VAPI_MAX_NETWORKS;
-		     j++) {
-			const struct vapi_network *net =
-			    config_network(va->cfg, vs[i]->networks[j]);
-
-			if (net != NULL)
-				cl[nc++] = net->subnet; /* lives in cfg */
-		}
+		if (fence_export_clients(va, vs[i], &cl, &nc, err) == -1)
+			goto out;
 		sp->volume_uuid = NULL; /* set below, once vs is stable */
 		sp->path = set->paths[set->n];
 		sp->pseudo = set->pseudo[set->n];
@@ -672,6 +685,7 @@ scan(struct provision *p)
 	struct volume **vs = NULL;
 	struct tnfs_err err;
 	size_t n = 0, i, s;
+	uint64_t digest;
 	int reaped = 0;
 
 	f.brief = 1;
@@ -694,6 +708,23 @@ scan(struct provision *p)
 		log_err(TNFS_LOG_ERROR, &err, "reaping references");
 	else if (reaped > 0)
 		log_info("reaped %d stale references", reaped);
+	/*
+	 * References whose holder never registered were ignored from the
+	 * start; past the time a starting plugin takes to register, drop them.
+	 */
+	if (store_refs_reap_orphans(p->va->store,
+		tnfs_now_ms() - (int64_t)p->va->cfg->host_ttl_s * 1000,
+		&reaped, &err) == -1)
+		log_err(TNFS_LOG_ERROR, &err, "reaping orphan references");
+	else if (reaped > 0)
+		log_info("reaped %d references of unknown hosts", reaped);
+	/* A holder died or came back: who the exports admit changed. */
+	if (fence_live_digest(p->va, &digest, &err) == -1)
+		log_err(TNFS_LOG_ERROR, &err, "reading hosts");
+	else if (digest != p->live_digest) {
+		p->live_digest = digest;
+		provision_export_ask(p);
+	}
 	/* Triton reaps reservations of jobs older than two hours. */
 	if (store_resv_reap(
 		p->va->store, tnfs_now_ms() - 2 * 3600 * 1000, &err) == -1)

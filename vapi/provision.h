@@ -47,6 +47,15 @@ int provision_call(struct provision *p, enum provision_op op, const char *uuid,
     uint64_t size, const char *snap, struct storage_usage *usage,
     struct tnfs_err *err);
 
+/*
+ * Make the NFS server serve what the store says now (who each export
+ * admits changed: fence.h) and wait for it, up to the export deadline.
+ * 0 at once when p is NULL (no provisioner: tests of the core).
+ */
+int provision_export_sync(struct provision *p, struct tnfs_err *err);
+/* The same without waiting. */
+void provision_export_ask(struct provision *p);
+
 /* Finish the operations under way, stop the threads, free p. */
 void provision_stop(struct provision *p);
 

@@ -296,3 +296,11 @@ out:
 	json_object_put(o);
 	return rc;
 }
+
+int
+volume_ref_live(const struct volume_ref *r, const struct ref_clock *clk)
+{
+	/* A holder that never registered has holder_seen_ms 0. */
+	return r->renewed_ms >= clk->lease_after_ms &&
+	    r->holder_seen_ms > 0 && r->holder_seen_ms >= clk->host_after_ms;
+}

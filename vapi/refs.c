@@ -4,10 +4,36 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fence.h"
+#include "provision.h"
 #include "refs.h"
 #include "timefmt.h"
 #include "validate.h"
 #include "volumes.h"
+
+/*
+ * When a change of reference changes who v's export admits (fence.h), the
+ * NFS server learns it: before answering an add (the plugin mounts next),
+ * in the background after a remove.
+ */
+static int
+resync(struct vapi *va, const struct volume *before, int add,
+    struct tnfs_err *err)
+{
+	struct volume *after = NULL;
+	int differs;
+
+	if (store_volume_get(va->store, before->uuid, &after, NULL) == -1)
+		after = NULL;
+	differs = fence_differs(va, before, after);
+	volume_free(after);
+	if (!differs)
+		return 0;
+	if (add)
+		return provision_export_sync(va->prov, err);
+	provision_export_ask(va->prov);
+	return 0;
+}
 
 /* One reference change, with the volume loaded in the transaction. */
 static int
@@ -37,11 +63,14 @@ change_reference(struct vapi *va, const char *uuid, const char *owner,
 	}
 	rc = 0;
 out:
+	if (rc == -1)
+		store_tx_rollback(va->store);
+	else if (store_tx_commit(va->store, err) == -1)
+		rc = -1;
+	else
+		rc = resync(va, v, add, err);
 	volume_free(v);
-	if (rc == 0)
-		return store_tx_commit(va->store, err);
-	store_tx_rollback(va->store);
-	return -1;
+	return rc;
 }
 
 static int

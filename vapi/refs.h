@@ -2,11 +2,18 @@
  * refs.h: the core of references and reservations (§1.8-1.9 of the
  * reference), over typed values; api_refs.c is their HTTP side.
  *
- * A reference says "this Docker host uses the volume".  Unlike Triton's,
- * ours are leases: refs_add renews one, and one not renewed within the
- * configured lease no longer holds the volume and is reaped by the
- * provisioner.  A reservation stands for a volume that a job is about to
- * use; creating that volume turns it into a reference.
+ * A reference says "this Docker host uses the volume".  It holds the
+ * volume only while its holder is alive: a host record of the same owner
+ * with a fresh heartbeat (hosts.h), as Triton's VOLAPI counts only
+ * references of VMs that VMAPI knows as active.  A reference of a holder
+ * that never registered is ignored and reaped; one of a holder whose
+ * heartbeat expired is ignored until it returns.  References are also
+ * leases: refs_add renews one, and one not renewed within the configured
+ * lease no longer holds and is reaped by the provisioner.  On a network
+ * shared by several owners, adding a reference admits the holder's
+ * address to the export before refs_add returns (fence.h).  A
+ * reservation stands for a volume that a job is about to use; creating
+ * that volume turns it into a reference.
  *
  * Every function returns 0, or -1 with err.
  */

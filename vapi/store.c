@@ -201,6 +201,63 @@ store_refs_reap(
 }
 
 int
+store_refs_reap_orphans(
+    struct store *st, int64_t before_ms, int *n, struct tnfs_err *err)
+{
+	return st->ops->refs_reap_orphans(st->impl, before_ms, n, err);
+}
+
+int
+store_host_put(struct store *st, const struct host *h, int max_per_owner,
+    int *created, struct tnfs_err *err)
+{
+	return st->ops->host_put(st->impl, h, max_per_owner, created, err);
+}
+
+int
+store_host_get(struct store *st, const char *owner_uuid, const char *uuid,
+    struct host *out, struct tnfs_err *err)
+{
+	return st->ops->host_get(st->impl, owner_uuid, uuid, out, err);
+}
+
+int
+store_host_list(struct store *st, const char *owner_uuid, struct host **out,
+    size_t *n, struct tnfs_err *err)
+{
+	return st->ops->host_list(st->impl, owner_uuid, out, n, err);
+}
+
+int
+store_host_delete(struct store *st, const char *owner_uuid, const char *uuid,
+    struct tnfs_err *err)
+{
+	return st->ops->host_delete(st->impl, owner_uuid, uuid, err);
+}
+
+int
+store_grant_put(struct store *st, const char *volume_uuid,
+    const char *address, int64_t now_ms, int max, struct tnfs_err *err)
+{
+	return st->ops->grant_put(
+	    st->impl, volume_uuid, address, now_ms, max, err);
+}
+
+int
+store_grant_remove(struct store *st, const char *volume_uuid,
+    const char *address, struct tnfs_err *err)
+{
+	return st->ops->grant_remove(st->impl, volume_uuid, address, err);
+}
+
+int
+store_grant_list(struct store *st, const char *volume_uuid,
+    struct grant **out, size_t *n, struct tnfs_err *err)
+{
+	return st->ops->grant_list(st->impl, volume_uuid, out, n, err);
+}
+
+int
 store_resv_insert(
     struct store *st, const struct reservation *r, struct tnfs_err *err)
 {

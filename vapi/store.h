@@ -28,7 +28,49 @@ struct volume_ref {
 	char owner_uuid[TNFS_UUID_BUFSZ];
 	int64_t created_ms;
 	int64_t renewed_ms; /* the lease runs from here */
+	/*
+	 * The holder as a host record of the same owner (hosts.h): its last
+	 * heartbeat (0: no such host) and its NFS client address ("" when
+	 * none is known).  Filled by get and list; stores ignore them on put.
+	 */
+	int64_t holder_seen_ms;
+	char holder_address[64];
 };
+
+/*
+ * A Docker host (the holder of references), keyed by (owner_uuid, uuid):
+ * two owners' hosts never collide, so a uuid reveals nothing across
+ * owners.  Fixed-size: no allocations.
+ */
+#define HOST_NAME_MAX_LEN    253
+#define HOST_VERSION_MAX_LEN 64
+struct host {
+	char uuid[TNFS_UUID_BUFSZ];
+	char owner_uuid[TNFS_UUID_BUFSZ];
+	char hostname[HOST_NAME_MAX_LEN + 1];
+	char address[64]; /* IPv4 the NFS server sees; "" unknown */
+	char version[HOST_VERSION_MAX_LEN + 1];
+	int64_t created_ms;
+	int64_t heartbeat_ms;
+};
+
+/* An address an owner admitted to one volume's export by hand. */
+struct grant {
+	char address[64];
+	int64_t created_ms;
+};
+
+/*
+ * When references hold: a lease renewed at or after lease_after_ms, by a
+ * holder whose heartbeat is at or after host_after_ms (volumes_clock).
+ */
+struct ref_clock {
+	int64_t lease_after_ms;
+	int64_t host_after_ms;
+};
+
+/* 1 when r holds its volume at clk. */
+int volume_ref_live(const struct volume_ref *r, const struct ref_clock *clk);
 
 /* A volume label: both strings owned by the record. */
 struct label {
@@ -102,6 +144,7 @@ struct volume_filter {
 	const char *ref_vm; /* a vm holding a live reference */
 	const struct predicate *pred;
 	int64_t live_after_ms; /* references renewed before it are dead */
+	int64_t host_after_ms; /* so are those whose holder's heartbeat is */
 	int exported_only;
 	/*
 	 * The provisioner's lists: refs, snapshot count and labels are left
@@ -211,6 +254,40 @@ int store_ref_remove(struct store *st, const char *volume_uuid,
 /* Drop references last renewed before before_ms; *n says how many. */
 int store_refs_reap(
     struct store *st, int64_t before_ms, int *n, struct tnfs_err *err);
+
+/*
+ * Drop references created before before_ms whose holder is no registered
+ * host of the reference's owner; *n says how many.
+ */
+int store_refs_reap_orphans(
+    struct store *st, int64_t before_ms, int *n, struct tnfs_err *err);
+
+/*
+ * Insert or update h (by owner and uuid), keeping created_ms of an existing
+ * record.  A new record beyond max_per_owner hosts of its owner is refused
+ * (ValidationError).  *created (may be NULL) says whether it was new.
+ */
+int store_host_put(struct store *st, const struct host *h, int max_per_owner,
+    int *created, struct tnfs_err *err);
+/* HostNotFound when absent; owner NULL: any owner (the latest heartbeat). */
+int store_host_get(struct store *st, const char *owner_uuid, const char *uuid,
+    struct host *out, struct tnfs_err *err);
+/* Hosts of owner (NULL: all), by hostname.  Caller frees *out (free(3)). */
+int store_host_list(struct store *st, const char *owner_uuid,
+    struct host **out, size_t *n, struct tnfs_err *err);
+/* HostNotFound when absent. */
+int store_host_delete(struct store *st, const char *owner_uuid,
+    const char *uuid, struct tnfs_err *err);
+
+/* Add address to volume_uuid's grants (idempotent), at most max of them. */
+int store_grant_put(struct store *st, const char *volume_uuid,
+    const char *address, int64_t now_ms, int max, struct tnfs_err *err);
+/* Absent is not an error. */
+int store_grant_remove(struct store *st, const char *volume_uuid,
+    const char *address, struct tnfs_err *err);
+/* By address.  Caller frees *out (free(3)). */
+int store_grant_list(struct store *st, const char *volume_uuid,
+    struct grant **out, size_t *n, struct tnfs_err *err);
 
 /* Replaces reservations of the same (volume_name, vm, owner). */
 int store_resv_insert(

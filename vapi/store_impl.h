@@ -60,6 +60,24 @@ struct store_ops {
 	int (*refs_reap)(
 	    void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
 
+	int (*refs_reap_orphans)(
+	    void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
+
+	int (*host_put)(void *impl, const struct host *h, int max_per_owner,
+	    int *created, struct tnfs_err *err);
+	int (*host_get)(void *impl, const char *owner_uuid, const char *uuid,
+	    struct host *out, struct tnfs_err *err);
+	int (*host_list)(void *impl, const char *owner_uuid, struct host **out,
+	    size_t *n, struct tnfs_err *err);
+	int (*host_delete)(void *impl, const char *owner_uuid, const char *uuid,
+	    struct tnfs_err *err);
+	int (*grant_put)(void *impl, const char *volume_uuid,
+	    const char *address, int64_t now_ms, int max, struct tnfs_err *err);
+	int (*grant_remove)(void *impl, const char *volume_uuid,
+	    const char *address, struct tnfs_err *err);
+	int (*grant_list)(void *impl, const char *volume_uuid,
+	    struct grant **out, size_t *n, struct tnfs_err *err);
+
 	int (*resv_insert)(
 	    void *impl, const struct reservation *r, struct tnfs_err *err);
 	int (*resv_list)(void *impl, const char *owner_uuid,

@@ -67,6 +67,17 @@ static const char *const migrations[] = {
     " (owner_uuid, create_ms, uuid);"
     "CREATE INDEX volumes_created ON volumes (create_ms, uuid);"
     "CREATE INDEX volumes_exported ON volumes (exported) WHERE exported = 1;",
+    /* 3: hosts (the holders of references) and granted addresses. */
+    "CREATE TABLE hosts ("
+    " owner_uuid TEXT NOT NULL, uuid TEXT NOT NULL,"
+    " hostname TEXT NOT NULL, address TEXT NOT NULL,"
+    " version TEXT NOT NULL, created_ms INTEGER NOT NULL,"
+    " heartbeat_ms INTEGER NOT NULL, PRIMARY KEY (owner_uuid, uuid));"
+    "CREATE INDEX hosts_uuid ON hosts (uuid);"
+    "CREATE TABLE grants ("
+    " volume_uuid TEXT NOT NULL REFERENCES volumes (uuid) ON DELETE CASCADE,"
+    " address TEXT NOT NULL, created_ms INTEGER NOT NULL,"
+    " PRIMARY KEY (volume_uuid, address));",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -506,6 +517,14 @@ const struct store_ops store_sqlite_ops = {
     .ref_put = sq_ref_put,
     .ref_remove = sq_ref_remove,
     .refs_reap = sq_refs_reap,
+    .refs_reap_orphans = sq_refs_reap_orphans,
+    .host_put = sq_host_put,
+    .host_get = sq_host_get,
+    .host_list = sq_host_list,
+    .host_delete = sq_host_delete,
+    .grant_put = sq_grant_put,
+    .grant_remove = sq_grant_remove,
+    .grant_list = sq_grant_list,
     .resv_insert = sq_resv_insert,
     .resv_list = sq_resv_list,
     .resv_delete = sq_resv_delete,

@@ -2,8 +2,8 @@
  * store_sqlite.h: what the files of the SQLite store share (not a public
  * header: the rest of the daemon sees store.h only).  store_sqlite.c holds
  * the connection, the schema, transactions and the ops table;
- * store_sqlite_volumes.c, store_sqlite_refs.c and store_sqlite_snaps.c
- * the records of each kind.
+ * store_sqlite_volumes.c, store_sqlite_refs.c, store_sqlite_snaps.c and
+ * store_sqlite_hosts.c the records of each kind.
  */
 #ifndef TNFS_VAPI_STORE_SQLITE_H
 #define TNFS_VAPI_STORE_SQLITE_H
@@ -138,6 +138,22 @@ int sq_ref_put(void *impl, const char *volume_uuid, const char *vm_uuid,
 int sq_ref_remove(void *impl, const char *volume_uuid, const char *vm_uuid,
     struct tnfs_err *err);
 int sq_refs_reap(void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
+int sq_refs_reap_orphans(
+    void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
+int sq_host_put(void *impl, const struct host *h, int max_per_owner,
+    int *created, struct tnfs_err *err);
+int sq_host_get(void *impl, const char *owner_uuid, const char *uuid,
+    struct host *out, struct tnfs_err *err);
+int sq_host_list(void *impl, const char *owner_uuid, struct host **out,
+    size_t *n, struct tnfs_err *err);
+int sq_host_delete(void *impl, const char *owner_uuid, const char *uuid,
+    struct tnfs_err *err);
+int sq_grant_put(void *impl, const char *volume_uuid, const char *address,
+    int64_t now_ms, int max, struct tnfs_err *err);
+int sq_grant_remove(void *impl, const char *volume_uuid, const char *address,
+    struct tnfs_err *err);
+int sq_grant_list(void *impl, const char *volume_uuid, struct grant **out,
+    size_t *n, struct tnfs_err *err);
 int sq_resv_delete_for(void *impl, const char *owner_uuid,
     const char *volume_name, const char *vm_uuid, struct tnfs_err *err);
 int sq_resv_insert(

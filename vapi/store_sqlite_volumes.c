@@ -103,7 +103,7 @@ row_volume(sqlite3_stmt *s, int brief, struct tnfs_err *err)
 	return v;
 }
 
-/* Fill refs and the snapshot count of v. */
+/* Fill refs (with their holder's host record) and the snapshot count. */
 static int
 load_extras(struct sq *st, struct volume *v, struct tnfs_err *err)
 {
@@ -112,8 +112,10 @@ load_extras(struct sq *st, struct volume *v, struct tnfs_err *err)
 	int rc = -1, r;
 
 	if ((s = sq_prep(st,
-		 "SELECT vm_uuid, owner_uuid, created_ms, renewed_ms FROM refs"
-		 " WHERE volume_uuid = ? ORDER BY created_ms, vm_uuid",
+		 "SELECT r.vm_uuid, r.owner_uuid, r.created_ms, r.renewed_ms,"
+		 " h.heartbeat_ms, h.address FROM refs r LEFT JOIN hosts h"
+		 " ON h.owner_uuid = r.owner_uuid AND h.uuid = r.vm_uuid"
+		 " WHERE r.volume_uuid = ? ORDER BY r.created_ms, r.vm_uuid",
 		 err)) == NULL)
 		goto out;
 	sq_bind_text(s, 1, v->uuid);
@@ -136,6 +138,9 @@ load_extras(struct sq *st, struct volume *v, struct tnfs_err *err)
 		    s, 1, v->refs[v->nrefs].owner_uuid, TNFS_UUID_BUFSZ);
 		v->refs[v->nrefs].created_ms = sqlite3_column_int64(s, 2);
 		v->refs[v->nrefs].renewed_ms = sqlite3_column_int64(s, 3);
+		v->refs[v->nrefs].holder_seen_ms = sqlite3_column_int64(s, 4);
+		sq_col_copy(s, 5, v->refs[v->nrefs].holder_address,
+		    sizeof(v->refs[0].holder_address));
 		v->nrefs++;
 	}
 	if (r != SQLITE_DONE) {
@@ -236,6 +241,8 @@ add_ref(struct volume *v, size_t *cap, sqlite3_stmt *s)
 	sq_col_copy(s, 2, r->owner_uuid, sizeof(r->owner_uuid));
 	r->created_ms = sqlite3_column_int64(s, 3);
 	r->renewed_ms = sqlite3_column_int64(s, 4);
+	r->holder_seen_ms = sqlite3_column_int64(s, 5);
+	sq_col_copy(s, 6, r->holder_address, sizeof(r->holder_address));
 	return 0;
 }
 
@@ -249,7 +256,9 @@ load_list_refs(struct sq *st, const struct sq_where *w, struct volume **vs,
 {
 	static const char head[] =
 	    "SELECT r.volume_uuid, r.vm_uuid, r.owner_uuid, r.created_ms,"
-	    " r.renewed_ms FROM refs r WHERE r.volume_uuid IN"
+	    " r.renewed_ms, h.heartbeat_ms, h.address FROM refs r"
+	    " LEFT JOIN hosts h ON h.owner_uuid = r.owner_uuid AND"
+	    " h.uuid = r.vm_uuid WHERE r.volume_uuid IN"
 	    " (SELECT uuid FROM volumes WHERE ";
 	static const char tail[] =
 	    ") ORDER BY r.volume_uuid, r.created_ms, r.vm_uuid";

@@ -42,9 +42,14 @@ static const struct {
     {"ge", ">="},
 };
 
+/* A reference holds while its lease runs and its holder is alive (hosts.h). */
+#define REF_HOLDS                                                              \
+	" AND r.renewed_ms >= ? AND EXISTS (SELECT 1 FROM hosts h WHERE"       \
+	" h.owner_uuid = r.owner_uuid AND h.uuid = r.vm_uuid AND"              \
+	" h.heartbeat_ms >= ?)"
 #define LIVE_REF                                                               \
 	"EXISTS (SELECT 1 FROM refs r WHERE r.volume_uuid = volumes.uuid"      \
-	" AND r.renewed_ms >= ?)"
+	REF_HOLDS ")"
 
 static void
 add_sql(struct sq_where *w, const char *fmt, ...)
@@ -137,7 +142,8 @@ name_pattern(struct sq_where *w, const char *pattern)
 
 /* The predicate p as one SQL expression; -1 when SQL cannot say it. */
 static int
-pred_sql(struct sq_where *w, const struct predicate *p, int64_t live_after)
+pred_sql(struct sq_where *w, const struct predicate *p,
+    const struct volume_filter *f)
 {
 	const char *op = predicate_op(p), *field;
 	size_t i;
@@ -151,7 +157,7 @@ pred_sql(struct sq_where *w, const struct predicate *p, int64_t live_after)
 		for (i = 0; i < predicate_nkids(p); i++) {
 			if (i > 0)
 				add_sql(w, " %s ", op[0] == 'a' ? "AND" : "OR");
-			if (pred_sql(w, predicate_kid(p, i), live_after) == -1)
+			if (pred_sql(w, predicate_kid(p, i), f) == -1)
 				return -1;
 		}
 		add_sql(w, ")");
@@ -175,7 +181,8 @@ pred_sql(struct sq_where *w, const struct predicate *p, int64_t live_after)
 		int dangling = (i == 0) == (predicate_boolean(p) != 0);
 
 		add_sql(w, "%s" LIVE_REF, dangling ? "NOT " : "");
-		add_arg(w, 1, NULL, live_after);
+		add_arg(w, 1, NULL, f->live_after_ms);
+		add_arg(w, 1, NULL, f->host_after_ms);
 		return 0;
 	}
 	if (predicate_text(p) == NULL)
@@ -229,15 +236,16 @@ sq_where_build(
 			add_sql(w,
 			    "EXISTS (SELECT 1 FROM refs r WHERE"
 			    " r.volume_uuid = volumes.uuid AND r.vm_uuid = ?"
-			    " AND r.renewed_ms >= ?)");
+			    REF_HOLDS ")");
 			add_arg(w, 0, f->ref_vm, 0);
 			add_arg(w, 1, NULL, f->live_after_ms);
+			add_arg(w, 1, NULL, f->host_after_ms);
 		}
 		if (f->pred != NULL) {
 			mark = w->len;
 			nmark = w->nargs;
 			add_and(w);
-			if (pred_sql(w, f->pred, f->live_after_ms) == -1) {
+			if (pred_sql(w, f->pred, f) == -1) {
 				/* Drop what was written of it; C decides. */
 				w->len = mark;
 				if (w->sql != NULL)

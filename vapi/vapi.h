@@ -29,6 +29,7 @@ struct vapi {
 struct caller {
 	int operator;
 	char owner_uuid[TNFS_UUID_BUFSZ]; /* "" for the operator */
+	char peer[64]; /* the TCP peer's IPv4 address; "" otherwise */
 };
 
 /* The NFS path a volume is served at (NFSv4 pseudo == NFSv3 mount path). */

@@ -75,6 +75,8 @@ struct vapi_config {
 	size_t ntokens;
 	enum vapi_auth auth;
 	int ref_lease_s;    /* a reference not renewed for this long is stale */
+	int host_ttl_s;     /* a host without a heartbeat this long is dead */
+	int host_address_declared; /* 1: trust a declared address (hosts.h) */
 	int snapshot_limit; /* per volume */
 	int workers;        /* provisioning threads */
 	int storage_timeout_s; /* deadline of a synchronous storage call */
@@ -83,7 +85,8 @@ struct vapi_config {
 
 /*
  * Defaults: listen on VAPI_DEFAULT_LISTEN, exports none, sizes 10..100 GiB
- * by 10 then 200..1000 by 100, lease 600 s.
+ * by 10 then 200..1000 by 100, lease 600 s, hosts alive for 90 s after a
+ * heartbeat (three of the plugin's 30 s).
  */
 void config_defaults(struct vapi_config *cfg);
 

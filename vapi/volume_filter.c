@@ -11,13 +11,14 @@
 #include "store.h"
 
 static int
-has_live_ref(const struct volume *v, const char *vm, int64_t after)
+has_live_ref(
+    const struct volume *v, const char *vm, const struct ref_clock *clk)
 {
 	size_t i;
 
 	for (i = 0; i < v->nrefs; i++)
 		if (strcmp(v->refs[i].vm_uuid, vm) == 0 &&
-		    v->refs[i].renewed_ms >= after)
+		    volume_ref_live(&v->refs[i], clk))
 			return 1;
 	return 0;
 }
@@ -25,8 +26,12 @@ has_live_ref(const struct volume *v, const char *vm, int64_t after)
 int
 volume_filter_match(const struct volume_filter *f, const struct volume *v)
 {
+	struct ref_clock clk;
+
 	if (f == NULL)
 		return 1;
+	clk.lease_after_ms = f->live_after_ms;
+	clk.host_after_ms = f->host_after_ms;
 	if (f->owner_uuid != NULL && strcmp(f->owner_uuid, v->owner_uuid) != 0)
 		return 0;
 	if (f->state != NULL && strcmp(f->state, v->state) != 0)
@@ -39,9 +44,9 @@ volume_filter_match(const struct volume_filter *f, const struct volume *v)
 		return 0;
 	if (f->exported_only && !v->exported)
 		return 0;
-	if (f->ref_vm != NULL && !has_live_ref(v, f->ref_vm, f->live_after_ms))
+	if (f->ref_vm != NULL && !has_live_ref(v, f->ref_vm, &clk))
 		return 0;
-	if (f->pred != NULL && !predicate_match(f->pred, v, f->live_after_ms))
+	if (f->pred != NULL && !predicate_match(f->pred, v, &clk))
 		return 0;
 	return 1;
 }

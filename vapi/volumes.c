@@ -12,23 +12,27 @@
 #include "validate.h"
 #include "volumes.h"
 
-int64_t
-volumes_live_after(const struct vapi *va)
+void
+volumes_clock(const struct vapi *va, struct ref_clock *clk)
 {
-	return tnfs_now_ms() - (int64_t)va->cfg->ref_lease_s * 1000;
+	int64_t now = tnfs_now_ms();
+
+	clk->lease_after_ms = now - (int64_t)va->cfg->ref_lease_s * 1000;
+	clk->host_after_ms = now - (int64_t)va->cfg->host_ttl_s * 1000;
 }
 
 size_t
 volumes_live_refs(
     const struct vapi *va, const struct volume *v, char *buf, size_t len)
 {
-	int64_t after = volumes_live_after(va);
+	struct ref_clock clk;
 	size_t i, n = 0, off = 0;
 
+	volumes_clock(va, &clk);
 	if (len > 0)
 		buf[0] = '\0';
 	for (i = 0; i < v->nrefs; i++) {
-		if (v->refs[i].renewed_ms < after)
+		if (!volume_ref_live(&v->refs[i], &clk))
 			continue;
 		if (off < len) {
 			int w = snprintf(buf + off, len - off, "%s%s",
@@ -405,6 +409,7 @@ volumes_list(struct vapi *va, const struct list_req *rq, struct volume ***out,
     size_t *n, struct tnfs_err *err)
 {
 	struct volume_filter f = {0};
+	struct ref_clock clk;
 
 	f.owner_uuid = rq->owner_uuid;
 	f.state = rq->state;
@@ -413,7 +418,9 @@ volumes_list(struct vapi *va, const struct list_req *rq, struct volume ***out,
 	f.size = rq->size;
 	f.ref_vm = rq->refs;
 	f.pred = rq->pred;
-	f.live_after_ms = volumes_live_after(va);
+	volumes_clock(va, &clk);
+	f.live_after_ms = clk.lease_after_ms;
+	f.host_after_ms = clk.host_after_ms;
 	return store_volume_list(va->store, &f, out, n, err);
 }
 

@@ -53,8 +53,11 @@ struct list_req {
 	const struct predicate *pred;
 };
 
-/* References renewed before this instant no longer count. */
-int64_t volumes_live_after(const struct vapi *va);
+/*
+ * When references count now: renewed within the lease, by a host whose
+ * heartbeat is fresh (hosts.h).
+ */
+void volumes_clock(const struct vapi *va, struct ref_clock *clk);
 
 /* The number of live references of v, and "a, b" of their vm uuids. */
 size_t volumes_live_refs(

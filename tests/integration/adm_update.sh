@@ -14,7 +14,9 @@ HOST=cccccccc-cccc-4ccc-8ccc-cccccccccccc
 
 pool_setup
 NETU=5e5e5e5e-0000-4000-8000-000000000002
-ganesha_network_config "$NETU"
+# Shared by two owners: its exports are fenced, so the test's own NFS
+# client (not a Docker host) is granted access below.
+ganesha_network_config "$NETU" "[\"$OWNER\", \"$OWNER2\"]"
 vapi_pool_run 2G
 NET=$NETU
 
@@ -34,6 +36,8 @@ reads_back() { # VOLUME FILE: the file read over NFS is the local one
 	    cmp -s "$2" "$2.back"
 }
 for v in "$V1" "$V2"; do
+	req POST "/volumes/$v/grantaccess" '{"address":"127.0.0.1"}'
+	t_is "the test's NFS client is granted $v" "$STATUS" 204
 	t_ok "$v is served" t_wait_for 60 served "$v"
 	head -c 1000000 /dev/urandom >"$P/data-$v"
 	t_ok "write 1 MB to $v over NFSv3" timeout 120 nfs-cp "$P/data-$v" "$(nfs_url "$v" "data-$v")"
@@ -57,6 +61,7 @@ t_is "the storage holds what was written after the update" \
     "$(cmp -s "$P/after-$V1" "$P/state/exports/$V1/after-$V1" && echo same)" same
 
 # ---- everything, with one volume in use ----
+t_ok "the holder registers" t_host_up "$URL" "$HOST" "$OWNER" web-1
 curl -s -X POST -H 'Content-Type: application/json' "$URL/volumes/$V2/addreference" \
 	-d "{\"owner_uuid\":\"$OWNER\",\"vm_uuid\":\"$HOST\"}" >/dev/null
 before=$(grep -c 'updating its NFS server' "$VDIR/vapi.log")

@@ -6,7 +6,7 @@
 . "$TNFS_SRCDIR/tests/integration/cli_lib.sh"
 t_require_cmd script
 
-cli_vapi_start
+cli_vapi_start --host-ttl 86400
 
 run "$TV" create -n uploads -j -w
 A=$(printf '%s\n' "$OUT" | jq -r .id)
@@ -19,6 +19,7 @@ C=$(printf '%s\n' "$OUT" | jq -r .id)
 remember "$C"
 remember "$(curl -s "$URL/volumes/$A" | jq -r .vm_uuid)" # the storage host
 t_ok "three volumes of two owners" test -n "$A" -a -n "$B" -a -n "$C"
+t_ok "host web-1 registers" t_host_up "$URL" "$HOST1" "$OWNER" web-1
 curl -s -X POST -H 'Content-Type: application/json' "$URL/volumes/$A/addreference" \
 	-d "{\"owner_uuid\":\"$OWNER\",\"vm_uuid\":\"$HOST1\"}" >/dev/null
 
@@ -74,9 +75,10 @@ t_is "rm: the volume in use and the other owner's remain" "$OUT" \
 	"$(printf '%s  uploads\n%s  uploads' "$OWNER" "$OWNER2")"
 
 # ---- a holder whose lease ran out no longer pins the volume ----
-cli_vapi_start --ref-lease 1
+cli_vapi_start --ref-lease 1 --host-ttl 86400
 run "$TV" create -n leased -j -w
 L=$(printf '%s\n' "$OUT" | jq -r .id)
+t_ok "host web-1 registers again" t_host_up "$URL" "$HOST1" "$OWNER" web-1
 curl -s -X POST -H 'Content-Type: application/json' "$URL/volumes/$L/addreference" \
 	-d "{\"owner_uuid\":\"$OWNER\",\"vm_uuid\":\"$HOST1\"}" >/dev/null
 lease_over() { curl -s "$URL/admin/volumes" | jq -e '.[0].refs_detail | map(select(.live)) | length == 0'; }

@@ -6,7 +6,7 @@
 . "$TNFS_SRCDIR/tests/integration/cli_lib.sh"
 t_require_cmd script
 
-cli_vapi_start
+cli_vapi_start --host-ttl 86400
 
 # ---- sizes and networks ----
 run "$TV" sizes
@@ -155,12 +155,27 @@ t_is "after Aborting the volume is still there" "$RC" 0
 run "$TV" rm wp-uploads </dev/null
 t_is "delete on a non-terminal without -y: exit 2" "$RC" 2
 
+t_ok "host web-1 registers" t_host_up "$URL" "$HOST1" "$OWNER" web-1
 curl -s -X POST -H 'Content-Type: application/json' "$URL/volumes/$WP/addreference" \
 	-d "{\"owner_uuid\":\"$OWNER\",\"vm_uuid\":\"$HOST1\"}" >/dev/null
 run "$TV" rm -f wp-uploads
 t_is "delete of a volume in use: exit 1" "$RC" 1
 t_like "delete of a volume in use: the VAPI's message and code" "$ERR" \
-	"^triton-volume delete: error: cannot delete volume wp-uploads \($WP\): .*$HOST1.* \(VolumeInUse\)$"
+	"^triton-volume delete: error: cannot delete volume wp-uploads \($WP\): volume wp-uploads is in use on host web-1 \(uuid $HOST1\) \(VolumeInUse\)$"
+run "$TV" rename wp-uploads wp-other
+t_like "rename of a volume in use names the host" "$ERR" "in use on host web-1 \(uuid $HOST1\)"
+run "$TV" access grant wp-uploads 192.0.2.7
+t_is "access grant: exit 0" "$RC" 0
+t_like "access grant: says so" "$OUT" "^Granted 192.0.2.7 access to volume wp-uploads"
+run "$TV" access list wp-uploads
+t_is "access list" "$OUT" "192.0.2.7"
+run "$TV" access grant wp-uploads 192.0.2.7/0
+t_is "access grant of a subnet: exit 1" "$RC" 1
+t_like "access grant of a subnet: the VAPI's cause" "$ERR" "not an IPv4 address of a host"
+run "$TV" access revoke wp-uploads 192.0.2.7
+t_is "access revoke: exit 0" "$RC" 0
+run "$TV" access list -j wp-uploads
+t_is "access list after revoke" "$OUT" "[]"
 curl -s -X POST -H 'Content-Type: application/json' "$URL/volumes/$WP/removereference" \
 	-d "{\"owner_uuid\":\"$OWNER\",\"vm_uuid\":\"$HOST1\"}" >/dev/null
 

@@ -207,3 +207,16 @@ t_umount_at_exit() {
 if [ "${TNFS_UNIT_ONLY:-0}" = 1 ]; then
 	t_skip_all "integration suites are not run by make distcheck (TNFS_UNIT_ONLY=1)"
 fi
+
+# t_host_up URL UUID OWNER HOSTNAME [CURL-ARGS...]: register a Docker host
+# with the VAPI at URL (or renew its heartbeat), so that its references
+# hold; fails unless the VAPI answers 200 or 201.
+t_host_up() {
+	local url=$1 uuid=$2 owner=$3 name=$4 st
+	shift 4
+	st=$(curl -s -o /dev/null -w '%{http_code}' -X PUT \
+		-H 'Content-Type: application/json' "$@" --data-binary \
+		"{\"owner_uuid\":\"$owner\",\"hostname\":\"$name\",\"version\":\"test\"}" \
+		"$url/hosts/$uuid")
+	[ "$st" = 200 ] || [ "$st" = 201 ]
+}

@@ -145,6 +145,12 @@ use() { # CLI VOLUME
 	st=$(d_docker volume inspect --format '{{json .Status}}' "$v" 2>&1)
 	export=$(printf '%s' "$st" | jq -r .export)
 	t_like "$cli: Status names the export" "$export" '^/'
+	# The built-in network is everyone's: its exports admit the hosts
+	# holding a volume, and nobody holds it now; this test reads as a
+	# client that is not a Docker host, so it is granted (isolation.md).
+	t_is "$cli: the test's own NFS client is granted the volume" \
+		"$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+			-d '{"address":"127.0.0.1"}' "$VAPI_URL/volumes/${export##*/}/grantaccess")" 204
 	out=$(nfs-cat "nfs://127.0.0.1$export/hello.txt?version=3&nfsport=$nfsport&mountport=$mntport" 2>&1)
 	t_is "$cli: the data is on the NFS export" "$out" "hello from one container"
 

@@ -5,12 +5,13 @@
 . "$TNFS_SRCDIR/tests/integration/vapi_lib.sh"
 
 # A long lease: on a loaded machine this suite may outlast the default.
-vapi_start --ref-lease 86400
+vapi_start --ref-lease 86400 --host-ttl 86400
 
 V=$(create keep)
 t_ok "fixture ready" wait_state "$V" ready
 REF=$(create busy)
 t_ok "fixture 2 ready" wait_state "$REF" ready
+t_ok "fixture host" t_host_up "$URL" "$VM1" "$OWNER" web-1
 req POST "/volumes/$REF/addreference" "{\"owner_uuid\":\"$OWNER\",\"vm_uuid\":\"$VM1\"}"
 t_is "fixture reference: 204" "$STATUS" 204
 

@@ -151,15 +151,19 @@ vapi_pool_run() {
 }
 vapi_healthy() { [ "$(curl -s "$URL/ping" | jq -r .healthy 2>/dev/null)" = true ]; }
 
-# ganesha_network_config NET_UUID: free NFS and MOUNT ports in NP and MP,
-# and $P/vapi.json naming one loopback network served on them.
+# ganesha_network_config NET_UUID [OWNERS-JSON]: free NFS and MOUNT ports
+# in NP and MP, and $P/vapi.json naming one loopback network served on
+# them.  By default the network is OWNER's alone, so its exports admit its
+# subnet and a test client mounts without holding a reference; a network
+# of several owners is fenced (docs/isolation.md, vapi_fence.sh).
 ganesha_network_config() {
+	local owners=${2:-"[\"$OWNER\"]"}
 	NP=$(t_free_port)
 	MP=$(t_free_port)
 	while [ "$MP" = "$NP" ]; do MP=$(t_free_port); done
 	cat >"$P/vapi.json" <<JSON
 {"networks": [{"uuid": "$1", "name": "lo", "subnet": "127.0.0.0/8",
   "nfs_address": "127.0.0.1", "nfs_port": $NP, "mount_port": $MP,
-  "default": true}]}
+  "owner_uuids": $owners, "default": true}]}
 JSON
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# vapi_refs: references are leases that hold a volume against delete and
-# rename until removed or expired; reservations turn into references.
+# vapi_refs: references hold a volume against delete and rename while
+# their holder is a live host (a fresh heartbeat) and their lease runs;
+# a reference of a holder that never registered is ignored and reaped;
+# reservations turn into references.
 . "$TNFS_SRCDIR/tests/integration/vapi_lib.sh"
 
-vapi_start
+vapi_start --host-ttl 86400
 
 V=$(create shared)
 t_ok "ready" wait_state "$V" ready
@@ -11,6 +13,23 @@ ref_body() { printf '{"owner_uuid":"%s","vm_uuid":"%s"}' "$OWNER" "$1"; }
 
 req GET "/volumes/$V/references"
 t_is "no references: []" "$BODY" "[]"
+
+# A holder the VAPI does not know holds nothing (Triton ignores references
+# to VMs that VMAPI does not know): delete and rename go through.
+U=$(create unknownref)
+t_ok "unknownref ready" wait_state "$U" ready
+req POST "/volumes/$U/addreference" "$(ref_body "$NOSUCH")"
+t_is "addreference of an unknown holder: 204" "$STATUS" 204
+req GET "/volumes/$U/references"
+t_is "an unknown holder's reference is not listed" "$BODY" "[]"
+req POST "/volumes/$U" '{"name":"unknownref2"}'
+t_is "rename despite an unknown holder: 200" "$STATUS" 200
+req DELETE "/volumes/$U"
+t_is "delete despite an unknown holder: 204" "$STATUS" 204
+t_ok "the delete finishes" t_wait_for 30 gone "$U"
+
+t_ok "host VM1 registers" t_host_up "$URL" "$VM1" "$OWNER" web-1
+t_ok "host VM2 registers" t_host_up "$URL" "$VM2" "$OWNER" web-2
 req POST "/volumes/$V/addreference" "$(ref_body "$VM1")"
 t_is "addreference: 204" "$STATUS" 204
 t_is "addreference: empty body" "$BODY" ""
@@ -36,10 +55,11 @@ t_is "removereference twice: 204" "$STATUS" 204
 req GET "/volumes/$V/references"
 t_is "one reference left" "$BODY" "[\"$VM2\"]"
 
-# The lease: a reference nobody renews stops holding the volume.  A
-# restart with a short lease makes expiry observable (polled, not slept).
+# The lease: a reference nobody renews stops holding the volume, even
+# while its holder is alive.  A restart with a short lease makes expiry
+# observable (polled, not slept).
 t_kill "$VPID"
-vapi_run --ref-lease 2
+vapi_run --ref-lease 2 --host-ttl 86400
 refs_empty() { [ "$(curl -s "$URL/volumes/$V/references")" = "[]" ]; }
 t_ok "an unrenewed reference expires" t_wait_for 30 refs_empty
 req GET "/volumes/$V"
@@ -56,7 +76,7 @@ t_ok "forced delete finishes" t_wait_for 30 gone "$V"
 
 # Reservations, with the default lease again.
 t_kill "$VPID"
-vapi_run
+vapi_run --host-ttl 86400
 resv() { printf '{"volume_name":"%s","job_uuid":"%s","owner_uuid":"%s","vm_uuid":"%s"}' "$1" "$NOSUCH" "$OWNER" "$2"; }
 req POST /volumereservations "$(resv planned "$VM1")"
 t_is "reservation: 201" "$STATUS" 201

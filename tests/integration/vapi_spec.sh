@@ -34,6 +34,10 @@ declare -A want=(
 	[RollbackToVolumeSnapshot]="409 ValidationError" [ListNetworks]="200"
 	[GetNetwork]="200" [AdminListVolumes]="200" [AdminRestartVolume]="200"
 	[AdminUpdateVolume]="200" [AdminUpdateVolumes]="200"
+	[ListHosts]="200" [GetHost]="404 HostNotFound"
+	[PutHost]="409 ValidationError" [DeleteHost]="404 HostNotFound"
+	[ListVolumeAccess]="200" [GrantVolumeAccess]="409 ValidationError"
+	[RevokeVolumeAccess]="409 ValidationError"
 	[DeleteVolume]="204"
 	[RemoveVolumeReservation]="409 ValidationError"
 	[DeleteVolumeSnapshot]="404 VolumeNotFound"
@@ -43,6 +47,7 @@ while read -r method path opid; do
 	p=${p//\{name\}/snap1}
 	case $path in /networks/*) p=/networks/$NET ;; esac
 	case $path in /volumereservations/*) p="/volumereservations/$NOSUCH" ;; esac
+	case $path in /hosts/*) p="/hosts/$NOSUCH" ;; esac
 	req "$method" "$p" "" -H 'Content-Type: application/json'
 	code=$(printf '%s' "$BODY" | jq -r 'if type == "object" then .code // "" else "" end' 2>/dev/null)
 	t_is "$method $path ($opid) answers" "$STATUS${code:+ $code}" "${want[$opid]:-an entry in this table}"
@@ -50,7 +55,7 @@ done < <(printf '%s\n' "$ops" | grep -v '^DELETE'; printf '%s\n' "$ops" | grep '
 
 # The spec's operationIds are exactly the server's route names.
 documented=$(printf '%s\n' "$ops" | awk '{ print $3 }' | sort)
-served=$(grep -o '{"[A-Za-z]*", "\(GET\|POST\|DELETE\)"' "$TNFS_SRCDIR/vapi/routes.c" | sed 's/{"\([A-Za-z]*\)".*/\1/' | sort)
+served=$(grep -o '{"[A-Za-z]*", "\(GET\|POST\|PUT\|DELETE\)"' "$TNFS_SRCDIR/vapi/routes.c" | sed 's/{"\([A-Za-z]*\)".*/\1/' | sort)
 t_is "every route is documented, and only those" "$documented" "$served"
 
 t_done

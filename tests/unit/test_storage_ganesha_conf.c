@@ -95,7 +95,6 @@ START_TEST(test_exports_refuse_hostile_specs)
 	    {UA, "/a", "v", ok, 1, 0},
 	    {UA, "/a", "/", ok, 1, 0},
 	    {UA, "/a", "/v", evil, 1, 0},
-	    {UA, "/a", "/v", ok, 0, 0},
 	    {UA, "/a", "/v\n}", ok, 1, 0},
 	};
 	unsigned id = 1, zero = 0;
@@ -114,6 +113,22 @@ START_TEST(test_exports_refuse_hostile_specs)
 	}
 	ck_assert_int_eq(
 	    ganesha_conf_exports(&cases[1], &zero, 0, 0, &out, NULL), 0);
+	free(out);
+}
+END_TEST
+
+/* A fenced volume that nobody holds is exported to nobody. */
+START_TEST(test_exports_without_clients_admit_nobody)
+{
+	const char *ok[] = {"10.0.0.0/24"};
+	struct export_spec s = {UA, "/a", "/v", ok, 0, 0};
+	unsigned id = 7;
+	char *out = NULL;
+
+	ck_assert_int_eq(ganesha_conf_exports(&s, &id, 1, 0, &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "Access_Type = None;"));
+	ck_assert_ptr_null(strstr(out, "CLIENT"));
+	ck_assert_ptr_null(strstr(out, "10.0.0.0/24"));
 	free(out);
 }
 END_TEST
@@ -271,6 +286,7 @@ make_suite(void)
 	tcase_add_test(tc, test_path);
 	tcase_add_test(tc, test_exports_render);
 	tcase_add_test(tc, test_exports_refuse_hostile_specs);
+	tcase_add_test(tc, test_exports_without_clients_admit_nobody);
 	tcase_add_test(tc, test_main_conf);
 	tcase_add_test(tc, test_ids_stable_and_not_reused_at_once);
 	tcase_add_test(tc, test_ids_parse_hostile);

@@ -90,7 +90,7 @@ json_object_array_add(json_object *a, json_object *v)
 static char dir[64];
 static struct vapi_config cfg;
 static struct vapi va;
-static struct caller op = {1, ""};
+static struct caller op = {1, "", ""};
 
 static void
 setup(void)

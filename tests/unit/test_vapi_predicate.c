@@ -89,8 +89,10 @@ vol(const char *name, uint64_t size, const char *state, size_t nrefs)
 	snprintf(v->type, sizeof(v->type), "tritonnfs");
 	ck_assert_int_eq(volume_set_networks(v, NET1, 1), 0);
 	v->refs = calloc(nrefs + 1, sizeof(*v->refs));
-	for (i = 0; i < nrefs; i++)
-		v->refs[i].renewed_ms = 1000; /* stale before 2000 */
+	for (i = 0; i < nrefs; i++) {
+		v->refs[i].renewed_ms = 1000;     /* stale before 2000 */
+		v->refs[i].holder_seen_ms = 1000; /* a registered holder */
+	}
 	v->nrefs = nrefs;
 	return v;
 }
@@ -105,7 +107,12 @@ matches(const char *text, const struct volume *v, int64_t after)
 	causes_init(&c);
 	p = predicate_parse(text, &c);
 	ck_assert_msg(p != NULL, "%s: %s", text, c.text);
-	m = predicate_match(p, v, after);
+	{
+		/* The lease decides here; the holder's host stays alive. */
+		struct ref_clock clk = {after, 0};
+
+		m = predicate_match(p, v, &clk);
+	}
 	predicate_free(p);
 	return m;
 }

@@ -30,7 +30,7 @@ static const char *const NET1[] = {"0a0a0a0a-0000-4000-8000-0000000000ff"};
 static char dir[64];
 static struct vapi_config cfg;
 static struct vapi va;
-static struct caller op = {1, ""};
+static struct caller op = {1, "", ""};
 
 static void
 setup(void)
@@ -177,14 +177,26 @@ START_TEST(test_lifecycle)
 	ck_assert_int_eq(call(h_update_volume, body, &out, &status, &err), -1);
 	ck_assert_str_eq(err.code, "VolumeSizeNotAvailable");
 
-	/* in use: delete and rename refused, force deletes */
+	/* a reference of a holder that never registered holds nothing */
 	ck_assert_int_eq(
 	    store_ref_put(va.store, u, VM1, OWNER, tnfs_now_ms(), &err), 0);
+	snprintf(body, sizeof(body), "{\"uuid\":\"%s\",\"name\":\"wp3\"}", u);
+	ck_assert_int_eq(call(h_update_volume, body, &out, &status, &err), 0);
+	json_object_put(out);
+
+	/* its holder alive: delete and rename refused, force deletes */
+	snprintf(body, sizeof(body),
+	    "{\"uuid\":\"%s\",\"owner_uuid\":\"%s\",\"hostname\":\"web-2\","
+	    "\"version\":\"1.0\",\"address\":\"10.0.0.9\"}",
+	    VM1, OWNER);
+	ck_assert_int_eq(call(h_put_host, body, &out, &status, &err), 0);
+	ck_assert_int_eq(status, 201);
+	json_object_put(out);
 	snprintf(body, sizeof(body), "{\"uuid\":\"%s\"}", u);
 	ck_assert_int_eq(call(h_delete_volume, body, &out, &status, &err), -1);
 	ck_assert_str_eq(err.code, "VolumeInUse");
-	ck_assert_str_eq(err.msg, "Volume with name wp2 is used by vms: " VM1);
-	snprintf(body, sizeof(body), "{\"uuid\":\"%s\",\"name\":\"wp3\"}", u);
+	ck_assert_str_eq(err.msg, "Volume with name wp3 is used by vms: " VM1);
+	snprintf(body, sizeof(body), "{\"uuid\":\"%s\",\"name\":\"wp4\"}", u);
 	ck_assert_int_eq(call(h_update_volume, body, &out, &status, &err), -1);
 	ck_assert_str_eq(err.code, "VolumeInUse");
 	snprintf(body, sizeof(body), "{\"uuid\":\"%s\",\"force\":\"true\"}", u);
