@@ -64,16 +64,19 @@ digits_only(const char *s)
 	return 1;
 }
 
-/* ListVolumes' parameters; *pred is the caller's to predicate_free. */
+/*
+ * ListVolumes' parameters; *pred is the caller's to predicate_free.  The
+ * causes come in VOLAPI's order: the predicate (or its conflicts with
+ * query parameters), then name, size, state, owner_uuid, refs.  An empty
+ * predicate is no predicate, as VOLAPI treats it.
+ */
 static int
 list_params(json_object *params, struct list_req *rq, struct predicate **pred,
     struct tnfs_err *err)
 {
-	static const char *const conflicting[] = {
-	    "name", "size", "state", "type", NULL};
-	const char *size, *ptext;
+	const char *size, *ptext, *used[8];
 	struct causes c;
-	size_t i;
+	size_t i, n;
 
 	causes_init(&c);
 	rq->name = param_str(params, "name", &c);
@@ -81,8 +84,16 @@ list_params(json_object *params, struct list_req *rq, struct predicate **pred,
 	rq->state = param_str(params, "state", &c);
 	rq->type = param_str(params, "type", &c);
 	ptext = param_str(params, "predicate", &c);
-	rq->owner_uuid = param_uuid(params, "owner_uuid", "owner_uuid", &c);
-	rq->refs = param_uuid(params, "refs", "refs", &c);
+	if (ptext != NULL && ptext[0] != '\0' &&
+	    (*pred = predicate_parse(ptext, &c)) != NULL) {
+		n = predicate_fields(*pred, used, sizeof(used) / sizeof(used[0]));
+		for (i = 0; i < n; i++)
+			if (json_object_object_get_ex(params, used[i], NULL))
+				causes_add(&c,
+				    "predicate has \"%s\" which conflicts with "
+				    "query parameter with same name",
+				    used[i]);
+	}
 	if (rq->name != NULL)
 		name_pattern_check(rq->name, &c);
 	if (size != NULL) {
@@ -95,16 +106,8 @@ list_params(json_object *params, struct list_req *rq, struct predicate **pred,
 	}
 	if (rq->state != NULL && !valid_state(rq->state))
 		causes_add(&c, "Volume state: %.100s is invalid", rq->state);
-	if (ptext != NULL && (*pred = predicate_parse(ptext, &c)) != NULL) {
-		for (i = 0; conflicting[i] != NULL; i++)
-			if (predicate_uses(*pred, conflicting[i]) &&
-			    json_object_object_get_ex(
-				params, conflicting[i], NULL))
-				causes_add(&c,
-				    "predicate has \"%s\" which conflicts with "
-				    "query parameter with same name",
-				    conflicting[i]);
-	}
+	rq->owner_uuid = param_uuid(params, "owner_uuid", "owner_uuid", &c);
+	rq->refs = param_uuid(params, "refs", "refs", &c);
 	rq->pred = *pred;
 	return causes_finish(&c, err);
 }

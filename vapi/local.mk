@@ -8,6 +8,7 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/config.c vapi/vapi_config.h \
 	vapi/validate.c vapi/validate.h \
 	vapi/predicate.c vapi/predicate.h \
+	vapi/jsfmt.c vapi/jsfmt.h \
 	vapi/records.c vapi/store.h vapi/store.c vapi/store_impl.h \
 	vapi/store_sqlite.c vapi/store_sqlite.h vapi/store_sqlite_volumes.c \
 	vapi/store_sqlite_refs.c vapi/store_sqlite_snaps.c \
@@ -38,9 +39,10 @@ vapi_tritonnfs_vapi_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 vapi_tritonnfs_vapi_SOURCES = vapi/main.c
 vapi_tritonnfs_vapi_LDADD = $(VAPI_LIBS)
 dist_man_MANS += vapi/tritonnfs-vapi.8
-EXTRA_DIST += spec/vapi.yaml
+EXTRA_DIST += spec/vapi.yaml tests/integration/krill_table.txt
 
 VAPI_UNIT_TESTS = tests/unit/test_vapi_validate tests/unit/test_vapi_predicate \
+	tests/unit/test_vapi_jsfmt \
 	tests/unit/test_vapi_store tests/unit/test_vapi_volumes \
 	tests/unit/test_vapi_api tests/unit/test_vapi_hosts \
 	tests/unit/test_vapi_config tests/unit/test_vapi_sha256
@@ -50,6 +52,8 @@ tests_unit_test_vapi_validate_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_sr
 tests_unit_test_vapi_validate_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_predicate_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_vapi_predicate_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
+tests_unit_test_vapi_jsfmt_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_vapi_jsfmt_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_store_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_vapi_store_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_volumes_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
@@ -73,10 +77,11 @@ VAPI_INTEGRATION_TESTS = tests/integration/vapi_basic.sh \
 	tests/integration/adm_update.sh \
 	tests/integration/vapi_slow_clients.sh \
 	tests/integration/vapi_hostile_urls.sh \
-	tests/integration/vapi_hosts.sh tests/integration/vapi_fence.sh
+	tests/integration/vapi_hosts.sh tests/integration/vapi_fence.sh \
+	tests/integration/vapi_krill.sh
 TESTS += $(VAPI_INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(VAPI_INTEGRATION_TESTS) tests/integration/vapi_lib.sh \
-	tests/integration/slow_clients.py
+	tests/integration/slow_clients.py tests/integration/krill_ref.js
 
 # The backends driven without the HTTP server by tests/storage_probe (see
 # its header) and tested at unit level.

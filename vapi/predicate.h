@@ -1,7 +1,7 @@
 /*
- * predicate.h: ListVolumes filters: the krill predicate subset VOLAPI
- * accepts (eq, ne, lt, le, gt, ge, and, or) over the fields it allows, and
- * the name search with '*' wildcards.
+ * predicate.h: ListVolumes filters: krill predicates (eq, ne, lt, le, gt,
+ * ge, and, or) over the fields VOLAPI allows, refused with VOLAPI's
+ * messages, and the name search with '*' wildcards.
  */
 #ifndef TNFS_VAPI_PREDICATE_H
 #define TNFS_VAPI_PREDICATE_H
@@ -17,14 +17,17 @@ struct predicate;
 
 /*
  * Parse and validate a predicate from its JSON text.  NULL with a cause
- * added to c when it is not acceptable.  "{}" parses to a predicate that
- * matches everything.  Caller frees with predicate_free.
+ * added to c when it is not acceptable (the one cause VOLAPI gives, in its
+ * words).  "{}" and "[]" parse to a predicate that matches everything, as
+ * krill's do.  Caller frees with predicate_free.
  */
 struct predicate *predicate_parse(const char *text, struct causes *c);
 void predicate_free(struct predicate *p);
 
 /* 1 when the predicate mentions field anywhere. */
 int predicate_uses(const struct predicate *p, const char *field);
+/* The fields it mentions, each once, in the order they first appear. */
+size_t predicate_fields(const struct predicate *p, const char **out, size_t max);
 
 /*
  * 1 when v matches.  Only references live at clk count for "dangling".
@@ -37,7 +40,9 @@ int predicate_match(const struct predicate *p, const struct volume *v,
  * SQL).  predicate_op is "true" (matches everything), "and", "or", "eq",
  * "ne", "lt", "le", "gt" or "ge"; and/or have kids, the others a field
  * ("name", "size", "dangling", ...) and one value: text for string fields,
- * a number for size, a boolean for dangling.  Strings are p's.
+ * a whole number for size (a fractional bound is rewritten to the whole
+ * bounds that select the same volumes), a boolean for dangling.  Strings
+ * are p's.
  */
 const char *predicate_op(const struct predicate *p);
 size_t predicate_nkids(const struct predicate *p);

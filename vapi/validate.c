@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jsfmt.h"
 #include "uuid.h"
 #include "validate.h"
 
@@ -17,26 +18,62 @@ causes_init(struct causes *c)
 	c->n = 0;
 }
 
-void
-causes_add(struct causes *c, const char *fmt, ...)
+/* Back off a truncated end to the last whole UTF-8 character. */
+static void
+trim_partial_utf8(char *s, size_t len)
+{
+	size_t i = len, need;
+	unsigned char lead;
+
+	while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i == 0)
+		return;
+	lead = (unsigned char)s[i - 1];
+	need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+	if (len - (i - 1) < need)
+		s[i - 1] = '\0';
+}
+
+static void
+causes_vadd(struct causes *c, const char *cls, const char *fmt, va_list ap)
 {
 	size_t off = strlen(c->text);
-	va_list ap;
 	int n;
 
 	if (off + 16 >= sizeof(c->text)) {
 		c->n++;
 		return;
 	}
-	n = snprintf(c->text + off, sizeof(c->text) - off,
-	    "%sError: ", c->n > 0 ? ", " : "");
+	n = snprintf(c->text + off, sizeof(c->text) - off, "%s%s: ",
+	    c->n > 0 ? ", " : "", cls);
 	if (n > 0 && (size_t)n < sizeof(c->text) - off) {
 		off += (size_t)n;
-		va_start(ap, fmt);
-		vsnprintf(c->text + off, sizeof(c->text) - off, fmt, ap);
-		va_end(ap);
+		n = vsnprintf(c->text + off, sizeof(c->text) - off, fmt, ap);
+		if (n > 0 && (size_t)n >= sizeof(c->text) - off)
+			trim_partial_utf8(c->text, strlen(c->text));
 	}
 	c->n++;
+}
+
+void
+causes_add(struct causes *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	causes_vadd(c, "Error", fmt, ap);
+	va_end(ap);
+}
+
+void
+causes_add_as(struct causes *c, const char *cls, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	causes_vadd(c, cls, fmt, ap);
+	va_end(ap);
 }
 
 int
@@ -88,17 +125,20 @@ name_ok(const char *s, size_t min)
 int
 valid_volume_name(const char *name, struct causes *c)
 {
-	if (strlen(name) > 256) {
-		causes_add(c, "volume name is too long, max length is 256");
-		return 0;
-	}
+	int ok = 1;
+
+	/* VOLAPI's order, both when both fail; String#length counts. */
 	if (!name_ok(name, 2)) {
 		causes_add(c,
 		    "volume name must match "
 		    "/^[a-zA-Z0-9][a-zA-Z0-9_\\.\\-]+$/");
-		return 0;
+		ok = 0;
 	}
-	return 1;
+	if (jsfmt_length(name, strlen(name)) > 256) {
+		causes_add(c, "volume name is too long, max length is 256");
+		ok = 0;
+	}
+	return ok;
 }
 
 int

@@ -25,6 +25,9 @@ struct causes {
 void causes_init(struct causes *c);
 void causes_add(struct causes *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* A cause of another class than Error, as VOLAPI prints it: "VError: ...". */
+void causes_add_as(struct causes *c, const char *cls, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* -1 and the ValidationError when any cause was added, else 0. */
 int causes_finish(const struct causes *c, struct tnfs_err *err);
 

@@ -141,7 +141,8 @@ P "predicate: size zero" '{"eq":["size",0]}'
 P "predicate: three-element" '{"eq":["name","a1","b1"]}'
 expect_msg "predicate: conflicts with query" 409 ValidationError 'predicate has "name" which conflicts with query parameter with same name' GET '/volumes?name=keep' "" --get --data-urlencode 'predicate={"eq":["name","keep"]}'
 expect_msg "predicate: unknown field" 409 ValidationError 'field "billing_id" is not defined' GET /volumes "" --get --data-urlencode 'predicate={"eq":["billing_id","x"]}'
-expect_msg "predicate: wrong type" 409 ValidationError 'expected "number", but got "string"' GET /volumes "" --get --data-urlencode 'predicate={"gt":["size","1"]}'
+expect_msg "predicate: wrong type" 409 ValidationError 'operator "gt" cannot be applied to fields of type "string"' GET /volumes "" --get --data-urlencode 'predicate={"gt":["size","1"]}'
+expect_msg "predicate: value type" 409 ValidationError 'field "size" value [(]"'"'"'1'"'"'"[)] expected "number", but got "string"' GET /volumes "" --get --data-urlencode 'predicate={"eq":["size","1"]}'
 
 # --- UpdateVolume ---
 expect "update: bad uuid" 409 ValidationError POST /volumes/nope '{"name":"x1"}'

@@ -25,35 +25,81 @@ static const struct {
     {"{\"and\":[{\"eq\":[\"name\",\"ab\"]},{\"or\":[{\"lt\":[\"size\",5]},"
      "{\"ge\":[\"size\",9]}]}]}",
 	NULL},
-    /* hostile */
-    {"", "predicate is not valid JSON"},
-    {"{", "predicate is not valid JSON"},
-    {"[]", "predicate must be an object"},
-    {"\"eq\"", "predicate must be an object"},
-    {"{\"eq\":[\"owner_uuid\",\"x\"]}", "field \"owner_uuid\" is not defined"},
+    {"[]", NULL}, /* krill: an empty array is a trivial predicate */
+    {"null", "VError: predicate null: must be an object"},
+    {"{\"and\":[{},{}]}", NULL},
+    {"{\"eq\":[\"size\",1.5]}", NULL},
+    {"{\"lt\":[\"size\",1e300]}", NULL},
+    /* hostile: each with VOLAPI's message, word for word */
+    {"", "VError: Could not parse JSON predicate : Unexpected end of JSON "
+	 "input"},
+    {"{", "VError: Could not parse JSON predicate {: Unexpected end of JSON "
+	  "input"},
+    {"invalid", "Unexpected token i in JSON at position 0"},
+    {"{\"eq\":[1,]}", "Unexpected token ] in JSON at position 9"},
+    {"01", "Unexpected number in JSON at position 1"},
+    {"{\"a\" \"b\"}", "Unexpected string in JSON at position 5"},
+    {"\"eq\"", "VError: predicate 'eq': must be an object"},
+    {"[1,2]", "VError: predicate \"[ 1, 2 ]\": expected one key, but found 2"},
+    {"{\"eq\":[\"owner_uuid\",\"x\"]}",
+	"VError: predicate { eq: [ 'owner_uuid', 'x' ] }: field "
+	"\"owner_uuid\" is not defined"},
     {"{\"eq\":[\"size\",\"10240\"]}",
-	"expected \"number\", but got \"string\""},
-    {"{\"eq\":[\"size\",1.5]}", "expected \"number\", but got \"float\""},
-    {"{\"eq\":[\"name\",5]}", "expected \"string\", but got \"number\""},
+	"VError: predicate { eq: [ 'size', '10240' ] }: field \"size\" value "
+	"(\"'10240'\") expected \"number\", but got \"string\""},
+    {"{\"eq\":[\"name\",5]}", "field \"name\" value (\"5\") expected "
+			      "\"string\", but got \"number\""},
     {"{\"eq\":[\"dangling\",\"true\"]}",
 	"expected \"boolean\", but got \"string\""},
-    {"{\"lt\":[\"name\",\"ab\"]}", "applies to numbers only"},
-    {"{\"and\":[{\"eq\":[\"name\",\"ab\"]}]}", "at least 2"},
-    {"{\"or\":[]}", "at least 2"},
-    {"{\"and\":{}}", "needs an array"},
-    {"{\"like\":[\"name\",\"ab\"]}", "unknown predicate operator"},
+    {"{\"lt\":[\"name\",\"ab\"]}",
+	"VError: predicate { lt: [ 'name', 'ab' ] }: operator \"lt\" cannot "
+	"be applied to fields of type \"string\""},
+    {"{\"gt\":[\"size\",\"1\"]}",
+	"operator \"gt\" cannot be applied to fields of type \"string\""},
+    {"{\"eq\":[\"invalid-pred\",null]}",
+	"VError: predicate { eq: [ 'invalid-pred', null ] }: field "
+	"\"invalid-pred\" is not a string, number, or boolean"},
+    {"{\"and\":[{\"eq\":[\"name\",\"ab\"]}]}",
+	"VError: predicate { and: [ { eq: [ 'name', 'ab' ] } ] }: operator "
+	"\"and\": expected at least 2 elements in array"},
+    {"{\"or\":[]}", "VError: predicate { or: [] }: operator \"or\": "
+		    "expected at least 2 elements in array"},
+    {"{\"or\":null}", "VError: predicate { or: null }: expected \"or\" in "
+			"logical expression"},
+    {"{\"and\":{}}",
+	"VError: predicate { and: {} }: operator \"and\": expected array"},
+    {"{\"like\":[\"name\",\"ab\"]}", "unknown operator \"like\""},
     {"{\"eq\":[\"name\",\"ab\"],\"ne\":[\"name\",\"cd\"]}",
-	"exactly one operator"},
-    {"{\"eq\":[\"name\"]}", "needs [field, value]"},
-    {"{\"eq\":[5,\"ab\"]}", "needs [field, value]"},
-    {"{\"eq\":[\"name\",\"a*\"]}", "volume name must match"},
-    {"{\"eq\":[\"state\",\"deleted\"]}", "Volume state: deleted is invalid"},
-    {"{\"eq\":[\"type\",\"nfs\"]}", "Volume type: nfs is not supported"},
-    {"{\"eq\":[\"uuid\",\"x\"]}", "x is not a valid uuid UUID"},
-    {"{\"eq\":[\"size\",0]}", "Size must be a number > 0"},
+	"expected one key, but found 2"},
+    {"{\"eq\":[\"name\"]}", "\"eq\" array must have 2 elements"},
+    {"{\"eq\":[5,\"ab\"]}", "field \"eq\" is not a string"},
+    {"{\"eq\":0}", "VError: predicate { eq: 0 }: missing key \"eq\""},
+    {"{\"toString\":[1,2]}",
+	"TypeError: krillOps[key].validate is not a function"},
+    {"{\"eq\":[\"toString\",1]}",
+	"field \"toString\" value (\"1\") expected \"function toString() { "
+	"[native code] }\", but got \"number\""},
+    {"{\"eq\":[\"name\",\"a*\"]}",
+	"Error: Invalid values in predicate: Error: volume name must match "
+	"/^[a-zA-Z0-9][a-zA-Z0-9_\\.\\-]+$/"},
+    {"{\"eq\":[\"state\",\"deleted\"]}",
+	"Invalid values in predicate: Error: Volume state: deleted is "
+	"invalid"},
+    {"{\"eq\":[\"type\",\"nfs\"]}", "Error: Volume type: nfs is not supported"},
+    {"{\"eq\":[\"uuid\",\"x\"]}", "Error: x is not a valid uuid UUID"},
+    {"{\"eq\":[\"network\",\"x\"]}",
+	"Error: x is not a valid volume network UUID"},
+    {"{\"eq\":[\"size\",0]}", "Error: Volume size: \"0\" is not a valid "
+			      "volume size. Size must be a number > 0"},
+    {"{\"and\":[{\"eq\":[\"type\",\"a\"]},{\"eq\":[\"uuid\",\"b\"]},{\"eq\":"
+     "[\"type\",\"c\"]}]}",
+	"Error: Invalid values in predicate: Error: Volume type: a is not "
+	"supported,Error: Volume type: c is not supported,Error: b is not a "
+	"valid uuid UUID"},
+    /* deeper than the VAPI parses (JSON.parse would take it) */
     {"{\"and\":[{\"and\":[{\"and\":[{\"and\":[{\"and\":[{\"and\":[{\"and\":[{"
      "\"and\":[{\"and\":[{}]}]}]}]}]}]}]}]}]}",
-	"predicate is not valid JSON"},
+	"nested deeper than 16 levels"},
 };
 
 START_TEST(test_parse)
@@ -129,6 +175,19 @@ START_TEST(test_match)
 	ck_assert(!matches("{\"lt\":[\"size\",20480]}", v, 0));
 	ck_assert(matches("{\"le\":[\"size\",20480]}", v, 0));
 	ck_assert(matches("{\"ge\":[\"size\",20480]}", v, 0));
+	/* a fractional bound selects what JavaScript's comparison does */
+	ck_assert(!matches("{\"eq\":[\"size\",20480.5]}", v, 0));
+	ck_assert(matches("{\"ne\":[\"size\",20480.5]}", v, 0));
+	ck_assert(matches("{\"lt\":[\"size\",20480.5]}", v, 0));
+	ck_assert(matches("{\"le\":[\"size\",20480.5]}", v, 0));
+	ck_assert(!matches("{\"gt\":[\"size\",20480.5]}", v, 0));
+	ck_assert(!matches("{\"ge\":[\"size\",20480.5]}", v, 0));
+	ck_assert(matches("{\"gt\":[\"size\",20479.5]}", v, 0));
+	ck_assert(matches("{\"ge\":[\"size\",20479.5]}", v, 0));
+	ck_assert(!matches("{\"le\":[\"size\",20479.5]}", v, 0));
+	ck_assert(matches("{\"lt\":[\"size\",1e300]}", v, 0));
+	ck_assert(!matches("{\"gt\":[\"size\",1e300]}", v, 0));
+	ck_assert(!matches("{\"eq\":[\"size\",1e300]}", v, 0));
 	ck_assert(matches(
 	    "{\"eq\":[\"network\",\"0a0a0a0a-0000-4000-8000-0000000000ff\"]}",
 	    v, 0));
