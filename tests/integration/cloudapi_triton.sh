@@ -139,6 +139,23 @@ run_suite() { # LABEL
 	tr_ok "$l: list" alice "$(md5 alice_rsa)" volume list -H -o name,size,state
 	t_like "$l: list shows it" "$OUT" "^$name +20G +ready"
 
+	# UpdateVolume (rename): node-triton has no verb for it; its raw,
+	# signed `triton cloudapi` request is what a user would run.
+	tr_ok "$l: rename" alice "$(md5 alice_rsa)" cloudapi -X POST \
+		-d "{\"name\":\"$name-r\"}" "/alice/volumes/$id"
+	t_is "$l: rename answers the renamed volume" "$(printf '%s' "$OUT" | jq -r '.id + " " + .name')" "$id $name-r"
+	tr_ok "$l: get by the new name" alice "$(md5 alice_ec)" volume get "$name-r"
+	t_is "$l: same volume" "$(printf '%s' "$OUT" | jq -r .id)" "$id"
+	trit alice "$(md5 alice_rsa)" cloudapi -X POST -d '{"name":"-bad"}' "/alice/volumes/$id"
+	t_like "$l: rename to a bad name" "$OUT" "Invalid volume name: -bad"
+	trit alice "$(md5 alice_rsa)" cloudapi -X POST -d '{"name":"x","size":1}' "/alice/volumes/$id"
+	t_like "$l: rename with another field" "$OUT" "size is an invalid parameter"
+	trit bob "$(md5 bob_ed)" cloudapi -X POST -d '{"name":"mine"}' "/bob/volumes/$id"
+	t_like "$l: bob cannot rename alice's volume" "$OUT" "VolumeNotFound"
+	tr_ok "$l: rename back" alice "$(md5 alice_rsa)" cloudapi -X POST \
+		-d "{\"name\":\"$name\"}" "/alice/volumes/$id"
+	t_is "$l: renamed back" "$(printf '%s' "$OUT" | jq -r .name)" "$name"
+
 	tr_ok "$l: create -N alice-net" alice "$(md5 alice_rsa)" volume create -n "$name-n" -N alice-net -w
 	tr_ok "$l: get it" alice "$(md5 alice_rsa)" volume get "$name-n"
 	id2=$(printf '%s' "$OUT" | jq -r .id)
