@@ -38,6 +38,7 @@ EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden \
 	tests/integration/lib.sh \
 	tests/integration/nfs_fixture.sh \
 	tests/integration/packaging_units.sh \
+	tests/integration/pg_lib.sh \
 	tests/integration/plugin_docker.sh \
 	tests/integration/plugin_faults.sh \
 	tests/integration/plugin_protocol.sh \
@@ -46,6 +47,7 @@ EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden \
 	tests/integration/storage_btrfs.sh \
 	tests/integration/storage_ganesha.sh \
 	tests/integration/storage_lib.sh \
+	tests/integration/store_pg.sh \
 	tests/integration/vapi_auth.sh \
 	tests/integration/vapi_basic.sh \
 	tests/integration/vapi_btrfs.sh \

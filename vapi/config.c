@@ -511,7 +511,8 @@ static const char usage[] =
     "  --listen tcp:HOST:PORT|unix:PATH\n"
     "                         where the API listens\n"
     "                         (default: unix:" VAPI_DEFAULT_LISTEN_PATH ")\n"
-    "  --store sqlite:PATH    the record store (no default: required)\n"
+    "  --store sqlite:PATH|postgresql:CONNINFO\n"
+    "                         the record store (no default: required)\n"
     "  --storage dir:PATH|btrfs:PATH|btrfs-image:FILE,SIZE\n"
     "                         where volumes live (no default: required)\n"
     "  --exports none|ganesha NFS exports; none serves nothing over NFS\n"
@@ -704,6 +705,7 @@ int
 config_finish(struct vapi_config *cfg, struct tnfs_err *err)
 {
 	size_t i, ndefault = 0;
+	int is_sqlite;
 
 	if (cfg->listen[0] == '\0' || cfg->store[0] == '\0' ||
 	    cfg->storage[0] == '\0') {
@@ -741,9 +743,20 @@ config_finish(struct vapi_config *cfg, struct tnfs_err *err)
 		    cfg->listen);
 		return -1;
 	}
-	if (strncmp(cfg->store, "sqlite:", 7) != 0 || cfg->store[7] == '\0') {
+	is_sqlite = strncmp(cfg->store, "sqlite:", 7) == 0;
+	if ((!is_sqlite || cfg->store[7] == '\0') &&
+	    (strncmp(cfg->store, "postgresql:", 11) != 0 ||
+		cfg->store[11] == '\0')) {
+		/* Not repeated: a connection string may hold a password. */
 		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "store %s: expected sqlite:PATH", cfg->store);
+		    "store %.*s: expected sqlite:PATH or postgresql:CONNINFO",
+		    (int)strcspn(cfg->store, ":"), cfg->store);
+		return -1;
+	}
+	if (!is_sqlite && cfg->state_dir[0] == '\0') {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "--state-dir (\"state_dir\") is required with a "
+		    "postgresql store: it has no directory of its own");
 		return -1;
 	}
 	if (cfg->host_uuid[0] != '\0' && !tnfs_uuid_valid(cfg->host_uuid)) {

@@ -2,7 +2,7 @@
 # library so the unit tests link the same code.
 noinst_LIBRARIES += vapi/libvapi_server.a
 vapi_libvapi_server_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(MHD_CFLAGS) \
-	$(SQLITE_CFLAGS) $(VAPI_BACKEND_CPPFLAGS)
+	$(SQLITE_CFLAGS) $(PQ_CFLAGS) $(VAPI_BACKEND_CPPFLAGS) $(STORE_PG_CPPFLAGS)
 vapi_libvapi_server_a_SOURCES = \
 	vapi/vapi.h \
 	vapi/config.c vapi/vapi_config.h \
@@ -26,13 +26,20 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/routes.c vapi/routes.h vapi/api_admin.c vapi/api_admin.h \
 	vapi/http.c vapi/http.h \
 	$(STORAGE_BACKEND_SOURCES)
+# The postgresql record store, when configure found libpq.
+if HAVE_LIBPQ
+vapi_libvapi_server_a_SOURCES += vapi/store_pg.c vapi/store_pg.h \
+	vapi/store_pg_volumes.c vapi/store_pg_refs.c vapi/store_pg_snaps.c \
+	vapi/store_pg_hosts.c vapi/store_pg_where.c
+STORE_PG_CPPFLAGS = -DTNFS_HAVE_POSTGRESQL
+endif
 # The btrfs storage and ganesha export backends.
 STORAGE_BACKEND_SOURCES = vapi/storage_list.c \
 	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_pool.c vapi/storage_btrfs.c \
 	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c
 VAPI_BACKEND_CPPFLAGS = -DTNFS_HAVE_BTRFS_BACKEND -DTNFS_HAVE_GANESHA_EXPORTER
 VAPI_LIBS = vapi/libvapi_server.a $(LIBTNFS) $(MHD_LIBS) $(SQLITE_LIBS) \
-	$(JSONC_LIBS)
+	$(PQ_LIBS) $(JSONC_LIBS)
 
 sbin_PROGRAMS += vapi/tritonnfs-vapi
 vapi_tritonnfs_vapi_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
@@ -54,7 +61,10 @@ tests_unit_test_vapi_predicate_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_s
 tests_unit_test_vapi_predicate_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_jsfmt_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_vapi_jsfmt_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
-tests_unit_test_vapi_store_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_vapi_store_SOURCES = tests/unit/test_vapi_store.c \
+	tests/unit/vapi_store_pg_cases.h
+tests_unit_test_vapi_store_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi \
+	$(PQ_CFLAGS) $(STORE_PG_CPPFLAGS)
 tests_unit_test_vapi_store_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_volumes_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_vapi_volumes_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
@@ -78,9 +88,10 @@ VAPI_INTEGRATION_TESTS = tests/integration/vapi_basic.sh \
 	tests/integration/vapi_slow_clients.sh \
 	tests/integration/vapi_hostile_urls.sh \
 	tests/integration/vapi_hosts.sh tests/integration/vapi_fence.sh \
-	tests/integration/vapi_krill.sh
+	tests/integration/vapi_krill.sh tests/integration/store_pg.sh
 TESTS += $(VAPI_INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(VAPI_INTEGRATION_TESTS) tests/integration/vapi_lib.sh \
+	tests/integration/pg_lib.sh \
 	tests/integration/slow_clients.py tests/integration/krill_ref.js
 
 # The backends driven without the HTTP server by tests/storage_probe (see

@@ -124,6 +124,7 @@ main(int argc, char **argv)
 	static struct vapi_config cfg; /* large; read-only once running */
 	struct vapi va;
 	struct http_server *srv = NULL;
+	char store_shown[sizeof(cfg.store)];
 	struct tnfs_err err;
 	sigset_t set;
 	int r, check, sig = 0, status = 1;
@@ -143,10 +144,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "tritonnfs-vapi: --log-level: %s\n", err.msg);
 		return 2;
 	}
+	/* What the logs may show of the store: never its password. */
+	store_spec_redact(cfg.store, store_shown, sizeof(store_shown));
 	if (check) {
 		printf("tritonnfs-vapi: configuration OK (listen %s, store %s, "
 		       "storage %s, exports %s, %zu network%s, %zu token%s)\n",
-		    cfg.listen, cfg.store, cfg.storage, cfg.exports,
+		    cfg.listen, store_shown, cfg.storage, cfg.exports,
 		    cfg.nnetworks, cfg.nnetworks == 1 ? "" : "s", cfg.ntokens,
 		    cfg.ntokens == 1 ? "" : "s");
 		return 0;
@@ -185,7 +188,7 @@ main(int argc, char **argv)
 	if ((srv = http_start(&va, &err)) == NULL)
 		goto fail;
 	log_info("listening on %s (store %s, storage %s, exports %s)",
-	    cfg.listen, cfg.store, cfg.storage, cfg.exports);
+	    cfg.listen, store_shown, cfg.storage, cfg.exports);
 	warn_unauthenticated(&cfg);
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)

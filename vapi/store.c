@@ -11,6 +11,9 @@
 
 static const struct store_ops *const stores[] = {
     &store_sqlite_ops,
+#ifdef TNFS_HAVE_POSTGRESQL
+    &store_pg_ops,
+#endif
     NULL,
 };
 
@@ -19,18 +22,88 @@ struct store {
 	void *impl;
 };
 
-/* "expected sqlite:PATH", naming every store this build has. */
+/*
+ * "expected sqlite:PATH", naming every store this build has.  The spec is
+ * not repeated: it may hold a password.
+ */
 static void
 bad_spec(const char *spec, struct tnfs_err *err)
 {
-	char kinds[128] = "";
+	char kinds[128] = "", shown[64];
 	size_t i, off = 0;
 
 	for (i = 0; stores[i] != NULL && off < sizeof(kinds); i++)
 		off += (size_t)snprintf(kinds + off, sizeof(kinds) - off,
-		    "%s%s:PATH", i > 0 ? " or " : "", stores[i]->kind);
-	tnfs_err_set(
-	    err, TNFS_E_VALIDATION, "store %s: expected %s", spec, kinds);
+		    "%s%s:%s", i > 0 ? " or " : "", stores[i]->kind,
+		    stores[i]->arg_name);
+	snprintf(shown, sizeof(shown), "%.*s", (int)strcspn(spec, ":"), spec);
+#ifndef TNFS_HAVE_POSTGRESQL
+	if (strcmp(shown, "postgresql") == 0) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "store postgresql: this build has no PostgreSQL store "
+		    "(libpq was not found when it was configured); expected %s",
+		    kinds);
+		return;
+	}
+#endif
+	tnfs_err_set(err, TNFS_E_VALIDATION, "store %s%s: expected %s", shown,
+	    strchr(spec, ':') != NULL ? ":..." : "", kinds);
+}
+
+void
+store_spec_redact(const char *spec, char *out, size_t len)
+{
+	static const char key[] = "password";
+	size_t off = 0, i = 0, n = strlen(spec);
+	const char *uri;
+
+	if (len == 0)
+		return;
+	/* postgresql://user:SECRET@host/db */
+	uri = strstr(spec, "://");
+	while (i < n && off + 1 < len) {
+		if (uri != NULL && spec + i == uri + 3) {
+			size_t at = strcspn(spec + i, "@/?"), colon;
+
+			colon = strcspn(spec + i, ":@/?");
+			if (spec[i + at] == '@' && colon < at) {
+				off += (size_t)snprintf(out + off, len - off,
+				    "%.*s:********", (int)colon, spec + i);
+				i += at;
+				continue;
+			}
+		}
+		/* password=SECRET, password = 'SE CRET', ?password=SECRET */
+		if (strncmp(spec + i, key, sizeof(key) - 1) == 0 &&
+		    (i == 0 || strchr(" \t:?&", spec[i - 1]) != NULL)) {
+			size_t j = i + sizeof(key) - 1;
+
+			while (spec[j] == ' ')
+				j++;
+			if (spec[j] == '=') {
+				j++;
+				while (spec[j] == ' ')
+					j++;
+				if (spec[j] == '\'') {
+					for (j++; spec[j] != '\0' &&
+					     spec[j] != '\''; j++)
+						if (spec[j] == '\\' &&
+						    spec[j + 1] != '\0')
+							j++;
+					if (spec[j] == '\'')
+						j++;
+				} else {
+					j += strcspn(spec + j, " \t&");
+				}
+				off += (size_t)snprintf(out + off, len - off,
+				    "password=********");
+				i = j;
+				continue;
+			}
+		}
+		out[off++] = spec[i++];
+	}
+	out[off < len ? off : len - 1] = '\0';
 }
 
 struct store *

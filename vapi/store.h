@@ -181,11 +181,17 @@ void volume_list_free(struct volume **vs, size_t n);
 void reservation_list_free(struct reservation *rs, size_t n);
 
 /*
- * "KIND:ARGUMENT" ("sqlite:PATH").  Creates or migrates the schema.
+ * "KIND:ARGUMENT" ("sqlite:PATH", "postgresql:CONNINFO").  Creates or
+ * migrates the schema.
  * Caller store_close()s.
  */
 struct store *store_open(const char *spec, struct tnfs_err *err);
 void store_close(struct store *st);
+/*
+ * spec as it may be shown (logs, --check): a password in it, as
+ * "password=..." or in a URI's user part, becomes "********".
+ */
+void store_spec_redact(const char *spec, char *out, size_t len);
 
 int store_tx_begin(struct store *st, struct tnfs_err *err);
 int store_tx_commit(struct store *st, struct tnfs_err *err);

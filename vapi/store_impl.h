@@ -1,13 +1,13 @@
 /*
  * store_impl.h: what a record store implements.  store.c holds the table
  * of stores and forwards each store_* call of store.h to the ops of the
- * store the spec named ("sqlite:PATH" -> store_sqlite_ops).  A store sees
- * records and filters only: nothing of HTTP, nothing of another store.
+ * store the spec named ("sqlite:PATH" -> store_sqlite_ops,
+ * "postgresql:CONNINFO" -> store_pg_ops).  A store sees records and
+ * filters only: nothing of HTTP, nothing of another store.
  *
  * Each op has the contract of the store_* function of the same name in
  * store.h, with impl the store's own state as open returned it.  A new
- * store (PostgreSQL: "postgres:CONNINFO") adds its ops here and to the
- * table in store.c; it must make the same decisions in the database that
+ * store adds its ops here and to the table in store.c; it must make the same decisions in the database that
  * store.h promises (name uniqueness, conditional state moves, nested
  * transactions where an inner rollback dooms the outer one).
  */
@@ -17,7 +17,8 @@
 #include "store.h"
 
 struct store_ops {
-	const char *kind; /* the spec prefix: "sqlite" */
+	const char *kind;     /* the spec prefix: "sqlite" */
+	const char *arg_name; /* what follows it, for messages: "PATH" */
 	/* arg is the spec after "kind:" (never empty). */
 	void *(*open)(const char *arg, struct tnfs_err *err);
 	void (*close)(void *impl);
@@ -104,5 +105,8 @@ struct store_ops {
 };
 
 extern const struct store_ops store_sqlite_ops; /* store_sqlite.c */
+#ifdef TNFS_HAVE_POSTGRESQL
+extern const struct store_ops store_pg_ops; /* store_pg.c */
+#endif
 
 #endif

@@ -497,6 +497,7 @@ out:
 
 const struct store_ops store_sqlite_ops = {
     .kind = "sqlite",
+    .arg_name = "PATH",
     .open = sq_open,
     .close = sq_close,
     .tx_begin = sq_tx_begin,

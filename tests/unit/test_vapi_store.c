@@ -1,9 +1,16 @@
 /*
- * test_vapi_store.c: the SQLite record store on a temporary database:
+ * test_vapi_store.c: the record stores, each on a database of its own:
  * schema, name uniqueness enforced by the database, conditional state
  * moves, references as leases, reservations, snapshots, reopening;
  * filters answered in SQL exactly as the same filter evaluated in C.
+ *
+ * The case "sqlite" runs on a temporary file.  The case "postgresql" runs
+ * the same tests, and its own (migrations, two stores opening at once,
+ * deadlines, no password in any message), against the real PostgreSQL
+ * named by TNFS_TEST_PG_CONNINFO (tests/integration/store_pg.sh starts
+ * one and sets it); without it the case is skipped, loudly.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +25,7 @@
 #define OWNER2 "22222222-2222-4222-8222-222222222222"
 #define VM1    "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
 
-static char dir[64], spec[128];
+static char dir[64], spec[2048];
 
 static void
 setup(void)
@@ -598,13 +605,10 @@ START_TEST(test_database_files_are_private)
 }
 END_TEST
 
-static Suite *
-make_suite(void)
+/* The tests every store passes. */
+static void
+add_common(TCase *tc)
 {
-	Suite *s = suite_create("vapi_store");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_insert_get_list);
 	tcase_add_test(tc, test_name_unique_among_live);
 	tcase_add_test(tc, test_state_moves_are_conditional);
@@ -614,10 +618,23 @@ make_suite(void)
 	tcase_add_test(tc, test_transactions_and_reopen);
 	tcase_add_test(tc, test_filters_in_sql_match_c);
 	tcase_add_test(tc, test_statement_cache_eviction);
+}
+
+#include "vapi_store_pg_cases.h"
+
+static Suite *
+make_suite(void)
+{
+	Suite *s = suite_create("vapi_store");
+	TCase *tc = tcase_create("sqlite");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	add_common(tc);
 	tcase_add_test(tc, test_networks_text);
 	tcase_add_test(tc, test_bad_specs);
 	tcase_add_test(tc, test_database_files_are_private);
 	suite_add_tcase(s, tc);
+	add_pg_case(s);
 	return s;
 }
 

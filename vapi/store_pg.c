@@ -1,0 +1,884 @@
+/*
+ * store_pg.c: the record store on PostgreSQL (store_impl.h), for several
+ * VAPI instances sharing their records: the connection, deadlines,
+ * retries and errors, the schema and its migrations, transactions,
+ * settings and the ops table.  The records of each kind are in
+ * store_pg_*.c.
+ *
+ * One connection per store, guarded by a recursive mutex as the SQLite
+ * store's is: a transaction holds the mutex from store_tx_begin to its
+ * end.  Transactions run at READ COMMITTED; what one must keep true
+ * across instances is kept by the database: name uniqueness by a partial
+ * unique index, and a volume a transaction reads is locked (FOR UPDATE)
+ * until it ends, so a delete that saw no reference and a reference added
+ * by another instance cannot both commit (store_pg_volumes.c).
+ *
+ * Nothing here waits forever: the connection is made asynchronously
+ * under connect_timeout (10 s unless the connection string says less),
+ * every statement is sent without blocking and its answer awaited with
+ * poll() until a deadline a little beyond the server's statement_timeout;
+ * past it the connection is dropped (the server rolls back what was open)
+ * and the next call connects again.  A serialization failure or deadlock
+ * outside a transaction is retried a bounded number of times; inside one
+ * it dooms the transaction and the caller gets ServiceUnavailable, to
+ * retry the whole request.
+ *
+ * The password of the connection string is never written anywhere: the
+ * description used in messages leaves it out, and libpq's own words are
+ * scrubbed of it.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "store_pg.h"
+
+#define CONNECT_TIMEOUT_S    10
+#define STATEMENT_TIMEOUT_MS 30000
+#define LOCK_TIMEOUT_MS      10000
+/* The client's own deadline past the server's statement_timeout. */
+#define DEADLINE_SLACK_MS 5000
+#define MAX_RETRIES       5
+
+/* pg_advisory_xact_lock key of the migrations: "tnfs" and 1. */
+#define MIGRATION_LOCK 0x746e667300000001LL
+
+/*
+ * The schema, as the SQLite store's (store_sqlite.c) in PostgreSQL's
+ * words.  Text that is compared or sorted is COLLATE "C": byte order, as
+ * SQLite and the C filters compare, whatever the database's locale.
+ */
+#define T "text COLLATE \"C\""
+static const char *const migrations[] = {
+    /* 1: the first schema. */
+    "CREATE TABLE meta (key " T " PRIMARY KEY, value text NOT NULL);"
+    "CREATE TABLE volumes ("
+    " uuid " T " PRIMARY KEY, owner_uuid " T " NOT NULL, name " T
+    " NOT NULL, type " T " NOT NULL, size bigint NOT NULL CHECK (size > 0),"
+    " state " T " NOT NULL CHECK (state IN"
+    "  ('creating','ready','failed','deleting')),"
+    " create_ms bigint NOT NULL, networks text NOT NULL,"
+    " labels text NOT NULL, affinity text, vm_uuid " T ","
+    " filesystem_path text, nfs_port integer, mount_port integer,"
+    " error text, exported integer NOT NULL DEFAULT 0,"
+    " updated_ms bigint NOT NULL);"
+    "CREATE UNIQUE INDEX volumes_owner_name ON volumes (owner_uuid, name)"
+    " WHERE state IN ('creating','ready');"
+    "CREATE INDEX volumes_state ON volumes (state);"
+    "CREATE TABLE refs ("
+    " volume_uuid " T " NOT NULL REFERENCES volumes (uuid) ON DELETE CASCADE,"
+    " vm_uuid " T " NOT NULL, owner_uuid " T " NOT NULL,"
+    " created_ms bigint NOT NULL, renewed_ms bigint NOT NULL,"
+    " extra text, PRIMARY KEY (volume_uuid, vm_uuid));"
+    "CREATE INDEX refs_renewed ON refs (renewed_ms);"
+    "CREATE TABLE reservations ("
+    " uuid " T " PRIMARY KEY, volume_name " T " NOT NULL,"
+    " job_uuid " T " NOT NULL, owner_uuid " T " NOT NULL,"
+    " vm_uuid " T " NOT NULL, create_ms bigint NOT NULL);"
+    "CREATE INDEX reservations_owner_name ON reservations"
+    " (owner_uuid, volume_name);"
+    "CREATE TABLE snapshots ("
+    " volume_uuid " T " NOT NULL REFERENCES volumes (uuid) ON DELETE CASCADE,"
+    " name " T " NOT NULL, seq bigint NOT NULL,"
+    " create_ms bigint NOT NULL, state " T " NOT NULL,"
+    " PRIMARY KEY (volume_uuid, name));",
+    /*
+     * 2: indexes for lists that filter by name or owner at any state, in
+     * creation order, and the exported set.
+     */
+    "CREATE INDEX volumes_owner_name_all ON volumes (owner_uuid, name);"
+    "CREATE INDEX volumes_owner_created ON volumes"
+    " (owner_uuid, create_ms, uuid);"
+    "CREATE INDEX volumes_created ON volumes (create_ms, uuid);"
+    "CREATE INDEX volumes_exported ON volumes (exported) WHERE exported = 1;"
+    "CREATE INDEX refs_volume ON refs (volume_uuid);",
+    /* 3: hosts (the holders of references) and granted addresses. */
+    "CREATE TABLE hosts ("
+    " owner_uuid " T " NOT NULL, uuid " T " NOT NULL,"
+    " hostname " T " NOT NULL, address " T " NOT NULL,"
+    " version text NOT NULL, created_ms bigint NOT NULL,"
+    " heartbeat_ms bigint NOT NULL, PRIMARY KEY (owner_uuid, uuid));"
+    "CREATE INDEX hosts_uuid ON hosts (uuid);"
+    "CREATE TABLE grants ("
+    " volume_uuid " T " NOT NULL REFERENCES volumes (uuid) ON DELETE CASCADE,"
+    " address " T " NOT NULL, created_ms bigint NOT NULL,"
+    " PRIMARY KEY (volume_uuid, address));",
+};
+#undef T
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+const int store_pg_schema_version = NMIGRATIONS;
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+pg_lock(struct pg *st)
+{
+	pthread_mutex_lock(&st->mu);
+}
+
+void
+pg_unlock(struct pg *st)
+{
+	pthread_mutex_unlock(&st->mu);
+}
+
+/* libpq's words without the password and the trailing newline. */
+static void
+scrubbed(const struct pg *st, const char *msg, char *out, size_t len)
+{
+	const char *p;
+	size_t off = 0, plen;
+
+	out[0] = '\0';
+	if (msg == NULL)
+		return;
+	plen = st->password != NULL ? strlen(st->password) : 0;
+	while (*msg != '\0' && off + 1 < len) {
+		if (plen > 0 && (p = strstr(msg, st->password)) == msg) {
+			off += (size_t)snprintf(out + off, len - off, "********");
+			msg += plen;
+			continue;
+		}
+		out[off++] = *msg++;
+	}
+	out[off < len ? off : len - 1] = '\0';
+	while (off > 0 && (out[off - 1] == '\n' || out[off - 1] == ' '))
+		out[--off] = '\0';
+}
+
+/* Why the connection failed, as UNAVAILABLE (or TIMEOUT). */
+static void
+conn_err(struct pg *st, PGconn *c, enum tnfs_ecode code, const char *what,
+    struct tnfs_err *err)
+{
+	char msg[512];
+
+	scrubbed(st, c != NULL ? PQerrorMessage(c) : "out of memory", msg,
+	    sizeof(msg));
+	tnfs_err_set(err, code, "store: postgresql (%s): %s: %s", st->where,
+	    what, msg[0] != '\0' ? msg : "connection lost");
+}
+
+static void
+drop_conn(struct pg *st)
+{
+	PQfinish(st->conn);
+	st->conn = NULL;
+}
+
+/* 1 when fd is ready for events, 0 at the deadline, -1 on error. */
+static int
+wait_fd(int fd, short events, int64_t deadline)
+{
+	struct pollfd p = {.fd = fd, .events = events};
+	int64_t left;
+	int r;
+
+	for (;;) {
+		if ((left = deadline - mono_ms()) <= 0)
+			return 0;
+		r = poll(&p, 1, left > 1000000 ? 1000000 : (int)left);
+		if (r > 0)
+			return 1;
+		if (r == 0)
+			continue; /* re-check the deadline */
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+/*
+ * Send sql and collect its answer before deadline.  NULL: the connection
+ * failed (err set, connection dropped); else the first error result, or
+ * the last result when none failed.
+ */
+static PGresult *
+exec_until(struct pg *st, const char *sql, int n, const Oid *types,
+    const char *const *values, int64_t deadline, struct tnfs_err *err)
+{
+	PGconn *c = st->conn;
+	PGresult *keep = NULL, *res;
+	int r, w;
+
+	if (!(n > 0 ? PQsendQueryParams(c, sql, n, types, values, NULL, NULL, 0)
+		    : PQsendQuery(c, sql)))
+		goto lost;
+	while ((r = PQflush(c)) == 1) {
+		if ((w = wait_fd(PQsocket(c), POLLIN | POLLOUT, deadline)) <= 0)
+			goto timeout;
+		if (!PQconsumeInput(c))
+			goto lost;
+	}
+	if (r == -1)
+		goto lost;
+	for (;;) {
+		while (PQisBusy(c)) {
+			if ((w = wait_fd(PQsocket(c), POLLIN, deadline)) <= 0)
+				goto timeout;
+			if (!PQconsumeInput(c))
+				goto lost;
+		}
+		if ((res = PQgetResult(c)) == NULL)
+			break;
+		if (keep != NULL && PQresultStatus(keep) == PGRES_FATAL_ERROR) {
+			PQclear(res);
+			continue;
+		}
+		PQclear(keep);
+		keep = res;
+	}
+	if (keep == NULL)
+		goto lost;
+	return keep;
+timeout:
+	PQclear(keep);
+	tnfs_err_set(err, TNFS_E_TIMEOUT,
+	    "store: postgresql (%s): no answer within %d ms: connection "
+	    "dropped",
+	    st->where, st->statement_timeout_ms + DEADLINE_SLACK_MS);
+	drop_conn(st);
+	return NULL;
+lost:
+	PQclear(keep);
+	conn_err(st, c, TNFS_E_UNAVAILABLE, "connection lost", err);
+	drop_conn(st);
+	return NULL;
+}
+
+/* Connect with the deadline, then set the session's own deadlines. */
+static int
+connect_db(struct pg *st, struct tnfs_err *err)
+{
+	PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
+	int64_t deadline = mono_ms() + (int64_t)st->connect_timeout_s * 1000;
+	char set[256];
+	PGresult *res;
+	PGconn *c;
+	int w;
+
+	drop_conn(st);
+	/*
+	 * Asynchronous, so the deadline holds whatever the server does; the
+	 * host name is still resolved synchronously by libpq (give hostaddr
+	 * to avoid even that).
+	 */
+	c = PQconnectStartParams((const char *const *)st->keys,
+	    (const char *const *)st->vals, 0);
+	if (c == NULL || PQstatus(c) == CONNECTION_BAD) {
+		conn_err(st, c, TNFS_E_UNAVAILABLE, "cannot connect", err);
+		PQfinish(c);
+		return -1;
+	}
+	while (ps != PGRES_POLLING_OK) {
+		if (ps == PGRES_POLLING_FAILED) {
+			conn_err(st, c, TNFS_E_UNAVAILABLE, "cannot connect",
+			    err);
+			PQfinish(c);
+			return -1;
+		}
+		w = wait_fd(PQsocket(c),
+		    ps == PGRES_POLLING_READING ? POLLIN : POLLOUT, deadline);
+		if (w <= 0) {
+			tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+			    "store: postgresql (%s): cannot connect within "
+			    "%d s",
+			    st->where, st->connect_timeout_s);
+			PQfinish(c);
+			return -1;
+		}
+		ps = PQconnectPoll(c);
+	}
+	if (PQsetnonblocking(c, 1) == -1) {
+		conn_err(st, c, TNFS_E_UNAVAILABLE, "cannot connect", err);
+		PQfinish(c);
+		return -1;
+	}
+	st->conn = c;
+	snprintf(set, sizeof(set),
+	    "SET statement_timeout = %d; SET lock_timeout = %d;"
+	    " SET idle_in_transaction_session_timeout = %d;"
+	    " SET client_min_messages = warning",
+	    st->statement_timeout_ms, LOCK_TIMEOUT_MS,
+	    2 * st->statement_timeout_ms);
+	res = exec_until(st, set, 0, NULL, NULL, deadline, err);
+	if (res == NULL)
+		return -1;
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		char msg[512];
+
+		scrubbed(st, PQresultErrorMessage(res), msg, sizeof(msg));
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "store: postgresql (%s): session settings: %s", st->where,
+		    msg);
+		PQclear(res);
+		drop_conn(st);
+		return -1;
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int
+sqlstate_is(const PGresult *res, const char *state)
+{
+	const char *s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+	return s != NULL && strcmp(s, state) == 0;
+}
+
+/* A failed statement's result as an error of its kind. */
+static void
+result_err(struct pg *st, const PGresult *res, const char *what,
+    struct tnfs_err *err)
+{
+	enum tnfs_ecode code = TNFS_E_INTERNAL;
+	char msg[512];
+
+	scrubbed(st, PQresultErrorMessage(res), msg, sizeof(msg));
+	if (strncmp(msg, "ERROR:  ", 8) == 0)
+		memmove(msg, msg + 8, strlen(msg + 8) + 1);
+	if (sqlstate_is(res, "40001") || sqlstate_is(res, "40P01"))
+		code = TNFS_E_UNAVAILABLE; /* the request may be retried */
+	else if (sqlstate_is(res, "57014") || sqlstate_is(res, "55P03"))
+		code = TNFS_E_TIMEOUT; /* statement or lock timeout */
+	else if (sqlstate_is(res, "57P01") || sqlstate_is(res, "57P02") ||
+		 sqlstate_is(res, "57P03") || sqlstate_is(res, "25006"))
+		code = TNFS_E_UNAVAILABLE; /* shutting down, read-only */
+	tnfs_err_set(err, code, "store: %s: %s", what, msg);
+}
+
+static PGresult *
+query(struct pg *st, const char *sql, const struct arg *a, size_t n,
+    const char *what, int *conflict, int retry, struct tnfs_err *err)
+{
+	char numbuf[32][24], **nums = NULL;
+	const char *vals_small[32], **vals = vals_small;
+	Oid types_small[32], *types = types_small;
+	PGresult *res = NULL;
+	int attempt;
+	size_t i;
+
+	if (conflict != NULL)
+		*conflict = 0;
+	if (n > 32) {
+		vals = calloc(n, sizeof(*vals));
+		types = calloc(n, sizeof(*types));
+		nums = calloc(n, sizeof(*nums));
+		for (i = 0; nums != NULL && i < n; i++)
+			if ((nums[i] = malloc(24)) == NULL)
+				break;
+		if (vals == NULL || types == NULL || nums == NULL || i < n) {
+			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+			goto out;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (a[i].is_int) {
+			char *buf = nums != NULL ? nums[i] : numbuf[i];
+
+			snprintf(buf, 24, "%lld", (long long)a[i].num);
+			vals[i] = buf;
+			types[i] = 20; /* int8 */
+		} else {
+			vals[i] = a[i].text;
+			types[i] = 25; /* text */
+		}
+	}
+	for (attempt = 0;; attempt++) {
+		if (st->conn == NULL || PQstatus(st->conn) != CONNECTION_OK) {
+			/* A transaction does not survive its connection. */
+			if (st->depth > 0) {
+				tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+				    "store: postgresql (%s): %s: the "
+				    "connection was lost in a transaction",
+				    st->where, what);
+				goto out;
+			}
+			if (connect_db(st, err) == -1)
+				goto out;
+		}
+		res = exec_until(st, sql, (int)n, types, vals,
+		    mono_ms() + st->statement_timeout_ms + DEADLINE_SLACK_MS,
+		    err);
+		if (res == NULL) {
+			tnfs_err_prefix(err, "%s", what);
+			goto out;
+		}
+		if (PQresultStatus(res) == PGRES_TUPLES_OK ||
+		    PQresultStatus(res) == PGRES_COMMAND_OK)
+			goto out;
+		/*
+		 * Outside a transaction the statement was its own
+		 * transaction: rolled back whole, it can run again.
+		 */
+		if (retry && st->depth == 0 && attempt < MAX_RETRIES &&
+		    (sqlstate_is(res, "40001") || sqlstate_is(res, "40P01"))) {
+			struct timespec ts = {0, (long)(5 + rand() % 20) *
+						     (1L << attempt) * 1000000L};
+
+			PQclear(res);
+			res = NULL;
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (conflict != NULL && sqlstate_is(res, "23505"))
+			*conflict = 1;
+		result_err(st, res, what, err);
+		PQclear(res);
+		res = NULL;
+		goto out;
+	}
+out:
+	if (res == NULL && st->depth > 0)
+		st->tx_failed = 1;
+	if (vals != vals_small) {
+		for (i = 0; nums != NULL && i < n; i++)
+			free(nums[i]);
+		free(nums);
+		free(vals);
+		free(types);
+	}
+	return res;
+}
+
+PGresult *
+pg_query(struct pg *st, const char *sql, const struct arg *a, size_t n,
+    const char *what, int *conflict, struct tnfs_err *err)
+{
+	return query(st, sql, a, n, what, conflict, 1, err);
+}
+
+int
+pg_run(struct pg *st, const char *sql, const struct arg *a, size_t n,
+    const char *what, struct tnfs_err *err)
+{
+	PGresult *res;
+	int conflict = 0, r = -1;
+
+	pg_lock(st);
+	if ((res = pg_query(st, sql, a, n, what, &conflict, err)) != NULL)
+		r = atoi(PQcmdTuples(res));
+	else if (conflict)
+		r = CONFLICT;
+	PQclear(res);
+	pg_unlock(st);
+	return r;
+}
+
+int
+pg_moved(int r)
+{
+	return r < 0 ? -1 : r > 0;
+}
+
+char *
+pg_dup(const PGresult *res, int r, int c)
+{
+	return PQgetisnull(res, r, c) ? NULL : strdup(PQgetvalue(res, r, c));
+}
+
+void
+pg_copy(const PGresult *res, int r, int c, char *dst, size_t len)
+{
+	snprintf(dst, len, "%s", PQgetvalue(res, r, c));
+}
+
+int64_t
+pg_int(const PGresult *res, int r, int c)
+{
+	return PQgetisnull(res, r, c) ? 0 : strtoll(PQgetvalue(res, r, c), NULL, 10);
+}
+
+/* Run sql (no rows wanted) with the lock held; -1 with err. */
+static int
+exec_sql(struct pg *st, const char *sql, const char *what, int retry,
+    struct tnfs_err *err)
+{
+	PGresult *res = query(st, sql, NULL, 0, what, NULL, retry, err);
+
+	PQclear(res);
+	return res == NULL ? -1 : 0;
+}
+
+/*
+ * Migrate to version, one migration per transaction, each under a
+ * transaction-scoped advisory lock: instances starting at once take
+ * turns, and each re-reads the version under the lock, so every
+ * migration runs once.  A crash mid-migration rolls it back whole (DDL
+ * is transactional here) and releases the lock with the session.
+ */
+static int
+migrate(struct pg *st, int version, struct tnfs_err *err)
+{
+	char sql[128];
+	PGresult *res;
+	int have;
+
+	for (;;) {
+		if (exec_sql(st, "BEGIN", "migrate", 1, err) == -1)
+			return -1;
+		st->depth++; /* a lost connection must not retry inside */
+		snprintf(sql, sizeof(sql), "SELECT pg_advisory_xact_lock(%lld)",
+		    (long long)MIGRATION_LOCK);
+		if (exec_sql(st, sql, "migration lock", 0, err) == -1 ||
+		    exec_sql(st,
+			"CREATE TABLE IF NOT EXISTS tnfs_schema (id integer"
+			" PRIMARY KEY CHECK (id = 1), version integer NOT NULL);"
+			"INSERT INTO tnfs_schema VALUES (1, 0)"
+			" ON CONFLICT (id) DO NOTHING",
+			"schema version", 0, err) == -1)
+			goto fail;
+		res = query(st, "SELECT version FROM tnfs_schema", NULL, 0,
+		    "schema version", NULL, 0, err);
+		if (res == NULL)
+			goto fail;
+		have = (int)pg_int(res, 0, 0);
+		PQclear(res);
+		if (have > NMIGRATIONS) {
+			tnfs_err_set(err, TNFS_E_INTERNAL,
+			    "store: schema version %d is newer than this "
+			    "program (%d): refusing to touch it",
+			    have, NMIGRATIONS);
+			goto fail;
+		}
+		if (have >= version) {
+			st->depth--;
+			return exec_sql(st, "COMMIT", "migrate", 0, err);
+		}
+		snprintf(sql, sizeof(sql),
+		    "UPDATE tnfs_schema SET version = %d", have + 1);
+		if (exec_sql(st, migrations[have], "migrate", 0, err) == -1 ||
+		    exec_sql(st, sql, "migrate", 0, err) == -1) {
+			tnfs_err_prefix(err, "migration to schema %d", have + 1);
+			goto fail;
+		}
+		st->depth--;
+		if (exec_sql(st, "COMMIT", "migrate", 0, err) == -1)
+			return -1;
+	}
+fail:
+	st->depth--;
+	if (st->conn != NULL)
+		exec_sql(st, "ROLLBACK", "migrate", 0, NULL);
+	return -1;
+}
+
+static void pg_close(void *impl);
+
+static int
+add_opt(struct pg *st, size_t *n, const char *key, const char *val)
+{
+	if ((st->keys[*n] = strdup(key)) == NULL ||
+	    (st->vals[*n] = strdup(val)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+/*
+ * The connection string, checked and kept as options; the description
+ * for messages names where, never the password.  libpq's own parse error
+ * is not repeated: it may quote the password.
+ */
+static int
+parse_conninfo(struct pg *st, const char *conninfo, struct tnfs_err *err)
+{
+	PQconninfoOption *opts, *o;
+	char *msg = NULL;
+	size_t n = 0, off = 0, cnt = 0;
+	int have_timeout = 0, have_app = 0;
+
+	if ((opts = PQconninfoParse(conninfo, &msg)) == NULL) {
+		PQfreemem(msg);
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "store postgresql: the connection string cannot be "
+		    "parsed (expected key=value pairs, as \"host=/run/"
+		    "postgresql dbname=vapi\", or a postgresql:// URI)");
+		return -1;
+	}
+	for (o = opts; o->keyword != NULL; o++)
+		cnt++;
+	st->keys = calloc(cnt + 3, sizeof(*st->keys));
+	st->vals = calloc(cnt + 3, sizeof(*st->vals));
+	if (st->keys == NULL || st->vals == NULL)
+		goto oom;
+	st->connect_timeout_s = CONNECT_TIMEOUT_S;
+	for (o = opts; o->keyword != NULL; o++) {
+		if (o->val == NULL || o->val[0] == '\0')
+			continue;
+		if (strcmp(o->keyword, "connect_timeout") == 0) {
+			int t = atoi(o->val);
+
+			/* 0 is "forever" to libpq: never here. */
+			if (t > 0 && t < CONNECT_TIMEOUT_S * 6)
+				st->connect_timeout_s = t < 2 ? 2 : t;
+			have_timeout = 1;
+			continue;
+		}
+		have_app |= strcmp(o->keyword, "application_name") == 0;
+		if (strcmp(o->keyword, "password") == 0 &&
+		    (st->password = strdup(o->val)) == NULL)
+			goto oom;
+		if (add_opt(st, &n, o->keyword, o->val) == -1)
+			goto oom;
+		if (strcmp(o->keyword, "host") == 0 ||
+		    strcmp(o->keyword, "hostaddr") == 0 ||
+		    strcmp(o->keyword, "port") == 0 ||
+		    strcmp(o->keyword, "dbname") == 0 ||
+		    strcmp(o->keyword, "user") == 0)
+			off += (size_t)snprintf(st->where + off,
+			    off < sizeof(st->where) ? sizeof(st->where) - off
+						    : 0,
+			    "%s%s=%s", off > 0 ? " " : "", o->keyword, o->val);
+	}
+	(void)have_timeout;
+	{
+		char t[16];
+
+		snprintf(t, sizeof(t), "%d", st->connect_timeout_s);
+		if (add_opt(st, &n, "connect_timeout", t) == -1)
+			goto oom;
+	}
+	if (!have_app && add_opt(st, &n, "application_name", "tritonnfs-vapi") == -1)
+		goto oom;
+	if (st->where[0] == '\0')
+		snprintf(st->where, sizeof(st->where), "libpq defaults");
+	PQconninfoFree(opts);
+	return 0;
+oom:
+	PQconninfoFree(opts);
+	tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+	return -1;
+}
+
+void *
+pg_open_version(const char *conninfo, int version, struct tnfs_err *err)
+{
+	struct pg *st;
+	pthread_mutexattr_t ma;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&st->mu, &ma);
+	pthread_mutexattr_destroy(&ma);
+	st->statement_timeout_ms = STATEMENT_TIMEOUT_MS;
+	if (parse_conninfo(st, conninfo, err) == -1)
+		goto fail;
+	pg_lock(st);
+	if (connect_db(st, err) == -1 || migrate(st, version, err) == -1) {
+		pg_unlock(st);
+		goto fail;
+	}
+	pg_unlock(st);
+	return st;
+fail:
+	pg_close(st);
+	return NULL;
+}
+
+static void *
+pg_open(const char *conninfo, struct tnfs_err *err)
+{
+	return pg_open_version(conninfo, NMIGRATIONS, err);
+}
+
+static void
+pg_close(void *impl)
+{
+	struct pg *st = impl;
+	size_t i;
+
+	if (st == NULL)
+		return;
+	drop_conn(st);
+	for (i = 0; st->keys != NULL && st->keys[i] != NULL; i++) {
+		free(st->keys[i]);
+		free(st->vals[i]);
+	}
+	free(st->keys);
+	free(st->vals);
+	if (st->password != NULL) {
+		memset(st->password, 0, strlen(st->password));
+		free(st->password);
+	}
+	pthread_mutex_destroy(&st->mu);
+	free(st);
+}
+
+int
+pg_tx_begin(void *impl, struct tnfs_err *err)
+{
+	struct pg *st = impl;
+
+	pg_lock(st);
+	if (st->depth == 0) {
+		if (exec_sql(st, "BEGIN", "begin", 1, err) == -1) {
+			pg_unlock(st);
+			return -1;
+		}
+		st->tx_failed = 0;
+	}
+	st->depth++;
+	return 0;
+}
+
+int
+pg_tx_commit(void *impl, struct tnfs_err *err)
+{
+	struct pg *st = impl;
+	int rc = 0;
+
+	if (--st->depth == 0) {
+		if (st->tx_failed) {
+			if (st->conn != NULL)
+				exec_sql(st, "ROLLBACK", "rollback", 0, NULL);
+			tnfs_err_set(err, TNFS_E_INTERNAL,
+			    "store: transaction rolled back");
+			rc = -1;
+		} else if (exec_sql(st, "COMMIT", "commit", 0, err) == -1) {
+			/* Never retried: it may have committed. */
+			if (st->conn != NULL)
+				exec_sql(st, "ROLLBACK", "rollback", 0, NULL);
+			rc = -1;
+		}
+	}
+	pg_unlock(st);
+	return rc;
+}
+
+void
+pg_tx_rollback(void *impl)
+{
+	struct pg *st = impl;
+
+	if (--st->depth == 0) {
+		if (st->conn != NULL)
+			exec_sql(st, "ROLLBACK", "rollback", 0, NULL);
+	} else {
+		st->tx_failed = 1;
+	}
+	pg_unlock(st);
+}
+
+static int
+pg_meta_get(void *impl, const char *key, char **val, struct tnfs_err *err)
+{
+	struct pg *st = impl;
+	PGresult *res;
+	int rc = -1;
+
+	*val = NULL;
+	pg_lock(st);
+	res = pg_query(st, "SELECT value FROM meta WHERE key = $1",
+	    ARGS(TEXT(key)), "meta", NULL, err);
+	if (res == NULL)
+		goto out;
+	if (PQntuples(res) > 0 && (*val = pg_dup(res, 0, 0)) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	pg_unlock(st);
+	return rc;
+}
+
+static int
+pg_meta_set(void *impl, const char *key, const char *val, struct tnfs_err *err)
+{
+	return pg_run(impl,
+		   "INSERT INTO meta (key, value) VALUES ($1, $2)"
+		   " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+		   ARGS(TEXT(key), TEXT(val)), "meta", err) < 0
+	    ? -1
+	    : 0;
+}
+
+/* The database answers, and its schema is the one this program knows. */
+static int
+pg_check(void *impl, struct tnfs_err *err)
+{
+	struct pg *st = impl;
+	PGresult *res;
+	int rc = -1, v;
+
+	pg_lock(st);
+	res = pg_query(st, "SELECT version FROM tnfs_schema", NULL, 0,
+	    "check", NULL, err);
+	if (res == NULL)
+		goto out;
+	v = PQntuples(res) == 1 ? (int)pg_int(res, 0, 0) : -1;
+	if (v != NMIGRATIONS) {
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "store: schema version %d, this program knows %d", v,
+		    NMIGRATIONS);
+		goto out;
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	pg_unlock(st);
+	return rc;
+}
+
+const struct store_ops store_pg_ops = {
+    .kind = "postgresql",
+    .arg_name = "CONNINFO",
+    .open = pg_open,
+    .close = pg_close,
+    .tx_begin = pg_tx_begin,
+    .tx_commit = pg_tx_commit,
+    .tx_rollback = pg_tx_rollback,
+    .meta_get = pg_meta_get,
+    .meta_set = pg_meta_set,
+    .volume_insert = pg_volume_insert,
+    .volume_get = pg_volume_get,
+    .volume_list = pg_volume_list,
+    .volume_set_state = pg_volume_set_state,
+    .volume_set_served = pg_volume_set_served,
+    .volume_set_ready = pg_volume_set_ready,
+    .volume_set_exported = pg_volume_set_exported,
+    .volume_rename = pg_volume_rename,
+    .volume_set_size = pg_volume_set_size,
+    .volume_delete = pg_volume_delete,
+    .ref_put = pg_ref_put,
+    .ref_remove = pg_ref_remove,
+    .refs_reap = pg_refs_reap,
+    .refs_reap_orphans = pg_refs_reap_orphans,
+    .host_put = pg_host_put,
+    .host_get = pg_host_get,
+    .host_list = pg_host_list,
+    .host_delete = pg_host_delete,
+    .grant_put = pg_grant_put,
+    .grant_remove = pg_grant_remove,
+    .grant_list = pg_grant_list,
+    .resv_insert = pg_resv_insert,
+    .resv_list = pg_resv_list,
+    .resv_delete = pg_resv_delete,
+    .resv_delete_for = pg_resv_delete_for,
+    .resv_reap = pg_resv_reap,
+    .snap_insert = pg_snap_insert,
+    .snap_list = pg_snap_list,
+    .snap_get = pg_snap_get,
+    .snap_set_state = pg_snap_set_state,
+    .snap_delete = pg_snap_delete,
+    .check = pg_check,
+};

@@ -1,0 +1,180 @@
+/*
+ * store_pg.h: what the files of the PostgreSQL store share (not a public
+ * header: the rest of the daemon sees store.h only).  store_pg.c holds
+ * the connection, the deadlines, retries and errors, the schema,
+ * transactions and the ops table; store_pg_volumes.c, store_pg_refs.c,
+ * store_pg_snaps.c and store_pg_hosts.c the records of each kind;
+ * store_pg_where.c turns a volume filter into a WHERE clause.
+ */
+#ifndef TNFS_VAPI_STORE_PG_H
+#define TNFS_VAPI_STORE_PG_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "store_impl.h"
+
+/* The number of schema migrations this program knows (store_pg.c). */
+extern const int store_pg_schema_version;
+
+struct pg {
+	PGconn *conn; /* NULL or broken: reconnected before the next call */
+	pthread_mutex_t mu;
+	int depth;     /* nesting of store_tx_begin */
+	int tx_failed; /* an inner rollback or a failed statement dooms it */
+	/* The parsed connection options, for reconnecting. */
+	char **keys, **vals;
+	char *password; /* only to scrub it from libpq's words; or NULL */
+	char where[256]; /* "host=... port=... dbname=...": no password */
+	int connect_timeout_s;
+	int statement_timeout_ms;
+};
+
+/* One argument of a statement, bound to $1, $2, ... in order. */
+struct arg {
+	int is_int;
+	const char *text; /* NULL binds SQL NULL */
+	int64_t num;
+};
+
+#define TEXT(s)                                                                \
+	{                                                                      \
+		0, (s), 0                                                      \
+	}
+#define INT(n)                                                                 \
+	{                                                                      \
+		1, NULL, (int64_t)(n)                                          \
+	}
+#define ARGS(...)                                                              \
+	(const struct arg[]){__VA_ARGS__},                                     \
+	    sizeof((const struct arg[]){__VA_ARGS__}) / sizeof(struct arg)
+
+#define CONFLICT (-2)
+
+void pg_lock(struct pg *st);
+void pg_unlock(struct pg *st);
+
+/*
+ * The one path of every statement: (re)connect when needed, send it with
+ * its arguments, wait for the answer no longer than the statement's
+ * deadline, retry a serialization failure or deadlock outside a
+ * transaction a bounded number of times.  The caller holds the lock.
+ * Returns the result (PGRES_TUPLES_OK or PGRES_COMMAND_OK; the caller
+ * PQclear()s it), or NULL with err ("store: <what>: <why>") and, when
+ * conflict is not NULL, *conflict set when a uniqueness constraint
+ * refused it.  A failure inside a transaction dooms the transaction.
+ */
+PGresult *pg_query(struct pg *st, const char *sql, const struct arg *a,
+    size_t n, const char *what, int *conflict, struct tnfs_err *err);
+
+/*
+ * A statement that returns no rows, under the lock: the number of rows it
+ * changed; CONFLICT when a uniqueness constraint refused it (err holds the
+ * database's words, which name the constraint); -1 with err otherwise.
+ */
+int pg_run(struct pg *st, const char *sql, const struct arg *a, size_t n,
+    const char *what, struct tnfs_err *err);
+/* 1 when a run changed a row, 0 when none matched, -1 on error. */
+int pg_moved(int r);
+
+/* Column c of row r: a copy the caller frees (NULL when NULL or no memory). */
+char *pg_dup(const PGresult *res, int r, int c);
+void pg_copy(const PGresult *res, int r, int c, char *dst, size_t len);
+int64_t pg_int(const PGresult *res, int r, int c);
+
+/*
+ * A volume filter as a WHERE clause (store_pg_where.c): sql is an
+ * expression over the columns of volumes ("true" for no filter), args its
+ * parameters, $1 up, in order.  exact is 0 when part of the filter could
+ * not be said in SQL: each row must then pass volume_filter_match too.
+ */
+struct pg_where {
+	char *sql;
+	size_t len, cap;
+	struct arg *args;
+	size_t nargs, acap;
+	char **owned; /* strings made for args (LIKE patterns) */
+	size_t nowned;
+	int exact;
+	int oom;
+};
+
+int pg_where_build(
+    const struct volume_filter *f, struct pg_where *w, struct tnfs_err *err);
+void pg_where_free(struct pg_where *w);
+
+int pg_tx_begin(void *impl, struct tnfs_err *err);
+int pg_tx_commit(void *impl, struct tnfs_err *err);
+void pg_tx_rollback(void *impl);
+
+/*
+ * Open conninfo and migrate its schema up to version (not beyond): for
+ * the test that upgrades a database an older program made.
+ */
+void *pg_open_version(const char *conninfo, int version, struct tnfs_err *err);
+
+/* The ops of each record kind (contracts: store.h). */
+int pg_volume_insert(void *impl, const struct volume *v, struct tnfs_err *err);
+int pg_volume_get(
+    void *impl, const char *uuid, struct volume **out, struct tnfs_err *err);
+int pg_volume_list(void *impl, const struct volume_filter *f,
+    struct volume ***out, size_t *n, struct tnfs_err *err);
+int pg_volume_set_state(void *impl, const char *uuid, const char *from,
+    const char *to, const char *error, struct tnfs_err *err);
+int pg_volume_set_served(void *impl, const char *uuid, int serving,
+    const char *error, struct tnfs_err *err);
+int pg_volume_set_ready(void *impl, const char *uuid,
+    const char *filesystem_path, int nfs_port, int mount_port,
+    struct tnfs_err *err);
+int pg_volume_set_exported(
+    void *impl, const char *uuid, int exported, struct tnfs_err *err);
+int pg_volume_rename(
+    void *impl, const char *uuid, const char *name, struct tnfs_err *err);
+int pg_volume_set_size(
+    void *impl, const char *uuid, uint64_t size, struct tnfs_err *err);
+int pg_volume_delete(void *impl, const char *uuid, struct tnfs_err *err);
+int pg_ref_put(void *impl, const char *volume_uuid, const char *vm_uuid,
+    const char *owner_uuid, int64_t now_ms, struct tnfs_err *err);
+int pg_ref_remove(void *impl, const char *volume_uuid, const char *vm_uuid,
+    struct tnfs_err *err);
+int pg_refs_reap(void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
+int pg_refs_reap_orphans(
+    void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
+int pg_host_put(void *impl, const struct host *h, int max_per_owner,
+    int *created, struct tnfs_err *err);
+int pg_host_get(void *impl, const char *owner_uuid, const char *uuid,
+    struct host *out, struct tnfs_err *err);
+int pg_host_list(void *impl, const char *owner_uuid, struct host **out,
+    size_t *n, struct tnfs_err *err);
+int pg_host_delete(void *impl, const char *owner_uuid, const char *uuid,
+    struct tnfs_err *err);
+int pg_grant_put(void *impl, const char *volume_uuid, const char *address,
+    int64_t now_ms, int max, struct tnfs_err *err);
+int pg_grant_remove(void *impl, const char *volume_uuid, const char *address,
+    struct tnfs_err *err);
+int pg_grant_list(void *impl, const char *volume_uuid, struct grant **out,
+    size_t *n, struct tnfs_err *err);
+int pg_resv_delete_for(void *impl, const char *owner_uuid,
+    const char *volume_name, const char *vm_uuid, struct tnfs_err *err);
+int pg_resv_insert(
+    void *impl, const struct reservation *r, struct tnfs_err *err);
+int pg_resv_list(void *impl, const char *owner_uuid, const char *volume_name,
+    const char *vm_uuid, const char *job_uuid, struct reservation **out,
+    size_t *n, struct tnfs_err *err);
+int pg_resv_delete(
+    void *impl, const char *uuid, const char *owner_uuid, struct tnfs_err *err);
+int pg_resv_reap(void *impl, int64_t before_ms, struct tnfs_err *err);
+int pg_snap_insert(void *impl, const char *volume_uuid,
+    const struct snapshot *sn, struct tnfs_err *err);
+int pg_snap_list(void *impl, const char *volume_uuid, struct snapshot **out,
+    size_t *n, struct tnfs_err *err);
+int pg_snap_get(void *impl, const char *volume_uuid, const char *name,
+    struct snapshot *out, struct tnfs_err *err);
+int pg_snap_set_state(void *impl, const char *volume_uuid, const char *name,
+    const char *state, struct tnfs_err *err);
+int pg_snap_delete(void *impl, const char *volume_uuid, const char *name,
+    struct tnfs_err *err);
+
+#endif
