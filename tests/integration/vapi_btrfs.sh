@@ -12,8 +12,9 @@ pool_setup
 VDIR=$(t_tmpdir)
 VPORT=$(t_free_port)
 vapi_btrfs() {
+	vapi_store_setup
 	t_spawn vapi "$VDIR/vapi.log" "$VAPI_BIN" \
-		--listen "tcp:127.0.0.1:$VPORT" --store "sqlite:$VDIR/vapi.db" \
+		--listen "tcp:127.0.0.1:$VPORT" --store "$VAPI_STORE" \
 		--storage "btrfs-image:$img,2G" --state-dir "$P/state" \
 		--exports none --snapshot-limit 2 "$@"
 	VPID=$T_PID_vapi

@@ -17,6 +17,43 @@ VM1=aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa
 VM2=bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb
 NOSUCH=99999999-9999-4999-8999-999999999999
 
+# The record store: SQLite in VDIR, or with TNFS_TEST_STORE=postgresql a
+# database of its own per VDIR on a PostgreSQL: the one TNFS_TEST_PG_CONNINFO
+# names (tests/integration/vapi_pg.sh starts one for several suites), else
+# one pg_lib.sh starts for this suite.
+TNFS_TEST_STORE=${TNFS_TEST_STORE:-sqlite}
+if [ "$TNFS_TEST_STORE" = postgresql ]; then
+	. "$TNFS_SRCDIR/tests/integration/pg_lib.sh"
+fi
+
+# vapi_store_setup: VAPI_STORE (the --store spec) and VAPI_STORE_ARGS
+# (--store and, for PostgreSQL, --state-dir VDIR, where SQLite keeps the
+# state beside its file) for VDIR; the same database on every restart.
+vapi_store_setup() {
+	local db
+	if [ "$TNFS_TEST_STORE" != postgresql ]; then
+		VAPI_STORE=sqlite:$VDIR/vapi.db
+		VAPI_STORE_ARGS=(--store "$VAPI_STORE")
+		return 0
+	fi
+	if [ -z "${PG_CONNINFO:-}" ]; then
+		if [ -n "${TNFS_TEST_PG_CONNINFO:-}" ]; then
+			PG_CONNINFO=$TNFS_TEST_PG_CONNINFO
+		else
+			pg_start
+		fi
+	fi
+	if [ ! -s "$VDIR/pg.conninfo" ]; then
+		db=v$(basename "$VDIR" | tr -dc 'a-z0-9')$RANDOM$RANDOM
+		pg_createdb "$db" >"$VDIR/pg.conninfo" || {
+			echo "cannot create the database $db" >&2
+			exit 1
+		}
+	fi
+	VAPI_STORE=postgresql:$(cat "$VDIR/pg.conninfo")
+	VAPI_STORE_ARGS=(--store "$VAPI_STORE" --state-dir "$VDIR")
+}
+
 # vapi_start [FLAGS...]: a fresh server in a new private directory.
 vapi_start() {
 	VDIR=$(t_tmpdir)
@@ -26,8 +63,9 @@ vapi_start() {
 
 # vapi_run [FLAGS...]: (re)start the server on VDIR and VPORT.
 vapi_run() {
+	vapi_store_setup
 	t_spawn vapi "$VDIR/vapi.log" "$VAPI_BIN" \
-		--listen "tcp:127.0.0.1:$VPORT" --store "sqlite:$VDIR/vapi.db" \
+		--listen "tcp:127.0.0.1:$VPORT" "${VAPI_STORE_ARGS[@]}" \
 		--storage "dir:$VDIR/storage" --exports none "$@"
 	VPID=$T_PID_vapi
 	URL=http://127.0.0.1:$VPORT
@@ -138,8 +176,9 @@ vapi_pool_run() {
 	[ -n "${VDIR:-}" ] || VDIR=$(t_tmpdir)
 	[ -n "${VPORT:-}" ] || VPORT=$(t_free_port)
 	URL=http://127.0.0.1:$VPORT
+	vapi_store_setup
 	t_spawn vapi "$VDIR/vapi.log" "$VAPI_BIN" --config "$P/vapi.json" \
-		--listen "tcp:127.0.0.1:$VPORT" --store "sqlite:$VDIR/vapi.db" \
+		--listen "tcp:127.0.0.1:$VPORT" --store "$VAPI_STORE" \
 		--storage "btrfs-image:$img,$size" --state-dir "$P/state" \
 		--exports ganesha "$@"
 	VPID=$T_PID_vapi
