@@ -60,6 +60,7 @@ EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden \
 	tests/integration/vapi_hosts.sh \
 	tests/integration/vapi_lib.sh \
 	tests/integration/vapi_hostile_urls.sh \
+	tests/integration/vapi_pg.sh \
 	tests/integration/vapi_refs.sh \
 	tests/integration/vapi_slow_clients.sh \
 	tests/integration/vapi_snapshots.sh \

@@ -88,7 +88,8 @@ VAPI_INTEGRATION_TESTS = tests/integration/vapi_basic.sh \
 	tests/integration/vapi_slow_clients.sh \
 	tests/integration/vapi_hostile_urls.sh \
 	tests/integration/vapi_hosts.sh tests/integration/vapi_fence.sh \
-	tests/integration/vapi_krill.sh tests/integration/store_pg.sh
+	tests/integration/vapi_krill.sh tests/integration/store_pg.sh \
+	tests/integration/vapi_pg.sh
 TESTS += $(VAPI_INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(VAPI_INTEGRATION_TESTS) tests/integration/vapi_lib.sh \
 	tests/integration/pg_lib.sh \
