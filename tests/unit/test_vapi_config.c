@@ -179,6 +179,32 @@ START_TEST(test_bad_flags)
 }
 END_TEST
 
+/* A postgresql store: accepted with a state directory; never echoed. */
+START_TEST(test_store_specs)
+{
+	static struct vapi_config cfg;
+	struct tnfs_err err;
+
+	config_defaults(&cfg);
+	snprintf(cfg.listen, sizeof(cfg.listen), "tcp:127.0.0.1:8080");
+	snprintf(cfg.storage, sizeof(cfg.storage), "dir:/tmp/v");
+	snprintf(cfg.store, sizeof(cfg.store),
+	    "postgresql:host=/run/postgresql password=Sec4et dbname=v");
+	ck_assert_int_eq(config_finish(&cfg, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "--state-dir"));
+	ck_assert_ptr_null(strstr(err.msg, "Sec4et"));
+	snprintf(cfg.state_dir, sizeof(cfg.state_dir), "/var/lib/tnfs");
+	ck_assert_int_eq(config_finish(&cfg, &err), 0);
+	ck_assert_str_eq(cfg.state_dir, "/var/lib/tnfs");
+	snprintf(cfg.store, sizeof(cfg.store), "postgresql:");
+	ck_assert_int_eq(config_finish(&cfg, &err), -1);
+	snprintf(cfg.store, sizeof(cfg.store), "mysql:password=Sec4et");
+	ck_assert_int_eq(config_finish(&cfg, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "postgresql:CONNINFO"));
+	ck_assert_ptr_null(strstr(err.msg, "Sec4et"));
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -191,6 +217,7 @@ make_suite(void)
 	tcase_add_test(tc, test_defaults_and_builtin_network);
 	tcase_add_test(tc, test_listen_rules);
 	tcase_add_test(tc, test_bad_flags);
+	tcase_add_test(tc, test_store_specs);
 	suite_add_tcase(s, tc);
 	return s;
 }
