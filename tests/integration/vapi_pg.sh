@@ -8,7 +8,7 @@
 . "$TNFS_SRCDIR/tests/integration/pg_lib.sh"
 t_require_cmd curl jq
 
-suites=${TNFS_PG_SUITES:-"vapi_basic vapi_refs vapi_errors vapi_snapshots vapi_hosts vapi_btrfs vapi_ganesha"}
+suites=${TNFS_PG_SUITES:-"vapi_basic vapi_refs vapi_errors vapi_snapshots vapi_hosts vapi_concurrency vapi_btrfs vapi_ganesha"}
 
 pg_start
 export TNFS_TEST_STORE=postgresql TNFS_TEST_PG_CONNINFO=$PG_CONNINFO
