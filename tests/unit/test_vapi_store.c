@@ -628,6 +628,8 @@ make_suite(void)
 	Suite *s = suite_create("vapi_store");
 	TCase *tc = tcase_create("sqlite");
 
+	/* A shared build machine may run a test many times slower. */
+	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	add_common(tc);
 	tcase_add_test(tc, test_networks_text);
