@@ -38,10 +38,21 @@ stable_uuid(struct store *st, const char *key, const char *configured,
 	}
 	if (store_meta_get(st, key, &val, err) == -1)
 		return -1;
+	if (val == NULL) {
+		/* Another VAPI starting on the same store may add its own
+		 * first: whichever is there after the add stands. */
+		if (tnfs_uuid_generate(out, err) == -1 ||
+		    store_meta_add(st, key, out, err) == -1 ||
+		    store_meta_get(st, key, &val, err) == -1)
+			return -1;
+	}
 	if (val != NULL && tnfs_uuid_valid(val)) {
 		memcpy(out, val, TNFS_UUID_BUFSZ);
 		rc = 0;
 	} else if (tnfs_uuid_generate(out, err) == 0) {
+		/* Not a uuid (edited by hand): replaced, and said so. */
+		log_warn("the stored %s was not a uuid; a new one replaces it",
+		    key);
 		rc = store_meta_set(st, key, out, err);
 	}
 	free(val);

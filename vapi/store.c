@@ -181,6 +181,13 @@ store_meta_set(
 }
 
 int
+store_meta_add(
+    struct store *st, const char *key, const char *val, struct tnfs_err *err)
+{
+	return st->ops->meta_add(st->impl, key, val, err);
+}
+
+int
 store_volume_insert(
     struct store *st, const struct volume *v, struct tnfs_err *err)
 {

@@ -202,6 +202,12 @@ int store_meta_get(
     struct store *st, const char *key, char **val, struct tnfs_err *err);
 int store_meta_set(
     struct store *st, const char *key, const char *val, struct tnfs_err *err);
+/*
+ * Set key to val unless it has a value already: of VAPIs sharing a store
+ * and starting at once, the first one's value stands for all.
+ */
+int store_meta_add(
+    struct store *st, const char *key, const char *val, struct tnfs_err *err);
 
 /* VolumeAlreadyExists when (owner, name) is taken by a live volume. */
 int store_volume_insert(

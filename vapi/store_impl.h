@@ -31,6 +31,9 @@ struct store_ops {
 	    void *impl, const char *key, char **val, struct tnfs_err *err);
 	int (*meta_set)(
 	    void *impl, const char *key, const char *val, struct tnfs_err *err);
+	/* meta_set unless key has a value (one statement: no race). */
+	int (*meta_add)(
+	    void *impl, const char *key, const char *val, struct tnfs_err *err);
 
 	int (*volume_insert)(
 	    void *impl, const struct volume *v, struct tnfs_err *err);

@@ -812,6 +812,17 @@ pg_meta_set(void *impl, const char *key, const char *val, struct tnfs_err *err)
 	    : 0;
 }
 
+static int
+pg_meta_add(void *impl, const char *key, const char *val, struct tnfs_err *err)
+{
+	return pg_run(impl,
+		   "INSERT INTO meta (key, value) VALUES ($1, $2)"
+		   " ON CONFLICT (key) DO NOTHING",
+		   ARGS(TEXT(key), TEXT(val)), "meta", err) < 0
+	    ? -1
+	    : 0;
+}
+
 /* The database answers, and its schema is the one this program knows. */
 static int
 pg_check(void *impl, struct tnfs_err *err)
@@ -849,6 +860,7 @@ const struct store_ops store_pg_ops = {
     .tx_rollback = pg_tx_rollback,
     .meta_get = pg_meta_get,
     .meta_set = pg_meta_set,
+    .meta_add = pg_meta_add,
     .volume_insert = pg_volume_insert,
     .volume_get = pg_volume_get,
     .volume_list = pg_volume_list,

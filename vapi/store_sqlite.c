@@ -470,6 +470,17 @@ sq_meta_set(void *impl, const char *key, const char *val, struct tnfs_err *err)
 }
 
 static int
+sq_meta_add(void *impl, const char *key, const char *val, struct tnfs_err *err)
+{
+	return sq_run(impl,
+		   "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT "
+		   "(key) DO NOTHING",
+		   ARGS(TEXT(key), TEXT(val)), "meta", err) < 0
+	    ? -1
+	    : 0;
+}
+
+static int
 sq_check(void *impl, struct tnfs_err *err)
 {
 	struct sq *st = impl;
@@ -505,6 +516,7 @@ const struct store_ops store_sqlite_ops = {
     .tx_rollback = sq_tx_rollback,
     .meta_get = sq_meta_get,
     .meta_set = sq_meta_set,
+    .meta_add = sq_meta_add,
     .volume_insert = sq_volume_insert,
     .volume_get = sq_volume_get,
     .volume_list = sq_volume_list,

@@ -70,11 +70,15 @@ while [ ${#ports[@]} -lt 4 ]; do
 	case " ${ports[*]} " in *" $p "*) ;; *) ports+=("$p") ;; esac
 done
 NP=${ports[0]} MP=${ports[1]} DEADPORT=${ports[2]} VPORT=${ports[3]}
+# The networks are OWNER's alone: their exports admit the subnet (every
+# client here comes through a forwarder on 127.0.0.1); vapi_fence.sh tests
+# the fencing of a network shared by several owners.
 net() { # UUID NAME ADVERTISED-NFS-PORT ADVERTISED-MOUNT-PORT DEFAULT
 	printf '{"uuid": "%s", "name": "%s", "subnet": "127.0.0.0/8",
 	  "nfs_address": "127.0.0.1", "nfs_port": %d, "mount_port": %d,
 	  "advertise_address": "%s", "advertise_nfs_port": %d,
-	  "advertise_mount_port": %d, "default": %s}' "$1" "$2" "$NP" "$MP" "$ADDR" "$3" "$4" "$5"
+	  "advertise_mount_port": %d, "owner_uuids": ["%s"], "default": %s}' \
+		"$1" "$2" "$NP" "$MP" "$ADDR" "$3" "$4" "$OWNER" "$5"
 }
 printf '{"networks": [%s, %s, %s]}\n' "$(net "$NETU" vmnet 2049 20048 true)" \
 	"$(net "$DEADNET" deadnet 2050 20050 false)" \
