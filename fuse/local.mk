@@ -5,6 +5,8 @@ fuse_tritonnfs_fuse_SOURCES = fuse/main.c \
 	fuse/opts.c fuse/opts.h \
 	fuse/nfs_conn.c fuse/nfs_conn.h \
 	fuse/nfs_fs.c fuse/nfs_fs.h \
+	fuse/nfs_fs_dir.c fuse/nfs_fs_open.c fuse/nfs_fs_impl.h \
+	fuse/nfs_file.c fuse/nfs_file.h fuse/nfs_write.c fuse/nfs_write.h \
 	fuse/nfs4_readdir.c fuse/nfs4_readdir.h \
 	fuse/fhcache.c fuse/fhcache.h \
 	fuse/nfs3_raw.c fuse/nfs3_raw.h
@@ -45,6 +47,8 @@ tests_fsx_tnfs_SOURCES = tests/fsx_tnfs.c
 tests_unit_test_fuse_conn_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) $(NFS_CFLAGS) $(FUSE_CFLAGS)
 tests_unit_test_fuse_conn_SOURCES = tests/unit/test_fuse_conn.c \
 	fuse/nfs_conn.c fuse/nfs_conn.h fuse/nfs_fs.c fuse/nfs_fs.h \
+	fuse/nfs_fs_dir.c fuse/nfs_fs_open.c fuse/nfs_fs_impl.h \
+	fuse/nfs_file.c fuse/nfs_file.h fuse/nfs_write.c fuse/nfs_write.h \
 	fuse/nfs4_readdir.c fuse/nfs4_readdir.h fuse/fhcache.c fuse/fhcache.h \
 	fuse/nfs3_raw.c fuse/nfs3_raw.h
 tests_unit_test_fuse_conn_LDADD = $(LIBTNFS) $(NFS_LIBS) $(FUSE_LIBS) $(UNIT_LDADD) -lpthread
