@@ -272,7 +272,8 @@ tv_create(struct cli *c, int argc, char **argv)
 		goto out;
 	if (size != NULL && tv_pick_size(c, size, &mib) == -1)
 		goto out;
-	if (cli_resolve_network(c->vapi, network, net_uuid, NULL, &err) == -1)
+	if (vapi_client_resolve_network(
+		c->vapi, c->owner, network, net_uuid, NULL, &err) == -1)
 		goto fail;
 	memset(&rq, 0, sizeof(rq));
 	nets[0] = net_uuid;

@@ -67,52 +67,112 @@ network_visible(const struct vapi_network *nw, const char *owner_uuid)
 	return 0;
 }
 
+static int
+is_uuid_prefix(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') ||
+			*s == '-'))
+			return 0;
+	return 1;
+}
+
+/* "a, b, c" of the networks owner sees, cut to fit, for error messages. */
+static void
+known_names(const struct vapi_network_list *l, const char *owner_uuid,
+    char *buf, size_t len)
+{
+	size_t i, at = 0;
+	int n;
+
+	snprintf(buf, len, "none");
+	for (i = 0; i < l->n && at < len; i++) {
+		if (!network_visible(&l->items[i], owner_uuid))
+			continue;
+		n = snprintf(buf + at, len - at, "%s%s", at ? ", " : "",
+		    l->items[i].name);
+		if (n < 0)
+			break;
+		at += (size_t)n;
+	}
+}
+
+int
+vapi_network_pick(const struct vapi_network_list *l, const char *owner_uuid,
+    const char *arg, const struct vapi_network **hit, struct tnfs_err *err)
+{
+	/* The order of the rules: default or uuid, then name, then prefix. */
+	enum { BY_ID, BY_NAME, BY_PREFIX, NRULES } rule;
+	const struct vapi_network *found = NULL;
+	char known[512];
+	size_t i, nfound;
+
+	*hit = NULL;
+	if (arg != NULL && *arg == '\0')
+		arg = NULL;
+	for (rule = BY_ID; rule < NRULES && found == NULL; rule++) {
+		if (rule == BY_PREFIX && (arg == NULL || !is_uuid_prefix(arg)))
+			break;
+		nfound = 0;
+		for (i = 0; i < l->n; i++) {
+			const struct vapi_network *nw = &l->items[i];
+			int match;
+
+			if (!network_visible(nw, owner_uuid))
+				continue;
+			if (rule == BY_ID)
+				match = arg == NULL ? nw->is_default
+						    : strcmp(nw->uuid, arg) == 0;
+			else if (rule == BY_NAME)
+				match = arg != NULL && strcmp(nw->name, arg) == 0;
+			else
+				match = strncmp(nw->uuid, arg, strlen(arg)) == 0;
+			if (match && nfound++ == 0)
+				found = nw;
+		}
+		if (rule == BY_PREFIX && nfound > 1) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "network short id \"%s\" is ambiguous", arg);
+			return -1;
+		}
+	}
+	if (found == NULL) {
+		known_names(l, owner_uuid, known, sizeof(known));
+		if (arg == NULL)
+			tnfs_err_set(err, TNFS_E_NETWORK_NOT_FOUND,
+			    "no default network is configured; name one "
+			    "(known: %s)",
+			    known);
+		else
+			tnfs_err_set(err, TNFS_E_NETWORK_NOT_FOUND,
+			    "no network with id, name or short id \"%.300s\" "
+			    "(known: %.200s)",
+			    arg, known);
+		return -1;
+	}
+	*hit = found;
+	return 0;
+}
+
 int
 vapi_client_resolve_network(struct vapi_client *c, const char *owner_uuid,
-    const char *name_or_uuid, char uuid_out[VAPI_UUID_BUFSZ],
-    struct tnfs_err *err)
+    const char *arg, char uuid_out[VAPI_UUID_BUFSZ],
+    char name_out[VAPI_NAME_BUFSZ], struct tnfs_err *err)
 {
 	struct vapi_network_list l = {0};
-	char known[512];
-	size_t i, klen = 0;
+	const struct vapi_network *nw;
 	int rc = -1;
 
 	uuid_out[0] = '\0';
-	if (vapi_client_list_networks(c, &l, err) == -1)
+	if (vapi_client_list_networks(c, &l, err) == -1 ||
+	    vapi_network_pick(&l, owner_uuid, arg, &nw, err) == -1)
 		goto out;
-	known[0] = '\0';
-	for (i = 0; i < l.n; i++) {
-		const struct vapi_network *nw = &l.items[i];
-		int match;
-
-		if (!network_visible(nw, owner_uuid))
-			continue;
-		if (name_or_uuid == NULL || *name_or_uuid == '\0')
-			match = nw->is_default;
-		else
-			match = strcmp(nw->uuid, name_or_uuid) == 0 ||
-			    strcmp(nw->name, name_or_uuid) == 0;
-		if (match) {
-			memcpy(uuid_out, nw->uuid, VAPI_UUID_BUFSZ);
-			rc = 0;
-			goto out;
-		}
-		if (klen < sizeof(known)) {
-			int n = snprintf(known + klen, sizeof(known) - klen,
-			    "%s%s", klen ? ", " : "", nw->name);
-			if (n > 0)
-				klen += (size_t)n;
-		}
-	}
-	if (name_or_uuid == NULL || *name_or_uuid == '\0')
-		tnfs_err_set(err, TNFS_E_NETWORK_NOT_FOUND,
-		    "no default network is configured in the VAPI; pass "
-		    "network=<name> (known: %s)",
-		    klen ? known : "none");
-	else
-		tnfs_err_set(err, TNFS_E_NETWORK_NOT_FOUND,
-		    "network %s not found (known: %s)", name_or_uuid,
-		    klen ? known : "none");
+	snprintf(uuid_out, VAPI_UUID_BUFSZ, "%s", nw->uuid);
+	if (name_out != NULL)
+		snprintf(name_out, VAPI_NAME_BUFSZ, "%s", nw->name);
+	rc = 0;
 out:
 	vapi_network_list_clear(&l);
 	return rc;
