@@ -23,18 +23,25 @@ tests_unit_test_vapi_client_LDADD = $(LIBVAPI) $(MHD_LIBS) $(UNIT_LDADD)
 # The two command lines: triton-volume (users) and tritonnfs-adm (operators).
 CLI_COMMON_SOURCES = client/cli_common.c client/cli_common.h \
 	client/cli_args.c client/cli_args.h \
+	client/cli_opts.c client/cli_opts.h \
 	client/table.c client/table.h
 client_triton_volume_SOURCES += $(CLI_COMMON_SOURCES) \
-	client/triton_volume.h client/triton_volume_more.c \
+	client/triton_volume.h client/triton_volume_update.c \
+	client/triton_volume_snapshot.c client/triton_volume_access.c \
 	client/triton_volume_main.c
 client_triton_volume_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 client_tritonnfs_adm_SOURCES += $(CLI_COMMON_SOURCES)
 client_tritonnfs_adm_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 
 check_PROGRAMS += tests/unit/test_table tests/unit/test_cli_common \
-	tests/unit/test_cli_args
+	tests/unit/test_cli_args tests/unit/test_cli_opts
 TESTS += tests/unit/test_table tests/unit/test_cli_common \
-	tests/unit/test_cli_args
+	tests/unit/test_cli_args tests/unit/test_cli_opts
+tests_unit_test_cli_opts_SOURCES = tests/unit/test_cli_opts.c \
+	client/cli_opts.c client/cli_common.c
+tests_unit_test_cli_opts_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) \
+	$(CURL_CFLAGS) -I$(top_srcdir)/client
+tests_unit_test_cli_opts_LDADD = $(LIBVAPI) $(UNIT_LDADD)
 tests_unit_test_cli_args_SOURCES = tests/unit/test_cli_args.c \
 	client/cli_args.c
 tests_unit_test_cli_args_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) \
