@@ -102,32 +102,14 @@ strv_copy(char **src, size_t n, char ***dst)
 	return 0;
 }
 
-/* Copy a string member into a fixed buffer; too long or not a string: -1. */
+/* A string member of a VAPI answer into a fixed buffer (jsonx_copy_str). */
 int
-vapi_copy_str(json_object *obj, const char *key, char *buf, size_t len, int required,
-    struct tnfs_err *err)
+vapi_copy_str(json_object *obj, const char *key, char *buf, size_t len,
+    int required, struct tnfs_err *err)
 {
-	const char *s = jsonx_get_str(obj, key);
-
-	buf[0] = '\0';
-	if (s == NULL) {
-		if (!required && !json_object_object_get_ex(obj, key, NULL))
-			return 0;
-		if (!required &&
-		    json_object_is_type(
-			json_object_object_get(obj, key), json_type_null))
-			return 0;
-		tnfs_err_set(err, TNFS_E_INTERNAL,
-		    "VAPI answer: %s is missing or not a string", key);
-		return -1;
-	}
-	if (strlen(s) >= len) {
-		tnfs_err_set(err, TNFS_E_INTERNAL,
-		    "VAPI answer: %s is longer than %zu bytes", key, len - 1);
-		return -1;
-	}
-	memcpy(buf, s, strlen(s) + 1);
-	return 0;
+	return jsonx_copy_str(obj, key, buf, len,
+	    (required ? JSONX_REQUIRED : 0) | JSONX_NULL_ABSENT,
+	    TNFS_E_INTERNAL, "VAPI answer", err);
 }
 
 /* A timestamp as ISO text (VOLAPI's rendering) or epoch ms. */
