@@ -2,7 +2,7 @@
 # library so the unit tests link the same code.
 noinst_LIBRARIES += vapi/libvapi_server.a
 vapi_libvapi_server_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(MHD_CFLAGS) \
-	$(SQLITE_CFLAGS) $(VAPI_BACKEND_CPPFLAGS)
+	$(SQLITE_CFLAGS)
 vapi_libvapi_server_a_SOURCES = \
 	vapi/vapi.h \
 	vapi/config.c vapi/vapi_config.h \
@@ -30,7 +30,6 @@ vapi_libvapi_server_a_SOURCES = \
 STORAGE_BACKEND_SOURCES = vapi/storage_list.c \
 	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_pool.c vapi/storage_btrfs.c \
 	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c
-VAPI_BACKEND_CPPFLAGS = -DTNFS_HAVE_BTRFS_BACKEND -DTNFS_HAVE_GANESHA_EXPORTER
 VAPI_LIBS = vapi/libvapi_server.a $(LIBTNFS) $(MHD_LIBS) $(SQLITE_LIBS) \
 	$(JSONC_LIBS)
 
