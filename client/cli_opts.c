@@ -103,9 +103,8 @@ apply(struct cli *c, const struct cli_opt *row, const char *arg,
 }
 
 int
-cli_opts_parse(struct cli *c, int argc, char **argv,
-    const struct cli_opt *spec, struct cli_opts *o,
-    int (*help)(struct cli *c, struct cli_opts *o))
+cli_opts_parse(struct cli *c, int argc, char **argv, const struct cli_opt *spec,
+    struct cli_opts *o, int (*help)(struct cli *c, struct cli_opts *o))
 {
 	struct option longopts[ROWS_MAX + 8];
 	char shortopts[2 * ROWS_MAX + 2];
@@ -146,7 +145,6 @@ static const struct cli_opt small_rows[] = {
     CLI_OPT_SORT,
     CLI_OPT_HELP,
 };
-
 
 static int
 small_help(struct cli *c, struct cli_opts *o)

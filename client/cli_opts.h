@@ -49,21 +49,38 @@ struct cli_opt {
 	const char *name; /* long name; NULL ends the table */
 	int letter;       /* short name; 0: long only */
 	enum cli_opt_type type;
-	size_t off; /* offsetof(struct cli_opts, field) for FLAG/STR/SECONDS */
+	size_t off;  /* offsetof(struct cli_opts, field) for FLAG/STR/SECONDS */
 	int has_arg; /* CLI_CALL: whether it takes an argument */
 	int (*call)(struct cli *c, const char *arg, struct cli_opts *o);
 };
 
 #define CLI_OPT_FLAG(name, letter, field)                                      \
-	{name, letter, CLI_FLAG, offsetof(struct cli_opts, field), 0, NULL}
+	{                                                                      \
+		name, letter, CLI_FLAG, offsetof(struct cli_opts, field), 0,   \
+		    NULL                                                       \
+	}
 #define CLI_OPT_STR(name, letter, field)                                       \
-	{name, letter, CLI_STR, offsetof(struct cli_opts, field), 1, NULL}
+	{                                                                      \
+		name, letter, CLI_STR, offsetof(struct cli_opts, field), 1,    \
+		    NULL                                                       \
+	}
 #define CLI_OPT_SECONDS(name, letter, field)                                   \
-	{name, letter, CLI_SECONDS, offsetof(struct cli_opts, field), 1, NULL}
+	{                                                                      \
+		name, letter, CLI_SECONDS, offsetof(struct cli_opts, field),   \
+		    1, NULL                                                    \
+	}
 #define CLI_OPT_CALL(name, letter, has_arg, fn)                                \
-	{name, letter, CLI_CALL, 0, has_arg, fn}
-#define CLI_OPT_HELP {"help", 'h', CLI_HELP, 0, 0, NULL}
-#define CLI_OPT_END  {NULL, 0, CLI_FLAG, 0, 0, NULL}
+	{                                                                      \
+		name, letter, CLI_CALL, 0, has_arg, fn                         \
+	}
+#define CLI_OPT_HELP                                                           \
+	{                                                                      \
+		"help", 'h', CLI_HELP, 0, 0, NULL                              \
+	}
+#define CLI_OPT_END                                                            \
+	{                                                                      \
+		NULL, 0, CLI_FLAG, 0, 0, NULL                                  \
+	}
 
 /* The rows most listings share. */
 #define CLI_OPT_JSON      CLI_OPT_FLAG("json", 'j', json)

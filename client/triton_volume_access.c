@@ -129,8 +129,8 @@ tv_access(struct cli *c, int argc, char **argv)
 		    action);
 	snprintf(cmd, sizeof(cmd), "access %s", action);
 	c->cmd = cmd;
-	if ((rc = cli_opts_parse_small(c, argc - 1, argv + 1, list ? "jh" : "h", usage,
-		 &o)) != -1)
+	if ((rc = cli_opts_parse_small(
+		 c, argc - 1, argv + 1, list ? "jh" : "h", usage, &o)) != -1)
 		return rc;
 	nargs = argc - 1 - optind;
 	if (list ? nargs != 1 : nargs != 2)
@@ -139,8 +139,8 @@ tv_access(struct cli *c, int argc, char **argv)
 	rc = CLI_EXIT_FAIL;
 	if (cli_connect(c, 0) == -1)
 		goto out;
-	if (cli_resolve_volume(
-		c->vapi, c->owner, argv[1 + optind], &v, &err) == -1)
+	if (cli_resolve_volume(c->vapi, c->owner, argv[1 + optind], &v, &err) ==
+	    -1)
 		goto fail;
 	if (list) {
 		if (vapi_client_list_access(

@@ -155,8 +155,8 @@ tv_snapshot(struct cli *c, int argc, char **argv)
 		    action);
 	snprintf(cmd, sizeof(cmd), "snapshot %s", action);
 	c->cmd = cmd;
-	if ((rc = cli_opts_parse_small(c, argc - 1, argv + 1, shortopts, usage, &o)) !=
-	    -1)
+	if ((rc = cli_opts_parse_small(
+		 c, argc - 1, argv + 1, shortopts, usage, &o)) != -1)
 		goto out;
 	/* optind counts within argv + 1. */
 	nargs = argc - 1 - optind;

@@ -75,8 +75,8 @@ tv_resize(struct cli *c, int argc, char **argv)
 	memset(&v, 0, sizeof(v));
 	memset(&after, 0, sizeof(after));
 	tnfs_err_clear(&err);
-	if ((rc = cli_opts_parse_small(c, argc, argv, "h", "resize VOLUME SIZE", &o)) !=
-	    -1)
+	if ((rc = cli_opts_parse_small(
+		 c, argc, argv, "h", "resize VOLUME SIZE", &o)) != -1)
 		return rc;
 	if (argc - optind != 2)
 		return cli_usage(c, "expected VOLUME and SIZE");

@@ -28,9 +28,9 @@
 #include "vapi_impl.h"
 #include "version.h"
 
-#define REPLY_MAX   (64u * 1024 * 1024) /* no VAPI answer is this large */
-#define REQID_BUFSZ 64
-#define VAPI_URL_MAX     8192
+#define REPLY_MAX    (64u * 1024 * 1024) /* no VAPI answer is this large */
+#define REQID_BUFSZ  64
+#define VAPI_URL_MAX 8192
 
 struct vapi_client {
 	CURL *curl;
@@ -435,7 +435,8 @@ vapi_escape(struct vapi_client *c, const char *s)
 }
 
 void
-vapi_query_add(struct vapi_client *c, struct vapi_query *q, const char *key, const char *val)
+vapi_query_add(struct vapi_client *c, struct vapi_query *q, const char *key,
+    const char *val)
 {
 	char *esc;
 	int n;

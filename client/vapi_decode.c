@@ -156,14 +156,18 @@ vapi_volume_from_json(
 		    "VAPI answer: a volume is not a JSON object");
 		goto out;
 	}
-	if (vapi_copy_str(obj, "uuid", v->uuid, sizeof(v->uuid), 1, err) == -1 ||
-	    vapi_copy_str(obj, "owner_uuid", v->owner_uuid, sizeof(v->owner_uuid), 0,
-		err) == -1 ||
-	    vapi_copy_str(obj, "name", v->name, sizeof(v->name), 0, err) == -1 ||
-	    vapi_copy_str(obj, "type", v->type, sizeof(v->type), 0, err) == -1 ||
-	    vapi_copy_str(obj, "state", v->state, sizeof(v->state), 1, err) == -1 ||
-	    vapi_copy_str(obj, "vm_uuid", v->vm_uuid, sizeof(v->vm_uuid), 0, err) ==
+	if (vapi_copy_str(obj, "uuid", v->uuid, sizeof(v->uuid), 1, err) ==
 		-1 ||
+	    vapi_copy_str(obj, "owner_uuid", v->owner_uuid,
+		sizeof(v->owner_uuid), 0, err) == -1 ||
+	    vapi_copy_str(obj, "name", v->name, sizeof(v->name), 0, err) ==
+		-1 ||
+	    vapi_copy_str(obj, "type", v->type, sizeof(v->type), 0, err) ==
+		-1 ||
+	    vapi_copy_str(obj, "state", v->state, sizeof(v->state), 1, err) ==
+		-1 ||
+	    vapi_copy_str(
+		obj, "vm_uuid", v->vm_uuid, sizeof(v->vm_uuid), 0, err) == -1 ||
 	    vapi_copy_str(obj, "filesystem_path", v->filesystem_path,
 		sizeof(v->filesystem_path), 0, err) == -1)
 		goto out;
@@ -175,8 +179,8 @@ vapi_volume_from_json(
 		v->mount_port = (int)n;
 	get_timestamp(obj, "create_timestamp", &v->create_timestamp_ms);
 	json_object_object_get_ex(obj, "networks", &a);
-	if (vapi_strv_from_json(a, &v->networks, &v->nnetworks, "networks", err) ==
-	    -1)
+	if (vapi_strv_from_json(
+		a, &v->networks, &v->nnetworks, "networks", err) == -1)
 		goto out;
 	a = NULL;
 	json_object_object_get_ex(obj, "refs", &a);
@@ -283,8 +287,10 @@ vapi_snapshot_from_json(
 		    "VAPI answer: a snapshot is not a JSON object");
 		return -1;
 	}
-	if (vapi_copy_str(obj, "name", s->name, sizeof(s->name), 1, err) == -1 ||
-	    vapi_copy_str(obj, "state", s->state, sizeof(s->state), 0, err) == -1)
+	if (vapi_copy_str(obj, "name", s->name, sizeof(s->name), 1, err) ==
+		-1 ||
+	    vapi_copy_str(obj, "state", s->state, sizeof(s->state), 0, err) ==
+		-1)
 		return -1;
 	get_timestamp(obj, "create_timestamp", &s->create_timestamp_ms);
 	s->raw = json_object_get(obj);
@@ -304,10 +310,12 @@ vapi_network_from_json(
 		    "VAPI answer: a network is not a JSON object");
 		return -1;
 	}
-	if (vapi_copy_str(obj, "uuid", nw->uuid, sizeof(nw->uuid), 1, err) == -1 ||
-	    vapi_copy_str(obj, "name", nw->name, sizeof(nw->name), 0, err) == -1 ||
-	    vapi_copy_str(obj, "subnet", nw->subnet, sizeof(nw->subnet), 0, err) ==
-		-1)
+	if (vapi_copy_str(obj, "uuid", nw->uuid, sizeof(nw->uuid), 1, err) ==
+		-1 ||
+	    vapi_copy_str(obj, "name", nw->name, sizeof(nw->name), 0, err) ==
+		-1 ||
+	    vapi_copy_str(
+		obj, "subnet", nw->subnet, sizeof(nw->subnet), 0, err) == -1)
 		return -1;
 	if (jsonx_get_bool(obj, "fabric", &b) == 0)
 		nw->fabric = b;

@@ -42,7 +42,8 @@ vapi_client_put_host(struct vapi_client *c, const char *uuid,
 	    (owner_uuid != NULL &&
 		jsonx_add_str(body, "owner_uuid", owner_uuid) == -1) ||
 	    jsonx_add_str(body, "hostname", hostname) == -1 ||
-	    (address != NULL && jsonx_add_str(body, "address", address) == -1) ||
+	    (address != NULL &&
+		jsonx_add_str(body, "address", address) == -1) ||
 	    jsonx_add_str(body, "version", version) == -1) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		goto out;
@@ -133,7 +134,8 @@ vapi_client_name_holders(
 	w = snprintf(msg, sizeof(msg), "volume %s is in use on ", name);
 	off = w > 0 ? (size_t)w : 0;
 	for (p = strtok_r(uuids, ", ", &save), k = 0;
-	     p != NULL && off < sizeof(msg); p = strtok_r(NULL, ", ", &save), k++) {
+	     p != NULL && off < sizeof(msg);
+	     p = strtok_r(NULL, ", ", &save), k++) {
 		const char *hostname = NULL;
 
 		for (i = 0; i < nh; i++)
@@ -217,11 +219,12 @@ vapi_client_list_access(struct vapi_client *c, const char *uuid,
 	}
 	len = json_object_array_length(reply);
 	for (i = 0; i < len; i++) {
-		const char *a =
-		    jsonx_get_str(json_object_array_get_idx(reply, i), "address");
+		const char *a = jsonx_get_str(
+		    json_object_array_get_idx(reply, i), "address");
 
 		if (a != NULL &&
-		    json_object_array_add(addrs, json_object_new_string(a)) != 0) {
+		    json_object_array_add(addrs, json_object_new_string(a)) !=
+			0) {
 			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 			goto out;
 		}

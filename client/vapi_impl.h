@@ -38,8 +38,8 @@ int vapi_expect_type(
     json_object *reply, json_type t, const char *what, struct tnfs_err *err);
 
 /* A call whose answer carries nothing the caller needs: 0 or -1. */
-int vapi_plain_call(struct vapi_client *c, const char *method,
-    const char *path, json_object *body, struct tnfs_err *err);
+int vapi_plain_call(struct vapi_client *c, const char *method, const char *path,
+    json_object *body, struct tnfs_err *err);
 
 /*
  * The array of strings arr into *out (*n of them); caller frees with

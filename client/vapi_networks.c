@@ -29,7 +29,8 @@ vapi_client_list_networks(
 	out->n = 0;
 	if (vapi_client_request(
 		c, "GET", "/networks", NULL, &status, &reply, err) == -1 ||
-	    vapi_expect_type(reply, json_type_array, "GET /networks", err) == -1)
+	    vapi_expect_type(reply, json_type_array, "GET /networks", err) ==
+		-1)
 		goto out;
 	len = json_object_array_length(reply);
 	if (len > 0 &&
@@ -123,12 +124,15 @@ vapi_network_pick(const struct vapi_network_list *l, const char *owner_uuid,
 			if (!network_visible(nw, owner_uuid))
 				continue;
 			if (rule == BY_ID)
-				match = arg == NULL ? nw->is_default
-						    : strcmp(nw->uuid, arg) == 0;
+				match = arg == NULL
+				    ? nw->is_default
+				    : strcmp(nw->uuid, arg) == 0;
 			else if (rule == BY_NAME)
-				match = arg != NULL && strcmp(nw->name, arg) == 0;
+				match =
+				    arg != NULL && strcmp(nw->name, arg) == 0;
 			else
-				match = strncmp(nw->uuid, arg, strlen(arg)) == 0;
+				match =
+				    strncmp(nw->uuid, arg, strlen(arg)) == 0;
 			if (match && nfound++ == 0)
 				found = nw;
 		}

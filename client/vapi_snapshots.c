@@ -88,7 +88,8 @@ vapi_client_create_snapshot(struct vapi_client *c, const char *uuid,
 	char path[VAPI_URL_MAX];
 	int rc = -1;
 
-	if (vapi_volume_path(c, path, sizeof(path), uuid, "/snapshot", err) == -1)
+	if (vapi_volume_path(c, path, sizeof(path), uuid, "/snapshot", err) ==
+	    -1)
 		goto out;
 	if ((body = name_body(owner_uuid, name)) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
@@ -178,8 +179,8 @@ vapi_client_rollback_snapshot(struct vapi_client *c, const char *uuid,
 	char path[VAPI_URL_MAX];
 	int rc = -1;
 
-	if (vapi_volume_path(c, path, sizeof(path), uuid, "/rollbacktosnapshot", err) ==
-	    -1)
+	if (vapi_volume_path(
+		c, path, sizeof(path), uuid, "/rollbacktosnapshot", err) == -1)
 		goto out;
 	if ((body = name_body(owner_uuid, name)) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");

@@ -304,7 +304,8 @@ vapi_client_list_sizes(struct vapi_client *c, struct vapi_size **out, size_t *n,
 	*n = 0;
 	if (vapi_client_request(
 		c, "GET", "/volumesizes", NULL, &status, &reply, err) == -1 ||
-	    vapi_expect_type(reply, json_type_array, "GET /volumesizes", err) == -1)
+	    vapi_expect_type(reply, json_type_array, "GET /volumesizes", err) ==
+		-1)
 		goto out;
 	len = json_object_array_length(reply);
 	if (len > 0 && (sz = calloc(len, sizeof(*sz))) == NULL) {
@@ -387,7 +388,8 @@ vapi_client_list_references(struct vapi_client *c, const char *uuid,
 
 	*refs = NULL;
 	*n = 0;
-	if (vapi_volume_path(c, path, sizeof(path), uuid, "/references", err) == -1 ||
+	if (vapi_volume_path(c, path, sizeof(path), uuid, "/references", err) ==
+		-1 ||
 	    vapi_client_request(c, "GET", path, NULL, &status, &reply, err) ==
 		-1 ||
 	    vapi_expect_type(reply, json_type_array, path, err) == -1)

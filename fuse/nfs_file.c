@@ -38,7 +38,8 @@ nfs_file_free(struct nfs_file *f)
 
 /* Calls on an open file, by handle over NFSv3, through libnfs over v4. */
 int
-nfs_file_fstat(struct nfs_context *ctx, struct nfs_file *f, struct nfs_stat_64 *ns)
+nfs_file_fstat(
+    struct nfs_context *ctx, struct nfs_file *f, struct nfs_stat_64 *ns)
 {
 	return f->raw ? nfs3_raw_getattr(ctx, &f->rfh, ns)
 		      : nfs_fstat64(ctx, f->fh, ns);
@@ -52,8 +53,8 @@ nfs_file_setsize(struct nfs_context *ctx, struct nfs_file *f, uint64_t size)
 }
 
 int
-nfs_file_pread(struct nfs_context *ctx, struct nfs_file *f, uint64_t off, size_t n,
-    char *buf)
+nfs_file_pread(struct nfs_context *ctx, struct nfs_file *f, uint64_t off,
+    size_t n, char *buf)
 {
 	/* libnfs's READs for the handles it opened (sequential reads). */
 	return f->fh == NULL ? nfs3_raw_read(ctx, &f->rfh, off, n, buf)

@@ -47,7 +47,8 @@ void nfs_file_free(struct nfs_file *f);
 /* Calls on an open file: 0 (or a byte count for pread), or -errno. */
 int nfs_file_fstat(
     struct nfs_context *ctx, struct nfs_file *f, struct nfs_stat_64 *ns);
-int nfs_file_setsize(struct nfs_context *ctx, struct nfs_file *f, uint64_t size);
+int nfs_file_setsize(
+    struct nfs_context *ctx, struct nfs_file *f, uint64_t size);
 int nfs_file_pread(struct nfs_context *ctx, struct nfs_file *f, uint64_t off,
     size_t n, char *buf);
 int nfs_file_fsync(struct nfs_context *ctx, struct nfs_file *f);

@@ -161,11 +161,11 @@ nfs_fs_file_again(struct nfs_conn *c, struct nfs_file *f, int rc, int *tries)
 {
 	if (!nfs_fs_again(c, rc, tries))
 		return 0;
-	if (nfs_pool_version(nfs_fs_config()->pool) == 4 && file_reopen(c, f) < 0)
+	if (nfs_pool_version(nfs_fs_config()->pool) == 4 &&
+	    file_reopen(c, f) < 0)
 		return 0;
 	return 1;
 }
-
 
 void
 nfs_fs_to_stat(const struct nfs_stat_64 *ns, struct stat *st)
@@ -331,11 +331,11 @@ static const struct path_call path_ops[] = {
     [PATH_MKNOD] = {call_mknod, 0},
     [PATH_MKDIR] = {call_mkdir, 0},
     [PATH_UNLINK] = {call_unlink, PATH_FORGET},
-    [PATH_RMDIR] = {call_rmdir, PATH_FORGET | PATH_FORGET_AFTER |
-	PATH_NOTEMPTY},
+    [PATH_RMDIR] = {call_rmdir,
+	PATH_FORGET | PATH_FORGET_AFTER | PATH_NOTEMPTY},
     [PATH_SYMLINK] = {call_symlink, 0},
-    [PATH_RENAME] = {call_rename, PATH_FORGET | PATH_FORGET_TO |
-	PATH_FORGET_AFTER | PATH_NOTEMPTY},
+    [PATH_RENAME] = {call_rename,
+	PATH_FORGET | PATH_FORGET_TO | PATH_FORGET_AFTER | PATH_NOTEMPTY},
     [PATH_LINK] = {call_link, 0},
     [PATH_CHMOD] = {call_chmod, 0},
     [PATH_CHOWN] = {call_chown, 0},
@@ -377,7 +377,8 @@ path_run(enum path_op op, const struct path_args *a)
 static int
 fs_mknod(const char *path, mode_t mode, dev_t rdev)
 {
-	struct path_args a = {.path = path, .mode = (int)mode, .rdev = (int)rdev};
+	struct path_args a = {
+	    .path = path, .mode = (int)mode, .rdev = (int)rdev};
 
 	return path_run(PATH_MKNOD, &a);
 }
@@ -469,7 +470,8 @@ fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 		if ((c = nfs_fs_file_take(f, &rc)) == NULL)
 			return nfs_fs_result(NULL, rc);
 		do
-			rc = nfs_file_setsize(nfs_conn_ctx(c), f, (uint64_t)size);
+			rc = nfs_file_setsize(
+			    nfs_conn_ctx(c), f, (uint64_t)size);
 		while (nfs_fs_file_again(c, f, rc, &tries));
 		return nfs_fs_result(c, rc);
 	}

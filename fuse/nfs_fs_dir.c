@@ -95,16 +95,16 @@ dir_handle(struct nfs_context *ctx, const char *dir, struct nfs3_fh *fh)
  * handle is forgotten (0).
  */
 int
-nfs_fs_parent_handle(struct nfs_context *ctx, const char *path, struct nfs3_fh *fh,
-    const char **name)
+nfs_fs_parent_handle(struct nfs_context *ctx, const char *path,
+    struct nfs3_fh *fh, const char **name)
 {
 	const char *slash = strrchr(path, '/');
 	char dir[PATH_MAX];
 	size_t n;
 	int rc;
 
-	if (nfs_fs_config()->dirs == NULL || slash == NULL || slash[1] == '\0' ||
-	    path[0] != '/')
+	if (nfs_fs_config()->dirs == NULL || slash == NULL ||
+	    slash[1] == '\0' || path[0] != '/')
 		return 0;
 	if ((n = (size_t)(slash - path)) >= sizeof(dir))
 		return 0;

@@ -62,8 +62,8 @@ struct nfs_file *nfs_fs_file_of(const struct fuse_file_info *fi);
 struct nfs_conn *nfs_fs_file_take(struct nfs_file *f, int *rc);
 
 /* nfs_fs_again for calls on an open file (reopens it over NFSv4). */
-int nfs_fs_file_again(struct nfs_conn *c, struct nfs_file *f, int rc,
-    int *tries);
+int nfs_fs_file_again(
+    struct nfs_conn *c, struct nfs_file *f, int rc, int *tries);
 
 void nfs_fs_to_stat(const struct nfs_stat_64 *ns, struct stat *st);
 
@@ -88,7 +88,8 @@ int nfs_fs_parent_handle(struct nfs_context *ctx, const char *path,
 int nfs_fs_name_answer(const char *path, int rc);
 
 /* nfs_fs_dir.c */
-int nfs_fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi);
+int nfs_fs_getattr(
+    const char *path, struct stat *st, struct fuse_file_info *fi);
 int nfs_fs_readlink(const char *path, char *buf, size_t size);
 int nfs_fs_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
     off_t off, struct fuse_file_info *fi, enum fuse_readdir_flags flags);

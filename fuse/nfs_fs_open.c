@@ -67,7 +67,6 @@ create_v3(struct nfs_context *ctx, const char *path, int flags, int mode,
 	return rc;
 }
 
-
 /* f was opened by libnfs over NFSv3: make its calls go by handle. */
 static void
 file_by_handle(struct nfs_file *f)
@@ -197,7 +196,6 @@ nfs_fs_read(const char *path, char *buf, size_t size, off_t off,
 	return (int)done;
 }
 
-
 int
 nfs_fs_write(const char *path, const char *buf, size_t size, off_t off,
     struct fuse_file_info *fi)
@@ -239,8 +237,8 @@ nfs_fs_write(const char *path, const char *buf, size_t size, off_t off,
 	while (done < size) {
 		size_t want = size - done < chunk ? size - done : chunk;
 
-		rc = nfs_write_ordered(nfs_conn_ctx(c), f,
-		    (uint64_t)off + done, buf + done, want, &refused);
+		rc = nfs_write_ordered(nfs_conn_ctx(c), f, (uint64_t)off + done,
+		    buf + done, want, &refused);
 		if (rc < 0 && refused)
 			break;
 		if (rc < 0) {
@@ -304,7 +302,8 @@ nfs_fs_release(const char *path, struct fuse_file_info *fi)
 		 * Written after the last flush (mmap): COMMIT, as libnfs's
 		 * nfs_close did for writes that went through it.
 		 */
-		if (f->dirty && f->raw && nfs_file_fsync(nfs_conn_ctx(c), f) != 0)
+		if (f->dirty && f->raw &&
+		    nfs_file_fsync(nfs_conn_ctx(c), f) != 0)
 			log_warn("%s: COMMIT at close failed (%s)", f->path,
 			    nfs_get_error(nfs_conn_ctx(c)));
 		if (nfs_write_cut_pending(nfs_conn_ctx(c), f) != 0)

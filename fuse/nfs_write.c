@@ -40,8 +40,7 @@ nfs_write_chunk(uint64_t wmax, int nfsvers)
 }
 
 int
-nfs_write_sync(
-    int nfsvers, int wrote, int o_sync, size_t size, uint64_t chunk)
+nfs_write_sync(int nfsvers, int wrote, int o_sync, size_t size, uint64_t chunk)
 {
 	if (nfsvers != 3)
 		return 0;

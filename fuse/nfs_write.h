@@ -58,8 +58,8 @@ int nfs_write_pipelined(struct nfs_context *ctx, struct nfs_file *f,
  * Write n bytes (one WRITE, UNSTABLE) at off: 0, or -errno with *refused
  * set when the server answered with that status (no remount changes it).
  */
-int nfs_write_ordered(struct nfs_context *ctx, struct nfs_file *f,
-    uint64_t off, const char *buf, size_t n, int *refused);
+int nfs_write_ordered(struct nfs_context *ctx, struct nfs_file *f, uint64_t off,
+    const char *buf, size_t n, int *refused);
 
 /*
  * Cut f back to where a refused write left junk past it (f->cut): 0 when

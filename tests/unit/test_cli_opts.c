@@ -140,14 +140,14 @@ END_TEST
 /* Each is a usage error, and the parse stops there. */
 static const char *const bad_cases[][6] = {
     {"create", "--bogus", NULL},
-    {"create", "-y", NULL},                  /* another command's row */
-    {"create", "-o", NULL},                  /* missing value */
-    {"create", "--wait-timeout", NULL},      /* missing value */
+    {"create", "-y", NULL},             /* another command's row */
+    {"create", "-o", NULL},             /* missing value */
+    {"create", "--wait-timeout", NULL}, /* missing value */
     {"create", "--wait-timeout", "-1", NULL},
     {"create", "--wait-timeout", "ten", NULL},
     {"create", "--wait-timeout", "99999999999999999999", NULL},
     {"create", "-n", "xx", NULL}, /* refused by its check */
-    {"create", "-n", NULL}, /* missing value of a checked row */
+    {"create", "-n", NULL},       /* missing value of a checked row */
     {"create", "--timeout", "0", NULL},
     {"create", "--json=yes", NULL}, /* a flag takes no value */
 };
@@ -160,8 +160,7 @@ START_TEST(test_bad_values)
 
 	cli_init(&c, "test");
 	stderr = fopen("/dev/null", "w");
-	ck_assert_int_eq(
-	    run(&c, spec, &o, bad_cases[_i]), CLI_EXIT_USAGE);
+	ck_assert_int_eq(run(&c, spec, &o, bad_cases[_i]), CLI_EXIT_USAGE);
 	fclose(stderr);
 	stderr = saved;
 	cli_fini(&c);
@@ -182,8 +181,8 @@ START_TEST(test_small_subcommands)
 	for (argc = 0; ok[argc] != NULL; argc++)
 		argv[argc] = (char *)(uintptr_t)ok[argc];
 	optind = 0;
-	ck_assert_int_eq(cli_opts_parse_small(&c, argc, argv, "lHjo:s:h",
-			     "networks", &o),
+	ck_assert_int_eq(
+	    cli_opts_parse_small(&c, argc, argv, "lHjo:s:h", "networks", &o),
 	    CLI_OPTS_GO);
 	ck_assert_int_eq(o.lng, 1);
 	ck_assert_int_eq(o.no_header, 1);
@@ -192,8 +191,8 @@ START_TEST(test_small_subcommands)
 		argv[argc] = (char *)(uintptr_t)bad[argc];
 	optind = 0;
 	stderr = fopen("/dev/null", "w");
-	ck_assert_int_eq(cli_opts_parse_small(&c, argc, argv, "lHjo:s:h",
-			     "networks", &o),
+	ck_assert_int_eq(
+	    cli_opts_parse_small(&c, argc, argv, "lHjo:s:h", "networks", &o),
 	    CLI_EXIT_USAGE);
 	fclose(stderr);
 	stderr = saved;
