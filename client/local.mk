@@ -57,12 +57,6 @@ tests_unit_test_cli_common_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) \
 	$(CURL_CFLAGS) -I$(top_srcdir)/client
 tests_unit_test_cli_common_LDADD = $(LIBVAPI) $(UNIT_LDADD)
 
-CLI_INTEGRATION = tests/integration/cli_triton_volume.sh \
-	tests/integration/cli_errors.sh tests/integration/cli_adm.sh \
-	tests/integration/cli_auth.sh
-TESTS += $(CLI_INTEGRATION)
-dist_check_SCRIPTS += $(CLI_INTEGRATION) tests/integration/cli_lib.sh
-
 dist_man_MANS += client/triton-volume.1 client/tritonnfs-adm.8
 
 # One completion file, installed under both command names so that
