@@ -410,18 +410,6 @@ cli_shortid(const char *uuid, char buf[CLI_SHORTID_BUFSZ])
 	snprintf(buf, CLI_SHORTID_BUFSZ, "%.8s", uuid != NULL ? uuid : "");
 }
 
-static int
-is_hex_prefix(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') ||
-			*s == '-'))
-			return 0;
-	return 1;
-}
-
 /* "a (uuid), b (uuid)" of up to 5 volumes, for ambiguity messages. */
 static void
 list_matches(
@@ -512,7 +500,7 @@ cli_resolve_volume(struct vapi_client *vapi, const char *owner, const char *arg,
 	}
 
 	/* A prefix of the id ("shortid"). */
-	if (is_hex_prefix(arg)) {
+	if (tnfs_uuid_prefix_valid(arg)) {
 		if (vapi_client_list_volumes(vapi, &f, &l, err) == -1)
 			goto out;
 		if ((match = calloc(l.n + 1, sizeof(int))) == NULL)

@@ -68,18 +68,6 @@ network_visible(const struct vapi_network *nw, const char *owner_uuid)
 	return 0;
 }
 
-static int
-is_uuid_prefix(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') ||
-			*s == '-'))
-			return 0;
-	return 1;
-}
-
 /* "a, b, c" of the networks owner sees, cut to fit, for error messages. */
 static void
 known_names(const struct vapi_network_list *l, const char *owner_uuid,
@@ -114,7 +102,7 @@ vapi_network_pick(const struct vapi_network_list *l, const char *owner_uuid,
 	if (arg != NULL && *arg == '\0')
 		arg = NULL;
 	for (rule = BY_ID; rule < NRULES && found == NULL; rule++) {
-		if (rule == BY_PREFIX && (arg == NULL || !is_uuid_prefix(arg)))
+		if (rule == BY_PREFIX && (arg == NULL || !tnfs_uuid_prefix_valid(arg)))
 			break;
 		nfound = 0;
 		for (i = 0; i < l->n; i++) {
