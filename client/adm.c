@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli_common.h"
+#include "cli_opts.h"
 #include "jsonx.h"
 #include "parse.h"
 #include "sha256.h"
@@ -754,83 +755,100 @@ out:
 /* ---- main ---- */
 
 static int
+opt_uuid(struct cli *c, const char *what, const char *arg, const char **out)
+{
+	if (!tnfs_uuid_valid(arg))
+		return cli_usage(c, "%s \"%s\" is not a uuid", what, arg);
+	*out = arg;
+	return 0;
+}
+
+/* --owner/--account select the volumes' owner here, not the caller. */
+static int
+opt_owner(struct cli *c, const char *arg, struct cli_opts *o)
+{
+	return opt_uuid(c, "owner", arg, &o->owner);
+}
+
+static int
+opt_volume(struct cli *c, const char *arg, struct cli_opts *o)
+{
+	return opt_uuid(c, "volume", arg, &o->volume);
+}
+
+/* --operator and --save: token create's; o->ctx is the action. */
+static int
+opt_token_only(struct cli *c, const char *opt, const struct cli_opts *o)
+{
+	if (*(const enum adm_action *)o->ctx != ADM_TOKEN_CREATE)
+		return cli_usage(c, "%s is for token create", opt);
+	return 0;
+}
+
+static int
+opt_operator(struct cli *c, const char *arg, struct cli_opts *o)
+{
+	(void)arg;
+	if (opt_token_only(c, "--operator", o) != 0)
+		return CLI_EXIT_USAGE;
+	o->operator= 1;
+	return 0;
+}
+
+static int
+opt_save(struct cli *c, const char *arg, struct cli_opts *o)
+{
+	if (opt_token_only(c, "--save", o) != 0)
+		return CLI_EXIT_USAGE;
+	o->save = arg;
+	return 0;
+}
+
+static int
+adm_help(struct cli *c, struct cli_opts *o)
+{
+	(void)c;
+	(void)o;
+	fputs(usage_text, stdout);
+	return CLI_EXIT_OK;
+}
+
+static const struct cli_opt action_opts[] = {
+    CLI_OPT_CALL("owner", 0, 1, opt_owner),
+    CLI_OPT_CALL("account", 0, 1, opt_owner),
+    CLI_OPT_CALL("volume", 0, 1, opt_volume),
+    CLI_OPT_FLAG("all", 0, all),
+    CLI_OPT_CALL("operator", 0, 0, opt_operator),
+    CLI_OPT_CALL("save", 0, 1, opt_save),
+    CLI_OPT_FLAG("yes", 'y', yes),
+    CLI_OPT_JSON,
+    CLI_OPT_NO_HEADER,
+    CLI_OPT_OUTPUT,
+    CLI_OPT_SORT,
+    CLI_OPT_HELP,
+    CLI_OPT_END,
+};
+
+static int
 parse_action(struct cli *c, int argc, char **argv, enum adm_action act,
     struct adm_opts *o)
 {
-	enum { OPT_OWNER = 1, OPT_VOLUME, OPT_ALL, OPT_OPERATOR, OPT_SAVE };
-	static const struct option longopts[] = {
-	    {"volume", required_argument, NULL, OPT_VOLUME},
-	    {"all", no_argument, NULL, OPT_ALL},
-	    {"operator", no_argument, NULL, OPT_OPERATOR},
-	    {"save", required_argument, NULL, OPT_SAVE},
-	    {"yes", no_argument, NULL, 'y'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"no-header", no_argument, NULL, 'H'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"sort-by", required_argument, NULL, 's'},
-	    {"help", no_argument, NULL, 'h'},
-	    CLI_CONN_LONGOPTS, /* --owner/--account select the owner */
-	    {NULL, 0, NULL, 0},
-	};
-	int opt, r;
+	struct cli_opts co = {.ctx = &act};
+	int rc;
 
-	opterr = 0;
-	while (
-	    (opt = getopt_long(argc, argv, "yjHo:s:h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case CLI_OPT_OWNER:
-			if (!tnfs_uuid_valid(optarg))
-				return cli_usage(
-				    c, "owner \"%s\" is not a uuid", optarg);
-			o->owner = optarg;
-			break;
-		case OPT_VOLUME:
-			if (!tnfs_uuid_valid(optarg))
-				return cli_usage(
-				    c, "volume \"%s\" is not a uuid", optarg);
-			o->volume = optarg;
-			break;
-		case OPT_ALL:
-			o->all = 1;
-			break;
-		case OPT_OPERATOR:
-		case OPT_SAVE:
-			if (act != ADM_TOKEN_CREATE)
-				return cli_usage(c, "%s is for token create",
-				    opt == OPT_SAVE ? "--save" : "--operator");
-			if (opt == OPT_SAVE)
-				o->save = optarg;
-			else
-				o->operator= 1;
-			break;
-		case 'y':
-			o->yes = 1;
-			break;
-		case 'j':
-			o->json = 1;
-			break;
-		case 'H':
-			o->no_header = 1;
-			break;
-		case 'o':
-			o->cols = optarg;
-			break;
-		case 's':
-			o->sort = optarg;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return CLI_EXIT_OK;
-		default:
-			if ((r = cli_conn_option(c, opt, optarg)) == 1)
-				break;
-			if (r == -1)
-				return CLI_EXIT_USAGE;
-			return cli_usage(c, "bad option \"%s\"",
-			    optind > 0 && optind <= argc ? argv[optind - 1]
-							 : "?");
-		}
-	}
+	if ((rc = cli_opts_parse(c, argc, argv, action_opts, &co, adm_help)) !=
+	    CLI_OPTS_GO)
+		return rc;
+	o->owner = co.owner;
+	o->volume = co.volume;
+	o->all = co.all;
+	o->operator= co.operator;
+	o->save = co.save;
+	o->yes = co.yes;
+	o->json = co.json;
+	o->no_header = co.no_header;
+	o->cols = co.cols;
+	o->sort = co.sort;
 	/* sdcadm's positional form: "list OWNER", "restart shared-volumes@U" */
 	if (optind < argc && act == ADM_LIST && o->owner == NULL &&
 	    tnfs_uuid_valid(argv[optind]))

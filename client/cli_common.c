@@ -410,18 +410,6 @@ cli_shortid(const char *uuid, char buf[CLI_SHORTID_BUFSZ])
 	snprintf(buf, CLI_SHORTID_BUFSZ, "%.8s", uuid != NULL ? uuid : "");
 }
 
-static int
-is_hex_prefix(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') ||
-			*s == '-'))
-			return 0;
-	return 1;
-}
-
 /* "a (uuid), b (uuid)" of up to 5 volumes, for ambiguity messages. */
 static void
 list_matches(
@@ -512,7 +500,7 @@ cli_resolve_volume(struct vapi_client *vapi, const char *owner, const char *arg,
 	}
 
 	/* A prefix of the id ("shortid"). */
-	if (is_hex_prefix(arg)) {
+	if (tnfs_uuid_prefix_valid(arg)) {
 		if (vapi_client_list_volumes(vapi, &f, &l, err) == -1)
 			goto out;
 		if ((match = calloc(l.n + 1, sizeof(int))) == NULL)
@@ -546,60 +534,6 @@ nomem:
 out:
 	free(match);
 	vapi_volume_list_clear(&l);
-	return rc;
-}
-
-int
-cli_resolve_network(struct vapi_client *vapi, const char *arg,
-    char uuid_out[VAPI_UUID_BUFSZ], char name_out[VAPI_NAME_BUFSZ],
-    struct tnfs_err *err)
-{
-	struct vapi_network_list l = {NULL, 0};
-	const struct vapi_network *hit = NULL;
-	size_t i, nprefix = 0;
-	int rc = -1;
-
-	if (vapi_client_list_networks(vapi, &l, err) == -1)
-		goto out;
-	for (i = 0; i < l.n && hit == NULL; i++) {
-		if (arg == NULL ? l.items[i].is_default
-				: strcmp(l.items[i].uuid, arg) == 0)
-			hit = &l.items[i];
-	}
-	for (i = 0; arg != NULL && i < l.n && hit == NULL; i++)
-		if (strcmp(l.items[i].name, arg) == 0)
-			hit = &l.items[i];
-	if (arg != NULL && hit == NULL && is_hex_prefix(arg)) {
-		for (i = 0; i < l.n; i++) {
-			if (strncmp(l.items[i].uuid, arg, strlen(arg)) == 0) {
-				nprefix++;
-				hit = &l.items[i];
-			}
-		}
-		if (nprefix > 1) {
-			tnfs_err_set(err, TNFS_E_VALIDATION,
-			    "network short id \"%s\" is ambiguous", arg);
-			goto out;
-		}
-	}
-	if (hit == NULL) {
-		if (arg == NULL)
-			tnfs_err_set(err, TNFS_E_NETWORK_NOT_FOUND,
-			    "no default network is configured; pick one "
-			    "with -N (see the networks command)");
-		else
-			tnfs_err_set(err, TNFS_E_NETWORK_NOT_FOUND,
-			    "no network with id, name or short id \"%.300s\" "
-			    "(see the networks command)",
-			    arg);
-		goto out;
-	}
-	snprintf(uuid_out, VAPI_UUID_BUFSZ, "%s", hit->uuid);
-	if (name_out != NULL)
-		snprintf(name_out, VAPI_NAME_BUFSZ, "%s", hit->name);
-	rc = 0;
-out:
-	vapi_network_list_clear(&l);
 	return rc;
 }
 

@@ -4,7 +4,8 @@
  * Configuration (flags, then TRITONNFS_* environment variables, then the
  * profile file), the libvapi handle, error and usage messages in
  * node-triton's "<prog> <cmd>: error: ..." form, the clock (TRITONNFS_NOW
- * fixes it for golden tests), volume and network resolution, confirmation
+ * fixes it for golden tests), volume resolution (networks: libvapi's
+ * vapi_client_resolve_network), confirmation
  * prompts, the wait loop behind -w, and the JSON printers.
  *
  * Exit codes: CLI_EXIT_OK, CLI_EXIT_FAIL (an API or runtime error),
@@ -127,15 +128,6 @@ void cli_shortid(const char *uuid, char buf[CLI_SHORTID_BUFSZ]);
  */
 int cli_resolve_volume(struct vapi_client *vapi, const char *owner,
     const char *arg, struct vapi_volume *out, struct tnfs_err *err);
-
-/*
- * Resolve NETWORK: NULL picks the one marked default; otherwise a uuid, a
- * name, or a uuid prefix.  uuid_out gets the uuid, name_out (may be NULL)
- * the name.
- */
-int cli_resolve_network(struct vapi_client *vapi, const char *arg,
-    char uuid_out[VAPI_UUID_BUFSZ], char name_out[VAPI_NAME_BUFSZ],
-    struct tnfs_err *err);
 
 /*
  * Ask "<question> [y/N] " on the terminal; 1 for y/yes, 0 otherwise (also

@@ -5,7 +5,8 @@
  * volume` (reference/triton-volumes.md §6) so that its users feel at home;
  * the difference is that this talks to the VAPI through libvapi rather than
  * to CloudAPI, and that it adds what Triton never built (rename, resize,
- * snapshots: triton_volume_more.c).  This file holds node-triton's five
+ * snapshots, access: triton_volume_update.c, triton_volume_snapshot.c,
+ * triton_volume_access.c).  This file holds node-triton's five
  * subcommands; triton_volume_main.c dispatches to them.
  */
 #include <getopt.h>
@@ -14,6 +15,7 @@
 
 #include "cli_args.h"
 #include "cli_common.h"
+#include "cli_opts.h"
 #include "jsonx.h"
 #include "parse.h"
 #include "table.h"
@@ -25,32 +27,12 @@
 #define MAX_TAGS             64
 #define MAX_AFFINITY         16
 
-/*
- * getopt_long over a subcommand's argv, with the connection options
- * handled here.  Returns the option, -1 at the end, or '?' after printing
- * a usage error (the caller returns CLI_EXIT_USAGE).
- */
+/* -h/--help of every subcommand: its section of the help text. */
 static int
-next_opt(struct cli *c, int argc, char **argv, const char *shortopts,
-    const struct option *longopts)
+tv_opts_help(struct cli *c, struct cli_opts *o)
 {
-	int opt, r;
-
-	for (;;) {
-		opt = getopt_long(argc, argv, shortopts, longopts, NULL);
-		if (opt == -1)
-			return -1;
-		if (opt == '?' || opt == ':') {
-			cli_usage(c, "bad option \"%s\"",
-			    optind > 0 && optind <= argc ? argv[optind - 1]
-							 : "?");
-			return '?';
-		}
-		if ((r = cli_conn_option(c, opt, optarg)) == 0)
-			return opt;
-		if (r == -1)
-			return '?';
-	}
+	(void)o;
+	return tv_help(c->cmd);
 }
 
 /* ---- create ---- */
@@ -155,37 +137,83 @@ out:
 	return rc;
 }
 
+/* What create's --tag, -a and -t collect, with the first bad value. */
+struct create_ctx {
+	json_object *labels;
+	json_object *affinity;
+	struct tnfs_err err;
+};
+
+static int
+create_opt_type(struct cli *c, const char *arg, struct cli_opts *o)
+{
+	(void)o;
+	if (strcmp(arg, "tritonnfs") != 0)
+		return cli_usage(c,
+		    "volume type \"%s\" is not supported (only tritonnfs)",
+		    arg);
+	return 0;
+}
+
+static int
+create_opt_tag(struct cli *c, const char *arg, struct cli_opts *o)
+{
+	struct create_ctx *cx = o->ctx;
+
+	if (json_object_object_length(cx->labels) >= MAX_TAGS)
+		return cli_usage(c, "at most %d tags", MAX_TAGS);
+	if (cli_tag_add(cx->labels, arg, &cx->err) == -1)
+		return cli_usage(c, "%s", cx->err.msg);
+	return 0;
+}
+
+static int
+create_opt_affinity(struct cli *c, const char *arg, struct cli_opts *o)
+{
+	struct create_ctx *cx = o->ctx;
+	json_object *rule;
+
+	if (json_object_array_length(cx->affinity) >= MAX_AFFINITY)
+		return cli_usage(c, "at most %d affinity rules", MAX_AFFINITY);
+	if ((rule = cli_affinity_parse(arg, &cx->err)) == NULL)
+		return cli_usage(c, "%s", cx->err.msg);
+	json_object_array_add(cx->affinity, rule);
+	return 0;
+}
+
+static const struct cli_opt create_opts[] = {
+    CLI_OPT_STR("name", 'n', name),
+    CLI_OPT_STR("size", 's', size),
+    CLI_OPT_CALL("type", 't', 1, create_opt_type),
+    CLI_OPT_STR("network", 'N', network),
+    CLI_OPT_CALL("tag", 0, 1, create_opt_tag),
+    CLI_OPT_CALL("affinity", 'a', 1, create_opt_affinity),
+    CLI_OPT_JSON,
+    CLI_OPT_FLAG("wait", 'w', wait),
+    CLI_OPT_SECONDS("wait-timeout", 0, wait_timeout),
+    CLI_OPT_HELP,
+    CLI_OPT_END,
+};
+
 int
 tv_create(struct cli *c, int argc, char **argv)
 {
-	enum { OPT_TAG = 1, OPT_WAIT_TIMEOUT };
-	static const struct option longopts[] = {
-	    {"name", required_argument, NULL, 'n'},
-	    {"size", required_argument, NULL, 's'},
-	    {"type", required_argument, NULL, 't'},
-	    {"network", required_argument, NULL, 'N'},
-	    {"tag", required_argument, NULL, OPT_TAG},
-	    {"affinity", required_argument, NULL, 'a'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"wait", no_argument, NULL, 'w'},
-	    {"wait-timeout", required_argument, NULL, OPT_WAIT_TIMEOUT},
-	    {"help", no_argument, NULL, 'h'},
-	    CLI_CONN_LONGOPTS,
-	    {NULL, 0, NULL, 0},
-	};
+	struct cli_opts o = {.wait_timeout = WAIT_TIMEOUT_DEFAULT};
+	struct create_ctx cx;
 	struct vapi_create_req rq;
 	struct vapi_volume v, done;
 	struct tnfs_err err;
-	json_object *labels = NULL, *affinity = NULL, *rule, *js;
-	const char *name = NULL, *size = NULL, *network = NULL;
+	json_object *labels = NULL, *affinity = NULL, *js;
+	const char *name, *size, *network;
 	const char *nets[1];
 	char net_uuid[VAPI_UUID_BUFSZ];
 	uint64_t mib = 0;
-	int opt, json = 0, wait = 0, wait_timeout = WAIT_TIMEOUT_DEFAULT;
+	int json, wait, wait_timeout;
 	int rc = CLI_EXIT_USAGE;
 
 	memset(&v, 0, sizeof(v));
 	memset(&done, 0, sizeof(done));
+	memset(&cx, 0, sizeof(cx));
 	tnfs_err_clear(&err);
 	if ((labels = json_object_new_object()) == NULL ||
 	    (affinity = json_object_new_array()) == NULL) {
@@ -193,67 +221,19 @@ tv_create(struct cli *c, int argc, char **argv)
 		rc = CLI_EXIT_FAIL;
 		goto out;
 	}
-	while (
-	    (opt = next_opt(c, argc, argv, "n:s:t:N:a:jwh", longopts)) != -1) {
-		switch (opt) {
-		case 'n':
-			name = optarg;
-			break;
-		case 's':
-			size = optarg;
-			break;
-		case 't':
-			if (strcmp(optarg, "tritonnfs") != 0) {
-				cli_usage(c,
-				    "volume type \"%s\" is not supported "
-				    "(only tritonnfs)",
-				    optarg);
-				goto out;
-			}
-			break;
-		case 'N':
-			network = optarg;
-			break;
-		case OPT_TAG:
-			if (json_object_object_length(labels) >= MAX_TAGS) {
-				cli_usage(c, "at most %d tags", MAX_TAGS);
-				goto out;
-			}
-			if (cli_tag_add(labels, optarg, &err) == -1) {
-				cli_usage(c, "%s", err.msg);
-				goto out;
-			}
-			break;
-		case 'a':
-			if (json_object_array_length(affinity) >=
-			    MAX_AFFINITY) {
-				cli_usage(c, "at most %d affinity rules",
-				    MAX_AFFINITY);
-				goto out;
-			}
-			if ((rule = cli_affinity_parse(optarg, &err)) == NULL) {
-				cli_usage(c, "%s", err.msg);
-				goto out;
-			}
-			json_object_array_add(affinity, rule);
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'w':
-			wait = 1;
-			break;
-		case OPT_WAIT_TIMEOUT:
-			if (cli_parse_seconds(c, optarg, &wait_timeout) == -1)
-				goto out;
-			break;
-		case 'h':
-			rc = tv_help(c->cmd);
-			goto out;
-		default:
-			goto out;
-		}
-	}
+	cx.labels = labels;
+	cx.affinity = affinity;
+	o.ctx = &cx;
+	if ((rc = cli_opts_parse(c, argc, argv, create_opts, &o,
+		 tv_opts_help)) != CLI_OPTS_GO)
+		goto out;
+	rc = CLI_EXIT_USAGE;
+	name = o.name;
+	size = o.size;
+	network = o.network;
+	json = o.json;
+	wait = o.wait;
+	wait_timeout = o.wait_timeout;
 	if (optind < argc) {
 		cli_usage(c, "unexpected argument \"%s\"", argv[optind]);
 		goto out;
@@ -272,7 +252,8 @@ tv_create(struct cli *c, int argc, char **argv)
 		goto out;
 	if (size != NULL && tv_pick_size(c, size, &mib) == -1)
 		goto out;
-	if (cli_resolve_network(c->vapi, network, net_uuid, NULL, &err) == -1)
+	if (vapi_client_resolve_network(
+		c->vapi, c->owner, network, net_uuid, NULL, &err) == -1)
 		goto fail;
 	memset(&rq, 0, sizeof(rq));
 	nets[0] = net_uuid;
@@ -371,55 +352,41 @@ volume_table(struct tnfs_err *err)
 	return t;
 }
 
+static const struct cli_opt list_opts[] = {
+    CLI_OPT_FLAG("long", 'l', lng),
+    CLI_OPT_NO_HEADER,
+    CLI_OPT_OUTPUT,
+    CLI_OPT_SORT,
+    CLI_OPT_JSON,
+    CLI_OPT_HELP,
+    CLI_OPT_END,
+};
+
 int
 tv_list(struct cli *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"long", no_argument, NULL, 'l'},
-	    {"no-header", no_argument, NULL, 'H'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"sort-by", required_argument, NULL, 's'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    CLI_CONN_LONGOPTS,
-	    {NULL, 0, NULL, 0},
-	};
+	struct cli_opts o = {.sort = "created"};
 	struct vapi_list_filter f;
 	struct vapi_volume_list l = {NULL, 0};
 	struct tnfs_err err;
 	struct table *t = NULL;
 	json_object *js;
-	const char *cols = NULL, *sort = "created";
+	const char *cols, *sort;
 	char *pred_text = NULL;
-	int opt, lng = 0, no_header = 0, json = 0, rc = CLI_EXIT_USAGE;
+	int lng, no_header, json, rc;
 	size_t i;
 
 	tnfs_err_clear(&err);
 	memset(&f, 0, sizeof(f));
-	while ((opt = next_opt(c, argc, argv, "lHo:s:jh", longopts)) != -1) {
-		switch (opt) {
-		case 'l':
-			lng = 1;
-			break;
-		case 'H':
-			no_header = 1;
-			break;
-		case 'o':
-			cols = optarg;
-			break;
-		case 's':
-			sort = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			rc = tv_help(c->cmd);
-			goto out;
-		default:
-			goto out;
-		}
-	}
+	if ((rc = cli_opts_parse(c, argc, argv, list_opts, &o, tv_opts_help)) !=
+	    CLI_OPTS_GO)
+		goto out;
+	rc = CLI_EXIT_USAGE;
+	cols = o.cols;
+	sort = o.sort;
+	lng = o.lng;
+	no_header = o.no_header;
+	json = o.json;
 	if ((t = volume_table(&err)) == NULL) {
 		cli_error(c, "out of memory");
 		rc = CLI_EXIT_FAIL;
@@ -481,34 +448,28 @@ out:
 
 /* ---- get ---- */
 
+static const struct cli_opt get_opts[] = {
+    CLI_OPT_JSON,
+    CLI_OPT_HELP,
+    CLI_OPT_END,
+};
+
 int
 tv_get(struct cli *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    CLI_CONN_LONGOPTS,
-	    {NULL, 0, NULL, 0},
-	};
+	struct cli_opts o = {0};
 	struct vapi_volume v;
 	struct tnfs_err err;
 	json_object *js = NULL;
-	int opt, json = 0, rc = CLI_EXIT_USAGE;
+	int json, rc;
 
 	memset(&v, 0, sizeof(v));
 	tnfs_err_clear(&err);
-	while ((opt = next_opt(c, argc, argv, "jh", longopts)) != -1) {
-		switch (opt) {
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			rc = tv_help(c->cmd);
-			goto out;
-		default:
-			goto out;
-		}
-	}
+	if ((rc = cli_opts_parse(c, argc, argv, get_opts, &o, tv_opts_help)) !=
+	    CLI_OPTS_GO)
+		goto out;
+	rc = CLI_EXIT_USAGE;
+	json = o.json;
 	if (argc - optind != 1) {
 		cli_usage(c, "expected one VOLUME argument");
 		goto out;
@@ -550,46 +511,34 @@ confirm_delete(const struct vapi_volume *vols, size_t n)
 	return cli_confirm(q);
 }
 
+static const struct cli_opt delete_opts[] = {
+    /* node-triton: -f skips the prompt, nothing more */
+    CLI_OPT_FLAG("force", 'f', yes),
+    CLI_OPT_FLAG("yes", 'y', yes),
+    CLI_OPT_FLAG("wait", 'w', wait),
+    CLI_OPT_SECONDS("wait-timeout", 0, wait_timeout),
+    CLI_OPT_HELP,
+    CLI_OPT_END,
+};
+
 int
 tv_delete(struct cli *c, int argc, char **argv)
 {
-	enum { OPT_WAIT_TIMEOUT = 1 };
-	static const struct option longopts[] = {
-	    {"force", no_argument, NULL, 'f'},
-	    {"yes", no_argument, NULL, 'y'},
-	    {"wait", no_argument, NULL, 'w'},
-	    {"wait-timeout", required_argument, NULL, OPT_WAIT_TIMEOUT},
-	    {"help", no_argument, NULL, 'h'},
-	    CLI_CONN_LONGOPTS,
-	    {NULL, 0, NULL, 0},
-	};
+	struct cli_opts o = {.wait_timeout = WAIT_TIMEOUT_DEFAULT};
 	struct vapi_volume *vols = NULL;
 	struct tnfs_err err;
 	size_t n = 0, i;
-	int opt, yes = 0, wait = 0, wait_timeout = WAIT_TIMEOUT_DEFAULT;
-	int rc = CLI_EXIT_USAGE, failed = 0;
+	int yes, wait, wait_timeout;
+	int rc, failed = 0;
 
 	tnfs_err_clear(&err);
-	while ((opt = next_opt(c, argc, argv, "fywh", longopts)) != -1) {
-		switch (opt) {
-		case 'f': /* node-triton: -f skips the prompt, nothing more */
-		case 'y':
-			yes = 1;
-			break;
-		case 'w':
-			wait = 1;
-			break;
-		case OPT_WAIT_TIMEOUT:
-			if (cli_parse_seconds(c, optarg, &wait_timeout) == -1)
-				goto out;
-			break;
-		case 'h':
-			rc = tv_help(c->cmd);
-			goto out;
-		default:
-			goto out;
-		}
-	}
+	if ((rc = cli_opts_parse(c, argc, argv, delete_opts, &o,
+		 tv_opts_help)) != CLI_OPTS_GO)
+		goto out;
+	rc = CLI_EXIT_USAGE;
+	yes = o.yes;
+	wait = o.wait;
+	wait_timeout = o.wait_timeout;
 	if (optind == argc) {
 		cli_usage(c, "expected at least one VOLUME argument");
 		goto out;
@@ -653,45 +602,35 @@ out:
 
 /* ---- sizes ---- */
 
+static const struct cli_opt sizes_opts[] = {
+    CLI_OPT_NO_HEADER,
+    CLI_OPT_SORT,
+    CLI_OPT_JSON,
+    CLI_OPT_HELP,
+    CLI_OPT_END,
+};
+
 int
 tv_sizes(struct cli *c, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"no-header", no_argument, NULL, 'H'},
-	    {"sort-by", required_argument, NULL, 's'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    CLI_CONN_LONGOPTS,
-	    {NULL, 0, NULL, 0},
-	};
+	struct cli_opts o = {.sort = "size"};
 	struct vapi_size *sizes = NULL;
 	struct tnfs_err err;
 	struct table *t = NULL;
 	json_object *js;
-	const char *sort = "size";
+	const char *sort;
 	char text[32];
 	size_t n = 0, i;
-	int opt, no_header = 0, json = 0, rc = CLI_EXIT_USAGE;
+	int no_header, json, rc;
 
 	tnfs_err_clear(&err);
-	while ((opt = next_opt(c, argc, argv, "Hs:jh", longopts)) != -1) {
-		switch (opt) {
-		case 'H':
-			no_header = 1;
-			break;
-		case 's':
-			sort = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			rc = tv_help(c->cmd);
-			goto out;
-		default:
-			goto out;
-		}
-	}
+	if ((rc = cli_opts_parse(c, argc, argv, sizes_opts, &o, tv_opts_help)) !=
+	    CLI_OPTS_GO)
+		goto out;
+	rc = CLI_EXIT_USAGE;
+	sort = o.sort;
+	no_header = o.no_header;
+	json = o.json;
 	if (optind < argc) {
 		cli_usage(c, "unexpected argument \"%s\"", argv[optind]);
 		goto out;

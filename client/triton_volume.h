@@ -1,8 +1,9 @@
 /*
  * triton_volume.h: the subcommands of triton-volume, split over
- * triton_volume.c (node-triton's create, list, get, delete, sizes) and
- * triton_volume_more.c (what node-triton lacks: rename, resize, snapshot,
- * networks); triton_volume_main.c dispatches.  Each takes the subcommand's
+ * triton_volume.c (node-triton's create, list, get, delete, sizes) and,
+ * for what node-triton lacks, triton_volume_update.c (rename, resize),
+ * triton_volume_snapshot.c (snapshot) and triton_volume_access.c
+ * (networks, access); triton_volume_main.c dispatches.  Each takes the subcommand's
  * own argv (argv[0] is its name) and returns the exit code.
  */
 #ifndef TNFS_TRITON_VOLUME_H

@@ -2,8 +2,9 @@
  * triton_volume_main.c: triton-volume's entry point: the global options
  * (--url, --token-file, --token, --account, --timeout, --help, --version),
  * the table of
- * subcommands with their usage lines, and the dispatch to triton_volume.c
- * and triton_volume_more.c.
+ * subcommands with their usage lines, and the dispatch to triton_volume.c,
+ * triton_volume_update.c, triton_volume_snapshot.c and
+ * triton_volume_access.c.
  */
 #include <getopt.h>
 #include <stdio.h>

@@ -242,13 +242,26 @@ int vapi_client_list_networks(
     struct vapi_client *c, struct vapi_network_list *out, struct tnfs_err *err);
 
 /*
- * Resolve a network name or uuid visible to owner_uuid (NULL: any) into
- * its uuid; NULL or "" picks the network marked default.  404
- * NetworkNotFound naming the known networks otherwise.
+ * The one rule for what a user names as a network, for every front end
+ * (plugin's network= option, triton-volume -N): among the networks
+ * visible to owner_uuid (NULL: all; a network without owners is
+ * everyone's), NULL or "" is the one marked default; otherwise an exact
+ * uuid, then an exact name, then a uuid prefix (hex digits and dashes)
+ * that only one network has.  0 with *hit (borrowed from l); otherwise -1
+ * with 404 NetworkNotFound naming the known networks, or ValidationError
+ * for a prefix that several networks share.  Makes no call.
+ */
+int vapi_network_pick(const struct vapi_network_list *l,
+    const char *owner_uuid, const char *arg, const struct vapi_network **hit,
+    struct tnfs_err *err);
+
+/*
+ * GET /networks and vapi_network_pick: the uuid into uuid_out and, when
+ * name_out is not NULL, the name.
  */
 int vapi_client_resolve_network(struct vapi_client *c, const char *owner_uuid,
-    const char *name_or_uuid, char uuid_out[VAPI_UUID_BUFSZ],
-    struct tnfs_err *err);
+    const char *arg, char uuid_out[VAPI_UUID_BUFSZ],
+    char name_out[VAPI_NAME_BUFSZ], struct tnfs_err *err);
 
 /*
  * References (leases): POST /volumes/:uuid/addreference and

@@ -43,7 +43,3 @@ tests_unit_test_cloudapi_accounts_CFLAGS = $(CLOUDAPI_UNIT_CFLAGS)
 tests_unit_test_cloudapi_accounts_SOURCES = tests/unit/test_cloudapi_accounts.c \
 	tests/unit/test_cloudapi_keys.h
 tests_unit_test_cloudapi_accounts_LDADD = $(CLOUDAPI_LIBS) $(UNIT_LDADD)
-
-CLOUDAPI_INTEGRATION_TESTS = tests/integration/cloudapi_triton.sh
-TESTS += $(CLOUDAPI_INTEGRATION_TESTS)
-dist_check_SCRIPTS += $(CLOUDAPI_INTEGRATION_TESTS)

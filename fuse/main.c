@@ -22,6 +22,7 @@
 #include "log.h"
 #include "nfs_conn.h"
 #include "nfs_fs.h"
+#include "nfs_write.h"
 #include "opts.h"
 #include "version.h"
 
@@ -143,7 +144,7 @@ check_root(const struct fuse_nfs_opts *o, struct nfs_pool *pool)
 	       "bytes per call)\n",
 	    o->server, o->export, o->nfsvers,
 	    (unsigned long long)nfs_pool_readmax(pool),
-	    (unsigned long long)nfs_fs_write_chunk(
+	    (unsigned long long)nfs_write_chunk(
 		nfs_pool_writemax(pool), o->nfsvers));
 	return 0;
 }

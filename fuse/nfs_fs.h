@@ -26,13 +26,6 @@ struct fhcache;
 /* Directory handles kept (fhcache.h): a web site's busy directories. */
 #define NFS_FS_DIR_CACHE 256
 
-/*
- * NFSv4 WRITEs are limited by libnfs < 5: the whole COMPOUND must fit in its
- * 4096-byte encode buffer, and 3072 bytes of data was measured to fit with
- * room for the RPC header, AUTH_SYS credentials and a 128-byte handle.
- */
-#define NFS_FS_V4_SMALL_WRITE 3072
-
 struct nfs_fs_cfg {
 	struct nfs_pool *pool; /* borrowed; outlives the FUSE session */
 	int ro;
@@ -62,23 +55,6 @@ const struct fuse_operations *nfs_fs_operations(void);
  */
 struct statvfs;
 void nfs_fs_apply_size(struct statvfs *sv, uint64_t size);
-
-/*
- * Whether a WRITE of size bytes (chunk: the WRITE size) goes out FILE_SYNC:
- * over NFSv3, the first write of an open when it fits one WRITE of at most
- * NFS_FS_SYNC_WRITE_MAX (a small file written at once, the common case for
- * uploads and cache files), and every write of an O_SYNC open.  Such a
- * file needs no COMMIT at close: the server wrote it to stable storage
- * before answering, and a refusal (EDQUOT, ENOSPC) reaches write(2).  Later
- * writes go UNSTABLE and are COMMITted at close as before, so a file
- * written in many small pieces costs at most one extra server sync.
- */
-#define NFS_FS_SYNC_WRITE_MAX (64 * 1024)
-int nfs_fs_write_sync(
-    int nfsvers, int wrote, int o_sync, size_t size, uint64_t chunk);
-
-/* The WRITE size used for a server limit wmax and NFS version. */
-uint64_t nfs_fs_write_chunk(uint64_t wmax, int nfsvers);
 
 /*
  * The d_ino of a listed entry ("not known": libfuse's FUSE_UNKNOWN_INO,

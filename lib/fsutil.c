@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,22 @@ fsutil_mkdir_p(const char *path, mode_t mode, struct tnfs_err *err)
 		*p = c;
 		if (c == '\0')
 			break;
+	}
+	return 0;
+}
+
+int
+fsutil_path(char *buf, struct tnfs_err *err, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, PATH_MAX, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= PATH_MAX) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "path too long");
+		return -1;
 	}
 	return 0;
 }

@@ -1,5 +1,6 @@
 /*
- * fsutil.h: files written so that a crash never leaves half of them.
+ * fsutil.h: files written so that a crash never leaves half of them, and
+ * the paths to them.
  */
 #ifndef TNFS_FSUTIL_H
 #define TNFS_FSUTIL_H
@@ -24,6 +25,13 @@ int fsutil_write_atomic(const char *path, const void *data, size_t len,
  */
 int fsutil_read_file(const char *path, size_t max, char **out, size_t *len,
     struct tnfs_err *err);
+
+/*
+ * A path built with printf's format into buf, which holds PATH_MAX bytes:
+ * 0, or -1 with an InternalError when it does not fit.
+ */
+int fsutil_path(char *buf, struct tnfs_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* mkdir -p with mode for the directories it creates. */
 int fsutil_mkdir_p(const char *path, mode_t mode, struct tnfs_err *err);

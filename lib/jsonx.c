@@ -201,3 +201,31 @@ jsonx_to_string(json_object *obj)
 	    obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	return s != NULL ? strdup(s) : NULL;
 }
+
+int
+jsonx_copy_str(json_object *obj, const char *key, char *buf, size_t len,
+    unsigned flags, enum tnfs_ecode code, const char *where,
+    struct tnfs_err *err)
+{
+	const char *s = jsonx_get_str(obj, key);
+	json_object *v = NULL;
+
+	buf[0] = '\0';
+	if (s == NULL) {
+		int absent = !json_object_object_get_ex(obj, key, &v) ||
+		    ((flags & JSONX_NULL_ABSENT) && v == NULL);
+
+		if (absent && !(flags & JSONX_REQUIRED))
+			return 0;
+		tnfs_err_set(err, code, "%s: %s is missing or not a string",
+		    where, key);
+		return -1;
+	}
+	if (strlen(s) >= len) {
+		tnfs_err_set(err, code, "%s: %s is longer than %zu bytes", where,
+		    key, len - 1);
+		return -1;
+	}
+	memcpy(buf, s, strlen(s) + 1);
+	return 0;
+}

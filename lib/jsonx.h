@@ -27,6 +27,18 @@ json_object *jsonx_parse(
 /* Borrowed string member, or NULL when absent or not a string. */
 const char *jsonx_get_str(json_object *obj, const char *key);
 
+#define JSONX_REQUIRED    0x1 /* a missing member is an error */
+#define JSONX_NULL_ABSENT 0x2 /* a JSON null counts as a missing member */
+
+/*
+ * Copy obj's string member key into buf (len bytes; "" when absent):
+ * 0, or -1 with err (code, and a message that starts with where) when the
+ * member is not a string, is missing but JSONX_REQUIRED, or does not fit.
+ */
+int jsonx_copy_str(json_object *obj, const char *key, char *buf, size_t len,
+    unsigned flags, enum tnfs_ecode code, const char *where,
+    struct tnfs_err *err);
+
 /*
  * Integer member: 0 when present and an integer (not a double, not a
  * string), -1 otherwise.

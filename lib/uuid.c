@@ -96,3 +96,15 @@ tnfs_uuid_generate(char out[TNFS_UUID_BUFSZ], struct tnfs_err *err)
 	out[n] = '\0';
 	return 0;
 }
+
+int
+tnfs_uuid_prefix_valid(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') ||
+			*s == '-'))
+			return 0;
+	return 1;
+}

@@ -13,6 +13,12 @@
 int tnfs_uuid_valid(const char *s);
 
 /*
+ * 1 when s could begin a uuid as we write them (non-empty; lowercase hex
+ * digits and dashes only): what a "short id" may be.
+ */
+int tnfs_uuid_prefix_valid(const char *s);
+
+/*
  * A random (version 4, RFC 4122 variant) UUID from /dev/urandom into out,
  * lowercase.  0, or -1 and an InternalError when /dev/urandom fails.
  */

@@ -40,7 +40,7 @@
 #define MAX_RUNNING         128
 #define CONTENT_TYPE        "application/vnd.docker.plugins.v1.2+json"
 
-struct http_server {
+struct plugin_http {
 	struct httpd *httpd;
 	struct volumes *vs;
 	char *path; /* unlinked at stop when we created it */
@@ -216,7 +216,7 @@ log_request(const char *path, const struct proto_req *rq, unsigned status,
 static void
 dispatch(void *cls, struct httpd_req *hr)
 {
-	struct http_server *srv = cls;
+	struct plugin_http *srv = cls;
 	const char *url = httpd_req_url(hr), *body;
 	struct proto_req rq;
 	struct tnfs_err err;
@@ -346,10 +346,11 @@ listen_unix(const char *path, struct tnfs_err *err)
 	return fd;
 }
 
-struct http_server *
-http_start(const char *socket_path, struct volumes *vs, struct tnfs_err *err)
+struct plugin_http *
+plugin_http_start(
+    const char *socket_path, struct volumes *vs, struct tnfs_err *err)
 {
-	struct http_server *srv = calloc(1, sizeof(*srv));
+	struct plugin_http *srv = calloc(1, sizeof(*srv));
 	struct httpd_opts o;
 	int fd;
 
@@ -397,7 +398,7 @@ fail:
 }
 
 void
-http_stop(struct http_server *srv)
+plugin_http_stop(struct plugin_http *srv)
 {
 	if (srv == NULL)
 		return;

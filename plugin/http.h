@@ -13,16 +13,16 @@
 #include "err.h"
 #include "volumes.h"
 
-struct http_server;
+struct plugin_http;
 
 /*
  * Listen on socket_path (stale socket replaced; mode 0600 set between bind
  * and listen) or on the socket systemd passed (LISTEN_FDS), and serve.
  */
-struct http_server *http_start(
+struct plugin_http *plugin_http_start(
     const char *socket_path, struct volumes *vs, struct tnfs_err *err);
 
 /* Stop accepting, wait for requests in flight, close the socket. */
-void http_stop(struct http_server *srv);
+void plugin_http_stop(struct plugin_http *srv);
 
 #endif

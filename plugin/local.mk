@@ -1,57 +1,47 @@
-# plugin/: tritonnfs-plugin, the Docker volume plugin.
-sbin_PROGRAMS += plugin/tritonnfs-plugin
-PLUGIN_CORE = plugin/protocol.c plugin/protocol.h plugin/state.c \
-	plugin/state.h plugin/plugin_config.c plugin/plugin_config.h plugin/mounts.c \
-	plugin/mounts.h plugin/mount_kernel.c plugin/mount_fuse.c \
+# plugin/: tritonnfs-plugin, the Docker volume plugin.  Its modules are a
+# library so the unit tests link the same objects.
+noinst_LIBRARIES += plugin/libplugin.a
+plugin_libplugin_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) \
+	$(MHD_CFLAGS) $(CURL_CFLAGS) $(MOUNT_CFLAGS) -I$(top_srcdir)/client
+plugin_libplugin_a_SOURCES = plugin/protocol.c plugin/protocol.h \
+	plugin/state.c plugin/state.h plugin/plugin_config.c \
+	plugin/plugin_config.h plugin/mounts.c plugin/mounts.h \
+	plugin/mount_kernel.c plugin/mount_fuse.c \
 	plugin/mountinfo.c plugin/mountinfo.h plugin/children.c \
 	plugin/children.h plugin/rpc_ping.c plugin/rpc_ping.h \
 	plugin/volumes.c plugin/volumes.h plugin/volumes_impl.h \
-	plugin/volumes_attach.c plugin/volumes_sync.c
-plugin_tritonnfs_plugin_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) \
-	$(MHD_CFLAGS) $(CURL_CFLAGS) $(MOUNT_CFLAGS) -I$(top_srcdir)/client
-plugin_tritonnfs_plugin_SOURCES = $(PLUGIN_CORE) plugin/http.c \
-	plugin/http.h plugin/hostreg.c plugin/hostreg.h plugin/main.c
-plugin_tritonnfs_plugin_LDADD = $(LIBVAPI) $(MHD_LIBS) $(MOUNT_LIBS) \
+	plugin/volumes_attach.c plugin/volumes_sync.c \
+	plugin/http.c plugin/http.h plugin/hostreg.c plugin/hostreg.h
+LIBPLUGIN = plugin/libplugin.a $(LIBVAPI) $(MHD_LIBS) $(MOUNT_LIBS) \
 	-lpthread
+
+sbin_PROGRAMS += plugin/tritonnfs-plugin
+plugin_tritonnfs_plugin_CFLAGS = $(plugin_libplugin_a_CFLAGS)
+plugin_tritonnfs_plugin_SOURCES = plugin/main.c
+plugin_tritonnfs_plugin_LDADD = $(LIBPLUGIN)
 dist_man_MANS += plugin/tritonnfs-plugin.8
 
-PLUGIN_MOUNT_SOURCES = plugin/mounts.c plugin/mount_kernel.c \
-	plugin/mount_fuse.c plugin/mountinfo.c plugin/children.c \
-	plugin/rpc_ping.c
 PLUGIN_UNIT_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) $(CURL_CFLAGS) \
 	$(MOUNT_CFLAGS) -I$(top_srcdir)/client -I$(top_srcdir)/plugin
-PLUGIN_UNIT_LDADD = $(LIBVAPI) $(MOUNT_LIBS) -lpthread $(UNIT_LDADD)
+PLUGIN_UNIT_LDADD = $(LIBPLUGIN) $(UNIT_LDADD)
 check_PROGRAMS += tests/unit/test_plugin_protocol \
 	tests/unit/test_plugin_state tests/unit/test_plugin_config \
 	tests/unit/test_rpc_ping tests/unit/test_plugin_mounts
 TESTS += tests/unit/test_plugin_protocol tests/unit/test_plugin_state \
 	tests/unit/test_plugin_config tests/unit/test_rpc_ping \
 	tests/unit/test_plugin_mounts
-tests_unit_test_plugin_mounts_SOURCES = tests/unit/test_plugin_mounts.c \
-	$(PLUGIN_MOUNT_SOURCES)
+tests_unit_test_plugin_mounts_SOURCES = tests/unit/test_plugin_mounts.c
 tests_unit_test_plugin_mounts_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
 tests_unit_test_plugin_mounts_LDADD = $(PLUGIN_UNIT_LDADD)
-tests_unit_test_rpc_ping_SOURCES = tests/unit/test_rpc_ping.c \
-	plugin/rpc_ping.c
+tests_unit_test_rpc_ping_SOURCES = tests/unit/test_rpc_ping.c
 tests_unit_test_rpc_ping_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
 tests_unit_test_rpc_ping_LDADD = $(PLUGIN_UNIT_LDADD)
-tests_unit_test_plugin_protocol_SOURCES = tests/unit/test_plugin_protocol.c \
-	plugin/protocol.c plugin/state.c
+tests_unit_test_plugin_protocol_SOURCES = tests/unit/test_plugin_protocol.c
 tests_unit_test_plugin_protocol_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
 tests_unit_test_plugin_protocol_LDADD = $(PLUGIN_UNIT_LDADD)
-tests_unit_test_plugin_state_SOURCES = tests/unit/test_plugin_state.c \
-	plugin/state.c
+tests_unit_test_plugin_state_SOURCES = tests/unit/test_plugin_state.c
 tests_unit_test_plugin_state_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
 tests_unit_test_plugin_state_LDADD = $(PLUGIN_UNIT_LDADD)
-tests_unit_test_plugin_config_SOURCES = tests/unit/test_plugin_config.c \
-	plugin/plugin_config.c $(PLUGIN_MOUNT_SOURCES)
+tests_unit_test_plugin_config_SOURCES = tests/unit/test_plugin_config.c
 tests_unit_test_plugin_config_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
 tests_unit_test_plugin_config_LDADD = $(PLUGIN_UNIT_LDADD)
-
-TESTS += tests/integration/plugin_protocol.sh \
-	tests/integration/docker_harness.sh tests/integration/plugin_docker.sh \
-	tests/integration/quickstart.sh tests/integration/plugin_faults.sh
-dist_check_SCRIPTS += tests/integration/plugin_protocol.sh \
-	tests/integration/docker_lib.sh tests/integration/docker_harness.sh \
-	tests/integration/plugin_docker.sh tests/integration/quickstart.sh \
-	tests/integration/plugin_faults.sh

@@ -38,7 +38,7 @@ main(int argc, char *argv[])
 	struct tnfs_err err;
 	struct mounts *m = NULL;
 	struct volumes *vs = NULL;
-	struct http_server *srv = NULL;
+	struct plugin_http *srv = NULL;
 	struct hostreg *hr = NULL;
 	struct hostreg_config hc = {0};
 	struct sigaction sa;
@@ -49,8 +49,8 @@ main(int argc, char *argv[])
 
 	log_init("tritonnfs-plugin");
 	tnfs_err_clear(&err);
-	config_defaults(&cfg);
-	r = config_parse_args(&cfg, argc, argv, &err);
+	plugin_config_defaults(&cfg);
+	r = plugin_config_parse_args(&cfg, argc, argv, &err);
 	if (r == CONFIG_HELP) {
 		fputs(config_usage, stdout);
 		return 0;
@@ -129,10 +129,10 @@ main(int argc, char *argv[])
 	/* Short: SIGTERM waits for a heartbeat in flight. */
 	hc.timeout_ms = 5000;
 	pthread_sigmask(SIG_BLOCK, &set, &old);
-	srv = http_start(cfg.socket, vs, &err);
+	srv = plugin_http_start(cfg.socket, vs, &err);
 	if (srv != NULL && ((hr = hostreg_start(&hc, &err)) == NULL ||
 			       volumes_start(vs, &err) == -1)) {
-		http_stop(srv);
+		plugin_http_stop(srv);
 		srv = NULL;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -153,7 +153,7 @@ fail:
 	log_err(TNFS_LOG_FATAL, &err, "cannot start");
 	fprintf(stderr, "tritonnfs-plugin: %s\n", err.msg);
 out:
-	http_stop(srv);
+	plugin_http_stop(srv);
 	hostreg_stop(hr);
 	volumes_stop(vs);
 	volumes_free(vs);

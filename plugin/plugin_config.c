@@ -69,7 +69,7 @@ const char config_usage[] =
     "the file.\n";
 
 void
-config_defaults(struct plugin_config *c)
+plugin_config_defaults(struct plugin_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	snprintf(
@@ -515,7 +515,7 @@ read_token_file(struct plugin_config *c, struct tnfs_err *err)
 }
 
 int
-config_parse_args(
+plugin_config_parse_args(
     struct plugin_config *c, int argc, char *argv[], struct tnfs_err *err)
 {
 	int i, check = 0, token_flags = 0;

@@ -49,7 +49,7 @@ enum config_result {
 	CONFIG_CHECK = 3, /* --check-config: everything is valid, exit 0 */
 };
 
-void config_defaults(struct plugin_config *cfg);
+void plugin_config_defaults(struct plugin_config *cfg);
 
 /* One setting by its long flag name; -1 with a message for bad values. */
 int config_set(struct plugin_config *cfg, const char *key, const char *val,
@@ -67,7 +67,7 @@ int config_apply_text(struct plugin_config *cfg, const char *text,
  * CONFIG_RUN, CONFIG_CHECK, CONFIG_HELP or CONFIG_VERSION, or -1 with err.  Fills host_uuid from
  * /etc/machine-id when not given and checks what is required.
  */
-int config_parse_args(
+int plugin_config_parse_args(
     struct plugin_config *cfg, int argc, char *argv[], struct tnfs_err *err);
 
 /* A machine-id (32 hex) as a uuid; -1 when malformed. */

@@ -185,22 +185,8 @@ static int
 get_str(json_object *obj, const char *key, char *buf, size_t len, int required,
     struct tnfs_err *err)
 {
-	const char *s = jsonx_get_str(obj, key);
-
-	buf[0] = '\0';
-	if (s == NULL) {
-		if (!required && !json_object_object_get_ex(obj, key, NULL))
-			return 0;
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "state: %s missing or not a string", key);
-		return -1;
-	}
-	if (strlen(s) >= len) {
-		tnfs_err_set(err, TNFS_E_VALIDATION, "state: %s too long", key);
-		return -1;
-	}
-	memcpy(buf, s, strlen(s) + 1);
-	return 0;
+	return jsonx_copy_str(obj, key, buf, len, required ? JSONX_REQUIRED : 0,
+	    TNFS_E_VALIDATION, "state", err);
 }
 
 int

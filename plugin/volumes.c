@@ -423,8 +423,8 @@ volumes_create(struct volumes *vs, const char *name, json_object *opts,
 		rc = 0;
 		goto save;
 	}
-	if (vapi_client_resolve_network(c, vs->owner, co.network, net, err) ==
-	    -1)
+	if (vapi_client_resolve_network(
+		c, vs->owner, co.network, net, NULL, err) == -1)
 		goto fail;
 	if (co.has_size) {
 		if (pick_size(c, co.size_mib, &size, err) == -1)

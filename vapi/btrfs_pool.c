@@ -19,25 +19,6 @@
 
 #define MIB (UINT64_C(1) << 20)
 
-static int mkpath(char *buf, struct tnfs_err *err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-mkpath(char *buf, struct tnfs_err *err, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, PATH_MAX, fmt, ap);
-	va_end(ap);
-	if (n < 0 || n >= PATH_MAX) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "path too long");
-		return -1;
-	}
-	return 0;
-}
-
 /* The loop device recorded last time, if it still backs file. */
 static int
 recorded_loop(const char *record, const char *file, char *dev)
@@ -50,13 +31,13 @@ recorded_loop(const char *record, const char *file, char *dev)
 		return 0;
 	text[strcspn(text, "\n")] = '\0';
 	if (strncmp(text, "/dev/loop", 9) != 0 || strchr(text + 9, '/') ||
-	    mkpath(sys, NULL, "/sys/block/%s/loop/backing_file", text + 5) ==
+	    fsutil_path(sys, NULL, "/sys/block/%s/loop/backing_file", text + 5) ==
 		-1)
 		goto out;
 	if (fsutil_read_file(sys, PATH_MAX, &back, &len, NULL) == -1)
 		goto out;
 	back[strcspn(back, "\n")] = '\0';
-	if (strcmp(back, file) == 0 && mkpath(dev, NULL, "%s", text) == 0)
+	if (strcmp(back, file) == 0 && fsutil_path(dev, NULL, "%s", text) == 0)
 		rc = 1;
 out:
 	free(text);
@@ -101,14 +82,14 @@ attach_pool(char *loopdev, const char *file, const char *pool,
 	const char *detach[] = {"losetup", "-d", loopdev, NULL};
 	int fresh = 0, rc = -1;
 
-	if (mkpath(record, err, "%s/pool.loop", state_dir) == -1)
+	if (fsutil_path(record, err, "%s/pool.loop", state_dir) == -1)
 		goto out;
 	if (!recorded_loop(record, file, loopdev)) {
 		if (btrfs_run(attach, "cannot attach the pool image", &out,
 			err) == -1)
 			goto out;
 		out[strcspn(out, "\n")] = '\0';
-		if (mkpath(loopdev, err, "%s", out) == -1)
+		if (fsutil_path(loopdev, err, "%s", out) == -1)
 			goto out;
 		fresh = 1;
 		if (fsutil_write_atomic(
@@ -139,7 +120,7 @@ btrfs_pool_attach(const char *arg, const char *state_dir, char *pool,
 	loopdev[0] = '\0';
 	if (btrfs_image_spec_parse(arg, &spec_file, &size_mib, err) == -1)
 		goto out;
-	if (mkpath(pool, err, "%s/pool", state_dir) == -1 ||
+	if (fsutil_path(pool, err, "%s/pool", state_dir) == -1 ||
 	    fsutil_mkdir_p(pool, 0700, err) == -1)
 		goto out;
 	if (access(spec_file, F_OK) == -1 &&
@@ -154,7 +135,7 @@ btrfs_pool_attach(const char *arg, const char *state_dir, char *pool,
 	if (btrfs_mountinfo_find(mi, pool, 0, &m)) {
 		/* Still mounted by a run that did not close: reuse it. */
 		if (strncmp(m.source, "/dev/loop", 9) == 0 &&
-		    mkpath(loopdev, err, "%s", m.source) == -1)
+		    fsutil_path(loopdev, err, "%s", m.source) == -1)
 			goto out;
 	} else {
 		if (attach_pool(loopdev, file, pool, state_dir, err) == -1)

@@ -17,7 +17,7 @@
 #define CONFIG_FILE_MAX (1024 * 1024)
 
 void
-config_defaults(struct vapi_config *cfg)
+vapi_config_defaults(struct vapi_config *cfg)
 {
 	uint64_t g;
 
@@ -545,7 +545,7 @@ flag_int(const char *text, uint64_t max, int *out, const char *what,
 }
 
 int
-config_parse_args(
+vapi_config_parse_args(
     struct vapi_config *cfg, int argc, char **argv, struct tnfs_err *err)
 {
 	static const struct option opts[] = {

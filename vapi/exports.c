@@ -3,6 +3,7 @@
  * the one configured, and "none", the exporter that serves nothing (the
  * API alone, for development and tests).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,9 +11,7 @@
 
 static const struct exporter_ops *const exporters[] = {
     &exporter_none_ops,
-#ifdef TNFS_HAVE_GANESHA_EXPORTER
     &exporter_ganesha_ops,
-#endif
     NULL,
 };
 
@@ -32,15 +31,22 @@ exporter_open(
 		if (strcmp(exporters[i]->kind, kind) == 0)
 			break;
 	if (exporters[i] == NULL) {
+		char kinds[256];
+		size_t at = 0;
+
+		/* The table's own kinds, so a new exporter names itself. */
+		kinds[0] = '\0';
+		for (i = 0; exporters[i] != NULL && at < sizeof(kinds); i++) {
+			int n = snprintf(kinds + at, sizeof(kinds) - at, "%s%s",
+			    i > 0 ? ", " : "", exporters[i]->kind);
+
+			if (n < 0)
+				break;
+			at += (size_t)n;
+		}
 		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "exports %s: unknown exporter (this build has: none%s)",
-		    kind,
-#ifdef TNFS_HAVE_GANESHA_EXPORTER
-		    ", ganesha"
-#else
-		    ""
-#endif
-		);
+		    "exports %s: unknown exporter (this build has: %s)", kind,
+		    kinds);
 		return NULL;
 	}
 	if ((ex = calloc(1, sizeof(*ex))) == NULL) {

@@ -29,7 +29,7 @@
 #include "timefmt.h"
 #include "validate.h"
 
-struct http_server {
+struct vapi_http {
 	struct vapi *va;
 	struct httpd *httpd;
 	int listen_fd;
@@ -336,7 +336,7 @@ request_id(const struct httpd_req *hr, char *buf, size_t len)
 static void
 serve(void *cls, struct httpd_req *hr)
 {
-	struct http_server *srv = cls;
+	struct vapi_http *srv = cls;
 	struct vapi *va = srv->va;
 	const struct route *route = NULL;
 	json_object *params = NULL, *out = NULL, *ebody;
@@ -468,10 +468,10 @@ reply:
 	json_object_put(q.params);
 }
 
-struct http_server *
-http_start(struct vapi *va, struct tnfs_err *err)
+struct vapi_http *
+vapi_http_start(struct vapi *va, struct tnfs_err *err)
 {
-	struct http_server *srv;
+	struct vapi_http *srv;
 	struct httpd_opts o;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
@@ -511,7 +511,7 @@ http_start(struct vapi *va, struct tnfs_err *err)
 }
 
 void
-http_stop(struct http_server *srv, int grace_ms)
+vapi_http_stop(struct vapi_http *srv, int grace_ms)
 {
 	if (srv == NULL)
 		return;

@@ -29,16 +29,16 @@
 #define HTTP_IO_THREADS          2
 #define HTTP_MAX_RUNNING         128
 
-struct http_server;
+struct vapi_http;
 
 /* Listen on va->cfg->listen (tcp:HOST:PORT or unix:PATH) and serve. */
-struct http_server *http_start(struct vapi *va, struct tnfs_err *err);
+struct vapi_http *vapi_http_start(struct vapi *va, struct tnfs_err *err);
 
 /*
  * Stop accepting, wait up to grace_ms for requests under way to finish,
  * then close everything and free srv.
  */
-void http_stop(struct http_server *srv, int grace_ms);
+void vapi_http_stop(struct vapi_http *srv, int grace_ms);
 
 /*
  * Whether an Accept-Version header value admits this API's version 1.0.0:

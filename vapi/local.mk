@@ -2,7 +2,7 @@
 # library so the unit tests link the same code.
 noinst_LIBRARIES += vapi/libvapi_server.a
 vapi_libvapi_server_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(MHD_CFLAGS) \
-	$(SQLITE_CFLAGS) $(PQ_CFLAGS) $(VAPI_BACKEND_CPPFLAGS) $(STORE_PG_CPPFLAGS)
+	$(SQLITE_CFLAGS) $(PQ_CFLAGS) $(STORE_PG_CPPFLAGS)
 vapi_libvapi_server_a_SOURCES = \
 	vapi/vapi.h \
 	vapi/config.c vapi/vapi_config.h \
@@ -37,7 +37,6 @@ endif
 STORAGE_BACKEND_SOURCES = vapi/storage_list.c \
 	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_pool.c vapi/storage_btrfs.c \
 	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c
-VAPI_BACKEND_CPPFLAGS = -DTNFS_HAVE_BTRFS_BACKEND -DTNFS_HAVE_GANESHA_EXPORTER
 VAPI_LIBS = vapi/libvapi_server.a $(LIBTNFS) $(MHD_LIBS) $(SQLITE_LIBS) \
 	$(PQ_LIBS) $(JSONC_LIBS)
 
@@ -77,32 +76,11 @@ tests_unit_test_vapi_config_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_sha256_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_vapi_sha256_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 
-VAPI_INTEGRATION_TESTS = tests/integration/vapi_basic.sh \
-	tests/integration/vapi_errors.sh tests/integration/vapi_refs.sh \
-	tests/integration/vapi_snapshots.sh tests/integration/vapi_auth.sh \
-	tests/integration/vapi_concurrency.sh tests/integration/vapi_crash.sh \
-	tests/integration/vapi_spec.sh tests/integration/vapi_btrfs.sh \
-	tests/integration/vapi_ganesha.sh tests/integration/vapi_crash_btrfs.sh \
-	tests/integration/vapi_served.sh \
-	tests/integration/adm_update.sh \
-	tests/integration/vapi_slow_clients.sh \
-	tests/integration/vapi_hostile_urls.sh \
-	tests/integration/vapi_hosts.sh tests/integration/vapi_fence.sh \
-	tests/integration/vapi_krill.sh tests/integration/store_pg.sh \
-	tests/integration/vapi_pg.sh
-TESTS += $(VAPI_INTEGRATION_TESTS)
-dist_check_SCRIPTS += $(VAPI_INTEGRATION_TESTS) tests/integration/vapi_lib.sh \
-	tests/integration/pg_lib.sh \
-	tests/integration/slow_clients.py tests/integration/krill_ref.js
-
 # The backends driven without the HTTP server by tests/storage_probe (see
 # its header) and tested at unit level.
 check_PROGRAMS += tests/storage_probe tests/unit/test_storage_btrfs \
 	tests/unit/test_storage_ganesha_conf
-TESTS += tests/unit/test_storage_btrfs tests/unit/test_storage_ganesha_conf \
-	tests/integration/storage_btrfs.sh tests/integration/storage_ganesha.sh
-dist_check_SCRIPTS += tests/integration/storage_btrfs.sh tests/integration/storage_lib.sh \
-	tests/integration/storage_ganesha.sh
+TESTS += tests/unit/test_storage_btrfs tests/unit/test_storage_ganesha_conf
 tests_storage_probe_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 tests_storage_probe_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
 tests_storage_probe_SOURCES = tests/storage_probe.c $(STORAGE_BACKEND_SOURCES)

@@ -134,7 +134,7 @@ main(int argc, char **argv)
 {
 	static struct vapi_config cfg; /* large; read-only once running */
 	struct vapi va;
-	struct http_server *srv = NULL;
+	struct vapi_http *srv = NULL;
 	char store_shown[sizeof(cfg.store)];
 	struct tnfs_err err;
 	sigset_t set;
@@ -143,8 +143,8 @@ main(int argc, char **argv)
 	memset(&va, 0, sizeof(va));
 	tnfs_err_clear(&err);
 	log_init("tritonnfs-vapi");
-	config_defaults(&cfg);
-	if ((r = config_parse_args(&cfg, argc, argv, &err)) == 1)
+	vapi_config_defaults(&cfg);
+	if ((r = vapi_config_parse_args(&cfg, argc, argv, &err)) == 1)
 		return 0;
 	check = r == 2;
 	if (r == -1 || config_finish(&cfg, &err) == -1) {
@@ -196,7 +196,7 @@ main(int argc, char **argv)
 		goto fail;
 	if ((va.prov = provision_start(&va, cfg.workers, &err)) == NULL)
 		goto fail;
-	if ((srv = http_start(&va, &err)) == NULL)
+	if ((srv = vapi_http_start(&va, &err)) == NULL)
 		goto fail;
 	log_info("listening on %s (store %s, storage %s, exports %s)",
 	    cfg.listen, store_shown, cfg.storage, cfg.exports);
@@ -218,7 +218,7 @@ fail:
 	log_err(TNFS_LOG_FATAL, &err, "cannot start");
 	fprintf(stderr, "tritonnfs-vapi: %s\n", err.msg);
 out:
-	http_stop(srv, STOP_GRACE_MS);
+	vapi_http_stop(srv, STOP_GRACE_MS);
 	provision_stop(va.prov);
 	exporter_close(va.exporter);
 	storage_close(va.storage);

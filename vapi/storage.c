@@ -2,6 +2,7 @@
  * storage.c: the table of storage backends and the storage_* calls that
  * forward to the one a spec names ("dir:/srv/vols" -> storage_dir_ops).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,10 +10,8 @@
 
 static const struct storage_ops *const backends[] = {
     &storage_dir_ops,
-#ifdef TNFS_HAVE_BTRFS_BACKEND
     &storage_btrfs_ops,
     &storage_btrfs_image_ops,
-#endif
     NULL,
 };
 
@@ -45,15 +44,22 @@ storage_open(const char *spec, const char *state_dir, struct tnfs_err *err)
 		}
 	}
 	if (ops == NULL) {
+		char kinds[256];
+		size_t at = 0;
+
+		/* The table's own kinds, so a new backend names itself. */
+		kinds[0] = '\0';
+		for (i = 0; backends[i] != NULL && at < sizeof(kinds); i++) {
+			int n = snprintf(kinds + at, sizeof(kinds) - at, "%s%s",
+			    i > 0 ? ", " : "", backends[i]->kind);
+
+			if (n < 0)
+				break;
+			at += (size_t)n;
+		}
 		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "storage %s: unknown backend %.*s (this build has: dir%s)",
-		    spec, (int)klen, spec,
-#ifdef TNFS_HAVE_BTRFS_BACKEND
-		    ", btrfs, btrfs-image"
-#else
-		    ""
-#endif
-		);
+		    "storage %s: unknown backend %.*s (this build has: %s)",
+		    spec, (int)klen, spec, kinds);
 		return NULL;
 	}
 	if ((st = calloc(1, sizeof(*st))) == NULL) {

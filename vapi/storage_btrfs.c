@@ -63,26 +63,6 @@ struct btrfs_backend {
 
 #define USAGE_TTL_MS 2000
 
-/* snprintf into a PATH_MAX buffer; -1 with a message when it does not fit. */
-static int mkpath(char *buf, struct tnfs_err *err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-mkpath(char *buf, struct tnfs_err *err, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, PATH_MAX, fmt, ap);
-	va_end(ap);
-	if (n < 0 || n >= PATH_MAX) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "path too long");
-		return -1;
-	}
-	return 0;
-}
-
 static int
 check_uuid(const char *uuid, struct tnfs_err *err)
 {
@@ -100,14 +80,14 @@ vol_path(const struct btrfs_backend *b, const char *uuid, char *buf,
 {
 	if (check_uuid(uuid, err) == -1)
 		return -1;
-	return mkpath(buf, err, "%s/volumes/%s", b->root, uuid);
+	return fsutil_path(buf, err, "%s/volumes/%s", b->root, uuid);
 }
 
 static int
 mnt_path(const struct btrfs_backend *b, const char *uuid, char *buf,
     struct tnfs_err *err)
 {
-	return mkpath(buf, err, "%s/%s", b->mnt_dir, uuid);
+	return fsutil_path(buf, err, "%s/%s", b->mnt_dir, uuid);
 }
 
 static int
@@ -195,12 +175,12 @@ empty_trash(const struct btrfs_backend *b)
 	struct tnfs_err err = {0};
 	DIR *d;
 
-	if (mkpath(dir, NULL, "%s/trash", b->root) == -1 ||
+	if (fsutil_path(dir, NULL, "%s/trash", b->root) == -1 ||
 	    (d = opendir(dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' ||
-		    mkpath(p, NULL, "%s/%s", dir, de->d_name) == -1)
+		    fsutil_path(p, NULL, "%s/%s", dir, de->d_name) == -1)
 			continue;
 		if (delete_subvol(p, &err) == -1)
 			log_err(TNFS_LOG_WARN, &err,
@@ -240,7 +220,7 @@ init_root(struct btrfs_backend *b, const char *root, const char *state_dir,
 		NULL, err) == -1)
 		goto out;
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (mkpath(p, err, "%s/%s", b->root, dirs[i]) == -1 ||
+		if (fsutil_path(p, err, "%s/%s", b->root, dirs[i]) == -1 ||
 		    fsutil_mkdir_p(p, 0700, err) == -1)
 			goto out;
 	/*
@@ -249,7 +229,7 @@ init_root(struct btrfs_backend *b, const char *root, const char *state_dir,
 	 * root's alone (ganesha runs as root), and an exports/ an older
 	 * version made 0755 is tightened.
 	 */
-	if (mkpath(b->mnt_dir, err, "%s/exports", state_dir) == -1 ||
+	if (fsutil_path(b->mnt_dir, err, "%s/exports", state_dir) == -1 ||
 	    fsutil_mkdir_p(b->mnt_dir, 0700, err) == -1)
 		goto out;
 	if (chmod(b->mnt_dir, 0700) == -1) {
@@ -265,7 +245,7 @@ init_root(struct btrfs_backend *b, const char *root, const char *state_dir,
 		    "cannot find the btrfs mount holding %s", b->root);
 		goto out;
 	}
-	if (mkpath(b->device, err, "%s", m.source) == -1)
+	if (fsutil_path(b->device, err, "%s", m.source) == -1)
 		goto out;
 	empty_trash(b);
 	rc = 0;
@@ -303,7 +283,7 @@ umount_all(const struct btrfs_backend *b)
 		return;
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' ||
-		    mkpath(p, NULL, "%s/%s", b->mnt_dir, de->d_name) == -1)
+		    fsutil_path(p, NULL, "%s/%s", b->mnt_dir, de->d_name) == -1)
 			continue;
 		btrfs_umount(p, NULL);
 	}
@@ -417,7 +397,7 @@ delete_snapshots(
 	DIR *d;
 	int rc = -1;
 
-	if (mkpath(dir, err, "%s/snapshots/%s", b->root, uuid) == -1)
+	if (fsutil_path(dir, err, "%s/snapshots/%s", b->root, uuid) == -1)
 		return -1;
 	if ((d = opendir(dir)) == NULL) {
 		if (errno == ENOENT)
@@ -429,7 +409,7 @@ delete_snapshots(
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		if (mkpath(p, err, "%s/%s", dir, de->d_name) == -1 ||
+		if (fsutil_path(p, err, "%s/%s", dir, de->d_name) == -1 ||
 		    delete_subvol(p, err) == -1)
 			goto out;
 	}
@@ -549,7 +529,7 @@ snap_path(const struct btrfs_backend *b, const char *uuid, const char *snap,
 	if (check_uuid(uuid, err) == -1 ||
 	    btrfs_snapshot_name_check(snap, err) == -1)
 		return -1;
-	return mkpath(buf, err, "%s/snapshots/%s/%s", b->root, uuid, snap);
+	return fsutil_path(buf, err, "%s/snapshots/%s/%s", b->root, uuid, snap);
 }
 
 static int
@@ -563,7 +543,7 @@ btrfs_snapshot_create(
 
 	if (vol_path(b, uuid, vol, err) == -1 ||
 	    snap_path(b, uuid, snap, dst, err) == -1 ||
-	    mkpath(dir, err, "%s/snapshots/%s", b->root, uuid) == -1)
+	    fsutil_path(dir, err, "%s/snapshots/%s", b->root, uuid) == -1)
 		return -1;
 	if (!btrfs_is_subvol(vol)) {
 		tnfs_err_set(
@@ -612,8 +592,8 @@ rename_aside(
 	int i;
 
 	for (i = 0; i < 1000; i++) {
-		if ((i == 0 ? mkpath(p, err, "%s", dst)
-			    : mkpath(p, err, "%s.%d", dst, i)) == -1)
+		if ((i == 0 ? fsutil_path(p, err, "%s", dst)
+			    : fsutil_path(p, err, "%s.%d", dst, i)) == -1)
 			return -1;
 		if (renameat2(AT_FDCWD, src, AT_FDCWD, p, RENAME_NOREPLACE) ==
 		    0) {
@@ -650,7 +630,7 @@ btrfs_snapshot_rollback(
 
 	if (vol_path(b, uuid, vol, err) == -1 ||
 	    snap_path(b, uuid, snap, src, err) == -1 ||
-	    mkpath(trash, err, "%s/trash/%s.%lld", b->root, uuid,
+	    fsutil_path(trash, err, "%s/trash/%s.%lld", b->root, uuid,
 		(long long)time(NULL)) == -1)
 		goto out;
 	if (!btrfs_is_subvol(vol)) {
@@ -700,7 +680,7 @@ btrfs_list(void *impl, char ***uuids, size_t *n, struct tnfs_err *err)
 	DIR *d = NULL;
 	int rc = -1;
 
-	if (mkpath(dir, err, "%s/volumes", b->root) == -1)
+	if (fsutil_path(dir, err, "%s/volumes", b->root) == -1)
 		goto out;
 	if ((d = opendir(dir)) == NULL) {
 		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "%s", dir);
@@ -708,7 +688,7 @@ btrfs_list(void *impl, char ***uuids, size_t *n, struct tnfs_err *err)
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (!tnfs_uuid_valid(de->d_name) ||
-		    mkpath(p, err, "%s/%s", dir, de->d_name) == -1 ||
+		    fsutil_path(p, err, "%s/%s", dir, de->d_name) == -1 ||
 		    !btrfs_is_subvol(p))
 			continue;
 		if (storage_list_append(&v, &count, &cap, de->d_name) == -1)
@@ -739,18 +719,18 @@ btrfs_orphan_set_aside(void *impl, const char *uuid, struct tnfs_err *err)
 
 	if (vol_path(b, uuid, vol, err) == -1 ||
 	    mnt_path(b, uuid, mp, err) == -1 ||
-	    mkpath(snaps, err, "%s/snapshots/%s", b->root, uuid) == -1)
+	    fsutil_path(snaps, err, "%s/snapshots/%s", b->root, uuid) == -1)
 		goto out;
 	if (btrfs_umount(mp, err) == -1)
 		goto out;
 	rmdir(mp);
 	if (btrfs_is_subvol(vol)) {
-		if (mkpath(dst, err, "%s/orphans/%s", b->root, uuid) == -1 ||
+		if (fsutil_path(dst, err, "%s/orphans/%s", b->root, uuid) == -1 ||
 		    rename_aside(vol, dst, NULL, err) == -1)
 			goto out;
 	}
 	if (access(snaps, F_OK) == 0) {
-		if (mkpath(dst, err, "%s/orphans/%s.snapshots", b->root,
+		if (fsutil_path(dst, err, "%s/orphans/%s.snapshots", b->root,
 			uuid) == -1 ||
 		    rename_aside(snaps, dst, NULL, err) == -1)
 			goto out;

@@ -88,7 +88,7 @@ struct vapi_config {
  * by 10 then 200..1000 by 100, lease 600 s, hosts alive for 90 s after a
  * heartbeat (three of the plugin's 30 s).
  */
-void config_defaults(struct vapi_config *cfg);
+void vapi_config_defaults(struct vapi_config *cfg);
 
 /* Lay a JSON configuration file over cfg.  Unknown keys are errors. */
 int config_load_file(
@@ -99,7 +99,7 @@ int config_load_file(
  * appears).  Returns 0 to run, 1 when --help or --version was answered, 2
  * for --check-config (check, do not run), -1 with err on a bad flag.
  */
-int config_parse_args(
+int vapi_config_parse_args(
     struct vapi_config *cfg, int argc, char **argv, struct tnfs_err *err);
 
 /*

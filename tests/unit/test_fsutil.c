@@ -138,6 +138,27 @@ START_TEST(test_mkdir_p)
 }
 END_TEST
 
+START_TEST(test_path_fits_or_fails)
+{
+	struct tnfs_err err;
+	char buf[PATH_MAX], *big;
+
+	tnfs_err_clear(&err);
+	ck_assert_int_eq(fsutil_path(buf, &err, "%s/%s", "/a", "b"), 0);
+	ck_assert_str_eq(buf, "/a/b");
+	big = malloc(PATH_MAX + 1);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'p', PATH_MAX - 1);
+	big[PATH_MAX - 1] = '\0'; /* PATH_MAX - 1 bytes: fits exactly */
+	ck_assert_int_eq(fsutil_path(buf, &err, "%s", big), 0);
+	ck_assert_uint_eq(strlen(buf), PATH_MAX - 1);
+	ck_assert_int_eq(fsutil_path(buf, &err, "/%s", big), -1);
+	ck_assert_str_eq(err.code, "InternalError");
+	ck_assert_int_eq(fsutil_path(buf, NULL, "%s/x", big), -1);
+	free(big);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -149,6 +170,7 @@ make_suite(void)
 	tcase_add_test(tc, test_failed_write_keeps_old_content);
 	tcase_add_test(tc, test_read_limits);
 	tcase_add_test(tc, test_mkdir_p);
+	tcase_add_test(tc, test_path_fits_or_fails);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -16,6 +16,7 @@
 #include "../../fuse/nfs3_raw.h"
 #include "../../fuse/nfs_conn.h"
 #include "../../fuse/nfs_fs.h"
+#include "../../fuse/nfs_write.h"
 #include "check_tap.h"
 
 static const struct {
@@ -207,15 +208,15 @@ END_TEST
 
 START_TEST(test_write_chunk)
 {
-	ck_assert_uint_eq(nfs_fs_write_chunk(65536, 3), 65536);
-	ck_assert_uint_eq(nfs_fs_write_chunk(0, 3), NFS_FS_MAX_IO);
+	ck_assert_uint_eq(nfs_write_chunk(65536, 3), 65536);
+	ck_assert_uint_eq(nfs_write_chunk(0, 3), NFS_FS_MAX_IO);
 	ck_assert_uint_eq(
-	    nfs_fs_write_chunk(UINT64_C(1) << 40, 3), NFS_FS_MAX_IO);
+	    nfs_write_chunk(UINT64_C(1) << 40, 3), NFS_FS_MAX_IO);
 #ifdef HAVE_LIBNFS_V4_LARGE_WRITES
-	ck_assert_uint_eq(nfs_fs_write_chunk(65536, 4), 65536);
+	ck_assert_uint_eq(nfs_write_chunk(65536, 4), 65536);
 #else
-	ck_assert_uint_eq(nfs_fs_write_chunk(65536, 4), NFS_FS_V4_SMALL_WRITE);
-	ck_assert_uint_eq(nfs_fs_write_chunk(1024, 4), 1024);
+	ck_assert_uint_eq(nfs_write_chunk(65536, 4), NFS_WRITE_V4_SMALL);
+	ck_assert_uint_eq(nfs_write_chunk(1024, 4), 1024);
 #endif
 }
 END_TEST
@@ -242,7 +243,7 @@ static const struct {
 
 START_TEST(test_write_sync)
 {
-	ck_assert_int_eq(nfs_fs_write_sync(sync_cases[_i].vers,
+	ck_assert_int_eq(nfs_write_sync(sync_cases[_i].vers,
 			     sync_cases[_i].wrote, sync_cases[_i].o_sync,
 			     sync_cases[_i].size, sync_cases[_i].chunk),
 	    sync_cases[_i].sync);

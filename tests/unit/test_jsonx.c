@@ -117,6 +117,51 @@ START_TEST(test_add_and_serialize)
 }
 END_TEST
 
+/* jsonx_copy_str: the one copy of a string member into a fixed buffer. */
+static const struct {
+	const char *json;
+	unsigned flags;
+	int rc;
+	const char *want; /* the copy, or the message's part */
+} copy_cases[] = {
+    {"{\"k\":\"abc\"}", 0, 0, "abc"},
+    {"{\"k\":\"abcdefg\"}", 0, 0, "abcdefg"},      /* 7 bytes fit in 8 */
+    {"{\"k\":\"abcdefgh\"}", 0, -1, "longer than 7"}, /* 8 do not */
+    {"{}", 0, 0, ""},
+    {"{}", JSONX_REQUIRED, -1, "w: k is missing"},
+    {"{\"k\":null}", 0, -1, "not a string"},
+    {"{\"k\":null}", JSONX_NULL_ABSENT, 0, ""},
+    {"{\"k\":null}", JSONX_NULL_ABSENT | JSONX_REQUIRED, -1, "missing"},
+    {"{\"k\":5}", JSONX_NULL_ABSENT, -1, "not a string"},
+    {"{\"k\":[\"a\"]}", 0, -1, "not a string"},
+    {"{\"k\":\"\"}", JSONX_REQUIRED, 0, ""},
+};
+
+START_TEST(test_copy_str)
+{
+	struct tnfs_err err;
+	json_object *o;
+	char buf[8];
+
+	tnfs_err_clear(&err);
+	o = jsonx_parse(copy_cases[_i].json, strlen(copy_cases[_i].json), 8,
+	    &err);
+	ck_assert_ptr_nonnull(o);
+	memset(buf, 'x', sizeof(buf));
+	ck_assert_int_eq(jsonx_copy_str(o, "k", buf, sizeof(buf),
+			     copy_cases[_i].flags, TNFS_E_VALIDATION, "w", &err),
+	    copy_cases[_i].rc);
+	if (copy_cases[_i].rc == 0) {
+		ck_assert_str_eq(buf, copy_cases[_i].want);
+	} else {
+		ck_assert_str_eq(buf, ""); /* never half a value */
+		ck_assert_str_eq(err.code, "ValidationError");
+		ck_assert_ptr_nonnull(strstr(err.msg, copy_cases[_i].want));
+	}
+	json_object_put(o);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -128,6 +173,8 @@ make_suite(void)
 	tcase_add_test(tc, test_depth_limit);
 	tcase_add_test(tc, test_accessors_check_types);
 	tcase_add_test(tc, test_add_and_serialize);
+	tcase_add_loop_test(tc, test_copy_str, 0,
+	    (int)(sizeof(copy_cases) / sizeof(copy_cases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -19,8 +19,8 @@ static int
 parse(
     struct plugin_config *c, int argc, const char **argv, struct tnfs_err *err)
 {
-	config_defaults(c);
-	return config_parse_args(c, argc, (char **)(uintptr_t)argv, err);
+	plugin_config_defaults(c);
+	return plugin_config_parse_args(c, argc, (char **)(uintptr_t)argv, err);
 }
 
 START_TEST(test_flags_set_everything)
@@ -116,7 +116,7 @@ START_TEST(test_config_text)
 	struct plugin_config c;
 	struct tnfs_err err;
 
-	config_defaults(&c);
+	plugin_config_defaults(&c);
 	ck_assert_int_eq(config_apply_text(&c,
 			     "# comment\n\n  vapi = unix:///run/v.sock  \n"
 			     "owner=" OWNER "\r\nlinger = 5\n",
@@ -136,7 +136,7 @@ START_TEST(test_config_json)
 	struct plugin_config c;
 	struct tnfs_err err;
 
-	config_defaults(&c);
+	plugin_config_defaults(&c);
 	ck_assert_int_eq(config_apply_text(&c,
 			     "\n {\"vapi\": \"http://10.0.0.5:8080\", \"owner\": \"" OWNER
 			     "\", \"linger\": 5, \"mount_backend\": \"fuse\", "
@@ -181,7 +181,7 @@ START_TEST(test_config_json_bad_table)
 	struct plugin_config c;
 	struct tnfs_err err;
 
-	config_defaults(&c);
+	plugin_config_defaults(&c);
 	tnfs_err_clear(&err);
 	ck_assert_int_eq(
 	    config_apply_text(&c, bad_json[_i].text, "p.json", &err), -1);
@@ -303,7 +303,7 @@ START_TEST(test_machine_id)
 	{
 		struct plugin_config c;
 
-		config_defaults(&c);
+		plugin_config_defaults(&c);
 		ck_assert_int_eq(c.nfs_timeo_ds, 600);
 		ck_assert_int_eq(c.nfs_retrans, 2);
 	}

@@ -113,6 +113,29 @@ START_TEST(test_generate_varies_every_random_digit)
 }
 END_TEST
 
+static const struct {
+	const char *s;
+	int want;
+} prefix_cases[] = {
+    {"1", 1},
+    {"1111aaaa", 1},
+    {"1111aaaa-0000-0000-0000-000000000001", 1},
+    {"-", 1}, /* a prefix of nothing, but well formed */
+    {"", 0},
+    {"1111AAAA", 0}, /* we write uuids in lowercase */
+    {"g", 0},
+    {"11 11", 0},
+    {"11/..", 0},
+    {"%00", 0},
+};
+
+START_TEST(test_prefix_valid)
+{
+	ck_assert_int_eq(tnfs_uuid_prefix_valid(prefix_cases[_i].s),
+	    prefix_cases[_i].want);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -123,6 +146,8 @@ make_suite(void)
 	    tc, test_uuid_table, 0, (int)(sizeof(uuids) / sizeof(uuids[0])));
 	tcase_add_test(tc, test_generate_1000_valid_v4_and_distinct);
 	tcase_add_test(tc, test_generate_varies_every_random_digit);
+	tcase_add_loop_test(tc, test_prefix_valid, 0,
+	    (int)(sizeof(prefix_cases) / sizeof(prefix_cases[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

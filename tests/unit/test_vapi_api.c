@@ -100,7 +100,7 @@ setup(void)
 
 	snprintf(dir, sizeof(dir), "/tmp/tnfs-api.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	config_defaults(&cfg);
+	vapi_config_defaults(&cfg);
 	snprintf(cfg.listen, sizeof(cfg.listen), "tcp:127.0.0.1:1");
 	snprintf(cfg.store, sizeof(cfg.store), "sqlite:%s/vapi.db", dir);
 	snprintf(cfg.storage, sizeof(cfg.storage), "dir:%s/storage", dir);

@@ -361,20 +361,20 @@ START_TEST(test_list_sizes_networks_refs)
 	ck_assert_int_eq(nl.items[1].is_default, 1);
 	vapi_network_list_clear(&nl);
 	ck_assert_int_eq(
-	    vapi_client_resolve_network(
-		c, "aaaaaaaa-2222-3333-4444-555555555555", NULL, uuid, &err),
+	    vapi_client_resolve_network(c,
+		"aaaaaaaa-2222-3333-4444-555555555555", NULL, uuid, NULL, &err),
 	    0);
 	ck_assert_str_eq(uuid, "eeeeeeee-2222-3333-4444-555555555555");
 	ck_assert_int_eq(
-	    vapi_client_resolve_network(c, NULL, "mynet", uuid, &err), 0);
+	    vapi_client_resolve_network(c, NULL, "mynet", uuid, NULL, &err), 0);
 	ck_assert_str_eq(uuid, "bbbbbbbb-2222-3333-4444-555555555555");
 	ck_assert_int_eq(
-	    vapi_client_resolve_network(c, NULL, "nope", uuid, &err), -1);
+	    vapi_client_resolve_network(c, NULL, "nope", uuid, NULL, &err), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "mynet"));
 	/* Not the owner's network: invisible. */
 	ck_assert_int_eq(
-	    vapi_client_resolve_network(
-		c, "ffffffff-2222-3333-4444-555555555555", "def", uuid, &err),
+	    vapi_client_resolve_network(c,
+		"ffffffff-2222-3333-4444-555555555555", "def", uuid, NULL, &err),
 	    -1);
 
 	answer(204, "");
@@ -392,6 +392,111 @@ START_TEST(test_list_sizes_networks_refs)
 	ck_assert_uint_eq(n, 1);
 	vapi_strv_free(refs, n);
 	vapi_client_free(c);
+}
+END_TEST
+
+/*
+ * The one network resolver's rules (vapi_network_pick), over a fixed
+ * list: default, uuid before name, name, a unique uuid prefix, visibility
+ * to the owner; hostile and ambiguous arguments next to the good ones.
+ */
+#define OWNER_A "aaaaaaaa-0000-0000-0000-000000000001"
+#define OWNER_B "bbbbbbbb-0000-0000-0000-000000000002"
+#define NET_PUB "1111aaaa-0000-0000-0000-000000000001"
+#define NET_DEF "1111bbbb-0000-0000-0000-000000000002"
+#define NET_MINE "2222cccc-0000-0000-0000-000000000003"
+/* Named like NET_PUB's uuid: the uuid wins. */
+#define NET_TRICK "3333dddd-0000-0000-0000-000000000004"
+
+static const struct {
+	const char *owner;
+	const char *arg;
+	const char *want; /* uuid, or NULL for an error */
+	const char *code; /* the error's code */
+} pick_cases[] = {
+    {NULL, NULL, NET_DEF, NULL},
+    {NULL, "", NET_DEF, NULL},
+    {OWNER_A, NULL, NET_DEF, NULL},
+    {NULL, NET_PUB, NET_PUB, NULL},
+    {NULL, "public", NET_PUB, NULL},
+    {NULL, "1111a", NET_PUB, NULL},
+    {NULL, "2222", NET_MINE, NULL},
+    {OWNER_A, "mine", NET_MINE, NULL},
+    {OWNER_A, "2222cccc", NET_MINE, NULL},
+    /* Another owner's network is invisible, by name and by prefix. */
+    {OWNER_B, "mine", NULL, "NetworkNotFound"},
+    {OWNER_B, "2222", NULL, "NetworkNotFound"},
+    {NULL, "1111", NULL, "ValidationError"},
+    {NULL, "-", NULL, "NetworkNotFound"},
+    {NULL, "nope", NULL, "NetworkNotFound"},
+    {NULL, "PUBLIC", NULL, "NetworkNotFound"},
+    {NULL, "1111aaaa-0000-0000-0000-0000000000011", NULL, "NetworkNotFound"},
+    {NULL, "publi", NULL, "NetworkNotFound"},
+    {NULL, "public ", NULL, "NetworkNotFound"},
+};
+
+static void
+net_fill(struct vapi_network *nw, const char *uuid, const char *name,
+    int is_default, char **owners, size_t nowners)
+{
+	memset(nw, 0, sizeof(*nw));
+	snprintf(nw->uuid, sizeof(nw->uuid), "%s", uuid);
+	snprintf(nw->name, sizeof(nw->name), "%s", name);
+	nw->is_default = is_default;
+	nw->owner_uuids = owners;
+	nw->nowner_uuids = nowners;
+}
+
+START_TEST(test_network_pick_rules)
+{
+	static char owner_a[] = OWNER_A;
+	char *owners[] = {owner_a};
+	struct vapi_network items[4];
+	struct vapi_network_list l = {items, 4};
+	const struct vapi_network *hit = NULL;
+	struct tnfs_err err;
+	int rc;
+
+	tnfs_err_clear(&err);
+	net_fill(&items[0], NET_TRICK, NET_PUB, 0, NULL, 0);
+	net_fill(&items[1], NET_PUB, "public", 0, NULL, 0);
+	net_fill(&items[2], NET_DEF, "default", 1, NULL, 0);
+	net_fill(&items[3], NET_MINE, "mine", 0, owners, 1);
+	rc = vapi_network_pick(
+	    &l, pick_cases[_i].owner, pick_cases[_i].arg, &hit, &err);
+	if (pick_cases[_i].want != NULL) {
+		ck_assert_int_eq(rc, 0);
+		ck_assert_str_eq(hit->uuid, pick_cases[_i].want);
+	} else {
+		ck_assert_int_eq(rc, -1);
+		ck_assert_ptr_null(hit);
+		ck_assert_str_eq(err.code, pick_cases[_i].code);
+	}
+}
+END_TEST
+
+START_TEST(test_network_pick_names_the_known)
+{
+	struct vapi_network items[1];
+	struct vapi_network_list l = {items, 1};
+	struct vapi_network_list none = {NULL, 0};
+	const struct vapi_network *hit;
+	struct tnfs_err err;
+	char huge[4096];
+
+	tnfs_err_clear(&err);
+	net_fill(&items[0], NET_PUB, "public", 0, NULL, 0);
+	ck_assert_int_eq(vapi_network_pick(&l, NULL, NULL, &hit, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "no default network"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "public"));
+	ck_assert_int_eq(vapi_network_pick(&none, NULL, "x", &hit, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "known: none"));
+	/* An oversized argument is cut in the message, never overflows it. */
+	memset(huge, 'z', sizeof(huge) - 1);
+	huge[sizeof(huge) - 1] = '\0';
+	ck_assert_int_eq(vapi_network_pick(&l, NULL, huge, &hit, &err), -1);
+	ck_assert_str_eq(err.code, "NetworkNotFound");
+	ck_assert_uint_lt(strlen(err.msg), sizeof(err.msg));
 }
 END_TEST
 
@@ -464,6 +569,9 @@ make_suite(void)
 	tcase_add_test(tc, test_list_sizes_networks_refs);
 	tcase_add_test(tc, test_find_volume_skips_failed_and_escapes);
 	tcase_add_test(tc, test_snapshots);
+	tcase_add_loop_test(tc, test_network_pick_rules, 0,
+	    (int)(sizeof(pick_cases) / sizeof(pick_cases[0])));
+	tcase_add_test(tc, test_network_pick_names_the_known);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -25,7 +25,7 @@ load(const char *json, struct vapi_config *cfg, struct tnfs_err *err)
 	f = fdopen(fd, "w");
 	fputs(json, f);
 	fclose(f);
-	config_defaults(cfg);
+	vapi_config_defaults(cfg);
 	fd = config_load_file(cfg, path, err);
 	unlink(path);
 	return fd;
@@ -119,13 +119,13 @@ START_TEST(test_defaults_and_builtin_network)
 	    "sqlite:/tmp/x.db", "--storage", "dir:/tmp/v", "--exports", "none",
 	    NULL};
 
-	config_defaults(&cfg);
+	vapi_config_defaults(&cfg);
 	ck_assert_uint_eq(cfg.nsizes, 19);
 	ck_assert_uint_eq(cfg.sizes[0], 10240);
 	ck_assert_uint_eq(cfg.sizes[18], 1024000);
 	ck_assert_int_eq(cfg.ref_lease_s, 600);
 	ck_assert_int_eq(cfg.snapshot_limit, 16);
-	ck_assert_int_eq(config_parse_args(&cfg, 9, argv, &err), 0);
+	ck_assert_int_eq(vapi_config_parse_args(&cfg, 9, argv, &err), 0);
 	ck_assert_int_eq(config_finish(&cfg, &err), 0);
 	ck_assert_uint_eq(cfg.nnetworks, 1);
 	ck_assert_int_eq(cfg.networks_builtin, 1);
@@ -149,7 +149,7 @@ START_TEST(test_listen_rules)
 	ck_assert(!config_listen_is_local("tcp:0.0.0.0:80"));
 	ck_assert(!config_listen_is_local("tcp:10.0.0.5:80"));
 	ck_assert(!config_listen_is_local("tcp:127.0.0.1.evil.example:80"));
-	config_defaults(&cfg);
+	vapi_config_defaults(&cfg);
 	snprintf(cfg.listen, sizeof(cfg.listen), "tcp:0.0.0.0:8080");
 	snprintf(cfg.store, sizeof(cfg.store), "sqlite:/tmp/x.db");
 	snprintf(cfg.storage, sizeof(cfg.storage), "dir:/tmp/v");
@@ -170,12 +170,12 @@ START_TEST(test_bad_flags)
 	char *a4[] = {"vapi", "stray", NULL};
 	char *a5[] = {"vapi", "--config", "/nonexistent/vapi.json", NULL};
 
-	config_defaults(&cfg);
-	ck_assert_int_eq(config_parse_args(&cfg, 2, a1, &err), -1);
-	ck_assert_int_eq(config_parse_args(&cfg, 3, a2, &err), -1);
-	ck_assert_int_eq(config_parse_args(&cfg, 2, a3, &err), -1);
-	ck_assert_int_eq(config_parse_args(&cfg, 2, a4, &err), -1);
-	ck_assert_int_eq(config_parse_args(&cfg, 3, a5, &err), -1);
+	vapi_config_defaults(&cfg);
+	ck_assert_int_eq(vapi_config_parse_args(&cfg, 2, a1, &err), -1);
+	ck_assert_int_eq(vapi_config_parse_args(&cfg, 3, a2, &err), -1);
+	ck_assert_int_eq(vapi_config_parse_args(&cfg, 2, a3, &err), -1);
+	ck_assert_int_eq(vapi_config_parse_args(&cfg, 2, a4, &err), -1);
+	ck_assert_int_eq(vapi_config_parse_args(&cfg, 3, a5, &err), -1);
 }
 END_TEST
 

@@ -164,7 +164,7 @@ setup(void)
 {
 	struct vapi_network *n;
 
-	config_defaults(&cfg);
+	vapi_config_defaults(&cfg);
 	n = &cfg.networks[cfg.nnetworks++];
 	snprintf(n->uuid, sizeof(n->uuid), NET_MINE);
 	snprintf(n->subnet, sizeof(n->subnet), "10.1.0.0/24");

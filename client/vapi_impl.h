@@ -1,0 +1,61 @@
+/*
+ * vapi_impl.h: what the files of libvapi share and nothing else includes:
+ * the transport's URL helpers (vapi_client.c) and the decoders
+ * (vapi_decode.c) the endpoint files call.
+ */
+#ifndef TNFS_CLIENT_VAPI_IMPL_H
+#define TNFS_CLIENT_VAPI_IMPL_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "err.h"
+#include "vapi_client.h"
+
+#define VAPI_URL_MAX 8192
+
+/* A query string being built: "?k=v&k2=v2", each value escaped. */
+struct vapi_query {
+	char buf[VAPI_URL_MAX];
+	size_t len;
+	int overflow; /* a value did not fit or could not be escaped */
+};
+
+/* s escaped for a URL; caller frees with curl_free.  NULL: out of memory. */
+char *vapi_escape(struct vapi_client *c, const char *s);
+
+/* Add key=val to q (nothing when val is NULL). */
+void vapi_query_add(struct vapi_client *c, struct vapi_query *q,
+    const char *key, const char *val);
+
+/* "/volumes/<escaped uuid><suffix>" into buf: 0, or -1 with err. */
+int vapi_volume_path(struct vapi_client *c, char *buf, size_t len,
+    const char *uuid, const char *suffix, struct tnfs_err *err);
+
+/* 0 when reply is a JSON value of type t, else -1 with err naming what. */
+int vapi_expect_type(
+    json_object *reply, json_type t, const char *what, struct tnfs_err *err);
+
+/* A call whose answer carries nothing the caller needs: 0 or -1. */
+int vapi_plain_call(struct vapi_client *c, const char *method, const char *path,
+    json_object *body, struct tnfs_err *err);
+
+/*
+ * The array of strings arr into *out (*n of them); caller frees with
+ * vapi_strv_free.  what names the field in the error.
+ */
+int vapi_strv_from_json(json_object *arr, char ***out, size_t *n,
+    const char *what, struct tnfs_err *err);
+
+/* obj's string key into buf (len bytes): -1 with err when too long, or
+ * missing and required. */
+int vapi_copy_str(json_object *obj, const char *key, char *buf, size_t len,
+    int required, struct tnfs_err *err);
+
+int vapi_snapshot_from_json(
+    struct vapi_snapshot *s, json_object *obj, struct tnfs_err *err);
+int vapi_network_from_json(
+    struct vapi_network *nw, json_object *obj, struct tnfs_err *err);
+
+#endif
