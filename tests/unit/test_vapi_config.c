@@ -185,7 +185,7 @@ START_TEST(test_store_specs)
 	static struct vapi_config cfg;
 	struct tnfs_err err;
 
-	config_defaults(&cfg);
+	vapi_config_defaults(&cfg);
 	snprintf(cfg.listen, sizeof(cfg.listen), "tcp:127.0.0.1:8080");
 	snprintf(cfg.storage, sizeof(cfg.storage), "dir:/tmp/v");
 	snprintf(cfg.store, sizeof(cfg.store),
