@@ -35,14 +35,14 @@ VAPI = config validate predicate records store store_sqlite \
 	api_reply api_params api_volumes api_networks api_refs \
 	api_snapshots api_hosts routes api_admin http storage_list btrfs \
 	btrfs_pool storage_btrfs ganesha_conf exports_ganesha
-CLOUDAPI = b64 sshkey httpsig
+CLOUDAPI = b64 sshkey httpsig accounts auth
 
 lib_o = $(LIB:%=$(O)/lib/%.o)
 vapi_o = $(VAPI:%=$(O)/vapi/%.o)
 cloudapi_o = $(CLOUDAPI:%=$(O)/cloudapi/%.o)
 
 TARGETS = plugin_request parsers plugin_state vapi_config \
-	ganesha_exports nfs4_readdir
+	ganesha_exports nfs4_readdir httpsig sshkey
 
 all: $(TARGETS:%=$(O)/fuzz_%)
 
