@@ -68,6 +68,24 @@ fuzz_field(const uint8_t **d, size_t *n, int sep)
 	return s;
 }
 
+/*
+ * A new private directory for a target's files, under $TNFS_FUZZ_TMP
+ * (scripts/fuzz makes one on tmpfs and removes it), else /dev/shm or /tmp.
+ */
+static inline void
+fuzz_tmpdir(char *buf, size_t len, const char *name)
+{
+	const char *base = getenv("TNFS_FUZZ_TMP");
+
+	if (base == NULL || base[0] == '\0')
+		base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+	snprintf(buf, len, "%s/tnfs-fuzz-%s.XXXXXX", base, name);
+	if (mkdtemp(buf) == NULL) {
+		perror(buf);
+		abort();
+	}
+}
+
 /* The project logs JSON lines on stderr; the fuzzer's output is its own. */
 static inline void
 fuzz_quiet(void)

@@ -41,7 +41,7 @@ lib_o = $(LIB:%=$(O)/lib/%.o)
 vapi_o = $(VAPI:%=$(O)/vapi/%.o)
 cloudapi_o = $(CLOUDAPI:%=$(O)/cloudapi/%.o)
 
-TARGETS = plugin_request parsers plugin_state vapi_config \
+TARGETS = plugin_request vapi_request parsers plugin_state vapi_config \
 	ganesha_exports nfs4_readdir httpsig sshkey
 
 all: $(TARGETS:%=$(O)/fuzz_%)

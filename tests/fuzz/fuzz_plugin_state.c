@@ -17,7 +17,7 @@
 #include "parse.h"
 #include "state.h"
 
-static char dir[64];
+static char dir[4096];
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -25,11 +25,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fuzz_quiet();
-	snprintf(dir, sizeof(dir), "/dev/shm/tnfs-fuzz-state.XXXXXX");
-	if (access("/dev/shm", W_OK) != 0)
-		snprintf(dir, sizeof(dir), "/tmp/tnfs-fuzz-state.XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		abort();
+	fuzz_tmpdir(dir, sizeof(dir), "state");
 	return 0;
 }
 
@@ -107,7 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct volume_state st;
 	json_object *obj;
 	const char *name = NULL;
-	char path[256];
+	char path[4400];
 	FILE *f;
 
 	empty_dir();

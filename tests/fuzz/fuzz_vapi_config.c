@@ -12,23 +12,16 @@
 #include "uuid.h"
 #include "vapi_config.h"
 
-static char path[64];
+static char dir[4096], path[4200];
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	int fd;
-
 	(void)argc;
 	(void)argv;
 	fuzz_quiet();
-	snprintf(path, sizeof(path), "/dev/shm/tnfs-fuzz-config.XXXXXX");
-	if ((fd = mkstemp(path)) == -1) {
-		snprintf(path, sizeof(path), "/tmp/tnfs-fuzz-config.XXXXXX");
-		if ((fd = mkstemp(path)) == -1)
-			abort();
-	}
-	close(fd);
+	fuzz_tmpdir(dir, sizeof(dir), "config");
+	snprintf(path, sizeof(path), "%s/vapi.json", dir);
 	return 0;
 }
 
