@@ -42,7 +42,7 @@ vapi_o = $(VAPI:%=$(O)/vapi/%.o)
 cloudapi_o = $(CLOUDAPI:%=$(O)/cloudapi/%.o)
 
 TARGETS = plugin_request vapi_request parsers plugin_state vapi_config \
-	ganesha_exports nfs4_readdir httpsig sshkey
+	ganesha_exports nfs4_readdir nfs3_reply httpsig sshkey
 
 all: $(TARGETS:%=$(O)/fuzz_%)
 
