@@ -26,20 +26,22 @@ CPPFLAGS = -D_GNU_SOURCE -I$(O) -I$(S)/lib -I$(S)/vapi -I$(S)/plugin \
 CFLAGS = $(WARN) -g -O1 $(SAN) -fsanitize=fuzzer-no-link
 LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread
 
-LIB = err log jsonx parse uuid timefmt child fsutil sha256 token httpd \
-	listener
-VAPI = config validate predicate records store store_sqlite \
-	store_sqlite_volumes store_sqlite_refs store_sqlite_snaps \
-	store_sqlite_where volume_filter store_sqlite_hosts storage \
-	storage_dir exports provision volumes refs hosts fence snapshots \
-	api_reply api_params api_volumes api_networks api_refs \
-	api_snapshots api_hosts routes api_admin http storage_list btrfs \
-	btrfs_pool storage_btrfs ganesha_conf exports_ganesha
-CLOUDAPI = b64 sshkey httpsig accounts auth
+# The sources as the autotools build lists them (tests/fuzz/am-sources.awk):
+# a module added there is linked here too.
+am_sources = $(shell awk -v var=$(2) -f $(S)/tests/fuzz/am-sources.awk \
+	$(S)/$(1))
+LIB_SRC := $(call am_sources,lib/local.mk,lib_libtnfs_a_SOURCES)
+VAPI_SRC := $(call am_sources,vapi/local.mk,vapi_libvapi_server_a_SOURCES)
+FUSE_SRC := $(filter-out fuse/main.c fuse/opts.c,\
+	$(call am_sources,fuse/local.mk,fuse_tritonnfs_fuse_SOURCES))
+# The signature check alone, without the server around it.
+CLOUDAPI_SRC = cloudapi/b64.c cloudapi/sshkey.c cloudapi/httpsig.c \
+	cloudapi/accounts.c cloudapi/auth.c
 
-lib_o = $(LIB:%=$(O)/lib/%.o)
-vapi_o = $(VAPI:%=$(O)/vapi/%.o)
-cloudapi_o = $(CLOUDAPI:%=$(O)/cloudapi/%.o)
+lib_o = $(LIB_SRC:%.c=$(O)/%.o)
+vapi_o = $(VAPI_SRC:%.c=$(O)/%.o)
+fuse_o = $(FUSE_SRC:%.c=$(O)/%.o)
+cloudapi_o = $(CLOUDAPI_SRC:%.c=$(O)/%.o)
 
 TARGETS = plugin_request vapi_request parsers plugin_state vapi_config \
 	ganesha_exports nfs4_readdir nfs3_reply httpsig sshkey
@@ -56,9 +58,7 @@ $(O)/fuzz_parsers: $(vapi_o) $(lib_o)
 $(O)/fuzz_vapi_config: $(vapi_o) $(lib_o)
 $(O)/fuzz_ganesha_exports: $(O)/vapi/ganesha_conf.o $(lib_o)
 $(O)/fuzz_nfs4_readdir: $(O)/fuse/nfs4_readdir.o
-$(O)/fuzz_nfs3_reply: $(O)/fuse/nfs3_raw.o $(O)/fuse/nfs_conn.o \
-	$(O)/fuse/nfs_fs.o $(O)/fuse/nfs4_readdir.o $(O)/fuse/fhcache.o \
-	$(lib_o)
+$(O)/fuzz_nfs3_reply: $(fuse_o) $(lib_o)
 $(O)/fuzz_httpsig: $(cloudapi_o) $(lib_o)
 $(O)/fuzz_sshkey: $(cloudapi_o) $(lib_o)
 
