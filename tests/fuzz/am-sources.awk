@@ -1,7 +1,8 @@
 # am-sources.awk: the .c files an automake fragment (a local.mk) lists in
 # the variable var (awk -v var=NAME -f am-sources.awk FILE), with the
 # $(VARIABLE)s in it expanded from the same file, so the fuzz targets link
-# what the daemons link without a second list to keep in step.
+# what the daemons link without a second list to keep in step.  What an
+# automake conditional adds (an optional backend) is left out.
 function expand(name, depth,    i, n, tok, v) {
 	if (depth > 8 || !(name in val))
 		return
@@ -16,6 +17,9 @@ function expand(name, depth,    i, n, tok, v) {
 		}
 	}
 }
+/^if [A-Za-z0-9_!]+/ { depth++; next }
+/^endif/ { depth--; next }
+depth > 0 { next }
 {
 	line = $0
 	while (line ~ /\\$/ && (getline more) > 0)

@@ -32,8 +32,7 @@ am_sources = $(shell awk -v var=$(2) -f $(S)/tests/fuzz/am-sources.awk \
 	$(S)/$(1))
 LIB_SRC := $(call am_sources,lib/local.mk,lib_libtnfs_a_SOURCES)
 VAPI_SRC := $(call am_sources,vapi/local.mk,vapi_libvapi_server_a_SOURCES)
-FUSE_SRC := $(filter-out fuse/main.c fuse/opts.c,\
-	$(call am_sources,fuse/local.mk,fuse_tritonnfs_fuse_SOURCES))
+FUSE_SRC := $(call am_sources,fuse/local.mk,fuse_libfuse_client_a_SOURCES)
 # The signature check alone, without the server around it.
 CLOUDAPI_SRC = cloudapi/b64.c cloudapi/sshkey.c cloudapi/httpsig.c \
 	cloudapi/accounts.c cloudapi/auth.c

@@ -57,7 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tnfs_err err;
 	int rc;
 
-	config_defaults(&cfg);
+	vapi_config_defaults(&cfg);
 	tnfs_err_clear(&err);
 	if (size > 0 && data[0] == '-') {
 		char *argv[64];
@@ -74,7 +74,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    strncmp(argv[i], "--v", 3) == 0)
 				break;
 		if (i == argc)
-			rc = config_parse_args(&cfg, argc, argv, &err);
+			rc = vapi_config_parse_args(&cfg, argc, argv, &err);
 		for (i = 0; i < argc; i++)
 			free(argv[i]);
 	} else {

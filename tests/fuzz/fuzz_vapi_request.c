@@ -37,7 +37,7 @@
 static char dir[4096], sock[4200];
 static struct vapi_config cfg;
 static struct vapi va;
-static struct http_server *srv;
+static struct vapi_http *srv;
 
 static void
 fail(const char *what, const struct tnfs_err *err)
@@ -58,7 +58,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	signal(SIGPIPE, SIG_IGN);
 	fuzz_tmpdir(dir, sizeof(dir), "vapi");
 	tnfs_err_clear(&err);
-	config_defaults(&cfg);
+	vapi_config_defaults(&cfg);
 	snprintf(sock, sizeof(sock), "%s/vapi.sock", dir);
 	if (strlen(sock) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
 		fprintf(stderr, "%s: too long for a Unix socket\n", sock);
@@ -92,7 +92,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		fail("exporter", &err);
 	if ((va.prov = provision_start(&va, cfg.workers, &err)) == NULL)
 		fail("provisioner", &err);
-	if ((srv = http_start(&va, &err)) == NULL)
+	if ((srv = vapi_http_start(&va, &err)) == NULL)
 		fail("http", &err);
 	return 0;
 }
