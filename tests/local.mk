@@ -68,6 +68,9 @@ TESTS += $(FUSE_INTEGRATION_TESTS)
 endif
 dist_check_SCRIPTS += $(INTEGRATION_TESTS) $(FUSE_INTEGRATION_TESTS) \
 	$(INTEGRATION_LIBS)
+# The libFuzzer targets, their seeds and regression inputs (scripts/fuzz
+# builds them with clang, apart from this build).
+EXTRA_DIST += tests/fuzz
 # Listed one by one: the directory itself would carry the .log and .trs
 # files of an in-tree test run into the tarball.
 EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden

@@ -487,8 +487,13 @@ config_load_file(
 
 	if (fsutil_read_file(path, CONFIG_FILE_MAX, &text, &len, err) == -1)
 		goto out;
-	if ((root = jsonx_parse(text, len, 16, err)) == NULL)
+	if ((root = jsonx_parse(text, len, 16, err)) == NULL) {
+		/* The JSON value null parses to NULL without an error. */
+		if (!tnfs_err_isset(err))
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "the configuration must be a JSON object");
 		goto out;
+	}
 	if (load_json(cfg, root, err) == -1)
 		goto out;
 	rc = 0;

@@ -451,6 +451,17 @@ reply:
 		if (!tnfs_err_isset(&err))
 			tnfs_err_set(&err, TNFS_E_INTERNAL,
 			    "the request failed without saying why");
+		/*
+		 * A message may quote the method as sent, or a path cut to
+		 * fit in the middle of a character: what the reply and the
+		 * log carry is valid UTF-8.
+		 */
+		if (!httpd_utf8_valid(err.msg, strlen(err.msg))) {
+			char msg[TNFS_ERR_MSG_MAX];
+
+			httpd_escape(err.msg, msg, sizeof(msg));
+			memcpy(err.msg, msg, sizeof(msg));
+		}
 		status = err.http_status;
 		ebody = error_body(va, &err);
 		log_msg(status >= 500 ? TNFS_LOG_ERROR : TNFS_LOG_DEBUG, NULL,

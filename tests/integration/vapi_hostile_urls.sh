@@ -54,6 +54,14 @@ refused "/volumes/$(printf '\xff')x" "a raw byte that is not UTF-8" GET "$BAD"
 req GET "/volumes?name=%c3%a9t%c3%a9" "" "${AO[@]}"
 t_is "valid UTF-8 gets past the URL to parameter checks" "$STATUS $(jbody .message)" \
 	"409 Validation error, causes: Error: invalid value for name search parameter"
+# Messages that quote the request (the method as sent, a path cut to fit,
+# here inside a character) reach the reply and the log as valid UTF-8.
+req "$(printf 'P\xffST')" /volumes "" "${AO[@]}"
+t_is "a method that is not UTF-8: 405" "$STATUS" 405
+t_ok "its reply is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$VDIR/body"
+req GET "/$(printf 'a%.0s' $(seq 198))%c3%a9" "" "${AO[@]}"
+t_is "a path cut inside a character: 404" "$STATUS" 404
+t_ok "its reply is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$VDIR/body"
 t_is "the volume is still there" "$(curl -s "${AO[@]}" "$URL/volumes/$V" | jq -r .state)" ready
 after=$(curl -s "${AO[@]}" "$URL/admin/volumes" | jq -S -c 'map(del(.refs_detail)) | sort_by(.uuid)')
 t_is "nothing changed" "$after" "$before"

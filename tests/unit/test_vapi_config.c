@@ -48,6 +48,7 @@ static const struct {
     /* hostile */
     {"", "empty JSON"},
     {"[]", "must be a JSON object"},
+    {"null", "must be a JSON object"},
     {"{\"bogus\":1}", "unknown configuration key bogus"},
     {"{\"listen\":5}", "listen must be a string"},
     {"{\"sizes\":[]}", "sizes must be a non-empty array"},
