@@ -10,6 +10,10 @@ dist_check_SCRIPTS += tests/integration/bench_docker.sh
 TESTS += tests/integration/help_defaults.sh tests/integration/packaging_units.sh
 dist_check_SCRIPTS += tests/integration/help_defaults.sh \
 	tests/integration/packaging_units.sh
+# Readiness, watchdog and socket activation, with the manager played by
+# notify_harness.py.
+TESTS += tests/integration/packaging_notify.sh
+dist_check_SCRIPTS += tests/integration/packaging_notify.sh
 # bench/vapi-scale in a short version (its client is built in bench/local.mk).
 TESTS += tests/integration/bench_vapi.sh
 dist_check_SCRIPTS += tests/integration/bench_vapi.sh
@@ -37,6 +41,8 @@ EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden \
 	tests/integration/help_defaults.sh \
 	tests/integration/lib.sh \
 	tests/integration/nfs_fixture.sh \
+	tests/integration/notify_harness.py \
+	tests/integration/packaging_notify.sh \
 	tests/integration/packaging_units.sh \
 	tests/integration/plugin_docker.sh \
 	tests/integration/plugin_faults.sh \

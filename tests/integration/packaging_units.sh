@@ -127,12 +127,30 @@ else
 	    "$(tail -5 "$dir/plugin.log")"
 fi
 
+# The daemons notify readiness and are watched; the units say so.
+for svc in tritonnfs-vapi tritonnfs-plugin tritonnfs-cloudapi; do
+	unit=$UNITS/$svc.service
+	t_is "$svc.service is Type=notify with a watchdog" \
+	    "$(grep -E '^(Type|WatchdogSec)=' "$unit" | sort | tr '\n' ' ')" \
+	    "Type=notify WatchdogSec=30 "
+done
+# The volumes the VAPI and the plugin mount must be the host's: no option
+# that gives them a mount namespace of their own.
+for svc in tritonnfs-vapi tritonnfs-plugin; do
+	ns=$(grep -E '^(ProtectSystem|ProtectHome|PrivateTmp|PrivateDevices|PrivateMounts|ReadWritePaths|ReadOnlyPaths|InaccessiblePaths|ProtectKernel[A-Za-z]*|ProtectControlGroups|TemporaryFileSystem|BindPaths|MountFlags)=' \
+	    "$UNITS/$svc.service" || true)
+	t_is "$svc.service keeps the host's mount namespace" "$ns" ""
+	t_is "$svc.service is hardened" \
+	    "$(grep -cE '^(NoNewPrivileges=yes|CapabilityBoundingSet=CAP_SYS_ADMIN .*)$' "$UNITS/$svc.service")" 2
+done
+
 # The unit files themselves, with ExecStart pointing at the built programs.
 if command -v systemd-analyze >/dev/null 2>&1; then
 	mkdir -p "$dir/units"
 	for f in "$UNITS"/*; do
 		sed -e "s|/usr/sbin/tritonnfs-vapi|$B/vapi/tritonnfs-vapi|" \
 		    -e "s|/usr/sbin/tritonnfs-plugin|$B/plugin/tritonnfs-plugin|" \
+		    -e "s|/usr/sbin/tritonnfs-cloudapi|$B/cloudapi/tritonnfs-cloudapi|" \
 		    "$f" >"$dir/units/$(basename "$f")"
 	done
 	out=$(timeout 60 systemd-analyze verify --man=no "$dir"/units/* 2>&1) && rc=0 || rc=$?
