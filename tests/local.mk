@@ -14,6 +14,12 @@ dist_check_SCRIPTS += tests/integration/help_defaults.sh \
 # notify_harness.py.
 TESTS += tests/integration/packaging_notify.sh
 dist_check_SCRIPTS += tests/integration/packaging_notify.sh
+# The Debian packages (build, lint, install, upgrade, remove, purge) and
+# the Docker managed plugin in a private dockerd.
+TESTS += tests/integration/packaging_debs.sh \
+	tests/integration/packaging_docker_plugin.sh
+dist_check_SCRIPTS += tests/integration/packaging_debs.sh \
+	tests/integration/packaging_docker_plugin.sh
 # bench/vapi-scale in a short version (its client is built in bench/local.mk).
 TESTS += tests/integration/bench_vapi.sh
 dist_check_SCRIPTS += tests/integration/bench_vapi.sh
@@ -42,6 +48,8 @@ EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden \
 	tests/integration/lib.sh \
 	tests/integration/nfs_fixture.sh \
 	tests/integration/notify_harness.py \
+	tests/integration/packaging_debs.sh \
+	tests/integration/packaging_docker_plugin.sh \
 	tests/integration/packaging_notify.sh \
 	tests/integration/packaging_units.sh \
 	tests/integration/plugin_docker.sh \
