@@ -6,6 +6,7 @@
  * server's I/O threads run.
  */
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdint.h>
@@ -286,7 +287,7 @@ liveness_new(const struct liveness_probe *p)
 	}
 	lv->ready_status = p->ready_status;
 	lv->tls = p->tls;
-	lv->watchdog_ms = sdnotify_watchdog_ms();
+	lv->watchdog_ms = sdnotify_enabled() ? sdnotify_watchdog_ms() : 0;
 	return lv;
 }
 
@@ -341,6 +342,9 @@ liveness_ready(struct liveness *lv, int deadline_ms, const char *status,
 	char msg[SDNOTIFY_MSG_MAX + 1];
 	int got;
 
+	/* Nobody to tell: start as without a service manager. */
+	if (!sdnotify_enabled())
+		return 0;
 	as_probe(lv, &p);
 	for (;;) {
 		int left = remaining(end);
@@ -374,6 +378,8 @@ liveness_wait_ms(const struct liveness *lv)
 {
 	if (lv == NULL || lv->watchdog_ms <= 0)
 		return -1;
+	if (lv->watchdog_ms / 2 > INT_MAX)
+		return INT_MAX;
 	return lv->watchdog_ms >= 2 ? (int)(lv->watchdog_ms / 2) : 1;
 }
 

@@ -40,6 +40,7 @@ void liveness_free(struct liveness *lv);
  * Probe until the listener gives ready_status, for at most deadline_ms,
  * then send READY=1 with STATUS=status.  -1 and err when it never does
  * (the caller stops: a daemon that cannot answer itself is not ready).
+ * Without $NOTIFY_SOCKET it returns 0 at once: nobody waits for READY.
  */
 int liveness_ready(struct liveness *lv, int deadline_ms, const char *status,
     struct tnfs_err *err);

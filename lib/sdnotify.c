@@ -16,6 +16,14 @@
 #include "timefmt.h"
 
 int
+sdnotify_enabled(void)
+{
+	const char *env = getenv("NOTIFY_SOCKET");
+
+	return env != NULL && env[0] != '\0';
+}
+
+int
 sdnotify_parse_addr(const char *value, struct sockaddr_un *sa, socklen_t *len,
     struct tnfs_err *err)
 {

@@ -16,6 +16,9 @@
 
 #include "err.h"
 
+/* Whether $NOTIFY_SOCKET is set: a service manager listens. */
+int sdnotify_enabled(void);
+
 /* The longest message sent; longer ones are refused, not cut. */
 #define SDNOTIFY_MSG_MAX 2048
 

@@ -209,7 +209,7 @@ t_is "dpkg -r removes the packages" "$rc" 0
 t_ok "the binaries are gone" test ! -e /usr/sbin/tritonnfs-vapi
 t_ok "the records are kept" test -s /var/lib/tritonnfs/vapi.db
 t_ok "the configuration is kept" test -s /etc/tritonnfs/vapi.json
-t_ok "the volume is kept" test -n "$(ls -A "$dir/storage")"
+t_ok "the volume is kept" test -n "$(ls -A "$dir/storage/volumes")"
 t_ok "the mount is kept" mounted v1
 
 # --- purge with a volume in use: everything kept, and said ------------------
@@ -218,7 +218,7 @@ t_is "dpkg -P completes" "$rc" 0
 t_like "purge says it keeps the pool that holds volumes" "$out" "tritonnfs-vapi purge: keeping .*$dir/storage holds volumes"
 t_like "purge says it keeps the plugin's mounts" "$out" "tritonnfs-plugin purge: keeping .*still mounted"
 t_ok "the records survive the purge" test -s /var/lib/tritonnfs/vapi.db
-t_ok "the volume survives the purge" test -n "$(ls -A "$dir/storage")"
+t_ok "the volume survives the purge" test -n "$(ls -A "$dir/storage/volumes")"
 t_ok "the mount survives the purge" mounted v1
 
 # --- reinstall, remove the volume, purge: the machine as it was -------------
@@ -231,7 +231,7 @@ unit_run plugin tritonnfs-plugin.service || t_fail "the plugin is ready again" "
 t_is "the data is still there" "$(cat "$MNT/v1/hello" 2>&1)" "written by $VN"
 t_is "unmount v1" "$(post /VolumeDriver.Unmount "{\"Name\":\"v1\",\"ID\":\"$ID\"}")" '200 {}'
 t_is "remove v1" "$(post /VolumeDriver.Remove '{"Name":"v1"}')" '200 {}'
-gone() { [ -z "$(ls -A "$dir/storage")" ] && ! mounted v1; }
+gone() { [ -z "$(ls -A "$dir/storage/volumes")" ] && ! mounted v1; }
 t_ok "the volume's storage and mount are gone" t_wait_for 60 gone
 stop_unit plugin
 stop_unit vapi
