@@ -15,8 +15,8 @@
 # the plugin, dpkg -P removes the state, says what it removes, and the
 # machine is as the test found it (no package, file, process or mount).
 . "$TNFS_SRCDIR/tests/integration/lib.sh"
-t_require_cmd dpkg-buildpackage dh fakeroot lintian curl jq python3 \
-    ganesha.nfsd rpcbind sha256sum
+t_require_cmd curl jq python3 ganesha.nfsd rpcbind sha256sum dpkg-deb
+[ -n "${TNFS_DEBS_PREBUILT:-}" ] || t_require_cmd dpkg-buildpackage dh fakeroot
 [ "$(id -u)" = 0 ] || t__missing "root (dpkg -i)"
 PKGS=(tritonnfs-vapi tritonnfs-plugin tritonnfs-cloudapi tritonnfs-client)
 for p in "${PKGS[@]}"; do
@@ -84,15 +84,21 @@ VN1=$(dpkg-deb -f "$dir"/n1/tritonnfs-vapi_*.deb Version)
 t_ok "N+1 ($VN1) is newer than N ($VN)" dpkg --compare-versions "$VN1" gt "$VN"
 
 # --- lintian ----------------------------------------------------------------
-lint=$(lintian --no-cfg --fail-on none "$dir"/n/*.deb 2>&1 || true)
-t_is "lintian reports no error" "$(grep '^E:' <<<"$lint" || true)" ""
-unjustified=
-while read -r tag; do
-	[ -n "$tag" ] || continue
-	grep -q -- "$tag" "$S/packaging/README.md" || unjustified+="$tag "
-done < <(sed -n 's/^W: [^:]*: \([a-z0-9-]*\).*/\1/p' <<<"$lint" | sort -u)
-t_is "every lintian warning is justified in packaging/README.md" "$unjustified" ""
-[ -z "$lint" ] || t_diag "lintian: ${lint//$'\n'/ | }"
+if command -v lintian >/dev/null 2>&1; then
+	lint=$(lintian --no-cfg --fail-on none "$dir"/n/*.deb 2>&1 || true)
+	t_is "lintian reports no error" "$(grep '^E:' <<<"$lint" || true)" ""
+	unjustified=
+	while read -r tag; do
+		[ -n "$tag" ] || continue
+		grep -q -- "$tag" "$S/packaging/README.md" || unjustified+="$tag "
+	done < <(sed -n 's/^W: [^:]*: \([a-z0-9-]*\).*/\1/p' <<<"$lint" | sort -u)
+	t_is "every lintian warning is justified in packaging/README.md" "$unjustified" ""
+	[ -z "$lint" ] || t_diag "lintian: ${lint//$'\n'/ | }"
+else
+	echo "SKIP: lintian is missing: the packages are not linted" >&2
+	T_N=$((T_N + 1))
+	printf 'ok %d - lintian # SKIP lintian is missing\n' "$T_N"
+fi
 
 # --- install N: enabled, not started ----------------------------------------
 out=$(dpkg -i "$dir"/n/*.deb 2>&1) && rc=0 || rc=$?
