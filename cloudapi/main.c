@@ -13,15 +13,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cloudapi.h"
 #include "http.h"
+#include "liveness.h"
 #include "log.h"
 #include "parse.h"
 #include "version.h"
 
 #define PROG          "tritonnfs-cloudapi"
 #define STOP_GRACE_MS 30000
+/* Start-up ends when the listener answers; it is already bound. */
+#define READY_DEADLINE_MS 30000
 
 static const char usage_text[] =
     "usage: " PROG " --listen SPEC --vapi URL --accounts FILE [options]\n"
@@ -131,7 +135,11 @@ main(int argc, char **argv)
 {
 	struct cloudapi ca;
 	struct capi_http *srv = NULL;
+	struct liveness *lv = NULL;
+	/* Any status: every route but the unknown one needs a signature. */
+	struct liveness_probe probe = {NULL, "GET", "/--ping", 0, 0};
 	struct tnfs_err err;
+	struct timespec wait;
 	sigset_t set;
 	int r, sig = 0, status = 1;
 
@@ -168,8 +176,24 @@ main(int argc, char **argv)
 	log_info("listening on %s%s (VAPI %s, %zu accounts)", ca.cfg.listen,
 	    ca.cfg.tls_cert != NULL ? " with TLS" : "", ca.cfg.vapi_url,
 	    accounts_count(ca.accounts));
+	probe.listen = ca.cfg.listen;
+	probe.tls = ca.cfg.tls_cert != NULL;
+	if ((lv = liveness_new(&probe)) == NULL) {
+		tnfs_err_set(&err, TNFS_E_INTERNAL, "out of memory");
+		goto fail;
+	}
+	if (liveness_ready(lv, READY_DEADLINE_MS, "serving", &err) == -1)
+		goto fail;
+	/* The watchdog is pinged from here only: a hung loop stops it. */
 	for (;;) {
-		if (sigwait(&set, &sig) != 0)
+		int ms = liveness_wait_ms(lv);
+
+		wait.tv_sec = ms / 1000;
+		wait.tv_nsec = (long)(ms % 1000) * 1000000L;
+		sig = ms < 0 ? sigwaitinfo(&set, NULL)
+			     : sigtimedwait(&set, NULL, &wait);
+		liveness_tick(lv);
+		if (sig == -1)
 			continue;
 		if (sig != SIGHUP)
 			break;
@@ -188,6 +212,7 @@ main(int argc, char **argv)
 		}
 	}
 	log_info("signal %d: stopping", sig);
+	liveness_stopping(lv, "stopping: finishing requests");
 	status = 0;
 	goto out;
 fail:
@@ -198,6 +223,7 @@ out:
 	accounts_put(ca.accounts);
 	vapi_client_global_cleanup();
 	pthread_mutex_destroy(&ca.lock);
+	liveness_free(lv);
 	if (status == 0)
 		log_info("stopped");
 	return status;

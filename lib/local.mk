@@ -15,6 +15,8 @@ lib_libtnfs_a_SOURCES = \
 	lib/token.c lib/token.h \
 	lib/httpd.c lib/httpd.h \
 	lib/listener.c lib/listener.h \
+	lib/sdnotify.c lib/sdnotify.h \
+	lib/liveness.c lib/liveness.h \
 	lib/version.h
 
 LIBTNFS = lib/libtnfs.a $(JSONC_LIBS)
@@ -22,11 +24,11 @@ LIBTNFS = lib/libtnfs.a $(JSONC_LIBS)
 check_PROGRAMS += tests/unit/test_err tests/unit/test_parse tests/unit/test_uuid \
 	tests/unit/test_timefmt tests/unit/test_child tests/unit/test_log \
 	tests/unit/test_jsonx tests/unit/test_fsutil tests/unit/test_token \
-	tests/unit/test_httpd
+	tests/unit/test_httpd tests/unit/test_sdnotify
 TESTS += tests/unit/test_err tests/unit/test_parse tests/unit/test_uuid \
 	tests/unit/test_timefmt tests/unit/test_child tests/unit/test_log \
 	tests/unit/test_jsonx tests/unit/test_fsutil tests/unit/test_token \
-	tests/unit/test_httpd
+	tests/unit/test_httpd tests/unit/test_sdnotify
 tests_unit_test_err_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_err_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 tests_unit_test_parse_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
@@ -47,3 +49,5 @@ tests_unit_test_token_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_token_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 tests_unit_test_httpd_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_httpd_LDADD = $(LIBTNFS) $(MHD_LIBS) $(UNIT_LDADD)
+tests_unit_test_sdnotify_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_sdnotify_LDADD = $(LIBTNFS) $(UNIT_LDADD)

@@ -11,16 +11,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "plugin_config.h"
 #include "hostreg.h"
 #include "http.h"
+#include "liveness.h"
 #include "log.h"
 #include "mounts.h"
 #include "vapi_client.h"
 #include "version.h"
 #include "volumes.h"
+
+/* Start-up ends when Plugin.Activate answers on the socket. */
+#define READY_DEADLINE_MS 30000
 
 static volatile sig_atomic_t stop_signal;
 
@@ -41,6 +46,10 @@ main(int argc, char *argv[])
 	struct plugin_http *srv = NULL;
 	struct hostreg *hr = NULL;
 	struct hostreg_config hc = {0};
+	struct liveness *lv = NULL;
+	struct liveness_probe probe = {
+	    NULL, "POST", "/Plugin.Activate", 200, 0};
+	char probe_listen[CONFIG_STR_MAX + 8];
 	struct sigaction sa;
 	enum mount_backend backend;
 	char fuse_log_dir[CONFIG_STR_MAX + 16];
@@ -143,10 +152,35 @@ main(int argc, char *argv[])
 	    "backend %s, mount root %s, linger %ds)",
 	    TNFS_VERSION, cfg.socket, cfg.vapi, cfg.owner, cfg.host_uuid,
 	    mounts_backend_name(m), cfg.mount_root, cfg.linger_s);
-	while (!stop_signal)
-		pause();
+	/*
+	 * The mounts were reconciled in volumes_new: READY=1 means dockerd can
+	 * use the socket now.  Under socket activation the socket systemd
+	 * passed is the one at cfg.socket (the units say the same path).
+	 */
+	snprintf(probe_listen, sizeof(probe_listen), "unix:%s", cfg.socket);
+	probe.listen = probe_listen;
+	if ((lv = liveness_new(&probe)) == NULL) {
+		tnfs_err_set(&err, TNFS_E_INTERNAL, "out of memory");
+		goto fail;
+	}
+	if (liveness_ready(lv, READY_DEADLINE_MS, "serving", &err) == -1)
+		goto fail;
+	/* The watchdog is pinged from here only: a hung loop stops it. */
+	while (!stop_signal) {
+		int ms = liveness_wait_ms(lv);
+
+		struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+
+		if (ms < 0)
+			pause();
+		else
+			nanosleep(&ts, NULL); /* a signal cuts it short */
+		if (!stop_signal)
+			liveness_tick(lv);
+	}
 	log_info("signal %d: finishing requests; mounts stay in place",
 	    (int)stop_signal);
+	liveness_stopping(lv, "stopping: finishing requests; mounts stay");
 	rc = 0;
 	goto out;
 fail:
@@ -159,5 +193,6 @@ out:
 	volumes_free(vs);
 	mounts_free(m);
 	vapi_client_global_cleanup();
+	liveness_free(lv);
 	return rc;
 }

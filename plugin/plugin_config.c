@@ -468,12 +468,27 @@ config_machine_id_to_uuid(const char *mid, char out[37])
 /*
  * TRITONNFS_TOKEN and TRITONNFS_TOKEN_FILE: above the file, below flags.
  * Both set is an error, as it would be on the command line.
+ * TRITONNFS_VAPI, TRITONNFS_OWNER and TRITONNFS_HOST_UUID likewise: a managed plugin's
+ * settable env (packaging/docker-plugin/config.json) has no flags.
  */
 static int
 apply_env(struct plugin_config *c, struct tnfs_err *err)
 {
+	static const char *const plain[][2] = {{"TRITONNFS_VAPI", "vapi"},
+	    {"TRITONNFS_OWNER", "owner"}, {"TRITONNFS_HOST_UUID", "host-uuid"}};
 	const char *t = getenv("TRITONNFS_TOKEN");
 	const char *f = getenv("TRITONNFS_TOKEN_FILE");
+	size_t i;
+
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		const char *v = getenv(plain[i][0]);
+
+		if (v != NULL && *v != '\0' &&
+		    config_set(c, plain[i][1], v, err) == -1) {
+			tnfs_err_prefix(err, "%s", plain[i][0]);
+			return -1;
+		}
+	}
 
 	if (t != NULL && *t == '\0')
 		t = NULL;

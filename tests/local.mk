@@ -38,6 +38,9 @@ INTEGRATION_TESTS = \
 	tests/integration/bench_docker.sh \
 	tests/integration/help_defaults.sh \
 	tests/integration/packaging_units.sh \
+	tests/integration/packaging_notify.sh \
+	tests/integration/packaging_debs.sh \
+	tests/integration/packaging_docker_plugin.sh \
 	tests/integration/bench_vapi.sh
 # tritonnfs-fuse's suites run only when it is built (--without-fuse).
 FUSE_INTEGRATION_TESTS = \
@@ -57,6 +60,7 @@ INTEGRATION_LIBS = \
 	tests/integration/vapi_lib.sh \
 	tests/integration/pg_lib.sh \
 	tests/integration/slow_clients.py \
+	tests/integration/notify_harness.py \
 	tests/integration/krill_ref.js \
 	tests/integration/storage_lib.sh \
 	tests/integration/docker_lib.sh \

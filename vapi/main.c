@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "exports.h"
 #include "fsutil.h"
 #include "http.h"
+#include "liveness.h"
 #include "log.h"
 #include "provision.h"
 #include "storage.h"
@@ -23,6 +25,8 @@
 #include "vapi.h"
 
 #define STOP_GRACE_MS 30000
+/* Start-up ends when /ping answers; the listener is already bound. */
+#define READY_DEADLINE_MS 30000
 
 /* A uuid fixed in the configuration, else the one kept in the store. */
 static int
@@ -136,7 +140,10 @@ main(int argc, char **argv)
 	struct vapi va;
 	struct vapi_http *srv = NULL;
 	char store_shown[sizeof(cfg.store)];
+	struct liveness *lv = NULL;
+	struct liveness_probe probe = {NULL, "GET", "/ping", 200, 0};
 	struct tnfs_err err;
+	struct timespec wait;
 	sigset_t set;
 	int r, check, sig = 0, status = 1;
 
@@ -201,8 +208,23 @@ main(int argc, char **argv)
 	log_info("listening on %s (store %s, storage %s, exports %s)",
 	    cfg.listen, store_shown, cfg.storage, cfg.exports);
 	warn_unauthenticated(&cfg);
+	probe.listen = cfg.listen;
+	if ((lv = liveness_new(&probe)) == NULL) {
+		tnfs_err_set(&err, TNFS_E_INTERNAL, "out of memory");
+		goto fail;
+	}
+	if (liveness_ready(lv, READY_DEADLINE_MS, "serving", &err) == -1)
+		goto fail;
+	/* The watchdog is pinged from here only: a hung loop stops it. */
 	for (;;) {
-		if (sigwait(&set, &sig) != 0)
+		int ms = liveness_wait_ms(lv);
+
+		wait.tv_sec = ms / 1000;
+		wait.tv_nsec = (long)(ms % 1000) * 1000000L;
+		sig = ms < 0 ? sigwaitinfo(&set, NULL)
+			     : sigtimedwait(&set, NULL, &wait);
+		liveness_tick(lv);
+		if (sig == -1)
 			continue;
 		if (sig == SIGHUP) {
 			log_info("SIGHUP: the configuration is read at start "
@@ -212,6 +234,7 @@ main(int argc, char **argv)
 		break;
 	}
 	log_info("signal %d: stopping", sig);
+	liveness_stopping(lv, "stopping: finishing requests");
 	status = 0;
 	goto out;
 fail:
@@ -223,6 +246,7 @@ out:
 	exporter_close(va.exporter);
 	storage_close(va.storage);
 	store_close(va.store);
+	liveness_free(lv);
 	if (status == 0)
 		log_info("stopped");
 	return status;

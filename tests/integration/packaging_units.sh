@@ -127,16 +127,69 @@ else
 	    "$(tail -5 "$dir/plugin.log")"
 fi
 
+# Without socket activation (the drop-in no-socket-activation.conf) the
+# plugin binds the socket that the legacy discovery files name: dockerd
+# reads /etc/docker/plugins/tritonnfs.spec (one URL with a scheme) or
+# tritonnfs.json ({"Addr": URL}) when no socket is in /run/docker/plugins.
+spec=$(cat "$S/packaging/docker/tritonnfs.spec")
+t_like "tritonnfs.spec holds one unix:// URL" "$spec" '^unix:///[^[:space:]]+$'
+t_is "tritonnfs.spec is one line" "$(wc -l <"$S/packaging/docker/tritonnfs.spec")" 1
+t_is "tritonnfs.json names the same address" \
+    "$(jq -r .Addr "$S/packaging/docker/tritonnfs.json")" "$spec"
+line=$(grep -E '^ExecStart=/' "$S/packaging/systemd/no-socket-activation.conf")
+read -ra words <<<"${line#ExecStart=}"
+t_is "the drop-in's plugin binds the socket the spec names" \
+    "$(printf '%s\n' "${words[@]}" | grep -A1 -- '^--socket$' | tail -1)" "${spec#unix://}"
+argv=("$B/plugin/tritonnfs-plugin")
+for w in "${words[@]:1}"; do
+	case $w in
+	/etc/tritonnfs/*) argv+=("$dir/etc/${w#/etc/tritonnfs/}") ;;
+	"${spec#unix://}") argv+=("$dir/run/legacy.sock") ;;
+	*) argv+=("$w") ;;
+	esac
+done
+t_spawn legacy "$dir/legacy.log" "${argv[@]}"
+if t_wait_for 20 curl -sf --unix-socket "$dir/run/legacy.sock" -X POST http://x/Plugin.Activate; then
+	t_pass "the plugin started by the drop-in's command line answers at the spec's address"
+else
+	t_fail "the plugin started by the drop-in's command line answers at the spec's address" \
+	    "$(tail -5 "$dir/legacy.log")"
+fi
+
+# The daemons notify readiness and are watched; the units say so.
+for svc in tritonnfs-vapi tritonnfs-plugin tritonnfs-cloudapi; do
+	unit=$UNITS/$svc.service
+	t_is "$svc.service is Type=notify with a watchdog" \
+	    "$(grep -E '^(Type|WatchdogSec)=' "$unit" | sort | tr '\n' ' ')" \
+	    "Type=notify WatchdogSec=30 "
+done
+# The volumes the VAPI and the plugin mount must be the host's: no option
+# that gives them a mount namespace of their own.
+for svc in tritonnfs-vapi tritonnfs-plugin; do
+	ns=$(grep -E '^(ProtectSystem|ProtectHome|PrivateTmp|PrivateDevices|PrivateMounts|ReadWritePaths|ReadOnlyPaths|InaccessiblePaths|ProtectKernel[A-Za-z]*|ProtectControlGroups|TemporaryFileSystem|BindPaths|MountFlags)=' \
+	    "$UNITS/$svc.service" || true)
+	t_is "$svc.service keeps the host's mount namespace" "$ns" ""
+	t_is "$svc.service is hardened" \
+	    "$(grep -cE '^(NoNewPrivileges=yes|CapabilityBoundingSet=CAP_SYS_ADMIN .*)$' "$UNITS/$svc.service")" 2
+done
+
 # The unit files themselves, with ExecStart pointing at the built programs.
 if command -v systemd-analyze >/dev/null 2>&1; then
 	mkdir -p "$dir/units"
-	for f in "$UNITS"/*; do
+	for f in "$UNITS"/*.service "$UNITS"/*.socket; do
 		sed -e "s|/usr/sbin/tritonnfs-vapi|$B/vapi/tritonnfs-vapi|" \
 		    -e "s|/usr/sbin/tritonnfs-plugin|$B/plugin/tritonnfs-plugin|" \
+		    -e "s|/usr/sbin/tritonnfs-cloudapi|$B/cloudapi/tritonnfs-cloudapi|" \
 		    "$f" >"$dir/units/$(basename "$f")"
 	done
 	out=$(timeout 60 systemd-analyze verify --man=no "$dir"/units/* 2>&1) && rc=0 || rc=$?
 	t_is "systemd-analyze verify accepts the units" "$rc:$out" "0:"
+	mkdir -p "$dir/units/tritonnfs-plugin.service.d"
+	sed -e "s|/usr/sbin/tritonnfs-plugin|$B/plugin/tritonnfs-plugin|" \
+	    "$UNITS/no-socket-activation.conf" \
+	    >"$dir/units/tritonnfs-plugin.service.d/no-socket-activation.conf"
+	out=$(timeout 60 systemd-analyze verify --man=no "$dir/units/tritonnfs-plugin.service" 2>&1) && rc=0 || rc=$?
+	t_is "systemd-analyze verify accepts the plugin with the drop-in" "$rc:$out" "0:"
 else
 	echo "SKIP: systemd-analyze is missing: the unit files are not verified" >&2
 	T_N=$((T_N + 1))
