@@ -13,6 +13,9 @@ static const struct exporter_ops *const exporters[] = {
 #ifdef TNFS_HAVE_GANESHA_EXPORTER
     &exporter_ganesha_ops,
 #endif
+#ifdef TNFS_HAVE_CEPHFS_BACKEND
+    &exporter_ganesha_ceph_ops,
+#endif
     NULL,
 };
 
@@ -23,26 +26,46 @@ struct exporter {
 
 struct exporter *
 exporter_open(
-    const char *kind, const struct exporter_config *cfg, struct tnfs_err *err)
+    const char *spec, const struct exporter_config *cfg, struct tnfs_err *err)
 {
+	struct exporter_config c = *cfg;
+	const char *colon = strchr(spec, ':');
+	size_t klen = colon ? (size_t)(colon - spec) : strlen(spec);
 	struct exporter *ex;
 	size_t i;
 
 	for (i = 0; exporters[i] != NULL; i++)
-		if (strcmp(exporters[i]->kind, kind) == 0)
+		if (strlen(exporters[i]->kind) == klen &&
+		    strncmp(exporters[i]->kind, spec, klen) == 0)
 			break;
 	if (exporters[i] == NULL) {
 		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "exports %s: unknown exporter (this build has: none%s)",
-		    kind,
+		    "exports %s: unknown exporter (this build has: none%s%s)",
+		    spec,
 #ifdef TNFS_HAVE_GANESHA_EXPORTER
 		    ", ganesha"
+#else
+		    ""
+#endif
+		    ,
+#ifdef TNFS_HAVE_CEPHFS_BACKEND
+		    ", ganesha-ceph:CONF"
 #else
 		    ""
 #endif
 		);
 		return NULL;
 	}
+	c.arg = colon ? colon + 1 : NULL;
+	if ((c.arg != NULL) != (exporters[i]->takes_arg != 0)) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "exports %s: the %s exporter takes %s", spec,
+		    exporters[i]->kind,
+		    exporters[i]->takes_arg ? "an argument (KIND:ARGUMENT)"
+					    : "no argument");
+		return NULL;
+	}
+	cfg = &c;
 	if ((ex = calloc(1, sizeof(*ex))) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return NULL;

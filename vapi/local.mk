@@ -29,8 +29,10 @@ vapi_libvapi_server_a_SOURCES = \
 # The btrfs storage and ganesha export backends.
 STORAGE_BACKEND_SOURCES = vapi/storage_list.c \
 	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_pool.c vapi/storage_btrfs.c \
-	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c
-VAPI_BACKEND_CPPFLAGS = -DTNFS_HAVE_BTRFS_BACKEND -DTNFS_HAVE_GANESHA_EXPORTER
+	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c \
+	vapi/storage_cephfs.c vapi/exports_ganesha_ceph.c
+VAPI_BACKEND_CPPFLAGS = -DTNFS_HAVE_BTRFS_BACKEND -DTNFS_HAVE_GANESHA_EXPORTER \
+	-DTNFS_HAVE_CEPHFS_BACKEND
 VAPI_LIBS = vapi/libvapi_server.a $(LIBTNFS) $(MHD_LIBS) $(SQLITE_LIBS) \
 	$(JSONC_LIBS)
 
@@ -86,8 +88,9 @@ dist_check_SCRIPTS += $(VAPI_INTEGRATION_TESTS) tests/integration/vapi_lib.sh \
 # The backends driven without the HTTP server by tests/storage_probe (see
 # its header) and tested at unit level.
 check_PROGRAMS += tests/storage_probe tests/unit/test_storage_btrfs \
-	tests/unit/test_storage_ganesha_conf
+	tests/unit/test_storage_ganesha_conf tests/unit/test_storage_cephfs
 TESTS += tests/unit/test_storage_btrfs tests/unit/test_storage_ganesha_conf \
+	tests/unit/test_storage_cephfs \
 	tests/integration/storage_btrfs.sh tests/integration/storage_ganesha.sh
 dist_check_SCRIPTS += tests/integration/storage_btrfs.sh tests/integration/storage_lib.sh \
 	tests/integration/storage_ganesha.sh
@@ -105,3 +108,9 @@ tests_unit_test_storage_ganesha_conf_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/v
 tests_unit_test_storage_ganesha_conf_SOURCES = \
 	tests/unit/test_storage_ganesha_conf.c vapi/ganesha_conf.c vapi/ganesha_conf.h
 tests_unit_test_storage_ganesha_conf_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_storage_cephfs_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_storage_cephfs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_storage_cephfs_SOURCES = tests/unit/test_storage_cephfs.c \
+	vapi/storage_cephfs.c vapi/storage_list.c vapi/ganesha_conf.c \
+	vapi/ganesha_conf.h
+tests_unit_test_storage_cephfs_LDADD = $(LIBTNFS) $(UNIT_LDADD)

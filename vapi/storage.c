@@ -13,6 +13,9 @@ static const struct storage_ops *const backends[] = {
     &storage_btrfs_ops,
     &storage_btrfs_image_ops,
 #endif
+#ifdef TNFS_HAVE_CEPHFS_BACKEND
+    &storage_cephfs_ops,
+#endif
     NULL,
 };
 
@@ -46,10 +49,16 @@ storage_open(const char *spec, const char *state_dir, struct tnfs_err *err)
 	}
 	if (ops == NULL) {
 		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "storage %s: unknown backend %.*s (this build has: dir%s)",
+		    "storage %s: unknown backend %.*s (this build has: dir%s%s)",
 		    spec, (int)klen, spec,
 #ifdef TNFS_HAVE_BTRFS_BACKEND
 		    ", btrfs, btrfs-image"
+#else
+		    ""
+#endif
+		    ,
+#ifdef TNFS_HAVE_CEPHFS_BACKEND
+		    ", cephfs"
 #else
 		    ""
 #endif
@@ -134,6 +143,17 @@ storage_volume_path(struct storage *st, const char *uuid, char *buf, size_t len,
     struct tnfs_err *err)
 {
 	return st->ops->volume_path(st->impl, uuid, buf, len, err);
+}
+
+int
+storage_volume_access(struct storage *st, const char *uuid,
+    struct storage_access *out, struct tnfs_err *err)
+{
+	if (st->ops->volume_access == NULL) {
+		memset(out, 0, sizeof(*out));
+		return 0;
+	}
+	return st->ops->volume_access(st->impl, uuid, out, err);
 }
 
 int
