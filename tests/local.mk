@@ -65,6 +65,6 @@ EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden \
 # CephFS storage served by nfs-ganesha FSAL_CEPH heads, on a single-node
 # Ceph the suites start themselves (ceph_lib.sh, docs/cephfs.md).
 CEPH_INTEGRATION_TESTS = tests/integration/ceph_cluster.sh \
-	tests/integration/storage_cephfs.sh
+	tests/integration/storage_cephfs.sh tests/integration/vapi_cephfs.sh
 TESTS += $(CEPH_INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(CEPH_INTEGRATION_TESTS) tests/integration/ceph_lib.sh

@@ -30,7 +30,8 @@ vapi_libvapi_server_a_SOURCES = \
 STORAGE_BACKEND_SOURCES = vapi/storage_list.c \
 	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_pool.c vapi/storage_btrfs.c \
 	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c \
-	vapi/storage_cephfs.c vapi/exports_ganesha_ceph.c
+	vapi/storage_cephfs.c vapi/storage_cephfs.h vapi/storage_cephfs_ceph.c \
+	vapi/exports_ganesha_ceph.c
 VAPI_BACKEND_CPPFLAGS = -DTNFS_HAVE_BTRFS_BACKEND -DTNFS_HAVE_GANESHA_EXPORTER \
 	-DTNFS_HAVE_CEPHFS_BACKEND
 VAPI_LIBS = vapi/libvapi_server.a $(LIBTNFS) $(MHD_LIBS) $(SQLITE_LIBS) \
@@ -111,6 +112,7 @@ tests_unit_test_storage_ganesha_conf_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 tests_unit_test_storage_cephfs_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_storage_cephfs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_storage_cephfs_SOURCES = tests/unit/test_storage_cephfs.c \
-	vapi/storage_cephfs.c vapi/storage_list.c vapi/ganesha_conf.c \
+	vapi/storage_cephfs.c vapi/storage_cephfs.h vapi/storage_cephfs_ceph.c \
+	vapi/storage_list.c vapi/ganesha_conf.c \
 	vapi/ganesha_conf.h
 tests_unit_test_storage_cephfs_LDADD = $(LIBTNFS) $(UNIT_LDADD)

@@ -49,36 +49,8 @@
 #include "jsonx.h"
 #include "log.h"
 #include "storage_impl.h"
+#include "storage_cephfs.h"
 #include "uuid.h"
-
-#define MIB             (UINT64_C(1) << 20)
-#define CALL_TIMEOUT_MS 30000  /* one ceph CLI call */
-#define CLONE_TIMEOUT_MS 600000 /* a rollback's copy */
-#define NAME_MAX_LEN    48
-#define SUBVOL_BUFSZ    (TNFS_UUID_BUFSZ + 16)
-
-struct cephfs_vol {
-	char uuid[TNFS_UUID_BUFSZ];
-	unsigned gen;      /* current generation */
-	char path[512];    /* getpath of the current generation */
-	char secret[128];  /* the cephx user's key, "" until known */
-};
-
-struct cephfs_backend {
-	char conf[PATH_MAX];
-	char fs[NAME_MAX_LEN + 1];
-	char group[NAME_MAX_LEN + 1];
-	char client[NAME_MAX_LEN + 1];
-	char keyring[PATH_MAX]; /* "" for the configuration's own */
-	char orphans_file[PATH_MAX];
-
-	pthread_mutex_t mu; /* guards vols, group_ready and orphans */
-	struct cephfs_vol *vols;
-	size_t nvols, cap;
-	int group_ready;
-	char **orphans; /* subvolume names set aside */
-	size_t norphans;
-};
 
 /* A Ceph name we put on a command line and in ganesha's configuration. */
 static int
@@ -148,86 +120,6 @@ parse_subvol(const char *name, char *uuid, unsigned *gen)
 	return 0;
 }
 
-static void
-auth_id(const struct cephfs_backend *b, const char *uuid, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s-%s", b->group, uuid);
-}
-
-/*
- * Run `ceph ARGS... --format json` as our client with a deadline.  *out
- * (when not NULL) receives stdout, which the caller frees.  what names the
- * operation in the error ("creating the subvolume of volume X").
- */
-static int
-ceph_run(const struct cephfs_backend *b, const char *const *args, int timeout_ms,
-    char **out, const char *what, struct tnfs_err *err)
-{
-	const char *argv[40];
-	char tmo[16];
-	struct child_opts opts = {.timeout_ms = timeout_ms};
-	struct child_result res = {0};
-	size_t n = 0, i;
-	int rc = -1;
-
-	/* The CLI's own connect timeout ends a call before the kill does. */
-	snprintf(tmo, sizeof(tmo), "%d", timeout_ms / 1000 > 1
-	    ? timeout_ms / 1000 - 1 : 1);
-	argv[n++] = "ceph";
-	argv[n++] = "--conf";
-	argv[n++] = b->conf;
-	argv[n++] = "--id";
-	argv[n++] = b->client;
-	if (b->keyring[0] != '\0') {
-		argv[n++] = "--keyring";
-		argv[n++] = b->keyring;
-	}
-	argv[n++] = "--connect-timeout";
-	argv[n++] = tmo;
-	argv[n++] = "--format";
-	argv[n++] = "json";
-	for (i = 0; args[i] != NULL && n < 38; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-	if (child_run(argv, &opts, &res, err) == -1) {
-		if (res.timed_out || (res.errout != NULL &&
-		    (strstr(res.errout, "timed out") != NULL ||
-			strstr(res.errout, "TimedOut") != NULL)))
-			tnfs_err_set(err, TNFS_E_UNAVAILABLE,
-			    "Ceph did not answer within %d s (cluster of %s)",
-			    timeout_ms / 1000, b->conf);
-		tnfs_err_prefix(err, "%s", what);
-		goto out;
-	}
-	if (out != NULL) {
-		*out = res.out;
-		res.out = NULL;
-	}
-	rc = 0;
-out:
-	child_result_free(&res);
-	return rc;
-}
-
-/* ENOENT from the volumes module: "Error ENOENT: subvolume 'x' does not exist" */
-static int
-is_enoent(const struct tnfs_err *err)
-{
-	return strstr(err->msg, "ENOENT") != NULL ||
-	    strstr(err->msg, "does not exist") != NULL;
-}
-
-static json_object *
-parse_json(const char *text, const char *what, struct tnfs_err *err)
-{
-	json_object *j = jsonx_parse(text, strlen(text), 16, err);
-
-	if (j == NULL)
-		tnfs_err_prefix(err, "%s: Ceph answered with unreadable JSON",
-		    what);
-	return j;
-}
-
 /* Cache entry of uuid, created when absent (NULL when out of memory). */
 static struct cephfs_vol *
 vol_entry(struct cephfs_backend *b, const char *uuid)
@@ -279,6 +171,7 @@ vol_remember(struct cephfs_backend *b, const char *uuid, unsigned gen,
 		return -1;
 	}
 	v->gen = gen;
+	v->usage_ms = 0;
 	if (path != NULL)
 		snprintf(v->path, sizeof(v->path), "%s", path);
 	if (secret != NULL)
@@ -303,11 +196,11 @@ is_orphan_locked(const struct cephfs_backend *b, const char *name)
  * *names is freed with storage_list_free.
  */
 static int
-list_subvols(struct cephfs_backend *b, char ***names, size_t *n,
-    struct tnfs_err *err)
+list_subvols(
+    struct cephfs_backend *b, char ***names, size_t *n, struct tnfs_err *err)
 {
-	const char *args[] = {"fs", "subvolume", "ls", b->fs, "--group_name",
-	    b->group, NULL};
+	const char *args[] = {
+	    "fs", "subvolume", "ls", b->fs, "--group_name", b->group, NULL};
 	json_object *j = NULL;
 	char *out = NULL;
 	size_t cap = 0, i, len;
@@ -315,16 +208,16 @@ list_subvols(struct cephfs_backend *b, char ***names, size_t *n,
 
 	*names = NULL;
 	*n = 0;
-	if (ceph_run(b, args, CALL_TIMEOUT_MS, &out,
+	if (cephfs_run(b, args, CEPHFS_CALL_MS, &out,
 		"listing the volumes' subvolumes", err) == -1) {
 		/* No group yet: no volumes. */
-		if (err != NULL && is_enoent(err)) {
+		if (err != NULL && cephfs_is_enoent(err)) {
 			tnfs_err_clear(err);
 			return 0;
 		}
 		return -1;
 	}
-	if ((j = parse_json(out, "listing subvolumes", err)) == NULL)
+	if ((j = cephfs_parse_json(out, "listing subvolumes", err)) == NULL)
 		goto out;
 	if (!json_object_is_type(j, json_type_array)) {
 		tnfs_err_set(err, TNFS_E_INTERNAL,
@@ -410,8 +303,8 @@ current_gen(struct cephfs_backend *b, const char *uuid, unsigned *gen,
 static int
 ensure_group(struct cephfs_backend *b, struct tnfs_err *err)
 {
-	const char *args[] = {"fs", "subvolumegroup", "create", b->fs,
-	    b->group, NULL};
+	const char *args[] = {
+	    "fs", "subvolumegroup", "create", b->fs, b->group, NULL};
 	int ready;
 
 	pthread_mutex_lock(&b->mu);
@@ -420,121 +313,13 @@ ensure_group(struct cephfs_backend *b, struct tnfs_err *err)
 	if (ready)
 		return 0;
 	/* Idempotent: an existing group is kept as it is. */
-	if (ceph_run(b, args, CALL_TIMEOUT_MS, NULL,
+	if (cephfs_run(b, args, CEPHFS_CALL_MS, NULL,
 		"creating the subvolume group", err) == -1)
 		return -1;
 	pthread_mutex_lock(&b->mu);
 	b->group_ready = 1;
 	pthread_mutex_unlock(&b->mu);
 	return 0;
-}
-
-static int
-getpath(struct cephfs_backend *b, const char *sv, char *buf, size_t len,
-    struct tnfs_err *err)
-{
-	const char *args[] = {"fs", "subvolume", "getpath", b->fs, sv,
-	    "--group_name", b->group, NULL};
-	char *out = NULL, *p, *start;
-	int rc = -1;
-
-	if (ceph_run(b, args, CALL_TIMEOUT_MS, &out,
-		"finding the subvolume's path", err) == -1)
-		return -1;
-	/* A plain path, even with --format json, between blank lines. */
-	for (p = out + strlen(out); p > out && isspace((unsigned char)p[-1]);)
-		*--p = '\0';
-	for (start = out; isspace((unsigned char)*start);)
-		start++;
-	if (start[0] != '/' || strlen(start) >= len) {
-		tnfs_err_set(err, TNFS_E_INTERNAL,
-		    "subvolume %s: Ceph gave no usable path", sv);
-		goto out;
-	}
-	snprintf(buf, len, "%s", start);
-	rc = 0;
-out:
-	free(out);
-	return rc;
-}
-
-/*
- * Authorize the volume's cephx user on subvolume sv (idempotent); its key
- * into secret.
- */
-static int
-authorize(struct cephfs_backend *b, const char *uuid, const char *sv,
-    char *secret, size_t len, struct tnfs_err *err)
-{
-	char id[NAME_MAX_LEN + TNFS_UUID_BUFSZ + 2];
-	char entity[NAME_MAX_LEN + TNFS_UUID_BUFSZ + 10];
-	const char *args[] = {"fs", "subvolume", "authorize", b->fs, sv, id,
-	    "--group_name", b->group, "--access_level=rw", NULL};
-	const char *get[] = {"auth", "get-key", entity, NULL};
-	json_object *j = NULL;
-	const char *key, *p;
-	char *out = NULL;
-	int rc = -1;
-
-	auth_id(b, uuid, id, sizeof(id));
-	snprintf(entity, sizeof(entity), "client.%s", id);
-	if (ceph_run(b, args, CALL_TIMEOUT_MS, NULL,
-		"authorizing the volume's cephx user", err) == -1 ||
-	    ceph_run(b, get, CALL_TIMEOUT_MS, &out,
-		"reading the volume's cephx key", err) == -1 ||
-	    (j = parse_json(out, "auth get-key", err)) == NULL)
-		goto out;
-	key = jsonx_get_str(j, "key");
-	/* A base64 key: it goes into ganesha's configuration. */
-	for (p = key; p != NULL && *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && *p != '+' && *p != '/' &&
-		    *p != '=')
-			break;
-	if (key == NULL || key[0] == '\0' || *p != '\0' || strlen(key) >= len) {
-		tnfs_err_set(err, TNFS_E_INTERNAL,
-		    "%s: Ceph gave no usable key", entity);
-		goto out;
-	}
-	snprintf(secret, len, "%s", key);
-	rc = 0;
-out:
-	json_object_put(j);
-	free(out);
-	return rc;
-}
-
-static int
-deauthorize(struct cephfs_backend *b, const char *uuid, const char *sv,
-    struct tnfs_err *err)
-{
-	char id[NAME_MAX_LEN + TNFS_UUID_BUFSZ + 2];
-	const char *args[] = {"fs", "subvolume", "deauthorize", b->fs, sv, id,
-	    "--group_name", b->group, NULL};
-
-	auth_id(b, uuid, id, sizeof(id));
-	if (ceph_run(b, args, CALL_TIMEOUT_MS, NULL,
-		"revoking the volume's cephx user", err) == -1) {
-		if (is_enoent(err)) {
-			tnfs_err_clear(err);
-			return 0;
-		}
-		return -1;
-	}
-	return 0;
-}
-
-static int
-set_quota(struct cephfs_backend *b, const char *sv, uint64_t size_mib,
-    struct tnfs_err *err)
-{
-	char bytes[32];
-	const char *args[] = {"fs", "subvolume", "resize", b->fs, sv, bytes,
-	    "--group_name", b->group, "--no_shrink", NULL};
-
-	snprintf(bytes, sizeof(bytes), "%llu",
-	    (unsigned long long)(size_mib * MIB));
-	return ceph_run(b, args, CALL_TIMEOUT_MS, NULL,
-	    "setting the subvolume's quota", err);
 }
 
 /* Path and key of the current generation, into the cache. */
@@ -545,8 +330,8 @@ refresh(struct cephfs_backend *b, const char *uuid, unsigned gen,
 	char sv[SUBVOL_BUFSZ], path[512], secret[128];
 
 	subvol_name(uuid, gen, sv);
-	if (getpath(b, sv, path, sizeof(path), err) == -1 ||
-	    authorize(b, uuid, sv, secret, sizeof(secret), err) == -1)
+	if (cephfs_getpath(b, sv, path, sizeof(path), err) == -1 ||
+	    cephfs_authorize(b, uuid, sv, secret, sizeof(secret), err) == -1)
 		return -1;
 	return vol_remember(b, uuid, gen, path, secret, err);
 }
@@ -577,14 +362,13 @@ load_orphans(struct cephfs_backend *b, struct tnfs_err *err)
 
 	if (access(b->orphans_file, F_OK) != 0)
 		return 0;
-	if (fsutil_read_file(b->orphans_file, 4u << 20, &text, &len, err) ==
-	    -1)
+	if (fsutil_read_file(b->orphans_file, 4u << 20, &text, &len, err) == -1)
 		return -1;
 	for (line = strtok_r(text, "\n", &save); line != NULL;
 	     line = strtok_r(NULL, "\n", &save))
 		if (name_ok(line) &&
-		    storage_list_append(&b->orphans, &b->norphans, &cap,
-			line) == -1) {
+		    storage_list_append(
+			&b->orphans, &b->norphans, &cap, line) == -1) {
 			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 			goto out;
 		}
@@ -662,8 +446,10 @@ cephfs_open(const char *arg, const char *state_dir, struct tnfs_err *err)
 		goto fail;
 	}
 	if (snprintf(b->orphans_file, sizeof(b->orphans_file),
-		"%s/cephfs-orphans", state_dir) >= (int)sizeof(b->orphans_file)) {
-		tnfs_err_set(err, TNFS_E_VALIDATION, "state directory too long");
+		"%s/cephfs-orphans",
+		state_dir) >= (int)sizeof(b->orphans_file)) {
+		tnfs_err_set(
+		    err, TNFS_E_VALIDATION, "state directory too long");
 		goto fail;
 	}
 	if (fsutil_mkdir_p(state_dir, 0700, err) == -1 ||
@@ -710,13 +496,13 @@ cephfs_volume_create(
 	    generations(b, uuid, &gen, &count, err) == -1)
 		goto fail;
 	snprintf(bytes, sizeof(bytes), "%llu",
-	    (unsigned long long)(size_mib * MIB));
+	    (unsigned long long)(size_mib * CEPHFS_MIB));
 	if (count == 0) {
-		if (ceph_run(b, args, CALL_TIMEOUT_MS, NULL,
+		if (cephfs_run(b, args, CEPHFS_CALL_MS, NULL,
 			"creating the subvolume", err) == -1)
 			goto fail;
 		gen = 0;
-	} else if (set_quota(b, uuid, size_mib, err) == -1) {
+	} else if (cephfs_set_quota(b, uuid, size_mib, err) == -1) {
 		/* Idempotent: an existing one is kept, its limit set. */
 		goto fail;
 	}
@@ -736,74 +522,25 @@ cephfs_volume_resize(
 	char sv[SUBVOL_BUFSZ];
 	unsigned gen;
 
-	if (check_uuid(uuid, err) == -1 || current_gen(b, uuid, &gen, err) == -1)
+	if (check_uuid(uuid, err) == -1 ||
+	    current_gen(b, uuid, &gen, err) == -1)
 		return -1;
 	subvol_name(uuid, gen, sv);
-	if (set_quota(b, sv, size_mib, err) == -1) {
+	if (cephfs_set_quota(b, sv, size_mib, err) == -1) {
 		tnfs_err_prefix(err, "volume %s", uuid);
 		return -1;
 	}
 	return 0;
 }
 
-/* The snapshot names of subvolume sv; *names freed by storage_list_free. */
-static int
-list_snaps(struct cephfs_backend *b, const char *sv, char ***names, size_t *n,
-    struct tnfs_err *err)
-{
-	const char *args[] = {"fs", "subvolume", "snapshot", "ls", b->fs, sv,
-	    "--group_name", b->group, NULL};
-	json_object *j = NULL;
-	char *out = NULL;
-	size_t cap = 0, i, len;
-	int rc = -1;
-
-	*names = NULL;
-	*n = 0;
-	if (ceph_run(b, args, CALL_TIMEOUT_MS, &out, "listing snapshots",
-		err) == -1)
-		return -1;
-	if ((j = parse_json(out, "listing snapshots", err)) == NULL)
-		goto out;
-	len = json_object_is_type(j, json_type_array)
-	    ? json_object_array_length(j) : 0;
-	for (i = 0; i < len; i++) {
-		const char *name =
-		    jsonx_get_str(json_object_array_get_idx(j, i), "name");
-
-		if (name != NULL &&
-		    storage_list_append(names, n, &cap, name) == -1) {
-			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	if (rc == -1) {
-		storage_list_free(*names, *n);
-		*names = NULL;
-		*n = 0;
-	}
-	json_object_put(j);
-	free(out);
-	return rc;
-}
-
-static int
-snap_rm(struct cephfs_backend *b, const char *sv, const char *snap,
-    struct tnfs_err *err)
-{
-	const char *args[] = {"fs", "subvolume", "snapshot", "rm", b->fs, sv,
-	    snap, "--group_name", b->group, "--force", NULL};
-
-	return ceph_run(
-	    b, args, CALL_TIMEOUT_MS, NULL, "deleting a snapshot", err);
-}
-
-/* Remove subvolume sv with its snapshots; absent: success. */
+/*
+ * Remove subvolume sv with its snapshots; absent: success.  deauth: revoke
+ * the volume's user on it first (not for a generation the user already
+ * left: a deauthorize rewrites the user's caps).
+ */
 static int
 remove_subvol(struct cephfs_backend *b, const char *uuid, const char *sv,
-    struct tnfs_err *err)
+    int deauth, struct tnfs_err *err)
 {
 	const char *args[] = {"fs", "subvolume", "rm", b->fs, sv,
 	    "--group_name", b->group, "--force", NULL};
@@ -811,41 +548,24 @@ remove_subvol(struct cephfs_backend *b, const char *uuid, const char *sv,
 	size_t n = 0, i;
 	int rc = -1;
 
-	if (list_snaps(b, sv, &snaps, &n, err) == -1) {
-		if (is_enoent(err)) {
+	if (cephfs_snap_list(b, sv, &snaps, &n, err) == -1) {
+		if (cephfs_is_enoent(err)) {
 			tnfs_err_clear(err);
 			return 0;
 		}
 		return -1;
 	}
 	for (i = 0; i < n; i++)
-		if (snap_rm(b, sv, snaps[i], err) == -1)
+		if (cephfs_snap_rm(b, sv, snaps[i], err) == -1)
 			goto out;
-	if (deauthorize(b, uuid, sv, err) == -1 ||
-	    ceph_run(b, args, CALL_TIMEOUT_MS, NULL, "deleting the subvolume",
+	if ((deauth && cephfs_deauthorize(b, uuid, sv, err) == -1) ||
+	    cephfs_run(b, args, CEPHFS_CALL_MS, NULL, "deleting the subvolume",
 		err) == -1)
 		goto out;
 	rc = 0;
 out:
 	storage_list_free(snaps, n);
 	return rc;
-}
-
-/*
- * deauthorize leaves the cephx user in place once it has no subvolume
- * left on some releases: remove it so that nothing of the volume stays.
- */
-static int
-remove_user(struct cephfs_backend *b, const char *uuid, struct tnfs_err *err)
-{
-	char id[NAME_MAX_LEN + TNFS_UUID_BUFSZ + 10];
-	const char *args[] = {"auth", "rm", id, NULL};
-
-	snprintf(id, sizeof(id), "client.");
-	auth_id(b, uuid, id + 7, sizeof(id) - 7);
-	/* auth rm of an absent user succeeds. */
-	return ceph_run(b, args, CALL_TIMEOUT_MS, NULL,
-	    "removing the volume's cephx user", err);
 }
 
 static int
@@ -863,9 +583,9 @@ cephfs_volume_destroy(void *impl, const char *uuid, struct tnfs_err *err)
 	for (i = 0; i < n; i++)
 		if (parse_subvol(names[i], u, &g) == 0 &&
 		    strcmp(u, uuid) == 0 &&
-		    remove_subvol(b, uuid, names[i], err) == -1)
+		    remove_subvol(b, uuid, names[i], 1, err) == -1)
 			goto out;
-	if (remove_user(b, uuid, err) == -1)
+	if (cephfs_user_rm(b, uuid, err) == -1)
 		goto out;
 	vol_forget(b, uuid);
 	rc = 0;
@@ -938,8 +658,8 @@ cached(struct cephfs_backend *b, const char *uuid, struct cephfs_vol *out,
 }
 
 static int
-cephfs_volume_path(void *impl, const char *uuid, char *buf, size_t len,
-    struct tnfs_err *err)
+cephfs_volume_path(
+    void *impl, const char *uuid, char *buf, size_t len, struct tnfs_err *err)
 {
 	struct cephfs_vol v;
 
@@ -954,8 +674,8 @@ cephfs_volume_path(void *impl, const char *uuid, char *buf, size_t len,
 }
 
 static int
-cephfs_volume_access(void *impl, const char *uuid,
-    struct storage_access *out, struct tnfs_err *err)
+cephfs_volume_access(void *impl, const char *uuid, struct storage_access *out,
+    struct tnfs_err *err)
 {
 	struct cephfs_backend *b = impl;
 	struct cephfs_vol v;
@@ -964,11 +684,15 @@ cephfs_volume_access(void *impl, const char *uuid,
 		return -1;
 	memset(out, 0, sizeof(*out));
 	snprintf(out->fs, sizeof(out->fs), "%s", b->fs);
-	auth_id(b, uuid, out->user, sizeof(out->user));
+	cephfs_auth_id(b, uuid, out->user, sizeof(out->user));
 	snprintf(out->secret, sizeof(out->secret), "%s", v.secret);
 	return 0;
 }
 
+/*
+ * Read by every GetVolume: from a cache younger than USAGE_TTL_MS, with a
+ * short deadline, and not at all while Ceph is known not to answer.
+ */
 static int
 cephfs_volume_usage(void *impl, const char *uuid, struct storage_usage *out,
     struct tnfs_err *err)
@@ -977,18 +701,39 @@ cephfs_volume_usage(void *impl, const char *uuid, struct storage_usage *out,
 	char sv[SUBVOL_BUFSZ];
 	const char *args[] = {"fs", "subvolume", "info", b->fs, sv,
 	    "--group_name", b->group, NULL};
+	struct cephfs_vol *v;
 	json_object *j = NULL;
 	char *text = NULL;
-	int64_t used, quota;
-	unsigned gen;
-	int rc = -1;
+	int64_t used, quota, now = cephfs_mono_ms();
+	unsigned gen = 0;
+	int rc = -1, known = 0, quiet;
 
-	if (check_uuid(uuid, err) == -1 || current_gen(b, uuid, &gen, err) == -1)
+	if (check_uuid(uuid, err) == -1)
+		return -1;
+	pthread_mutex_lock(&b->mu);
+	quiet = now < b->quiet_until;
+	if ((v = vol_entry(b, uuid)) != NULL && v->path[0] != '\0') {
+		known = 1;
+		gen = v->gen;
+		if (v->usage_ms != 0 && now - v->usage_ms < USAGE_TTL_MS) {
+			*out = v->usage;
+			pthread_mutex_unlock(&b->mu);
+			return 0;
+		}
+	}
+	pthread_mutex_unlock(&b->mu);
+	if (quiet) {
+		tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+		    "volume %s: Ceph did not answer lately (cluster of %s)",
+		    uuid, b->conf);
+		return -1;
+	}
+	if (!known && current_gen(b, uuid, &gen, err) == -1)
 		return -1;
 	subvol_name(uuid, gen, sv);
-	if (ceph_run(b, args, CALL_TIMEOUT_MS, &text,
+	if (cephfs_run(b, args, USAGE_TIMEOUT_MS, &text,
 		"reading the subvolume's usage", err) == -1 ||
-	    (j = parse_json(text, "subvolume info", err)) == NULL)
+	    (j = cephfs_parse_json(text, "subvolume info", err)) == NULL)
 		goto out;
 	/* bytes_quota is the string "infinite" when there is none. */
 	if (jsonx_get_int64(j, "bytes_used", &used) == -1 || used < 0) {
@@ -998,9 +743,16 @@ cephfs_volume_usage(void *impl, const char *uuid, struct storage_usage *out,
 	}
 	if (jsonx_get_int64(j, "bytes_quota", &quota) == -1)
 		quota = 0;
-	out->used_mib = ((uint64_t)used + MIB - 1) / MIB;
+	out->used_mib = ((uint64_t)used + CEPHFS_MIB - 1) / CEPHFS_MIB;
 	out->avail_mib = (uint64_t)quota > (uint64_t)used
-	    ? ((uint64_t)quota - (uint64_t)used) / MIB : 0;
+	    ? ((uint64_t)quota - (uint64_t)used) / CEPHFS_MIB
+	    : 0;
+	pthread_mutex_lock(&b->mu);
+	if ((v = vol_entry(b, uuid)) != NULL && v->gen == gen) {
+		v->usage = *out;
+		v->usage_ms = cephfs_mono_ms();
+	}
+	pthread_mutex_unlock(&b->mu);
 	rc = 0;
 out:
 	if (rc == -1)
@@ -1020,10 +772,11 @@ cephfs_snapshot_create(
 	    sv, snap, "--group_name", b->group, NULL};
 	unsigned gen;
 
-	if (check_uuid(uuid, err) == -1 || current_gen(b, uuid, &gen, err) == -1)
+	if (check_uuid(uuid, err) == -1 ||
+	    current_gen(b, uuid, &gen, err) == -1)
 		return -1;
 	subvol_name(uuid, gen, sv);
-	if (ceph_run(b, args, CALL_TIMEOUT_MS, NULL, "taking the snapshot",
+	if (cephfs_run(b, args, CEPHFS_CALL_MS, NULL, "taking the snapshot",
 		err) == -1) {
 		tnfs_err_prefix(err, "volume %s, snapshot %s", uuid, snap);
 		return -1;
@@ -1055,7 +808,7 @@ find_snap(struct cephfs_backend *b, const char *uuid, const char *snap,
 		any = 1;
 		if (found)
 			continue;
-		if (list_snaps(b, names[i], &snaps, &ns, err) == -1)
+		if (cephfs_snap_list(b, names[i], &snaps, &ns, err) == -1)
 			goto out;
 		for (k = 0; k < ns; k++)
 			if (strcmp(snaps[k], snap) == 0) {
@@ -1096,94 +849,16 @@ cephfs_snapshot_delete(
 		return -1;
 	}
 	subvol_name(uuid, gen, sv);
-	if (snap_rm(b, sv, snap, err) == -1)
+	if (cephfs_snap_rm(b, sv, snap, err) == -1)
 		goto fail;
 	/* A generation replaced by a rollback lives for its snapshots only. */
 	if (gen != current && nleft == 0 &&
-	    remove_subvol(b, uuid, sv, err) == -1)
+	    remove_subvol(b, uuid, sv, 0, err) == -1)
 		goto fail;
 	return 0;
 fail:
 	tnfs_err_prefix(err, "volume %s, snapshot %s", uuid, snap);
 	return -1;
-}
-
-/* Wait for the clone into sv to complete; -1 when it failed or timed out. */
-static int
-wait_clone(struct cephfs_backend *b, const char *sv, struct tnfs_err *err)
-{
-	const char *args[] = {"fs", "clone", "status", b->fs, sv,
-	    "--group_name", b->group, NULL};
-	struct timespec t0, t;
-	json_object *j, *st;
-	const char *state;
-	char *out;
-	long waited;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		out = NULL;
-		if (ceph_run(b, args, CALL_TIMEOUT_MS, &out,
-			"reading the clone's status", err) == -1)
-			return -1;
-		j = parse_json(out, "clone status", err);
-		free(out);
-		if (j == NULL)
-			return -1;
-		state = json_object_object_get_ex(j, "status", &st)
-		    ? jsonx_get_str(st, "state") : NULL;
-		if (state != NULL && strcmp(state, "complete") == 0) {
-			json_object_put(j);
-			return 0;
-		}
-		if (state == NULL || strcmp(state, "failed") == 0 ||
-		    strcmp(state, "canceled") == 0) {
-			tnfs_err_set(err, TNFS_E_INTERNAL,
-			    "the clone into %s %s", sv,
-			    state ? state : "has no state");
-			json_object_put(j);
-			return -1;
-		}
-		json_object_put(j);
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		waited = (long)(t.tv_sec - t0.tv_sec) * 1000 +
-		    (t.tv_nsec - t0.tv_nsec) / 1000000;
-		if (waited > CLONE_TIMEOUT_MS) {
-			tnfs_err_set(err, TNFS_E_TIMEOUT,
-			    "the clone into %s did not complete within %d s",
-			    sv, CLONE_TIMEOUT_MS / 1000);
-			return -1;
-		}
-		usleep(250000);
-	}
-}
-
-static int
-quota_mib(struct cephfs_backend *b, const char *sv, uint64_t *mib,
-    struct tnfs_err *err)
-{
-	const char *args[] = {"fs", "subvolume", "info", b->fs, sv,
-	    "--group_name", b->group, NULL};
-	json_object *j = NULL;
-	char *text = NULL;
-	int64_t q;
-	int rc = -1;
-
-	if (ceph_run(b, args, CALL_TIMEOUT_MS, &text,
-		"reading the subvolume's quota", err) == -1 ||
-	    (j = parse_json(text, "subvolume info", err)) == NULL)
-		goto out;
-	if (jsonx_get_int64(j, "bytes_quota", &q) == -1 || q <= 0) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "subvolume %s has no quota",
-		    sv);
-		goto out;
-	}
-	*mib = (uint64_t)q / MIB;
-	rc = 0;
-out:
-	json_object_put(j);
-	free(text);
-	return rc;
 }
 
 /*
@@ -1199,8 +874,8 @@ cephfs_snapshot_rollback(
 	const char *args[] = {"fs", "subvolume", "snapshot", "clone", b->fs,
 	    from, snap, to, "--group_name", b->group, "--target_group_name",
 	    b->group, NULL};
-	const char *rm[] = {"fs", "subvolume", "rm", b->fs, to,
-	    "--group_name", b->group, "--force", NULL};
+	const char *rm[] = {"fs", "subvolume", "rm", b->fs, to, "--group_name",
+	    b->group, "--force", NULL};
 	char **snaps = NULL;
 	unsigned gen = 0, current = 0;
 	size_t nleft, ns = 0;
@@ -1213,30 +888,39 @@ cephfs_snapshot_rollback(
 	subvol_name(uuid, gen, from);
 	subvol_name(uuid, current, cur);
 	subvol_name(uuid, current + 1, to);
-	if (quota_mib(b, cur, &mib, err) == -1)
+	if (cephfs_quota_mib(b, cur, &mib, err) == -1)
 		goto out;
-	if (ceph_run(b, args, CALL_TIMEOUT_MS, NULL, "cloning the snapshot",
+	if (cephfs_run(b, args, CEPHFS_CALL_MS, NULL, "cloning the snapshot",
 		err) == -1)
 		goto out;
-	if (wait_clone(b, to, err) == -1 || set_quota(b, to, mib, err) == -1 ||
+	/*
+	 * The user leaves the old generation before it joins the new one:
+	 * deauthorize rewrites all its caps and drops its monitor access
+	 * when it is authorized elsewhere too (Ceph 16).  Its key may change;
+	 * refresh reads it again for the export.
+	 */
+	if (cephfs_clone_wait(b, to, err) == -1 ||
+	    cephfs_set_quota(b, to, mib, err) == -1 ||
+	    cephfs_deauthorize(b, uuid, cur, err) == -1 ||
 	    refresh(b, uuid, current + 1, err) == -1) {
 		struct tnfs_err e2;
 
 		/* Nothing swapped yet: the volume stays as it was. */
 		tnfs_err_clear(&e2);
-		if (ceph_run(b, rm, CALL_TIMEOUT_MS, NULL,
+		if (refresh(b, uuid, current, &e2) == -1)
+			log_err(TNFS_LOG_ERROR, &e2, "volume %s", uuid);
+		tnfs_err_clear(&e2);
+		if (cephfs_run(b, rm, CEPHFS_CALL_MS, NULL,
 			"removing the failed clone", &e2) == -1)
 			log_err(TNFS_LOG_WARN, &e2, "volume %s", uuid);
 		goto out;
 	}
-	log_info("volume %s rolled back to %s: now subvolume %s", uuid, snap,
-	    to);
+	log_info(
+	    "volume %s rolled back to %s: now subvolume %s", uuid, snap, to);
 	/* The generation it replaced stays only for its snapshots. */
-	if (list_snaps(b, cur, &snaps, &ns, err) == -1)
+	if (cephfs_snap_list(b, cur, &snaps, &ns, err) == -1)
 		goto out;
-	if (ns == 0 && remove_subvol(b, uuid, cur, err) == -1)
-		goto out;
-	if (ns > 0 && deauthorize(b, uuid, cur, err) == -1)
+	if (ns == 0 && remove_subvol(b, uuid, cur, 0, err) == -1)
 		goto out;
 	rc = 0;
 out:
@@ -1260,8 +944,9 @@ cephfs_list(void *impl, char ***uuids, size_t *n, struct tnfs_err *err)
 		return -1;
 	for (i = 0; i < nn; i++) {
 		if (parse_subvol(names[i], u, &g) == -1) {
-			log_warn("subvolume %s/%s is not a volume of ours: left "
-				 "alone",
+			log_warn(
+			    "subvolume %s/%s is not a volume of ours: left "
+			    "alone",
 			    b->group, names[i]);
 			continue;
 		}
@@ -1301,7 +986,8 @@ cephfs_orphan_set_aside(void *impl, const char *uuid, struct tnfs_err *err)
 	pthread_mutex_lock(&b->mu);
 	cap = b->norphans;
 	for (i = 0; i < nn; i++)
-		if (parse_subvol(names[i], u, &g) == 0 && strcmp(u, uuid) == 0 &&
+		if (parse_subvol(names[i], u, &g) == 0 &&
+		    strcmp(u, uuid) == 0 &&
 		    storage_list_append(
 			&b->orphans, &b->norphans, &cap, names[i]) == -1) {
 			pthread_mutex_unlock(&b->mu);

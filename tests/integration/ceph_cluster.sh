@@ -12,16 +12,17 @@ t_like "monitor on loopback only" "$(ceph mon dump 2>/dev/null)" '127\.0\.0\.1:'
 
 c() { timeout 60 ceph "$@"; }
 t_ok "subvolume group create" c fs subvolumegroup create cephfs probe
-t_ok "subvolume create with a quota" c fs subvolume create cephfs sv --group_name probe --size 104857600
+t_ok "subvolume create with a quota" c fs subvolume create cephfs sv --group_name probe --size 104857600 --namespace-isolated
 t_like "info: the quota" "$(c fs subvolume info cephfs sv --group_name probe)" '"bytes_quota": 104857600'
 t_ok "resize grows the quota" c fs subvolume resize cephfs sv 209715200 --group_name probe --no_shrink
 t_like "info: the new quota" "$(c fs subvolume info cephfs sv --group_name probe)" '"bytes_quota": 209715200'
 t_ok "snapshot create" c fs subvolume snapshot create cephfs sv s1 --group_name probe
 t_like "snapshot listed" "$(c fs subvolume snapshot ls cephfs sv --group_name probe)" '"s1"'
-t_like "authorize a cephx user for the subvolume" \
-	"$(c fs subvolume authorize cephfs sv probe-user --group_name probe --access_level=rw)" 'AQ'
+t_ok "authorize a cephx user for the subvolume" \
+	c fs subvolume authorize cephfs sv probe-user --group_name probe --access_level=rw
+t_like "it has a key" "$(c auth get-key client.probe-user)" '^AQ'
 t_like "the user's caps name the subvolume's path only" \
-	"$(c auth get client.probe-user)" "path=/volumes/probe/sv/"
+	"$(c auth get client.probe-user)" "path=/volumes/probe/sv/.*namespace=fsvolumens_sv"
 t_ok "deauthorize" c fs subvolume deauthorize cephfs sv probe-user --group_name probe
 t_ok "snapshot rm" c fs subvolume snapshot rm cephfs sv s1 --group_name probe
 t_ok "subvolume rm" c fs subvolume rm cephfs sv --group_name probe

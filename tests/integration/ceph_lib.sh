@@ -16,7 +16,8 @@
 #
 # Costs on a 2-core machine: 13-20 s to start, about 600 MiB RSS with
 # bluestore (memstore: about 1.4 GiB).
-. "$TNFS_SRCDIR/tests/integration/lib.sh"
+# Sourced after vapi_lib.sh by suites that need both: lib.sh only once.
+declare -F t_ok >/dev/null || . "$TNFS_SRCDIR/tests/integration/lib.sh"
 
 ceph_require() {
 	t_require_root

@@ -15,7 +15,7 @@
 #include "ganesha_conf.h"
 #include "storage_impl.h"
 
-#define UA "11111111-2222-4333-8444-555555555555"
+#define UA  "11111111-2222-4333-8444-555555555555"
 #define KEY "AQBbZ2Vm7vq8JxAAcYx1cT0b6d5Qe9Yw2mF+Qw=="
 
 static char conf[64], state[64];
@@ -69,7 +69,8 @@ START_TEST(test_spec_hostile)
 	    ",fs=a;b", ",group=\"x\"", ",group=a/b",
 	    ",group=aaaaaaaaaaaaaaaaaaaaaaaaa", ",client=..", ",client=.x",
 	    ",keyring=relative", ",bogus=1", ",fs", ",", ",fs=a\nb",
-	    ",fs=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+	    ",fs="
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
 	char spec[256];
 	struct tnfs_err err = {0};
 	size_t i;
@@ -77,12 +78,13 @@ START_TEST(test_spec_hostile)
 	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
 		snprintf(spec, sizeof(spec), "%s%s", conf, tails[i]);
 		tnfs_err_clear(&err);
-		ck_assert_msg(storage_cephfs_ops.open(spec, state, &err) ==
-			NULL,
+		ck_assert_msg(
+		    storage_cephfs_ops.open(spec, state, &err) == NULL,
 		    "accepted \"%s\"", spec);
 		ck_assert_str_eq(err.code, "ValidationError");
 	}
-	ck_assert_ptr_null(storage_cephfs_ops.open("relative.conf", state, &err));
+	ck_assert_ptr_null(
+	    storage_cephfs_ops.open("relative.conf", state, &err));
 	ck_assert_ptr_null(
 	    storage_cephfs_ops.open("/nonexistent/ceph.conf", state, &err));
 	ck_assert_ptr_nonnull(strstr(err.msg, "/nonexistent/ceph.conf"));
