@@ -31,6 +31,7 @@ STORAGE_BACKEND_SOURCES = vapi/storage_list.c \
 	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_pool.c vapi/storage_btrfs.c \
 	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c \
 	vapi/storage_cephfs.c vapi/storage_cephfs.h vapi/storage_cephfs_ceph.c \
+	vapi/storage_cephfs_snap.c \
 	vapi/exports_ganesha_ceph.c
 VAPI_BACKEND_CPPFLAGS = -DTNFS_HAVE_BTRFS_BACKEND -DTNFS_HAVE_GANESHA_EXPORTER \
 	-DTNFS_HAVE_CEPHFS_BACKEND
@@ -113,6 +114,7 @@ tests_unit_test_storage_cephfs_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_storage_cephfs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_storage_cephfs_SOURCES = tests/unit/test_storage_cephfs.c \
 	vapi/storage_cephfs.c vapi/storage_cephfs.h vapi/storage_cephfs_ceph.c \
+	vapi/storage_cephfs_snap.c \
 	vapi/storage_list.c vapi/ganesha_conf.c \
 	vapi/ganesha_conf.h
 tests_unit_test_storage_cephfs_LDADD = $(LIBTNFS) $(UNIT_LDADD)

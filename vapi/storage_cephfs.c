@@ -67,8 +67,8 @@ name_ok(const char *s)
 	return 1;
 }
 
-static int
-check_uuid(const char *uuid, struct tnfs_err *err)
+int
+cephfs_check_uuid(const char *uuid, struct tnfs_err *err)
 {
 	if (!tnfs_uuid_valid(uuid)) {
 		tnfs_err_set(err, TNFS_E_VALIDATION,
@@ -78,8 +78,8 @@ check_uuid(const char *uuid, struct tnfs_err *err)
 	return 0;
 }
 
-static void
-subvol_name(const char *uuid, unsigned gen, char *buf)
+void
+cephfs_subvol_name(const char *uuid, unsigned gen, char *buf)
 {
 	if (gen == 0)
 		snprintf(buf, SUBVOL_BUFSZ, "%s", uuid);
@@ -91,8 +91,8 @@ subvol_name(const char *uuid, unsigned gen, char *buf)
  * The volume uuid and generation a subvolume name of ours stands for; -1
  * for a name that is not ours.
  */
-static int
-parse_subvol(const char *name, char *uuid, unsigned *gen)
+int
+cephfs_parse_subvol(const char *name, char *uuid, unsigned *gen)
 {
 	const char *p;
 	char *end;
@@ -195,8 +195,8 @@ is_orphan_locked(const struct cephfs_backend *b, const char *name)
  * The names of the subvolumes in our group, without those set aside.
  * *names is freed with storage_list_free.
  */
-static int
-list_subvols(
+int
+cephfs_subvol_list(
     struct cephfs_backend *b, char ***names, size_t *n, struct tnfs_err *err)
 {
 	const char *args[] = {
@@ -269,10 +269,11 @@ generations(struct cephfs_backend *b, const char *uuid, unsigned *current,
 
 	*current = 0;
 	*count = 0;
-	if (list_subvols(b, &names, &n, err) == -1)
+	if (cephfs_subvol_list(b, &names, &n, err) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (parse_subvol(names[i], u, &g) == -1 || strcmp(u, uuid) != 0)
+		if (cephfs_parse_subvol(names[i], u, &g) == -1 ||
+		    strcmp(u, uuid) != 0)
 			continue;
 		if (*count == 0 || g > *current)
 			*current = g;
@@ -283,8 +284,8 @@ generations(struct cephfs_backend *b, const char *uuid, unsigned *current,
 }
 
 /* The current generation, or VolumeNotFound. */
-static int
-current_gen(struct cephfs_backend *b, const char *uuid, unsigned *gen,
+int
+cephfs_current_gen(struct cephfs_backend *b, const char *uuid, unsigned *gen,
     struct tnfs_err *err)
 {
 	size_t count;
@@ -323,13 +324,13 @@ ensure_group(struct cephfs_backend *b, struct tnfs_err *err)
 }
 
 /* Path and key of the current generation, into the cache. */
-static int
-refresh(struct cephfs_backend *b, const char *uuid, unsigned gen,
+int
+cephfs_refresh(struct cephfs_backend *b, const char *uuid, unsigned gen,
     struct tnfs_err *err)
 {
 	char sv[SUBVOL_BUFSZ], path[512], secret[128];
 
-	subvol_name(uuid, gen, sv);
+	cephfs_subvol_name(uuid, gen, sv);
 	if (cephfs_getpath(b, sv, path, sizeof(path), err) == -1 ||
 	    cephfs_authorize(b, uuid, sv, secret, sizeof(secret), err) == -1)
 		return -1;
@@ -492,7 +493,7 @@ cephfs_volume_create(
 	unsigned gen;
 	size_t count;
 
-	if (check_uuid(uuid, err) == -1 || ensure_group(b, err) == -1 ||
+	if (cephfs_check_uuid(uuid, err) == -1 || ensure_group(b, err) == -1 ||
 	    generations(b, uuid, &gen, &count, err) == -1)
 		goto fail;
 	snprintf(bytes, sizeof(bytes), "%llu",
@@ -506,7 +507,7 @@ cephfs_volume_create(
 		/* Idempotent: an existing one is kept, its limit set. */
 		goto fail;
 	}
-	if (refresh(b, uuid, gen, err) == -1)
+	if (cephfs_refresh(b, uuid, gen, err) == -1)
 		goto fail;
 	return 0;
 fail:
@@ -522,10 +523,10 @@ cephfs_volume_resize(
 	char sv[SUBVOL_BUFSZ];
 	unsigned gen;
 
-	if (check_uuid(uuid, err) == -1 ||
-	    current_gen(b, uuid, &gen, err) == -1)
+	if (cephfs_check_uuid(uuid, err) == -1 ||
+	    cephfs_current_gen(b, uuid, &gen, err) == -1)
 		return -1;
-	subvol_name(uuid, gen, sv);
+	cephfs_subvol_name(uuid, gen, sv);
 	if (cephfs_set_quota(b, sv, size_mib, err) == -1) {
 		tnfs_err_prefix(err, "volume %s", uuid);
 		return -1;
@@ -538,8 +539,8 @@ cephfs_volume_resize(
  * the volume's user on it first (not for a generation the user already
  * left: a deauthorize rewrites the user's caps).
  */
-static int
-remove_subvol(struct cephfs_backend *b, const char *uuid, const char *sv,
+int
+cephfs_subvol_rm(struct cephfs_backend *b, const char *uuid, const char *sv,
     int deauth, struct tnfs_err *err)
 {
 	const char *args[] = {"fs", "subvolume", "rm", b->fs, sv,
@@ -577,13 +578,13 @@ cephfs_volume_destroy(void *impl, const char *uuid, struct tnfs_err *err)
 	unsigned g;
 	int rc = -1;
 
-	if (check_uuid(uuid, err) == -1 ||
-	    list_subvols(b, &names, &n, err) == -1)
+	if (cephfs_check_uuid(uuid, err) == -1 ||
+	    cephfs_subvol_list(b, &names, &n, err) == -1)
 		goto out;
 	for (i = 0; i < n; i++)
-		if (parse_subvol(names[i], u, &g) == 0 &&
+		if (cephfs_parse_subvol(names[i], u, &g) == 0 &&
 		    strcmp(u, uuid) == 0 &&
-		    remove_subvol(b, uuid, names[i], 1, err) == -1)
+		    cephfs_subvol_rm(b, uuid, names[i], 1, err) == -1)
 			goto out;
 	if (cephfs_user_rm(b, uuid, err) == -1)
 		goto out;
@@ -602,9 +603,9 @@ cephfs_volume_activate(void *impl, const char *uuid, struct tnfs_err *err)
 	struct cephfs_backend *b = impl;
 	unsigned gen;
 
-	if (check_uuid(uuid, err) == -1 ||
-	    current_gen(b, uuid, &gen, err) == -1 ||
-	    refresh(b, uuid, gen, err) == -1) {
+	if (cephfs_check_uuid(uuid, err) == -1 ||
+	    cephfs_current_gen(b, uuid, &gen, err) == -1 ||
+	    cephfs_refresh(b, uuid, gen, err) == -1) {
 		tnfs_err_prefix(err, "volume %.64s", uuid);
 		return -1;
 	}
@@ -632,7 +633,7 @@ cached(struct cephfs_backend *b, const char *uuid, struct cephfs_vol *out,
 	struct cephfs_vol *v;
 	int have = 0;
 
-	if (check_uuid(uuid, err) == -1)
+	if (cephfs_check_uuid(uuid, err) == -1)
 		return -1;
 	pthread_mutex_lock(&b->mu);
 	if ((v = vol_entry(b, uuid)) != NULL && v->path[0] != '\0' &&
@@ -708,7 +709,7 @@ cephfs_volume_usage(void *impl, const char *uuid, struct storage_usage *out,
 	unsigned gen = 0;
 	int rc = -1, known = 0, quiet;
 
-	if (check_uuid(uuid, err) == -1)
+	if (cephfs_check_uuid(uuid, err) == -1)
 		return -1;
 	pthread_mutex_lock(&b->mu);
 	quiet = now < b->quiet_until;
@@ -728,9 +729,9 @@ cephfs_volume_usage(void *impl, const char *uuid, struct storage_usage *out,
 		    uuid, b->conf);
 		return -1;
 	}
-	if (!known && current_gen(b, uuid, &gen, err) == -1)
+	if (!known && cephfs_current_gen(b, uuid, &gen, err) == -1)
 		return -1;
-	subvol_name(uuid, gen, sv);
+	cephfs_subvol_name(uuid, gen, sv);
 	if (cephfs_run(b, args, USAGE_TIMEOUT_MS, &text,
 		"reading the subvolume's usage", err) == -1 ||
 	    (j = cephfs_parse_json(text, "subvolume info", err)) == NULL)
@@ -763,174 +764,6 @@ out:
 }
 
 static int
-cephfs_snapshot_create(
-    void *impl, const char *uuid, const char *snap, struct tnfs_err *err)
-{
-	struct cephfs_backend *b = impl;
-	char sv[SUBVOL_BUFSZ];
-	const char *args[] = {"fs", "subvolume", "snapshot", "create", b->fs,
-	    sv, snap, "--group_name", b->group, NULL};
-	unsigned gen;
-
-	if (check_uuid(uuid, err) == -1 ||
-	    current_gen(b, uuid, &gen, err) == -1)
-		return -1;
-	subvol_name(uuid, gen, sv);
-	if (cephfs_run(b, args, CEPHFS_CALL_MS, NULL, "taking the snapshot",
-		err) == -1) {
-		tnfs_err_prefix(err, "volume %s, snapshot %s", uuid, snap);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * The generation of uuid holding snapshot snap (*gen), the current one
- * (*current), and the number of snapshots left in the one holding it
- * (*nleft).  SnapshotNotFound when none holds it.
- */
-static int
-find_snap(struct cephfs_backend *b, const char *uuid, const char *snap,
-    unsigned *gen, unsigned *current, size_t *nleft, struct tnfs_err *err)
-{
-	char **names = NULL, **snaps, u[TNFS_UUID_BUFSZ];
-	size_t n = 0, ns, i, k;
-	unsigned g;
-	int rc = -1, found = 0, any = 0;
-
-	if (list_subvols(b, &names, &n, err) == -1)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (parse_subvol(names[i], u, &g) == -1 || strcmp(u, uuid) != 0)
-			continue;
-		if (!any || g > *current)
-			*current = g;
-		any = 1;
-		if (found)
-			continue;
-		if (cephfs_snap_list(b, names[i], &snaps, &ns, err) == -1)
-			goto out;
-		for (k = 0; k < ns; k++)
-			if (strcmp(snaps[k], snap) == 0) {
-				found = 1;
-				*gen = g;
-				*nleft = ns - 1;
-			}
-		storage_list_free(snaps, ns);
-	}
-	if (!found) {
-		tnfs_err_set(err, TNFS_E_SNAPSHOT_NOT_FOUND,
-		    "volume %s has no snapshot %s in CephFS", uuid, snap);
-		goto out;
-	}
-	rc = 0;
-out:
-	storage_list_free(names, n);
-	return rc;
-}
-
-static int
-cephfs_snapshot_delete(
-    void *impl, const char *uuid, const char *snap, struct tnfs_err *err)
-{
-	struct cephfs_backend *b = impl;
-	char sv[SUBVOL_BUFSZ];
-	unsigned gen = 0, current = 0;
-	size_t nleft = 0;
-
-	if (check_uuid(uuid, err) == -1)
-		return -1;
-	if (find_snap(b, uuid, snap, &gen, &current, &nleft, err) == -1) {
-		/* Absent: deleted already. */
-		if (tnfs_err_is(err, TNFS_E_SNAPSHOT_NOT_FOUND)) {
-			tnfs_err_clear(err);
-			return 0;
-		}
-		return -1;
-	}
-	subvol_name(uuid, gen, sv);
-	if (cephfs_snap_rm(b, sv, snap, err) == -1)
-		goto fail;
-	/* A generation replaced by a rollback lives for its snapshots only. */
-	if (gen != current && nleft == 0 &&
-	    remove_subvol(b, uuid, sv, 0, err) == -1)
-		goto fail;
-	return 0;
-fail:
-	tnfs_err_prefix(err, "volume %s, snapshot %s", uuid, snap);
-	return -1;
-}
-
-/*
- * Clone and swap (see the top of the file).  The caller has unexported
- * the volume; the next exports sync serves the new generation's path.
- */
-static int
-cephfs_snapshot_rollback(
-    void *impl, const char *uuid, const char *snap, struct tnfs_err *err)
-{
-	struct cephfs_backend *b = impl;
-	char from[SUBVOL_BUFSZ], cur[SUBVOL_BUFSZ], to[SUBVOL_BUFSZ];
-	const char *args[] = {"fs", "subvolume", "snapshot", "clone", b->fs,
-	    from, snap, to, "--group_name", b->group, "--target_group_name",
-	    b->group, NULL};
-	const char *rm[] = {"fs", "subvolume", "rm", b->fs, to, "--group_name",
-	    b->group, "--force", NULL};
-	char **snaps = NULL;
-	unsigned gen = 0, current = 0;
-	size_t nleft, ns = 0;
-	uint64_t mib;
-	int rc = -1;
-
-	if (check_uuid(uuid, err) == -1 ||
-	    find_snap(b, uuid, snap, &gen, &current, &nleft, err) == -1)
-		goto out;
-	subvol_name(uuid, gen, from);
-	subvol_name(uuid, current, cur);
-	subvol_name(uuid, current + 1, to);
-	if (cephfs_quota_mib(b, cur, &mib, err) == -1)
-		goto out;
-	if (cephfs_run(b, args, CEPHFS_CALL_MS, NULL, "cloning the snapshot",
-		err) == -1)
-		goto out;
-	/*
-	 * The user leaves the old generation before it joins the new one:
-	 * deauthorize rewrites all its caps and drops its monitor access
-	 * when it is authorized elsewhere too (Ceph 16).  Its key may change;
-	 * refresh reads it again for the export.
-	 */
-	if (cephfs_clone_wait(b, to, err) == -1 ||
-	    cephfs_set_quota(b, to, mib, err) == -1 ||
-	    cephfs_deauthorize(b, uuid, cur, err) == -1 ||
-	    refresh(b, uuid, current + 1, err) == -1) {
-		struct tnfs_err e2;
-
-		/* Nothing swapped yet: the volume stays as it was. */
-		tnfs_err_clear(&e2);
-		if (refresh(b, uuid, current, &e2) == -1)
-			log_err(TNFS_LOG_ERROR, &e2, "volume %s", uuid);
-		tnfs_err_clear(&e2);
-		if (cephfs_run(b, rm, CEPHFS_CALL_MS, NULL,
-			"removing the failed clone", &e2) == -1)
-			log_err(TNFS_LOG_WARN, &e2, "volume %s", uuid);
-		goto out;
-	}
-	log_info(
-	    "volume %s rolled back to %s: now subvolume %s", uuid, snap, to);
-	/* The generation it replaced stays only for its snapshots. */
-	if (cephfs_snap_list(b, cur, &snaps, &ns, err) == -1)
-		goto out;
-	if (ns == 0 && remove_subvol(b, uuid, cur, 0, err) == -1)
-		goto out;
-	rc = 0;
-out:
-	if (rc == -1)
-		tnfs_err_prefix(err, "volume %s, rollback to %s", uuid, snap);
-	storage_list_free(snaps, ns);
-	return rc;
-}
-
-static int
 cephfs_list(void *impl, char ***uuids, size_t *n, struct tnfs_err *err)
 {
 	struct cephfs_backend *b = impl;
@@ -940,10 +773,10 @@ cephfs_list(void *impl, char ***uuids, size_t *n, struct tnfs_err *err)
 
 	*uuids = NULL;
 	*n = 0;
-	if (list_subvols(b, &names, &nn, err) == -1)
+	if (cephfs_subvol_list(b, &names, &nn, err) == -1)
 		return -1;
 	for (i = 0; i < nn; i++) {
-		if (parse_subvol(names[i], u, &g) == -1) {
+		if (cephfs_parse_subvol(names[i], u, &g) == -1) {
 			log_warn(
 			    "subvolume %s/%s is not a volume of ours: left "
 			    "alone",
@@ -980,13 +813,13 @@ cephfs_orphan_set_aside(void *impl, const char *uuid, struct tnfs_err *err)
 	FILE *f;
 	int rc = -1;
 
-	if (check_uuid(uuid, err) == -1 ||
-	    list_subvols(b, &names, &nn, err) == -1)
+	if (cephfs_check_uuid(uuid, err) == -1 ||
+	    cephfs_subvol_list(b, &names, &nn, err) == -1)
 		return -1;
 	pthread_mutex_lock(&b->mu);
 	cap = b->norphans;
 	for (i = 0; i < nn; i++)
-		if (parse_subvol(names[i], u, &g) == 0 &&
+		if (cephfs_parse_subvol(names[i], u, &g) == 0 &&
 		    strcmp(u, uuid) == 0 &&
 		    storage_list_append(
 			&b->orphans, &b->norphans, &cap, names[i]) == -1) {

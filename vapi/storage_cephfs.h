@@ -107,4 +107,31 @@ int cephfs_deauthorize(struct cephfs_backend *b, const char *uuid,
 int cephfs_user_rm(
     struct cephfs_backend *b, const char *uuid, struct tnfs_err *err);
 
+/* storage_cephfs.c, for storage_cephfs_snap.c. */
+int cephfs_check_uuid(const char *uuid, struct tnfs_err *err);
+/* GROUP's subvolume name of generation gen of volume uuid, into buf. */
+void cephfs_subvol_name(const char *uuid, unsigned gen, char *buf);
+/* The volume and generation a name of ours stands for; -1: not ours. */
+int cephfs_parse_subvol(const char *name, char *uuid, unsigned *gen);
+/* Our subvolumes but those set aside; freed with storage_list_free. */
+int cephfs_subvol_list(
+    struct cephfs_backend *b, char ***names, size_t *n, struct tnfs_err *err);
+/* The volume's current generation, or VolumeNotFound. */
+int cephfs_current_gen(struct cephfs_backend *b, const char *uuid,
+    unsigned *gen, struct tnfs_err *err);
+/* Remove a subvolume with its snapshots (deauth: revoke the user first). */
+int cephfs_subvol_rm(struct cephfs_backend *b, const char *uuid, const char *sv,
+    int deauth, struct tnfs_err *err);
+/* Cache the path and key of generation gen (authorizing the user on it). */
+int cephfs_refresh(struct cephfs_backend *b, const char *uuid, unsigned gen,
+    struct tnfs_err *err);
+
+/* storage_cephfs_snap.c: the snapshot storage_ops. */
+int cephfs_snapshot_create(
+    void *impl, const char *uuid, const char *snap, struct tnfs_err *err);
+int cephfs_snapshot_delete(
+    void *impl, const char *uuid, const char *snap, struct tnfs_err *err);
+int cephfs_snapshot_rollback(
+    void *impl, const char *uuid, const char *snap, struct tnfs_err *err);
+
 #endif
