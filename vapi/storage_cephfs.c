@@ -764,50 +764,77 @@ out:
 }
 
 static int
-cephfs_list(void *impl, char ***uuids, size_t *n, struct tnfs_err *err)
+append_unique(char ***v, size_t *n, size_t *cap, const char *u)
 {
-	struct cephfs_backend *b = impl;
-	char **names = NULL, u[TNFS_UUID_BUFSZ];
-	size_t nn = 0, i, k, cap = 0;
-	unsigned g;
+	size_t k;
 
-	*uuids = NULL;
-	*n = 0;
-	if (cephfs_subvol_list(b, &names, &nn, err) == -1)
-		return -1;
-	for (i = 0; i < nn; i++) {
-		if (cephfs_parse_subvol(names[i], u, &g) == -1) {
-			log_warn(
-			    "subvolume %s/%s is not a volume of ours: left "
-			    "alone",
-			    b->group, names[i]);
-			continue;
-		}
-		for (k = 0; k < *n; k++)
-			if (strcmp((*uuids)[k], u) == 0)
-				break;
-		if (k < *n)
-			continue;
-		if (storage_list_append(uuids, n, &cap, u) == -1) {
-			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-			storage_list_free(names, nn);
-			return -1;
-		}
-	}
-	storage_list_free(names, nn);
-	return 0;
+	for (k = 0; k < *n; k++)
+		if (strcmp((*v)[k], u) == 0)
+			return 0;
+	return storage_list_append(v, n, cap, u);
 }
 
 /*
- * Subvolumes cannot be renamed: an orphan's subvolumes are recorded as
- * set aside in state_dir and listed no more; their data and cephx user
- * stay for the operator (docs/cephfs.md).
+ * Volumes with a subvolume, and volumes with only a cephx user left (a
+ * destroy cut short): both are ours to account for at start.
+ */
+static int
+cephfs_list(void *impl, char ***uuids, size_t *n, struct tnfs_err *err)
+{
+	struct cephfs_backend *b = impl;
+	char **names = NULL, **users = NULL, u[TNFS_UUID_BUFSZ];
+	char id[NAME_MAX_LEN + TNFS_UUID_BUFSZ + 2];
+	size_t nn = 0, nu = 0, i, cap = 0;
+	unsigned g;
+	int aside, rc = -1;
+
+	*uuids = NULL;
+	*n = 0;
+	if (cephfs_subvol_list(b, &names, &nn, err) == -1 ||
+	    cephfs_user_list(b, &users, &nu, err) == -1)
+		goto out;
+	for (i = 0; i < nn; i++) {
+		if (cephfs_parse_subvol(names[i], u, &g) == -1) {
+			log_warn("subvolume %s/%s is not a volume of ours: "
+				 "left alone",
+			    b->group, names[i]);
+			continue;
+		}
+		if (append_unique(uuids, n, &cap, u) == -1)
+			goto oom;
+	}
+	for (i = 0; i < nu; i++) {
+		cephfs_auth_id(b, users[i], id, sizeof(id));
+		pthread_mutex_lock(&b->mu);
+		aside = is_orphan_locked(b, id);
+		pthread_mutex_unlock(&b->mu);
+		if (!aside && append_unique(uuids, n, &cap, users[i]) == -1)
+			goto oom;
+	}
+	rc = 0;
+	goto out;
+oom:
+	tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+	storage_list_free(*uuids, *n);
+	*uuids = NULL;
+	*n = 0;
+out:
+	storage_list_free(names, nn);
+	storage_list_free(users, nu);
+	return rc;
+}
+
+/*
+ * Subvolumes cannot be renamed: an orphan's subvolumes and cephx user are
+ * recorded as set aside in state_dir and listed no more; they stay for the
+ * operator (docs/cephfs.md).
  */
 static int
 cephfs_orphan_set_aside(void *impl, const char *uuid, struct tnfs_err *err)
 {
 	struct cephfs_backend *b = impl;
 	char **names = NULL, u[TNFS_UUID_BUFSZ], *text = NULL;
+	char id[NAME_MAX_LEN + TNFS_UUID_BUFSZ + 2];
 	size_t nn = 0, i, cap, len;
 	unsigned g;
 	FILE *f;
@@ -816,8 +843,16 @@ cephfs_orphan_set_aside(void *impl, const char *uuid, struct tnfs_err *err)
 	if (cephfs_check_uuid(uuid, err) == -1 ||
 	    cephfs_subvol_list(b, &names, &nn, err) == -1)
 		return -1;
+	cephfs_auth_id(b, uuid, id, sizeof(id));
 	pthread_mutex_lock(&b->mu);
 	cap = b->norphans;
+	/* Its cephx user, whether or not it still exists. */
+	if (!is_orphan_locked(b, id) &&
+	    storage_list_append(&b->orphans, &b->norphans, &cap, id) == -1) {
+		pthread_mutex_unlock(&b->mu);
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out;
+	}
 	for (i = 0; i < nn; i++)
 		if (cephfs_parse_subvol(names[i], u, &g) == 0 &&
 		    strcmp(u, uuid) == 0 &&

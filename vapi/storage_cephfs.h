@@ -107,6 +107,10 @@ int cephfs_deauthorize(struct cephfs_backend *b, const char *uuid,
 int cephfs_user_rm(
     struct cephfs_backend *b, const char *uuid, struct tnfs_err *err);
 
+/* The uuids of the cephx users client.GROUP-UUID; storage_list_free. */
+int cephfs_user_list(
+    struct cephfs_backend *b, char ***uuids, size_t *n, struct tnfs_err *err);
+
 /* storage_cephfs.c, for storage_cephfs_snap.c. */
 int cephfs_check_uuid(const char *uuid, struct tnfs_err *err);
 /* GROUP's subvolume name of generation gen of volume uuid, into buf. */

@@ -369,3 +369,55 @@ out:
 	free(text);
 	return rc;
 }
+
+int
+cephfs_user_list(
+    struct cephfs_backend *b, char ***uuids, size_t *n, struct tnfs_err *err)
+{
+	const char *args[] = {"auth", "ls", NULL};
+	char prefix[NAME_MAX_LEN + 16], u[TNFS_UUID_BUFSZ];
+	json_object *j = NULL, *dump;
+	char *out = NULL;
+	size_t cap = 0, i, len, plen;
+	int rc = -1;
+
+	*uuids = NULL;
+	*n = 0;
+	plen = (size_t)snprintf(prefix, sizeof(prefix), "client.%s-", b->group);
+	if (cephfs_run(b, args, CEPHFS_CALL_MS, &out, "listing cephx users",
+		err) == -1 ||
+	    (j = cephfs_parse_json(out, "auth ls", err)) == NULL)
+		goto out;
+	if (!json_object_object_get_ex(j, "auth_dump", &dump) ||
+	    !json_object_is_type(dump, json_type_array)) {
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "auth ls: Ceph answered with no auth_dump");
+		goto out;
+	}
+	len = json_object_array_length(dump);
+	for (i = 0; i < len; i++) {
+		const char *e =
+		    jsonx_get_str(json_object_array_get_idx(dump, i), "entity");
+
+		if (e == NULL || strncmp(e, prefix, plen) != 0 ||
+		    strlen(e + plen) != TNFS_UUID_BUFSZ - 1)
+			continue;
+		memcpy(u, e + plen, TNFS_UUID_BUFSZ);
+		if (!tnfs_uuid_valid(u))
+			continue;
+		if (storage_list_append(uuids, n, &cap, u) == -1) {
+			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (rc == -1) {
+		storage_list_free(*uuids, *n);
+		*uuids = NULL;
+		*n = 0;
+	}
+	json_object_put(j);
+	free(out);
+	return rc;
+}
