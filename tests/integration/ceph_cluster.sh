@@ -6,8 +6,10 @@
 . "$TNFS_SRCDIR/tests/integration/ceph_lib.sh"
 ceph_require
 
+t0=$(date +%s)
 ceph_up
 t_pass "cluster up: an active MDS and every PG active+clean"
+t_diag "measured: up in $(($(date +%s) - t0)) s; RSS mon $(ceph_rss_mib mon) MiB, mgr $(ceph_rss_mib mgr), osd $(ceph_rss_mib osd), mds $(ceph_rss_mib mds)"
 t_like "monitor on loopback only" "$(ceph mon dump 2>/dev/null)" '127\.0\.0\.1:'
 
 c() { timeout 60 ceph "$@"; }
