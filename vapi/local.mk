@@ -111,10 +111,12 @@ tests_unit_test_storage_ganesha_conf_SOURCES = \
 	tests/unit/test_storage_ganesha_conf.c vapi/ganesha_conf.c vapi/ganesha_conf.h
 tests_unit_test_storage_ganesha_conf_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 tests_unit_test_storage_cephfs_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
-tests_unit_test_storage_cephfs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_storage_cephfs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi \
+	-DTNFS_HAVE_GANESHA_EXPORTER -DTNFS_HAVE_CEPHFS_BACKEND
 tests_unit_test_storage_cephfs_SOURCES = tests/unit/test_storage_cephfs.c \
 	vapi/storage_cephfs.c vapi/storage_cephfs.h vapi/storage_cephfs_ceph.c \
 	vapi/storage_cephfs_snap.c \
 	vapi/storage_list.c vapi/ganesha_conf.c \
-	vapi/ganesha_conf.h
+	vapi/ganesha_conf.h vapi/exports.c vapi/exports_ganesha.c \
+	vapi/exports_ganesha_ceph.c
 tests_unit_test_storage_cephfs_LDADD = $(LIBTNFS) $(UNIT_LDADD)

@@ -11,7 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "check_tap.h"
+#include "exports.h"
 #include "ganesha_conf.h"
 #include "storage_impl.h"
 
@@ -172,6 +175,41 @@ START_TEST(test_main_conf_ceph_block)
 }
 END_TEST
 
+START_TEST(test_exporter_specs)
+{
+	static const char *const bad[] = {"ganesha:x", "none:", "none:x",
+	    "ganesha-ceph", "ganesha-ceph:", "ganesha-ceph:relative.conf",
+	    "ganesha-ceph:/nonexistent/ceph.conf", "ganesha-cephx:/etc",
+	    "ganesha-"};
+	struct exporter_listen l = {"127.0.0.1", 2049, 20048};
+	struct exporter_config cfg = {0};
+	struct tnfs_err err = {0};
+	struct exporter *ex;
+	char dir[128], spec[128];
+	struct stat sb;
+	size_t i;
+
+	snprintf(dir, sizeof(dir), "%s/exports", state);
+	cfg.state_dir = dir;
+	cfg.listen = &l;
+	cfg.nlisten = 1;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		tnfs_err_clear(&err);
+		ck_assert_msg(exporter_open(bad[i], &cfg, &err) == NULL,
+		    "accepted %s", bad[i]);
+		ck_assert_str_eq(err.code, "ValidationError");
+	}
+	snprintf(spec, sizeof(spec), "ganesha-ceph:%s", conf);
+	ex = exporter_open(spec, &cfg, &err);
+	ck_assert_msg(ex != NULL, "refused %s: %s", spec, err.msg);
+	/* The head's configuration holds the volumes' keys. */
+	ck_assert_int_eq(stat(dir, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0700);
+	exporter_close(ex);
+	rmdir(dir);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -184,6 +222,7 @@ make_suite(void)
 	tcase_add_test(tc, test_exports_fsal_ceph);
 	tcase_add_test(tc, test_exports_fsal_ceph_hostile);
 	tcase_add_test(tc, test_main_conf_ceph_block);
+	tcase_add_test(tc, test_exporter_specs);
 	suite_add_tcase(s, tc);
 	return s;
 }
