@@ -24,7 +24,9 @@ t_ok "authorize a cephx user for the subvolume" \
 	c fs subvolume authorize cephfs sv probe-user --group_name probe --access_level=rw
 t_like "it has a key" "$(c auth get-key client.probe-user)" '^AQ'
 t_like "the user's caps name the subvolume's path only" \
-	"$(c auth get client.probe-user)" "path=/volumes/probe/sv/.*namespace=fsvolumens_sv"
+	"$(c auth get client.probe-user 2>/dev/null)" "mds = \"allow rw path=/volumes/probe/sv/[^\"]*\""
+t_like "and the subvolume's own RADOS namespace only" \
+	"$(c auth get client.probe-user 2>/dev/null)" "osd = \"allow rw pool=[^ ]* namespace=fsvolumens_sv\""
 t_ok "deauthorize" c fs subvolume deauthorize cephfs sv probe-user --group_name probe
 t_ok "snapshot rm" c fs subvolume snapshot rm cephfs sv s1 --group_name probe
 t_ok "subvolume rm" c fs subvolume rm cephfs sv --group_name probe
