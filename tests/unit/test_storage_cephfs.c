@@ -185,7 +185,7 @@ START_TEST(test_exporter_specs)
 	struct exporter_config cfg = {0};
 	struct tnfs_err err = {0};
 	struct exporter *ex;
-	char dir[128], spec[128];
+	char dir[128], spec[256];
 	struct stat sb;
 	size_t i;
 
@@ -206,6 +206,8 @@ START_TEST(test_exporter_specs)
 	ck_assert_int_eq(stat(dir, &sb), 0);
 	ck_assert_int_eq(sb.st_mode & 0777, 0700);
 	exporter_close(ex);
+	snprintf(spec, sizeof(spec), "%s/ganesha-recovery", dir);
+	rmdir(spec);
 	rmdir(dir);
 }
 END_TEST
