@@ -25,6 +25,9 @@ INTEGRATION_TESTS = \
 	tests/integration/vapi_pg.sh \
 	tests/integration/storage_btrfs.sh \
 	tests/integration/storage_ganesha.sh \
+	tests/integration/ceph_cluster.sh \
+	tests/integration/storage_cephfs.sh \
+	tests/integration/vapi_cephfs.sh \
 	tests/integration/plugin_protocol.sh \
 	tests/integration/docker_harness.sh \
 	tests/integration/plugin_docker.sh \
@@ -63,6 +66,7 @@ INTEGRATION_LIBS = \
 	tests/integration/notify_harness.py \
 	tests/integration/krill_ref.js \
 	tests/integration/storage_lib.sh \
+	tests/integration/ceph_lib.sh \
 	tests/integration/docker_lib.sh \
 	tests/integration/cli_lib.sh \
 	tests/integration/nfs_fixture.sh

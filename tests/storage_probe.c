@@ -5,9 +5,10 @@
  * Reads one command per line on stdin and answers one line on stdout:
  * "ok[ values]" or "err CODE message".  A suite runs it as a coprocess.
  *
- *   open KIND ARG STATE_DIR          storage backend (btrfs, btrfs-image)
+ *   open KIND ARG STATE_DIR          storage backend (btrfs, btrfs-image,
+ *                                    cephfs)
  *   create UUID MIB | resize UUID MIB | destroy UUID | activate UUID
- *   exists UUID | path UUID | usage UUID | list | orphan UUID
+ *   exists UUID | path UUID | access UUID | usage UUID | list | orphan UUID
  *   snap UUID NAME | snapdel UUID NAME | rollback UUID NAME
  *   close
  *   ex-open STATE_DIR ADDR NFS_PORT MOUNT_PORT ROOT_SQUASH
@@ -52,8 +53,9 @@ storage_cmd(struct probe *p, char **w, int nw, struct tnfs_err *err)
 	uint64_t v;
 
 	if (strcmp(w[0], "open") == 0 && nw == 4) {
-		o = strcmp(w[1], "btrfs") == 0 ? &storage_btrfs_ops
-					       : &storage_btrfs_image_ops;
+		o = strcmp(w[1], "btrfs") == 0	  ? &storage_btrfs_ops
+		    : strcmp(w[1], "cephfs") == 0 ? &storage_cephfs_ops
+						  : &storage_btrfs_image_ops;
 		if ((p->st = o->open(w[2], w[3], err)) == NULL)
 			return -1;
 		p->ops = o;
@@ -88,6 +90,15 @@ storage_cmd(struct probe *p, char **w, int nw, struct tnfs_err *err)
 		if (o->volume_path(p->st, w[1], buf, sizeof(buf), err))
 			return -1;
 		printf("ok %s\n", buf);
+		return 0;
+	} else if (strcmp(w[0], "access") == 0 && nw == 2) {
+		struct storage_access a;
+
+		memset(&a, 0, sizeof(a));
+		if (o->volume_access != NULL &&
+		    o->volume_access(p->st, w[1], &a, err))
+			return -1;
+		printf("ok %s %s %s\n", a.fs, a.user, a.secret);
 		return 0;
 	} else if (strcmp(w[0], "usage") == 0 && nw == 2) {
 		struct storage_usage u;

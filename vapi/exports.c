@@ -12,6 +12,7 @@
 static const struct exporter_ops *const exporters[] = {
     &exporter_none_ops,
     &exporter_ganesha_ops,
+    &exporter_ganesha_ceph_ops,
     NULL,
 };
 
@@ -22,13 +23,17 @@ struct exporter {
 
 struct exporter *
 exporter_open(
-    const char *kind, const struct exporter_config *cfg, struct tnfs_err *err)
+    const char *spec, const struct exporter_config *cfg, struct tnfs_err *err)
 {
+	struct exporter_config c = *cfg;
+	const char *colon = strchr(spec, ':');
+	size_t klen = colon ? (size_t)(colon - spec) : strlen(spec);
 	struct exporter *ex;
 	size_t i;
 
 	for (i = 0; exporters[i] != NULL; i++)
-		if (strcmp(exporters[i]->kind, kind) == 0)
+		if (strlen(exporters[i]->kind) == klen &&
+		    strncmp(exporters[i]->kind, spec, klen) == 0)
 			break;
 	if (exporters[i] == NULL) {
 		char kinds[256];
@@ -45,10 +50,20 @@ exporter_open(
 			at += (size_t)n;
 		}
 		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "exports %s: unknown exporter (this build has: %s)", kind,
+		    "exports %s: unknown exporter (this build has: %s)", spec,
 		    kinds);
 		return NULL;
 	}
+	c.arg = colon ? colon + 1 : NULL;
+	if ((c.arg != NULL) != (exporters[i]->takes_arg != 0)) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "exports %s: the %s exporter takes %s", spec,
+		    exporters[i]->kind,
+		    exporters[i]->takes_arg ? "an argument (KIND:ARGUMENT)"
+					    : "no argument");
+		return NULL;
+	}
+	cfg = &c;
 	if ((ex = calloc(1, sizeof(*ex))) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return NULL;

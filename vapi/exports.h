@@ -10,6 +10,9 @@
  * Exporters:
  *   none      API-only use: nothing is served, every sync succeeds
  *   ganesha   one nfs-ganesha process, supervised, NFSv4.x and NFSv3
+ *   ganesha-ceph:CONF
+ *             nfs-ganesha with FSAL_CEPH serving cephfs storage from the
+ *             cluster of CONF (exports_ganesha_ceph.c, docs/cephfs.md)
  */
 #ifndef TNFS_EXPORTS_H
 #define TNFS_EXPORTS_H
@@ -33,6 +36,8 @@ struct exporter_config {
 	const struct exporter_listen *listen;
 	size_t nlisten;
 	int root_squash; /* 0: no_root_squash (the default) */
+	const char *arg; /* what followed "KIND:" in the spec, or NULL */
+	const char *ceph_conf; /* ganesha's CEPH block; NULL: none */
 };
 
 struct export_spec {
@@ -42,10 +47,17 @@ struct export_spec {
 	const char *const *clients; /* CIDRs admitted, e.g. "10.0.0.0/24" */
 	size_t nclients;
 	int read_only;
+	/*
+	 * A volume on CephFS (storage_volume_access): path is inside the
+	 * file system ceph_fs, reached as cephx user ceph_user.  NULL for a
+	 * local directory.
+	 */
+	const char *ceph_fs, *ceph_user, *ceph_secret;
 };
 
+/* spec is KIND or KIND:ARGUMENT (the argument goes to cfg->arg). */
 struct exporter *exporter_open(
-    const char *kind, const struct exporter_config *cfg, struct tnfs_err *err);
+    const char *spec, const struct exporter_config *cfg, struct tnfs_err *err);
 
 /* Start the server (no exports yet) and its supervision. */
 int exporter_start(struct exporter *ex, struct tnfs_err *err);

@@ -65,6 +65,7 @@ struct ganesha {
 	    pidfile[4096], out[4096], recovery[4096];
 	char addr[64];       /* Bind_addr */
 	char probe_addr[64]; /* where health checks connect */
+	char ceph_conf[4096]; /* FSAL_CEPH's cluster, "" for none */
 	int nfs_port, mount_port, root_squash;
 
 	pthread_mutex_t lock; /* guards everything below */
@@ -241,6 +242,9 @@ ganesha_open(const struct exporter_config *cfg, struct tnfs_err *err)
 	g->nfs_port = cfg->listen[0].nfs_port;
 	g->mount_port = cfg->listen[0].mount_port;
 	g->root_squash = cfg->root_squash;
+	if (cfg->ceph_conf != NULL)
+		snprintf(g->ceph_conf, sizeof(g->ceph_conf), "%s",
+		    cfg->ceph_conf);
 	snprintf(g->addr, sizeof(g->addr), "%s", cfg->listen[0].address);
 	for (i = 1; i < cfg->nlisten; i++)
 		if (strcmp(cfg->listen[i].address, g->addr) != 0)
@@ -451,7 +455,8 @@ ganesha_start(void *impl, struct tnfs_err *err)
 	    .nfs_port = g->nfs_port,
 	    .mount_port = g->mount_port,
 	    .recovery_root = g->recovery,
-	    .exports_file = g->exports};
+	    .exports_file = g->exports,
+	    .ceph_conf = g->ceph_conf[0] ? g->ceph_conf : NULL};
 	char *text = NULL;
 	uint64_t end;
 	int rc = -1;

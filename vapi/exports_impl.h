@@ -8,7 +8,8 @@
 #include "exports.h"
 
 struct exporter_ops {
-	const char *kind; /* "none", "ganesha" */
+	const char *kind; /* "none", "ganesha", "ganesha-ceph" */
+	int takes_arg;    /* spec KIND:ARGUMENT (cfg->arg) */
 	void *(*open)(const struct exporter_config *cfg, struct tnfs_err *err);
 	int (*start)(void *impl, struct tnfs_err *err);
 	int (*sync)(void *impl, const struct export_spec *specs, size_t n,
@@ -20,5 +21,7 @@ struct exporter_ops {
 
 extern const struct exporter_ops exporter_none_ops;    /* exports.c */
 extern const struct exporter_ops exporter_ganesha_ops; /* exports_ganesha.c */
+extern const struct exporter_ops
+    exporter_ganesha_ceph_ops; /* exports_ganesha_ceph.c */
 
 #endif

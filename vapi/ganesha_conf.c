@@ -42,7 +42,10 @@ ganesha_conf_main(
 	if (ganesha_check_cidr(gm->bind_addr, err) == -1 ||
 	    strchr(gm->bind_addr, '/') != NULL ||
 	    ganesha_check_path(gm->recovery_root, "recovery root", err) == -1 ||
-	    ganesha_check_path(gm->exports_file, "exports file", err) == -1)
+	    ganesha_check_path(gm->exports_file, "exports file", err) == -1 ||
+	    (gm->ceph_conf != NULL &&
+		ganesha_check_path(gm->ceph_conf, "Ceph configuration", err) ==
+		    -1))
 		return -1;
 	if (gm->nfs_port < 1 || gm->nfs_port > 65535 || gm->mount_port < 1 ||
 	    gm->mount_port > 65535 || gm->nfs_port == gm->mount_port) {
@@ -84,6 +87,8 @@ ganesha_conf_main(
 	    "%%include \"%s\"\n",
 	    gm->nfs_port, gm->mount_port, gm->bind_addr, gm->recovery_root,
 	    gm->exports_file);
+	if (gm->ceph_conf != NULL)
+		fprintf(f, "CEPH {\n\tCeph_Conf = \"%s\";\n}\n", gm->ceph_conf);
 	return stream_done(f, &buf, out, err);
 }
 
@@ -107,6 +112,24 @@ bad:
 	    "%s must be an absolute path of at most %d characters without "
 	    "quotes, backslashes, control characters or \"..\"",
 	    what, PATH_MAXLEN);
+	return -1;
+}
+
+int
+ganesha_check_ceph(const char *s, const char *what, struct tnfs_err *err)
+{
+	const char *p;
+
+	if (s == NULL || s[0] == '\0' || strlen(s) > 127)
+		goto bad;
+	for (p = s; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			(*p >= '0' && *p <= '9') || strchr("-_.+/=", *p) != NULL))
+			goto bad;
+	return 0;
+bad:
+	tnfs_err_set(err, TNFS_E_VALIDATION,
+	    "%s must be 1 to 127 letters, digits or \"-_.+/=\"", what);
 	return -1;
 }
 
@@ -169,6 +192,13 @@ ganesha_conf_exports(const struct export_spec *specs, const unsigned *ids,
 		for (j = 0; j < s->nclients; j++)
 			if (ganesha_check_cidr(s->clients[j], err) == -1)
 				goto bad;
+		if (s->ceph_user != NULL &&
+		    (ganesha_check_ceph(s->ceph_fs, "CephFS name", err) == -1 ||
+			ganesha_check_ceph(s->ceph_user, "cephx user", err) ==
+			    -1 ||
+			ganesha_check_ceph(s->ceph_secret, "cephx key", err) ==
+			    -1))
+			goto bad;
 		if (ids[i] < 1 || ids[i] > ID_MAX) {
 			tnfs_err_set(
 			    err, TNFS_E_INTERNAL, "bad export id %u", ids[i]);
@@ -214,7 +244,15 @@ ganesha_conf_exports(const struct export_spec *specs, const unsigned *ids,
 			    ";\n\t\tAccess_Type = %s;\n\t}\n",
 			    s->read_only ? "RO" : "RW");
 		}
-		fputs("\tFSAL {\n\t\tName = VFS;\n\t}\n}\n", f);
+		if (s->ceph_user != NULL)
+			fprintf(f,
+			    "\tFSAL {\n\t\tName = CEPH;\n"
+			    "\t\tFilesystem = \"%s\";\n"
+			    "\t\tUser_Id = \"%s\";\n"
+			    "\t\tSecret_Access_Key = \"%s\";\n\t}\n}\n",
+			    s->ceph_fs, s->ceph_user, s->ceph_secret);
+		else
+			fputs("\tFSAL {\n\t\tName = VFS;\n\t}\n}\n", f);
 	}
 	return stream_done(f, &buf, out, err);
 }

@@ -21,6 +21,7 @@ struct ganesha_main {
 	int mount_port;
 	const char *recovery_root;
 	const char *exports_file; /* %include'd */
+	const char *ceph_conf;    /* FSAL_CEPH's cluster; NULL: none */
 };
 
 /* Render the main configuration; *out is a new string the caller frees. */
@@ -39,6 +40,12 @@ int ganesha_conf_exports(const struct export_spec *specs, const unsigned *ids,
 /* An absolute path fit for a quoted ganesha string (Path, Pseudo). */
 int ganesha_check_path(
     const char *path, const char *what, struct tnfs_err *err);
+
+/*
+ * A Ceph name (file system, cephx user) or key fit for a quoted ganesha
+ * string: letters, digits and "-_.+/=" only.
+ */
+int ganesha_check_ceph(const char *s, const char *what, struct tnfs_err *err);
 
 /* An IPv4 address or CIDR (a.b.c.d/0-32) in canonical dotted form. */
 int ganesha_check_cidr(const char *cidr, struct tnfs_err *err);

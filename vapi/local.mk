@@ -36,7 +36,10 @@ endif
 # The btrfs storage and ganesha export backends.
 STORAGE_BACKEND_SOURCES = vapi/storage_list.c \
 	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_pool.c vapi/storage_btrfs.c \
-	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c
+	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c \
+	vapi/storage_cephfs.c vapi/storage_cephfs.h vapi/storage_cephfs_ceph.c \
+	vapi/storage_cephfs_snap.c \
+	vapi/exports_ganesha_ceph.c
 VAPI_LIBS = vapi/libvapi_server.a $(LIBTNFS) $(MHD_LIBS) $(SQLITE_LIBS) \
 	$(PQ_LIBS) $(JSONC_LIBS)
 
@@ -79,8 +82,9 @@ tests_unit_test_vapi_sha256_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 # The backends driven without the HTTP server by tests/storage_probe (see
 # its header) and tested at unit level.
 check_PROGRAMS += tests/storage_probe tests/unit/test_storage_btrfs \
-	tests/unit/test_storage_ganesha_conf
-TESTS += tests/unit/test_storage_btrfs tests/unit/test_storage_ganesha_conf
+	tests/unit/test_storage_ganesha_conf tests/unit/test_storage_cephfs
+TESTS += tests/unit/test_storage_btrfs tests/unit/test_storage_ganesha_conf \
+	tests/unit/test_storage_cephfs
 tests_storage_probe_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 tests_storage_probe_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
 tests_storage_probe_SOURCES = tests/storage_probe.c $(STORAGE_BACKEND_SOURCES)
@@ -95,3 +99,12 @@ tests_unit_test_storage_ganesha_conf_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/v
 tests_unit_test_storage_ganesha_conf_SOURCES = \
 	tests/unit/test_storage_ganesha_conf.c vapi/ganesha_conf.c vapi/ganesha_conf.h
 tests_unit_test_storage_ganesha_conf_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_storage_cephfs_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_storage_cephfs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_storage_cephfs_SOURCES = tests/unit/test_storage_cephfs.c \
+	vapi/storage_cephfs.c vapi/storage_cephfs.h vapi/storage_cephfs_ceph.c \
+	vapi/storage_cephfs_snap.c \
+	vapi/storage_list.c vapi/ganesha_conf.c \
+	vapi/ganesha_conf.h vapi/exports.c vapi/exports_ganesha.c \
+	vapi/exports_ganesha_ceph.c
+tests_unit_test_storage_cephfs_LDADD = $(LIBTNFS) $(UNIT_LDADD)

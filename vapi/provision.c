@@ -143,6 +143,7 @@ struct spec_set {
 	struct export_spec *specs;
 	char **paths; /* each strdup'd: a 4 KiB slot per volume costs more */
 	char (*pseudo)[64];
+	struct storage_access *access; /* cephfs: the volume's cephx user */
 	size_t n;
 };
 
@@ -159,6 +160,7 @@ spec_set_free(struct spec_set *s)
 		free(s->paths[i]);
 	free(s->paths);
 	free(s->pseudo);
+	free(s->access);
 }
 
 /* What should be served now: every volume the store marks exported. */
@@ -180,7 +182,9 @@ build_specs(struct provision *p, struct spec_set *set, struct tnfs_err *err)
 	set->specs = calloc(nv + 1, sizeof(*set->specs));
 	set->paths = calloc(nv + 1, sizeof(*set->paths));
 	set->pseudo = calloc(nv + 1, sizeof(*set->pseudo));
-	if (set->specs == NULL || set->paths == NULL || set->pseudo == NULL) {
+	set->access = calloc(nv + 1, sizeof(*set->access));
+	if (set->specs == NULL || set->paths == NULL || set->pseudo == NULL ||
+	    set->access == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		goto out;
 	}
@@ -192,8 +196,15 @@ build_specs(struct provision *p, struct spec_set *set, struct tnfs_err *err)
 		if (!vs[i]->exported)
 			continue;
 		if (storage_volume_path(va->storage, vs[i]->uuid, path,
-			sizeof(path), err) == -1)
+			sizeof(path), err) == -1 ||
+		    storage_volume_access(va->storage, vs[i]->uuid,
+			&set->access[set->n], err) == -1)
 			goto out;
+		if (set->access[set->n].user[0] != '\0') {
+			sp->ceph_fs = set->access[set->n].fs;
+			sp->ceph_user = set->access[set->n].user;
+			sp->ceph_secret = set->access[set->n].secret;
+		}
 		if ((set->paths[set->n] = strdup(path)) == NULL) {
 			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 			goto out;

@@ -12,6 +12,7 @@ static const struct storage_ops *const backends[] = {
     &storage_dir_ops,
     &storage_btrfs_ops,
     &storage_btrfs_image_ops,
+    &storage_cephfs_ops,
     NULL,
 };
 
@@ -140,6 +141,17 @@ storage_volume_path(struct storage *st, const char *uuid, char *buf, size_t len,
     struct tnfs_err *err)
 {
 	return st->ops->volume_path(st->impl, uuid, buf, len, err);
+}
+
+int
+storage_volume_access(struct storage *st, const char *uuid,
+    struct storage_access *out, struct tnfs_err *err)
+{
+	if (st->ops->volume_access == NULL) {
+		memset(out, 0, sizeof(*out));
+		return 0;
+	}
+	return st->ops->volume_access(st->impl, uuid, out, err);
 }
 
 int

@@ -14,6 +14,8 @@
  *                            btrfs with quotas enabled
  *   btrfs-image:FILE,SIZE    the embedded default: a loop-mounted btrfs in
  *                            a sparse file, created on first use
+ *   cephfs:CONF[,...]        CephFS subvolumes with quotas, exported by
+ *                            ganesha heads with FSAL_CEPH (docs/cephfs.md)
  */
 #ifndef TNFS_STORAGE_H
 #define TNFS_STORAGE_H
@@ -74,6 +76,19 @@ int storage_volume_exists(struct storage *st, const char *uuid);
 /* The directory to export for this volume, into buf. */
 int storage_volume_path(struct storage *st, const char *uuid, char *buf,
     size_t len, struct tnfs_err *err);
+
+/*
+ * What an NFS server needs beyond the path to reach a volume that is not a
+ * local directory: for cephfs, the file system and the volume's own cephx
+ * user and key.  All empty for a local backend.
+ */
+struct storage_access {
+	char fs[64];
+	char user[128];
+	char secret[128];
+};
+int storage_volume_access(struct storage *st, const char *uuid,
+    struct storage_access *out, struct tnfs_err *err);
 
 int storage_volume_usage(struct storage *st, const char *uuid,
     struct storage_usage *out, struct tnfs_err *err);

@@ -27,6 +27,9 @@ struct storage_ops {
 	int (*volume_exists)(void *impl, const char *uuid);
 	int (*volume_path)(void *impl, const char *uuid, char *buf, size_t len,
 	    struct tnfs_err *err);
+	/* NULL: a local directory, nothing beyond the path. */
+	int (*volume_access)(void *impl, const char *uuid,
+	    struct storage_access *out, struct tnfs_err *err);
 	int (*volume_usage)(void *impl, const char *uuid,
 	    struct storage_usage *out, struct tnfs_err *err);
 	/* NULL when has_snapshots is 0: storage.c answers NotSupported. */
@@ -51,5 +54,6 @@ int storage_list_append(char ***v, size_t *n, size_t *cap, const char *name);
 extern const struct storage_ops storage_dir_ops;         /* storage_dir.c */
 extern const struct storage_ops storage_btrfs_ops;       /* storage_btrfs.c */
 extern const struct storage_ops storage_btrfs_image_ops; /* storage_btrfs.c */
+extern const struct storage_ops storage_cephfs_ops;      /* storage_cephfs.c */
 
 #endif

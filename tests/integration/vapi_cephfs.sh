@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# vapi_cephfs: the Volume API on CephFS storage, served by an nfs-ganesha
+# head with FSAL_CEPH, against a real single-node Ceph.  A volume created
+# over HTTP is a subvolume with its size as quota and its own cephx user;
+# it is written and read through tritonnfs-fuse over NFSv3 and NFSv4; the
+# quota stops writes (EDQUOT); growing it shows in df; a snapshot and a
+# rollback bring the old data back; delete leaves no subvolume, cephx user
+# or export behind.
+. "$TNFS_SRCDIR/tests/integration/vapi_lib.sh"
+. "$TNFS_SRCDIR/tests/integration/ceph_lib.sh"
+ceph_require
+ceph_require_ganesha
+t_require_cmd rpcbind rpcinfo fusermount3 mountpoint
+t_require_file /dev/fuse
+
+ceph_up
+P=$(t_tmpdir)
+t_cleanup_push "t__rmdir_safe '$P'"
+# A head the VAPI left behind (it is killed -9 only on a failed start).
+t_cleanup_push "[ -s '$P/state/exports/ganesha.pid' ] && kill -9 \$(cat '$P/state/exports/ganesha.pid')"
+NETU=5e5e5e5e-0000-4000-8000-0000000ceff5
+ganesha_network_config "$NETU"
+jq '. + {sizes: [64, 128]}' "$P/vapi.json" >"$P/vapi.json.new" &&
+	mv "$P/vapi.json.new" "$P/vapi.json"
+if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
+	rpcbind -w
+	t_wait_for 10 rpcinfo -p 127.0.0.1 >/dev/null
+fi
+
+VDIR=$(t_tmpdir)
+VPORT=$(t_free_port)
+URL=http://127.0.0.1:$VPORT
+t_spawn vapi "$VDIR/vapi.log" "$VAPI_BIN" --config "$P/vapi.json" \
+	--listen "tcp:127.0.0.1:$VPORT" --store "sqlite:$VDIR/vapi.db" \
+	--storage "cephfs:$CEPH_CONF,group=tnfs" --state-dir "$P/state" \
+	--exports "ganesha-ceph:$CEPH_CONF"
+VPID=$T_PID_vapi
+if ! t_wait_for 60 curl -fsS "$URL/ping" || ! t_wait_for 120 vapi_healthy; then
+	echo "tritonnfs-vapi did not start; its log:" >&2
+	tail -20 "$VDIR/vapi.log" "$P/state/exports/ganesha.log" >&2
+	exit 1
+fi
+t_pass "the VAPI serves with a healthy FSAL_CEPH head"
+NET=$NETU
+c() { timeout 60 ceph "$@"; }
+
+rss() { awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$(cat "$P/state/exports/ganesha.pid")/status"; }
+rss0=$(rss)
+t0=$(date +%s%N)
+V=$(create cephvol '"size":64')
+t_ok "a 64 MiB volume is ready" wait_state "$V" ready 180
+req GET "/volumes/$V"
+t_is "filesystem_path" "$(jbody .filesystem_path)" "127.0.0.1:/volumes/$V"
+FSPATH=$(jbody .filesystem_path)
+t_like "a subvolume with the size as quota" \
+	"$(c fs subvolume info cephfs "$V" --group_name tnfs)" '"bytes_quota": 67108864'
+t_like "its own cephx user, for its subvolume only" \
+	"$(c auth get "client.tnfs-$V" 2>/dev/null)" "path=/volumes/tnfs/$V/"
+t_like "its export uses that user" \
+	"$(cat "$P/state/exports/ganesha-exports.conf")" "User_Id = \"tnfs-$V\""
+t_is "the exports file is private to root" "$(stat -c %a "$P/state/exports")" 700
+
+# fuse_mount MNT OPTS: tritonnfs-fuse in the foreground, stopped at exit.
+fuse_mount() {
+	mkdir -p "$1"
+	t_umount_at_exit "$1"
+	t_spawn fuse "$1.log" "$TNFS_BUILDDIR/fuse/tritonnfs-fuse" \
+		"$FSPATH" "$1" -f -o "port=$NP,mountport=$MP,$2"
+	t_wait_for 60 mountpoint -q "$1"
+}
+unmount() { fusermount3 -u "$1"; }
+
+head -c $((8 * 1048576)) /dev/urandom >"$P/data"
+m3=$P/m3
+t_ok "NFSv3: mounted" fuse_mount "$m3" nfsvers=3
+t_diag "measured: create to mounted $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+t_ok "NFSv3: write 8 MiB" cp "$P/data" "$m3/data"
+t_ok "NFSv3: read back the same bytes" cmp "$P/data" "$m3/data"
+# libnfs 4.0 writes only small NFSv4 WRITEs (ARCHITECTURE.md).
+echo small-v4 >"$P/small"
+m4=$P/m4
+t_ok "NFSv4: mounted" fuse_mount "$m4" nfsvers=4
+t_ok "NFSv4: reads what NFSv3 wrote" cmp "$P/data" "$m4/data"
+t_ok "NFSv4: a small write" cp "$P/small" "$m4/small"
+t_ok "NFSv3 reads what NFSv4 wrote" cmp "$P/small" "$m3/small"
+t_ok "NFSv4: unmount" unmount "$m4"
+t_diag "measured: head RSS $rss0 MiB idle, $(rss) MiB with one export in use"
+
+read -r size _ < <(df -B1 --output=size,used "$m3" | tail -n 1)
+t_is "df shows the quota as the size" "$size" $((64 * 1048576))
+err=$(dd if=/dev/zero of="$m3/big" bs=1M count=100 conv=fsync 2>&1 >/dev/null)
+t_is "writing beyond the quota fails" "$?" 1
+t_like "with EDQUOT" "$err" 'Disk quota exceeded|No space left on device'
+t_ok "the earlier file is intact" cmp "$P/data" "$m3/data"
+rm -f "$m3/big"
+
+req POST "/volumes/$V" '{"size":128}'
+t_is "grow: 200" "$STATUS" 200
+t_is "grown" "$(jbody .size)" 128
+t_like "the quota grew" "$(c fs subvolume info cephfs "$V" --group_name tnfs)" '"bytes_quota": 134217728'
+t_ok "NFSv3: unmount" unmount "$m3"
+t_ok "NFSv3: mounted again" fuse_mount "$m3" nfsvers=3
+grown() { [ "$(df -B1 --output=size "$m3" | tail -n 1 | tr -d ' ')" = $((128 * 1048576)) ]; }
+t_ok "df shows the new size" t_wait_for 60 grown
+t1=$(date +%s%N)
+t_ok "a 100 MiB write now fits" dd if=/dev/zero of="$m3/big" bs=1M count=100 conv=fsync status=none
+t2=$(date +%s%N)
+t_diag "measured: NFSv3 write through the head, fsync'd: $((100 * 1000000000 / (t2 - t1))) MiB/s"
+rm -f "$m3/big"
+
+echo one >"$m3/file"
+req POST "/volumes/$V/snapshot" '{"name":"s1"}'
+t_is "snapshot: 201" "$STATUS" 201
+echo two >"$m3/file"
+echo later >"$m3/later"
+t_ok "NFSv3: unmount before the rollback" unmount "$m3"
+req POST "/volumes/$V/rollbacktosnapshot" '{"name":"s1"}'
+t_is "rollback: 200" "$STATUS" 200
+t_is "rollback: ready" "$(jbody .state)" ready
+t_ok "NFSv3: mount the rolled-back volume" fuse_mount "$m3" nfsvers=3
+t_is "the snapshot's content is back" "$(cat "$m3/file")" one
+t_fails "what came after is gone" test -e "$m3/later"
+t_ok "the data written before is intact" cmp "$P/data" "$m3/data"
+t_like "the export serves the clone" \
+	"$(cat "$P/state/exports/ganesha-exports.conf")" "/volumes/tnfs/$V\\.r1/"
+t_ok "NFSv3: unmount" unmount "$m3"
+
+req DELETE "/volumes/$V"
+t_is "delete: 204" "$STATUS" 204
+t_ok "gone" t_wait_for 120 gone "$V"
+t_is "no subvolume left" "$(c fs subvolume ls cephfs --group_name tnfs | jq length)" 0
+t_fails "no cephx user left" c auth get "client.tnfs-$V"
+grep -q "$V" "$P/state/exports/ganesha-exports.conf"
+t_is "no export left" "$?" 1
+
+kill -TERM "$VPID"
+rc=0
+wait "$VPID" || rc=$?
+t_is "SIGTERM: exit 0" "$rc" 0
+t_done

@@ -1,0 +1,232 @@
+/*
+ * test_storage_cephfs.c: what the cephfs storage backend and the
+ * ganesha-ceph exporter accept before they talk to Ceph: the storage spec
+ * (vapi/storage_cephfs.c) and the FSAL_CEPH text of the shared ganesha
+ * configuration writer (vapi/ganesha_conf.c).  The cluster itself is
+ * exercised by tests/integration/ceph_*.sh and vapi_cephfs.sh.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sys/stat.h>
+
+#include "check_tap.h"
+#include "exports.h"
+#include "ganesha_conf.h"
+#include "storage_impl.h"
+
+#define UA  "11111111-2222-4333-8444-555555555555"
+#define KEY "AQBbZ2Vm7vq8JxAAcYx1cT0b6d5Qe9Yw2mF+Qw=="
+
+static char conf[64], state[64];
+
+static void
+setup(void)
+{
+	int fd;
+
+	snprintf(conf, sizeof(conf), "/tmp/tnfs-cephconf.XXXXXX");
+	fd = mkstemp(conf);
+	ck_assert_int_ne(fd, -1);
+	close(fd);
+	snprintf(state, sizeof(state), "/tmp/tnfs-cephstate.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(state));
+}
+
+static void
+teardown(void)
+{
+	char f[128];
+
+	snprintf(f, sizeof(f), "%s/cephfs-orphans", state);
+	unlink(f);
+	rmdir(state);
+	unlink(conf);
+}
+
+START_TEST(test_spec_good)
+{
+	static const char *const tails[] = {"", ",fs=cephfs",
+	    ",fs=a,group=tnfs_1,client=vapi.a,keyring=/etc/ceph/k",
+	    ",group=g-2", ",client=admin"};
+	char spec[256];
+	struct tnfs_err err = {0};
+	size_t i;
+	void *b;
+
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		snprintf(spec, sizeof(spec), "%s%s", conf, tails[i]);
+		b = storage_cephfs_ops.open(spec, state, &err);
+		ck_assert_msg(b != NULL, "refused %s: %s", spec, err.msg);
+		storage_cephfs_ops.close(b);
+	}
+}
+END_TEST
+
+START_TEST(test_spec_hostile)
+{
+	static const char *const tails[] = {",fs=", ",fs=a b", ",fs=-x",
+	    ",fs=a;b", ",group=\"x\"", ",group=a/b",
+	    ",group=aaaaaaaaaaaaaaaaaaaaaaaaa", ",client=..", ",client=.x",
+	    ",keyring=relative", ",bogus=1", ",fs", ",", ",fs=a\nb",
+	    ",fs="
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+	char spec[256];
+	struct tnfs_err err = {0};
+	size_t i;
+
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		snprintf(spec, sizeof(spec), "%s%s", conf, tails[i]);
+		tnfs_err_clear(&err);
+		ck_assert_msg(
+		    storage_cephfs_ops.open(spec, state, &err) == NULL,
+		    "accepted \"%s\"", spec);
+		ck_assert_str_eq(err.code, "ValidationError");
+	}
+	ck_assert_ptr_null(
+	    storage_cephfs_ops.open("relative.conf", state, &err));
+	ck_assert_ptr_null(
+	    storage_cephfs_ops.open("/nonexistent/ceph.conf", state, &err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "/nonexistent/ceph.conf"));
+}
+END_TEST
+
+START_TEST(test_exports_fsal_ceph)
+{
+	const char *cl[] = {"10.0.0.0/24"};
+	struct export_spec s = {.volume_uuid = UA,
+	    .path = "/volumes/tritonnfs/" UA "/0f0e",
+	    .pseudo = "/volumes/" UA,
+	    .clients = cl,
+	    .nclients = 1,
+	    .ceph_fs = "cephfs",
+	    .ceph_user = "tritonnfs-" UA,
+	    .ceph_secret = KEY};
+	unsigned id = 7;
+	char *out = NULL;
+
+	ck_assert_int_eq(ganesha_conf_exports(&s, &id, 1, 0, &out, NULL), 0);
+	ck_assert_ptr_nonnull(strstr(out, "Name = CEPH;"));
+	ck_assert_ptr_nonnull(strstr(out, "Filesystem = \"cephfs\";"));
+	ck_assert_ptr_nonnull(strstr(out, "User_Id = \"tritonnfs-" UA "\";"));
+	ck_assert_ptr_nonnull(strstr(out, "Secret_Access_Key = \"" KEY "\";"));
+	ck_assert_ptr_null(strstr(out, "Name = VFS"));
+	free(out);
+}
+END_TEST
+
+START_TEST(test_exports_fsal_ceph_hostile)
+{
+	static const char *const bad[] = {"", "a\"b", "a;b", "a b", "a\nb",
+	    "a}b", "a\\b",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+	struct export_spec s = {.volume_uuid = UA,
+	    .path = "/volumes/x",
+	    .pseudo = "/volumes/" UA,
+	    .ceph_fs = "cephfs",
+	    .ceph_user = "u",
+	    .ceph_secret = KEY};
+	struct tnfs_err err = {0};
+	unsigned id = 7;
+	char *out = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct export_spec t = s;
+
+		t.ceph_user = bad[i];
+		ck_assert_int_eq(
+		    ganesha_conf_exports(&t, &id, 1, 0, &out, &err), -1);
+		ck_assert_ptr_nonnull(strstr(err.msg, UA));
+		t = s;
+		t.ceph_secret = bad[i];
+		ck_assert_int_eq(
+		    ganesha_conf_exports(&t, &id, 1, 0, &out, NULL), -1);
+		t = s;
+		t.ceph_fs = bad[i];
+		ck_assert_int_eq(
+		    ganesha_conf_exports(&t, &id, 1, 0, &out, NULL), -1);
+	}
+	s.ceph_secret = NULL;
+	ck_assert_int_eq(ganesha_conf_exports(&s, &id, 1, 0, &out, NULL), -1);
+}
+END_TEST
+
+START_TEST(test_main_conf_ceph_block)
+{
+	struct ganesha_main gm = {"127.0.0.1", 2049, 20048, "/var/lib/x/rec",
+	    "/var/lib/x/exports.conf", "/etc/ceph/ceph.conf"};
+	char *out = NULL;
+
+	ck_assert_int_eq(ganesha_conf_main(&gm, &out, NULL), 0);
+	ck_assert_ptr_nonnull(
+	    strstr(out, "CEPH {\n\tCeph_Conf = \"/etc/ceph/ceph.conf\";\n}"));
+	free(out);
+	gm.ceph_conf = "/etc/ceph/x\";\nEXPORT{";
+	ck_assert_int_eq(ganesha_conf_main(&gm, &out, NULL), -1);
+	gm.ceph_conf = NULL;
+	ck_assert_int_eq(ganesha_conf_main(&gm, &out, NULL), 0);
+	ck_assert_ptr_null(strstr(out, "CEPH"));
+	free(out);
+}
+END_TEST
+
+START_TEST(test_exporter_specs)
+{
+	static const char *const bad[] = {"ganesha:x", "none:", "none:x",
+	    "ganesha-ceph", "ganesha-ceph:", "ganesha-ceph:relative.conf",
+	    "ganesha-ceph:/nonexistent/ceph.conf", "ganesha-cephx:/etc",
+	    "ganesha-"};
+	struct exporter_listen l = {"127.0.0.1", 2049, 20048};
+	struct exporter_config cfg = {0};
+	struct tnfs_err err = {0};
+	struct exporter *ex;
+	char dir[128], spec[256];
+	struct stat sb;
+	size_t i;
+
+	snprintf(dir, sizeof(dir), "%s/exports", state);
+	cfg.state_dir = dir;
+	cfg.listen = &l;
+	cfg.nlisten = 1;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		tnfs_err_clear(&err);
+		ck_assert_msg(exporter_open(bad[i], &cfg, &err) == NULL,
+		    "accepted %s", bad[i]);
+		ck_assert_str_eq(err.code, "ValidationError");
+	}
+	snprintf(spec, sizeof(spec), "ganesha-ceph:%s", conf);
+	ex = exporter_open(spec, &cfg, &err);
+	ck_assert_msg(ex != NULL, "refused %s: %s", spec, err.msg);
+	/* The head's configuration holds the volumes' keys. */
+	ck_assert_int_eq(stat(dir, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0700);
+	exporter_close(ex);
+	snprintf(spec, sizeof(spec), "%s/ganesha-recovery", dir);
+	rmdir(spec);
+	rmdir(dir);
+}
+END_TEST
+
+static Suite *
+make_suite(void)
+{
+	Suite *s = suite_create("storage_cephfs");
+	TCase *tc = tcase_create("spec");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_spec_good);
+	tcase_add_test(tc, test_spec_hostile);
+	tcase_add_test(tc, test_exports_fsal_ceph);
+	tcase_add_test(tc, test_exports_fsal_ceph_hostile);
+	tcase_add_test(tc, test_main_conf_ceph_block);
+	tcase_add_test(tc, test_exporter_specs);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+TNFS_CHECK_MAIN(make_suite)
