@@ -2,7 +2,7 @@
 # library so the unit tests link the same code.
 noinst_LIBRARIES += vapi/libvapi_server.a
 vapi_libvapi_server_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(MHD_CFLAGS) \
-	$(SQLITE_CFLAGS) $(VAPI_BACKEND_CPPFLAGS)
+	$(SQLITE_CFLAGS) $(DBUS_CFLAGS) $(VAPI_BACKEND_CPPFLAGS)
 vapi_libvapi_server_a_SOURCES = \
 	vapi/vapi.h \
 	vapi/config.c vapi/vapi_config.h \
@@ -29,10 +29,12 @@ vapi_libvapi_server_a_SOURCES = \
 # The btrfs storage and ganesha export backends.
 STORAGE_BACKEND_SOURCES = vapi/storage_list.c \
 	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_pool.c vapi/storage_btrfs.c \
-	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c
+	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c \
+	vapi/ganesha_dbus.c vapi/ganesha_dbus.h vapi/probe.c vapi/probe.h \
+	vapi/ganesha_reread.c vapi/ganesha_reread.h
 VAPI_BACKEND_CPPFLAGS = -DTNFS_HAVE_BTRFS_BACKEND -DTNFS_HAVE_GANESHA_EXPORTER
 VAPI_LIBS = vapi/libvapi_server.a $(LIBTNFS) $(MHD_LIBS) $(SQLITE_LIBS) \
-	$(JSONC_LIBS)
+	$(JSONC_LIBS) $(DBUS_LIBS)
 
 sbin_PROGRAMS += vapi/tritonnfs-vapi
 vapi_tritonnfs_vapi_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
@@ -78,7 +80,7 @@ VAPI_INTEGRATION_TESTS = tests/integration/vapi_basic.sh \
 	tests/integration/vapi_slow_clients.sh \
 	tests/integration/vapi_hostile_urls.sh \
 	tests/integration/vapi_hosts.sh tests/integration/vapi_fence.sh \
-	tests/integration/vapi_krill.sh
+	tests/integration/vapi_krill.sh tests/integration/vapi_export_manager.sh
 TESTS += $(VAPI_INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(VAPI_INTEGRATION_TESTS) tests/integration/vapi_lib.sh \
 	tests/integration/slow_clients.py tests/integration/krill_ref.js
@@ -91,10 +93,10 @@ TESTS += tests/unit/test_storage_btrfs tests/unit/test_storage_ganesha_conf \
 	tests/integration/storage_btrfs.sh tests/integration/storage_ganesha.sh
 dist_check_SCRIPTS += tests/integration/storage_btrfs.sh tests/integration/storage_lib.sh \
 	tests/integration/storage_ganesha.sh
-tests_storage_probe_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+tests_storage_probe_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(DBUS_CFLAGS)
 tests_storage_probe_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
 tests_storage_probe_SOURCES = tests/storage_probe.c $(STORAGE_BACKEND_SOURCES)
-tests_storage_probe_LDADD = $(LIBTNFS)
+tests_storage_probe_LDADD = $(LIBTNFS) $(DBUS_LIBS)
 tests_unit_test_storage_btrfs_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_storage_btrfs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_storage_btrfs_SOURCES = tests/unit/test_storage_btrfs.c \
