@@ -172,7 +172,17 @@ gbus_start(struct gbus *b, struct tnfs_err *err)
 	    "    <allow user=\"root\"/>\n"
 	    "    <deny own=\"*\"/>\n"
 	    "    <allow own=\"" GANESHA_NAME "\"/>\n"
+	    "    <deny send_type=\"method_call\"/>\n"
+	    "    <allow send_destination=\"org.freedesktop.DBus\"/>\n"
 	    "    <allow send_destination=\"" GANESHA_NAME "\"/>\n"
+	    "    <allow send_type=\"signal\"/>\n"
+	    "    <allow send_requested_reply=\"true\" "
+	    "send_type=\"method_return\"/>\n"
+	    "    <allow send_requested_reply=\"true\" send_type=\"error\"/>\n"
+	    "    <allow receive_type=\"method_call\"/>\n"
+	    "    <allow receive_type=\"method_return\"/>\n"
+	    "    <allow receive_type=\"error\"/>\n"
+	    "    <allow receive_type=\"signal\"/>\n"
 	    "  </policy>\n"
 	    "</busconfig>\n",
 	    b->sock);

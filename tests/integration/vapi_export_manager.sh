@@ -69,5 +69,5 @@ kill -TERM "$VPID"
 rc=0
 wait "$VPID" || rc=$?
 t_is "SIGTERM: exit 0" "$rc" 0
-t_ok "its dbus-daemon is gone with it" sh -c "! pgrep -f -- '--config-file $EXP/ganesha-bus.conf' >/dev/null"
+t_ok "its dbus-daemon is gone with it" sh -c "! pgrep -f -- '[-]-config-file $EXP/ganesha-bus.conf' >/dev/null"
 t_done
