@@ -7,8 +7,9 @@
  *
  * Each op has the contract of the store_* function of the same name in
  * store.h, with impl the store's own state as open returned it.  A new
- * store adds its ops here and to the table in store.c; it must make the same decisions in the database that
- * store.h promises (name uniqueness, conditional state moves, nested
+ * store adds its ops here and to the table in store.c; it must make the
+ * same decisions in the database that store.h promises (name uniqueness,
+ * conditional state moves, nested
  * transactions where an inner rollback dooms the outer one).
  */
 #ifndef TNFS_VAPI_STORE_IMPL_H
