@@ -27,7 +27,6 @@ INTEGRATION_TESTS = \
 	tests/integration/storage_ganesha.sh \
 	tests/integration/ceph_cluster.sh \
 	tests/integration/storage_cephfs.sh \
-	tests/integration/vapi_cephfs.sh \
 	tests/integration/plugin_protocol.sh \
 	tests/integration/docker_harness.sh \
 	tests/integration/plugin_docker.sh \
@@ -82,3 +81,6 @@ EXTRA_DIST += tests/fuzz
 # Listed one by one: the directory itself would carry the .log and .trs
 # files of an in-tree test run into the tarball.
 EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden
+# The cephfs backend through a real VAPI and an FSAL_CEPH head: not in
+# TESTS until it passes on a CI machine (run it by hand, under the lock).
+EXTRA_DIST += tests/integration/vapi_cephfs.sh
