@@ -121,8 +121,15 @@ plugin() { # MACHINE HOST-UUID
 	t_wait_for 10 mh_in "$1" curl -sf --unix-socket /run/docker/plugins/tritonnfs.sock \
 		-X POST http://x/Plugin.Activate
 }
-t_ok "plugin on a listens on a's /run/docker/plugins" plugin a "$HOST_A"
-t_ok "plugin on b listens on b's /run/docker/plugins" plugin b "$HOST_B"
+# Not under t_ok: its $(...) subshell would lose t_spawn's PID and cleanup.
+for h in a b; do
+	u=HOST_${h^^}
+	if plugin "$h" "${!u}"; then
+		t_pass "plugin on $h listens on $h's /run/docker/plugins"
+	else
+		t_fail "plugin on $h listens on $h's /run/docker/plugins"
+	fi
+done
 sock_id() { mh_in "$1" stat -c '%d:%i' /run/docker/plugins/tritonnfs.sock; }
 t_fails "a and b each see their own plugin socket" test "$(sock_id a)" = "$(sock_id b)"
 dockers=1
