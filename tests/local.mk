@@ -54,7 +54,8 @@ FUSE_INTEGRATION_TESTS = \
 	tests/integration/fuse_stale.sh \
 	tests/integration/fuse_bigdir.sh \
 	tests/integration/fuse_dircache.sh \
-	tests/integration/fuse_bench.sh
+	tests/integration/fuse_bench.sh \
+	tests/integration/multihost_docker.sh
 # What the suites source.
 INTEGRATION_LIBS = \
 	tests/integration/lib.sh \
@@ -66,6 +67,7 @@ INTEGRATION_LIBS = \
 	tests/integration/storage_lib.sh \
 	tests/integration/ceph_lib.sh \
 	tests/integration/docker_lib.sh \
+	tests/integration/multihost_lib.sh \
 	tests/integration/cli_lib.sh \
 	tests/integration/nfs_fixture.sh
 TESTS += $(INTEGRATION_TESTS)
