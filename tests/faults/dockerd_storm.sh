@@ -147,16 +147,17 @@ for round in $(seq 1 $KILLS); do
 	# Sometimes a container is stopped or started just before the kill,
 	# so dockerd dies with a Mount or Unmount in flight.
 	k=$((RANDOM % CONTAINERS + 1))
+	cli=
 	case $((RANDOM % 3)) in
-	0) d_docker restart -t 1 "c$k" >/dev/null 2>&1 & ;;
-	1) d_docker stop -t 1 "c$k" >/dev/null 2>&1 & ;;
+	0) d_docker restart -t 1 "c$k" >/dev/null 2>&1 & cli=$! ;;
+	1) d_docker stop -t 1 "c$k" >/dev/null 2>&1 & cli=$! ;;
 	*) ;;
 	esac
 	r=$((RANDOM % 20))
 	sleep "$((r / 10)).$((r % 10))"
 	kill -KILL "$D_PID"
 	wait "$D_PID" 2>/dev/null
-	wait 2>/dev/null # the docker CLI of the step above
+	[ -z "$cli" ] || wait "$cli" 2>/dev/null
 	t_diag "round $round: dockerd killed"
 	# The new dockerd finds the dead one's containerd and shims, stops
 	# the containers (no live restore) and starts them again.

@@ -82,7 +82,7 @@ else
 	t_like "a create on the full pool is refused" "$STATUS" '^(409|500|503|507)$'
 	t_like "and says the pool is full" "$(jbody .message)" 'full|[Nn]o space'
 fi
-expect_msg "a grow on the full pool is refused" 507 InsufficientCapacity 'full|[Nn]o space' \
+expect_msg "a grow on the full pool is refused" 507 InsufficientStorage 'full|[Nn]o space' \
 	POST "/volumes/$B" '{"size":4096}'
 req GET "/volumes/$B"
 t_is "B keeps its size" "$(jbody .size)" 2048

@@ -22,6 +22,8 @@
 # storm_seed: fix the seed (TNFS_STORM_SEED or a fresh one), seed this
 # shell's RANDOM with it and say how to replay the run.
 storm_seed() {
+	# One collation for sort, comm and jq's sort (code points).
+	export LC_ALL=C
 	STORM_SEED=${TNFS_STORM_SEED:-$(($(date +%s%N) % 1000000007))}
 	case $STORM_SEED in
 	'' | *[!0-9]*)
