@@ -107,6 +107,110 @@ vol_reconcile_mounts(struct volumes *vs)
 	closedir(d);
 }
 
+/*
+ * What a plugin killed in the middle of a Mount or an Unmount leaves
+ * behind, found while it runs rather than only at start: the reference is
+ * added before the mount and removed after the unmount, and a FUSE client
+ * started before the kill may mount after the restart.  Both belong to a
+ * volume no id holds.  A stray mount is marked mounted and empty, so the
+ * lingering unmount (volumes_sync.c) releases it and its reference; a
+ * stray reference alone is removed here.  A volume busy in an operation
+ * is left for the next refresh.
+ */
+static int
+stray_ref_locked(const struct volumes *vs, const struct pvol *p)
+{
+	return !p->mounted && p->st.nids == 0 && p->st.uuid[0] != '\0' &&
+	    strstr(p->refs, vs->host) != NULL;
+}
+
+static void
+drop_stray_ref(struct volumes *vs, struct pvol *p)
+{
+	struct tnfs_err err;
+	struct vapi_client *c;
+	char target[4096], uuid[40];
+	int stray;
+
+	vol_target_path(vs, p->st.name, target, sizeof(target));
+	vol_rdlock(vs);
+	stray = stray_ref_locked(vs, p);
+	snprintf(uuid, sizeof(uuid), "%s", p->st.uuid);
+	vol_unlock(vs);
+	if (!stray || mountinfo_is_mountpoint(target) != 0)
+		return;
+	log_warn("volume %s: this host holds no mount of it but still a "
+		 "reference (left by a plugin stopped mid-Mount or "
+		 "mid-Unmount); removing it",
+	    p->st.name);
+	tnfs_err_clear(&err);
+	if ((c = vol_vapi_open(vs, &err)) == NULL ||
+	    vapi_client_remove_reference(c, uuid, vs->owner, vs->host, &err) ==
+		-1)
+		log_err(TNFS_LOG_WARN, &err, "removing the reference of %s",
+		    p->st.name);
+	else {
+		vol_wrlock(vs);
+		p->refs[0] = '\0';
+		vol_unlock(vs);
+	}
+	vapi_client_free(c);
+}
+
+void
+vol_release_strays(struct volumes *vs)
+{
+	struct pvol *p;
+	char target[4096];
+	DIR *d;
+	struct dirent *de;
+	int adopt;
+
+	if ((d = opendir(vs->mount_root)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			vol_rdlock(vs);
+			p = owner_of_entry_locked(vs, de->d_name);
+			vol_unlock(vs);
+			if (p == NULL || pthread_mutex_trylock(&p->op_mu) != 0)
+				continue;
+			snprintf(target, sizeof(target), "%s/%s",
+			    vs->mount_root, de->d_name);
+			vol_rdlock(vs);
+			adopt = !p->mounted && p->st.nids == 0;
+			vol_unlock(vs);
+			if (adopt && mountinfo_is_mountpoint(target) == 1) {
+				log_warn("volume %s: mounted at %s but no id "
+					 "holds it (left by a plugin stopped "
+					 "mid-Mount); unmounting it",
+				    p->st.name, target);
+				vol_wrlock(vs);
+				p->mounted = 1;
+				p->mounted_since_ms = tnfs_now_ms();
+				p->empty_since_ms = tnfs_mono_ms();
+				vol_unlock(vs);
+			}
+			pthread_mutex_unlock(&p->op_mu);
+		}
+		closedir(d);
+	}
+	/* Entries are never freed before volumes_free and new ones go to
+	 * the head: the list walks safely from a head read under the lock. */
+	vol_rdlock(vs);
+	p = vs->head;
+	vol_unlock(vs);
+	for (; p != NULL; p = p->next) {
+		vol_rdlock(vs);
+		adopt = stray_ref_locked(vs, p);
+		vol_unlock(vs);
+		if (!adopt || pthread_mutex_trylock(&p->op_mu) != 0)
+			continue;
+		drop_stray_ref(vs, p);
+		pthread_mutex_unlock(&p->op_mu);
+	}
+}
+
 /* ---- Unmount ---- */
 
 void

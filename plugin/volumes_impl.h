@@ -129,4 +129,11 @@ void vol_detach(struct volumes *vs, struct pvol *p);
  */
 void vol_reconcile_mounts(struct volumes *vs);
 
+/*
+ * After each refresh: release what no id holds yet this host still has,
+ * a mount under the mount root or a reference in the VAPI (a plugin
+ * killed mid-Mount or mid-Unmount leaves them).  Skips busy volumes.
+ */
+void vol_release_strays(struct volumes *vs);
+
 #endif

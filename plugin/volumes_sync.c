@@ -224,6 +224,8 @@ background(void *arg)
 			if (volumes_refresh(vs, &err) == -1)
 				log_err(TNFS_LOG_WARN, &err,
 				    "refreshing volumes from the VAPI");
+			else
+				vol_release_strays(vs);
 			next_refresh = tnfs_mono_ms() + vs->cfg.refresh_ms;
 		}
 		housekeeping(vs);

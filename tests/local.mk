@@ -70,12 +70,21 @@ INTEGRATION_LIBS = \
 	tests/integration/multihost_lib.sh \
 	tests/integration/cli_lib.sh \
 	tests/integration/nfs_fixture.sh
-TESTS += $(INTEGRATION_TESTS)
+# The fault storms (docs/testing.md): kill -9 of the VAPI, the plugin and
+# dockerd at random points under load, and a full storage pool; each prints
+# its seed (TNFS_STORM_SEED replays it).  Three mount with tritonnfs-fuse.
+FAULT_TESTS = tests/faults/vapi_storm.sh
+FUSE_FAULT_TESTS = \
+	tests/faults/plugin_storm.sh \
+	tests/faults/pool_full.sh \
+	tests/faults/dockerd_storm.sh
+TESTS += $(INTEGRATION_TESTS) $(FAULT_TESTS)
 if WITH_FUSE
-TESTS += $(FUSE_INTEGRATION_TESTS)
+TESTS += $(FUSE_INTEGRATION_TESTS) $(FUSE_FAULT_TESTS)
 endif
 dist_check_SCRIPTS += $(INTEGRATION_TESTS) $(FUSE_INTEGRATION_TESTS) \
-	$(INTEGRATION_LIBS)
+	$(INTEGRATION_LIBS) $(FAULT_TESTS) $(FUSE_FAULT_TESTS) \
+	tests/faults/storm_lib.sh
 # The libFuzzer targets, their seeds and regression inputs (scripts/fuzz
 # builds them with clang, apart from this build).
 EXTRA_DIST += tests/fuzz

@@ -101,6 +101,38 @@ set_limit(const char *vol, uint64_t bytes, struct tnfs_err *err)
 }
 
 /*
+ * Volumes are thin: their sizes may add up to more than the pool.  But a
+ * pool that is full (free space under 1% of it, at least 16 MiB and at
+ * most 1 GiB) takes no new volume and no larger limit: the volume would be
+ * ready, or grown, with no room to write a byte, and btrfs itself creates
+ * a subvolume even then (from its reserve).
+ */
+static int
+check_room(const struct btrfs_backend *b, const char *what,
+    struct tnfs_err *err)
+{
+	struct statfs sfs;
+	uint64_t total, avail, floor;
+
+	if (statfs(b->root, &sfs) == -1)
+		return 0; /* the filesystem itself says so, if it is full */
+	total = (uint64_t)sfs.f_blocks * (uint64_t)sfs.f_bsize;
+	avail = (uint64_t)sfs.f_bavail * (uint64_t)sfs.f_bsize;
+	floor = total / 100;
+	if (floor < 16 * MIB)
+		floor = 16 * MIB;
+	if (floor > 1024 * MIB)
+		floor = 1024 * MIB;
+	if (avail >= floor)
+		return 0;
+	tnfs_err_set(err, TNFS_E_NO_SPACE,
+	    "cannot %s: the storage pool is full (%llu MiB free of %llu MiB)",
+	    what, (unsigned long long)(avail / MIB),
+	    (unsigned long long)(total / MIB));
+	return -1;
+}
+
+/*
  * Like qgroup_of, from the cached read when it is fresh and knows vol.
  * Space used may lag writes by up to USAGE_TTL_MS.
  */
@@ -343,6 +375,8 @@ btrfs_volume_create(
 	if (vol_path(b, uuid, vol, err) == -1)
 		goto out;
 	if (!btrfs_is_subvol(vol)) {
+		if (check_room(b, "create the volume", err) == -1)
+			goto out;
 		if (btrfs_run(argv, "cannot create the volume's subvolume",
 			NULL, err) == -1)
 			goto out;
@@ -381,7 +415,8 @@ btrfs_volume_resize(
 		    err, TNFS_E_NOT_FOUND, "volume %s has no storage", uuid);
 		return -1;
 	}
-	if (set_limit(vol, size_mib * MIB, err) == -1) {
+	if (check_room(b, "grow the volume", err) == -1 ||
+	    set_limit(vol, size_mib * MIB, err) == -1) {
 		tnfs_err_prefix(err, "volume %s", uuid);
 		return -1;
 	}
