@@ -11,6 +11,7 @@ plugin_libplugin_a_SOURCES = plugin/protocol.c plugin/protocol.h \
 	plugin/children.h plugin/rpc_ping.c plugin/rpc_ping.h \
 	plugin/volumes.c plugin/volumes.h plugin/volumes_impl.h \
 	plugin/volumes_attach.c plugin/volumes_sync.c \
+	plugin/volumes_docker.c plugin/docker_users.c plugin/docker_users.h \
 	plugin/http.c plugin/http.h plugin/hostreg.c plugin/hostreg.h
 LIBPLUGIN = plugin/libplugin.a $(LIBVAPI) $(MHD_LIBS) $(MOUNT_LIBS) \
 	-lpthread
@@ -26,10 +27,14 @@ PLUGIN_UNIT_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) $(CURL_CFLAGS) \
 PLUGIN_UNIT_LDADD = $(LIBPLUGIN) $(UNIT_LDADD)
 check_PROGRAMS += tests/unit/test_plugin_protocol \
 	tests/unit/test_plugin_state tests/unit/test_plugin_config \
-	tests/unit/test_rpc_ping tests/unit/test_plugin_mounts
+	tests/unit/test_rpc_ping tests/unit/test_plugin_mounts \
+	tests/unit/test_docker_users
 TESTS += tests/unit/test_plugin_protocol tests/unit/test_plugin_state \
 	tests/unit/test_plugin_config tests/unit/test_rpc_ping \
-	tests/unit/test_plugin_mounts
+	tests/unit/test_plugin_mounts tests/unit/test_docker_users
+tests_unit_test_docker_users_SOURCES = tests/unit/test_docker_users.c
+tests_unit_test_docker_users_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
+tests_unit_test_docker_users_LDADD = $(PLUGIN_UNIT_LDADD)
 tests_unit_test_plugin_mounts_SOURCES = tests/unit/test_plugin_mounts.c
 tests_unit_test_plugin_mounts_CFLAGS = $(PLUGIN_UNIT_CFLAGS)
 tests_unit_test_plugin_mounts_LDADD = $(PLUGIN_UNIT_LDADD)

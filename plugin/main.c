@@ -114,6 +114,8 @@ main(int argc, char *argv[])
 	vc.mounts = m;
 	vc.linger_ms = cfg.linger_s * 1000;
 	vc.refresh_ms = cfg.refresh_s * 1000;
+	vc.docker_socket = cfg.docker_socket[0] ? cfg.docker_socket : NULL;
+	vc.docker_sync_ms = cfg.docker_sync_s * 1000;
 	vc.lease_ms = cfg.lease_s * 1000;
 	vc.mount_timeout_ms = cfg.mount_timeout_s * 1000;
 	vc.unmount_timeout_ms = cfg.unmount_timeout_s * 1000;

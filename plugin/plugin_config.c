@@ -50,6 +50,10 @@ const char config_usage[] =
     "(default: tritonnfs-fuse, from PATH)\n"
     "  --linger SECONDS     keep an unused mount this long (default: 30)\n"
     "  --refresh SECONDS    VAPI refresh period (default: 10)\n"
+    "  --docker-socket PATH ask the dockerd there which volumes its running\n"
+    "                       containers use, to release the mount IDs a\n"
+    "                       killed dockerd never unmounts (default: none)\n"
+    "  --docker-sync SECONDS how often to ask it (default: 30)\n"
     "  --lease SECONDS      reference renewal period (default: 180)\n"
     "  --mount-timeout S    Mount deadline, below Docker's 120 "
     "(default: 90)\n"
@@ -84,6 +88,7 @@ plugin_config_defaults(struct plugin_config *c)
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 	c->linger_s = 30;
 	c->refresh_s = 10;
+	c->docker_sync_s = 30;
 	c->lease_s = 180;
 	c->heartbeat_s = 30;
 	c->mount_timeout_s = 90;
@@ -214,6 +219,30 @@ config_set(struct plugin_config *c, const char *key, const char *val,
 			return -1;
 		if (c->refresh_s == 0)
 			c->refresh_s = 1;
+		return 0;
+	}
+	if (strcmp(key, "docker-socket") == 0) {
+		if (strcmp(val, "none") == 0) {
+			c->docker_socket[0] = '\0';
+			return 0;
+		}
+		if (set_path(c->docker_socket, sizeof(c->docker_socket), key,
+			val, err) == -1)
+			return -1;
+		if (strlen(val) >= 108) {
+			c->docker_socket[0] = '\0';
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "docker-socket: path longer than 107 bytes "
+			    "(sun_path)");
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(key, "docker-sync") == 0) {
+		if (set_int(&c->docker_sync_s, key, val, 3600, err) == -1)
+			return -1;
+		if (c->docker_sync_s == 0)
+			c->docker_sync_s = 1;
 		return 0;
 	}
 	if (strcmp(key, "heartbeat") == 0) {
@@ -354,6 +383,8 @@ static const struct {
     {"log_level", json_type_string},
     {"linger", json_type_int},
     {"refresh", json_type_int},
+    {"docker_socket", json_type_string},
+    {"docker_sync", json_type_int},
     {"lease", json_type_int},
     {"mount_timeout", json_type_int},
     {"unmount_timeout", json_type_int},

@@ -34,6 +34,8 @@ struct plugin_config {
 	char log_level[16];
 	int linger_s;
 	int refresh_s;
+	char docker_socket[CONFIG_STR_MAX]; /* "" = never ask dockerd */
+	int docker_sync_s;
 	int lease_s;
 	int heartbeat_s;
 	int mount_timeout_s;

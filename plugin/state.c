@@ -72,6 +72,7 @@ int
 state_id_add(struct volume_state *st, const char *id, struct tnfs_err *err)
 {
 	char **v, *dup;
+	size_t i;
 
 	if (!state_id_valid(id)) {
 		tnfs_err_set(err, TNFS_E_VALIDATION,
@@ -79,8 +80,16 @@ state_id_add(struct volume_state *st, const char *id, struct tnfs_err *err)
 		    STATE_ID_MAX);
 		return -1;
 	}
-	if (state_id_has(st, id))
+	for (i = 0; i < st->nids; i++) {
+		if (strcmp(st->ids[i], id) != 0)
+			continue;
+		/* The set stays ordered by last Mount: see state.h. */
+		dup = st->ids[i];
+		memmove(&st->ids[i], &st->ids[i + 1],
+		    (st->nids - i - 1) * sizeof(*st->ids));
+		st->ids[st->nids - 1] = dup;
 		return 0;
+	}
 	if (st->nids >= STATE_IDS_MAX) {
 		tnfs_err_set(err, TNFS_E_VALIDATION,
 		    "volume %s already holds %d mount IDs", st->name,
@@ -107,8 +116,9 @@ state_id_remove(struct volume_state *st, const char *id)
 		if (strcmp(st->ids[i], id) != 0)
 			continue;
 		free(st->ids[i]);
-		st->ids[i] = st->ids[--st->nids];
-		if (st->nids == 0) {
+		memmove(&st->ids[i], &st->ids[i + 1],
+		    (st->nids - i - 1) * sizeof(*st->ids));
+		if (--st->nids == 0) {
 			free(st->ids);
 			st->ids = NULL;
 		}

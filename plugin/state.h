@@ -59,6 +59,12 @@ void volume_state_clear(struct volume_state *st);
  * ID-set rules.  state_id_add: 1 when added, 0 when already present, -1
  * when the id is malformed or the set is full.  state_id_remove: 1 when
  * removed, 0 when it was not there.  state_id_has: 1 or 0.
+ *
+ * The set is kept in the order of each ID's last Mount (a repeated Mount
+ * moves its ID to the end): when dockerd is found to hold fewer IDs than
+ * the set, those mounted longest ago are the ones a dead dockerd left
+ * behind, since dockerd mounts again every volume of every container it
+ * restarts (volumes_docker.c).
  */
 int state_id_add(struct volume_state *st, const char *id, struct tnfs_err *err);
 int state_id_remove(struct volume_state *st, const char *id);

@@ -313,6 +313,11 @@ volumes_new(const struct volumes_config *cfg, struct tnfs_err *err)
 	vs->host = strdup(cfg->host_uuid);
 	vs->state_dir = strdup(cfg->state_dir);
 	vs->mount_root = strdup(cfg->mount_root);
+	if (cfg->docker_socket != NULL &&
+	    (vs->docker_socket = strdup(cfg->docker_socket)) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out;
+	}
 	if (vs->vapi_url == NULL || vs->owner == NULL || vs->host == NULL ||
 	    vs->state_dir == NULL || vs->mount_root == NULL ||
 	    (cfg->token != NULL && vs->token == NULL)) {
@@ -349,6 +354,7 @@ volumes_free(struct volumes *vs)
 	free(vs->host);
 	free(vs->state_dir);
 	free(vs->mount_root);
+	free(vs->docker_socket);
 	free(vs->buckets);
 	pthread_rwlock_destroy(&vs->lock);
 	pthread_mutex_destroy(&vs->bg_mu);

@@ -38,6 +38,8 @@ struct volumes_config {
 	int preflight_ms;       /* TCP pre-flight to the NFS server */
 	int nfs_timeo_ds;       /* kernel mounts: timeo= */
 	int nfs_retrans;        /* kernel mounts: retrans= */
+	const char *docker_socket; /* NULL: never ask dockerd */
+	int docker_sync_ms;        /* how often to ask it */
 };
 
 struct volumes;

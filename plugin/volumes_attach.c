@@ -265,6 +265,7 @@ volumes_unmount(
 	pthread_mutex_lock(&p->op_mu);
 	vol_wrlock(vs);
 	removed = state_id_remove(&p->st, id);
+	p->id_ops++;
 	empty = p->st.nids == 0;
 	mounted = p->mounted;
 	if (removed && empty && mounted)
@@ -567,6 +568,7 @@ volumes_mount(struct volumes *vs, const char *name, const char *id,
 	p->empty_since_ms = 0;
 	p->removed = 0;
 	added = state_id_add(&p->st, id, err);
+	p->id_ops++;
 	vol_unlock(vs);
 	if (added == -1)
 		goto fail;

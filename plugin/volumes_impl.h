@@ -8,7 +8,8 @@
  *                    permissions, references, and reconciling the state
  *                    with the mounts that exist at start;
  *   volumes_sync.c   the background thread: refresh from the VAPI,
- *                    lingering unmounts and lease renewals.
+ *                    lingering unmounts and lease renewals;
+ *   volumes_docker.c releasing the mount IDs a dead dockerd left behind.
  *
  * A struct pvol is never freed before volumes_free: a removed volume is
  * only flagged, so a thread holding a pointer to it stays safe without
@@ -48,11 +49,17 @@ struct pvol {
 	int64_t lease_ms;       /* last reference add/renewal */
 	int64_t mounted_since_ms;
 	int64_t last_check_ms; /* last time the VAPI confirmed it */
+	/* Reconciling with dockerd (volumes_docker.c). */
+	uint64_t id_ops;         /* Mounts and Unmounts so far */
+	uint64_t excess_ops;     /* id_ops when excess IDs were first seen */
+	int64_t excess_since_ms; /* then (monotonic); 0 while none are */
 	char last_error[TNFS_ERR_MSG_MAX];
 };
 
 struct volumes {
 	char *vapi_url, *token, *owner, *host, *state_dir, *mount_root;
+	char *docker_socket; /* NULL: dockerd is never asked */
+	int docker_failing;  /* the last ask failed (logged once) */
 	struct volumes_config cfg;
 	pthread_rwlock_t lock; /* the registry: see above */
 	struct pvol *head;
@@ -135,5 +142,13 @@ void vol_reconcile_mounts(struct volumes *vs);
  * killed mid-Mount or mid-Unmount leaves them).  Skips busy volumes.
  */
 void vol_release_strays(struct volumes *vs);
+
+/* volumes_docker.c */
+
+/*
+ * Ask dockerd which volumes its running containers use and release the
+ * mount IDs it will never unmount (docker_users.h).  Skips busy volumes.
+ */
+void vol_docker_sync(struct volumes *vs);
 
 #endif

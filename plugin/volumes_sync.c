@@ -209,7 +209,7 @@ static void *
 background(void *arg)
 {
 	struct volumes *vs = arg;
-	int64_t next_refresh = 0;
+	int64_t next_refresh = 0, next_docker = 0;
 
 	pthread_mutex_lock(&vs->bg_mu);
 	while (!vs->stopping) {
@@ -227,6 +227,10 @@ background(void *arg)
 			else
 				vol_release_strays(vs);
 			next_refresh = tnfs_mono_ms() + vs->cfg.refresh_ms;
+		}
+		if (vs->docker_socket != NULL && tnfs_mono_ms() >= next_docker) {
+			vol_docker_sync(vs);
+			next_docker = tnfs_mono_ms() + vs->cfg.docker_sync_ms;
 		}
 		housekeeping(vs);
 		pthread_mutex_lock(&vs->bg_mu);

@@ -18,6 +18,9 @@
 #
 # TNFS_STORM_SCALE=N (default 1) multiplies the amount of work (operations,
 # volumes, kills) for a longer manual run; CI runs scale 1.
+#
+# TNFS_STORM_LOGS=DIR keeps a copy of the daemons' whole logs of a failed
+# run in DIR (the run's own directory is removed at exit).
 
 # storm_seed: fix the seed (TNFS_STORM_SEED or a fresh one), seed this
 # shell's RANDOM with it and say how to replay the run.
@@ -49,10 +52,17 @@ storm_subseed() { printf '%s\n' $(((STORM_SEED * 7919 + $1 * 104729) % 214748364
 
 storm_scaled() { printf '%s\n' $(($1 * STORM_SCALE)); }
 
-# storm_logs FILE...: the last lines of each log, when something failed.
+# storm_logs FILE...: the last lines of each log, when something failed;
+# with TNFS_STORM_LOGS=DIR, a copy of each whole log there too.
 storm_logs() {
 	local f
 	[ "$T_FAILED" -gt 0 ] || return 0
+	if [ -n "${TNFS_STORM_LOGS:-}" ] && mkdir -p "$TNFS_STORM_LOGS"; then
+		for f in "$@"; do
+			[ -f "$f" ] && cp "$f" "$TNFS_STORM_LOGS/"
+		done
+		t_diag "whole logs copied to $TNFS_STORM_LOGS"
+	fi
 	for f in "$@"; do
 		[ -f "$f" ] || continue
 		t_diag "---- last lines of $f"

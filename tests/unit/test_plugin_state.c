@@ -304,6 +304,33 @@ START_TEST(test_old_file_names_migrated)
 }
 END_TEST
 
+/* The set keeps the order of last Mounts (state.h): a repeated Mount
+ * moves its ID to the end and a removal keeps the others in order. */
+START_TEST(test_ids_ordered_by_last_mount)
+{
+	struct volume_state st = {.name = "v1"};
+	struct tnfs_err err;
+
+	ck_assert_int_eq(state_id_add(&st, "A", &err), 1);
+	ck_assert_int_eq(state_id_add(&st, "B", &err), 1);
+	ck_assert_int_eq(state_id_add(&st, "C", &err), 1);
+	ck_assert_int_eq(state_id_add(&st, "D", &err), 1);
+	ck_assert_int_eq(state_id_add(&st, "A", &err), 0); /* restarted */
+	ck_assert_str_eq(st.ids[0], "B");
+	ck_assert_str_eq(st.ids[3], "A");
+	ck_assert_int_eq(state_id_remove(&st, "C"), 1);
+	ck_assert_uint_eq(st.nids, 3);
+	ck_assert_str_eq(st.ids[0], "B");
+	ck_assert_str_eq(st.ids[1], "D");
+	ck_assert_str_eq(st.ids[2], "A");
+	ck_assert_int_eq(state_id_add(&st, "A", &err), 0); /* already last */
+	ck_assert_str_eq(st.ids[2], "A");
+	ck_assert_int_eq(state_id_remove(&st, st.ids[0]), 1);
+	ck_assert_str_eq(st.ids[0], "D");
+	volume_state_clear(&st);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -313,6 +340,7 @@ make_suite(void)
 	tcase_add_test(tc, test_copy_up_mount_unmount_mount);
 	tcase_add_test(tc, test_docker_cp_duplicate_id);
 	tcase_add_test(tc, test_crash_replay_and_unknown_unmount);
+	tcase_add_test(tc, test_ids_ordered_by_last_mount);
 	tcase_add_test(tc, test_id_validation);
 	tcase_add_test(tc, test_file_round_trip);
 	tcase_add_test(tc, test_load_all_keeps_good_and_renames_bad);
