@@ -48,6 +48,7 @@ struct plugin_http {
 
 typedef json_object *(*route_fn)(
     struct volumes *vs, struct proto_req *rq, struct tnfs_err *err);
+typedef char *(*text_fn)(struct volumes *vs, struct tnfs_err *err);
 
 static json_object *
 empty_reply(void)
@@ -99,18 +100,13 @@ r_get(struct volumes *vs, struct proto_req *rq, struct tnfs_err *err)
 	return proto_get_reply(&v, err);
 }
 
-static json_object *
-r_list(struct volumes *vs, struct proto_req *rq, struct tnfs_err *err)
+/* List answers text the volume layer keeps rendered (volumes.h). */
+static char *
+t_list(struct volumes *vs, struct tnfs_err *err)
 {
-	struct proto_volume_list l;
-	json_object *reply;
+	size_t len;
 
-	(void)rq;
-	if (volumes_list(vs, &l, err) == -1)
-		return NULL;
-	reply = proto_list_reply(&l, err);
-	proto_volume_list_clear(&l);
-	return reply;
+	return volumes_list_text(vs, &len, err);
 }
 
 static json_object *
@@ -144,17 +140,19 @@ r_unmount(struct volumes *vs, struct proto_req *rq, struct tnfs_err *err)
 static const struct route {
 	const char *path;
 	int need;
-	route_fn fn;
+	route_fn fn;   /* a JSON reply, or */
+	text_fn text;  /* a reply already rendered */
 } routes[] = {
-    {"/Plugin.Activate", 0, r_activate},
-    {"/VolumeDriver.Capabilities", 0, r_capabilities},
-    {"/VolumeDriver.Create", PROTO_NEED_NAME, r_create},
-    {"/VolumeDriver.Remove", PROTO_NEED_NAME, r_remove},
-    {"/VolumeDriver.Get", PROTO_NEED_NAME, r_get},
-    {"/VolumeDriver.List", 0, r_list},
-    {"/VolumeDriver.Path", PROTO_NEED_NAME, r_path},
-    {"/VolumeDriver.Mount", PROTO_NEED_NAME | PROTO_NEED_ID, r_mount},
-    {"/VolumeDriver.Unmount", PROTO_NEED_NAME | PROTO_NEED_ID, r_unmount},
+    {"/Plugin.Activate", 0, r_activate, NULL},
+    {"/VolumeDriver.Capabilities", 0, r_capabilities, NULL},
+    {"/VolumeDriver.Create", PROTO_NEED_NAME, r_create, NULL},
+    {"/VolumeDriver.Remove", PROTO_NEED_NAME, r_remove, NULL},
+    {"/VolumeDriver.Get", PROTO_NEED_NAME, r_get, NULL},
+    {"/VolumeDriver.List", 0, NULL, t_list},
+    {"/VolumeDriver.Path", PROTO_NEED_NAME, r_path, NULL},
+    {"/VolumeDriver.Mount", PROTO_NEED_NAME | PROTO_NEED_ID, r_mount, NULL},
+    {"/VolumeDriver.Unmount", PROTO_NEED_NAME | PROTO_NEED_ID, r_unmount,
+	NULL},
 };
 
 static void
@@ -222,6 +220,7 @@ dispatch(void *cls, struct httpd_req *hr)
 	struct tnfs_err err;
 	const struct route *rt = NULL;
 	json_object *reply = NULL;
+	char *text = NULL;
 	unsigned status = 200;
 	char logurl[256], method[24];
 	size_t i, len;
@@ -257,7 +256,8 @@ dispatch(void *cls, struct httpd_req *hr)
 		status = tnfs_err_is(&err, TNFS_E_BAD_REQUEST) ? 400 : 500;
 		goto reply;
 	}
-	if ((reply = rt->fn(srv->vs, &rq, &err)) == NULL) {
+	if (rt->text != NULL ? (text = rt->text(srv->vs, &err)) == NULL
+			     : (reply = rt->fn(srv->vs, &rq, &err)) == NULL) {
 		if (!tnfs_err_isset(&err))
 			tnfs_err_set(&err, TNFS_E_INTERNAL, "out of memory");
 		status = 500;
@@ -265,15 +265,15 @@ dispatch(void *cls, struct httpd_req *hr)
 reply:
 	log_request(logurl, &rq, status, httpd_req_start_ms(hr), &err);
 	if (reply != NULL) {
-		char *text = jsonx_to_string(reply);
-
-		if (text != NULL)
-			httpd_req_reply(hr, 200, text, NULL);
-		else
-			send_err(hr, 500, &err);
+		text = jsonx_to_string(reply);
 		json_object_put(reply);
-	} else
-		send_err(hr, status, &err);
+		if (text == NULL)
+			tnfs_err_set(&err, TNFS_E_INTERNAL, "out of memory");
+	}
+	if (text != NULL)
+		httpd_req_reply(hr, 200, text, NULL);
+	else
+		send_err(hr, status == 200 ? 500 : status, &err);
 	proto_req_clear(&rq);
 }
 

@@ -13,6 +13,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__ /* defined by the headers above */
+#include <malloc.h>
+#endif
 
 #include "plugin_config.h"
 #include "hostreg.h"
@@ -92,6 +95,17 @@ main(int argc, char *argv[])
 		fprintf(stderr, "tritonnfs-plugin: %s\n", err.msg);
 		return 2;
 	}
+#ifdef __GLIBC__
+	/*
+	 * List's reply is hundreds of KB at 10,000 volumes, made on whichever
+	 * server thread answers.  glibc raises its mmap threshold after each
+	 * such free, after which the replies come from per-thread arenas that
+	 * keep the memory: a fixed threshold hands them back to the kernel,
+	 * and few arenas keep small allocations from spreading over many.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	mallopt(M_ARENA_MAX, 2);
+#endif
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);

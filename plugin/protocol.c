@@ -432,6 +432,109 @@ nomem:
 	return NULL;
 }
 
+struct text {
+	char *buf;
+	size_t len, cap;
+	int oom;
+};
+
+static void
+text_put(struct text *t, const char *s, size_t n)
+{
+	char *grown;
+	size_t cap;
+
+	if (t->oom)
+		return;
+	if (t->len + n + 1 > t->cap) {
+		cap = t->cap ? t->cap : 256;
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		if ((grown = realloc(t->buf, cap)) == NULL) {
+			t->oom = 1;
+			return;
+		}
+		t->buf = grown;
+		t->cap = cap;
+	}
+	memcpy(t->buf + t->len, s, n);
+	t->len += n;
+	t->buf[t->len] = '\0';
+}
+
+/* A JSON string, escaped as json-c writes it (JSON_C_TO_STRING_PLAIN |
+ * JSON_C_TO_STRING_NOSLASHESCAPE). */
+static void
+text_str(struct text *t, const char *s)
+{
+	const char *run = s;
+	char esc[8];
+
+	text_put(t, "\"", 1);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		text_put(t, run, (size_t)(s - run));
+		run = s + 1;
+		switch (c) {
+		case '"':
+			text_put(t, "\\\"", 2);
+			break;
+		case '\\':
+			text_put(t, "\\\\", 2);
+			break;
+		case '\b':
+			text_put(t, "\\b", 2);
+			break;
+		case '\f':
+			text_put(t, "\\f", 2);
+			break;
+		case '\n':
+			text_put(t, "\\n", 2);
+			break;
+		case '\r':
+			text_put(t, "\\r", 2);
+			break;
+		case '\t':
+			text_put(t, "\\t", 2);
+			break;
+		default:
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			text_put(t, esc, 6);
+		}
+	}
+	text_put(t, run, (size_t)(s - run));
+	text_put(t, "\"", 1);
+}
+
+char *
+proto_list_text(const struct proto_volume_list *l, size_t *len)
+{
+	struct text t = {0};
+	size_t i;
+
+	text_put(&t, "{\"Volumes\":[", 12);
+	for (i = 0; i < l->n; i++) {
+		text_put(
+		    &t, i == 0 ? "{\"Name\":" : ",{\"Name\":", i == 0 ? 8 : 9);
+		text_str(&t, l->items[i].name);
+		if (l->items[i].mountpoint != NULL) {
+			text_put(&t, ",\"Mountpoint\":", 14);
+			text_str(&t, l->items[i].mountpoint);
+		}
+		text_put(&t, "}", 1);
+	}
+	text_put(&t, "]}", 2);
+	if (t.oom) {
+		free(t.buf);
+		return NULL;
+	}
+	*len = t.len;
+	return t.buf;
+}
+
 json_object *
 proto_mountpoint_reply(const char *mountpoint, struct tnfs_err *err)
 {

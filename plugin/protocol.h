@@ -115,6 +115,14 @@ json_object *proto_list_reply(
 json_object *proto_mountpoint_reply(
     const char *mountpoint, struct tnfs_err *err);
 
+/*
+ * List's reply as text, the same text proto_list_reply gives, written
+ * straight into one buffer: at 10,000 volumes a JSON tree costs tens of
+ * thousands of allocations per reply.  NULL when out of memory; the
+ * caller frees.
+ */
+char *proto_list_text(const struct proto_volume_list *l, size_t *len);
+
 /* {"Err":"tritonnfs: <msg>"} as text; caller frees. */
 char *proto_err_body(const struct tnfs_err *err);
 

@@ -67,11 +67,21 @@ void
 vol_wrlock(struct volumes *vs)
 {
 	pthread_rwlock_wrlock(&vs->lock);
+	vs->writing = 1;
 }
 
+/*
+ * Every write may change what List shows, so each release of the write
+ * lock makes List's rendered reply old.  While a writer holds the lock no
+ * reader does, so a reader's release sees writing at 0.
+ */
 void
 vol_unlock(struct volumes *vs)
 {
+	if (vs->writing) {
+		vs->writing = 0;
+		vs->list_gen++;
+	}
 	pthread_rwlock_unlock(&vs->lock);
 }
 
@@ -192,11 +202,22 @@ vol_persist(struct volumes *vs, struct pvol *p, struct tnfs_err *err)
 }
 
 void
+vol_set_str_locked(char **dst, const char *s)
+{
+	if (s == NULL || s[0] == '\0') {
+		free(*dst);
+		*dst = NULL;
+	} else if (*dst == NULL || strcmp(*dst, s) != 0) {
+		free(*dst);
+		*dst = strdup(s);
+	}
+}
+
+void
 vol_set_error(struct volumes *vs, struct pvol *p, const struct tnfs_err *err)
 {
 	vol_wrlock(vs);
-	snprintf(p->last_error, sizeof(p->last_error), "%s",
-	    err != NULL ? err->msg : "");
+	vol_set_str_locked(&p->last_error, err != NULL ? err->msg : NULL);
 	vol_unlock(vs);
 }
 
@@ -204,6 +225,7 @@ void
 vol_absorb_locked(struct volumes *vs, struct pvol *p,
     const struct vapi_volume *v, int64_t now)
 {
+	char refs[1024];
 	size_t i, o = 0;
 
 	if (!p->mounted || p->st.uuid[0] == '\0' ||
@@ -225,10 +247,11 @@ vol_absorb_locked(struct volumes *vs, struct pvol *p,
 	if (!p->persisted)
 		proto_opts_from_labels(v->labels, &p->st.opts);
 	snprintf(p->vapi_state, sizeof(p->vapi_state), "%s", v->state);
-	p->refs[0] = '\0';
-	for (i = 0; i < v->nrefs && o + 40 < sizeof(p->refs); i++)
-		o += (size_t)snprintf(p->refs + o, sizeof(p->refs) - o, "%s%s",
+	refs[0] = '\0';
+	for (i = 0; i < v->nrefs && o + 40 < sizeof(refs); i++)
+		o += (size_t)snprintf(refs + o, sizeof(refs) - o, "%s%s",
 		    i ? "," : "", v->refs[i]);
+	vol_set_str_locked(&p->refs, refs);
 	p->last_check_ms = now;
 	p->seen_gen = vs->gen;
 	p->removed = 0;
@@ -294,6 +317,7 @@ init_locks(struct volumes *vs)
 	pthread_rwlockattr_destroy(&a);
 	pthread_mutex_init(&vs->bg_mu, NULL);
 	pthread_cond_init(&vs->cv, NULL);
+	pthread_mutex_init(&vs->list_mu, NULL);
 }
 
 struct volumes *
@@ -345,6 +369,8 @@ volumes_free(struct volumes *vs)
 	for (p = vs->head; p != NULL; p = n) {
 		n = p->next;
 		volume_state_clear(&p->st);
+		free(p->refs);
+		free(p->last_error);
 		pthread_mutex_destroy(&p->op_mu);
 		free(p);
 	}
@@ -355,6 +381,8 @@ volumes_free(struct volumes *vs)
 	free(vs->state_dir);
 	free(vs->mount_root);
 	free(vs->docker_socket);
+	free(vs->list_text);
+	pthread_mutex_destroy(&vs->list_mu);
 	free(vs->buckets);
 	pthread_rwlock_destroy(&vs->lock);
 	pthread_mutex_destroy(&vs->bg_mu);
@@ -602,10 +630,10 @@ snapshot_locked(
 	snprintf(v->nfsvers, sizeof(v->nfsvers), "%s", p->st.opts.nfsvers);
 	v->ro = p->st.opts.ro;
 	v->backend = mounts_backend_name(vs->cfg.mounts);
-	snprintf(v->hosts, sizeof(v->hosts), "%s", p->refs);
+	snprintf(v->hosts, sizeof(v->hosts), "%s", p->refs ? p->refs : "");
 	v->mounted_since_ms = p->mounted_since_ms;
 	snprintf(v->last_error, sizeof(v->last_error), "%s",
-	    p->last_error[0] ? p->last_error : vs->refresh_error);
+	    p->last_error ? p->last_error : vs->refresh_error);
 	v->last_check_ms = p->last_check_ms;
 }
 
@@ -699,6 +727,50 @@ out:
 	if (rc == -1)
 		proto_volume_list_clear(out);
 	return rc;
+}
+
+/*
+ * The generation is read before the list: a change in between makes the
+ * text newer than its tag, never older, and only costs one more render.
+ * Concurrent Lists of one generation render it once (under list_mu) and
+ * copy it.
+ */
+char *
+volumes_list_text(struct volumes *vs, size_t *len, struct tnfs_err *err)
+{
+	struct proto_volume_list l;
+	uint64_t gen;
+	char *copy = NULL;
+
+	vol_rdlock(vs);
+	gen = vs->list_gen;
+	vol_unlock(vs);
+	pthread_mutex_lock(&vs->list_mu);
+	if (vs->list_text == NULL || vs->list_text_gen != gen) {
+		char *text;
+		size_t n;
+
+		if (volumes_list(vs, &l, err) == -1)
+			goto out;
+		text = proto_list_text(&l, &n);
+		proto_volume_list_clear(&l);
+		if (text == NULL)
+			goto nomem;
+		free(vs->list_text);
+		vs->list_text = text;
+		vs->list_len = n;
+		vs->list_text_gen = gen;
+	}
+	if ((copy = malloc(vs->list_len + 1)) == NULL)
+		goto nomem;
+	memcpy(copy, vs->list_text, vs->list_len + 1);
+	*len = vs->list_len;
+	goto out;
+nomem:
+	tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+out:
+	pthread_mutex_unlock(&vs->list_mu);
+	return copy;
 }
 
 int

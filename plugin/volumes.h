@@ -74,6 +74,9 @@ int volumes_get(struct volumes *vs, const char *name, struct proto_volume *out,
 /* The volumes Docker sees; free with proto_volume_list_clear. */
 int volumes_list(
     struct volumes *vs, struct proto_volume_list *out, struct tnfs_err *err);
+/* List's whole reply as text, from a copy kept until the next change;
+ * the caller frees it.  NULL with err. */
+char *volumes_list_text(struct volumes *vs, size_t *len, struct tnfs_err *err);
 int volumes_path(struct volumes *vs, const char *name, char *mountpoint,
     size_t len, struct tnfs_err *err);
 int volumes_mount(struct volumes *vs, const char *name, const char *id,

@@ -121,7 +121,7 @@ static int
 stray_ref_locked(const struct volumes *vs, const struct pvol *p)
 {
 	return !p->mounted && p->st.nids == 0 && p->st.uuid[0] != '\0' &&
-	    strstr(p->refs, vs->host) != NULL;
+	    p->refs != NULL && strstr(p->refs, vs->host) != NULL;
 }
 
 static void
@@ -151,7 +151,7 @@ drop_stray_ref(struct volumes *vs, struct pvol *p)
 		    p->st.name);
 	else {
 		vol_wrlock(vs);
-		p->refs[0] = '\0';
+		vol_set_str_locked(&p->refs, NULL);
 		vol_unlock(vs);
 	}
 	vapi_client_free(c);
@@ -503,7 +503,7 @@ claim(struct volumes *vs, struct vapi_client *c, struct pvol *p)
 	}
 	vol_wrlock(vs);
 	p->lease_ms = tnfs_mono_ms();
-	p->last_error[0] = '\0';
+	vol_set_str_locked(&p->last_error, NULL);
 	vol_unlock(vs);
 }
 

@@ -41,7 +41,7 @@ struct pvol {
 	uint64_t seen_gen; /* volumes.gen when the VAPI last listed it */
 	struct volume_state st;
 	char vapi_state[VAPI_STATE_BUFSZ]; /* "" until the VAPI was asked */
-	char refs[1024]; /* holders as the VAPI last listed them */
+	char *refs; /* holders as the VAPI last listed them, NULL: none */
 	int removed;     /* hidden: deleted or gone from the VAPI */
 	int mounted;
 	int persisted;          /* has a state file */
@@ -53,7 +53,7 @@ struct pvol {
 	uint64_t id_ops;         /* Mounts and Unmounts so far */
 	uint64_t excess_ops;     /* id_ops when excess IDs were first seen */
 	int64_t excess_since_ms; /* then (monotonic); 0 while none are */
-	char last_error[TNFS_ERR_MSG_MAX];
+	char *last_error; /* NULL: none (few volumes have one) */
 };
 
 struct volumes {
@@ -66,6 +66,13 @@ struct volumes {
 	struct pvol **buckets; /* by name; as many as volumes, or more */
 	size_t nbuckets, count;
 	uint64_t gen; /* refresh generation */
+	/* List's reply, rendered once per change (volumes_list_text). */
+	int writing;       /* the lock is held for writing */
+	uint64_t list_gen; /* bumped at each release of the write lock */
+	pthread_mutex_t list_mu;
+	char *list_text; /* NULL until rendered */
+	size_t list_len;
+	uint64_t list_text_gen; /* list_gen it was rendered at (or later) */
 	int64_t last_refresh_ms;
 	char refresh_error[TNFS_ERR_MSG_MAX];
 	/* The background thread. */
@@ -106,6 +113,10 @@ struct pvol *vol_get_or_add(struct volumes *vs, const char *name);
 /* Save p's state file.  Caller holds p->op_mu; takes vs->lock for the
  * copy. */
 int vol_persist(struct volumes *vs, struct pvol *p, struct tnfs_err *err);
+
+/* Replace *dst by a copy of s ("" or NULL: none).  Caller holds vs->lock
+ * for writing; on out of memory the old value goes. */
+void vol_set_str_locked(char **dst, const char *s);
 
 /* Remember err (or clear) as p's last error. */
 void vol_set_error(

@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __GLIBC__ /* defined by the headers above */
+#include <malloc.h>
+#endif
 
 #include "log.h"
 #include "parse.h"
@@ -226,6 +229,12 @@ background(void *arg)
 				    "refreshing volumes from the VAPI");
 			else
 				vol_release_strays(vs);
+#ifdef __GLIBC__
+			/* A refresh decodes the whole list (about 5 KB a
+			 * volume) and frees it: give those pages back, or the
+			 * plugin keeps its peak size for good. */
+			malloc_trim(0);
+#endif
 			next_refresh = tnfs_mono_ms() + vs->cfg.refresh_ms;
 		}
 		if (vs->docker_socket != NULL && tnfs_mono_ms() >= next_docker) {

@@ -279,6 +279,33 @@ START_TEST(test_get_reply_shape)
 }
 END_TEST
 
+/* List's text is json-c's text, whatever the names and paths hold. */
+START_TEST(test_list_text_matches_the_tree)
+{
+	static const char *const names[] = {"plain", "with \"quotes\"",
+	    "back\\slash", "ctl\x01\x1f\b\f\n\r\t", "slash/es",
+	    "utf-8 \xc3\xa9\xe2\x82\xac", "\x7f", ""};
+	size_t n = sizeof(names) / sizeof(names[0]), i, len;
+	struct proto_volume_list l = {calloc(n, sizeof(*l.items)), n};
+	struct tnfs_err err;
+	char *tree, *text;
+
+	ck_assert_ptr_nonnull(l.items);
+	for (i = 0; i < n; i++) {
+		l.items[i].name = strdup(names[i]);
+		if (i % 2 == 0)
+			l.items[i].mountpoint = strdup(names[n - 1 - i]);
+	}
+	tree = text_of(proto_list_reply(&l, &err));
+	text = proto_list_text(&l, &len);
+	ck_assert_str_eq(text, tree);
+	ck_assert_uint_eq(len, strlen(tree));
+	free(tree);
+	free(text);
+	proto_volume_list_clear(&l);
+}
+END_TEST
+
 START_TEST(test_list_and_mountpoint_replies)
 {
 	struct proto_volume_entry e[2] = {
@@ -286,6 +313,7 @@ START_TEST(test_list_and_mountpoint_replies)
 	struct proto_volume_list l = {NULL, 0};
 	struct tnfs_err err;
 	char *t;
+	size_t len;
 
 	t = text_of(proto_list_reply(&l, &err));
 	ck_assert_str_eq(t, "{\"Volumes\":[]}");
@@ -297,6 +325,12 @@ START_TEST(test_list_and_mountpoint_replies)
 	ck_assert_str_eq(t,
 	    "{\"Volumes\":[{\"Name\":\"a\"},{\"Name\":"
 	    "\"b\",\"Mountpoint\":\"/m/b\"}]}");
+	free(t);
+	t = proto_list_text(&l, &len);
+	ck_assert_str_eq(t,
+	    "{\"Volumes\":[{\"Name\":\"a\"},{\"Name\":"
+	    "\"b\",\"Mountpoint\":\"/m/b\"}]}");
+	ck_assert_uint_eq(len, strlen(t));
 	free(t);
 	proto_volume_list_clear(&l);
 	ck_assert_ptr_null(l.items);
@@ -324,6 +358,7 @@ make_suite(void)
 	tcase_add_test(tc, test_err_body_is_docker_shape);
 	tcase_add_test(tc, test_get_reply_shape);
 	tcase_add_test(tc, test_list_and_mountpoint_replies);
+	tcase_add_test(tc, test_list_text_matches_the_tree);
 	suite_add_tcase(s, tc);
 	return s;
 }
