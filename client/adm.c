@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "adm_instances.h"
 #include "cli_common.h"
 #include "cli_opts.h"
 #include "jsonx.h"
@@ -41,6 +42,7 @@ enum adm_action {
 	ADM_RM,
 	ADM_REPORT,
 	ADM_TOKEN_CREATE,
+	ADM_INSTANCES,
 };
 
 /* An update of everything runs volume after volume in one request. */
@@ -72,6 +74,7 @@ static const char usage_text[] =
     "[VOLUME]\n"
     "  shared-volumes rm [--owner UUID] [--volume UUID] [-y]\n"
     "  report [--owner UUID] [-j]\n"
+    "  instances [-H] [-j]  the VAPI instances sharing the store\n"
     "  token create --owner UUID | --operator [--save FILE]\n"
     "\n"
     "  -o, --output COLS    list columns (default: "
@@ -904,6 +907,7 @@ main(int argc, char **argv)
 	    {"shared-volumes", "update", ADM_UPDATE, "shared-volumes update"},
 	    {"shared-volumes", "rm", ADM_RM, "shared-volumes rm"},
 	    {"report", NULL, ADM_REPORT, "report"},
+	    {"instances", NULL, ADM_INSTANCES, "instances"},
 	    {"token", "create", ADM_TOKEN_CREATE, "token create"},
 	};
 	char resolved[VAPI_UUID_BUFSZ];
@@ -1005,6 +1009,9 @@ main(int argc, char **argv)
 			break;
 		case ADM_REPORT:
 			rc = cmd_report(&c, &o);
+			break;
+		case ADM_INSTANCES:
+			rc = adm_instances(&c, o.json, o.no_header);
 			break;
 		case ADM_UPDATE:
 			rc = cmd_update(&c, &o);

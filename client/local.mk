@@ -3,7 +3,8 @@ bin_PROGRAMS += client/triton-volume
 sbin_PROGRAMS += client/tritonnfs-adm
 client_triton_volume_SOURCES = client/triton_volume.c
 client_triton_volume_LDADD = $(LIBVAPI)
-client_tritonnfs_adm_SOURCES = client/adm.c
+client_tritonnfs_adm_SOURCES = client/adm.c client/adm_instances.c \
+	client/adm_instances.h
 client_tritonnfs_adm_LDADD = $(LIBVAPI)
 
 # libvapi: the Volume API client (plugin and both CLIs link it as $(LIBVAPI)).

@@ -13,7 +13,9 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/store_sqlite.c vapi/store_sqlite.h vapi/store_sqlite_volumes.c \
 	vapi/store_sqlite_refs.c vapi/store_sqlite_snaps.c \
 	vapi/store_sqlite_where.c vapi/volume_filter.c \
-	vapi/store_sqlite_hosts.c \
+	vapi/store_sqlite_hosts.c vapi/store_sqlite_instances.c \
+	vapi/instances.c vapi/instances.h vapi/instances_api.c \
+	vapi/instances_api.h \
 	vapi/storage.c vapi/storage.h vapi/storage_impl.h vapi/storage_dir.c \
 	vapi/exports.c vapi/exports.h vapi/exports_impl.h \
 	vapi/provision.c vapi/provision.h \
@@ -30,7 +32,7 @@ vapi_libvapi_server_a_SOURCES = \
 if HAVE_LIBPQ
 vapi_libvapi_server_a_SOURCES += vapi/store_pg.c vapi/store_pg.h \
 	vapi/store_pg_volumes.c vapi/store_pg_refs.c vapi/store_pg_snaps.c \
-	vapi/store_pg_hosts.c vapi/store_pg_where.c
+	vapi/store_pg_hosts.c vapi/store_pg_where.c vapi/store_pg_instances.c
 STORE_PG_CPPFLAGS = -DTNFS_HAVE_POSTGRESQL
 endif
 # The btrfs storage and ganesha export backends.

@@ -17,6 +17,7 @@
 #include "exports.h"
 #include "fsutil.h"
 #include "http.h"
+#include "instances.h"
 #include "liveness.h"
 #include "log.h"
 #include "provision.h"
@@ -196,6 +197,8 @@ main(int argc, char **argv)
 	    stable_uuid(va.store, "default_network_uuid",
 		cfg.default_network_uuid, cfg.networks[0].uuid, &err) == -1)
 		goto fail;
+	if ((va.inst = instances_start(&va, &err)) == NULL)
+		goto fail;
 	if ((va.storage = storage_open(cfg.storage, cfg.state_dir, &err)) ==
 	    NULL)
 		goto fail;
@@ -243,6 +246,7 @@ fail:
 out:
 	vapi_http_stop(srv, STOP_GRACE_MS);
 	provision_stop(va.prov);
+	instances_stop(va.inst);
 	exporter_close(va.exporter);
 	storage_close(va.storage);
 	store_close(va.store);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api_admin.h"
+#include "instances_api.h"
 #include "routes.h"
 
 #define L(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -78,6 +79,7 @@ static const struct route table[] = {
 	L("owner_uuid", "force"), L("uuid"), 1, h_admin_update_volume},
     {"AdminUpdateVolumes", "POST", "/admin/volumes/update",
 	L("owner_uuid", "force"), NONE, 1, h_admin_update_volumes},
+    {"ListInstances", "GET", "/instances", NONE, NONE, 1, h_list_instances},
 };
 
 #define NROUTES     (sizeof(table) / sizeof(table[0]))

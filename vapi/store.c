@@ -414,3 +414,68 @@ store_check(struct store *st, struct tnfs_err *err)
 {
 	return st->ops->check(st->impl, err);
 }
+
+int
+store_instance_put(
+    struct store *st, const struct instance *in, struct tnfs_err *err)
+{
+	return st->ops->instance_put(st->impl, in, err);
+}
+
+int
+store_instance_delete(struct store *st, const char *id, struct tnfs_err *err)
+{
+	return st->ops->instance_delete(st->impl, id, err);
+}
+
+int
+store_instance_list(struct store *st, struct instance **out, size_t *n,
+    struct tnfs_err *err)
+{
+	return st->ops->instance_list(st->impl, out, n, err);
+}
+
+int
+store_instances_reap(
+    struct store *st, int64_t before_ms, int *n, struct tnfs_err *err)
+{
+	return st->ops->instances_reap(st->impl, before_ms, n, err);
+}
+
+int
+store_jobs_claim(struct store *st, const char *id, int64_t live_after_ms,
+    size_t max, char (**out)[TNFS_UUID_BUFSZ], size_t *n,
+    struct tnfs_err *err)
+{
+	return st->ops->jobs_claim(st->impl, id, live_after_ms, max, out, n, err);
+}
+
+int
+store_volume_claim(struct store *st, const char *uuid, const char *id,
+    int64_t live_after_ms, struct tnfs_err *err)
+{
+	return st->ops->volume_claim(st->impl, uuid, id, live_after_ms, err);
+}
+
+int
+store_volume_release(
+    struct store *st, const char *uuid, const char *id, struct tnfs_err *err)
+{
+	return st->ops->volume_release(st->impl, uuid, id, err);
+}
+
+int
+store_lease_take(struct store *st, const char *name, const char *holder,
+    int64_t now_ms, int64_t until_ms, int64_t live_after_ms,
+    struct tnfs_err *err)
+{
+	return st->ops->lease_take(
+	    st->impl, name, holder, now_ms, until_ms, live_after_ms, err);
+}
+
+int
+store_lease_release(struct store *st, const char *name, const char *holder,
+    struct tnfs_err *err)
+{
+	return st->ops->lease_release(st->impl, name, holder, err);
+}

@@ -330,6 +330,76 @@ int store_snap_set_state(struct store *st, const char *volume_uuid,
 int store_snap_delete(struct store *st, const char *volume_uuid,
     const char *name, struct tnfs_err *err);
 
+/*
+ * Several tritonnfs-vapi processes may share one store (PostgreSQL).  Each
+ * keeps an instance record and renews its heartbeat (instances.h); an
+ * instance whose heartbeat is older than live_after_ms is dead, and what
+ * it held (claims, leases) may be taken.  Times are each instance's wall
+ * clock: the instances' clocks must agree (NTP) to well within the TTL.
+ */
+#define INSTANCE_HOSTNAME_MAX_LEN 253
+struct instance {
+	char id[TNFS_UUID_BUFSZ];
+	char hostname[INSTANCE_HOSTNAME_MAX_LEN + 1];
+	char address[256]; /* where it listens, as configured */
+	int64_t started_ms;
+	int64_t heartbeat_ms;
+	int64_t jobs; /* volumes it holds a claim on (filled by list) */
+};
+
+/* Insert or update in (by id): its address and heartbeat. */
+int store_instance_put(
+    struct store *st, const struct instance *in, struct tnfs_err *err);
+/* Absent is not an error. */
+int store_instance_delete(struct store *st, const char *id, struct tnfs_err *err);
+/* Every instance, oldest start first.  Caller frees *out (free(3)). */
+int store_instance_list(struct store *st, struct instance **out, size_t *n,
+    struct tnfs_err *err);
+/*
+ * Delete the records of instances whose heartbeat is older than before_ms
+ * and that hold no claim; *n says how many.
+ */
+int store_instances_reap(
+    struct store *st, int64_t before_ms, int *n, struct tnfs_err *err);
+
+/*
+ * Claims: a volume's provisioning (create, delete, grow, snapshots,
+ * rollback) runs in the one instance that holds its claim.  A claim is
+ * free when nobody holds it, or its holder's heartbeat is older than
+ * live_after_ms.
+ *
+ * store_jobs_claim claims up to max volumes that are creating or deleting
+ * and whose claim is free or already id's, oldest first, skipping rows
+ * another instance is claiming at that moment; their uuids go to *out in
+ * no particular order (caller frees with free(3)).
+ */
+int store_jobs_claim(struct store *st, const char *id, int64_t live_after_ms,
+    size_t max, char (**out)[TNFS_UUID_BUFSZ], size_t *n,
+    struct tnfs_err *err);
+/*
+ * Claim uuid for id: 1 when id holds it now, 0 when another live instance
+ * does (or the volume is gone), -1 on error.
+ */
+int store_volume_claim(struct store *st, const char *uuid, const char *id,
+    int64_t live_after_ms, struct tnfs_err *err);
+/* Give the claim up when id holds it. */
+int store_volume_release(
+    struct store *st, const char *uuid, const char *id, struct tnfs_err *err);
+
+/*
+ * Leases on a name ("exports:<NFS head>", "reaper"): held by one instance
+ * at a time.  Taking sets the holder and until_ms when the lease is free
+ * (never taken, expired before now_ms, or its holder is dead: heartbeat
+ * older than live_after_ms) or already the holder's.  1 when holder holds
+ * it now, 0 when another does, -1 on error.
+ */
+int store_lease_take(struct store *st, const char *name, const char *holder,
+    int64_t now_ms, int64_t until_ms, int64_t live_after_ms,
+    struct tnfs_err *err);
+/* Give the lease up when holder holds it. */
+int store_lease_release(struct store *st, const char *name, const char *holder,
+    struct tnfs_err *err);
+
 /* PRAGMA integrity_check or its equivalent: 0 when sound. */
 int store_check(struct store *st, struct tnfs_err *err);
 

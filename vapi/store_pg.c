@@ -108,6 +108,18 @@ static const char *const migrations[] = {
     " volume_uuid " T " NOT NULL REFERENCES volumes (uuid) ON DELETE CASCADE,"
     " address " T " NOT NULL, created_ms bigint NOT NULL,"
     " PRIMARY KEY (volume_uuid, address));",
+    /*
+     * 4: several instances (store_pg_instances.c): their records, each
+     * volume's claim, and leases.
+     */
+    "CREATE TABLE instances ("
+    " id " T " PRIMARY KEY, hostname text NOT NULL, address text NOT NULL,"
+    " started_ms bigint NOT NULL, heartbeat_ms bigint NOT NULL);"
+    "ALTER TABLE volumes ADD COLUMN claim " T ";"
+    "CREATE INDEX volumes_claim ON volumes (claim) WHERE claim IS NOT NULL;"
+    "CREATE TABLE leases ("
+    " name " T " PRIMARY KEY, holder " T " NOT NULL,"
+    " expires_ms bigint NOT NULL);",
 };
 #undef T
 
@@ -893,4 +905,13 @@ const struct store_ops store_pg_ops = {
     .snap_set_state = pg_snap_set_state,
     .snap_delete = pg_snap_delete,
     .check = pg_check,
+    .instance_put = pg_instance_put,
+    .instance_delete = pg_instance_delete,
+    .instance_list = pg_instance_list,
+    .instances_reap = pg_instances_reap,
+    .jobs_claim = pg_jobs_claim,
+    .volume_claim = pg_volume_claim,
+    .volume_release = pg_volume_release,
+    .lease_take = pg_lease_take,
+    .lease_release = pg_lease_release,
 };

@@ -3,7 +3,8 @@
  * header: the rest of the daemon sees store.h only).  store_pg.c holds
  * the connection, the deadlines, retries and errors, the schema,
  * transactions and the ops table; store_pg_volumes.c, store_pg_refs.c,
- * store_pg_snaps.c and store_pg_hosts.c the records of each kind;
+ * store_pg_snaps.c, store_pg_hosts.c and store_pg_instances.c the records
+ * of each kind;
  * store_pg_where.c turns a volume filter into a WHERE clause.
  */
 #ifndef TNFS_VAPI_STORE_PG_H
@@ -176,5 +177,24 @@ int pg_snap_set_state(void *impl, const char *volume_uuid, const char *name,
     const char *state, struct tnfs_err *err);
 int pg_snap_delete(void *impl, const char *volume_uuid, const char *name,
     struct tnfs_err *err);
+
+int pg_instance_put(void *impl, const struct instance *in, struct tnfs_err *err);
+int pg_instance_delete(void *impl, const char *id, struct tnfs_err *err);
+int pg_instance_list(
+    void *impl, struct instance **out, size_t *n, struct tnfs_err *err);
+int pg_instances_reap(
+    void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
+int pg_jobs_claim(void *impl, const char *id, int64_t live_after_ms,
+    size_t max, char (**out)[TNFS_UUID_BUFSZ], size_t *n,
+    struct tnfs_err *err);
+int pg_volume_claim(void *impl, const char *uuid, const char *id,
+    int64_t live_after_ms, struct tnfs_err *err);
+int pg_volume_release(
+    void *impl, const char *uuid, const char *id, struct tnfs_err *err);
+int pg_lease_take(void *impl, const char *name, const char *holder,
+    int64_t now_ms, int64_t until_ms, int64_t live_after_ms,
+    struct tnfs_err *err);
+int pg_lease_release(
+    void *impl, const char *name, const char *holder, struct tnfs_err *err);
 
 #endif

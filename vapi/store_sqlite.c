@@ -78,6 +78,18 @@ static const char *const migrations[] = {
     " volume_uuid TEXT NOT NULL REFERENCES volumes (uuid) ON DELETE CASCADE,"
     " address TEXT NOT NULL, created_ms INTEGER NOT NULL,"
     " PRIMARY KEY (volume_uuid, address));",
+    /*
+     * 4: several instances (store_sqlite_instances.c): their records,
+     * each volume's claim, and leases.
+     */
+    "CREATE TABLE instances ("
+    " id TEXT PRIMARY KEY, hostname TEXT NOT NULL, address TEXT NOT NULL,"
+    " started_ms INTEGER NOT NULL, heartbeat_ms INTEGER NOT NULL);"
+    "ALTER TABLE volumes ADD COLUMN claim TEXT;"
+    "CREATE INDEX volumes_claim ON volumes (claim) WHERE claim IS NOT NULL;"
+    "CREATE TABLE leases ("
+    " name TEXT PRIMARY KEY, holder TEXT NOT NULL,"
+    " expires_ms INTEGER NOT NULL);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -549,4 +561,13 @@ const struct store_ops store_sqlite_ops = {
     .snap_set_state = sq_snap_set_state,
     .snap_delete = sq_snap_delete,
     .check = sq_check,
+    .instance_put = sq_instance_put,
+    .instance_delete = sq_instance_delete,
+    .instance_list = sq_instance_list,
+    .instances_reap = sq_instances_reap,
+    .jobs_claim = sq_jobs_claim,
+    .volume_claim = sq_volume_claim,
+    .volume_release = sq_volume_release,
+    .lease_take = sq_lease_take,
+    .lease_release = sq_lease_release,
 };

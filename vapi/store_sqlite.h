@@ -3,7 +3,8 @@
  * header: the rest of the daemon sees store.h only).  store_sqlite.c holds
  * the connection, the schema, transactions and the ops table;
  * store_sqlite_volumes.c, store_sqlite_refs.c, store_sqlite_snaps.c and
- * store_sqlite_hosts.c the records of each kind.
+ * store_sqlite_hosts.c and store_sqlite_instances.c the records of each
+ * kind.
  */
 #ifndef TNFS_VAPI_STORE_SQLITE_H
 #define TNFS_VAPI_STORE_SQLITE_H
@@ -174,5 +175,23 @@ int sq_snap_set_state(void *impl, const char *volume_uuid, const char *name,
     const char *state, struct tnfs_err *err);
 int sq_snap_delete(void *impl, const char *volume_uuid, const char *name,
     struct tnfs_err *err);
+int sq_instance_put(void *impl, const struct instance *in, struct tnfs_err *err);
+int sq_instance_delete(void *impl, const char *id, struct tnfs_err *err);
+int sq_instance_list(
+    void *impl, struct instance **out, size_t *n, struct tnfs_err *err);
+int sq_instances_reap(
+    void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
+int sq_jobs_claim(void *impl, const char *id, int64_t live_after_ms,
+    size_t max, char (**out)[TNFS_UUID_BUFSZ], size_t *n,
+    struct tnfs_err *err);
+int sq_volume_claim(void *impl, const char *uuid, const char *id,
+    int64_t live_after_ms, struct tnfs_err *err);
+int sq_volume_release(
+    void *impl, const char *uuid, const char *id, struct tnfs_err *err);
+int sq_lease_take(void *impl, const char *name, const char *holder,
+    int64_t now_ms, int64_t until_ms, int64_t live_after_ms,
+    struct tnfs_err *err);
+int sq_lease_release(
+    void *impl, const char *name, const char *holder, struct tnfs_err *err);
 
 #endif

@@ -15,6 +15,7 @@ struct store;
 struct storage;
 struct exporter;
 struct provision;
+struct instances;
 
 struct vapi {
 	const struct vapi_config *cfg;
@@ -22,6 +23,7 @@ struct vapi {
 	struct storage *storage;
 	struct exporter *exporter;
 	struct provision *prov;
+	struct instances *inst; /* this instance's record; NULL in tests */
 	char host_uuid[TNFS_UUID_BUFSZ]; /* rendered as vm_uuid */
 };
 

@@ -34,7 +34,7 @@ declare -A want=(
 	[RollbackToVolumeSnapshot]="409 ValidationError" [ListNetworks]="200"
 	[GetNetwork]="200" [AdminListVolumes]="200" [AdminRestartVolume]="200"
 	[AdminUpdateVolume]="200" [AdminUpdateVolumes]="200"
-	[ListHosts]="200" [GetHost]="404 HostNotFound"
+	[ListInstances]="200" [ListHosts]="200" [GetHost]="404 HostNotFound"
 	[PutHost]="409 ValidationError" [DeleteHost]="404 HostNotFound"
 	[ListVolumeAccess]="200" [GrantVolumeAccess]="409 ValidationError"
 	[RevokeVolumeAccess]="409 ValidationError"

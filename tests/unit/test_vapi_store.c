@@ -2,6 +2,7 @@
  * test_vapi_store.c: the record stores, each on a database of its own:
  * schema, name uniqueness enforced by the database, conditional state
  * moves, references as leases, reservations, snapshots, reopening;
+ * instance records, claims on volumes and leases;
  * filters answered in SQL exactly as the same filter evaluated in C.
  *
  * The case "sqlite" runs on a temporary file.  The case "postgresql" runs
@@ -605,6 +606,172 @@ START_TEST(test_database_files_are_private)
 }
 END_TEST
 
+#define INST_A "1a1a1a1a-0000-4000-8000-00000000000a"
+#define INST_B "1b1b1b1b-0000-4000-8000-00000000000b"
+
+static void
+put_instance(struct store *st, const char *id, int64_t beat)
+{
+	struct instance in = {.started_ms = 100, .heartbeat_ms = beat};
+	struct tnfs_err err;
+
+	snprintf(in.id, sizeof(in.id), "%s", id);
+	snprintf(in.hostname, sizeof(in.hostname), "host-%c", id[1]);
+	snprintf(in.address, sizeof(in.address), "tcp:127.0.0.1:%c", id[1]);
+	ck_assert_msg(store_instance_put(st, &in, &err) == 0, "%s", err.msg);
+}
+
+/* Records, heartbeats, the jobs each holds, and reaping the dead. */
+START_TEST(test_instances_records)
+{
+	struct tnfs_err err;
+	struct store *st = store_open(spec, &err);
+	struct instance *is = NULL;
+	size_t n = 0;
+	int reaped = -1;
+
+	ck_assert_msg(st != NULL, "%s", err.msg);
+	put_instance(st, INST_A, 1000);
+	put_instance(st, INST_B, 1000);
+	put_instance(st, INST_A, 5000); /* a heartbeat */
+	ck_assert_int_eq(insert(st, U(1), OWNER, "a", &err), 0);
+	ck_assert_int_eq(store_volume_claim(st, U(1), INST_B, 0, &err), 1);
+	ck_assert_int_eq(store_instance_list(st, &is, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(is[0].id, INST_A);
+	ck_assert_str_eq(is[0].hostname, "host-a");
+	ck_assert_str_eq(is[0].address, "tcp:127.0.0.1:a");
+	ck_assert_int_eq(is[0].started_ms, 100);
+	ck_assert_int_eq(is[0].heartbeat_ms, 5000);
+	ck_assert_int_eq(is[0].jobs, 0);
+	ck_assert_int_eq(is[1].jobs, 1);
+	free(is);
+	/* B is dead but holds a claim: kept, so adm shows what it held. */
+	ck_assert_int_eq(store_instances_reap(st, 2000, &reaped, &err), 0);
+	ck_assert_int_eq(reaped, 0);
+	ck_assert_int_eq(store_volume_release(st, U(1), INST_B, &err), 0);
+	ck_assert_int_eq(store_instances_reap(st, 2000, &reaped, &err), 0);
+	ck_assert_int_eq(reaped, 1);
+	ck_assert_int_eq(store_instance_delete(st, INST_A, &err), 0);
+	ck_assert_int_eq(store_instance_delete(st, INST_A, &err), 0);
+	ck_assert_int_eq(store_instance_list(st, &is, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	free(is);
+	store_close(st);
+}
+END_TEST
+
+/*
+ * Jobs (creating and deleting volumes) go to one instance each; a dead
+ * instance's are taken over, a live one's never.
+ */
+START_TEST(test_claims_one_holder)
+{
+	struct tnfs_err err;
+	struct store *st = store_open(spec, &err);
+	char(*got)[TNFS_UUID_BUFSZ] = NULL;
+	size_t n = 0;
+
+	ck_assert_msg(st != NULL, "%s", err.msg);
+	put_instance(st, INST_A, 10000);
+	put_instance(st, INST_B, 10000);
+	ck_assert_int_eq(insert(st, U(1), OWNER, "a", &err), 0);
+	ck_assert_int_eq(insert(st, U(2), OWNER, "b", &err), 0);
+	ck_assert_int_eq(insert(st, U(3), OWNER, "c", &err), 0);
+	ck_assert_int_eq(
+	    store_volume_set_state(st, U(3), NULL, "ready", NULL, &err), 1);
+	/* Two of the creating ones at most; the ready one is no job. */
+	ck_assert_int_eq(
+	    store_jobs_claim(st, INST_A, 9000, 1, &got, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(got[0], U(1));
+	free(got);
+	ck_assert_int_eq(
+	    store_jobs_claim(st, INST_B, 9000, 10, &got, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(got[0], U(2));
+	free(got);
+	/* A's own come back to A (a rescan); nothing is left for B. */
+	ck_assert_int_eq(
+	    store_jobs_claim(st, INST_A, 9000, 10, &got, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(got[0], U(1));
+	free(got);
+	ck_assert_int_eq(store_volume_claim(st, U(1), INST_B, 9000, &err), 0);
+	ck_assert_int_eq(store_volume_claim(st, U(1), INST_A, 9000, &err), 1);
+	/* A volume claimed for a synchronous job (a snapshot). */
+	ck_assert_int_eq(store_volume_claim(st, U(3), INST_B, 9000, &err), 1);
+	ck_assert_int_eq(store_volume_claim(st, U(3), INST_A, 9000, &err), 0);
+	/* Releasing what one does not hold changes nothing. */
+	ck_assert_int_eq(store_volume_release(st, U(3), INST_A, &err), 0);
+	ck_assert_int_eq(store_volume_claim(st, U(3), INST_A, 9000, &err), 0);
+	ck_assert_int_eq(store_volume_release(st, U(3), INST_B, &err), 0);
+	ck_assert_int_eq(store_volume_claim(st, U(3), INST_A, 9000, &err), 1);
+	/* B's heartbeat expires: A takes its job over (in any order). */
+	put_instance(st, INST_A, 20000);
+	ck_assert_int_eq(
+	    store_jobs_claim(st, INST_A, 19000, 10, &got, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(strcmp(got[0], U(1)) == 0 ? strcmp(got[1], U(2))
+						   : strcmp(got[0], U(2)),
+	    0);
+	ck_assert_int_ne(strcmp(got[0], got[1]), 0);
+	free(got);
+	/* An unknown instance's claim (its record deleted) is free. */
+	ck_assert_int_eq(store_instance_delete(st, INST_A, &err), 0);
+	ck_assert_int_eq(store_volume_claim(st, U(2), INST_B, 19000, &err), 1);
+	/* A volume that is gone cannot be claimed. */
+	ck_assert_int_eq(store_volume_claim(st, U(9), INST_B, 0, &err), 0);
+	store_close(st);
+}
+END_TEST
+
+/* A lease has one holder until it expires, is released or its holder dies. */
+START_TEST(test_leases_one_holder)
+{
+	struct tnfs_err err;
+	struct store *st = store_open(spec, &err);
+
+	ck_assert_msg(st != NULL, "%s", err.msg);
+	put_instance(st, INST_A, 10000);
+	put_instance(st, INST_B, 10000);
+	ck_assert_int_eq(
+	    store_lease_take(st, "exports:x", INST_A, 10000, 15000, 9000, &err),
+	    1);
+	ck_assert_int_eq(
+	    store_lease_take(st, "exports:x", INST_B, 10000, 15000, 9000, &err),
+	    0);
+	/* Another name is another lease. */
+	ck_assert_int_eq(
+	    store_lease_take(st, "reaper", INST_B, 10000, 15000, 9000, &err), 1);
+	/* Renewed by its holder. */
+	ck_assert_int_eq(
+	    store_lease_take(st, "exports:x", INST_A, 14000, 30000, 9000, &err),
+	    1);
+	ck_assert_int_eq(
+	    store_lease_take(st, "exports:x", INST_B, 20000, 35000, 9000, &err),
+	    0);
+	/* Released: free at once; a stranger's release changes nothing. */
+	ck_assert_int_eq(store_lease_release(st, "exports:x", INST_B, &err), 0);
+	ck_assert_int_eq(
+	    store_lease_take(st, "exports:x", INST_B, 20000, 35000, 9000, &err),
+	    0);
+	ck_assert_int_eq(store_lease_release(st, "exports:x", INST_A, &err), 0);
+	ck_assert_int_eq(
+	    store_lease_take(st, "exports:x", INST_B, 20000, 35000, 9000, &err),
+	    1);
+	/* Expired: taken over even though its holder lives. */
+	ck_assert_int_eq(
+	    store_lease_take(st, "exports:x", INST_A, 36000, 40000, 9000, &err),
+	    1);
+	/* Its holder dead: taken over before it expires. */
+	ck_assert_int_eq(
+	    store_lease_take(st, "exports:x", INST_B, 37000, 99000, 11000, &err),
+	    1);
+	store_close(st);
+}
+END_TEST
+
 /* The tests every store passes. */
 static void
 add_common(TCase *tc)
@@ -618,6 +785,9 @@ add_common(TCase *tc)
 	tcase_add_test(tc, test_transactions_and_reopen);
 	tcase_add_test(tc, test_filters_in_sql_match_c);
 	tcase_add_test(tc, test_statement_cache_eviction);
+	tcase_add_test(tc, test_instances_records);
+	tcase_add_test(tc, test_claims_one_holder);
+	tcase_add_test(tc, test_leases_one_holder);
 }
 
 #include "vapi_store_pg_cases.h"

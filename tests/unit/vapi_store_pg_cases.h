@@ -80,7 +80,8 @@ START_TEST(test_pg_upgrade_from_previous_schema)
 	volume_free(v);
 	snprintf(want, sizeof(want), "%d", store_pg_schema_version - 1);
 	pg_is("SELECT version FROM tnfs_schema", want);
-	pg_is("SELECT coalesce(to_regclass('hosts')::text, 'none')", "none");
+	pg_is("SELECT coalesce(to_regclass('instances')::text, 'none')",
+	    "none");
 
 	st = store_open(spec, &err);
 	ck_assert_msg(st != NULL, "%s", err.msg);
@@ -94,6 +95,9 @@ START_TEST(test_pg_upgrade_from_previous_schema)
 	snprintf(h.uuid, sizeof(h.uuid), VM1);
 	snprintf(h.owner_uuid, sizeof(h.owner_uuid), OWNER);
 	ck_assert_int_eq(store_host_put(st, &h, 10, NULL, &err), 0);
+	/* The old volume takes a claim: the new column is there. */
+	put_instance(st, INST_A, 5000);
+	ck_assert_int_eq(store_volume_claim(st, U(1), INST_A, 0, &err), 1);
 	store_close(st);
 }
 END_TEST
@@ -155,7 +159,7 @@ START_TEST(test_pg_concurrent_open)
 	snprintf(want, sizeof(want), "%d", store_pg_schema_version);
 	pg_is("SELECT version FROM tnfs_schema", want);
 	pg_is("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
-	    "8");
+	    "10");
 	pg_is("SELECT count(*) FROM pg_indexes WHERE indexname ="
 	      " 'volumes_owner_name'",
 	    "1");

@@ -1,0 +1,200 @@
+/*
+ * store_pg_instances.c: instance records, volume claims and leases on
+ * PostgreSQL (contracts: store.h), what lets several tritonnfs-vapi
+ * instances share the provisioning.
+ *
+ * Each decision is one statement, so it holds whatever another instance
+ * does at the same moment and whichever instruction an instance is killed
+ * at: a statement either commits whole or not at all, and what a dead
+ * instance held (a claim, a lease) stays recorded under its id until its
+ * heartbeat is older than the TTL, when the next instance that asks takes
+ * it over.
+ *
+ * - A claim (volumes.claim) is taken by an UPDATE whose WHERE says it is
+ *   free.  Two instances updating one row at once queue on its row lock;
+ *   the second re-reads the row after the first commits (READ COMMITTED
+ *   re-checks the WHERE on the newest version) and finds it taken.
+ * - The scan that hands out jobs locks its candidate rows with FOR UPDATE
+ *   SKIP LOCKED: a row another instance is claiming in that moment is
+ *   left to it instead of being waited for, so two scanners share the
+ *   work instead of queueing behind each other.
+ * - A lease is an INSERT ... ON CONFLICT DO UPDATE ... WHERE: the row is
+ *   created by one of two racing inserts, the other takes the update path
+ *   and its WHERE decides.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_pg.h"
+
+/* Whether the claim in column col is free for $1 with $2 as live_after. */
+#define CLAIM_FREE(col)                                                        \
+	"(" col " IS NULL OR " col " = $1 OR NOT EXISTS (SELECT 1 FROM"        \
+	" instances i WHERE i.id = " col " AND i.heartbeat_ms >= $2))"
+
+int
+pg_instance_put(void *impl, const struct instance *in, struct tnfs_err *err)
+{
+	return pg_run(impl,
+		   "INSERT INTO instances (id, hostname, address, started_ms,"
+		   " heartbeat_ms) VALUES ($1, $2, $3, $4, $5)"
+		   " ON CONFLICT (id) DO UPDATE SET hostname = excluded.hostname,"
+		   " address = excluded.address,"
+		   " heartbeat_ms = excluded.heartbeat_ms",
+		   ARGS(TEXT(in->id), TEXT(in->hostname), TEXT(in->address),
+		       INT(in->started_ms), INT(in->heartbeat_ms)),
+		   "instance heartbeat", err) < 0
+	    ? -1
+	    : 0;
+}
+
+int
+pg_instance_delete(void *impl, const char *id, struct tnfs_err *err)
+{
+	return pg_run(impl, "DELETE FROM instances WHERE id = $1",
+		   ARGS(TEXT(id)), "delete instance", err) < 0
+	    ? -1
+	    : 0;
+}
+
+int
+pg_instance_list(
+    void *impl, struct instance **out, size_t *n, struct tnfs_err *err)
+{
+	struct pg *st = impl;
+	struct instance *is = NULL;
+	PGresult *res;
+	int rc = -1, i;
+
+	*out = NULL;
+	*n = 0;
+	pg_lock(st);
+	res = pg_query(st,
+	    "SELECT id, hostname, address, started_ms, heartbeat_ms,"
+	    " (SELECT count(*) FROM volumes v WHERE v.claim = i.id)"
+	    " FROM instances i ORDER BY started_ms, id",
+	    NULL, 0, "list instances", NULL, err);
+	if (res == NULL)
+		goto out;
+	if ((is = calloc((size_t)PQntuples(res) + 1, sizeof(*is))) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < PQntuples(res); i++) {
+		pg_copy(res, i, 0, is[i].id, sizeof(is[i].id));
+		pg_copy(res, i, 1, is[i].hostname, sizeof(is[i].hostname));
+		pg_copy(res, i, 2, is[i].address, sizeof(is[i].address));
+		is[i].started_ms = pg_int(res, i, 3);
+		is[i].heartbeat_ms = pg_int(res, i, 4);
+		is[i].jobs = pg_int(res, i, 5);
+	}
+	*out = is;
+	*n = (size_t)PQntuples(res);
+	is = NULL;
+	rc = 0;
+out:
+	free(is);
+	PQclear(res);
+	pg_unlock(st);
+	return rc;
+}
+
+int
+pg_instances_reap(void *impl, int64_t before_ms, int *n, struct tnfs_err *err)
+{
+	int r = pg_run(impl,
+	    "DELETE FROM instances WHERE heartbeat_ms < $1 AND NOT EXISTS"
+	    " (SELECT 1 FROM volumes v WHERE v.claim = instances.id)",
+	    ARGS(INT(before_ms)), "reap instances", err);
+
+	if (n != NULL)
+		*n = r < 0 ? 0 : r;
+	return r < 0 ? -1 : 0;
+}
+
+int
+pg_jobs_claim(void *impl, const char *id, int64_t live_after_ms, size_t max,
+    char (**out)[TNFS_UUID_BUFSZ], size_t *n, struct tnfs_err *err)
+{
+	struct pg *st = impl;
+	char(*us)[TNFS_UUID_BUFSZ] = NULL;
+	PGresult *res;
+	int rc = -1, i;
+
+	*out = NULL;
+	*n = 0;
+	pg_lock(st);
+	res = pg_query(st,
+	    "UPDATE volumes SET claim = $1 WHERE uuid IN (SELECT uuid FROM"
+	    " volumes WHERE state IN ('creating', 'deleting') AND "
+	    CLAIM_FREE("claim") " ORDER BY create_ms, uuid LIMIT $3"
+	    " FOR UPDATE SKIP LOCKED) RETURNING uuid",
+	    ARGS(TEXT(id), INT(live_after_ms), INT(max)), "claim jobs", NULL,
+	    err);
+	if (res == NULL)
+		goto out;
+	if ((us = calloc((size_t)PQntuples(res) + 1, sizeof(*us))) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < PQntuples(res) && (size_t)i < max; i++)
+		pg_copy(res, i, 0, us[i], sizeof(us[0]));
+	*out = us;
+	*n = (size_t)i;
+	us = NULL;
+	rc = 0;
+out:
+	free(us);
+	PQclear(res);
+	pg_unlock(st);
+	return rc;
+}
+
+int
+pg_volume_claim(void *impl, const char *uuid, const char *id,
+    int64_t live_after_ms, struct tnfs_err *err)
+{
+	return pg_moved(pg_run(impl,
+	    "UPDATE volumes SET claim = $1 WHERE uuid = $3 AND "
+	    CLAIM_FREE("claim"),
+	    ARGS(TEXT(id), INT(live_after_ms), TEXT(uuid)), "claim volume",
+	    err));
+}
+
+int
+pg_volume_release(
+    void *impl, const char *uuid, const char *id, struct tnfs_err *err)
+{
+	return pg_run(impl,
+		   "UPDATE volumes SET claim = NULL WHERE uuid = $1 AND"
+		   " claim = $2",
+		   ARGS(TEXT(uuid), TEXT(id)), "release volume", err) < 0
+	    ? -1
+	    : 0;
+}
+
+int
+pg_lease_take(void *impl, const char *name, const char *holder,
+    int64_t now_ms, int64_t until_ms, int64_t live_after_ms,
+    struct tnfs_err *err)
+{
+	return pg_moved(pg_run(impl,
+	    "INSERT INTO leases (name, holder, expires_ms) VALUES ($3, $1, $4)"
+	    " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
+	    " expires_ms = excluded.expires_ms WHERE leases.expires_ms < $5"
+	    " OR " CLAIM_FREE("leases.holder"),
+	    ARGS(TEXT(holder), INT(live_after_ms), TEXT(name), INT(until_ms),
+		INT(now_ms)),
+	    "take lease", err));
+}
+
+int
+pg_lease_release(
+    void *impl, const char *name, const char *holder, struct tnfs_err *err)
+{
+	return pg_run(impl, "DELETE FROM leases WHERE name = $1 AND holder = $2",
+		   ARGS(TEXT(name), TEXT(holder)), "release lease", err) < 0
+	    ? -1
+	    : 0;
+}
