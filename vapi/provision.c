@@ -7,6 +7,12 @@
  * per volume at a time), one exporter thread (the only caller of
  * exporter_sync).  One mutex guards the queue and the counters; it is never
  * held across storage, exporter or store calls.
+ *
+ * Several instances on one store (instances.h) share the work through the
+ * store: a job runs only in the worker whose instance holds the volume's
+ * claim (run_job), an NFS head's exports are written only under its lease
+ * (exporter_main), and reaping runs only in the instance holding the
+ * "reaper" lease (scan).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -15,21 +21,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "exports.h"
 #include "fence.h"
+#include "instances.h"
 #include "log.h"
 #include "provision.h"
 #include "storage.h"
 #include "store.h"
 #include "timefmt.h"
+#include "uuid.h"
 
 #define SCAN_INTERVAL_MS 1000
 #define EXPORT_WAIT_MS   120000
+/* How long a waiting caller's job waits for another instance's claim. */
+#define CLAIM_WAIT_MS 30000
+#define CLAIM_POLL_MS 100
 
 enum job_kind {
-	JOB_CREATE = 100,
-	JOB_DELETE,
+	JOB_CLAIMED = 100, /* a creating or deleting volume: do what it needs */
 };
 
 struct job {
@@ -72,7 +83,24 @@ struct provision {
 	int last_healthy; /* exporter health seen by the scanner; -1 unknown */
 	unsigned long last_outages;
 	uint64_t live_digest; /* of the live hosts, as the scanner last saw */
+	char id[TNFS_UUID_BUFSZ]; /* the instance claims are taken for */
+	char export_lease[512];   /* "exports:<NFS head>" */
 };
+
+/* Whether this instance may take work nobody else may do at once. */
+static int
+may_claim(struct provision *p)
+{
+	return p->va->inst == NULL || instances_fresh(p->va->inst);
+}
+
+static void
+sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
 
 static void
 deadline_ts(struct timespec *ts, int64_t ms)
@@ -235,6 +263,56 @@ out:
 	return rc;
 }
 
+/*
+ * One instance at a time writes an NFS head's exports: the one holding its
+ * lease in the store, taken here before the set to serve is read and given
+ * up after the server took it.  Each sync writes the whole set the store
+ * holds at that moment, so whichever instance syncs last serves every
+ * change made before its read.  Killed at any instruction, an instance
+ * leaves at worst a lease that frees itself when its heartbeat expires
+ * (or, for one that hangs but still beats, at until_ms) and an export file
+ * that is whole (written to a temporary file and renamed): the next sync
+ * by anyone rewrites it from the store.
+ */
+static int
+export_lease_take(struct provision *p, struct tnfs_err *err)
+{
+	int64_t deadline = tnfs_mono_ms() + EXPORT_WAIT_MS;
+	int r;
+
+	for (;;) {
+		if (!may_claim(p)) {
+			tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+			    "this instance's heartbeat does not reach the "
+			    "store: exports are left to the others");
+			return -1;
+		}
+		r = store_lease_take(p->va->store, p->export_lease, p->id,
+		    tnfs_now_ms(), tnfs_now_ms() + 2 * EXPORT_WAIT_MS,
+		    instances_live_after(), err);
+		if (r != 0)
+			return r == 1 ? 0 : -1;
+		if (tnfs_mono_ms() >= deadline) {
+			tnfs_err_set(err, TNFS_E_TIMEOUT,
+			    "another instance held the lease %s for %d s",
+			    p->export_lease, EXPORT_WAIT_MS / 1000);
+			return -1;
+		}
+		sleep_ms(CLAIM_POLL_MS);
+	}
+}
+
+static void
+export_lease_release(struct provision *p)
+{
+	struct tnfs_err err;
+
+	if (store_lease_release(p->va->store, p->export_lease, p->id, &err) ==
+	    -1)
+		log_err(TNFS_LOG_WARN, &err, "lease %s: left to expire",
+		    p->export_lease);
+}
+
 static void *
 exporter_main(void *arg)
 {
@@ -256,11 +334,15 @@ exporter_main(void *arg)
 		pthread_mutex_unlock(&p->mu);
 
 		tnfs_err_clear(&err);
-		rc = build_specs(p, &set, &err);
+		rc = export_lease_take(p, &err);
 		if (rc == 0) {
-			rc = exporter_sync(
-			    p->va->exporter, set.specs, set.n, &err);
-			spec_set_free(&set);
+			rc = build_specs(p, &set, &err);
+			if (rc == 0) {
+				rc = exporter_sync(
+				    p->va->exporter, set.specs, set.n, &err);
+				spec_set_free(&set);
+			}
+			export_lease_release(p);
 		}
 		if (rc == -1)
 			log_err(TNFS_LOG_ERROR, &err, "exports sync failed");
@@ -469,19 +551,34 @@ do_rollback(
 	return rc;
 }
 
+/* A claimed volume: create or delete it, as its state says. */
 static void
-run_job(struct provision *p, struct job *j)
+do_claimed(struct provision *p, const char *uuid)
+{
+	struct volume *v = NULL;
+	struct tnfs_err err;
+
+	tnfs_err_clear(&err);
+	if (store_volume_get(p->va->store, uuid, &v, &err) == -1) {
+		if (strcmp(err.code, "VolumeNotFound") != 0)
+			log_err(TNFS_LOG_ERROR, &err, "volume %s", uuid);
+		return;
+	}
+	if (strcmp(v->state, "creating") == 0)
+		do_create(p, uuid);
+	else if (strcmp(v->state, "deleting") == 0)
+		do_delete(p, uuid);
+	volume_free(v);
+}
+
+static void
+run_op(struct provision *p, struct job *j)
 {
 	struct storage *st = p->va->storage;
 
-	tnfs_err_clear(&j->err);
 	switch (j->op) {
-	case JOB_CREATE:
-		do_create(p, j->uuid);
-		j->rc = 0;
-		break;
-	case JOB_DELETE:
-		do_delete(p, j->uuid);
+	case JOB_CLAIMED:
+		do_claimed(p, j->uuid);
 		j->rc = 0;
 		break;
 	case PROVISION_RESIZE:
@@ -506,6 +603,76 @@ run_job(struct provision *p, struct job *j)
 		j->rc = -1;
 		tnfs_err_set(&j->err, TNFS_E_INTERNAL, "unknown job %d", j->op);
 	}
+}
+
+/*
+ * Claim j's volume in the store for this instance: 0 once held, -1 (with
+ * j's error for a waiting caller) when another live instance holds it.
+ * Background work is left to the holder at once; a waiting caller's
+ * operation waits for the claim up to CLAIM_WAIT_MS.
+ */
+static int
+claim_job(struct provision *p, struct job *j)
+{
+	int64_t deadline = tnfs_mono_ms() + CLAIM_WAIT_MS;
+	int r;
+
+	for (;;) {
+		if (!may_claim(p)) {
+			tnfs_err_set(&j->err, TNFS_E_UNAVAILABLE,
+			    "volume %s: this instance's heartbeat does not "
+			    "reach the store; try another instance",
+			    j->uuid);
+			return -1;
+		}
+		r = store_volume_claim(p->va->store, j->uuid, p->id,
+		    instances_live_after(), &j->err);
+		if (r == 1)
+			return 0;
+		if (r == -1 || !j->sync)
+			return -1;
+		if (tnfs_mono_ms() >= deadline) {
+			tnfs_err_set(&j->err, TNFS_E_UNAVAILABLE,
+			    "volume %s is being changed by another instance; "
+			    "try again",
+			    j->uuid);
+			return -1;
+		}
+		sleep_ms(CLAIM_POLL_MS);
+	}
+}
+
+/*
+ * Every job that changes a volume's storage runs under its claim, taken
+ * before the first step and given up after the last, so two instances
+ * never work on one volume at once (and busy[] keeps two workers of this
+ * one apart).  Killed at any instruction, an instance leaves at worst its
+ * claim behind: once its heartbeat is older than the TTL, the next scan
+ * of another instance claims the volume and does again what its state
+ * says (creating and deleting are driven by the state in the store, and
+ * their storage steps may run twice); a waiting caller's operation dies
+ * with its request's connection and the caller retries it.
+ */
+static void
+run_job(struct provision *p, struct job *j)
+{
+	struct tnfs_err e2;
+
+	tnfs_err_clear(&j->err);
+	if (j->op == PROVISION_USAGE) {
+		run_op(p, j); /* reads only */
+		return;
+	}
+	if (claim_job(p, j) == -1) {
+		j->rc = -1;
+		return;
+	}
+	run_op(p, j);
+	if (store_volume_release(p->va->store, j->uuid, p->id, &e2) == -1)
+		log_err(TNFS_LOG_WARN, &e2,
+		    "volume %s: claim left; it frees when this instance's "
+		    "heartbeat stops",
+		    j->uuid);
 }
 
 static struct job **
@@ -691,27 +858,43 @@ track_exporter_health(struct provision *p)
 static void
 scan(struct provision *p)
 {
-	static const char *const states[] = {"creating", "deleting"};
-	struct volume_filter f = {0};
-	struct volume **vs = NULL;
+	char(*claimed)[TNFS_UUID_BUFSZ] = NULL;
 	struct tnfs_err err;
-	size_t n = 0, i, s;
+	size_t n = 0, i;
 	uint64_t digest;
-	int reaped = 0;
+	int reaped = 0, r;
 
-	f.brief = 1;
-	for (s = 0; s < 2; s++) {
-		f.state = states[s];
-		if (store_volume_list(p->va->store, &f, &vs, &n, &err) == -1) {
+	/*
+	 * Claim a few creating or deleting volumes: as many as the workers
+	 * can take on, so the other instances get the rest.  The store skips
+	 * what another instance is claiming in the same moment.
+	 */
+	if (may_claim(p)) {
+		if (store_jobs_claim(p->va->store, p->id,
+			instances_live_after(), (size_t)p->nworkers * 2, &claimed,
+			&n, &err) == -1) {
 			log_err(TNFS_LOG_ERROR, &err, "provisioner scan");
 			return;
 		}
 		for (i = 0; i < n; i++)
-			queue_async(
-			    p, s == 0 ? JOB_CREATE : JOB_DELETE, vs[i]->uuid);
-		volume_list_free(vs, n);
+			queue_async(p, JOB_CLAIMED, claimed[i]);
+		free(claimed);
 	}
 	track_exporter_health(p);
+	/*
+	 * Reaping runs in one instance at a time: the holder of the "reaper"
+	 * lease, renewed at each scan.  Killed at any instruction, its holder
+	 * leaves a lease that frees when its heartbeat expires; every reaping
+	 * statement is whole or not at all, and safe to run again.
+	 */
+	if (!may_claim(p))
+		return;
+	r = store_lease_take(p->va->store, "reaper", p->id, tnfs_now_ms(),
+	    tnfs_now_ms() + INSTANCES_TTL_MS, instances_live_after(), &err);
+	if (r == -1)
+		log_err(TNFS_LOG_ERROR, &err, "reaper lease");
+	if (r != 1)
+		goto digest;
 	/* Leases: a reference not renewed in time no longer holds. */
 	if (store_refs_reap(p->va->store,
 		tnfs_now_ms() - (int64_t)p->va->cfg->ref_lease_s * 1000,
@@ -729,17 +912,25 @@ scan(struct provision *p)
 		log_err(TNFS_LOG_ERROR, &err, "reaping orphan references");
 	else if (reaped > 0)
 		log_info("reaped %d references of unknown hosts", reaped);
-	/* A holder died or came back: who the exports admit changed. */
+	/* Triton reaps reservations of jobs older than two hours. */
+	if (store_resv_reap(
+		p->va->store, tnfs_now_ms() - 2 * 3600 * 1000, &err) == -1)
+		log_err(TNFS_LOG_ERROR, &err, "reaping reservations");
+	/* Records of instances dead for a day that hold nothing. */
+	if (store_instances_reap(p->va->store,
+		tnfs_now_ms() - 24 * 3600 * 1000, &reaped, &err) == -1)
+		log_err(TNFS_LOG_ERROR, &err, "reaping instance records");
+digest:
+	/*
+	 * A holder died or came back: who the exports admit changed.  Every
+	 * instance looks, as each serves its own NFS head.
+	 */
 	if (fence_live_digest(p->va, &digest, &err) == -1)
 		log_err(TNFS_LOG_ERROR, &err, "reading hosts");
 	else if (digest != p->live_digest) {
 		p->live_digest = digest;
 		provision_export_ask(p);
 	}
-	/* Triton reaps reservations of jobs older than two hours. */
-	if (store_resv_reap(
-		p->va->store, tnfs_now_ms() - 2 * 3600 * 1000, &err) == -1)
-		log_err(TNFS_LOG_ERROR, &err, "reaping reservations");
 }
 
 static void *
@@ -853,9 +1044,20 @@ recover(struct provision *p)
 	size_t nv = 0, nu = 0, i, k;
 	struct tnfs_err err;
 
+	/*
+	 * Storage first, records second: another instance sharing the
+	 * storage creates a record before its storage and destroys the
+	 * storage before the record, so what is listed here without a record
+	 * in the later list truly has none.
+	 */
+	if (storage_list(va->storage, &uuids, &nu, &err) == -1) {
+		log_err(TNFS_LOG_ERROR, &err, "recovery: listing storage");
+		return;
+	}
 	f.brief = 1;
 	if (store_volume_list(va->store, &f, &vs, &nv, &err) == -1) {
 		log_err(TNFS_LOG_ERROR, &err, "recovery: listing volumes");
+		storage_list_free(uuids, nu);
 		return;
 	}
 	for (i = 0; i < nv; i++) {
@@ -869,10 +1071,6 @@ recover(struct provision *p)
 		    store_volume_set_exported(
 			va->store, vs[i]->uuid, 1, &err) == -1)
 			fail_volume(p, vs[i]->uuid, "ready", &err);
-	}
-	if (storage_list(va->storage, &uuids, &nu, &err) == -1) {
-		log_err(TNFS_LOG_ERROR, &err, "recovery: listing storage");
-		goto out;
 	}
 	if ((known = malloc((nv + 1) * sizeof(*known))) == NULL) {
 		log_error("recovery: out of memory: orphans stay until the "
@@ -898,6 +1096,26 @@ out:
 	volume_list_free(vs, nv);
 }
 
+/*
+ * The lease name of this instance's NFS head: the host and the first
+ * address and port it serves, which no two NFS servers share.
+ */
+static void
+export_head(struct provision *p)
+{
+	const struct vapi_config *cfg = p->va->cfg;
+	char host[256] = "";
+
+	gethostname(host, sizeof(host) - 1);
+	if (cfg->nnetworks > 0)
+		snprintf(p->export_lease, sizeof(p->export_lease),
+		    "exports:%s:%s:%d", host, cfg->networks[0].nfs_address,
+		    cfg->networks[0].nfs_port);
+	else
+		snprintf(p->export_lease, sizeof(p->export_lease),
+		    "exports:%s", host);
+}
+
 struct provision *
 provision_start(struct vapi *va, int nworkers, struct tnfs_err *err)
 {
@@ -917,6 +1135,15 @@ provision_start(struct vapi *va, int nworkers, struct tnfs_err *err)
 	p->va = va;
 	p->nworkers = nworkers;
 	p->last_healthy = -1;
+	if (va->inst != NULL)
+		snprintf(p->id, sizeof(p->id), "%s", instances_id(va->inst));
+	else if (tnfs_uuid_generate(p->id, err) == -1) {
+		free(p->busy);
+		free(p->workers);
+		free(p);
+		return NULL;
+	}
+	export_head(p);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	pthread_cond_init(&p->ex_cv, NULL);
