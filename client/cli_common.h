@@ -55,8 +55,9 @@ enum {
 	"connection options (or TRITONNFS_URL, TRITONNFS_TOKEN_FILE,\n"        \
 	"TRITONNFS_TOKEN, TRITONNFS_OWNER, TRITONNFS_TIMEOUT, or\n"             \
 	"~/.config/tritonnfs/profile.json):\n"                                 \
-	"  --url URL            the VAPI: http://host:port or unix:///path\n"  \
-	"                       (no default)\n"                                \
+	"  --url URL[,URL...]   the VAPI: http://host:port or unix:///path;\n" \
+	"                       several: tried in turn when one cannot be\n"   \
+	"                       reached (no default)\n"                        \
 	"  --token-file FILE    a file holding the bearer token, mode 0600\n"  \
 	"                       (no default)\n"                                \
 	"  --token TOKEN        the token itself: every local user can read\n" \

@@ -10,6 +10,13 @@
  * The replies are decoded in vapi_decode.c; the endpoints, one file per
  * kind of resource, are vapi_volumes.c, vapi_networks.c, vapi_hosts.c and
  * vapi_snapshots.c (all through vapi_impl.h).
+ *
+ * A client may have several URLs (several VAPI instances sharing one
+ * store): a request goes to the one that last answered, and moves on to
+ * the next only when it could not reach that one at all (no connection
+ * was made, so the VAPI never saw the request).  An HTTP answer, error or
+ * not, and any failure after the request may have left are the caller's:
+ * resending a create the first instance may have run is not ours to do.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,16 +39,23 @@
 #define REQID_BUFSZ  64
 #define VAPI_URL_MAX 8192
 
+/* One VAPI the client may talk to. */
+struct vapi_endpoint {
+	char *base;        /* "http://host:port" (no trailing '/') */
+	char *unix_path;   /* socket path for unix://, else NULL */
+	char *display_url; /* what error messages name */
+};
+
 struct vapi_client {
 	CURL *curl;
-	char *base;      /* "http://host:port" (no trailing '/') */
-	char *unix_path; /* socket path for unix://, else NULL */
+	struct vapi_endpoint ep[VAPI_CLIENT_MAX_URLS];
+	size_t nep;
+	size_t cur; /* the endpoint that answered last */
 	char *token;
 	char *ca_file;
 	char *cert_file;
 	char *key_file;
 	char *user_agent;
-	char *display_url; /* what error messages name */
 	int insecure;
 	int connect_timeout_ms;
 	int timeout_ms;
@@ -98,21 +112,15 @@ header_safe(const char *s, size_t max)
 	return 1;
 }
 
-struct vapi_client *
-vapi_client_new(const struct vapi_client_opts *opts, struct tnfs_err *err)
+/*
+ * Check one URL and fill e from it: 0, or -1 with err (a ValidationError
+ * naming the URL, or out of memory).
+ */
+static int
+endpoint_parse(struct vapi_endpoint *e, const char *url, struct tnfs_err *err)
 {
-	struct vapi_client *c = NULL, *ret = NULL;
-	const char *url = opts != NULL ? opts->url : NULL;
 	size_t len;
-	int oom = 0;
 
-	if (url == NULL || *url == '\0') {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "no VAPI URL given (http://host:port or unix:///path)");
-		goto out;
-	}
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		goto nomem;
 	if (strncmp(url, "unix://", 7) == 0) {
 		const char *path = url + 7;
 
@@ -131,9 +139,9 @@ vapi_client_new(const struct vapi_client_opts *opts, struct tnfs_err *err)
 			    sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
 			goto out;
 		}
-		c->unix_path = strdup(path);
-		c->base = strdup("http://localhost");
-		if (c->unix_path == NULL || c->base == NULL)
+		e->unix_path = strdup(path);
+		e->base = strdup("http://localhost");
+		if (e->unix_path == NULL || e->base == NULL)
 			goto nomem;
 	} else if (strncmp(url, "http://", 7) == 0 ||
 	    strncmp(url, "https://", 8) == 0) {
@@ -145,11 +153,11 @@ vapi_client_new(const struct vapi_client_opts *opts, struct tnfs_err *err)
 			    "VAPI URL %s: expected http(s)://host[:port]", url);
 			goto out;
 		}
-		if ((c->base = strdup(url)) == NULL)
+		if ((e->base = strdup(url)) == NULL)
 			goto nomem;
-		len = strlen(c->base);
-		while (len > 0 && c->base[len - 1] == '/')
-			c->base[--len] = '\0';
+		len = strlen(e->base);
+		while (len > 0 && e->base[len - 1] == '/')
+			e->base[--len] = '\0';
 	} else {
 		tnfs_err_set(err, TNFS_E_VALIDATION,
 		    "VAPI URL %s: unsupported scheme (use http://, https:// "
@@ -157,8 +165,81 @@ vapi_client_new(const struct vapi_client_opts *opts, struct tnfs_err *err)
 		    url);
 		goto out;
 	}
-	if ((c->display_url = strdup(url)) == NULL)
+	if ((e->display_url = strdup(url)) == NULL)
 		goto nomem;
+	return 0;
+nomem:
+	tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+out:
+	return -1;
+}
+
+static void
+endpoint_clear(struct vapi_endpoint *e)
+{
+	free(e->base);
+	free(e->unix_path);
+	free(e->display_url);
+	memset(e, 0, sizeof(*e));
+}
+
+/* The comma-separated URLs of list into c's endpoints. */
+static int
+endpoints_parse(struct vapi_client *c, const char *list, struct tnfs_err *err)
+{
+	char url[VAPI_URL_MAX];
+	const char *p = list;
+	size_t n;
+
+	for (;;) {
+		n = strcspn(p, ",");
+		if (n == 0) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "VAPI URLs \"%.200s\": an empty URL in the list "
+			    "(URLs are separated by single commas)",
+			    list);
+			return -1;
+		}
+		if (n >= sizeof(url)) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "VAPI URL longer than %zu bytes", sizeof(url) - 1);
+			return -1;
+		}
+		if (c->nep == VAPI_CLIENT_MAX_URLS) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "VAPI URLs: more than %d in the list",
+			    VAPI_CLIENT_MAX_URLS);
+			return -1;
+		}
+		memcpy(url, p, n);
+		url[n] = '\0';
+		if (endpoint_parse(&c->ep[c->nep], url, err) == -1) {
+			endpoint_clear(&c->ep[c->nep]);
+			return -1;
+		}
+		c->nep++;
+		if (p[n] == '\0')
+			return 0;
+		p += n + 1;
+	}
+}
+
+struct vapi_client *
+vapi_client_new(const struct vapi_client_opts *opts, struct tnfs_err *err)
+{
+	struct vapi_client *c = NULL, *ret = NULL;
+	const char *url = opts != NULL ? opts->url : NULL;
+	int oom = 0;
+
+	if (url == NULL || *url == '\0') {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "no VAPI URL given (http://host:port or unix:///path)");
+		goto out;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		goto nomem;
+	if (endpoints_parse(c, url, err) == -1)
+		goto out;
 	/* Header values: a CR or LF would let a token inject headers. */
 	if (opts->token != NULL && !header_safe(opts->token, 1000)) {
 		tnfs_err_set(err, TNFS_E_VALIDATION,
@@ -195,18 +276,19 @@ out:
 void
 vapi_client_free(struct vapi_client *c)
 {
+	size_t i;
+
 	if (c == NULL)
 		return;
 	if (c->curl != NULL)
 		curl_easy_cleanup(c->curl);
-	free(c->base);
-	free(c->unix_path);
+	for (i = 0; i < c->nep; i++)
+		endpoint_clear(&c->ep[i]);
 	free(c->token);
 	free(c->ca_file);
 	free(c->cert_file);
 	free(c->key_file);
 	free(c->user_agent);
-	free(c->display_url);
 	free(c);
 }
 
@@ -297,9 +379,41 @@ append_header(struct curl_slist *h, const char *name, const char *val, int *oom)
 	return n;
 }
 
-int
-vapi_client_request(struct vapi_client *c, const char *method, const char *path,
-    json_object *body, int *status, json_object **reply, struct tnfs_err *err)
+/*
+ * Whether a failed transfer never reached the VAPI: nothing was connected,
+ * so nothing was sent and another URL may be tried.  A connect timeout
+ * counts (no connection was made); a timeout or a reset once connected
+ * does not: the request may have been received.
+ */
+static int
+unreached(CURL *h, CURLcode cc)
+{
+	long sent = -1;
+
+	switch (cc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SSL_CONNECT_ERROR:
+		return 1;
+	case CURLE_OPERATION_TIMEDOUT:
+		/* Not a byte of the request sent: it timed out connecting. */
+		return curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent) ==
+			   CURLE_OK &&
+		    sent == 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * One attempt at endpoint e.  *skip is set when it failed without reaching
+ * the VAPI (unreached), so the caller may try the next endpoint.
+ */
+static int
+request_at(struct vapi_client *c, const struct vapi_endpoint *e,
+    const char *method, const char *path, json_object *body, int *status,
+    json_object **reply, int *skip, struct tnfs_err *err)
 {
 	struct curl_slist *hdrs = NULL;
 	struct reply_buf rb = {0};
@@ -314,7 +428,8 @@ vapi_client_request(struct vapi_client *c, const char *method, const char *path,
 
 	*status = 0;
 	*reply = NULL;
-	n = snprintf(url, sizeof(url), "%s%s", c->base, path);
+	*skip = 0;
+	n = snprintf(url, sizeof(url), "%s%s", e->base, path);
 	if (n < 0 || (size_t)n >= sizeof(url)) {
 		tnfs_err_set(err, TNFS_E_VALIDATION, "request URL too long");
 		goto out;
@@ -351,8 +466,8 @@ vapi_client_request(struct vapi_client *c, const char *method, const char *path,
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &rb);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	if (c->unix_path != NULL)
-		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, c->unix_path);
+	if (e->unix_path != NULL)
+		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, e->unix_path);
 	if (c->ca_file != NULL)
 		curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
 	if (c->cert_file != NULL)
@@ -377,15 +492,16 @@ vapi_client_request(struct vapi_client *c, const char *method, const char *path,
 		if (rb.overflow)
 			tnfs_err_set(err, TNFS_E_INTERNAL,
 			    "VAPI at %s: reply to %s %s larger than %u bytes",
-			    c->display_url, method, path, REPLY_MAX);
-		else if (cc == CURLE_OPERATION_TIMEDOUT)
+			    e->display_url, method, path, REPLY_MAX);
+		else if (cc == CURLE_OPERATION_TIMEDOUT && !unreached(h, cc))
 			tnfs_err_set(err, TNFS_E_TIMEOUT,
 			    "VAPI at %s: no answer to %s %s within %d ms",
-			    c->display_url, method, path, c->timeout_ms);
+			    e->display_url, method, path, c->timeout_ms);
 		else
 			tnfs_err_set(err, TNFS_E_UNAVAILABLE,
-			    "cannot reach the VAPI at %s: %s", c->display_url,
+			    "cannot reach the VAPI at %s: %s", e->display_url,
 			    curl_easy_strerror(cc));
+		*skip = !rb.overflow && unreached(h, cc);
 		goto out;
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
@@ -399,7 +515,7 @@ vapi_client_request(struct vapi_client *c, const char *method, const char *path,
 			tnfs_err_set(err, TNFS_E_INTERNAL,
 			    "VAPI at %s: %s %s answered %ld with a body that "
 			    "is not JSON: %s",
-			    c->display_url, method, path, code, perr.msg);
+			    e->display_url, method, path, code, perr.msg);
 			goto out;
 		}
 	}
@@ -416,6 +532,7 @@ out : {
 		jsonx_add_str(f, "req_id", c->last_reqid);
 		jsonx_add_str(f, "method", method);
 		jsonx_add_str(f, "path", path);
+		jsonx_add_str(f, "url", e->display_url);
 		jsonx_add_int64(f, "status", code);
 		jsonx_add_int64(f, "ms", tnfs_mono_ms() - t0);
 	}
@@ -424,6 +541,44 @@ out : {
 	curl_slist_free_all(hdrs);
 	free(rb.data);
 	return rc;
+}
+
+int
+vapi_client_request(struct vapi_client *c, const char *method, const char *path,
+    json_object *body, int *status, json_object **reply, struct tnfs_err *err)
+{
+	char tried[TNFS_ERR_MSG_MAX] = "";
+	struct tnfs_err e1;
+	size_t i, k, off = 0;
+	int rc, skip;
+
+	for (i = 0; i < c->nep; i++) {
+		k = (c->cur + i) % c->nep;
+		tnfs_err_clear(&e1);
+		rc = request_at(c, &c->ep[k], method, path, body, status,
+		    reply, &skip, &e1);
+		if (!skip) {
+			/* Answered (or may have been): the next call starts here. */
+			c->cur = k;
+			if (rc == -1 && err != NULL)
+				*err = e1;
+			return rc;
+		}
+		if (off < sizeof(tried))
+			off += (size_t)snprintf(tried + off, sizeof(tried) - off,
+			    "%s%s", off > 0 ? "; " : "",
+			    strncmp(e1.msg, "cannot reach the VAPI at ", 25) == 0
+				? e1.msg + 25
+				: e1.msg);
+	}
+	if (c->nep == 1) {
+		if (err != NULL)
+			*err = e1;
+	} else {
+		tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+		    "cannot reach any of %zu VAPI URLs: %s", c->nep, tried);
+	}
+	return -1;
 }
 
 /* ---- URL building ---- */

@@ -17,8 +17,10 @@
  * Errors: a VAPI error body {"code","message"} becomes a struct tnfs_err
  * with that code, status and message unchanged ("VolumeInUse", 409,
  * "Volume with name v is used by vms: ...").  Transport failures become
- * ServiceUnavailable (503) "cannot reach the VAPI at <url>: <cause>" and
- * deadline expiry Timeout (504) "... no answer within N ms".
+ * ServiceUnavailable (503) "cannot reach the VAPI at <url>: <cause>" (with
+ * several URLs and none reachable: "cannot reach any of N VAPI URLs:
+ * <url>: <cause>; ...") and deadline expiry Timeout (504) "... no answer
+ * within N ms".
  *
  * Thread safety: a struct vapi_client holds one curl handle and its
  * connection cache, so a handle must be used by one thread at a time.  Use
@@ -45,7 +47,18 @@
 #define VAPI_TYPE_BUFSZ  16
 #define VAPI_PATH_BUFSZ  1024
 
-/* Connection options; strings are copied by vapi_client_new. */
+/* The most URLs one client takes (vapi_client_opts.url). */
+#define VAPI_CLIENT_MAX_URLS 16
+
+/*
+ * Connection options; strings are copied by vapi_client_new.  url may list
+ * several VAPIs sharing one store, separated by commas
+ * ("http://a:8080,http://b:8080"): a request goes to the one that answered
+ * last and moves to the next only when it cannot connect to it (the
+ * request never left); an HTTP answer, an error answer included, a
+ * timeout or a reset once connected is returned as it is, never retried
+ * elsewhere.
+ */
 struct vapi_client_opts {
 	const char *url;       /* http://host:port, https://..., unix:///path */
 	const char *token;     /* bearer token, NULL or "" for none */

@@ -5,7 +5,8 @@
 # volume per name; the second instance is killed -9 while it holds
 # provisioning jobs, and the first takes them over once its heartbeat
 # expires: every volume ready and exported, no storage without a record
-# nor a record without storage, nothing left claimed by the dead one.
+# nor a record without storage, nothing left claimed by the dead one; a
+# CLI given both URLs reaches the survivor.
 # Then 100 concurrent deletes over the survivor leave nothing behind.
 #
 # Storage is "dir" and exports "none": the instances' shared decisions are
@@ -121,6 +122,9 @@ for u in $HELD; do
 done
 t_is "the survivor made ready every volume the dead one held" \
 	"$took" "$(printf '%s\n' "$HELD" | grep -c .)"
+out=$("$ADM_BIN" --url "$U2,$U1" instances -j 2>&1)
+t_is "a CLI given both URLs, the dead one first, reaches the live one" \
+	"$(printf '%s\n' "$out" | jq -r 'select(.self) | .id')" "$ID1"
 dead() { curl -fsS "$U1/instances" | jq -e --arg id "$ID2" '.[] | select(.id == $id) | .alive == false' >/dev/null; }
 t_ok "the dead instance shows as not alive" t_wait_for 15 dead
 

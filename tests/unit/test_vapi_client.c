@@ -4,7 +4,8 @@
  * A libmicrohttpd server on a private Unix socket (and on loopback TCP)
  * answers each request with the status and body the test queued, and
  * records the method, URL, headers and body it received, so each test
- * checks both what libvapi sends and how it reads the answer.
+ * checks both what libvapi sends and how it reads the answer.  A list of
+ * URLs fails over only when a URL cannot be reached at all.
  */
 #include <microhttpd.h>
 #include <pthread.h>
@@ -292,6 +293,157 @@ START_TEST(test_unreachable_is_unavailable)
 }
 END_TEST
 
+/* A client of the URL list urls (several, comma-separated). */
+static struct vapi_client *
+client_of(const char *urls, int timeout_ms)
+{
+	struct vapi_client_opts o = {0};
+	struct tnfs_err err;
+	struct vapi_client *c;
+
+	o.url = urls;
+	o.timeout_ms = timeout_ms;
+	c = vapi_client_new(&o, &err);
+	ck_assert_msg(c != NULL, "%s: %s", urls, err.msg);
+	return c;
+}
+
+/* A dead first URL: the request goes to the next, and stays there. */
+START_TEST(test_urls_fail_over_when_unreachable)
+{
+	char urls[512];
+	struct vapi_client *c;
+	struct vapi_ping p;
+	struct tnfs_err err;
+
+	snprintf(urls, sizeof(urls),
+	    "unix:///nonexistent/a.sock,http://127.0.0.1:1,unix://%s", F.sock);
+	c = client_of(urls, 5000);
+	answer(200, "{\"status\":\"OK\",\"healthy\":true,\"pid\":7}");
+	ck_assert_msg(vapi_client_ping(c, &p, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(F.method, "GET");
+	ck_assert_int_eq(p.pid, 7);
+	/* The next call starts at the one that answered. */
+	F.method[0] = '\0';
+	answer(200, "{\"status\":\"OK\",\"healthy\":true,\"pid\":8}");
+	ck_assert_msg(vapi_client_ping(c, &p, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(p.pid, 8);
+	vapi_client_free(c);
+}
+END_TEST
+
+/* An HTTP error answer is the answer: never tried elsewhere. */
+START_TEST(test_urls_error_answers_are_not_failed_over)
+{
+	static const int statuses[] = {400, 404, 409, 500, 503};
+	char urls[512];
+	struct vapi_client *c;
+	struct vapi_ping p;
+	struct tnfs_err err;
+	size_t i;
+
+	snprintf(urls, sizeof(urls), "unix://%s,unix:///nonexistent/b.sock",
+	    F.sock);
+	c = client_of(urls, 5000);
+	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+		answer(statuses[i], "{\"code\":\"InternalError\","
+				    "\"message\":\"the first one said no\"}");
+		tnfs_err_clear(&err);
+		ck_assert_int_eq(vapi_client_ping(c, &p, &err), -1);
+		ck_assert_int_eq(err.http_status, statuses[i]);
+		ck_assert_str_eq(err.msg, "the first one said no");
+	}
+	vapi_client_free(c);
+}
+END_TEST
+
+/*
+ * A VAPI that took the connection and never answers may have run the
+ * request: the timeout is returned, the next URL never sees the request.
+ */
+START_TEST(test_urls_timeout_once_connected_is_not_failed_over)
+{
+	struct sockaddr_un sa;
+	char silent[108], urls[512];
+	struct vapi_client *c;
+	struct vapi_ping p;
+	struct tnfs_err err;
+	int fd;
+
+	snprintf(silent, sizeof(silent), "/tmp/test_vapi_client.%d.silent",
+	    (int)getpid());
+	unlink(silent);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", silent);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(fd, 4), 0); /* connects, never accepted */
+	snprintf(urls, sizeof(urls), "unix://%s,unix://%s", silent, F.sock);
+	c = client_of(urls, 500);
+	answer(200, "{\"status\":\"OK\"}");
+	F.method[0] = '\0';
+	tnfs_err_clear(&err);
+	ck_assert_int_eq(vapi_client_ping(c, &p, &err), -1);
+	ck_assert_str_eq(err.code, "Timeout");
+	ck_assert_ptr_nonnull(strstr(err.msg, silent));
+	ck_assert_str_eq(F.method, "");
+	vapi_client_free(c);
+	close(fd);
+	unlink(silent);
+}
+END_TEST
+
+/* None reachable: one error naming each URL and why. */
+START_TEST(test_urls_none_reachable)
+{
+	struct vapi_client *c =
+	    client_of("unix:///nonexistent/a.sock,unix:///nonexistent/b.sock",
+		5000);
+	struct vapi_ping p;
+	struct tnfs_err err;
+
+	ck_assert_int_eq(vapi_client_ping(c, &p, &err), -1);
+	ck_assert_str_eq(err.code, "ServiceUnavailable");
+	ck_assert_ptr_nonnull(strstr(err.msg, "cannot reach any of 2 VAPI URLs"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "unix:///nonexistent/a.sock"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "unix:///nonexistent/b.sock"));
+	vapi_client_free(c);
+}
+END_TEST
+
+/* Malformed lists are refused whole. */
+START_TEST(test_urls_bad_lists)
+{
+	static const char *bad[] = {",", "http://a:1,", ",http://a:1",
+	    "http://a:1,,http://b:1", "http://a:1, http://b:1",
+	    "http://a:1,ftp://b", "http://a:1,unix://relative"};
+	char many[2048] = "";
+	size_t i, off = 0;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct vapi_client_opts o = {.url = bad[i]};
+		struct tnfs_err err;
+
+		tnfs_err_clear(&err);
+		ck_assert_msg(vapi_client_new(&o, &err) == NULL, "accepted %s",
+		    bad[i]);
+		ck_assert_str_eq(err.code, "ValidationError");
+	}
+	for (i = 0; i <= VAPI_CLIENT_MAX_URLS; i++)
+		off += (size_t)snprintf(many + off, sizeof(many) - off,
+		    "%shttp://h%zu:1", i > 0 ? "," : "", i);
+	{
+		struct vapi_client_opts o = {.url = many};
+		struct tnfs_err err;
+
+		ck_assert_ptr_null(vapi_client_new(&o, &err));
+		ck_assert_ptr_nonnull(strstr(err.msg, "more than 16"));
+	}
+}
+END_TEST
+
 START_TEST(test_create_sends_the_vapi_body)
 {
 	struct vapi_client *c = client(NULL);
@@ -565,6 +717,11 @@ make_suite(void)
 	tcase_add_test(tc, test_errors_keep_vapi_code_and_message);
 	tcase_add_test(tc, test_non_json_success_is_an_error);
 	tcase_add_test(tc, test_unreachable_is_unavailable);
+	tcase_add_test(tc, test_urls_fail_over_when_unreachable);
+	tcase_add_test(tc, test_urls_error_answers_are_not_failed_over);
+	tcase_add_test(tc, test_urls_timeout_once_connected_is_not_failed_over);
+	tcase_add_test(tc, test_urls_none_reachable);
+	tcase_add_test(tc, test_urls_bad_lists);
 	tcase_add_test(tc, test_create_sends_the_vapi_body);
 	tcase_add_test(tc, test_list_sizes_networks_refs);
 	tcase_add_test(tc, test_find_volume_skips_failed_and_escapes);
