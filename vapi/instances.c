@@ -134,8 +134,8 @@ instances_start(struct vapi *va, struct tnfs_err *err)
 		goto fail;
 	}
 	if (pthread_create(&in->thread, NULL, heartbeat_main, in) != 0) {
-		tnfs_err_set(err, TNFS_E_INTERNAL,
-		    "cannot start the heartbeat thread");
+		tnfs_err_set(
+		    err, TNFS_E_INTERNAL, "cannot start the heartbeat thread");
 		store_instance_delete(va->store, in->rec.id, NULL);
 		goto fail;
 	}

@@ -11,8 +11,8 @@
 #include "timefmt.h"
 
 static json_object *
-instance_json(const struct vapi *va, const struct instance *in,
-    int64_t live_after)
+instance_json(
+    const struct vapi *va, const struct instance *in, int64_t live_after)
 {
 	char started[TNFS_TIME_BUFSZ], seen[TNFS_TIME_BUFSZ];
 	json_object *o = json_object_new_object();
@@ -38,8 +38,8 @@ instance_json(const struct vapi *va, const struct instance *in,
 }
 
 int
-h_list_instances(struct vapi *va, const struct caller *who,
-    json_object *params, json_object **out, int *status, struct tnfs_err *err)
+h_list_instances(struct vapi *va, const struct caller *who, json_object *params,
+    json_object **out, int *status, struct tnfs_err *err)
 {
 	struct instance *is = NULL;
 	int64_t live_after = instances_live_after();
