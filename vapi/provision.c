@@ -605,6 +605,19 @@ run_op(struct provision *p, struct job *j)
 	}
 }
 
+static int
+volume_exists(struct provision *p, const char *uuid)
+{
+	struct volume *v = NULL;
+	struct tnfs_err err;
+	int r;
+
+	tnfs_err_clear(&err);
+	r = store_volume_get(p->va->store, uuid, &v, &err);
+	volume_free(v);
+	return r == 0 || strcmp(err.code, "VolumeNotFound") != 0;
+}
+
 /*
  * Claim j's volume in the store for this instance: 0 once held, -1 (with
  * j's error for a waiting caller) when another live instance holds it.
@@ -631,6 +644,9 @@ claim_job(struct provision *p, struct job *j)
 			return 0;
 		if (r == -1 || !j->sync)
 			return -1;
+		/* Gone: nothing to keep apart; the operation says so itself. */
+		if (!volume_exists(p, j->uuid))
+			return 0;
 		if (tnfs_mono_ms() >= deadline) {
 			tnfs_err_set(&j->err, TNFS_E_UNAVAILABLE,
 			    "volume %s is being changed by another instance; "
