@@ -2,9 +2,13 @@
  * instances.c: this instance's record in the store and its heartbeat
  * (instances.h).
  *
- * The heartbeat has a thread of its own, not a turn in the provisioner's
- * scan: a scan may wait on a long list or a slow store, and a late
- * heartbeat hands this instance's work to another one.  The time of the
+ * The heartbeat has a thread and a store connection of its own, not a
+ * turn in the provisioner's scan nor a place in the queue for the shared
+ * connection: a scan may wait on a long list, requests may hold the
+ * shared connection in turn for seconds under a storm, and a late
+ * heartbeat hands this instance's work to another one.  (A store that
+ * has one instance by construction, SQLite, lends its one connection:
+ * nobody takes over from a late heartbeat there.)  The time of the
  * last heartbeat the store took is kept on the monotonic clock, so
  * instances_fresh stays right when the wall clock jumps.
  */
@@ -24,6 +28,7 @@
 
 struct instances {
 	struct vapi *va;
+	struct store *own; /* the heartbeat's own connection, or NULL */
 	struct instance rec;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -33,6 +38,13 @@ struct instances {
 	int failing;       /* the last heartbeat failed (logged once) */
 	pthread_t thread;
 };
+
+/* Where heartbeats go. */
+static struct store *
+hb_store(struct instances *in)
+{
+	return in->own != NULL ? in->own : in->va->store;
+}
 
 int64_t
 instances_live_after(void)
@@ -65,7 +77,7 @@ beat(struct instances *in)
 	struct tnfs_err err;
 
 	in->rec.heartbeat_ms = tnfs_now_ms();
-	if (store_instance_put(in->va->store, &in->rec, &err) == -1) {
+	if (store_instance_put(hb_store(in), &in->rec, &err) == -1) {
 		if (!in->failing)
 			log_err(TNFS_LOG_ERROR, &err,
 			    "instance %s: heartbeat failed; no new work is "
@@ -129,14 +141,19 @@ instances_start(struct vapi *va, struct tnfs_err *err)
 	in->rec.started_ms = in->rec.heartbeat_ms = tnfs_now_ms();
 	/* Registered before anything is claimed in its name. */
 	in->beat_mono = tnfs_mono_ms();
-	if (store_instance_put(va->store, &in->rec, err) == -1) {
+	if (store_shared(va->store) &&
+	    (in->own = store_open(va->cfg->store, err)) == NULL) {
+		tnfs_err_prefix(err, "the heartbeat's store connection");
+		goto fail;
+	}
+	if (store_instance_put(hb_store(in), &in->rec, err) == -1) {
 		tnfs_err_prefix(err, "registering this instance");
 		goto fail;
 	}
 	if (pthread_create(&in->thread, NULL, heartbeat_main, in) != 0) {
 		tnfs_err_set(
 		    err, TNFS_E_INTERNAL, "cannot start the heartbeat thread");
-		store_instance_delete(va->store, in->rec.id, NULL);
+		store_instance_delete(hb_store(in), in->rec.id, NULL);
 		goto fail;
 	}
 	in->started = 1;
@@ -144,6 +161,7 @@ instances_start(struct vapi *va, struct tnfs_err *err)
 	    in->rec.hostname, in->rec.address);
 	return in;
 fail:
+	store_close(in->own);
 	pthread_cond_destroy(&in->cv);
 	pthread_mutex_destroy(&in->mu);
 	free(in);
@@ -164,10 +182,11 @@ instances_stop(struct instances *in)
 	if (in->started)
 		pthread_join(in->thread, NULL);
 	/* What it held is free for the others now, not after the TTL. */
-	if (store_instance_delete(in->va->store, in->rec.id, &err) == -1)
+	if (store_instance_delete(hb_store(in), in->rec.id, &err) == -1)
 		log_err(TNFS_LOG_WARN, &err,
 		    "instance %s: record left; it expires in %d s", in->rec.id,
 		    INSTANCES_TTL_MS / 1000);
+	store_close(in->own);
 	pthread_cond_destroy(&in->cv);
 	pthread_mutex_destroy(&in->mu);
 	free(in);

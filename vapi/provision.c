@@ -91,7 +91,8 @@ struct provision {
 static int
 may_claim(struct provision *p)
 {
-	return p->va->inst == NULL || instances_fresh(p->va->inst);
+	return p->va->inst == NULL || !store_shared(p->va->store) ||
+	    instances_fresh(p->va->inst);
 }
 
 static void
@@ -281,20 +282,19 @@ export_lease_take(struct provision *p, struct tnfs_err *err)
 	int r;
 
 	for (;;) {
-		if (!may_claim(p)) {
-			tnfs_err_set(err, TNFS_E_UNAVAILABLE,
-			    "this instance's heartbeat does not reach the "
-			    "store: exports are left to the others");
-			return -1;
-		}
-		r = store_lease_take(p->va->store, p->export_lease, p->id,
-		    tnfs_now_ms(), tnfs_now_ms() + 2 * EXPORT_WAIT_MS,
-		    instances_live_after(), err);
-		if (r != 0)
+		/* Cut off from the store: wait for a heartbeat to get through. */
+		r = 0;
+		if (may_claim(p) &&
+		    (r = store_lease_take(p->va->store, p->export_lease, p->id,
+			 tnfs_now_ms(), tnfs_now_ms() + 2 * EXPORT_WAIT_MS,
+			 instances_live_after(), err)) != 0)
 			return r == 1 ? 0 : -1;
 		if (tnfs_mono_ms() >= deadline) {
 			tnfs_err_set(err, TNFS_E_TIMEOUT,
-			    "another instance held the lease %s for %d s",
+			    may_claim(p)
+				? "another instance held the lease %s for %d s"
+				: "lease %s: this instance's heartbeat did not "
+				  "reach the store for %d s",
 			    p->export_lease, EXPORT_WAIT_MS / 1000);
 			return -1;
 		}
@@ -631,26 +631,30 @@ claim_job(struct provision *p, struct job *j)
 	int r;
 
 	for (;;) {
-		if (!may_claim(p)) {
-			tnfs_err_set(&j->err, TNFS_E_UNAVAILABLE,
-			    "volume %s: this instance's heartbeat does not "
-			    "reach the store; try another instance",
-			    j->uuid);
+		r = 0;
+		if (may_claim(p)) {
+			r = store_volume_claim(p->va->store, j->uuid, p->id,
+			    instances_live_after(), &j->err);
+			if (r == 1)
+				return 0;
+		}
+		if (r == -1 || !j->sync) {
+			/* Background work: the next scan tries again. */
+			if (r == 0)
+				tnfs_err_set(&j->err, TNFS_E_UNAVAILABLE,
+				    "volume %s: claimed elsewhere", j->uuid);
 			return -1;
 		}
-		r = store_volume_claim(p->va->store, j->uuid, p->id,
-		    instances_live_after(), &j->err);
-		if (r == 1)
-			return 0;
-		if (r == -1 || !j->sync)
-			return -1;
 		/* Gone: nothing to keep apart; the operation says so itself. */
-		if (!volume_exists(p, j->uuid))
+		if (may_claim(p) && !volume_exists(p, j->uuid))
 			return 0;
 		if (tnfs_mono_ms() >= deadline) {
 			tnfs_err_set(&j->err, TNFS_E_UNAVAILABLE,
-			    "volume %s is being changed by another instance; "
-			    "try again",
+			    may_claim(p)
+				? "volume %s is being changed by another "
+				  "instance; try again"
+				: "volume %s: this instance's heartbeat does "
+				  "not reach the store; try another instance",
 			    j->uuid);
 			return -1;
 		}

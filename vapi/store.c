@@ -416,6 +416,12 @@ store_check(struct store *st, struct tnfs_err *err)
 }
 
 int
+store_shared(const struct store *st)
+{
+	return st->ops->shared;
+}
+
+int
 store_instance_put(
     struct store *st, const struct instance *in, struct tnfs_err *err)
 {

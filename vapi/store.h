@@ -347,6 +347,12 @@ struct instance {
 	int64_t jobs; /* volumes it holds a claim on (filled by list) */
 };
 
+/*
+ * 1 when several instances may share this store (PostgreSQL); 0 when it
+ * has one by construction (SQLite: one file beside one server).
+ */
+int store_shared(const struct store *st);
+
 /* Insert or update in (by id): its address and heartbeat. */
 int store_instance_put(
     struct store *st, const struct instance *in, struct tnfs_err *err);

@@ -20,6 +20,8 @@
 struct store_ops {
 	const char *kind;     /* the spec prefix: "sqlite" */
 	const char *arg_name; /* what follows it, for messages: "PATH" */
+	/* Several VAPI instances may share it (claims and leases matter). */
+	int shared;
 	/* arg is the spec after "kind:" (never empty). */
 	void *(*open)(const char *arg, struct tnfs_err *err);
 	void (*close)(void *impl);

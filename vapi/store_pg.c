@@ -905,6 +905,7 @@ const struct store_ops store_pg_ops = {
     .snap_set_state = pg_snap_set_state,
     .snap_delete = pg_snap_delete,
     .check = pg_check,
+    .shared = 1,
     .instance_put = pg_instance_put,
     .instance_delete = pg_instance_delete,
     .instance_list = pg_instance_list,

@@ -561,6 +561,7 @@ const struct store_ops store_sqlite_ops = {
     .snap_set_state = sq_snap_set_state,
     .snap_delete = sq_snap_delete,
     .check = sq_check,
+    .shared = 0,
     .instance_put = sq_instance_put,
     .instance_delete = sq_instance_delete,
     .instance_list = sq_instance_list,
