@@ -16,6 +16,8 @@
 #include "check_tap.h"
 #include "child.h"
 #include "exports.h"
+#include "instances.h"
+#include "instances_api.h"
 #include "jsonx.h"
 #include "provision.h"
 #include "refs.h"
@@ -220,6 +222,20 @@ START_TEST(test_core_create_is_typed)
 }
 END_TEST
 
+/* A record of instance id whose heartbeat (and start) is at beat. */
+static void
+put_instance(const char *id, int64_t beat)
+{
+	struct instance in = {.started_ms = beat, .heartbeat_ms = beat};
+	struct tnfs_err err;
+
+	snprintf(in.id, sizeof(in.id), "%s", id);
+	snprintf(in.hostname, sizeof(in.hostname), "h");
+	snprintf(in.address, sizeof(in.address), "tcp:127.0.0.1:1");
+	ck_assert_msg(
+	    store_instance_put(va.store, &in, &err) == 0, "%s", err.msg);
+}
+
 /* Call h with params; the reply body as text (caller frees), or NULL. */
 static char *
 call(vapi_handler *h, const char *params, long inject_at, int *rc, int *status,
@@ -308,6 +324,51 @@ START_TEST(test_reply_builds_are_checked)
 	check_replies(h_list_networks, "ListNetworks", "{}");
 	snprintf(p, sizeof(p), "{\"uuid\":\"%s\"}", NET);
 	check_replies(h_get_network, "GetNetwork", p);
+	put_instance("1a1a1a1a-0000-4000-8000-00000000000a", tnfs_now_ms());
+	check_replies(h_list_instances, "ListInstances", "{}");
+	volume_free(v);
+}
+END_TEST
+
+/* ListInstances: each record, whether alive, and the jobs it holds. */
+START_TEST(test_list_instances_renders)
+{
+	static const char live[] = "1a1a1a1a-0000-4000-8000-00000000000a";
+	static const char dead[] = "1b1b1b1b-0000-4000-8000-00000000000b";
+	struct volume *v = make_volume("held");
+	json_object *arr, *o;
+	struct tnfs_err err;
+	char *text;
+	int rc, status, b;
+	int64_t jobs;
+
+	put_instance(live, tnfs_now_ms());
+	put_instance(dead, tnfs_now_ms() - INSTANCES_TTL_MS - 1000);
+	ck_assert_int_eq(store_volume_claim(va.store, v->uuid, dead, 0, &err), 1);
+	text = call(h_list_instances, "{}", -1, &rc, &status, &err);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(status, 200);
+	ck_assert_ptr_nonnull(arr = json_tokener_parse(text));
+	ck_assert_uint_eq(json_object_array_length(arr), 2);
+	/* Oldest start first: the dead one started first. */
+	o = json_object_array_get_idx(arr, 0);
+	ck_assert_str_eq(jsonx_get_str(o, "id"), dead);
+	ck_assert_int_eq(jsonx_get_bool(o, "alive", &b), 0);
+	ck_assert_int_eq(b, 0);
+	ck_assert_int_eq(jsonx_get_int64(o, "jobs", &jobs), 0);
+	ck_assert_int_eq(jobs, 1);
+	ck_assert_str_eq(jsonx_get_str(o, "address"), "tcp:127.0.0.1:1");
+	o = json_object_array_get_idx(arr, 1);
+	ck_assert_str_eq(jsonx_get_str(o, "id"), live);
+	ck_assert_int_eq(jsonx_get_bool(o, "alive", &b), 0);
+	ck_assert_int_eq(b, 1);
+	ck_assert_int_eq(jsonx_get_int64(o, "jobs", &jobs), 0);
+	ck_assert_int_eq(jobs, 0);
+	/* No instance of this process is registered in this test. */
+	ck_assert_int_eq(jsonx_get_bool(o, "self", &b), 0);
+	ck_assert_int_eq(b, 0);
+	json_object_put(arr);
+	free(text);
 	volume_free(v);
 }
 END_TEST
@@ -362,6 +423,7 @@ make_suite(void)
 	tcase_add_test(tc, test_core_create_is_typed);
 	tcase_add_test(tc, test_reply_builds_are_checked);
 	tcase_add_test(tc, test_create_reply_is_checked);
+	tcase_add_test(tc, test_list_instances_renders);
 	suite_add_tcase(s, tc);
 	return s;
 }
