@@ -21,6 +21,8 @@ VAPI_BIN=$TNFS_BUILDDIR/vapi/tritonnfs-vapi
 ADM_BIN=$TNFS_BUILDDIR/client/tritonnfs-adm
 OWNER=11111111-1111-4111-8111-111111111111
 t_require_file "$VAPI_BIN"
+ldd "$VAPI_BIN" 2>/dev/null | grep -q 'libpq\.' ||
+	t__missing "a tritonnfs-vapi built with the postgresql store (libpq-dev)"
 
 pg_start
 CI=$(pg_createdb instances)
