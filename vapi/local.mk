@@ -56,6 +56,7 @@ VAPI_UNIT_TESTS = tests/unit/test_vapi_validate tests/unit/test_vapi_predicate \
 	tests/unit/test_vapi_jsfmt \
 	tests/unit/test_vapi_store tests/unit/test_vapi_volumes \
 	tests/unit/test_vapi_api tests/unit/test_vapi_hosts \
+	tests/unit/test_vapi_snapshots \
 	tests/unit/test_vapi_config tests/unit/test_vapi_sha256
 check_PROGRAMS += $(VAPI_UNIT_TESTS)
 TESTS += $(VAPI_UNIT_TESTS)
@@ -72,6 +73,8 @@ tests_unit_test_vapi_store_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdi
 tests_unit_test_vapi_store_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_volumes_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_vapi_volumes_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
+tests_unit_test_vapi_snapshots_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_vapi_snapshots_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_api_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_vapi_api_LDADD = $(VAPI_LIBS) $(UNIT_LDADD) -ldl
 tests_unit_test_vapi_hosts_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi

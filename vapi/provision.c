@@ -28,6 +28,7 @@
 #include "instances.h"
 #include "log.h"
 #include "provision.h"
+#include "snapshots.h"
 #include "storage.h"
 #include "store.h"
 #include "timefmt.h"
@@ -585,10 +586,10 @@ run_op(struct provision *p, struct job *j)
 		j->rc = storage_volume_resize(st, j->uuid, j->size, &j->err);
 		break;
 	case PROVISION_SNAP_CREATE:
-		j->rc = storage_snapshot_create(st, j->uuid, j->snap, &j->err);
+		j->rc = snapshots_job_create(p->va, j->uuid, j->snap, &j->err);
 		break;
 	case PROVISION_SNAP_DELETE:
-		j->rc = storage_snapshot_delete(st, j->uuid, j->snap, &j->err);
+		j->rc = snapshots_job_delete(p->va, j->uuid, j->snap, &j->err);
 		break;
 	case PROVISION_SNAP_ROLLBACK:
 		j->rc = do_rollback(p, j->uuid, j->snap, &j->err);
@@ -1049,7 +1050,8 @@ cmp_str(const void *a, const void *b)
 }
 
 /*
- * Set orphans aside and make ready volumes reachable again.  The work per
+ * Settle the snapshots a crash left in flight (snapshots_recover), set
+ * orphans aside and make ready volumes reachable again.  The work per
  * volume is what recovery needs: activate each ready one (a btrfs
  * volume's mount point), and find the storage without a record by one
  * sort and a binary search per stored volume, not a pass over the records.
@@ -1074,6 +1076,7 @@ recover(struct provision *p)
 		log_err(TNFS_LOG_ERROR, &err, "recovery: listing storage");
 		return;
 	}
+	snapshots_recover(va);
 	f.brief = 1;
 	if (store_volume_list(va->store, &f, &vs, &nv, &err) == -1) {
 		log_err(TNFS_LOG_ERROR, &err, "recovery: listing volumes");

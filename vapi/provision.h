@@ -19,8 +19,8 @@
 
 enum provision_op {
 	PROVISION_RESIZE,        /* storage_volume_resize to size */
-	PROVISION_SNAP_CREATE,   /* storage_snapshot_create of snap */
-	PROVISION_SNAP_DELETE,   /* storage_snapshot_delete of snap */
+	PROVISION_SNAP_CREATE,   /* snapshots_job_create of snap */
+	PROVISION_SNAP_DELETE,   /* snapshots_job_delete of snap */
 	PROVISION_SNAP_ROLLBACK, /* storage_snapshot_rollback to snap */
 	PROVISION_RESTART,       /* activate the storage, re-sync exports */
 	PROVISION_USAGE,         /* storage_volume_usage into *usage */

@@ -1,10 +1,19 @@
 /*
  * snapshots.c: the core of volume snapshots (snapshots.h).
  *
- * The record is written first (state "creating"), in the same transaction
- * that checks the per-volume limit, so two concurrent requests cannot both
- * pass the limit or take the same name; the storage call follows in a
- * provisioning worker, and a failure removes the record again.
+ * The record is the promise and the storage the fact, and the record never
+ * claims more than the storage holds:
+ *   - creating: written first, in the same transaction that checks the
+ *     per-volume limit (two concurrent requests cannot both pass it or take
+ *     one name); the snapshot may or may not be on storage yet.
+ *   - created: written only once the storage holds the snapshot.
+ *   - deleting: written before the storage is asked to delete it.
+ * The provisioning worker that runs the storage call also moves the record
+ * on (snapshots_job_create, snapshots_job_delete), so a caller who stops
+ * waiting (504) still leaves a finished record behind.  What a crash cuts
+ * short stays creating or deleting, and snapshots_recover settles it at the
+ * next start by removing the snapshot from storage and then its record: a
+ * request never answered did not happen.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +22,7 @@
 #include "log.h"
 #include "provision.h"
 #include "snapshots.h"
+#include "storage.h"
 #include "timefmt.h"
 #include "validate.h"
 #include "volumes.h"
@@ -45,7 +55,11 @@ must_be_ready(const struct volume *v, struct tnfs_err *err)
 	return -1;
 }
 
-/* Insert s unless the name is taken or the volume is at its limit. */
+/*
+ * Insert s unless the volume is no longer ready, the name is taken or the
+ * volume is at its limit.  The state is checked again here because a
+ * delete may have moved the volume on since load().
+ */
 static int
 insert_record(struct vapi *va, const char *uuid, const struct snapshot *s,
     struct tnfs_err *err)
@@ -56,7 +70,8 @@ insert_record(struct vapi *va, const char *uuid, const struct snapshot *s,
 
 	if (store_tx_begin(va->store, err) == -1)
 		return -1;
-	if (store_volume_get(va->store, uuid, &v, err) == -1)
+	if (store_volume_get(va->store, uuid, &v, err) == -1 ||
+	    must_be_ready(v, err) == -1)
 		goto out;
 	if (store_snap_get(va->store, v->uuid, s->name, &old, NULL) == 0) {
 		tnfs_err_set(err, TNFS_E_SNAPSHOT_EXISTS,
@@ -81,13 +96,115 @@ out:
 	return -1;
 }
 
+/*
+ * Move the record of name from state from to state to, in one transaction
+ * so that nobody moves it in between.  1 when moved, 0 when the record is
+ * absent or in another state, -1 with err.
+ */
+static int
+move_state(struct vapi *va, const char *uuid, const char *name,
+    const char *from, const char *to, struct tnfs_err *err)
+{
+	struct snapshot s;
+	struct tnfs_err nf;
+	int rc = -1;
+
+	if (store_tx_begin(va->store, err) == -1)
+		return -1;
+	tnfs_err_clear(&nf);
+	if (store_snap_get(va->store, uuid, name, &s, &nf) == -1) {
+		if (tnfs_err_is(&nf, TNFS_E_SNAPSHOT_NOT_FOUND))
+			rc = 0;
+		else if (err != NULL)
+			*err = nf;
+		goto out;
+	}
+	if (strcmp(s.state, from) != 0) {
+		rc = 0;
+		goto out;
+	}
+	if (store_snap_set_state(va->store, uuid, name, to, err) == -1)
+		goto out;
+	rc = 1;
+out:
+	if (rc == -1) {
+		store_tx_rollback(va->store);
+		return -1;
+	}
+	return store_tx_commit(va->store, err) == -1 ? -1 : rc;
+}
+
+/*
+ * Make sure the storage holds no snapshot name of volume uuid (deleting an
+ * absent one succeeds).  A backend without snapshots holds none.
+ */
+static int
+storage_forget(struct vapi *va, const char *uuid, const char *name,
+    struct tnfs_err *err)
+{
+	if (!storage_has_snapshots(va->storage))
+		return 0;
+	return storage_snapshot_delete(va->storage, uuid, name, err);
+}
+
+/*
+ * The storage failed to take the snapshot, or took it when its record can
+ * no longer say so: remove it from the storage, then the record.  When the
+ * storage cannot say it holds none, the record stays "creating" (no lie)
+ * for the next start to settle.
+ */
+static void
+undo_create(struct vapi *va, const char *uuid, const char *name)
+{
+	struct tnfs_err e2;
+
+	tnfs_err_clear(&e2);
+	if (storage_forget(va, uuid, name, &e2) == -1 ||
+	    store_snap_delete(va->store, uuid, name, &e2) == -1)
+		log_err(TNFS_LOG_ERROR, &e2,
+		    "snapshot %s of volume %s stays creating until the next "
+		    "start",
+		    name, uuid);
+}
+
+int
+snapshots_job_create(struct vapi *va, const char *uuid, const char *name,
+    struct tnfs_err *err)
+{
+	int r;
+
+	if (storage_snapshot_create(va->storage, uuid, name, err) == -1) {
+		undo_create(va, uuid, name);
+		return -1;
+	}
+	r = move_state(va, uuid, name, "creating", "created", err);
+	if (r == 1)
+		return 0;
+	if (r == 0)
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "snapshot %s of volume %s: its record went away while "
+		    "the snapshot was taken",
+		    name, uuid);
+	undo_create(va, uuid, name);
+	return -1;
+}
+
+int
+snapshots_job_delete(struct vapi *va, const char *uuid, const char *name,
+    struct tnfs_err *err)
+{
+	/* On failure the record stays "deleting": a retry or the next start. */
+	if (storage_forget(va, uuid, name, err) == -1)
+		return -1;
+	return store_snap_delete(va->store, uuid, name, err);
+}
+
 int
 snapshots_create(struct vapi *va, const char *uuid, const char *owner,
     const char *name, struct snapshot *out, struct tnfs_err *err)
 {
 	struct volume *v = NULL;
 	struct snapshot s;
-	struct tnfs_err e2;
 	int rc = -1;
 
 	if (name == NULL) {
@@ -103,18 +220,15 @@ snapshots_create(struct vapi *va, const char *uuid, const char *owner,
 	snprintf(s.state, sizeof(s.state), "creating");
 	if (insert_record(va, v->uuid, &s, err) == -1)
 		goto out;
+	/*
+	 * The worker finishes the record either way (snapshots_job_create);
+	 * after a timeout it goes on doing so without us.
+	 */
 	if (provision_call(va->prov, PROVISION_SNAP_CREATE, v->uuid, 0, s.name,
-		NULL, err) == -1) {
-		if (store_snap_delete(va->store, v->uuid, s.name, &e2) == -1)
-			log_err(TNFS_LOG_ERROR, &e2, "snapshot %s of %s",
-			    s.name, v->uuid);
+		NULL, err) == -1)
 		goto out;
-	}
-	snprintf(s.state, sizeof(s.state), "created");
-	if (store_snap_set_state(va->store, v->uuid, s.name, s.state, err) ==
-	    -1)
+	if (store_snap_get(va->store, v->uuid, s.name, out, err) == -1)
 		goto out;
-	*out = s;
 	rc = 0;
 out:
 	volume_free(v);
@@ -147,20 +261,50 @@ snapshots_get(struct vapi *va, const char *uuid, const char *owner,
 	return rc;
 }
 
+/*
+ * Mark the snapshot deleting, unless it is still being created: its worker
+ * is about to write "created" over the mark.  One already deleting may be
+ * deleted again (a retry after a storage failure).
+ */
+static int
+mark_deleting(struct vapi *va, const char *uuid, const char *name,
+    struct tnfs_err *err)
+{
+	struct snapshot s;
+	int rc = -1;
+
+	if (store_tx_begin(va->store, err) == -1)
+		return -1;
+	if (store_snap_get(va->store, uuid, name, &s, err) == -1)
+		goto out;
+	if (strcmp(s.state, "creating") == 0) {
+		tnfs_err_set(err, TNFS_E_BAD_STATE,
+		    "Snapshot with name %s is creating, not created", name);
+		goto out;
+	}
+	if (store_snap_set_state(va->store, uuid, name, "deleting", err) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (rc == 0)
+		return store_tx_commit(va->store, err);
+	store_tx_rollback(va->store);
+	return -1;
+}
+
 int
 snapshots_delete(struct vapi *va, const char *uuid, const char *owner,
     const char *name, struct tnfs_err *err)
 {
 	struct volume *v = NULL;
-	struct snapshot s;
 	int rc = -1;
 
 	if (load(va, uuid, owner, name, &v, err) == -1 ||
-	    store_snap_get(va->store, v->uuid, name, &s, err) == -1)
+	    mark_deleting(va, v->uuid, name, err) == -1)
 		goto out;
+	/* The worker removes the record once the storage let go of it. */
 	if (provision_call(va->prov, PROVISION_SNAP_DELETE, v->uuid, 0, name,
-		NULL, err) == -1 ||
-	    store_snap_delete(va->store, v->uuid, name, err) == -1)
+		NULL, err) == -1)
 		goto out;
 	rc = 0;
 out:
@@ -189,16 +333,20 @@ snapshots_rollback(struct vapi *va, const char *uuid, const char *owner,
 	if (provision_call(va->prov, PROVISION_SNAP_ROLLBACK, v->uuid, 0, name,
 		NULL, err) == -1)
 		goto out;
-	/* What came after the snapshot no longer has a past to return to. */
+	/*
+	 * What came after the snapshot no longer has a past to return to.  A
+	 * crash in this loop leaves later snapshots that are still on storage
+	 * and still recorded: true, if more than the caller asked for.
+	 */
 	if (store_snap_list(va->store, v->uuid, &ss, &n, err) == -1)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if (ss[i].seq <= s.seq)
+		/* One still being created is taken of the rolled-back volume. */
+		if (ss[i].seq <= s.seq || strcmp(ss[i].state, "creating") == 0)
 			continue;
-		if (provision_call(va->prov, PROVISION_SNAP_DELETE, v->uuid, 0,
-			ss[i].name, NULL, err) == -1 ||
-		    store_snap_delete(va->store, v->uuid, ss[i].name, err) ==
-			-1)
+		if (mark_deleting(va, v->uuid, ss[i].name, err) == -1 ||
+		    provision_call(va->prov, PROVISION_SNAP_DELETE, v->uuid,
+			0, ss[i].name, NULL, err) == -1)
 			goto out;
 	}
 	if (store_volume_get(va->store, v->uuid, out, err) == -1)
@@ -208,4 +356,63 @@ out:
 	free(ss);
 	volume_free(v);
 	return rc;
+}
+
+/* Settle one snapshot a crash left in flight: storage first, then record. */
+static void
+recover_one(struct vapi *va, const char *uuid, const struct snapshot *s)
+{
+	struct tnfs_err err;
+
+	tnfs_err_clear(&err);
+	if (storage_forget(va, uuid, s->name, &err) == -1 ||
+	    store_snap_delete(va->store, uuid, s->name, &err) == -1) {
+		log_err(TNFS_LOG_ERROR, &err,
+		    "recovery: snapshot %s of volume %s stays %s", s->name,
+		    uuid, s->state);
+		return;
+	}
+	log_warn("recovery: snapshot %s of volume %s was %s when the VAPI "
+		 "stopped: removed",
+	    s->name, uuid, s->state);
+}
+
+void
+snapshots_recover(struct vapi *va)
+{
+	struct volume_filter f = {0};
+	struct volume **vs = NULL;
+	struct snapshot *ss = NULL;
+	struct tnfs_err err;
+	size_t nv = 0, n, i, k;
+
+	/*
+	 * On a store that several instances share, another live one may be
+	 * taking a snapshot at this moment: only an instance that is alone
+	 * with its store settles them here.
+	 */
+	if (store_shared(va->store))
+		return;
+	/* Not brief: the list's snapshot counts spare a query per volume. */
+	if (store_volume_list(va->store, &f, &vs, &nv, &err) == -1) {
+		log_err(TNFS_LOG_ERROR, &err, "recovery: listing volumes");
+		return;
+	}
+	for (i = 0; i < nv; i++) {
+		if (vs[i]->nsnapshots == 0)
+			continue;
+		if (store_snap_list(va->store, vs[i]->uuid, &ss, &n, &err) ==
+		    -1) {
+			log_err(TNFS_LOG_ERROR, &err,
+			    "recovery: snapshots of volume %s", vs[i]->uuid);
+			continue;
+		}
+		for (k = 0; k < n; k++)
+			if (strcmp(ss[k].state, "creating") == 0 ||
+			    strcmp(ss[k].state, "deleting") == 0)
+				recover_one(va, vs[i]->uuid, &ss[k]);
+		free(ss);
+		ss = NULL;
+	}
+	volume_list_free(vs, nv);
 }
