@@ -8,6 +8,8 @@
  *   ROOT/orphans/<uuid>[.N]        storage without a record, set aside
  *   ROOT/trash/<uuid>.<n>          live subvolumes replaced by a rollback,
  *                                  deleted as soon as nothing holds them
+ *   ROOT/trash/<uuid>.rollback     a rollback's copy of the snapshot,
+ *                                  until it takes the live one's place
  * and under state_dir:
  *   exports/<uuid>                 the volume's own mount (subvolid=), the
  *                                  path ganesha exports: ganesha 4.3 drops an
@@ -648,23 +650,31 @@ rename_aside(
 
 /*
  * Replace the live subvolume by a writable snapshot of snap, keeping its
- * size limit.  The old one is renamed into trash first so a failure can put
- * it back; it is deleted at once, or at the next start when the export
- * still held it.
+ * size limit, so that a crash at any point (kill -9 of the VAPI) leaves
+ * either the volume as it was or the volume rolled back, never neither:
+ * the copy is made and limited under trash/ first, then swapped with the
+ * live one in one renameat2(RENAME_EXCHANGE).  What trash/ holds at the
+ * next start (the unfinished copy, or the replaced volume) is deleted
+ * then; the replaced volume is deleted at once unless the export still
+ * holds it.
  */
 static int
 btrfs_snapshot_rollback(
     void *impl, const char *uuid, const char *snap, struct tnfs_err *err)
 {
 	struct btrfs_backend *b = impl;
-	char vol[PATH_MAX], src[PATH_MAX], trash[PATH_MAX], old[PATH_MAX];
-	const char *argv[] = {"btrfs", "subvolume", "snapshot", src, vol, NULL};
+	char vol[PATH_MAX], src[PATH_MAX], copy[PATH_MAX], trash[PATH_MAX],
+	    old[PATH_MAX];
+	const char *argv[] = {
+	    "btrfs", "subvolume", "snapshot", src, copy, NULL};
 	uint64_t used, limit;
 	struct tnfs_err derr = {0};
-	int moved = 0, rc = -1;
+	int swapped = 0, rc = -1;
 
 	if (vol_path(b, uuid, vol, err) == -1 ||
 	    snap_path(b, uuid, snap, src, err) == -1 ||
+	    fsutil_path(copy, err, "%s/trash/%s.rollback", b->root, uuid) ==
+		-1 ||
 	    fsutil_path(trash, err, "%s/trash/%s.%lld", b->root, uuid,
 		(long long)time(NULL)) == -1)
 		goto out;
@@ -678,29 +688,43 @@ btrfs_snapshot_rollback(
 		    "volume %s has no snapshot %s", uuid, snap);
 		goto out;
 	}
-	if (qgroup_of(b, vol, &used, &limit, err) == -1)
+	/* A copy an earlier rollback left behind is nobody's data. */
+	if (qgroup_of(b, vol, &used, &limit, err) == -1 ||
+	    delete_subvol(copy, err) == -1 ||
+	    btrfs_run(argv, "cannot copy the snapshot", NULL, err) == -1)
 		goto out;
-	if (rename_aside(vol, trash, old, err) == -1)
+	if (limit != 0 && set_limit(copy, limit, err) == -1)
 		goto out;
-	moved = 1;
-	if (btrfs_run(argv, "cannot copy the snapshot", NULL, err) == -1)
-		goto out;
-	if ((limit != 0 && set_limit(vol, limit, err) == -1) ||
-	    mount_volume(b, uuid, vol, err) == -1) {
-		delete_subvol(vol, NULL);
+	if (renameat2(AT_FDCWD, copy, AT_FDCWD, vol, RENAME_EXCHANGE) == -1) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
+		    "cannot put the copy of the snapshot in place of %s", vol);
 		goto out;
 	}
-	moved = 0;
-	if (delete_subvol(old, &derr) == -1)
+	swapped = 1;
+	/* copy now names the replaced volume. */
+	if (mount_volume(b, uuid, vol, err) == -1)
+		goto out;
+	swapped = 0;
+	if (rename_aside(copy, trash, old, &derr) == -1 ||
+	    delete_subvol(old, &derr) == -1)
 		log_err(TNFS_LOG_WARN, &derr,
-		    "rolled-back subvolume %s kept until the next start", old);
+		    "rolled-back subvolume of %s kept until the next start",
+		    uuid);
 	rc = 0;
 out:
-	if (moved && rename(old, vol) == 0)
+	/* Not served rolled back: serve it as it was. */
+	if (swapped &&
+	    renameat2(AT_FDCWD, copy, AT_FDCWD, vol, RENAME_EXCHANGE) == 0) {
 		mount_volume(b, uuid, vol, NULL);
-	if (rc == -1)
+		swapped = 0;
+	}
+	if (rc == -1) {
+		/* Still swapped, copy names the volume's old data: keep it. */
+		if (!swapped)
+			delete_subvol(copy, NULL);
 		tnfs_err_prefix(
 		    err, "cannot roll volume %s back to %s", uuid, snap);
+	}
 	return rc;
 }
 
