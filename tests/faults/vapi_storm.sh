@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # vapi_storm.sh: kill -9 of the Volume API at random points during a storm
-# of 200 volumes' creates, deletes, grows and snapshots on real storage
-# (btrfs in a loop-file image) with real exports (nfs-ganesha), the VAPI
-# restarted after each kill.  Once everything settles:
+# of 200 volumes' creates, deletes, grows, snapshots, snapshot deletes and
+# rollbacks on real storage (btrfs in a loop-file image) with real exports
+# (nfs-ganesha), the VAPI restarted after each kill.  Once everything
+# settles:
 #   - every volume is ready, failed or gone (nothing stuck in creating or
 #     deleting), and every create acknowledged before a kill is there;
+#   - every snapshot is created (none left creating or deleting: the
+#     restart settles what a kill cut short), and every snapshot
+#     acknowledged 201 and not deleted or rolled past since is there;
 #   - storage and records agree: a subvolume for every ready volume and
 #     none without a record, its qgroup limit the recorded size, a snapshot
 #     directory for every recorded snapshot and no other, no qgroup left
@@ -49,9 +53,10 @@ vreq() {
 }
 
 # client N: creates volumes N, N+CLIENTS, ...; after each create, a random
-# operation on one of its volumes: grow, snapshot, delete or nothing.
+# operation on one of its volumes: grow, snapshot, delete the volume,
+# delete a snapshot or roll back to one (most of these two find none).
 client() {
-	local c=$1 i r u op
+	local c=$1 i r u op n
 	local -a mine=()
 	RANDOM=$(storm_subseed "$c")
 	for ((i = c; i <= VOLUMES; i += CLIENTS)); do
@@ -62,14 +67,17 @@ client() {
 		[ -n "$u" ] && mine+=("$u")
 		[ ${#mine[@]} -gt 0 ] || continue
 		u=${mine[$((RANDOM % ${#mine[@]}))]}
-		op=$((RANDOM % 8))
+		op=$((RANDOM % 10))
+		n=s$((RANDOM % 3))
 		case $op in
 		0 | 1) r=$(vreq POST "/volumes/$u" "{\"size\":$(((RANDOM % 3 + 2) * 10240))}") ;;
-		2 | 3) r=$(vreq POST "/volumes/$u/snapshot" "{\"name\":\"s$((RANDOM % 3))\"}") ;;
+		2 | 3 | 6) r=$(vreq POST "/volumes/$u/snapshot" "{\"name\":\"$n\"}") ;;
 		4 | 5) r=$(vreq DELETE "/volumes/$u") ;;
+		7) r=$(vreq DELETE "/volumes/$u/snapshots/$n") ;;
+		8) r=$(vreq POST "/volumes/$u/rollbacktosnapshot" "{\"name\":\"$n\"}") ;;
 		*) continue ;;
 		esac
-		echo "op $op $u: ${r:0:300}" >>"$VDIR/ledger/$c.log"
+		echo "op $op $u $n: ${r:0:300}" >>"$VDIR/ledger/$c.log"
 	done
 }
 
@@ -108,7 +116,7 @@ t_ok "everything settles" t_wait_for 300 settled
 req GET /admin/volumes
 t_is "only ready or failed remain" "$(jbody '[.[].state] | unique - ["ready","failed"] | length')" 0
 have=$(jbody '.[].uuid' | sort)
-deleted=$(cat "$VDIR"/ledger/*.log | sed -n 's|^op [45] \([0-9a-f-]*\): .*|\1|p' | sort -u)
+deleted=$(cat "$VDIR"/ledger/*.log | sed -n 's|^op [45] \([0-9a-f-]*\) .*|\1|p' | sort -u)
 lost=$(comm -23 <(sort -u "$VDIR/ledger/acked") <(printf '%s\n' "$deleted") |
 	comm -23 - <(printf '%s\n' "$have"))
 t_is "every acknowledged create not deleted since is there" "$lost" ""
@@ -140,13 +148,28 @@ stale=$(printf '%s\n' "$qg" | awk '$1 ~ /^0\// && $1 != "0/5" { sub("0/", "", $1
 	comm -23 - <(printf '%s\n' "$ids") | grep . || :)
 t_is "no qgroup is left of a deleted subvolume" "$stale" ""
 
-# Snapshots: the records and the snapshot directories agree.
-snaps_rec=$(for u in $recorded; do
-	curl -s "$URL/volumes/$u/snapshots" | jq -r --arg u "$u" '.[] | "\($u)/\(.name)"'
+# Snapshots: the records and the snapshot directories agree, and none is
+# left half-way.
+snaps_all=$(for u in $recorded; do
+	curl -s "$URL/volumes/$u/snapshots" | jq -r --arg u "$u" '.[] | "\($u)/\(.name) \(.state)"'
 done | sort)
+t_is "every recorded snapshot is created" "$(printf '%s\n' "$snaps_all" | grep -v ' created$' | grep . || :)" ""
+snaps_rec=$(printf '%s\n' "$snaps_all" | sed 's/ .*//' | grep . || :)
 snaps_disk=$(cd "$pool/snapshots" 2>/dev/null && ls -d */* 2>/dev/null | sort)
 t_is "a snapshot on storage for every recorded snapshot and no other" "$snaps_disk" "$snaps_rec"
 t_diag "snapshots: $(printf '%s' "$snaps_rec" | grep -c .)"
+# An acknowledged snapshot stays until a later request on its volume (a
+# snapshot delete, a rollback, the volume's delete) may have removed it;
+# the ledger is in request order per client, and each volume has one.
+kept=$(cat "$VDIR"/ledger/*.log | awk '
+	$1 == "op" { k = $3 "/" substr($4, 1, length($4) - 1) }
+	$1 == "op" && $2 ~ /^[236]$/ && $5 == "201" { snap[k] = 1; next }
+	$1 == "op" && $2 ~ /^[45]$/ { for (s in snap) if (index(s, $3 "/") == 1) delete snap[s]; next }
+	$1 == "op" && $2 == 7 { delete snap[k]; next }
+	$1 == "op" && $2 == 8 { for (s in snap) if (index(s, $3 "/") == 1 && s != k) delete snap[s] }
+	END { for (s in snap) print s }' | sort)
+t_is "every acknowledged snapshot not removed since is recorded" \
+	"$(comm -23 <(printf '%s\n' "$kept" | grep . || :) <(printf '%s\n' "$snaps_rec" | grep . || :) | grep . || :)" ""
 
 exported=$(grep -o 'Pseudo = "/volumes/[0-9a-f-]*"' "$P/state/exports/ganesha-exports.conf" |
 	sed 's|.*/volumes/||; s|"||' | sort)
