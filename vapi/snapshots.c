@@ -139,8 +139,8 @@ out:
  * absent one succeeds).  A backend without snapshots holds none.
  */
 static int
-storage_forget(struct vapi *va, const char *uuid, const char *name,
-    struct tnfs_err *err)
+storage_forget(
+    struct vapi *va, const char *uuid, const char *name, struct tnfs_err *err)
 {
 	if (!storage_has_snapshots(va->storage))
 		return 0;
@@ -168,8 +168,8 @@ undo_create(struct vapi *va, const char *uuid, const char *name)
 }
 
 int
-snapshots_job_create(struct vapi *va, const char *uuid, const char *name,
-    struct tnfs_err *err)
+snapshots_job_create(
+    struct vapi *va, const char *uuid, const char *name, struct tnfs_err *err)
 {
 	int r;
 
@@ -190,8 +190,8 @@ snapshots_job_create(struct vapi *va, const char *uuid, const char *name,
 }
 
 int
-snapshots_job_delete(struct vapi *va, const char *uuid, const char *name,
-    struct tnfs_err *err)
+snapshots_job_delete(
+    struct vapi *va, const char *uuid, const char *name, struct tnfs_err *err)
 {
 	/* On failure the record stays "deleting": a retry or the next start. */
 	if (storage_forget(va, uuid, name, err) == -1)
@@ -267,8 +267,8 @@ snapshots_get(struct vapi *va, const char *uuid, const char *owner,
  * deleted again (a retry after a storage failure).
  */
 static int
-mark_deleting(struct vapi *va, const char *uuid, const char *name,
-    struct tnfs_err *err)
+mark_deleting(
+    struct vapi *va, const char *uuid, const char *name, struct tnfs_err *err)
 {
 	struct snapshot s;
 	int rc = -1;
@@ -345,8 +345,8 @@ snapshots_rollback(struct vapi *va, const char *uuid, const char *owner,
 		if (ss[i].seq <= s.seq || strcmp(ss[i].state, "creating") == 0)
 			continue;
 		if (mark_deleting(va, v->uuid, ss[i].name, err) == -1 ||
-		    provision_call(va->prov, PROVISION_SNAP_DELETE, v->uuid,
-			0, ss[i].name, NULL, err) == -1)
+		    provision_call(va->prov, PROVISION_SNAP_DELETE, v->uuid, 0,
+			ss[i].name, NULL, err) == -1)
 			goto out;
 	}
 	if (store_volume_get(va->store, v->uuid, out, err) == -1)

@@ -44,10 +44,10 @@ int snapshots_rollback(struct vapi *va, const char *uuid, const char *owner,
  * the snapshot is on storage, gone once it is not, or left creating /
  * deleting (for snapshots_recover) when the storage cannot tell.
  */
-int snapshots_job_create(struct vapi *va, const char *uuid, const char *name,
-    struct tnfs_err *err);
-int snapshots_job_delete(struct vapi *va, const char *uuid, const char *name,
-    struct tnfs_err *err);
+int snapshots_job_create(
+    struct vapi *va, const char *uuid, const char *name, struct tnfs_err *err);
+int snapshots_job_delete(
+    struct vapi *va, const char *uuid, const char *name, struct tnfs_err *err);
 
 /*
  * At start, before any worker runs: remove from storage and then from the

@@ -198,7 +198,8 @@ START_TEST(test_snapshot_being_created_cannot_be_deleted_or_rolled_back_to)
 	put_record("busy", "creating");
 	ck_assert_int_eq(snapshots_delete(&va, vol, NULL, "busy", &err), -1);
 	ck_assert_str_eq(err.code, "VolumeNotReady");
-	ck_assert_str_eq(err.msg, "Snapshot with name busy is creating, not created");
+	ck_assert_str_eq(
+	    err.msg, "Snapshot with name busy is creating, not created");
 	ck_assert_int_eq(
 	    snapshots_rollback(&va, vol, NULL, "busy", &v, &err), -1);
 	ck_assert_str_eq(err.code, "VolumeNotReady");
@@ -290,8 +291,8 @@ make_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_recovery_removes_snapshots_left_in_flight);
 	tcase_add_test(tc, test_create_refused_by_storage_leaves_no_record);
-	tcase_add_test(
-	    tc, test_snapshot_being_created_cannot_be_deleted_or_rolled_back_to);
+	tcase_add_test(tc,
+	    test_snapshot_being_created_cannot_be_deleted_or_rolled_back_to);
 	tcase_add_test(tc, test_delete_cut_short_can_be_retried);
 	tcase_add_test(tc, test_snapshot_of_volume_not_ready_is_refused);
 	tcase_add_loop_test(tc, test_hostile_names_change_nothing, 0,
