@@ -170,6 +170,11 @@ kept=$(cat "$VDIR"/ledger/*.log | awk '
 	END { for (s in snap) print s }' | sort)
 t_is "every acknowledged snapshot not removed since is recorded" \
 	"$(comm -23 <(printf '%s\n' "$kept" | grep . || :) <(printf '%s\n' "$snaps_rec" | grep . || :) | grep . || :)" ""
+# How much of it the storm exercised: answers by operation, and what the
+# restarts found in flight.
+acks() { cat "$VDIR"/ledger/*.log | awk -v ops="$1" -v st="$2" '$1 == "op" && index(ops, $2) && $5 == st' | wc -l; }
+t_diag "answered: $(acks 236 201) snapshots, $(acks 7 204) snapshot deletes, $(acks 8 200) rollbacks;" \
+	"settled at a restart: $(grep -c 'recovery: snapshot' "$VDIR/vapi.log") snapshots"
 
 exported=$(grep -o 'Pseudo = "/volumes/[0-9a-f-]*"' "$P/state/exports/ganesha-exports.conf" |
 	sed 's|.*/volumes/||; s|"||' | sort)
