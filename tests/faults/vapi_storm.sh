@@ -53,11 +53,12 @@ vreq() {
 }
 
 # client N: creates volumes N, N+CLIENTS, ...; after each create, a random
-# operation on one of its volumes: grow, snapshot, delete the volume,
-# delete a snapshot or roll back to one (most of these two find none).
+# operation on one of its volumes: grow, snapshot, delete the volume, and
+# on a snapshot it took (a snapshot when it has none): delete it or roll
+# back to it.  The ledger says "op KIND UUID NAME: STATUS BODY".
 client() {
-	local c=$1 i r u op n
-	local -a mine=()
+	local c=$1 i r u op n kind k
+	local -a mine=() snaps=() keep=()
 	RANDOM=$(storm_subseed "$c")
 	for ((i = c; i <= VOLUMES; i += CLIENTS)); do
 		r=$(vreq POST /volumes "$(create_body "storm-$i")")
@@ -67,17 +68,37 @@ client() {
 		[ -n "$u" ] && mine+=("$u")
 		[ ${#mine[@]} -gt 0 ] || continue
 		u=${mine[$((RANDOM % ${#mine[@]}))]}
-		op=$((RANDOM % 10))
 		n=s$((RANDOM % 3))
+		op=$((RANDOM % 10))
+		if [ "$op" -ge 5 ] && [ "$op" -le 8 ]; then
+			if [ ${#snaps[@]} -gt 0 ]; then
+				k=${snaps[$((RANDOM % ${#snaps[@]}))]}
+				u=${k%/*} n=${k#*/}
+			else
+				op=1
+			fi
+		fi
 		case $op in
-		0 | 1) r=$(vreq POST "/volumes/$u" "{\"size\":$(((RANDOM % 3 + 2) * 10240))}") ;;
-		2 | 3 | 6) r=$(vreq POST "/volumes/$u/snapshot" "{\"name\":\"$n\"}") ;;
-		4 | 5) r=$(vreq DELETE "/volumes/$u") ;;
-		7) r=$(vreq DELETE "/volumes/$u/snapshots/$n") ;;
-		8) r=$(vreq POST "/volumes/$u/rollbacktosnapshot" "{\"name\":\"$n\"}") ;;
+		0) kind=grow r=$(vreq POST "/volumes/$u" "{\"size\":$(((RANDOM % 3 + 2) * 10240))}") ;;
+		1 | 2 | 3) kind=snap r=$(vreq POST "/volumes/$u/snapshot" "{\"name\":\"$n\"}") ;;
+		4) kind=delvol r=$(vreq DELETE "/volumes/$u") ;;
+		5 | 6) kind=delsnap r=$(vreq DELETE "/volumes/$u/snapshots/$n") ;;
+		7 | 8) kind=rollback r=$(vreq POST "/volumes/$u/rollbacktosnapshot" "{\"name\":\"$n\"}") ;;
 		*) continue ;;
 		esac
-		echo "op $op $u $n: ${r:0:300}" >>"$VDIR/ledger/$c.log"
+		echo "op $kind $u $n: ${r:0:300}" >>"$VDIR/ledger/$c.log"
+		# What may be gone is no longer a target.
+		keep=()
+		for k in "${snaps[@]}"; do
+			case $kind in
+			delvol) [ "${k%/*}" = "$u" ] && continue ;;
+			delsnap) [ "$k" = "$u/$n" ] && continue ;;
+			rollback) [ "${k%/*}" = "$u" ] && [ "$k" != "$u/$n" ] && continue ;;
+			esac
+			keep+=("$k")
+		done
+		snaps=("${keep[@]}")
+		case $kind/$r in snap/201\ *) snaps+=("$u/$n") ;; esac
 	done
 }
 
@@ -116,7 +137,7 @@ t_ok "everything settles" t_wait_for 300 settled
 req GET /admin/volumes
 t_is "only ready or failed remain" "$(jbody '[.[].state] | unique - ["ready","failed"] | length')" 0
 have=$(jbody '.[].uuid' | sort)
-deleted=$(cat "$VDIR"/ledger/*.log | sed -n 's|^op [45] \([0-9a-f-]*\) .*|\1|p' | sort -u)
+deleted=$(cat "$VDIR"/ledger/*.log | sed -n 's|^op delvol \([0-9a-f-]*\) .*|\1|p' | sort -u)
 lost=$(comm -23 <(sort -u "$VDIR/ledger/acked") <(printf '%s\n' "$deleted") |
 	comm -23 - <(printf '%s\n' "$have"))
 t_is "every acknowledged create not deleted since is there" "$lost" ""
@@ -163,17 +184,17 @@ t_diag "snapshots: $(printf '%s' "$snaps_rec" | grep -c .)"
 # the ledger is in request order per client, and each volume has one.
 kept=$(cat "$VDIR"/ledger/*.log | awk '
 	$1 == "op" { k = $3 "/" substr($4, 1, length($4) - 1) }
-	$1 == "op" && $2 ~ /^[236]$/ && $5 == "201" { snap[k] = 1; next }
-	$1 == "op" && $2 ~ /^[45]$/ { for (s in snap) if (index(s, $3 "/") == 1) delete snap[s]; next }
-	$1 == "op" && $2 == 7 { delete snap[k]; next }
-	$1 == "op" && $2 == 8 { for (s in snap) if (index(s, $3 "/") == 1 && s != k) delete snap[s] }
+	$1 == "op" && $2 == "snap" && $5 == "201" { snap[k] = 1; next }
+	$1 == "op" && $2 == "delvol" { for (s in snap) if (index(s, $3 "/") == 1) delete snap[s]; next }
+	$1 == "op" && $2 == "delsnap" { delete snap[k]; next }
+	$1 == "op" && $2 == "rollback" { for (s in snap) if (index(s, $3 "/") == 1 && s != k) delete snap[s] }
 	END { for (s in snap) print s }' | sort)
 t_is "every acknowledged snapshot not removed since is recorded" \
 	"$(comm -23 <(printf '%s\n' "$kept" | grep . || :) <(printf '%s\n' "$snaps_rec" | grep . || :) | grep . || :)" ""
 # How much of it the storm exercised: answers by operation, and what the
 # restarts found in flight.
-acks() { cat "$VDIR"/ledger/*.log | awk -v ops="$1" -v st="$2" '$1 == "op" && index(ops, $2) && $5 == st' | wc -l; }
-t_diag "answered: $(acks 236 201) snapshots, $(acks 7 204) snapshot deletes, $(acks 8 200) rollbacks;" \
+acks() { cat "$VDIR"/ledger/*.log | awk -v op="$1" -v st="$2" '$1 == "op" && $2 == op && $5 == st' | wc -l; }
+t_diag "answered: $(acks snap 201) snapshots, $(acks delsnap 204) snapshot deletes, $(acks rollback 200) rollbacks;" \
 	"settled at a restart: $(grep -c 'recovery: snapshot' "$VDIR/vapi.log") snapshots"
 
 exported=$(grep -o 'Pseudo = "/volumes/[0-9a-f-]*"' "$P/state/exports/ganesha-exports.conf" |
