@@ -74,11 +74,7 @@ INTEGRATION_LIBS = \
 # The fault storms (docs/testing.md): kill -9 of the VAPI, the plugin and
 # dockerd at random points under load, and a full storage pool; each prints
 # its seed (TNFS_STORM_SEED replays it).  Three mount with tritonnfs-fuse.
-# vapi_storm.sh is distributed but not in TESTS: its first run on the
-# merged tree found recorded snapshots missing on storage after a VAPI
-# kill -9 (seed 326854718); it returns to TESTS with the fix.
-FAULT_TESTS =
-EXTRA_DIST += tests/faults/vapi_storm.sh
+FAULT_TESTS = tests/faults/vapi_storm.sh
 FUSE_FAULT_TESTS = \
 	tests/faults/plugin_storm.sh \
 	tests/faults/pool_full.sh \
