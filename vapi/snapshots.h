@@ -52,7 +52,9 @@ int snapshots_job_delete(
 /*
  * At start, before any worker runs: remove from storage and then from the
  * store every snapshot a crash left creating or deleting.  Logs what it
- * cannot settle (it stays as it is, for the next start).
+ * cannot settle (it stays as it is, for the next start).  Does nothing on
+ * a store several instances share (store_shared): another may be taking
+ * or deleting the snapshot at that moment.
  */
 void snapshots_recover(struct vapi *va);
 
