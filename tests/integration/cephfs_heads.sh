@@ -21,6 +21,8 @@ for pidf in "$P/state/exports/ganesha.pid" "$P/state/exports/head-1/ganesha.pid"
 done
 NETU=5e5e5e5e-0000-4000-8000-0000000ceff6
 ganesha_network_config "$NETU"
+jq '. + {sizes: [64]}' "$P/vapi.json" >"$P/vapi.json.new" &&
+	mv "$P/vapi.json.new" "$P/vapi.json"
 NP2=$(t_free_port)
 MP2=$(t_free_port)
 while [ "$NP2" = "$NP" ] || [ "$NP2" = "$MP" ]; do NP2=$(t_free_port); done
@@ -52,7 +54,9 @@ NET=$NETU
 HEADA=$P/state/exports
 HEADB=$P/state/exports/head-1
 
-V=$(create cephvol '"size":64')
+req POST /volumes "$(create_body cephvol '"size":64')"
+t_is "create: 201" "$STATUS" 201
+V=$(jbody .uuid)
 t_ok "a 64 MiB volume is ready" wait_state "$V" ready 180
 req GET "/volumes/$V"
 FSPATH=$(jbody .filesystem_path)
