@@ -100,5 +100,7 @@ EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden
 # Not in TESTS until it passes on a CI machine (run it by hand, under the
 # lock): the Debian packages (build, lint, install, upgrade, purge).
 EXTRA_DIST += tests/integration/packaging_debs.sh
-# Two FSAL_CEPH heads serving the same volumes, one killed: likewise.
+# Two FSAL_CEPH heads serving the same volumes, one killed: not in TESTS
+# while two heads on one host reset each other's CephFS sessions
+# (docs/cephfs.md).
 EXTRA_DIST += tests/integration/cephfs_heads.sh

@@ -27,6 +27,9 @@
  * files).  The first head is on the networks' addresses and ports and is
  * the one filesystem_path names; the others are there for clients pointed
  * at them, and the exporter is healthy while the first one serves.
+ * Known defect: heads on one host share FSAL_CEPH's reclaim identity
+ * (host name and Export_Id) and reset each other's CephFS sessions; each
+ * head needs a node id of its own before head= is usable (docs/cephfs.md).
  */
 #include <arpa/inet.h>
 #include <errno.h>
