@@ -17,7 +17,21 @@
  * VAPI beside each head, all sharing one PostgreSQL store, rather than
  * pushing configuration to remote heads through an agent of its own
  * (docs/cephfs.md).
+ *
+ *   --exports ganesha-ceph:CONF,head=ADDRESS:NFS_PORT:MOUNT_PORT...
+ *
+ * Each head= adds one more supervised head, a ganesha process of its own
+ * on that address and those ports with its own state directory
+ * (STATE_DIR/head-N), serving every volume as the first head does
+ * (active/active: the data is in CephFS, so every head serves the same
+ * files).  The first head is on the networks' addresses and ports and is
+ * the one filesystem_path names; the others are there for clients pointed
+ * at them, and the exporter is healthy while the first one serves.
+ * Known defect: heads on one host share FSAL_CEPH's reclaim identity
+ * (host name and Export_Id) and reset each other's CephFS sessions; each
+ * head needs a node id of its own before head= is usable (docs/cephfs.md).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,26 +41,218 @@
 
 #include "exports_impl.h"
 #include "fsutil.h"
+#include "log.h"
+#include "parse.h"
+
+#define GCEPH_MAX_HEADS 8
+
+/* A head named by head=ADDRESS:NFS_PORT:MOUNT_PORT. */
+struct gceph_head_spec {
+	char address[INET_ADDRSTRLEN];
+	int nfs_port, mount_port;
+};
 
 struct ganesha_ceph {
-	void *head; /* an exporter_ganesha_ops instance */
+	/* exporter_ganesha_ops instances; heads[0] is on the networks. */
+	void *heads[GCEPH_MAX_HEADS];
+	size_t nheads;
 };
+
+static int
+parse_port(const char *text, const char *what, const char *spec, int *port,
+    struct tnfs_err *err)
+{
+	uint64_t v;
+
+	if (tnfs_parse_u64(text, 65535, &v, what, err) == -1 || v == 0) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "exports ganesha-ceph: head=%s: %s must be a port, 1 to "
+		    "65535",
+		    spec, what);
+		return -1;
+	}
+	*port = (int)v;
+	return 0;
+}
+
+/* head=ADDRESS:NFS_PORT:MOUNT_PORT, an IPv4 address as ganesha binds. */
+static int
+parse_head(const char *spec, struct gceph_head_spec *h, struct tnfs_err *err)
+{
+	char buf[64], *nfs, *mount;
+	struct in_addr a;
+
+	if (strlen(spec) >= sizeof(buf)) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "exports ganesha-ceph: head=%.64s...: too long", spec);
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%s", spec);
+	if ((nfs = strchr(buf, ':')) == NULL ||
+	    (mount = strchr(nfs + 1, ':')) == NULL) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "exports ganesha-ceph: head=%s: expected "
+		    "head=ADDRESS:NFS_PORT:MOUNT_PORT",
+		    spec);
+		return -1;
+	}
+	*nfs++ = '\0';
+	*mount++ = '\0';
+	if (inet_pton(AF_INET, buf, &a) != 1) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "exports ganesha-ceph: head=%s: %s is not an IPv4 address",
+		    spec, buf);
+		return -1;
+	}
+	/* The canonical form: inet_pton accepted it, so it fits. */
+	if (inet_ntop(AF_INET, &a, h->address, sizeof(h->address)) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "inet_ntop failed");
+		return -1;
+	}
+	if (parse_port(nfs, "the NFS port", spec, &h->nfs_port, err) == -1 ||
+	    parse_port(mount, "the MOUNT port", spec, &h->mount_port, err) ==
+		-1)
+		return -1;
+	if (h->nfs_port == h->mount_port) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "exports ganesha-ceph: head=%s: the NFS and MOUNT ports "
+		    "must differ",
+		    spec);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Whether port p is taken by a head before it.  The heads of one VAPI run
+ * on its host, and the first may bind every address (networks on several
+ * addresses): ports differ across heads whatever the addresses.
+ */
+static int
+port_taken(const struct exporter_config *cfg, const struct gceph_head_spec *hs,
+    size_t n, int p)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nlisten; i++)
+		if (cfg->listen[i].nfs_port == p ||
+		    cfg->listen[i].mount_port == p)
+			return 1;
+	for (i = 0; i < n; i++)
+		if (hs[i].nfs_port == p || hs[i].mount_port == p)
+			return 1;
+	return 0;
+}
+
+/*
+ * Split arg, CONF[,head=...]..., into conf (a copy of CONF) and the extra
+ * heads.  A ceph.conf path with a comma in it is not supported.
+ */
+static int
+parse_arg(const struct exporter_config *cfg, char *conf, size_t conflen,
+    struct gceph_head_spec *hs, size_t *nh, struct tnfs_err *err)
+{
+	const char *arg = cfg->arg, *opt, *end;
+	char one[128];
+	size_t len;
+
+	*nh = 0;
+	if (arg == NULL || arg[0] != '/') {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "exports ganesha-ceph: expected ganesha-ceph:CONF with "
+		    "CONF the absolute path of the cluster's ceph.conf");
+		return -1;
+	}
+	len = strcspn(arg, ",");
+	if (len >= conflen) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "exports ganesha-ceph: the ceph.conf path is too long");
+		return -1;
+	}
+	memcpy(conf, arg, len);
+	conf[len] = '\0';
+	for (opt = arg + len; *opt == ','; opt = end) {
+		opt++;
+		end = opt + strcspn(opt, ",");
+		len = (size_t)(end - opt);
+		if (len >= sizeof(one)) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "exports ganesha-ceph: option %.32s...: too long",
+			    opt);
+			return -1;
+		}
+		memcpy(one, opt, len);
+		one[len] = '\0';
+		if (strncmp(one, "head=", 5) != 0) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "exports ganesha-ceph: unknown option \"%s\" "
+			    "(expected head=ADDRESS:NFS_PORT:MOUNT_PORT)",
+			    one);
+			return -1;
+		}
+		if (*nh + 1 >= GCEPH_MAX_HEADS) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "exports ganesha-ceph: at most %d heads",
+			    GCEPH_MAX_HEADS);
+			return -1;
+		}
+		if (parse_head(one + 5, &hs[*nh], err) == -1)
+			return -1;
+		if (port_taken(cfg, hs, *nh, hs[*nh].nfs_port) ||
+		    port_taken(cfg, hs, *nh, hs[*nh].mount_port)) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "exports ganesha-ceph: %s: a port another head "
+			    "uses",
+			    one);
+			return -1;
+		}
+		(*nh)++;
+	}
+	return 0;
+}
+
+static void gceph_close(void *impl);
+
+/* Open extra head i (1...) in STATE_DIR/head-i, private as the first. */
+static void *
+open_head(const struct exporter_config *cfg, const char *conf, size_t i,
+    const struct gceph_head_spec *h, struct tnfs_err *err)
+{
+	struct exporter_listen l = {h->address, h->nfs_port, h->mount_port};
+	struct exporter_config c = *cfg;
+	char dir[4096];
+	int n;
+
+	n = snprintf(dir, sizeof(dir), "%s/head-%zu", cfg->state_dir, i);
+	if (n < 0 || (size_t)n >= sizeof(dir)) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "exports ganesha-ceph: state directory path too long");
+		return NULL;
+	}
+	if (fsutil_mkdir_p(dir, 0700, err) == -1)
+		return NULL;
+	c.state_dir = dir;
+	c.listen = &l;
+	c.nlisten = 1;
+	c.arg = NULL;
+	c.ceph_conf = conf;
+	return exporter_ganesha_ops.open(&c, err);
+}
 
 static void *
 gceph_open(const struct exporter_config *cfg, struct tnfs_err *err)
 {
+	struct gceph_head_spec hs[GCEPH_MAX_HEADS];
 	struct exporter_config c = *cfg;
-	struct ganesha_ceph *gc;
+	struct ganesha_ceph *gc = NULL;
+	char conf[4096];
+	size_t nh, i;
 
-	if (cfg->arg == NULL || cfg->arg[0] != '/') {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "exports ganesha-ceph: expected ganesha-ceph:CONF with "
-		    "CONF the absolute path of the cluster's ceph.conf");
+	if (parse_arg(cfg, conf, sizeof(conf), hs, &nh, err) == -1)
 		return NULL;
-	}
-	if (access(cfg->arg, R_OK) != 0) {
+	if (access(conf, R_OK) != 0) {
 		tnfs_err_errno(err, TNFS_E_VALIDATION, errno,
-		    "exports ganesha-ceph: cannot read %s", cfg->arg);
+		    "exports ganesha-ceph: cannot read %s", conf);
 		return NULL;
 	}
 	if (cfg->state_dir == NULL ||
@@ -63,20 +269,35 @@ gceph_open(const struct exporter_config *cfg, struct tnfs_err *err)
 		return NULL;
 	}
 	c.arg = NULL;
-	c.ceph_conf = cfg->arg;
-	if ((gc->head = exporter_ganesha_ops.open(&c, err)) == NULL) {
-		free(gc);
-		return NULL;
+	c.ceph_conf = conf;
+	if ((gc->heads[0] = exporter_ganesha_ops.open(&c, err)) == NULL)
+		goto fail;
+	gc->nheads = 1;
+	for (i = 0; i < nh; i++) {
+		gc->heads[i + 1] = open_head(cfg, conf, i + 1, &hs[i], err);
+		if (gc->heads[i + 1] == NULL)
+			goto fail;
+		gc->nheads++;
 	}
 	return gc;
+fail:
+	gceph_close(gc);
+	return NULL;
 }
 
 static int
 gceph_start(void *impl, struct tnfs_err *err)
 {
 	struct ganesha_ceph *gc = impl;
+	size_t i;
 
-	return exporter_ganesha_ops.start(gc->head, err);
+	for (i = 0; i < gc->nheads; i++)
+		if (exporter_ganesha_ops.start(gc->heads[i], err) == -1) {
+			if (i > 0)
+				tnfs_err_prefix(err, "head %zu", i);
+			return -1;
+		}
+	return 0;
 }
 
 static int
@@ -95,7 +316,22 @@ gceph_sync(
 			    specs[i].volume_uuid);
 			return -1;
 		}
-	return exporter_ganesha_ops.sync(gc->head, specs, n, err);
+	/*
+	 * Every head serves every volume.  The first head's answer is the
+	 * one that counts: a sync that fails on an extra head (down, being
+	 * restarted) is caught up by its supervisor, which reloads a head
+	 * that comes back with the exports file written meanwhile.
+	 */
+	if (exporter_ganesha_ops.sync(gc->heads[0], specs, n, err) == -1)
+		return -1;
+	for (i = 1; i < gc->nheads; i++) {
+		struct tnfs_err e2 = {0};
+
+		if (exporter_ganesha_ops.sync(gc->heads[i], specs, n, &e2) ==
+		    -1)
+			log_err(TNFS_LOG_WARN, &e2, "ganesha-ceph head %zu", i);
+	}
+	return 0;
 }
 
 static int
@@ -103,7 +339,7 @@ gceph_healthy(void *impl)
 {
 	struct ganesha_ceph *gc = impl;
 
-	return exporter_ganesha_ops.healthy(gc->head);
+	return exporter_ganesha_ops.healthy(gc->heads[0]);
 }
 
 static unsigned long
@@ -111,7 +347,7 @@ gceph_outages(void *impl)
 {
 	struct ganesha_ceph *gc = impl;
 
-	return exporter_ganesha_ops.outages(gc->head);
+	return exporter_ganesha_ops.outages(gc->heads[0]);
 }
 
 static void
@@ -119,9 +355,12 @@ gceph_close(void *impl)
 {
 	struct ganesha_ceph *gc = impl;
 
+	size_t i;
+
 	if (gc == NULL)
 		return;
-	exporter_ganesha_ops.close(gc->head);
+	for (i = 0; i < gc->nheads; i++)
+		exporter_ganesha_ops.close(gc->heads[i]);
 	free(gc);
 }
 

@@ -58,7 +58,7 @@ struct vapi_config {
 	char listen[512];     /* tcp:HOST:PORT or unix:PATH */
 	char store[1024];     /* sqlite:PATH */
 	char storage[1024];   /* dir:PATH, btrfs:PATH, btrfs-image:FILE,SIZE */
-	char exports[64];     /* none, ganesha */
+	char exports[1024];   /* none, ganesha, ganesha-ceph:CONF */
 	char state_dir[1024]; /* default: beside the store */
 	char log_level[16];
 	char host_uuid[TNFS_UUID_BUFSZ]; /* "" = generated, kept in the store */

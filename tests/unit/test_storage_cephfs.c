@@ -212,6 +212,67 @@ START_TEST(test_exporter_specs)
 }
 END_TEST
 
+/* head=ADDRESS:NFS_PORT:MOUNT_PORT: extra heads, each in head-N. */
+START_TEST(test_exporter_heads)
+{
+	static const char *const bad[] = {",head=", ",head=127.0.0.1",
+	    ",head=127.0.0.1:2050", ",head=127.0.0.1:2050:", ",head=:2050:2051",
+	    ",head=localhost:2050:2051", ",head=127.0.0.1:0:2051",
+	    ",head=127.0.0.1:65536:2051", ",head=127.0.0.1:-1:2051",
+	    ",head=127.0.0.1:2050:2050", ",head=127.0.0.1:2050:2051:9",
+	    ",head=127.0.0.1:02050:2051", ",head=127.0.0.1: 2050:2051",
+	    ",head=::1:2050:2051", ",head=127.0.0.1:2049:2051",
+	    ",head=127.0.0.1:2050:20048",
+	    ",head=127.0.0.1:2050:2051,head=127.0.0.1:2051:2052",
+	    ",heads=2", ",", ",,head=127.0.0.1:2050:2051", ",fs=cephfs",
+	    ",head=127.0.0.1:2050:2051,head=127.0.0.1:2052:2053,"
+	    "head=127.0.0.1:2054:2055,head=127.0.0.1:2056:2057,"
+	    "head=127.0.0.1:2058:2059,head=127.0.0.1:2060:2061,"
+	    "head=127.0.0.1:2062:2063,head=127.0.0.1:2064:2065",
+	    ",head=127.0.0.1:2050:2051xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"};
+	struct exporter_listen l = {"127.0.0.1", 2049, 20048};
+	struct exporter_config cfg = {0};
+	struct tnfs_err err = {0};
+	struct exporter *ex;
+	char dir[128], spec[1024], sub[256];
+	struct stat sb;
+	size_t i;
+
+	snprintf(dir, sizeof(dir), "%s/exports", state);
+	cfg.state_dir = dir;
+	cfg.listen = &l;
+	cfg.nlisten = 1;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		tnfs_err_clear(&err);
+		snprintf(spec, sizeof(spec), "ganesha-ceph:%s%s", conf, bad[i]);
+		ck_assert_msg(exporter_open(spec, &cfg, &err) == NULL,
+		    "accepted %s", spec);
+		ck_assert_str_eq(err.code, "ValidationError");
+	}
+	snprintf(spec, sizeof(spec),
+	    "ganesha-ceph:%s,head=127.0.0.1:2050:2051,head=10.0.0.2:2052:2053",
+	    conf);
+	ex = exporter_open(spec, &cfg, &err);
+	ck_assert_msg(ex != NULL, "refused %s: %s", spec, err.msg);
+	for (i = 1; i <= 2; i++) {
+		snprintf(sub, sizeof(sub), "%s/head-%zu", dir, i);
+		ck_assert_int_eq(stat(sub, &sb), 0);
+		ck_assert_int_eq(sb.st_mode & 0777, 0700);
+	}
+	exporter_close(ex);
+	for (i = 1; i <= 2; i++) {
+		snprintf(sub, sizeof(sub), "%s/head-%zu/ganesha-recovery", dir, i);
+		rmdir(sub);
+		snprintf(sub, sizeof(sub), "%s/head-%zu", dir, i);
+		rmdir(sub);
+	}
+	snprintf(sub, sizeof(sub), "%s/ganesha-recovery", dir);
+	rmdir(sub);
+	rmdir(dir);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -225,6 +286,7 @@ make_suite(void)
 	tcase_add_test(tc, test_exports_fsal_ceph_hostile);
 	tcase_add_test(tc, test_main_conf_ceph_block);
 	tcase_add_test(tc, test_exporter_specs);
+	tcase_add_test(tc, test_exporter_heads);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -138,6 +138,25 @@ START_TEST(test_defaults_and_builtin_network)
 }
 END_TEST
 
+/* ganesha-ceph:CONF takes a path: as long as one, and refused beyond. */
+START_TEST(test_exports_ceph_conf_path)
+{
+	static struct vapi_config cfg;
+	struct tnfs_err err;
+	char spec[2048], *argv[] = {"vapi", "--exports", spec, NULL};
+
+	vapi_config_defaults(&cfg);
+	snprintf(spec, sizeof(spec), "ganesha-ceph:/tmp/tnfs-vapi_cephfs."
+	    "dmff2R/d.GPByl6/ceph/a-cluster-with-a-long-name/ceph.conf");
+	ck_assert_int_eq(vapi_config_parse_args(&cfg, 3, argv, &err), 0);
+	ck_assert_str_eq(cfg.exports, spec);
+	memset(spec, 'x', sizeof(spec) - 1);
+	spec[sizeof(spec) - 1] = '\0';
+	ck_assert_int_eq(vapi_config_parse_args(&cfg, 3, argv, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "--exports is too long"));
+}
+END_TEST
+
 START_TEST(test_listen_rules)
 {
 	static struct vapi_config cfg;
@@ -216,6 +235,7 @@ make_suite(void)
 	    tc, test_files, 0, sizeof(files) / sizeof(files[0]));
 	tcase_add_test(tc, test_sizes_sorted);
 	tcase_add_test(tc, test_defaults_and_builtin_network);
+	tcase_add_test(tc, test_exports_ceph_conf_path);
 	tcase_add_test(tc, test_listen_rules);
 	tcase_add_test(tc, test_bad_flags);
 	tcase_add_test(tc, test_store_specs);

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# cephfs_heads: two nfs-ganesha heads with FSAL_CEPH (--exports
+# ganesha-ceph:CONF,head=...) serve the same CephFS volumes, against a real
+# single-node Ceph.  What one head's client writes, the other head's client
+# reads; a head killed with -9 leaves the other serving, with the data
+# written before the kill intact, and is restarted by the VAPI; a deleted
+# volume leaves no export on either head.
+. "$TNFS_SRCDIR/tests/integration/vapi_lib.sh"
+. "$TNFS_SRCDIR/tests/integration/ceph_lib.sh"
+ceph_require
+ceph_require_ganesha
+t_require_cmd rpcbind rpcinfo fusermount3 mountpoint
+t_require_file /dev/fuse
+
+ceph_up
+P=$(t_tmpdir)
+t_cleanup_push "t__rmdir_safe '$P'"
+# Heads the VAPI left behind (they are killed -9 only on a failed start).
+for pidf in "$P/state/exports/ganesha.pid" "$P/state/exports/head-1/ganesha.pid"; do
+	t_cleanup_push "[ -s '$pidf' ] && kill -9 \$(cat '$pidf')"
+done
+NETU=5e5e5e5e-0000-4000-8000-0000000ceff6
+ganesha_network_config "$NETU"
+jq '. + {sizes: [64]}' "$P/vapi.json" >"$P/vapi.json.new" &&
+	mv "$P/vapi.json.new" "$P/vapi.json"
+NP2=$(t_free_port)
+MP2=$(t_free_port)
+while [ "$NP2" = "$NP" ] || [ "$NP2" = "$MP" ]; do NP2=$(t_free_port); done
+while [ "$MP2" = "$NP" ] || [ "$MP2" = "$MP" ] || [ "$MP2" = "$NP2" ]; do MP2=$(t_free_port); done
+if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
+	rpcbind -w
+	t_wait_for 10 rpcinfo -p 127.0.0.1 >/dev/null
+fi
+
+VDIR=$(t_tmpdir)
+VPORT=$(t_free_port)
+URL=http://127.0.0.1:$VPORT
+t_spawn vapi "$VDIR/vapi.log" "$VAPI_BIN" --config "$P/vapi.json" \
+	--listen "tcp:127.0.0.1:$VPORT" --store "sqlite:$VDIR/vapi.db" \
+	--storage "cephfs:$CEPH_CONF,group=tnfs" --state-dir "$P/state" \
+	--exports "ganesha-ceph:$CEPH_CONF,head=127.0.0.1:$NP2:$MP2"
+VPID=$T_PID_vapi
+started() { ! kill -0 "$VPID" 2>/dev/null || vapi_healthy; }
+tcp_answers() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1"; }
+if ! t_wait_for 180 started || ! kill -0 "$VPID" 2>/dev/null ||
+	! t_wait_for 120 tcp_answers "$NP2"; then
+	echo "tritonnfs-vapi or its heads did not start; the logs:" >&2
+	tail -n 40 "$VDIR/vapi.log" "$P/state/exports/ganesha.log" \
+		"$P/state/exports/head-1/ganesha.log" >&2
+	exit 1
+fi
+t_pass "the VAPI serves with two FSAL_CEPH heads"
+NET=$NETU
+HEADA=$P/state/exports
+HEADB=$P/state/exports/head-1
+
+req POST /volumes "$(create_body cephvol '"size":64')"
+t_is "create: 201" "$STATUS" 201
+V=$(jbody .uuid)
+t_ok "a 64 MiB volume is ready" wait_state "$V" ready 180
+req GET "/volumes/$V"
+FSPATH=$(jbody .filesystem_path)
+t_is "filesystem_path names the first head" "$FSPATH" "127.0.0.1:/volumes/$V"
+t_like "the first head exports it" "$(cat "$HEADA/ganesha-exports.conf")" "Pseudo = \"/volumes/$V\""
+t_like "the second head exports it too" "$(cat "$HEADB/ganesha-exports.conf")" "Pseudo = \"/volumes/$V\""
+t_is "the second head's directory is private to root" "$(stat -c %a "$HEADB")" 700
+
+# fuse_mount MNT NFS_PORT MOUNT_PORT OPTS: tritonnfs-fuse, stopped at exit.
+fuse_mount() {
+	mkdir -p "$1"
+	t_umount_at_exit "$1"
+	t_spawn fuse "$1.log" "$TNFS_BUILDDIR/fuse/tritonnfs-fuse" \
+		"$FSPATH" "$1" -f -o "port=$2,mountport=$3,$4"
+	t_wait_for 60 mountpoint -q "$1"
+}
+unmount() { fusermount3 -u "$1"; }
+
+head -c $((8 * 1048576)) /dev/urandom >"$P/data"
+ma=$P/ma
+mb=$P/mb
+t_ok "head A, NFSv3: mounted" fuse_mount "$ma" "$NP" "$MP" nfsvers=3
+t_ok "head A: write 8 MiB" cp "$P/data" "$ma/data"
+t_ok "head B, NFSv3: mounted" fuse_mount "$mb" "$NP2" "$MP2" nfsvers=3
+t_ok "head B reads what head A's client wrote" cmp "$P/data" "$mb/data"
+echo from-b >"$P/small"
+t_ok "head B: a write" cp "$P/small" "$mb/small"
+seen_on_a() { cmp -s "$P/small" "$ma/small"; }
+t_ok "head A reads what head B's client wrote" t_wait_for 30 seen_on_a
+t_ok "head A: unmount" unmount "$ma"
+rss() { awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$(cat "$1/ganesha.pid")/status"; }
+t_diag "measured: head RSS with one export in use: A $(rss "$HEADA") MiB, B $(rss "$HEADB") MiB"
+
+# kill -9 head A while head B's client writes.
+pida=$(cat "$HEADA/ganesha.pid")
+dd if=/dev/zero of="$mb/during" bs=1M count=16 conv=fsync status=none &
+ddpid=$!
+tk=$(date +%s%N)
+kill -9 "$pida"
+wait "$ddpid"
+t_is "head B: a write across head A's death completes" "$?" 0
+t_ok "head B: the data written before the kill is intact" cmp "$P/data" "$mb/data"
+t_is "head B: the write is whole" "$(stat -c %s "$mb/during")" $((16 * 1048576))
+restarted() { [ -s "$HEADA/ganesha.pid" ] && [ "$(cat "$HEADA/ganesha.pid")" != "$pida" ] && vapi_healthy; }
+t_ok "the VAPI restarts head A" t_wait_for 120 restarted
+t_ok "the volume is ready again" wait_state "$V" ready 120
+t_diag "measured: head A killed -9 to restarted and its volume ready: $(( ($(date +%s%N) - tk) / 1000000 )) ms"
+t_ok "head A, NFSv3: mounted again" fuse_mount "$ma" "$NP" "$MP" nfsvers=3
+t_ok "head A reads what head B's client wrote meanwhile" cmp "$P/small" "$ma/small"
+t_is "head A sees the write across its death" "$(stat -c %s "$ma/during")" $((16 * 1048576))
+t_ok "head A: unmount" unmount "$ma"
+t_ok "head B: unmount" unmount "$mb"
+
+req DELETE "/volumes/$V"
+t_is "delete: 204" "$STATUS" 204
+t_ok "gone" t_wait_for 120 gone "$V"
+grep -q "$V" "$HEADA/ganesha-exports.conf"
+t_is "no export left on head A" "$?" 1
+grep -q "$V" "$HEADB/ganesha-exports.conf"
+t_is "no export left on head B" "$?" 1
+t_is "no subvolume left" "$(timeout 60 ceph fs subvolume ls cephfs --group_name tnfs | jq length)" 0
+
+pidb=$(cat "$HEADB/ganesha.pid")
+kill -TERM "$VPID"
+rc=0
+wait "$VPID" || rc=$?
+t_is "SIGTERM: exit 0" "$rc" 0
+t_fails "head B is stopped with the VAPI" kill -0 "$pidb"
+t_done
