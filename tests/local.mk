@@ -43,6 +43,8 @@ INTEGRATION_TESTS = \
 	tests/integration/packaging_units.sh \
 	tests/integration/packaging_notify.sh \
 	tests/integration/packaging_docker_plugin.sh \
+	tests/integration/packaging_debs.sh \
+	tests/integration/quickstart_packages.sh \
 	tests/integration/bench_vapi.sh
 # tritonnfs-fuse's suites run only when it is built (--without-fuse).
 FUSE_INTEGRATION_TESTS = \
@@ -99,5 +101,3 @@ EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden
 # Not in TESTS until they pass on a CI machine (run them by hand, under
 # the lock): the cephfs backend through a real VAPI and an FSAL_CEPH head.
 EXTRA_DIST += tests/integration/vapi_cephfs.sh
-# The Debian packages (build, lint, install, upgrade, purge): likewise.
-EXTRA_DIST += tests/integration/packaging_debs.sh
