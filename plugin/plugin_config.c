@@ -392,6 +392,9 @@ static const struct {
     {"unmount_timeout", json_type_int},
     {"nfs_timeo", json_type_int},
     {"nfs_retrans", json_type_int},
+    {"hostname", json_type_string},
+    {"client_address", json_type_string},
+    {"heartbeat", json_type_int},
 };
 
 static int

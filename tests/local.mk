@@ -43,6 +43,8 @@ INTEGRATION_TESTS = \
 	tests/integration/packaging_units.sh \
 	tests/integration/packaging_notify.sh \
 	tests/integration/packaging_docker_plugin.sh \
+	tests/integration/packaging_debs.sh \
+	tests/integration/quickstart_packages.sh \
 	tests/integration/bench_vapi.sh
 # tritonnfs-fuse's suites run only when it is built (--without-fuse).
 FUSE_INTEGRATION_TESTS = \
@@ -93,9 +95,6 @@ EXTRA_DIST += tests/fuzz
 # Listed one by one: the directory itself would carry the .log and .trs
 # files of an in-tree test run into the tarball.
 EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden
-# Not in TESTS until it passes on a CI machine (run it by hand, under the
-# lock): the Debian packages (build, lint, install, upgrade, purge).
-EXTRA_DIST += tests/integration/packaging_debs.sh
 # Two FSAL_CEPH heads serving the same volumes, one killed: not in TESTS
 # while two heads on one host reset each other's CephFS sessions
 # (docs/cephfs.md).

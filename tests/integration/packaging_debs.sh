@@ -140,10 +140,14 @@ cat >/etc/tritonnfs/vapi.json <<JSON
 JSON
 printf 'owner-secret\n' >/etc/tritonnfs/plugin.token
 chmod 600 /etc/tritonnfs/plugin.token
+# Over a Unix socket the VAPI sees no peer address: the plugin declares the
+# one its mounts come from, or the fenced export refuses it
+# (docs/isolation.md).
 cat >/etc/tritonnfs/plugin.json <<JSON
 {"vapi": "unix://$vsock", "token_file": "/etc/tritonnfs/plugin.token",
  "owner": "$OWNER", "host_uuid": "$HOST", "socket": "$psock",
- "mount_backend": "fuse", "linger": 0}
+ "mount_backend": "fuse", "linger": 0,
+ "client_address": "127.0.0.1"}
 JSON
 
 # unit_run NAME UNIT: the unit's Environment= and ExecStart=, under the

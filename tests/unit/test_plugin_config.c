@@ -148,6 +148,15 @@ START_TEST(test_config_json)
 	ck_assert_str_eq(c.mount_backend, "fuse");
 	ck_assert_str_eq(c.state_dir, "/srv/st");
 	ck_assert_int_eq(c.linger_s, 5);
+	/* What a host reaching the VAPI over a Unix socket must declare. */
+	ck_assert_int_eq(config_apply_text(&c,
+			     "{\"client_address\": \"127.0.0.1\", "
+			     "\"hostname\": \"h1\", \"heartbeat\": 10}",
+			     "p.json", &err),
+	    0);
+	ck_assert_str_eq(c.client_address, "127.0.0.1");
+	ck_assert_str_eq(c.hostname, "h1");
+	ck_assert_int_eq(c.heartbeat_s, 10);
 	ck_assert_int_eq(c.nfs_retrans, 3);
 }
 END_TEST
@@ -174,6 +183,8 @@ static const struct {
     {"[1, 2]", "p.json"},
     {"{\"socket\": {\"a\": {\"b\": {\"c\": {\"d\": 1}}}}}", "p.json"},
     {"{\"owner\": null}", "owner must be a string"},
+    {"{\"client_address\": \"::1\"}", "IPv4"},
+    {"{\"client_address\": 127}", "client_address must be a string"},
 };
 
 START_TEST(test_config_json_bad_table)
