@@ -21,6 +21,7 @@ INTEGRATION_TESTS = \
 	tests/integration/vapi_hosts.sh \
 	tests/integration/vapi_fence.sh \
 	tests/integration/vapi_krill.sh \
+	tests/integration/vapi_export_manager.sh \
 	tests/integration/store_pg.sh \
 	tests/integration/vapi_pg.sh \
 	tests/integration/storage_btrfs.sh \
