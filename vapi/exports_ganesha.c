@@ -301,6 +301,25 @@ wait_locked(struct ganesha *g, uint64_t ms)
 }
 
 /*
+ * A ganesha (re)started after its bus died registers on a new one.  Under
+ * sync_lock: a sync may be using the bus's connection.
+ */
+static void
+respawn_bus(struct ganesha *g)
+{
+	struct tnfs_err err = {0};
+
+	if (g->bus == NULL)
+		return;
+	pthread_mutex_lock(&g->sync_lock);
+	if (gbus_start(g->bus, &err) == -1)
+		log_err(TNFS_LOG_WARN, &err,
+		    "ganesha's bus did not start again; exports change by "
+		    "re-reading the whole file");
+	pthread_mutex_unlock(&g->sync_lock);
+}
+
+/*
  * The supervisor: (re)start ganesha, mark it healthy once its NFS port
  * answers, notice its death, back off, start it again.
  */
@@ -319,6 +338,7 @@ supervise(void *arg)
 			unsigned gen = g->gen;
 
 			pthread_mutex_unlock(&g->lock);
+			respawn_bus(g);
 			pid = spawn(g, &err);
 			pthread_mutex_lock(&g->lock);
 			if (pid == -1) {
