@@ -33,6 +33,7 @@ INTEGRATION_TESTS = \
 	tests/integration/plugin_docker.sh \
 	tests/integration/quickstart.sh \
 	tests/integration/plugin_faults.sh \
+	tests/integration/plugin_rollback.sh \
 	tests/integration/cli_triton_volume.sh \
 	tests/integration/cli_errors.sh \
 	tests/integration/cli_adm.sh \
