@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -301,14 +301,23 @@ umount_in_child(struct mounts *m, const char *target, int flags, int timeout_ms,
 	return -1;
 }
 
-/* In the child: stat of the mount's root, its errno as the exit status. */
+/*
+ * In the child: statfs of the mount's root, its errno as the exit status.
+ * Not stat: both clients answer stat from their attribute cache
+ * (tritonnfs-fuse for its 1 s attr_timeout, the kernel NFS client for up
+ * to acdirmax), so a mount whose export was rolled back a moment ago still
+ * looks alive.  Neither caches statfs: FUSE sends every STATFS to
+ * tritonnfs-fuse, which asks the server (FSSTAT), and the kernel client
+ * sends FSSTAT (v3) or GETATTR (v4) for the root's file handle each time,
+ * so the server's ESTALE for that handle comes back at once.
+ */
 static int
-stat_child(void *arg)
+statfs_child(void *arg)
 {
 	const struct umount_call *u = arg;
-	struct stat sb;
+	struct statfs sf;
 
-	if (stat(u->target, &sb) == 0)
+	if (statfs(u->target, &sf) == 0)
 		return 0;
 	return errno > 0 && errno < 255 ? errno : 255;
 }
@@ -319,8 +328,8 @@ mounts_stale(struct mounts *m, const char *target, int timeout_ms)
 	struct umount_call u = {target, 0};
 	int status = 0;
 
-	/* In a child: a stat against a hung server sleeps in the kernel. */
-	if (children_call(m->children, stat_child, &u, timeout_ms, &status,
+	/* In a child: a statfs against a hung server sleeps in the kernel. */
+	if (children_call(m->children, statfs_child, &u, timeout_ms, &status,
 		NULL) != 0)
 		return 0;
 	return WIFEXITED(status) && WEXITSTATUS(status) == ESTALE;

@@ -69,7 +69,9 @@ int mounts_unmount(
 /*
  * 1 when the mount at target answers ESTALE for its own root: the server
  * now serves another filesystem under the same export (a snapshot
- * rollback), so the mount can never read again.  0 when it answers, or
+ * rollback), so the mount can never read again.  The question goes to the
+ * server every time (a statfs, which no client caches), never to an
+ * attribute cache that still holds the old root.  0 when it answers, or
  * fails otherwise, or gives no answer within timeout_ms: a slow or dead
  * server is not a reason to replace a mount.
  */

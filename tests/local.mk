@@ -21,6 +21,7 @@ INTEGRATION_TESTS = \
 	tests/integration/vapi_hosts.sh \
 	tests/integration/vapi_fence.sh \
 	tests/integration/vapi_krill.sh \
+	tests/integration/vapi_export_manager.sh \
 	tests/integration/store_pg.sh \
 	tests/integration/vapi_pg.sh \
 	tests/integration/vapi_pg_instances.sh \
@@ -33,6 +34,7 @@ INTEGRATION_TESTS = \
 	tests/integration/plugin_docker.sh \
 	tests/integration/quickstart.sh \
 	tests/integration/plugin_faults.sh \
+	tests/integration/plugin_rollback.sh \
 	tests/integration/cli_triton_volume.sh \
 	tests/integration/cli_errors.sh \
 	tests/integration/cli_adm.sh \

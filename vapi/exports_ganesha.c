@@ -10,12 +10,23 @@
  *   ganesha.log, ganesha.pid, ganesha.out (its stdout/stderr)
  *   ganesha-recovery/       NFSv4 recovery root (fs backend), private
  *
- * sync rewrites the exports file and sends SIGHUP, then reads ganesha's log
- * for the end of the reload and any complaint: ganesha 4.3 without DBus has
- * no other way to tell whether an export was taken.  A path whose
- * filesystem changed since the last sync (a rollback swapped the subvolume
- * mounted there) is unexported in a first reload and exported again in a
- * second: ganesha keeps serving the old filesystem for an unchanged EXPORT.
+ *   ganesha-export-one.conf the one EXPORT block of an export manager call
+ *   ganesha-bus*            ganesha's private D-Bus (ganesha_dbus.c)
+ *
+ * sync rewrites the exports file (what a restarted ganesha reads), then
+ * tells the running ganesha what changed through its export manager on
+ * the private bus: AddExport for a new volume, UpdateExport for changed
+ * clients, RemoveExport for one gone, RemoveExport then AddExport for a
+ * path whose filesystem changed since the last sync (a rollback swapped
+ * the subvolume mounted there: ganesha keeps serving the old filesystem
+ * for an unchanged EXPORT).  Each call's cost does not grow with the
+ * number of exports and its answer says whether ganesha took the export.
+ *
+ * When the bus cannot be used (no dbus-daemon, ganesha restarted since the
+ * last sync, a call refused) sync falls back to SIGHUP: ganesha re-reads
+ * the whole file, and we read its log for the end of the reload and any
+ * complaint; the swapped paths are unexported in a first reload and
+ * exported again in a second.
  *
  * NFSv3 needs rpcbind at ganesha's start.  When nothing answers on port 111
  * we start `rpcbind -w` once and leave it running: it is host-global and
@@ -42,16 +53,17 @@
 #include "exports_impl.h"
 #include "fsutil.h"
 #include "ganesha_conf.h"
+#include "ganesha_dbus.h"
+#include "ganesha_reread.h"
 #include "log.h"
+#include "probe.h"
 #include "uuid.h"
 
 #define START_TIMEOUT_MS  30000
-#define RELOAD_TIMEOUT_MS 30000
 #define STOP_GRACE_MS     5000
 #define BACKOFF_MIN_MS    500
 #define BACKOFF_MAX_MS    30000
 #define STABLE_MS         60000 /* up this long: the next death backs off from 0 */
-#define LOG_TAIL_MAX      (4u << 20)
 
 struct export_dev {
 	char uuid[TNFS_UUID_BUFSZ];
@@ -79,10 +91,22 @@ struct ganesha {
 	unsigned gen;          /* bumped at every exports file write */
 	unsigned spawn_gen;    /* gen the running process read at its start */
 
-	pthread_mutex_t sync_lock; /* one sync at a time */
+	pthread_mutex_t sync_lock; /* one sync at a time; guards below */
 	struct ganesha_ids *ids;
 	struct export_dev *devs; /* st_dev of each exported path, last sync */
 	size_t ndevs;
+	struct gbus *bus; /* NULL: exports change by SIGHUP only */
+	char one[4096];   /* ganesha-export-one.conf */
+	/* What ganesha serves, by Export_Id, as of served_pid's last sync. */
+	struct served *served;
+	size_t nserved;
+	pid_t served_pid;
+};
+
+struct served {
+	unsigned id;
+	char *block; /* the rendered EXPORT block */
+	int swapped; /* (wanted only) its path's filesystem changed */
 };
 
 static uint64_t
@@ -92,88 +116,6 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static int
-tcp_answers(const char *addr, int port)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET};
-	struct pollfd pfd;
-	socklen_t sl = sizeof(int);
-	int fd, rc = 0, soerr = 0;
-
-	sin.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
-		return 0;
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd == -1)
-		return 0;
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0) {
-		rc = 1;
-	} else if (errno == EINPROGRESS) {
-		pfd.fd = fd;
-		pfd.events = POLLOUT;
-		if (poll(&pfd, 1, 1000) == 1 &&
-		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 &&
-		    soerr == 0)
-			rc = 1;
-	}
-	close(fd);
-	return rc;
-}
-
-/*
- * rpcbind's local socket: ganesha (libtirpc) registers through it first,
- * and it is reachable from a private network namespace, where port 111 of
- * the loopback is not.
- */
-static int
-rpcbind_socket_answers(void)
-{
-	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	int fd, rc;
-
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "/run/rpcbind.sock");
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd == -1)
-		return 0;
-	rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
-	close(fd);
-	return rc;
-}
-
-static int
-rpcbind_answers(void)
-{
-	return rpcbind_socket_answers() || tcp_answers("127.0.0.1", 111);
-}
-
-static int
-ensure_rpcbind(struct tnfs_err *err)
-{
-	const char *argv[] = {"rpcbind", "-w", NULL};
-	struct child_opts opts = {.timeout_ms = 10000};
-	uint64_t end;
-
-	if (rpcbind_answers())
-		return 0;
-	/* rpcbind daemonizes; it stays after we go (host-global). */
-	if (child_run(argv, &opts, NULL, err) == -1) {
-		tnfs_err_prefix(err,
-		    "ganesha needs rpcbind for NFSv3 and it is not running");
-		return -1;
-	}
-	for (end = now_ms() + 5000; now_ms() < end;) {
-		if (rpcbind_answers()) {
-			log_info("started rpcbind -w for ganesha's NFSv3 "
-				 "(it is left running)");
-			return 0;
-		}
-		poll(NULL, 0, 50);
-	}
-	tnfs_err_set(err, TNFS_E_UNAVAILABLE,
-	    "rpcbind started but does not answer on port 111");
-	return -1;
 }
 
 static int
@@ -190,12 +132,57 @@ mkfile(char *buf, const char *dir, const char *name, struct tnfs_err *err)
 }
 
 static void
+served_free(struct served *sv, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(sv[i].block);
+	free(sv);
+}
+
+static int
+cmp_served(const void *a, const void *b)
+{
+	unsigned x = ((const struct served *)a)->id,
+		 y = ((const struct served *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Each spec's EXPORT block, sorted by Export_Id; NULL when out of memory. */
+static struct served *
+render(const struct ganesha *g, const struct export_spec *specs,
+    const unsigned *ids, const unsigned char *swapped, size_t n,
+    struct tnfs_err *err)
+{
+	struct served *sv = calloc(n + 1, sizeof(*sv));
+	size_t i;
+
+	if (sv == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		sv[i].id = ids[i];
+		sv[i].swapped = swapped[i];
+		if (ganesha_conf_exports(&specs[i], &ids[i], 1, g->root_squash,
+			&sv[i].block, err) == -1) {
+			served_free(sv, i);
+			return NULL;
+		}
+	}
+	qsort(sv, n, sizeof(*sv), cmp_served);
+	return sv;
+}
+
+static void
 ganesha_free(struct ganesha *g)
 {
 	if (g == NULL)
 		return;
 	ganesha_ids_free(g->ids);
 	free(g->devs);
+	served_free(g->served, g->nserved);
+	gbus_free(g->bus);
 	free(g->state_dir);
 	pthread_mutex_destroy(&g->lock);
 	pthread_mutex_destroy(&g->sync_lock);
@@ -207,6 +194,7 @@ static void *
 ganesha_open(const struct exporter_config *cfg, struct tnfs_err *err)
 {
 	struct ganesha *g = NULL;
+	struct tnfs_err berr = {0};
 	char *idtext = NULL;
 	size_t i, len;
 
@@ -259,8 +247,13 @@ ganesha_open(const struct exporter_config *cfg, struct tnfs_err *err)
 	    mkfile(g->log, g->state_dir, "ganesha.log", err) == -1 ||
 	    mkfile(g->pidfile, g->state_dir, "ganesha.pid", err) == -1 ||
 	    mkfile(g->out, g->state_dir, "ganesha.out", err) == -1 ||
-	    mkfile(g->recovery, g->state_dir, "ganesha-recovery", err) == -1)
+	    mkfile(g->recovery, g->state_dir, "ganesha-recovery", err) == -1 ||
+	    mkfile(g->one, g->state_dir, "ganesha-export-one.conf", err) == -1)
 		goto fail;
+	if ((g->bus = gbus_new(g->state_dir, &berr)) == NULL)
+		log_err(TNFS_LOG_WARN, &berr,
+		    "exports will change by re-reading the whole file "
+		    "(SIGHUP)");
 	if (fsutil_mkdir_p(g->recovery, 0700, err) == -1)
 		goto fail;
 	if (access(g->ids_file, F_OK) == 0 &&
@@ -280,8 +273,10 @@ static pid_t
 spawn(struct ganesha *g, struct tnfs_err *err)
 {
 	char port_note[32];
-	const char *argv[] = {"ganesha.nfsd", "-F", "-f", g->conf, "-L", g->log,
-	    "-p", g->pidfile, "-N", "NIV_EVENT", NULL};
+	/* env(1) execs ganesha in place: the pid stays ganesha's. */
+	const char *argv[] = {"env", g->bus ? gbus_env(g->bus) : "TNFS_BUS=",
+	    "ganesha.nfsd", "-F", "-f", g->conf, "-L", g->log, "-p",
+	    g->pidfile, "-N", "NIV_EVENT", NULL};
 
 	snprintf(port_note, sizeof(port_note), "%d", g->nfs_port);
 	log_info("starting ganesha on %s port %s", g->addr, port_note);
@@ -306,6 +301,25 @@ wait_locked(struct ganesha *g, uint64_t ms)
 }
 
 /*
+ * A ganesha (re)started after its bus died registers on a new one.  Under
+ * sync_lock: a sync may be using the bus's connection.
+ */
+static void
+respawn_bus(struct ganesha *g)
+{
+	struct tnfs_err err = {0};
+
+	if (g->bus == NULL)
+		return;
+	pthread_mutex_lock(&g->sync_lock);
+	if (gbus_start(g->bus, &err) == -1)
+		log_err(TNFS_LOG_WARN, &err,
+		    "ganesha's bus did not start again; exports change by "
+		    "re-reading the whole file");
+	pthread_mutex_unlock(&g->sync_lock);
+}
+
+/*
  * The supervisor: (re)start ganesha, mark it healthy once its NFS port
  * answers, notice its death, back off, start it again.
  */
@@ -324,6 +338,7 @@ supervise(void *arg)
 			unsigned gen = g->gen;
 
 			pthread_mutex_unlock(&g->lock);
+			respawn_bus(g);
 			pid = spawn(g, &err);
 			pthread_mutex_lock(&g->lock);
 			if (pid == -1) {
@@ -340,7 +355,7 @@ supervise(void *arg)
 			pthread_mutex_unlock(&g->lock);
 			if (child_wait(pid, 250, &status) == 0) {
 				int up =
-				    tcp_answers(g->probe_addr, g->nfs_port);
+				    probe_tcp(g->probe_addr, g->nfs_port);
 
 				pthread_mutex_lock(&g->lock);
 				if (up && !g->healthy) {
@@ -457,6 +472,7 @@ ganesha_start(void *impl, struct tnfs_err *err)
 	    .recovery_root = g->recovery,
 	    .exports_file = g->exports,
 	    .ceph_conf = g->ceph_conf[0] ? g->ceph_conf : NULL};
+	struct tnfs_err berr = {0};
 	char *text = NULL;
 	uint64_t end;
 	int rc = -1;
@@ -465,9 +481,16 @@ ganesha_start(void *impl, struct tnfs_err *err)
 		tnfs_err_set(err, TNFS_E_INTERNAL, "ganesha already started");
 		goto out;
 	}
-	if (ensure_rpcbind(err) == -1)
+	if (probe_rpcbind(err) == -1)
 		goto out;
 	stop_stale(g);
+	if (g->bus != NULL && gbus_start(g->bus, &berr) == -1) {
+		log_err(TNFS_LOG_WARN, &berr,
+		    "exports will change by re-reading the whole file "
+		    "(SIGHUP): ganesha's bus did not start");
+		gbus_free(g->bus);
+		g->bus = NULL;
+	}
 	if (ganesha_conf_main(&gm, &text, err) == -1 ||
 	    fsutil_write_atomic(g->conf, text, strlen(text), 0644, err) == -1 ||
 	    write_exports(g, NULL, NULL, 0, err) == -1)
@@ -495,61 +518,10 @@ out:
 	return rc;
 }
 
-static off_t
-log_size(const struct ganesha *g)
-{
-	struct stat sb;
-
-	return stat(g->log, &sb) == 0 ? sb.st_size : 0;
-}
-
-/*
- * The log written since offset (at most LOG_TAIL_MAX bytes of it),
- * NUL-terminated; NULL when unreadable.  Reads only the tail: the log of a
- * long-running ganesha grows without bound.
- */
-static char *
-log_since(const struct ganesha *g, off_t offset)
-{
-	struct stat sb;
-	char *buf = NULL;
-	size_t want, got = 0;
-	ssize_t n;
-	int fd;
-
-	if ((fd = open(g->log, O_RDONLY | O_CLOEXEC)) == -1)
-		return NULL;
-	if (fstat(fd, &sb) == -1)
-		goto out;
-	if (sb.st_size < offset)
-		offset = 0; /* the log was replaced */
-	want = (size_t)(sb.st_size - offset);
-	if (want > LOG_TAIL_MAX)
-		want = LOG_TAIL_MAX;
-	if ((buf = malloc(want + 1)) == NULL)
-		goto out;
-	while (got < want &&
-	    (n = pread(fd, buf + got, want - got, offset + (off_t)got)) > 0)
-		got += (size_t)n;
-	buf[got] = '\0';
-out:
-	close(fd);
-	return buf;
-}
-
-/*
- * SIGHUP and wait for ganesha to say the reload is complete; -1 with its
- * first complaint when it logged one.  The complaints about a block come
- * right after "Reread exports complete", so the log is read once more
- * after a short pause.
- */
+/* SIGHUP and ganesha's verdict (ganesha_reread); 0 when it is down. */
 static int
 reload(struct ganesha *g, struct tnfs_err *err)
 {
-	char complaint[512] = "", *tail;
-	off_t offset = log_size(g);
-	int done = 0, failed = 0, settled = 0;
-	uint64_t end = now_ms() + RELOAD_TIMEOUT_MS;
 	pid_t pid;
 
 	pthread_mutex_lock(&g->lock);
@@ -558,39 +530,7 @@ reload(struct ganesha *g, struct tnfs_err *err)
 		g->spawn_gen = g->gen;
 	pthread_mutex_unlock(&g->lock);
 	/* Down or starting: it reads the file when it (re)starts. */
-	if (pid == 0)
-		return 0;
-	if (kill(pid, SIGHUP) == -1) {
-		tnfs_err_errno(
-		    err, TNFS_E_UNAVAILABLE, errno, "cannot signal ganesha");
-		return -1;
-	}
-	while (now_ms() < end) {
-		poll(NULL, 0, done ? 200 : 50);
-		if ((tail = log_since(g, offset)) == NULL)
-			continue;
-		failed = 0;
-		complaint[0] = '\0';
-		done = ganesha_log_scan(
-		    tail, &failed, complaint, sizeof(complaint));
-		free(tail);
-		if (done && settled++ > 0)
-			break;
-	}
-	if (!done) {
-		tnfs_err_set(err, TNFS_E_TIMEOUT,
-		    "ganesha did not finish reloading its exports within %d s "
-		    "(see %s)",
-		    RELOAD_TIMEOUT_MS / 1000, g->log);
-		return -1;
-	}
-	if (failed) {
-		tnfs_err_set(err, TNFS_E_INTERNAL,
-		    "ganesha rejected the exports: %s (see %s)", complaint,
-		    g->log);
-		return -1;
-	}
-	return 0;
+	return pid == 0 ? 0 : ganesha_reread(pid, g->log, err);
 }
 
 static int
@@ -600,24 +540,141 @@ cmp_dev(const void *a, const void *b)
 	    ((const struct export_dev *)b)->uuid);
 }
 
+static const struct served *
+served_find(const struct served *sv, size_t n, unsigned id)
+{
+	struct served key = {.id = id};
+
+	return n == 0 ? NULL : bsearch(&key, sv, n, sizeof(*sv), cmp_served);
+}
+
+static int
+bus_put(struct ganesha *g, const struct served *w, int update,
+    struct tnfs_err *err)
+{
+	if (fsutil_write_atomic(
+		g->one, w->block, strlen(w->block), 0644, err) == -1)
+		return -1;
+	return update ? gbus_update_export(g->bus, g->one, w->id, err)
+		      : gbus_add_export(g->bus, g->one, w->id, err);
+}
+
+/*
+ * Take ganesha from what it serves to want[0..n) through its export
+ * manager.  -1 (err says why) when the bus cannot tell it: the caller
+ * re-reads the whole file, which also repairs a half-applied change.
+ */
+static int
+bus_apply(struct ganesha *g, const struct served *want, size_t n,
+    struct tnfs_err *err)
+{
+	size_t i, added = 0, updated = 0, removed = 0;
+	const struct served *old;
+	pid_t pid;
+
+	pthread_mutex_lock(&g->lock);
+	pid = g->healthy ? g->pid : 0;
+	pthread_mutex_unlock(&g->lock);
+	if (g->bus == NULL) {
+		tnfs_err_set(err, TNFS_E_UNAVAILABLE, "no bus");
+		return -1;
+	}
+	if (pid == 0 || pid != g->served_pid) {
+		tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+		    "ganesha (re)started since the last sync");
+		return -1;
+	}
+	for (i = 0; i < g->nserved; i++)
+		if (served_find(want, n, g->served[i].id) == NULL) {
+			if (gbus_remove_export(g->bus, g->served[i].id, err) ==
+			    -1)
+				return -1;
+			removed++;
+		}
+	for (i = 0; i < n; i++) {
+		old = served_find(g->served, g->nserved, want[i].id);
+		if (old != NULL && want[i].swapped) {
+			if (gbus_remove_export(g->bus, want[i].id, err) == -1 ||
+			    bus_put(g, &want[i], 0, err) == -1)
+				return -1;
+			removed++, added++;
+		} else if (old != NULL && strcmp(old->block, want[i].block) != 0) {
+			if (bus_put(g, &want[i], 1, err) == -1)
+				return -1;
+			updated++;
+		} else if (old == NULL) {
+			if (bus_put(g, &want[i], 0, err) == -1)
+				return -1;
+			added++;
+		}
+	}
+	pthread_mutex_lock(&g->lock);
+	g->spawn_gen = g->gen;
+	pthread_mutex_unlock(&g->lock);
+	if (added + updated + removed > 0)
+		log_info("exports: %zu added, %zu updated, %zu removed by "
+			 "ganesha's export manager",
+		    added, updated, removed);
+	return 0;
+}
+
+/* Re-read the whole file by SIGHUP, the swapped paths dropped first. */
+static int
+reload_all(struct ganesha *g, const struct export_spec *specs,
+    const unsigned *ids, const unsigned char *swapped, size_t n,
+    struct tnfs_err *err)
+{
+	struct export_spec *kept = NULL;
+	unsigned *kids = NULL;
+	size_t i, nkept = 0;
+	int rc = -1;
+
+	for (i = 0; i < n && !swapped[i]; i++)
+		;
+	if (i < n) {
+		if ((kept = calloc(n, sizeof(*kept))) == NULL ||
+		    (kids = calloc(n, sizeof(*kids))) == NULL) {
+			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+			goto out;
+		}
+		for (i = 0; i < n; i++)
+			if (!swapped[i]) {
+				kept[nkept] = specs[i];
+				kids[nkept++] = ids[i];
+			}
+		if (write_exports(g, kept, kids, nkept, err) == -1 ||
+		    reload(g, err) == -1)
+			goto out;
+	}
+	rc = write_exports(g, specs, ids, n, err) == -1 || reload(g, err) == -1
+	    ? -1
+	    : 0;
+out:
+	free(kept);
+	free(kids);
+	return rc;
+}
+
 static int
 ganesha_sync(
     void *impl, const struct export_spec *specs, size_t n, struct tnfs_err *err)
 {
 	struct ganesha *g = impl;
 	unsigned *ids = NULL;
-	struct export_spec *kept = NULL;
+	unsigned char *swapped = NULL;
 	struct export_dev *devs = NULL;
+	struct served *want = NULL;
 	const char **uuids = NULL;
 	const struct export_dev *was;
+	struct tnfs_err berr = {0};
 	char *idtext = NULL;
-	size_t i, nkept = 0;
-	int changed = 0, rc = -1;
+	size_t i;
+	int rc = -1;
 	struct stat sb;
 
 	pthread_mutex_lock(&g->sync_lock);
 	if ((ids = calloc(n + 1, sizeof(*ids))) == NULL ||
-	    (kept = calloc(n + 1, sizeof(*kept))) == NULL ||
+	    (swapped = calloc(n + 1, 1)) == NULL ||
 	    (devs = calloc(n + 1, sizeof(*devs))) == NULL ||
 	    (uuids = calloc(n + 1, sizeof(*uuids))) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
@@ -633,10 +690,7 @@ ganesha_sync(
 		was = g->ndevs == 0 ? NULL
 				    : bsearch(&devs[i], g->devs, g->ndevs,
 					  sizeof(*g->devs), cmp_dev);
-		if (was != NULL && was->dev != devs[i].dev)
-			changed = 1;
-		else
-			kept[nkept++] = specs[i];
+		swapped[i] = was != NULL && was->dev != devs[i].dev;
 	}
 	/* Sorted for the next sync's lookups. */
 	qsort(devs, n, sizeof(*devs), cmp_dev);
@@ -645,25 +699,24 @@ ganesha_sync(
 	    fsutil_write_atomic(
 		g->ids_file, idtext, strlen(idtext), 0600, err) == -1)
 		goto out;
-	if (changed) {
-		/* Drop the exports whose filesystem was swapped, then re-add. */
-		unsigned *kids = calloc(nkept + 1, sizeof(*kids));
-
-		if (kids == NULL) {
-			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-			goto out;
-		}
-		for (i = 0; i < nkept; i++)
-			kids[i] =
-			    ganesha_ids_get(g->ids, kept[i].volume_uuid, NULL);
-		rc = write_exports(g, kept, kids, nkept, err);
-		free(kids);
-		if (rc == -1 || (rc = reload(g, err)) == -1)
-			goto out;
-		rc = -1;
-	}
-	if (write_exports(g, specs, ids, n, err) == -1 || reload(g, err) == -1)
+	/* The whole file first: it is what a restarted ganesha reads. */
+	if ((want = render(g, specs, ids, swapped, n, err)) == NULL ||
+	    write_exports(g, specs, ids, n, err) == -1)
 		goto out;
+	if (bus_apply(g, want, n, &berr) == -1) {
+		if (g->bus != NULL && g->served_pid != 0)
+			log_info("exports: re-reading the whole file: %s",
+			    berr.msg);
+		if (reload_all(g, specs, ids, swapped, n, err) == -1)
+			goto out;
+	}
+	served_free(g->served, g->nserved);
+	g->served = want;
+	g->nserved = n;
+	want = NULL;
+	pthread_mutex_lock(&g->lock);
+	g->served_pid = g->healthy ? g->pid : 0;
+	pthread_mutex_unlock(&g->lock);
 	free(g->devs);
 	g->devs = devs;
 	g->ndevs = n;
@@ -671,8 +724,9 @@ ganesha_sync(
 	rc = 0;
 out:
 	pthread_mutex_unlock(&g->sync_lock);
+	served_free(want, want != NULL ? n : 0);
 	free(ids);
-	free(kept);
+	free(swapped);
 	free(devs);
 	free(uuids);
 	free(idtext);

@@ -2,7 +2,7 @@
 # library so the unit tests link the same code.
 noinst_LIBRARIES += vapi/libvapi_server.a
 vapi_libvapi_server_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(MHD_CFLAGS) \
-	$(SQLITE_CFLAGS) $(PQ_CFLAGS) $(STORE_PG_CPPFLAGS)
+	$(SQLITE_CFLAGS) $(PQ_CFLAGS) $(DBUS_CFLAGS) $(STORE_PG_CPPFLAGS)
 vapi_libvapi_server_a_SOURCES = \
 	vapi/vapi.h \
 	vapi/config.c vapi/vapi_config.h \
@@ -41,9 +41,11 @@ STORAGE_BACKEND_SOURCES = vapi/storage_list.c \
 	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c \
 	vapi/storage_cephfs.c vapi/storage_cephfs.h vapi/storage_cephfs_ceph.c \
 	vapi/storage_cephfs_snap.c \
-	vapi/exports_ganesha_ceph.c
+	vapi/exports_ganesha_ceph.c \
+	vapi/ganesha_dbus.c vapi/ganesha_dbus.h vapi/probe.c vapi/probe.h \
+	vapi/ganesha_reread.c vapi/ganesha_reread.h
 VAPI_LIBS = vapi/libvapi_server.a $(LIBTNFS) $(MHD_LIBS) $(SQLITE_LIBS) \
-	$(PQ_LIBS) $(JSONC_LIBS)
+	$(PQ_LIBS) $(JSONC_LIBS) $(DBUS_LIBS)
 
 sbin_PROGRAMS += vapi/tritonnfs-vapi
 vapi_tritonnfs_vapi_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
@@ -90,10 +92,10 @@ check_PROGRAMS += tests/storage_probe tests/unit/test_storage_btrfs \
 	tests/unit/test_storage_ganesha_conf tests/unit/test_storage_cephfs
 TESTS += tests/unit/test_storage_btrfs tests/unit/test_storage_ganesha_conf \
 	tests/unit/test_storage_cephfs
-tests_storage_probe_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+tests_storage_probe_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(DBUS_CFLAGS)
 tests_storage_probe_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
 tests_storage_probe_SOURCES = tests/storage_probe.c $(STORAGE_BACKEND_SOURCES)
-tests_storage_probe_LDADD = $(LIBTNFS)
+tests_storage_probe_LDADD = $(LIBTNFS) $(DBUS_LIBS)
 tests_unit_test_storage_btrfs_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_storage_btrfs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_storage_btrfs_SOURCES = tests/unit/test_storage_btrfs.c \
@@ -104,12 +106,13 @@ tests_unit_test_storage_ganesha_conf_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/v
 tests_unit_test_storage_ganesha_conf_SOURCES = \
 	tests/unit/test_storage_ganesha_conf.c vapi/ganesha_conf.c vapi/ganesha_conf.h
 tests_unit_test_storage_ganesha_conf_LDADD = $(LIBTNFS) $(UNIT_LDADD)
-tests_unit_test_storage_cephfs_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_storage_cephfs_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) $(DBUS_CFLAGS)
 tests_unit_test_storage_cephfs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_storage_cephfs_SOURCES = tests/unit/test_storage_cephfs.c \
 	vapi/storage_cephfs.c vapi/storage_cephfs.h vapi/storage_cephfs_ceph.c \
 	vapi/storage_cephfs_snap.c \
 	vapi/storage_list.c vapi/ganesha_conf.c \
 	vapi/ganesha_conf.h vapi/exports.c vapi/exports_ganesha.c \
+	vapi/ganesha_dbus.c vapi/probe.c vapi/ganesha_reread.c \
 	vapi/exports_ganesha_ceph.c
-tests_unit_test_storage_cephfs_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_storage_cephfs_LDADD = $(LIBTNFS) $(DBUS_LIBS) $(UNIT_LDADD)

@@ -11,7 +11,7 @@
 S ?= .
 O ?= build-fuzz
 CC = clang
-PKGS = json-c libmicrohttpd sqlite3 libcurl mount libnfs libcrypto
+PKGS = json-c libmicrohttpd sqlite3 libcurl mount libnfs libcrypto dbus-1
 
 SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer

@@ -1,8 +1,8 @@
 /*
  * test_plugin_mounts.c: the mount layer's own parts: mountinfo parsing,
  * children run with a deadline and reaped once, FUSE servers tracked
- * without a cap, and the kernel backend's mount(2) arguments prepared
- * before its fork.
+ * without a cap, the kernel backend's mount(2) arguments prepared
+ * before its fork, and what makes a mount stale.
  */
 #include <errno.h>
 #include <signal.h>
@@ -333,6 +333,38 @@ START_TEST(test_kernel_mount_without_nfs_client_says_so)
 }
 END_TEST
 
+/*
+ * Only ESTALE from the server makes a mount stale: a live file system, a
+ * path that is gone and a path that is not a directory all answer 0, and
+ * no child is left behind.  (The ESTALE case needs a server that rolled an
+ * export back: tests/integration/plugin_rollback.sh.)
+ */
+START_TEST(test_stale_only_for_estale)
+{
+	char dir[] = "/tmp/test_plugin_mounts.XXXXXX", gone[64], file[64];
+	struct tnfs_err err;
+	struct mounts *m;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(
+	    m = mounts_new(MOUNT_BACKEND_FUSE, "/bin/true", dir, &err));
+	snprintf(gone, sizeof(gone), "%s/gone", dir);
+	snprintf(file, sizeof(file), "%s/file", dir);
+	ck_assert_ptr_nonnull(f = fopen(file, "w"));
+	fclose(f);
+	ck_assert_int_eq(mounts_stale(m, dir, 10000), 0);
+	ck_assert_int_eq(mounts_stale(m, "/proc", 10000), 0);
+	ck_assert_int_eq(mounts_stale(m, gone, 10000), 0);
+	ck_assert_int_eq(mounts_stale(m, file, 10000), 0);
+	ck_assert_int_eq(mounts_stale(m, "", 10000), 0);
+	mounts_free(m);
+	ck_assert_int_eq(no_children_within(10000, NULL, NULL), 1);
+	ck_assert_int_eq(unlink(file), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -352,6 +384,7 @@ make_suite(void)
 	    sizeof(plan_cases) / sizeof(plan_cases[0]));
 	tcase_add_test(tc, test_kernel_plan_refuses_oversized);
 	tcase_add_test(tc, test_kernel_mount_without_nfs_client_says_so);
+	tcase_add_test(tc, test_stale_only_for_estale);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,44 @@
+/*
+ * ganesha_dbus.h: one ganesha's export manager, reached over a private
+ * D-Bus.  ganesha registers org.ganesha.nfsd on the "system" bus that
+ * DBUS_SYSTEM_BUS_ADDRESS names; we run that bus ourselves (a
+ * dbus-daemon on a socket in the state directory, root only), so nothing
+ * host-global is touched and several ganeshas never meet.
+ *
+ * Every call has a deadline and fails with a clear error when the bus or
+ * ganesha does not answer; the caller falls back to a full re-read.
+ */
+#ifndef TNFS_VAPI_GANESHA_DBUS_H
+#define TNFS_VAPI_GANESHA_DBUS_H
+
+#include <sys/types.h>
+
+#include "err.h"
+
+struct gbus;
+
+/* The bus of the ganesha whose state lives in dir (nothing started). */
+struct gbus *gbus_new(const char *dir, struct tnfs_err *err);
+/* Stop our dbus-daemon (by pid) and free. */
+void gbus_free(struct gbus *b);
+
+/*
+ * Start the dbus-daemon (again, when it died) and wait until its socket
+ * accepts.  0, or -1 and err.
+ */
+int gbus_start(struct gbus *b, struct tnfs_err *err);
+/* "DBUS_SYSTEM_BUS_ADDRESS=unix:path=...", for ganesha's environment. */
+const char *gbus_env(const struct gbus *b);
+
+/*
+ * The export manager's calls.  add and update take the EXPORT block with
+ * Export_Id id from file; remove drops export id.  0 once ganesha says it
+ * did it, else -1 and err (with ganesha's own words when it refused).
+ */
+int gbus_add_export(
+    struct gbus *b, const char *file, unsigned id, struct tnfs_err *err);
+int gbus_update_export(
+    struct gbus *b, const char *file, unsigned id, struct tnfs_err *err);
+int gbus_remove_export(struct gbus *b, unsigned id, struct tnfs_err *err);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * ganesha_reread.c: ganesha's whole exports file re-read by SIGHUP, and
+ * its verdict read from its log: ganesha 4.3 says nowhere else whether a
+ * re-read export was taken.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ganesha_conf.h"
+#include "ganesha_reread.h"
+
+#define RELOAD_TIMEOUT_MS 30000
+#define LOG_TAIL_MAX      (4u << 20)
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static off_t
+log_size(const char *log)
+{
+	struct stat sb;
+
+	return stat(log, &sb) == 0 ? sb.st_size : 0;
+}
+
+/*
+ * The log written since offset (at most LOG_TAIL_MAX bytes of it),
+ * NUL-terminated; NULL when unreadable.  Reads only the tail: the log of a
+ * long-running ganesha grows without bound.
+ */
+static char *
+log_since(const char *log, off_t offset)
+{
+	struct stat sb;
+	char *buf = NULL;
+	size_t want, got = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(log, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	if (fstat(fd, &sb) == -1)
+		goto out;
+	if (sb.st_size < offset)
+		offset = 0; /* the log was replaced */
+	want = (size_t)(sb.st_size - offset);
+	if (want > LOG_TAIL_MAX)
+		want = LOG_TAIL_MAX;
+	if ((buf = malloc(want + 1)) == NULL)
+		goto out;
+	while (got < want &&
+	    (n = pread(fd, buf + got, want - got, offset + (off_t)got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+out:
+	close(fd);
+	return buf;
+}
+
+/*
+ * SIGHUP and wait for ganesha to say the reload is complete; -1 with its
+ * first complaint when it logged one.  The complaints about a block come
+ * right after "Reread exports complete", so the log is read once more
+ * after a short pause.
+ */
+int
+ganesha_reread(pid_t pid, const char *log, struct tnfs_err *err)
+{
+	char complaint[512] = "", *tail;
+	off_t offset = log_size(log);
+	int done = 0, failed = 0, settled = 0;
+	uint64_t end = now_ms() + RELOAD_TIMEOUT_MS;
+
+	if (kill(pid, SIGHUP) == -1) {
+		tnfs_err_errno(
+		    err, TNFS_E_UNAVAILABLE, errno, "cannot signal ganesha");
+		return -1;
+	}
+	while (now_ms() < end) {
+		poll(NULL, 0, done ? 200 : 50);
+		if ((tail = log_since(log, offset)) == NULL)
+			continue;
+		failed = 0;
+		complaint[0] = '\0';
+		done = ganesha_log_scan(
+		    tail, &failed, complaint, sizeof(complaint));
+		free(tail);
+		if (done && settled++ > 0)
+			break;
+	}
+	if (!done) {
+		tnfs_err_set(err, TNFS_E_TIMEOUT,
+		    "ganesha did not finish reloading its exports within %d s "
+		    "(see %s)",
+		    RELOAD_TIMEOUT_MS / 1000, log);
+		return -1;
+	}
+	if (failed) {
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "ganesha rejected the exports: %s (see %s)", complaint,
+		    log);
+		return -1;
+	}
+	return 0;
+}
