@@ -1,0 +1,80 @@
+/*
+ * httpd_impl.h: what httpd.c (requests, MHD's callbacks, start and stop)
+ * and httpd_accept.c (our accept loop, the per-peer limit, the request
+ * deadline and lingering closes) share.  Nothing outside lib/httpd*.c
+ * includes it.
+ *
+ * One mutex (mu) guards the connection list, the peer counts, the
+ * lingering closes and the handler count; nothing blocking runs under it.
+ */
+#ifndef TNFS_HTTPD_IMPL_H
+#define TNFS_HTTPD_IMPL_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <microhttpd.h>
+
+#include "httpd.h"
+
+#define PEER_KEY_MAX   17 /* family + an IPv6 address */
+#define SWEEP_MS       250
+#define REFUSE_DRAIN   65536
+#define LINGER_MS      500  /* a refused connection's close is put off */
+#define LINGER_MAX     1024 /* past this many, refused ones close at once */
+
+struct conn {
+	struct conn *prev, *next;
+	int fd;
+	int started;   /* MHD reported it (socket_context points here) */
+	int receiving; /* a request is being read */
+	int shut;      /* the sweeper shut it */
+	int64_t deadline_ms;
+	unsigned char key[PEER_KEY_MAX];
+	size_t keylen;
+};
+
+struct peer {
+	unsigned char key[PEER_KEY_MAX];
+	size_t keylen;
+	unsigned n;
+};
+
+/* A refused connection, answered and half-closed, closed at close_ms. */
+struct lingering {
+	int fd;
+	int64_t close_ms;
+};
+
+struct httpd {
+	struct httpd_opts o;
+	struct MHD_Daemon *mhd;
+	int listen_fd;
+	int wake[2]; /* stops the acceptor */
+	pthread_t acceptor, sweeper;
+	int acceptor_up, sweeper_up;
+	pthread_mutex_t mu;
+	pthread_cond_t cv; /* sweeper tick, handler count changes */
+	struct conn *conns;
+	unsigned nconns;
+	struct peer *peers;
+	size_t npeers, peers_cap;
+	unsigned running;
+	int stopping;
+	int sweeper_stop;
+	struct lingering linger[LINGER_MAX];
+	size_t nlinger;
+};
+
+/* Unlink and free c, and count its peer down.  Called with h->mu held. */
+void httpd_conn_unlink(struct httpd *h, struct conn *c);
+
+/* Wait on h->cv for at most ms.  Called with h->mu held. */
+void httpd_cond_wait_ms(struct httpd *h, long ms);
+
+/* The threads of httpd_accept.c; arg is the struct httpd. */
+void *httpd_acceptor_main(void *arg);
+void *httpd_sweeper_main(void *arg);
+
+#endif
