@@ -3,7 +3,8 @@ bin_PROGRAMS += client/triton-volume
 sbin_PROGRAMS += client/tritonnfs-adm
 client_triton_volume_SOURCES = client/triton_volume.c
 client_triton_volume_LDADD = $(LIBVAPI)
-client_tritonnfs_adm_SOURCES = client/adm.c client/adm_instances.c \
+client_tritonnfs_adm_SOURCES = client/adm.c client/adm.h client/adm_list.c \
+	client/adm_act.c client/adm_token.c client/adm_instances.c \
 	client/adm_instances.h
 client_tritonnfs_adm_LDADD = $(LIBVAPI)
 
