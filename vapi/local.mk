@@ -5,7 +5,8 @@ vapi_libvapi_server_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(MHD_CFLAGS) \
 	$(SQLITE_CFLAGS) $(PQ_CFLAGS) $(DBUS_CFLAGS) $(STORE_PG_CPPFLAGS)
 vapi_libvapi_server_a_SOURCES = \
 	vapi/vapi.h \
-	vapi/config.c vapi/vapi_config.h \
+	vapi/config.c vapi/vapi_config.h vapi/config_impl.h vapi/config_file.c \
+	vapi/config_args.c \
 	vapi/validate.c vapi/validate.h \
 	vapi/predicate.c vapi/predicate.h \
 	vapi/jsfmt.c vapi/jsfmt.h \

@@ -1,6 +1,7 @@
 /*
- * vapi_config.h (config.c): the VAPI's configuration: a JSON file (--config) with command
- * line flags laid over it.  Read once at start, then only read.
+ * vapi_config.h (config.c, config_file.c, config_args.c): the VAPI's
+ * configuration: a JSON file (--config) with command line flags laid over
+ * it.  Read once at start, then only read.
  */
 #ifndef TNFS_VAPI_VAPI_CONFIG_H
 #define TNFS_VAPI_VAPI_CONFIG_H
