@@ -8,7 +8,8 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/config.c vapi/vapi_config.h vapi/config_impl.h vapi/config_file.c \
 	vapi/config_args.c \
 	vapi/validate.c vapi/validate.h \
-	vapi/predicate.c vapi/predicate.h \
+	vapi/predicate.c vapi/predicate.h vapi/predicate_impl.h \
+	vapi/predicate_eval.c \
 	vapi/jsfmt.c vapi/jsfmt.h \
 	vapi/records.c vapi/store.h vapi/store.c vapi/store_impl.h \
 	vapi/store_sqlite.c vapi/store_sqlite.h vapi/store_sqlite_volumes.c \

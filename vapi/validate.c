@@ -14,8 +14,15 @@
 void
 causes_init(struct causes *c)
 {
+	causes_init_sep(c, ", ");
+}
+
+void
+causes_init_sep(struct causes *c, const char *sep)
+{
 	c->text[0] = '\0';
 	c->n = 0;
+	c->sep = sep;
 }
 
 /* Back off a truncated end to the last whole UTF-8 character. */
@@ -46,7 +53,7 @@ causes_vadd(struct causes *c, const char *cls, const char *fmt, va_list ap)
 		return;
 	}
 	n = snprintf(c->text + off, sizeof(c->text) - off, "%s%s: ",
-	    c->n > 0 ? ", " : "", cls);
+	    c->n == 0 ? "" : c->sep != NULL ? c->sep : ", ", cls);
 	if (n > 0 && (size_t)n < sizeof(c->text) - off) {
 		off += (size_t)n;
 		n = vsnprintf(c->text + off, sizeof(c->text) - off, fmt, ap);

@@ -20,9 +20,16 @@
 struct causes {
 	char text[900];
 	int n;
+	const char *sep; /* between causes: ", " unless causes_init_sep */
 };
 
 void causes_init(struct causes *c);
+/*
+ * Causes joined by sep instead of ", ": VOLAPI puts an array of Errors
+ * into one message with Array#toString, which joins with ",".  sep is
+ * borrowed (a literal).
+ */
+void causes_init_sep(struct causes *c, const char *sep);
 void causes_add(struct causes *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* A cause of another class than Error, as VOLAPI prints it: "VError: ...". */

@@ -96,6 +96,15 @@ static const struct {
 	"Error: Invalid values in predicate: Error: Volume type: a is not "
 	"supported,Error: Volume type: c is not supported,Error: b is not a "
 	"valid uuid UUID"},
+    /* a value that reads like the separator stays as it was given */
+    {"{\"or\":[{\"eq\":[\"network\",\"a, Error: b\"]},{\"eq\":[\"network\","
+     "\"c\"]}]}",
+	"Error: Invalid values in predicate: Error: a, Error: b is not a "
+	"valid volume network UUID,Error: c is not a valid volume network "
+	"UUID"},
+    {"{\"eq\":[\"state\",\"x, Error: y\"]}",
+	"Error: Invalid values in predicate: Error: Volume state: x, Error: "
+	"y is invalid"},
     /* deeper than the VAPI parses (JSON.parse would take it) */
     {"{\"and\":[{\"and\":[{\"and\":[{\"and\":[{\"and\":[{\"and\":[{\"and\":[{"
      "\"and\":[{\"and\":[{}]}]}]}]}]}]}]}]}]}",
