@@ -40,6 +40,7 @@ endif
 # The btrfs storage and ganesha export backends.
 STORAGE_BACKEND_SOURCES = vapi/storage_list.c \
 	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_pool.c vapi/storage_btrfs.c \
+	vapi/storage_btrfs_impl.h vapi/storage_btrfs_root.c \
 	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c \
 	vapi/storage_cephfs.c vapi/storage_cephfs.h vapi/storage_cephfs_ceph.c \
 	vapi/storage_cephfs_snap.c \

@@ -40,28 +40,10 @@
 #include "btrfs.h"
 #include "fsutil.h"
 #include "log.h"
+#include "storage_btrfs_impl.h"
 #include "storage_impl.h"
 #include "timefmt.h"
 #include "uuid.h"
-
-#define MIB (UINT64_C(1) << 20)
-
-struct btrfs_backend {
-	char root[PATH_MAX];    /* the pool's directory (realpath) */
-	char mnt_dir[PATH_MAX]; /* state_dir/exports */
-	char device[PATH_MAX];  /* what the per-volume mounts mount */
-	int image;              /* btrfs-image: we own the pool mount */
-	char loopdev[PATH_MAX]; /* btrfs-image: our loop device */
-	/*
-	 * Usage comes from one pool-wide qgroup read shared by every volume
-	 * and refreshed when older than USAGE_TTL_MS (or when it lacks the
-	 * volume asked for): a --sync read per GetVolume costs tens of ms
-	 * at a thousand volumes.  usage_mu is never held across the child.
-	 */
-	pthread_mutex_t usage_mu;
-	char *usage_text; /* `btrfs qgroup show --raw -re`, or NULL */
-	int64_t usage_ms; /* when it was read (monotonic) */
-};
 
 #define USAGE_TTL_MS 2000
 
@@ -200,9 +182,8 @@ delete_subvol(const char *path, struct tnfs_err *err)
 	return btrfs_run(argv, "cannot delete subvolume", NULL, err);
 }
 
-/* Delete whatever earlier rollbacks could not (it was still exported). */
-static void
-empty_trash(const struct btrfs_backend *b)
+void
+storage_btrfs_empty_trash(const struct btrfs_backend *b)
 {
 	char dir[PATH_MAX], p[PATH_MAX];
 	struct dirent *de;
@@ -221,122 +202,6 @@ empty_trash(const struct btrfs_backend *b)
 			    "replaced subvolume %s kept for now", p);
 	}
 	closedir(d);
-}
-
-/* Set up the layout under an already-mounted, quota-enabled btrfs root. */
-static int
-init_root(struct btrfs_backend *b, const char *root, const char *state_dir,
-    struct tnfs_err *err)
-{
-	static const char *const dirs[] = {
-	    "volumes", "snapshots", "orphans", "trash"};
-	struct btrfs_mount m;
-	struct statfs sfs;
-	char *mi = NULL, p[PATH_MAX];
-	const char *qargv[] = {"btrfs", "qgroup", "show", root, NULL};
-	size_t i;
-	int rc = -1;
-
-	if (realpath(root, b->root) == NULL) {
-		tnfs_err_errno(
-		    err, TNFS_E_INTERNAL, errno, "btrfs storage root %s", root);
-		goto out;
-	}
-	if (statfs(b->root, &sfs) == -1 || sfs.f_type != BTRFS_SUPER_MAGIC) {
-		tnfs_err_set(err, TNFS_E_INTERNAL,
-		    "btrfs storage root %s is not on a btrfs filesystem",
-		    b->root);
-		goto out;
-	}
-	if (btrfs_run(qargv,
-		"quotas must be enabled on the btrfs storage "
-		"root (btrfs quota enable ROOT)",
-		NULL, err) == -1)
-		goto out;
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (fsutil_path(p, err, "%s/%s", b->root, dirs[i]) == -1 ||
-		    fsutil_mkdir_p(p, 0700, err) == -1)
-			goto out;
-	/*
-	 * Each volume is mounted under exports/ with its root's own mode
-	 * (0755 from btrfs), which would bypass volumes/ 0700: exports/ is
-	 * root's alone (ganesha runs as root), and an exports/ an older
-	 * version made 0755 is tightened.
-	 */
-	if (fsutil_path(b->mnt_dir, err, "%s/exports", state_dir) == -1 ||
-	    fsutil_mkdir_p(b->mnt_dir, 0700, err) == -1)
-		goto out;
-	if (chmod(b->mnt_dir, 0700) == -1) {
-		tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
-		    "cannot make %s private", b->mnt_dir);
-		goto out;
-	}
-	if ((mi = btrfs_mountinfo_read(err)) == NULL)
-		goto out;
-	if (!btrfs_mountinfo_find(mi, b->root, 1, &m) ||
-	    strcmp(m.fstype, "btrfs") != 0) {
-		tnfs_err_set(err, TNFS_E_INTERNAL,
-		    "cannot find the btrfs mount holding %s", b->root);
-		goto out;
-	}
-	if (fsutil_path(b->device, err, "%s", m.source) == -1)
-		goto out;
-	empty_trash(b);
-	rc = 0;
-out:
-	free(mi);
-	return rc;
-}
-
-static void *
-btrfs_open(const char *arg, const char *state_dir, struct tnfs_err *err)
-{
-	struct btrfs_backend *b;
-
-	if ((b = calloc(1, sizeof(*b))) == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		return NULL;
-	}
-	if (init_root(b, arg, state_dir, err) == -1) {
-		free(b);
-		return NULL;
-	}
-	pthread_mutex_init(&b->usage_mu, NULL);
-	return b;
-}
-
-/* Unmount every per-volume mount of ours (on close: activate re-creates). */
-static void
-umount_all(const struct btrfs_backend *b)
-{
-	char p[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
-
-	if ((d = opendir(b->mnt_dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' ||
-		    fsutil_path(p, NULL, "%s/%s", b->mnt_dir, de->d_name) == -1)
-			continue;
-		btrfs_umount(p, NULL);
-	}
-	closedir(d);
-}
-
-static void
-btrfs_close(void *impl)
-{
-	struct btrfs_backend *b = impl;
-
-	if (b == NULL)
-		return;
-	umount_all(b);
-	if (b->image)
-		btrfs_pool_detach(b->root, b->loopdev);
-	pthread_mutex_destroy(&b->usage_mu);
-	free(b->usage_text);
-	free(b);
 }
 
 /* Mount vol on its own mount point unless the right subvolume is there. */
@@ -801,67 +666,29 @@ out:
 	return rc;
 }
 
-static void *
-btrfs_image_open(const char *arg, const char *state_dir, struct tnfs_err *err)
-{
-	struct btrfs_backend *b;
-	char pool[PATH_MAX];
-	int attached = 0;
-
-	if ((b = calloc(1, sizeof(*b))) == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		return NULL;
-	}
-	b->image = 1;
-	if (btrfs_pool_attach(
-		arg, state_dir, pool, b->loopdev, &attached, err) == -1 ||
-	    init_root(b, pool, state_dir, err) == -1) {
-		if (attached)
-			btrfs_pool_detach(pool, b->loopdev);
-		free(b);
-		tnfs_err_prefix(err, "btrfs-image storage");
-		return NULL;
-	}
-	pthread_mutex_init(&b->usage_mu, NULL);
-	return b;
-}
+/* Both kinds differ only in how the pool is found (storage_btrfs_root.c). */
+#define BTRFS_OPS_COMMON                                                     \
+	.has_quota = 1, .has_snapshots = 1, .close = storage_btrfs_close,    \
+	.volume_create = btrfs_volume_create,                                \
+	.volume_resize = btrfs_volume_resize,                                \
+	.volume_destroy = btrfs_volume_destroy,                              \
+	.volume_activate = btrfs_volume_activate,                            \
+	.volume_exists = btrfs_volume_exists,                                \
+	.volume_path = btrfs_volume_path,                                    \
+	.volume_usage = btrfs_volume_usage,                                  \
+	.snapshot_create = btrfs_snapshot_create,                            \
+	.snapshot_delete = btrfs_snapshot_delete,                            \
+	.snapshot_rollback = btrfs_snapshot_rollback, .list = btrfs_list,    \
+	.orphan_set_aside = btrfs_orphan_set_aside
 
 const struct storage_ops storage_btrfs_ops = {
     .kind = "btrfs",
-    .has_quota = 1,
-    .has_snapshots = 1,
-    .open = btrfs_open,
-    .close = btrfs_close,
-    .volume_create = btrfs_volume_create,
-    .volume_resize = btrfs_volume_resize,
-    .volume_destroy = btrfs_volume_destroy,
-    .volume_activate = btrfs_volume_activate,
-    .volume_exists = btrfs_volume_exists,
-    .volume_path = btrfs_volume_path,
-    .volume_usage = btrfs_volume_usage,
-    .snapshot_create = btrfs_snapshot_create,
-    .snapshot_delete = btrfs_snapshot_delete,
-    .snapshot_rollback = btrfs_snapshot_rollback,
-    .list = btrfs_list,
-    .orphan_set_aside = btrfs_orphan_set_aside,
+    .open = storage_btrfs_open,
+    BTRFS_OPS_COMMON,
 };
 
 const struct storage_ops storage_btrfs_image_ops = {
     .kind = "btrfs-image",
-    .has_quota = 1,
-    .has_snapshots = 1,
-    .open = btrfs_image_open,
-    .close = btrfs_close,
-    .volume_create = btrfs_volume_create,
-    .volume_resize = btrfs_volume_resize,
-    .volume_destroy = btrfs_volume_destroy,
-    .volume_activate = btrfs_volume_activate,
-    .volume_exists = btrfs_volume_exists,
-    .volume_path = btrfs_volume_path,
-    .volume_usage = btrfs_volume_usage,
-    .snapshot_create = btrfs_snapshot_create,
-    .snapshot_delete = btrfs_snapshot_delete,
-    .snapshot_rollback = btrfs_snapshot_rollback,
-    .list = btrfs_list,
-    .orphan_set_aside = btrfs_orphan_set_aside,
+    .open = storage_btrfs_image_open,
+    BTRFS_OPS_COMMON,
 };

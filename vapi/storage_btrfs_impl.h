@@ -1,0 +1,53 @@
+/*
+ * storage_btrfs_impl.h: what the two files of the btrfs storage backends
+ * share: storage_btrfs_root.c finds the pool and sets its layout up (open,
+ * close); storage_btrfs.c does the per-volume work and holds the ops
+ * tables.  Nothing else includes it.
+ */
+#ifndef TNFS_VAPI_STORAGE_BTRFS_IMPL_H
+#define TNFS_VAPI_STORAGE_BTRFS_IMPL_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define MIB (UINT64_C(1) << 20)
+
+struct btrfs_backend {
+	char root[PATH_MAX];    /* the pool's directory (realpath) */
+	char mnt_dir[PATH_MAX]; /* state_dir/exports */
+	char device[PATH_MAX];  /* what the per-volume mounts mount */
+	int image;              /* btrfs-image: we own the pool mount */
+	char loopdev[PATH_MAX]; /* btrfs-image: our loop device */
+	/*
+	 * Usage comes from one pool-wide qgroup read shared by every volume
+	 * and refreshed when older than USAGE_TTL_MS (or when it lacks the
+	 * volume asked for): a --sync read per GetVolume costs tens of ms
+	 * at a thousand volumes.  usage_mu is never held across the child.
+	 */
+	pthread_mutex_t usage_mu;
+	char *usage_text; /* `btrfs qgroup show --raw -re`, or NULL */
+	int64_t usage_ms; /* when it was read (monotonic) */
+};
+
+/*
+ * The storage_ops open and close of "btrfs" (arg: the mounted pool's
+ * directory) and "btrfs-image" (arg: FILE,SIZE, attached and mounted
+ * under state_dir).  Close unmounts the per-volume mounts; NULL is a
+ * no-op.
+ */
+void *storage_btrfs_open(
+    const char *arg, const char *state_dir, struct tnfs_err *err);
+void *storage_btrfs_image_open(
+    const char *arg, const char *state_dir, struct tnfs_err *err);
+void storage_btrfs_close(void *impl);
+
+/*
+ * Delete what earlier rollbacks left in trash/ (a replaced subvolume the
+ * export still held); what cannot go yet is logged and kept.
+ */
+void storage_btrfs_empty_trash(const struct btrfs_backend *b);
+
+#endif
