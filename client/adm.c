@@ -340,7 +340,8 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
-	optind += cmd->name == NULL ? 1 : 2;
+	/* The command's last word becomes parse_action's argv[0]. */
+	optind += cmd->name == NULL ? 0 : 1;
 	argc -= optind;
 	argv += optind;
 	optind = 0;

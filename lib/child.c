@@ -146,149 +146,143 @@ last_line(const char *text, char *out, size_t outlen)
 	snprintf(out, outlen, "%.*s", (int)(end - start), start);
 }
 
-int
-child_run(const char *const argv[], const struct child_opts *opts,
-    struct child_result *res, struct tnfs_err *err)
+/* One child_run under way: its pipes (-1 once closed) and its state. */
+struct run {
+	int in[2], out[2], errp[2], report[2];
+	pid_t pid;
+	int64_t deadline;
+	size_t out_cap, err_cap, max, in_off;
+	int killed;
+};
+
+static void
+run_kill(struct run *u)
 {
-	struct child_result local = {0};
-	struct child_result *r = res != NULL ? res : &local;
-	char path[PATH_MAX], line[512], buf[8192];
-	int in[2] = {-1, -1}, out[2] = {-1, -1}, errp[2] = {-1, -1};
-	int report[2] = {-1, -1};
-	size_t out_cap = 0, err_cap = 0, max, in_off = 0;
-	int64_t deadline, now;
-	pid_t pid = -1;
-	int status = 0, rc = -1, exec_errno = 0, killed = 0, wait_errno = 0;
+	kill(-u->pid, SIGKILL);
+	u->killed = 1;
+}
+
+static void
+run_close(int *fd)
+{
+	if (*fd != -1)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Feed stdin once poll says it can take more; close it when all is in. */
+static void
+run_feed(struct run *u, const struct child_opts *opts)
+{
 	ssize_t n;
 
-	memset(r, 0, sizeof(*r));
-	if (argv == NULL || argv[0] == NULL || opts == NULL ||
-	    opts->timeout_ms <= 0) {
-		tnfs_err_set(err, TNFS_E_INTERNAL,
-		    "child_run: argv and a positive timeout are required");
-		return -1;
-	}
-	max = opts->max_output != 0 ? opts->max_output : DEFAULT_MAX_OUTPUT;
-	if (resolve(argv[0], path, sizeof(path), err) == -1)
-		return -1;
-	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(out, O_CLOEXEC) == -1 ||
-	    pipe2(errp, O_CLOEXEC) == -1 || pipe2(report, O_CLOEXEC) == -1) {
-		tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
-		    "cannot run %s: pipe", argv[0]);
-		goto out;
-	}
-	deadline = tnfs_mono_ms() + opts->timeout_ms;
-	if ((pid = fork()) == -1) {
-		tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
-		    "cannot run %s: fork", argv[0]);
-		goto out;
-	}
-	if (pid == 0)
-		exec_child(
-		    path, argv, opts->envp, in[0], out[1], errp[1], report[1]);
-	/* Also set here so a kill right after fork() reaches the group. */
-	setpgid(pid, pid);
-	close(in[0]);
-	close(out[1]);
-	close(errp[1]);
-	close(report[1]);
-	in[0] = out[1] = errp[1] = report[1] = -1;
-	if (opts->stdin_data == NULL || opts->stdin_len == 0) {
-		close(in[1]);
-		in[1] = -1;
-	} else {
-		fcntl(in[1], F_SETFL, O_NONBLOCK);
-	}
+	n = write(u->in[1], opts->stdin_data + u->in_off,
+	    opts->stdin_len - u->in_off);
+	if (n > 0)
+		u->in_off += (size_t)n;
+	if ((n == -1 && errno != EAGAIN && errno != EINTR) ||
+	    u->in_off == opts->stdin_len)
+		run_close(&u->in[1]);
+}
 
-	while (out[0] != -1 || errp[0] != -1 || in[1] != -1) {
+/* Read what fd (stdout or stderr) has into r; close it at its end. */
+static void
+run_drain(struct run *u, int fd, struct child_result *r)
+{
+	char buf[8192];
+	ssize_t n;
+	int full;
+
+	n = read(fd, buf, sizeof(buf));
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		run_close(fd == u->out[0] ? &u->out[0] : &u->errp[0]);
+		return;
+	}
+	full = fd == u->out[0] ? append(&r->out, &r->out_len, &u->out_cap,
+				     u->max, buf, (size_t)n)
+			       : append(&r->errout, &r->errout_len,
+				     &u->err_cap, u->max, buf, (size_t)n);
+	if (full)
+		run_kill(u);
+}
+
+/* Feed stdin and collect stdout and stderr until all close or time is up. */
+static void
+run_io(struct run *u, const struct child_opts *opts, struct child_result *r)
+{
+	while (u->out[0] != -1 || u->errp[0] != -1 || u->in[1] != -1) {
 		struct pollfd pfd[3];
-		int np = 0, i, wait_ms;
+		int np = 0, i;
+		int64_t now = tnfs_mono_ms();
 
-		now = tnfs_mono_ms();
-		if (now >= deadline) {
-			kill(-pid, SIGKILL);
-			killed = 1;
-			break;
+		if (now >= u->deadline) {
+			run_kill(u);
+			return;
 		}
-		wait_ms = (int)(deadline - now);
-		if (out[0] != -1)
-			pfd[np++] = (struct pollfd){out[0], POLLIN, 0};
-		if (errp[0] != -1)
-			pfd[np++] = (struct pollfd){errp[0], POLLIN, 0};
-		if (in[1] != -1)
-			pfd[np++] = (struct pollfd){in[1], POLLOUT, 0};
-		if (poll(pfd, (nfds_t)np, wait_ms) == -1) {
+		if (u->out[0] != -1)
+			pfd[np++] = (struct pollfd){u->out[0], POLLIN, 0};
+		if (u->errp[0] != -1)
+			pfd[np++] = (struct pollfd){u->errp[0], POLLIN, 0};
+		if (u->in[1] != -1)
+			pfd[np++] = (struct pollfd){u->in[1], POLLOUT, 0};
+		if (poll(pfd, (nfds_t)np, (int)(u->deadline - now)) == -1) {
 			if (errno == EINTR)
 				continue;
-			break;
+			return;
 		}
 		for (i = 0; i < np; i++) {
 			if (pfd[i].revents == 0)
 				continue;
-			if (pfd[i].fd == in[1]) {
-				n = write(in[1], opts->stdin_data + in_off,
-				    opts->stdin_len - in_off);
-				if (n > 0)
-					in_off += (size_t)n;
-				if ((n == -1 && errno != EAGAIN &&
-					errno != EINTR) ||
-				    in_off == opts->stdin_len) {
-					close(in[1]);
-					in[1] = -1;
-				}
-				continue;
-			}
-			n = read(pfd[i].fd, buf, sizeof(buf));
-			if (n == -1 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (n <= 0) {
-				if (pfd[i].fd == out[0]) {
-					close(out[0]);
-					out[0] = -1;
-				} else {
-					close(errp[0]);
-					errp[0] = -1;
-				}
-				continue;
-			}
-			if (pfd[i].fd == out[0]
-				? append(&r->out, &r->out_len, &out_cap, max,
-				      buf, (size_t)n)
-				: append(&r->errout, &r->errout_len, &err_cap,
-				      max, buf, (size_t)n)) {
-				kill(-pid, SIGKILL);
-				killed = 1;
-			}
+			if (pfd[i].fd == u->in[1])
+				run_feed(u, opts);
+			else
+				run_drain(u, pfd[i].fd, r);
 		}
 	}
-	/* The pipes may close before the child exits: wait for it, still
-	 * bounded by the deadline. */
-	for (;;) {
-		pid_t w = waitpid(pid, &status, killed ? 0 : WNOHANG);
+}
 
-		if (w == pid)
+/*
+ * Reap the child, still bounded by the deadline (the pipes may close
+ * before it exits).  0, or the errno that kept its status unknown.
+ */
+static int
+run_reap(struct run *u, int *status)
+{
+	for (;;) {
+		pid_t w = waitpid(u->pid, status, u->killed ? 0 : WNOHANG);
+
+		if (w == u->pid)
 			break;
 		if (w == -1 && errno != EINTR) {
 			/*
 			 * ECHILD (SIGCHLD ignored, or someone else reaped it):
 			 * the exit status is unknown, so this is no success.
 			 */
-			wait_errno = errno;
-			break;
+			u->pid = -1;
+			return errno;
 		}
 		if (w == 0) {
-			if (tnfs_mono_ms() >= deadline) {
-				kill(-pid, SIGKILL);
-				killed = 1;
+			if (tnfs_mono_ms() >= u->deadline) {
+				run_kill(u);
 				continue;
 			}
 			usleep(2000);
 		}
 	}
-	pid = -1;
-	if (read(report[0], &exec_errno, sizeof(exec_errno)) !=
-	    (ssize_t)sizeof(exec_errno))
-		exec_errno = 0;
+	u->pid = -1;
+	return 0;
+}
+
+/* The child's end in r, and in err unless it ran and exited 0. */
+static int
+run_verdict(const char *prog, const struct child_opts *opts,
+    const struct run *u, int status, int exec_errno, int wait_errno,
+    struct child_result *r, struct tnfs_err *err)
+{
+	char line[512];
+	const char *sep;
 
 	if (wait_errno != 0) {
 		r->exit_status = -1;
@@ -298,53 +292,102 @@ child_run(const char *const argv[], const struct child_opts *opts,
 		r->exit_status = -1;
 		r->term_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	}
-	r->timed_out = killed;
-	if (r->out == NULL && (r->out = calloc(1, 1)) == NULL)
-		goto nomem;
-	if (r->errout == NULL && (r->errout = calloc(1, 1)) == NULL)
-		goto nomem;
-
-	last_line(r->errout, line, sizeof(line));
-	if (exec_errno != 0) {
-		tnfs_err_errno(
-		    err, TNFS_E_INTERNAL, exec_errno, "cannot run %s", argv[0]);
-	} else if (wait_errno != 0) {
-		tnfs_err_errno(err, TNFS_E_INTERNAL, wait_errno,
-		    "%s: cannot learn its exit status (waitpid)", argv[0]);
-	} else if (killed) {
-		tnfs_err_set(err, TNFS_E_TIMEOUT,
-		    "%s did not finish within %d ms%s%s", argv[0],
-		    opts->timeout_ms, line[0] != '\0' ? ": " : "", line);
-	} else if (r->exit_status != 0) {
-		if (r->exit_status == -1)
-			tnfs_err_set(err, TNFS_E_INTERNAL,
-			    "%s was killed by signal %d%s%s", argv[0],
-			    r->term_signal, line[0] != '\0' ? ": " : "", line);
-		else
-			tnfs_err_set(err, TNFS_E_INTERNAL,
-			    "%s exited with status %d%s%s", argv[0],
-			    r->exit_status, line[0] != '\0' ? ": " : "", line);
-	} else {
-		rc = 0;
+	r->timed_out = u->killed;
+	if ((r->out == NULL && (r->out = calloc(1, 1)) == NULL) ||
+	    (r->errout == NULL && (r->errout = calloc(1, 1)) == NULL)) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return -1;
 	}
-	goto out;
-nomem:
-	tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+	last_line(r->errout, line, sizeof(line));
+	sep = line[0] != '\0' ? ": " : "";
+	if (exec_errno != 0)
+		tnfs_err_errno(
+		    err, TNFS_E_INTERNAL, exec_errno, "cannot run %s", prog);
+	else if (wait_errno != 0)
+		tnfs_err_errno(err, TNFS_E_INTERNAL, wait_errno,
+		    "%s: cannot learn its exit status (waitpid)", prog);
+	else if (u->killed)
+		tnfs_err_set(err, TNFS_E_TIMEOUT,
+		    "%s did not finish within %d ms%s%s", prog,
+		    opts->timeout_ms, sep, line);
+	else if (r->exit_status == -1)
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "%s was killed by signal %d%s%s", prog, r->term_signal,
+		    sep, line);
+	else if (r->exit_status != 0)
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "%s exited with status %d%s%s", prog, r->exit_status, sep,
+		    line);
+	else
+		return 0;
+	return -1;
+}
+
+int
+child_run(const char *const argv[], const struct child_opts *opts,
+    struct child_result *res, struct tnfs_err *err)
+{
+	struct child_result local = {0};
+	struct child_result *r = res != NULL ? res : &local;
+	struct run u = {.in = {-1, -1}, .out = {-1, -1}, .errp = {-1, -1},
+	    .report = {-1, -1}, .pid = -1};
+	char path[PATH_MAX];
+	int status = 0, rc = -1, exec_errno = 0, wait_errno;
+
+	memset(r, 0, sizeof(*r));
+	if (argv == NULL || argv[0] == NULL || opts == NULL ||
+	    opts->timeout_ms <= 0) {
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "child_run: argv and a positive timeout are required");
+		return -1;
+	}
+	u.max = opts->max_output != 0 ? opts->max_output : DEFAULT_MAX_OUTPUT;
+	if (resolve(argv[0], path, sizeof(path), err) == -1)
+		return -1;
+	if (pipe2(u.in, O_CLOEXEC) == -1 || pipe2(u.out, O_CLOEXEC) == -1 ||
+	    pipe2(u.errp, O_CLOEXEC) == -1 ||
+	    pipe2(u.report, O_CLOEXEC) == -1) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
+		    "cannot run %s: pipe", argv[0]);
+		goto out;
+	}
+	u.deadline = tnfs_mono_ms() + opts->timeout_ms;
+	if ((u.pid = fork()) == -1) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
+		    "cannot run %s: fork", argv[0]);
+		goto out;
+	}
+	if (u.pid == 0)
+		exec_child(path, argv, opts->envp, u.in[0], u.out[1], u.errp[1],
+		    u.report[1]);
+	/* Also set here so a kill right after fork() reaches the group. */
+	setpgid(u.pid, u.pid);
+	run_close(&u.in[0]);
+	run_close(&u.out[1]);
+	run_close(&u.errp[1]);
+	run_close(&u.report[1]);
+	if (opts->stdin_data == NULL || opts->stdin_len == 0)
+		run_close(&u.in[1]);
+	else
+		fcntl(u.in[1], F_SETFL, O_NONBLOCK);
+	run_io(&u, opts, r);
+	wait_errno = run_reap(&u, &status);
+	if (read(u.report[0], &exec_errno, sizeof(exec_errno)) !=
+	    (ssize_t)sizeof(exec_errno))
+		exec_errno = 0;
+	rc = run_verdict(
+	    argv[0], opts, &u, status, exec_errno, wait_errno, r, err);
 out:
-	if (pid > 0) {
-		kill(-pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+	if (u.pid > 0) {
+		kill(-u.pid, SIGKILL);
+		while (waitpid(u.pid, NULL, 0) == -1 && errno == EINTR)
 			;
 	}
 	for (int i = 0; i < 2; i++) {
-		if (in[i] != -1)
-			close(in[i]);
-		if (out[i] != -1)
-			close(out[i]);
-		if (errp[i] != -1)
-			close(errp[i]);
-		if (report[i] != -1)
-			close(report[i]);
+		run_close(&u.in[i]);
+		run_close(&u.out[i]);
+		run_close(&u.errp[i]);
+		run_close(&u.report[i]);
 	}
 	if (res == NULL)
 		child_result_free(&local);
