@@ -332,96 +332,91 @@ request_id(const struct httpd_req *hr, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
-/* Runs on the request's own thread (httpd.h). */
-static void
-serve(void *cls, struct httpd_req *hr)
+/*
+ * What can be refused before the route is known: the request target, the
+ * URI's length, Accept-Version and the body's size.
+ */
+static int
+check_request(struct httpd_req *hr, const struct query_ctx *q,
+    struct tnfs_err *err)
 {
-	struct vapi_http *srv = cls;
-	struct vapi *va = srv->va;
-	const struct route *route = NULL;
-	json_object *params = NULL, *out = NULL, *ebody;
-	struct query_ctx q;
-	struct tnfs_err err;
-	struct caller who;
-	struct causes c;
-	const char *ver, *owner, *url = httpd_req_url(hr),
-				 *method = httpd_req_method(hr);
-	char rid[TNFS_UUID_BUFSZ + 128], allow[64] = "", logurl[512],
-	    logmethod[64], verbuf[80];
-	int status = 500, rc = -1;
+	const char *ver, *url = httpd_req_url(hr), *method = httpd_req_method(hr);
+	char verbuf[80];
 
-	tnfs_err_clear(&err);
-	request_id(hr, rid, sizeof(rid));
-	/* What the client sent is escaped before it reaches a log line. */
-	httpd_escape(httpd_req_raw_url(hr), logurl, sizeof(logurl));
-	httpd_escape(method, logmethod, sizeof(logmethod));
-	memset(&q, 0, sizeof(q));
-	if ((params = json_object_new_object()) == NULL) {
-		tnfs_err_set(&err, TNFS_E_INTERNAL, "out of memory");
-		goto reply;
-	}
-	q.params = json_object_new_object();
-	if (q.params == NULL) {
-		tnfs_err_set(&err, TNFS_E_INTERNAL, "out of memory");
-		goto reply;
-	}
-	if (check_target(httpd_req_raw_url(hr), &err) == -1)
-		goto reply;
-	collect_query(hr, &q);
-	if (strlen(url) > HTTP_PATH_MAX || q.total > HTTP_QUERY_MAX) {
-		tnfs_err_set(&err, TNFS_E_URI_TOO_LONG,
+	if (strlen(url) > HTTP_PATH_MAX || q->total > HTTP_QUERY_MAX) {
+		tnfs_err_set(err, TNFS_E_URI_TOO_LONG,
 		    "the request URI is too long (path at most %d bytes, query "
 		    "at most %d)",
 		    HTTP_PATH_MAX, HTTP_QUERY_MAX);
-		goto reply;
+		return -1;
 	}
 	ver = httpd_req_header(hr, "accept-version");
 	if (ver != NULL && !http_version_ok(ver)) {
 		httpd_escape(ver, verbuf, 65);
-		tnfs_err_set(&err, TNFS_E_INVALID_VERSION,
+		tnfs_err_set(err, TNFS_E_INVALID_VERSION,
 		    "%s is not supported by %s %.200s", verbuf, method, url);
-		goto reply;
+		return -1;
 	}
 	if (httpd_req_body_too_large(hr)) {
-		tnfs_err_set(&err, TNFS_E_TOO_LARGE,
+		tnfs_err_set(err, TNFS_E_TOO_LARGE,
 		    "the request body is larger than %d bytes", HTTP_BODY_MAX);
-		goto reply;
+		return -1;
 	}
-	if ((route = routes_match(
-		 method, url, params, allow, sizeof(allow), &err)) == NULL)
-		goto reply;
-	/* Ping stays open, so health checks need no secret. */
+	return 0;
+}
+
+/* Who calls (Ping stays open, so health checks need no secret). */
+static int
+identify(const struct vapi *va, struct httpd_req *hr,
+    const struct route *route, struct caller *who, struct tnfs_err *err)
+{
 	if (strcmp(route->name, "Ping") != 0) {
-		if (authenticate(va, hr, &who, &err) == -1)
-			goto reply;
+		if (authenticate(va, hr, who, err) == -1)
+			return -1;
 	} else {
-		memset(&who, 0, sizeof(who));
-		who.operator= 1;
+		memset(who, 0, sizeof(*who));
+		who->operator= 1;
 	}
 	/* Where a TCP request came from (hosts.c checks addresses). */
-	httpd_req_peer(hr, who.peer, sizeof(who.peer));
-	if (route->operator_only && !who.operator) {
-		tnfs_err_set(&err, TNFS_E_FORBIDDEN,
+	httpd_req_peer(hr, who->peer, sizeof(who->peer));
+	if (route->operator_only && !who->operator) {
+		tnfs_err_set(err, TNFS_E_FORBIDDEN,
 		    "%s is for the operator only", route->name);
-		goto reply;
+		return -1;
 	}
-	json_object_object_foreach(q.params, qk, qv)
+	return 0;
+}
+
+/*
+ * The route's parameters from path (already in params), query and body,
+ * scoped to the caller's owner and checked against the route's lists:
+ * every problem at once, as VOLAPI's ValidationError gives them.
+ */
+static int
+gather_params(struct httpd_req *hr, const struct route *route,
+    const struct caller *who, const struct query_ctx *q, json_object *params,
+    struct tnfs_err *err)
+{
+	const char *owner;
+	struct causes c;
+
+	json_object_object_foreach(q->params, qk, qv)
 	{
 		if (!json_object_object_get_ex(params, qk, NULL))
 			json_object_object_add(params, qk, json_object_get(qv));
 	}
-	if (merge_body(params, hr, &err) == -1)
-		goto reply;
+	if (merge_body(params, hr, err) == -1)
+		return -1;
 	/* An owner's token acts for that owner only. */
-	if (!who.operator&& routes_accepts(route, "owner_uuid")) {
+	if (!who->operator&& routes_accepts(route, "owner_uuid")) {
 		owner = jsonx_get_str(params, "owner_uuid");
 		if (!json_object_object_get_ex(params, "owner_uuid", NULL))
-			jsonx_add_str(params, "owner_uuid", who.owner_uuid);
-		else if (owner == NULL || strcmp(owner, who.owner_uuid) != 0) {
-			tnfs_err_set(&err, TNFS_E_FORBIDDEN,
+			jsonx_add_str(params, "owner_uuid", who->owner_uuid);
+		else if (owner == NULL || strcmp(owner, who->owner_uuid) != 0) {
+			tnfs_err_set(err, TNFS_E_FORBIDDEN,
 			    "this token acts for owner %s only",
-			    who.owner_uuid);
-			goto reply;
+			    who->owner_uuid);
+			return -1;
 		}
 	}
 	causes_init(&c);
@@ -431,7 +426,7 @@ serve(void *cls, struct httpd_req *hr)
 	 * caller that volume exists.  Only the operator (sdc-docker and
 	 * CloudAPI in Triton, which pass it on behalf of a user) may pick.
 	 */
-	if (!who.operator&& strcmp(route->name, "CreateVolume") == 0 &&
+	if (!who->operator&& strcmp(route->name, "CreateVolume") == 0 &&
 	    json_object_object_get_ex(params, "uuid", NULL))
 		causes_add(&c, "uuid may be chosen by the operator only");
 	json_object_object_foreach(params, pk, pv)
@@ -439,36 +434,84 @@ serve(void *cls, struct httpd_req *hr)
 		if (has_nul(pv, 0))
 			causes_add(&c, "%.64s contains a NUL character", pk);
 	}
-	if (q.dup)
+	if (q->dup)
 		causes_add(
-		    &c, "parameter %s is given more than once", q.dupname);
+		    &c, "parameter %s is given more than once", q->dupname);
 	validate_params(params, route->allowed, route->required, &c);
-	if (causes_finish(&c, &err) == -1)
+	return causes_finish(&c, err);
+}
+
+/* Answer err (and log it: a 5xx as an error, the rest for debugging). */
+static void
+reply_error(struct vapi *va, struct httpd_req *hr, struct tnfs_err *err,
+    const char *logmethod, const char *logurl, const char *rid,
+    const char *allow)
+{
+	json_object *ebody;
+	int status;
+
+	if (!tnfs_err_isset(err))
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "the request failed without saying why");
+	/*
+	 * A message may quote the method as sent, or a path cut to fit in
+	 * the middle of a character: what the reply and the log carry is
+	 * valid UTF-8.
+	 */
+	if (!httpd_utf8_valid(err->msg, strlen(err->msg))) {
+		char msg[TNFS_ERR_MSG_MAX];
+
+		httpd_escape(err->msg, msg, sizeof(msg));
+		memcpy(err->msg, msg, sizeof(msg));
+	}
+	status = err->http_status;
+	ebody = error_body(va, err);
+	log_msg(status >= 500 ? TNFS_LOG_ERROR : TNFS_LOG_DEBUG, NULL,
+	    "%s %s -> %d %s: %s (req_id %s)", logmethod, logurl, status,
+	    err->code, err->msg, rid);
+	send_json(hr, status, ebody, rid, allow);
+	json_object_put(ebody);
+}
+
+/* Runs on the request's own thread (httpd.h). */
+static void
+serve(void *cls, struct httpd_req *hr)
+{
+	struct vapi_http *srv = cls;
+	struct vapi *va = srv->va;
+	const struct route *route = NULL;
+	json_object *params = NULL, *out = NULL;
+	struct query_ctx q;
+	struct tnfs_err err;
+	struct caller who;
+	char rid[TNFS_UUID_BUFSZ + 128], allow[64] = "", logurl[512],
+	    logmethod[64];
+	int status = 500, rc = -1;
+
+	tnfs_err_clear(&err);
+	request_id(hr, rid, sizeof(rid));
+	/* What the client sent is escaped before it reaches a log line. */
+	httpd_escape(httpd_req_raw_url(hr), logurl, sizeof(logurl));
+	httpd_escape(httpd_req_method(hr), logmethod, sizeof(logmethod));
+	memset(&q, 0, sizeof(q));
+	if ((params = json_object_new_object()) == NULL ||
+	    (q.params = json_object_new_object()) == NULL) {
+		tnfs_err_set(&err, TNFS_E_INTERNAL, "out of memory");
+		goto reply;
+	}
+	if (check_target(httpd_req_raw_url(hr), &err) == -1)
+		goto reply;
+	collect_query(hr, &q);
+	if (check_request(hr, &q, &err) == -1 ||
+	    (route = routes_match(httpd_req_method(hr), httpd_req_url(hr),
+		 params, allow, sizeof(allow), &err)) == NULL ||
+	    identify(va, hr, route, &who, &err) == -1 ||
+	    gather_params(hr, route, &who, &q, params, &err) == -1)
 		goto reply;
 	rc = route->handler(va, &who, params, &out, &status, &err);
 reply:
 	if (rc == -1) {
-		if (!tnfs_err_isset(&err))
-			tnfs_err_set(&err, TNFS_E_INTERNAL,
-			    "the request failed without saying why");
-		/*
-		 * A message may quote the method as sent, or a path cut to
-		 * fit in the middle of a character: what the reply and the
-		 * log carry is valid UTF-8.
-		 */
-		if (!httpd_utf8_valid(err.msg, strlen(err.msg))) {
-			char msg[TNFS_ERR_MSG_MAX];
-
-			httpd_escape(err.msg, msg, sizeof(msg));
-			memcpy(err.msg, msg, sizeof(msg));
-		}
-		status = err.http_status;
-		ebody = error_body(va, &err);
-		log_msg(status >= 500 ? TNFS_LOG_ERROR : TNFS_LOG_DEBUG, NULL,
-		    "%s %s -> %d %s: %s (req_id %s)", logmethod, logurl,
-		    status, err.code, err.msg, rid);
-		send_json(hr, status, ebody, rid, allow);
-		json_object_put(ebody);
+		reply_error(va, hr, &err, logmethod, logurl, rid, allow);
 	} else {
 		log_debug("%s %s -> %d (req_id %s)", logmethod, logurl, status,
 		    rid);
