@@ -186,15 +186,10 @@ adm_list(struct cli *c, const struct adm_opts *o)
 			t, "created", ts, v->create_timestamp_ms, &err) == -1)
 			goto fail;
 	}
-	if (!o->json) {
-		if (table_sort(t, o->sort != NULL ? o->sort : "owner,created",
-			&err) == -1) {
-			rc = cli_usage(c, "%s", err.msg);
-			goto out;
-		}
-		table_print(t, stdout, o->no_header);
-	}
-	rc = CLI_EXIT_OK;
+	rc = o->json ? CLI_EXIT_OK
+		     : cli_table_print(c, t,
+			   o->sort != NULL ? o->sort : "owner,created",
+			   o->no_header);
 	goto out;
 nomem:
 	tnfs_err_set(&err, TNFS_E_INTERNAL, "out of memory");

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli_common.h"
+#include "table.h"
 #include "jsonx.h"
 #include "parse.h"
 #include "timefmt.h"
@@ -760,4 +761,17 @@ cli_print_json_pretty(FILE *out, json_object *obj)
 {
 	print_pretty(out, obj, 0);
 	fputc('\n', out);
+}
+
+int
+cli_table_print(
+    const struct cli *c, struct table *t, const char *sort, int no_header)
+{
+	struct tnfs_err err;
+
+	tnfs_err_clear(&err);
+	if (table_sort(t, sort, &err) == -1)
+		return cli_usage(c, "%s", err.msg);
+	table_print(t, stdout, no_header);
+	return CLI_EXIT_OK;
 }

@@ -166,6 +166,16 @@ void cli_print_json_line(FILE *out, json_object *obj);
 /* obj indented by 4 spaces (JSON.stringify(obj, null, 4)) and a newline. */
 void cli_print_json_pretty(FILE *out, json_object *obj);
 
+struct table;
+
+/*
+ * Sort t by sort (the user's -s, or the command's default) and print it,
+ * with no header line when no_header (-H).  CLI_EXIT_OK, or CLI_EXIT_USAGE
+ * with the message printed when sort names a column t does not have.
+ */
+int cli_table_print(
+    const struct cli *c, struct table *t, const char *sort, int no_header);
+
 /* Parse --wait-timeout: whole seconds 1..86400.  -1 prints a usage error. */
 int cli_parse_seconds(const struct cli *c, const char *arg, int *out);
 

@@ -40,7 +40,7 @@ check_PROGRAMS += tests/unit/test_table tests/unit/test_cli_common \
 TESTS += tests/unit/test_table tests/unit/test_cli_common \
 	tests/unit/test_cli_args tests/unit/test_cli_opts
 tests_unit_test_cli_opts_SOURCES = tests/unit/test_cli_opts.c \
-	client/cli_opts.c client/cli_common.c
+	client/cli_opts.c client/cli_common.c client/table.c
 tests_unit_test_cli_opts_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) \
 	$(CURL_CFLAGS) -I$(top_srcdir)/client
 tests_unit_test_cli_opts_LDADD = $(LIBVAPI) $(UNIT_LDADD)
@@ -54,7 +54,7 @@ tests_unit_test_table_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) \
 	-I$(top_srcdir)/client
 tests_unit_test_table_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 tests_unit_test_cli_common_SOURCES = tests/unit/test_cli_common.c \
-	client/cli_common.c
+	client/cli_common.c client/table.c
 tests_unit_test_cli_common_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) \
 	$(CURL_CFLAGS) -I$(top_srcdir)/client
 tests_unit_test_cli_common_LDADD = $(LIBVAPI) $(UNIT_LDADD)

@@ -429,13 +429,7 @@ tv_list(struct cli *c, int argc, char **argv)
 	for (i = 0; i < l.n; i++)
 		if (add_volume_row(t, &l.items[i], cli_now_ms(), &err) == -1)
 			goto err;
-	if (table_sort(t, sort, &err) == -1) {
-		cli_usage(c, "%s", err.msg);
-		rc = CLI_EXIT_USAGE;
-		goto out;
-	}
-	table_print(t, stdout, no_header);
-	rc = CLI_EXIT_OK;
+	rc = cli_table_print(c, t, sort, no_header);
 	goto out;
 err:
 	cli_error_err(c, &err);
@@ -672,15 +666,7 @@ tv_sizes(struct cli *c, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!json) {
-		if (table_sort(t, sort, &err) == -1) {
-			cli_usage(c, "%s", err.msg);
-			rc = CLI_EXIT_USAGE;
-			goto out;
-		}
-		table_print(t, stdout, no_header);
-	}
-	rc = CLI_EXIT_OK;
+	rc = json ? CLI_EXIT_OK : cli_table_print(c, t, sort, no_header);
 out:
 	free(sizes);
 	table_free(t);

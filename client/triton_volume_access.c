@@ -74,15 +74,9 @@ tv_networks(struct cli *c, int argc, char **argv)
 			l.items[i].is_default ? "true" : "false", &err) == -1)
 			goto fail;
 	}
-	if (!o.json) {
-		if (table_sort(t, o.sort != NULL ? o.sort : "name", &err) ==
-		    -1) {
-			rc = cli_usage(c, "%s", err.msg);
-			goto out;
-		}
-		table_print(t, stdout, o.no_header);
-	}
-	rc = CLI_EXIT_OK;
+	rc = o.json ? CLI_EXIT_OK
+		    : cli_table_print(c, t, o.sort != NULL ? o.sort : "name",
+			  o.no_header);
 	goto out;
 fail:
 	cli_error_err(c, &err);

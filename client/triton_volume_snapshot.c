@@ -87,15 +87,9 @@ snapshot_list(
 			-l.items[i].create_timestamp_ms, &err) == -1)
 			goto fail;
 	}
-	if (!o->json) {
-		if (table_sort(
-			t, o->sort != NULL ? o->sort : "created", &err) == -1) {
-			rc = cli_usage(c, "%s", err.msg);
-			goto out;
-		}
-		table_print(t, stdout, o->no_header);
-	}
-	rc = CLI_EXIT_OK;
+	rc = o->json ? CLI_EXIT_OK
+		     : cli_table_print(c, t,
+			   o->sort != NULL ? o->sort : "created", o->no_header);
 	goto out;
 fail:
 	cli_error_err(c, &err);
@@ -103,6 +97,114 @@ out:
 	table_free(t);
 	vapi_snapshot_list_clear(&l);
 	return rc;
+}
+
+enum snap_act { SNAP_CREATE, SNAP_LIST, SNAP_DELETE, SNAP_ROLLBACK };
+
+/* The actions: their names, their short options, VOLUME NAME or VOLUME. */
+static const struct snap_action {
+	const char *name, *alias;
+	enum snap_act act;
+	const char *shortopts;
+} snap_actions[] = {
+    {"create", NULL, SNAP_CREATE, "jh"},
+    {"list", "ls", SNAP_LIST, "Hjo:s:h"},
+    {"delete", "rm", SNAP_DELETE, "h"},
+    {"rollback", NULL, SNAP_ROLLBACK, "yh"},
+};
+
+static const struct snap_action *
+snap_action(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(snap_actions) / sizeof(snap_actions[0]); i++)
+		if (strcmp(name, snap_actions[i].name) == 0 ||
+		    (snap_actions[i].alias != NULL &&
+			strcmp(name, snap_actions[i].alias) == 0))
+			return &snap_actions[i];
+	return NULL;
+}
+
+static int
+snapshot_create(struct cli *c, const struct vapi_volume *v, const char *name,
+    const struct cli_opts *o, struct tnfs_err *err)
+{
+	struct vapi_snapshot snap;
+	json_object *js;
+	int rc = -1;
+
+	memset(&snap, 0, sizeof(snap));
+	if (vapi_client_create_snapshot(
+		c->vapi, v->uuid, c->owner, name, &snap, err) == -1)
+		goto out;
+	if (o->json) {
+		if ((js = snapshot_json(&snap)) == NULL) {
+			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+			goto out;
+		}
+		cli_print_json_line(stdout, js);
+		json_object_put(js);
+	} else {
+		printf("Created snapshot %s of volume %s (%s)\n", name, v->name,
+		    v->uuid);
+	}
+	rc = 0;
+out:
+	vapi_snapshot_clear(&snap);
+	return rc;
+}
+
+/* 1 when the user said no (nothing was done), else 0 or -1. */
+static int
+snapshot_rollback(struct cli *c, const struct vapi_volume *v,
+    const char *name, const struct cli_opts *o, struct tnfs_err *err)
+{
+	char q[1024];
+
+	snprintf(q, sizeof(q),
+	    "Roll back volume %s to snapshot %s? Changes made since the "
+	    "snapshot will be lost.",
+	    v->name, name);
+	if (!o->yes && !cli_confirm(q)) {
+		printf("Aborting\n");
+		return 1;
+	}
+	if (vapi_client_rollback_snapshot(
+		c->vapi, v->uuid, c->owner, name, err) == -1)
+		return -1;
+	printf("Rolled back volume %s (%s) to snapshot %s\n", v->name, v->uuid,
+	    name);
+	return 0;
+}
+
+/*
+ * The action's arguments after its options (argv + 1 and optind as
+ * cli_opts_parse_small left them): VOLUME, and a snapshot NAME but for
+ * list.  -1 to go on, else the exit status (a usage error printed).
+ */
+static int
+snapshot_args(struct cli *c, const struct snap_action *a, int argc,
+    char **argv, const struct cli_opts *o, const char **name)
+{
+	struct tnfs_err err;
+	int nargs = argc - 1 - optind;
+
+	tnfs_err_clear(&err);
+	if (a->act == SNAP_LIST ? nargs != 1 : nargs != 2)
+		return cli_usage(c,
+		    a->act == SNAP_LIST ? "expected VOLUME"
+					: "expected VOLUME and a snapshot NAME");
+	if (nargs == 2) {
+		*name = argv[1 + optind + 1];
+		if (tnfs_name_check(*name, &err) == -1)
+			return cli_usage(c, "snapshot %s", err.msg);
+	}
+	if (a->act == SNAP_ROLLBACK && !o->yes && !cli_interactive())
+		return cli_usage(c,
+		    "not asking for confirmation on a "
+		    "non-terminal: pass -y to roll back");
+	return -1;
 }
 
 int
@@ -113,17 +215,14 @@ tv_snapshot(struct cli *c, int argc, char **argv)
 	    "[-o COLS] [-s SORT] VOLUME |\n"
 	    "       snapshot delete VOLUME NAME | snapshot rollback [-y] "
 	    "VOLUME NAME";
-	struct vapi_snapshot snap;
+	const struct snap_action *a;
 	struct vapi_volume v;
 	struct cli_opts o;
 	struct tnfs_err err;
-	json_object *js;
-	enum { SNAP_CREATE, SNAP_LIST, SNAP_DELETE, SNAP_ROLLBACK } act;
-	const char *action, *shortopts, *name = NULL;
-	char cmd[32], q[1024];
-	int rc, nargs;
+	const char *name = NULL;
+	char cmd[32];
+	int rc, r = 0;
 
-	memset(&snap, 0, sizeof(snap));
 	memset(&v, 0, sizeof(v));
 	tnfs_err_clear(&err);
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
@@ -135,107 +234,48 @@ tv_snapshot(struct cli *c, int argc, char **argv)
 		printf("usage: %s %s\n", c->prog, usage);
 		return CLI_EXIT_OK;
 	}
-	action = argv[1];
-	if (strcmp(action, "create") == 0) {
-		act = SNAP_CREATE;
-		shortopts = "jh";
-	} else if (strcmp(action, "list") == 0 || strcmp(action, "ls") == 0) {
-		act = SNAP_LIST;
-		shortopts = "Hjo:s:h";
-	} else if (strcmp(action, "delete") == 0 || strcmp(action, "rm") == 0) {
-		act = SNAP_DELETE;
-		shortopts = "h";
-	} else if (strcmp(action, "rollback") == 0) {
-		act = SNAP_ROLLBACK;
-		shortopts = "yh";
-	} else
+	if ((a = snap_action(argv[1])) == NULL)
 		return cli_usage(c,
 		    "unknown snapshot action \"%s\" (create, "
 		    "list, delete, rollback)",
-		    action);
-	snprintf(cmd, sizeof(cmd), "snapshot %s", action);
+		    argv[1]);
+	snprintf(cmd, sizeof(cmd), "snapshot %s", argv[1]);
 	c->cmd = cmd;
 	if ((rc = cli_opts_parse_small(
-		 c, argc - 1, argv + 1, shortopts, usage, &o)) != -1)
+		 c, argc - 1, argv + 1, a->shortopts, usage, &o)) != -1 ||
+	    (rc = snapshot_args(c, a, argc, argv, &o, &name)) != -1)
 		goto out;
-	/* optind counts within argv + 1. */
-	nargs = argc - 1 - optind;
-	if (act == SNAP_LIST ? nargs != 1 : nargs != 2) {
-		rc = cli_usage(c,
-		    act == SNAP_LIST ? "expected VOLUME"
-				     : "expected VOLUME and a snapshot NAME");
-		goto out;
-	}
-	if (nargs == 2) {
-		name = argv[1 + optind + 1];
-		if (tnfs_name_check(name, &err) == -1) {
-			rc = cli_usage(c, "snapshot %s", err.msg);
-			goto out;
-		}
-	}
-	if (act == SNAP_ROLLBACK && !o.yes && !cli_interactive()) {
-		rc = cli_usage(c,
-		    "not asking for confirmation on a "
-		    "non-terminal: pass -y to roll back");
-		goto out;
-	}
 	rc = CLI_EXIT_FAIL;
 	if (cli_connect(c, 0) == -1)
 		goto out;
 	if (cli_resolve_volume(c->vapi, c->owner, argv[1 + optind], &v, &err) ==
 	    -1)
 		goto fail;
-	switch (act) {
+	switch (a->act) {
 	case SNAP_CREATE:
-		if (vapi_client_create_snapshot(
-			c->vapi, v.uuid, c->owner, name, &snap, &err) == -1)
-			goto fail;
-		if (o.json) {
-			if ((js = snapshot_json(&snap)) == NULL) {
-				cli_error(c, "out of memory");
-				goto out;
-			}
-			cli_print_json_line(stdout, js);
-			json_object_put(js);
-		} else {
-			printf("Created snapshot %s of volume %s (%s)\n", name,
-			    v.name, v.uuid);
-		}
+		r = snapshot_create(c, &v, name, &o, &err);
 		break;
 	case SNAP_LIST:
 		rc = snapshot_list(c, &v, &o);
 		goto out;
 	case SNAP_DELETE:
-		if (vapi_client_delete_snapshot(
-			c->vapi, v.uuid, c->owner, name, &err) == -1)
-			goto fail;
-		printf("Deleted snapshot %s of volume %s (%s)\n", name, v.name,
-		    v.uuid);
+		if ((r = vapi_client_delete_snapshot(
+			 c->vapi, v.uuid, c->owner, name, &err)) == 0)
+			printf("Deleted snapshot %s of volume %s (%s)\n", name,
+			    v.name, v.uuid);
 		break;
 	case SNAP_ROLLBACK:
-		snprintf(q, sizeof(q),
-		    "Roll back volume %s to snapshot %s? Changes made since "
-		    "the snapshot will be lost.",
-		    v.name, name);
-		if (!o.yes && !cli_confirm(q)) {
-			printf("Aborting\n");
-			rc = CLI_EXIT_OK;
-			goto out;
-		}
-		if (vapi_client_rollback_snapshot(
-			c->vapi, v.uuid, c->owner, name, &err) == -1)
-			goto fail;
-		printf("Rolled back volume %s (%s) to snapshot %s\n", v.name,
-		    v.uuid, name);
+		r = snapshot_rollback(c, &v, name, &o, &err);
 		break;
 	}
+	if (r == -1)
+		goto fail;
 	rc = CLI_EXIT_OK;
 	goto out;
 fail:
 	cli_error_err(c, &err);
 out:
 	c->cmd = "snapshot";
-	vapi_snapshot_clear(&snap);
 	vapi_volume_clear(&v);
 	return rc;
 }
