@@ -48,21 +48,10 @@
 #define USAGE_TTL_MS 2000
 
 static int
-check_uuid(const char *uuid, struct tnfs_err *err)
-{
-	if (!tnfs_uuid_valid(uuid)) {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "\"%.64s\" is not a volume uuid", uuid);
-		return -1;
-	}
-	return 0;
-}
-
-static int
 vol_path(const struct btrfs_backend *b, const char *uuid, char *buf,
     struct tnfs_err *err)
 {
-	if (check_uuid(uuid, err) == -1)
+	if (storage_uuid_check(uuid, err) == -1)
 		return -1;
 	return fsutil_path(buf, err, "%s/volumes/%s", b->root, uuid);
 }
@@ -116,6 +105,16 @@ check_room(const struct btrfs_backend *b, const char *what,
 	return -1;
 }
 
+/* Every qgroup of the pool, read now (--sync); caller frees *out. */
+static int
+read_qgroups(const struct btrfs_backend *b, char **out, struct tnfs_err *err)
+{
+	const char *argv[] = {
+	    "btrfs", "qgroup", "show", "--raw", "-re", "--sync", b->root, NULL};
+
+	return btrfs_run(argv, "cannot read the qgroups", out, err);
+}
+
 /*
  * Like qgroup_of, from the cached read when it is fresh and knows vol.
  * Space used may lag writes by up to USAGE_TTL_MS.
@@ -124,8 +123,6 @@ static int
 usage_of(struct btrfs_backend *b, const char *vol, uint64_t *used,
     uint64_t *limit, struct tnfs_err *err)
 {
-	const char *argv[] = {
-	    "btrfs", "qgroup", "show", "--raw", "-re", "--sync", b->root, NULL};
 	char *out = NULL;
 	uint64_t id;
 	int rc = -1;
@@ -140,7 +137,7 @@ usage_of(struct btrfs_backend *b, const char *vol, uint64_t *used,
 	pthread_mutex_unlock(&b->usage_mu);
 	if (rc == 0)
 		return 0;
-	if (btrfs_run(argv, "cannot read the qgroups", &out, err) == -1)
+	if (read_qgroups(b, &out, err) == -1)
 		return -1;
 	rc = btrfs_qgroup_parse(out, id, used, limit, err);
 	pthread_mutex_lock(&b->usage_mu);
@@ -156,18 +153,13 @@ static int
 qgroup_of(const struct btrfs_backend *b, const char *vol, uint64_t *used,
     uint64_t *limit, struct tnfs_err *err)
 {
-	const char *argv[] = {
-	    "btrfs", "qgroup", "show", "--raw", "-re", "--sync", b->root, NULL};
 	char *out = NULL;
 	uint64_t id;
 	int rc = -1;
 
-	if (btrfs_subvol_id(vol, &id, err) == -1)
-		goto out;
-	if (btrfs_run(argv, "cannot read the qgroups", &out, err) == -1)
-		goto out;
-	rc = btrfs_qgroup_parse(out, id, used, limit, err);
-out:
+	if (btrfs_subvol_id(vol, &id, err) == 0 &&
+	    read_qgroups(b, &out, err) == 0)
+		rc = btrfs_qgroup_parse(out, id, used, limit, err);
 	free(out);
 	return rc;
 }
@@ -390,7 +382,8 @@ btrfs_volume_path(
 	char mp[PATH_MAX];
 	int n;
 
-	if (check_uuid(uuid, err) == -1 || mnt_path(b, uuid, mp, err) == -1)
+	if (storage_uuid_check(uuid, err) == -1 ||
+	    mnt_path(b, uuid, mp, err) == -1)
 		return -1;
 	n = snprintf(buf, len, "%s", mp);
 	if (n < 0 || (size_t)n >= len) {
@@ -428,7 +421,7 @@ static int
 snap_path(const struct btrfs_backend *b, const char *uuid, const char *snap,
     char *buf, struct tnfs_err *err)
 {
-	if (check_uuid(uuid, err) == -1 ||
+	if (storage_uuid_check(uuid, err) == -1 ||
 	    btrfs_snapshot_name_check(snap, err) == -1)
 		return -1;
 	return fsutil_path(buf, err, "%s/snapshots/%s/%s", b->root, uuid, snap);

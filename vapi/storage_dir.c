@@ -26,22 +26,10 @@ struct dir_backend {
 };
 
 static int
-check_uuid(const char *uuid, struct tnfs_err *err)
-{
-	/* The uuid becomes a path component: never let anything else in. */
-	if (!tnfs_uuid_valid(uuid)) {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "dir storage: %s is not a volume uuid", uuid);
-		return -1;
-	}
-	return 0;
-}
-
-static int
 vol_path(struct dir_backend *d, const char *uuid, char *buf, size_t len,
     struct tnfs_err *err)
 {
-	if (check_uuid(uuid, err) == -1)
+	if (storage_uuid_check(uuid, err) == -1)
 		return -1;
 	if ((size_t)snprintf(buf, len, "%s/volumes/%s", d->root, uuid) >= len) {
 		tnfs_err_set(
@@ -199,7 +187,7 @@ dir_volume_destroy(void *impl, const char *uuid, struct tnfs_err *err)
 	struct stat sb;
 	int fd, rc;
 
-	if (check_uuid(uuid, err) == -1)
+	if (storage_uuid_check(uuid, err) == -1)
 		return -1;
 	snprintf(path, sizeof(path), "%s/volumes", d->root);
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {

@@ -45,6 +45,13 @@ struct storage_ops {
 };
 
 /*
+ * 0 when uuid is a lowercase uuid, else -1 and a ValidationError: a
+ * backend checks every uuid it is given before it becomes a path
+ * component, so nothing else ever does.
+ */
+int storage_uuid_check(const char *uuid, struct tnfs_err *err);
+
+/*
  * Append a copy of name to the array a backend's list() builds (*n used,
  * *cap allocated).  -1 when out of memory; the array stays valid for
  * storage_list_free(*v, *n) either way.
