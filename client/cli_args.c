@@ -18,15 +18,6 @@ key_char(char ch)
 	    ch == ':';
 }
 
-static int
-has_control(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 1;
-	return 0;
-}
-
 json_object *
 cli_affinity_parse(const char *rule, struct tnfs_err *err)
 {
@@ -72,7 +63,7 @@ cli_affinity_parse(const char *rule, struct tnfs_err *err)
 	key[klen] = '\0';
 	val = rule + klen + strlen(op);
 	vlen = strlen(val);
-	if (vlen == 0 || vlen > CLI_AFFINITY_VALUE_MAX || has_control(val)) {
+	if (vlen == 0 || vlen > CLI_AFFINITY_VALUE_MAX || tnfs_has_control(val)) {
 		tnfs_err_set(err, TNFS_E_VALIDATION,
 		    "affinity \"%.200s\": the value must be 1-%d printable "
 		    "bytes",
@@ -114,7 +105,7 @@ cli_tag_add(json_object *labels, const char *kv, struct tnfs_err *err)
 	}
 	memcpy(key, kv, klen);
 	key[klen] = '\0';
-	if (has_control(kv)) {
+	if (tnfs_has_control(kv)) {
 		tnfs_err_set(err, TNFS_E_VALIDATION,
 		    "tag \"%.200s\" holds a control character", kv);
 		return -1;
@@ -184,7 +175,7 @@ cli_list_filter(int nargs, const char *const *args, struct vapi_list_filter *f,
 		}
 		klen = (size_t)(eq - args[i]);
 		val = eq + 1;
-		if (*val == '\0' || has_control(val)) {
+		if (*val == '\0' || tnfs_has_control(val)) {
 			tnfs_err_set(err, TNFS_E_VALIDATION,
 			    "filter \"%.200s\" needs a printable value",
 			    args[i]);

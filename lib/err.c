@@ -73,6 +73,13 @@ set_code(struct tnfs_err *err, const char *code, int status)
 	err->sys_errno = 0;
 }
 
+static void __attribute__((format(printf, 3, 0)))
+vset(struct tnfs_err *err, enum tnfs_ecode ecode, const char *fmt, va_list ap)
+{
+	set_code(err, tnfs_ecode_name(ecode), tnfs_ecode_status(ecode));
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+}
+
 void
 tnfs_err_set(struct tnfs_err *err, enum tnfs_ecode ecode, const char *fmt, ...)
 {
@@ -80,9 +87,8 @@ tnfs_err_set(struct tnfs_err *err, enum tnfs_ecode ecode, const char *fmt, ...)
 
 	if (err == NULL)
 		return;
-	set_code(err, tnfs_ecode_name(ecode), tnfs_ecode_status(ecode));
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vset(err, ecode, fmt, ap);
 	va_end(ap);
 }
 
@@ -95,9 +101,8 @@ tnfs_err_errno(struct tnfs_err *err, enum tnfs_ecode ecode, int errnum,
 
 	if (err == NULL)
 		return;
-	set_code(err, tnfs_ecode_name(ecode), tnfs_ecode_status(ecode));
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vset(err, ecode, fmt, ap);
 	va_end(ap);
 	len = strlen(err->msg);
 	snprintf(

@@ -314,3 +314,12 @@ tnfs_parse_bool(
 	    text == NULL ? "" : echo(text, shown, sizeof(shown)));
 	return -1;
 }
+
+int
+tnfs_has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}

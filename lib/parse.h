@@ -65,4 +65,7 @@ int tnfs_parse_u64(const char *text, uint64_t max, uint64_t *out,
 int tnfs_parse_bool(
     const char *text, int *out, const char *what, struct tnfs_err *err);
 
+/* 1 when s holds a control character (below 0x20, or DEL). */
+int tnfs_has_control(const char *s);
+
 #endif

@@ -183,15 +183,6 @@ btrfs_qgroup_parse(const char *text, uint64_t subvol_id, uint64_t *referenced,
 	return rc;
 }
 
-static int
-has_control(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 1;
-	return 0;
-}
-
 int
 btrfs_image_spec_parse(
     const char *arg, char **file, uint64_t *size_mib, struct tnfs_err *err)
@@ -212,7 +203,7 @@ btrfs_image_spec_parse(
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		goto out;
 	}
-	if (path[0] != '/' || has_control(path) || strlen(path) > 1024 ||
+	if (path[0] != '/' || tnfs_has_control(path) || strlen(path) > 1024 ||
 	    path[strlen(path) - 1] == '/') {
 		tnfs_err_set(err, TNFS_E_VALIDATION,
 		    "btrfs-image FILE must be an absolute file path, not "
@@ -245,7 +236,7 @@ btrfs_snapshot_name_check(const char *name, struct tnfs_err *err)
 	size_t len = strlen(name);
 
 	if (len == 0 || len > 255 || strchr(name, '/') != NULL ||
-	    has_control(name) || name[0] == '.') {
+	    tnfs_has_control(name) || name[0] == '.') {
 		tnfs_err_set(err, TNFS_E_VALIDATION,
 		    "snapshot name must be 1-255 characters without '/', "
 		    "control characters or a leading '.'");

@@ -436,6 +436,27 @@ START_TEST(test_bool_table)
 }
 END_TEST
 
+static const struct {
+	const char *text;
+	int control;
+} controls[] = {
+    {"", 0},
+    {"plain text, with spaces: ~!", 0},
+    {"caf\xc3\xa9", 0}, /* UTF-8 is no control */
+    {"tab\there", 1},
+    {"new\nline", 1},
+    {"\x01", 1},
+    {"del\x7f", 1},
+    {"escape \x1b[31m", 1},
+};
+
+START_TEST(test_has_control_table)
+{
+	ck_assert_int_eq(
+	    tnfs_has_control(controls[_i].text), controls[_i].control);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -455,6 +476,8 @@ make_suite(void)
 	    tc, test_u64_table, 0, (int)(sizeof(u64s) / sizeof(u64s[0])));
 	tcase_add_loop_test(
 	    tc, test_bool_table, 0, (int)(sizeof(bools) / sizeof(bools[0])));
+	tcase_add_loop_test(tc, test_has_control_table, 0,
+	    (int)(sizeof(controls) / sizeof(controls[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }
