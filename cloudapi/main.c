@@ -139,7 +139,6 @@ main(int argc, char **argv)
 	/* Any status: every route but the unknown one needs a signature. */
 	struct liveness_probe probe = {NULL, "GET", "/--ping", 0, 0};
 	struct tnfs_err err;
-	struct timespec wait;
 	sigset_t set;
 	int r, sig = 0, status = 1;
 
@@ -185,18 +184,7 @@ main(int argc, char **argv)
 	if (liveness_ready(lv, READY_DEADLINE_MS, "serving", &err) == -1)
 		goto fail;
 	/* The watchdog is pinged from here only: a hung loop stops it. */
-	for (;;) {
-		int ms = liveness_wait_ms(lv);
-
-		wait.tv_sec = ms / 1000;
-		wait.tv_nsec = (long)(ms % 1000) * 1000000L;
-		sig = ms < 0 ? sigwaitinfo(&set, NULL)
-			     : sigtimedwait(&set, NULL, &wait);
-		liveness_tick(lv);
-		if (sig == -1)
-			continue;
-		if (sig != SIGHUP)
-			break;
+	while ((sig = liveness_wait_signal(lv, &set)) == SIGHUP) {
 		if (cloudapi_reload(&ca, &err) == -1) {
 			log_err(TNFS_LOG_ERROR, &err,
 			    "SIGHUP: the accounts file is refused, the accounts "

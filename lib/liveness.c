@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "liveness.h"
@@ -417,6 +418,23 @@ liveness_tick(struct liveness *lv)
 		notify("WATCHDOG", "WATCHDOG=1");
 	}
 	lv->failing = 0;
+}
+
+int
+liveness_wait_signal(struct liveness *lv, const sigset_t *set)
+{
+	struct timespec wait;
+	int ms, sig;
+
+	do {
+		ms = liveness_wait_ms(lv);
+		wait.tv_sec = ms / 1000;
+		wait.tv_nsec = (long)(ms % 1000) * 1000000L;
+		sig = ms < 0 ? sigwaitinfo(set, NULL)
+			     : sigtimedwait(set, NULL, &wait);
+		liveness_tick(lv);
+	} while (sig == -1);
+	return sig;
 }
 
 void

@@ -12,6 +12,8 @@
 #ifndef TNFS_LIVENESS_H
 #define TNFS_LIVENESS_H
 
+#include <signal.h>
+
 #include "err.h"
 
 struct liveness;
@@ -57,6 +59,13 @@ int liveness_wait_ms(const struct liveness *lv);
  * (STATUS= says so when it did not, once per change).
  */
 void liveness_tick(struct liveness *lv);
+
+/*
+ * The main loop of a daemon that waits for signals: wait for one of set
+ * (blocked in every thread, so only this call takes them) while calling
+ * liveness_tick as often as it must, and return it.
+ */
+int liveness_wait_signal(struct liveness *lv, const sigset_t *set);
 
 /* STOPPING=1 and STATUS=status (the main loop leaves). */
 void liveness_stopping(struct liveness *lv, const char *status);

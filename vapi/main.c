@@ -144,7 +144,6 @@ main(int argc, char **argv)
 	struct liveness *lv = NULL;
 	struct liveness_probe probe = {NULL, "GET", "/ping", 200, 0};
 	struct tnfs_err err;
-	struct timespec wait;
 	sigset_t set;
 	int r, check, sig = 0, status = 1;
 
@@ -219,23 +218,9 @@ main(int argc, char **argv)
 	if (liveness_ready(lv, READY_DEADLINE_MS, "serving", &err) == -1)
 		goto fail;
 	/* The watchdog is pinged from here only: a hung loop stops it. */
-	for (;;) {
-		int ms = liveness_wait_ms(lv);
-
-		wait.tv_sec = ms / 1000;
-		wait.tv_nsec = (long)(ms % 1000) * 1000000L;
-		sig = ms < 0 ? sigwaitinfo(&set, NULL)
-			     : sigtimedwait(&set, NULL, &wait);
-		liveness_tick(lv);
-		if (sig == -1)
-			continue;
-		if (sig == SIGHUP) {
-			log_info("SIGHUP: the configuration is read at start "
-				 "only; restart to change it");
-			continue;
-		}
-		break;
-	}
+	while ((sig = liveness_wait_signal(lv, &set)) == SIGHUP)
+		log_info("SIGHUP: the configuration is read at start only; "
+			 "restart to change it");
 	log_info("signal %d: stopping", sig);
 	liveness_stopping(lv, "stopping: finishing requests");
 	status = 0;
