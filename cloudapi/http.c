@@ -199,26 +199,6 @@ parse_body(const struct request *rq, json_object **out, struct tnfs_err *err)
 	return 0;
 }
 
-static void
-request_id(struct MHD_Connection *conn, char *buf, size_t len)
-{
-	const char *id = header(conn, "x-request-id");
-	size_t i;
-
-	if (id != NULL && id[0] != '\0' && strlen(id) < len &&
-	    strlen(id) <= 128) {
-		for (i = 0; id[i] != '\0'; i++)
-			if (id[i] < 0x21 || id[i] > 0x7e)
-				break;
-		if (id[i] == '\0') {
-			snprintf(buf, len, "%s", id);
-			return;
-		}
-	}
-	if (tnfs_uuid_generate(buf, NULL) == -1)
-		snprintf(buf, len, "-");
-}
-
 static enum MHD_Result
 serve(struct capi_http *srv, struct MHD_Connection *conn,
     struct request *rq, const char *url, const char *method)
@@ -236,7 +216,7 @@ serve(struct capi_http *srv, struct MHD_Connection *conn,
 	enum MHD_Result ret;
 
 	tnfs_err_clear(&err);
-	request_id(conn, rid, sizeof(rid));
+	tnfs_request_id(header(conn, "x-request-id"), rid, sizeof(rid));
 	if (rq->uri == NULL || strlen(rq->uri) > CAPI_URI_MAX) {
 		capi_err(&err, "RequestURITooLong", 414,
 		    "the request URI is longer than %d bytes", CAPI_URI_MAX);

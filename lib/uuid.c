@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -107,4 +108,23 @@ tnfs_uuid_prefix_valid(const char *s)
 			*s == '-'))
 			return 0;
 	return 1;
+}
+
+void
+tnfs_request_id(const char *sent, char *buf, size_t len)
+{
+	size_t i;
+
+	if (sent != NULL && sent[0] != '\0' && strlen(sent) < len &&
+	    strlen(sent) <= 128) {
+		for (i = 0; sent[i] != '\0'; i++)
+			if (sent[i] < 0x21 || sent[i] > 0x7e)
+				break;
+		if (sent[i] == '\0') {
+			snprintf(buf, len, "%s", sent);
+			return;
+		}
+	}
+	if (tnfs_uuid_generate(buf, NULL) == -1)
+		snprintf(buf, len, "-");
 }

@@ -4,6 +4,8 @@
 #ifndef TNFS_UUID_H
 #define TNFS_UUID_H
 
+#include <stddef.h>
+
 #include "err.h"
 
 #define TNFS_UUID_LEN   36
@@ -23,5 +25,13 @@ int tnfs_uuid_prefix_valid(const char *s);
  * lowercase.  0, or -1 and an InternalError when /dev/urandom fails.
  */
 int tnfs_uuid_generate(char out[TNFS_UUID_BUFSZ], struct tnfs_err *err);
+
+/*
+ * The id a request is logged and answered with: the client's own
+ * (x-request-id, sent; may be NULL) when it is 1 to 128 printable ASCII
+ * characters without spaces that fit in buf, else a new uuid ("-" if
+ * none can be made).  len is at least TNFS_UUID_BUFSZ.
+ */
+void tnfs_request_id(const char *sent, char *buf, size_t len);
 
 #endif

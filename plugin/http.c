@@ -351,7 +351,19 @@ plugin_http_start(
     const char *socket_path, struct volumes *vs, struct tnfs_err *err)
 {
 	struct plugin_http *srv = calloc(1, sizeof(*srv));
-	struct httpd_opts o;
+	struct httpd_opts o = {
+	    .name = "plugin",
+	    .conn_limit = CONN_LIMIT,
+	    .per_peer_limit = PER_PEER_LIMIT,
+	    .header_deadline_s = REQUEST_DEADLINE_S,
+	    .pool_threads = IO_THREADS,
+	    .max_running = MAX_RUNNING,
+	    .body_max = PROTO_BODY_MAX,
+	    .handler = dispatch,
+	    .busy_body = "{\"Err\":\"tritonnfs: the plugin is at its connection "
+			 "or request limit; retry\"}",
+	    .content_type = CONTENT_TYPE,
+	};
 	int fd;
 
 	if (srv == NULL) {
@@ -370,19 +382,7 @@ plugin_http_start(
 			goto fail;
 		}
 	}
-	memset(&o, 0, sizeof(o));
-	o.name = "plugin";
-	o.conn_limit = CONN_LIMIT;
-	o.per_peer_limit = PER_PEER_LIMIT;
-	o.header_deadline_s = REQUEST_DEADLINE_S;
-	o.pool_threads = IO_THREADS;
-	o.max_running = MAX_RUNNING;
-	o.body_max = PROTO_BODY_MAX;
-	o.handler = dispatch;
 	o.cls = srv;
-	o.busy_body = "{\"Err\":\"tritonnfs: the plugin is at its connection "
-		      "or request limit; retry\"}";
-	o.content_type = CONTENT_TYPE;
 	/* httpd owns fd from here, closing it on failure too. */
 	if ((srv->httpd = httpd_start(fd, &o, err)) == NULL) {
 		tnfs_err_prefix(err, "%s", socket_path);

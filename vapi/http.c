@@ -311,27 +311,6 @@ has_nul(json_object *o, int depth)
 	}
 }
 
-/* A client's request id is echoed when it is short and printable. */
-static void
-request_id(const struct httpd_req *hr, char *buf, size_t len)
-{
-	const char *id = httpd_req_header(hr, "x-request-id");
-	size_t i;
-
-	if (id != NULL && strlen(id) > 0 && strlen(id) < len &&
-	    strlen(id) <= 128) {
-		for (i = 0; id[i] != '\0'; i++)
-			if (id[i] < 0x21 || id[i] > 0x7e)
-				break;
-		if (id[i] == '\0') {
-			snprintf(buf, len, "%s", id);
-			return;
-		}
-	}
-	if (tnfs_uuid_generate(buf, NULL) == -1)
-		snprintf(buf, len, "-");
-}
-
 /*
  * What can be refused before the route is known: the request target, the
  * URI's length, Accept-Version and the body's size.
@@ -489,7 +468,7 @@ serve(void *cls, struct httpd_req *hr)
 	int status = 500, rc = -1;
 
 	tnfs_err_clear(&err);
-	request_id(hr, rid, sizeof(rid));
+	tnfs_request_id(httpd_req_header(hr, "x-request-id"), rid, sizeof(rid));
 	/* What the client sent is escaped before it reaches a log line. */
 	httpd_escape(httpd_req_raw_url(hr), logurl, sizeof(logurl));
 	httpd_escape(httpd_req_method(hr), logmethod, sizeof(logmethod));
@@ -525,8 +504,21 @@ reply:
 struct vapi_http *
 vapi_http_start(struct vapi *va, struct tnfs_err *err)
 {
+	struct httpd_opts o = {
+	    .name = "vapi",
+	    .conn_limit = HTTP_CONN_LIMIT,
+	    .per_peer_limit = HTTP_PER_PEER_LIMIT,
+	    .header_deadline_s = HTTP_REQUEST_DEADLINE_S,
+	    .pool_threads = HTTP_IO_THREADS,
+	    .max_running = HTTP_MAX_RUNNING,
+	    .body_max = HTTP_BODY_MAX,
+	    .handler = serve,
+	    .busy_body = "{\"code\":\"ServiceUnavailable\",\"message\":\"the "
+			 "Volume API is at its connection or request limit; "
+			 "retry\"}",
+	    .content_type = "application/json",
+	};
 	struct vapi_http *srv;
-	struct httpd_opts o;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
@@ -539,20 +531,7 @@ vapi_http_start(struct vapi *va, struct tnfs_err *err)
 		free(srv);
 		return NULL;
 	}
-	memset(&o, 0, sizeof(o));
-	o.name = "vapi";
-	o.conn_limit = HTTP_CONN_LIMIT;
-	o.per_peer_limit = HTTP_PER_PEER_LIMIT;
-	o.header_deadline_s = HTTP_REQUEST_DEADLINE_S;
-	o.pool_threads = HTTP_IO_THREADS;
-	o.max_running = HTTP_MAX_RUNNING;
-	o.body_max = HTTP_BODY_MAX;
-	o.handler = serve;
 	o.cls = srv;
-	o.busy_body = "{\"code\":\"ServiceUnavailable\",\"message\":\"the "
-		      "Volume API is at its connection or request limit; "
-		      "retry\"}";
-	o.content_type = "application/json";
 	/* httpd owns the listener from here, closing it on failure too. */
 	if ((srv->httpd = httpd_start(srv->listen_fd, &o, err)) == NULL) {
 		tnfs_err_prefix(err, "listen %s", va->cfg->listen);

@@ -136,6 +136,61 @@ START_TEST(test_prefix_valid)
 }
 END_TEST
 
+/* {sent, echoed}: what is not echoed is replaced by a new uuid. */
+static const struct {
+	const char *sent;
+	int echoed;
+} request_ids[] = {
+    {"abc-123", 1},
+    {"0a0a0a0a-0000-4000-8000-000000000001", 1},
+    {"~!@#$%^&*()_+{}|:<>?", 1},
+    {NULL, 0},
+    {"", 0},
+    {"has space", 0},
+    {"tab\there", 0},
+    {"new\nline", 0},
+    {"caf\xc3\xa9", 0},
+    {"del\x7f", 0},
+};
+
+START_TEST(test_request_id_table)
+{
+	char buf[TNFS_UUID_BUFSZ + 128];
+
+	tnfs_request_id(request_ids[_i].sent, buf, sizeof(buf));
+	if (request_ids[_i].echoed)
+		ck_assert_str_eq(buf, request_ids[_i].sent);
+	else
+		ck_assert_msg(tnfs_uuid_valid(buf), "%s: got %s",
+		    request_ids[_i].sent ? request_ids[_i].sent : "(null)", buf);
+}
+END_TEST
+
+START_TEST(test_request_id_over_128_is_replaced)
+{
+	char sent[130], buf[TNFS_UUID_BUFSZ + 256];
+
+	memset(sent, 'a', 128);
+	sent[128] = '\0';
+	tnfs_request_id(sent, buf, sizeof(buf));
+	ck_assert_str_eq(buf, sent);
+	sent[128] = 'a';
+	sent[129] = '\0';
+	tnfs_request_id(sent, buf, sizeof(buf));
+	ck_assert(tnfs_uuid_valid(buf));
+}
+END_TEST
+
+START_TEST(test_request_id_too_long_for_buf_is_replaced)
+{
+	char buf[TNFS_UUID_BUFSZ];
+	const char *sent = "0123456789012345678901234567890123456789";
+
+	tnfs_request_id(sent, buf, sizeof(buf));
+	ck_assert(tnfs_uuid_valid(buf));
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -148,6 +203,10 @@ make_suite(void)
 	tcase_add_test(tc, test_generate_varies_every_random_digit);
 	tcase_add_loop_test(tc, test_prefix_valid, 0,
 	    (int)(sizeof(prefix_cases) / sizeof(prefix_cases[0])));
+	tcase_add_loop_test(tc, test_request_id_table, 0,
+	    (int)(sizeof(request_ids) / sizeof(request_ids[0])));
+	tcase_add_test(tc, test_request_id_over_128_is_replaced);
+	tcase_add_test(tc, test_request_id_too_long_for_buf_is_replaced);
 	suite_add_tcase(s, tc);
 	return s;
 }
