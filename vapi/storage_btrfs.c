@@ -56,6 +56,21 @@ vol_path(const struct btrfs_backend *b, const char *uuid, char *buf,
 	return fsutil_path(buf, err, "%s/volumes/%s", b->root, uuid);
 }
 
+/* vol_path of a volume that has its subvolume; NotFound otherwise. */
+static int
+stored_vol_path(const struct btrfs_backend *b, const char *uuid, char *buf,
+    struct tnfs_err *err)
+{
+	if (vol_path(b, uuid, buf, err) == -1)
+		return -1;
+	if (!btrfs_is_subvol(buf)) {
+		tnfs_err_set(
+		    err, TNFS_E_NOT_FOUND, "volume %s has no storage", uuid);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 mnt_path(const struct btrfs_backend *b, const char *uuid, char *buf,
     struct tnfs_err *err)
@@ -267,13 +282,8 @@ btrfs_volume_resize(
 	struct btrfs_backend *b = impl;
 	char vol[PATH_MAX];
 
-	if (vol_path(b, uuid, vol, err) == -1)
+	if (stored_vol_path(b, uuid, vol, err) == -1)
 		return -1;
-	if (!btrfs_is_subvol(vol)) {
-		tnfs_err_set(
-		    err, TNFS_E_NOT_FOUND, "volume %s has no storage", uuid);
-		return -1;
-	}
 	if (check_room(b, "grow the volume", err) == -1 ||
 	    set_limit(vol, size_mib * MIB, err) == -1) {
 		tnfs_err_prefix(err, "volume %s", uuid);
@@ -349,13 +359,8 @@ btrfs_volume_activate(void *impl, const char *uuid, struct tnfs_err *err)
 	struct btrfs_backend *b = impl;
 	char vol[PATH_MAX];
 
-	if (vol_path(b, uuid, vol, err) == -1)
+	if (stored_vol_path(b, uuid, vol, err) == -1)
 		return -1;
-	if (!btrfs_is_subvol(vol)) {
-		tnfs_err_set(
-		    err, TNFS_E_NOT_FOUND, "volume %s has no storage", uuid);
-		return -1;
-	}
 	if (mount_volume(b, uuid, vol, err) == -1) {
 		tnfs_err_prefix(err, "volume %s", uuid);
 		return -1;
@@ -401,13 +406,8 @@ btrfs_volume_usage(void *impl, const char *uuid, struct storage_usage *out,
 	char vol[PATH_MAX];
 	uint64_t used, limit;
 
-	if (vol_path(b, uuid, vol, err) == -1)
+	if (stored_vol_path(b, uuid, vol, err) == -1)
 		return -1;
-	if (!btrfs_is_subvol(vol)) {
-		tnfs_err_set(
-		    err, TNFS_E_NOT_FOUND, "volume %s has no storage", uuid);
-		return -1;
-	}
 	if (usage_of(b, vol, &used, &limit, err) == -1) {
 		tnfs_err_prefix(err, "volume %s", uuid);
 		return -1;
