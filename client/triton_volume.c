@@ -195,6 +195,43 @@ static const struct cli_opt create_opts[] = {
     CLI_OPT_END,
 };
 
+/*
+ * After CreateVolume: say so, wait for ready when asked (-w), and print
+ * the volume as JSON (-j), the waited-for one when there is one (kept in
+ * *done for the caller to clear).  An exit status, errors printed.
+ */
+static int
+create_report(struct cli *c, const struct vapi_volume *v,
+    const struct cli_opts *o, struct vapi_volume *done)
+{
+	struct tnfs_err err;
+	json_object *js;
+
+	tnfs_err_clear(&err);
+	if (!o->json)
+		printf("Creating volume %s (%s)\n", v->name, v->uuid);
+	fflush(stdout);
+	if (o->wait) {
+		if (cli_wait(c, v->uuid, v->name, CLI_WAIT_READY,
+			o->wait_timeout, done, &err) == -1) {
+			cli_error(c, "failed to create volume %s (%s): %s",
+			    v->name, v->uuid, err.msg);
+			return CLI_EXIT_FAIL;
+		}
+		if (!o->json)
+			printf("Created volume %s (%s)\n", v->name, v->uuid);
+	}
+	if (o->json) {
+		if ((js = cli_volume_json(o->wait ? done : v)) == NULL) {
+			cli_error(c, "out of memory");
+			return CLI_EXIT_FAIL;
+		}
+		cli_print_json_line(stdout, js);
+		json_object_put(js);
+	}
+	return CLI_EXIT_OK;
+}
+
 int
 tv_create(struct cli *c, int argc, char **argv)
 {
@@ -203,12 +240,11 @@ tv_create(struct cli *c, int argc, char **argv)
 	struct vapi_create_req rq;
 	struct vapi_volume v, done;
 	struct tnfs_err err;
-	json_object *labels = NULL, *affinity = NULL, *js;
+	json_object *labels = NULL, *affinity = NULL;
 	const char *name, *size, *network;
 	const char *nets[1];
 	char net_uuid[VAPI_UUID_BUFSZ];
 	uint64_t mib = 0;
-	int json, wait, wait_timeout;
 	int rc = CLI_EXIT_USAGE;
 
 	memset(&v, 0, sizeof(v));
@@ -231,9 +267,6 @@ tv_create(struct cli *c, int argc, char **argv)
 	name = o.name;
 	size = o.size;
 	network = o.network;
-	json = o.json;
-	wait = o.wait;
-	wait_timeout = o.wait_timeout;
 	if (optind < argc) {
 		cli_usage(c, "unexpected argument \"%s\"", argv[optind]);
 		goto out;
@@ -269,28 +302,7 @@ tv_create(struct cli *c, int argc, char **argv)
 	} else if (vapi_client_create_volume(c->vapi, &rq, &v, &err) == -1) {
 		goto fail;
 	}
-	if (!json)
-		printf("Creating volume %s (%s)\n", v.name, v.uuid);
-	fflush(stdout);
-	if (wait) {
-		if (cli_wait(c, v.uuid, v.name, CLI_WAIT_READY, wait_timeout,
-			&done, &err) == -1) {
-			cli_error(c, "failed to create volume %s (%s): %s",
-			    v.name, v.uuid, err.msg);
-			goto out;
-		}
-		if (!json)
-			printf("Created volume %s (%s)\n", v.name, v.uuid);
-	}
-	if (json) {
-		if ((js = cli_volume_json(wait ? &done : &v)) == NULL) {
-			cli_error(c, "out of memory");
-			goto out;
-		}
-		cli_print_json_line(stdout, js);
-		json_object_put(js);
-	}
-	rc = CLI_EXIT_OK;
+	rc = create_report(c, &v, &o, &done);
 	goto out;
 fail:
 	print_size_error(c, &err);
