@@ -79,6 +79,54 @@ static const struct {
 	"needs either"},
     {"{\"tokens\":[{\"sha256\":\"" H64 "\",\"owner_uuid\":\"x\"}]}",
 	"needs either"},
+    {"{\"tokens\":{}}", "tokens must be an array of at most 256"},
+    /* every kind of top-level key, each with a value of the wrong kind */
+    {"{\"state_dir\":true}", "state_dir must be a string"},
+    {"{\"store\":null}", "store must be a string"},
+    {"{\"host_ttl_seconds\":0}",
+	"host_ttl_seconds must be an integer from 1 to 86400"},
+    {"{\"snapshot_limit\":-1}",
+	"snapshot_limit must be an integer from 0 to 100000"},
+    {"{\"storage_timeout_seconds\":1.5}",
+	"storage_timeout_seconds must be an integer from 1 to 86400"},
+    {"{\"mount_port\":\"20048\"}",
+	"mount_port must be an integer from 1 to 65535"},
+    {"{\"nfs_port\":65536}", "nfs_port must be an integer from 1 to 65535"},
+    {"{\"auth\":\"open\"}", "auth must be \"tokens\" or \"none\""},
+    {"{\"auth\":1}", "auth must be \"tokens\" or \"none\""},
+    {"{\"host_address\":\"both\"}",
+	"host_address must be \"peer\" or \"declared\""},
+    {"{\"root_squash\":\"yes\"}", "root_squash must be a boolean"},
+    {"{\"networks\":{}}", "networks must be an array of at most 64"},
+    {"{\"networks\":[5]}", "networks[0] must be an object"},
+    /* every key of a network, each wrong */
+    {"{\"networks\":[{\"uuid\":\"0a0a0a0a-0000-4000-8000-000000000001\","
+     "\"subnet\":\"10.0.0.0/24\",\"nfs_address\":\"10.0.0.5\"}]}",
+	"networks[].name must be a string"},
+    {"{\"networks\":[{" NET "\"subnet\":\"10.0.0.0/24\",\"nfs_address\":"
+     "\"10.0.0.5\",\"advertise_address\":5}]}",
+	"networks[].advertise_address must be a string"},
+    {"{\"networks\":[{" NET "\"subnet\":\"10.0.0.0/24\",\"nfs_address\":"
+     "\"10.0.0.5\",\"advertise_mount_port\":0}]}",
+	"networks[0].advertise_mount_port must be an integer from 1 to 65535"},
+    {"{\"networks\":[{" NET "\"subnet\":\"10.0.0.0/24\",\"nfs_address\":"
+     "\"10.0.0.5\",\"fabric\":\"yes\"}]}",
+	"networks[0].fabric must be a boolean"},
+    {"{\"networks\":[{" NET "\"subnet\":\"10.0.0.0/24\",\"nfs_address\":"
+     "\"10.0.0.5\",\"default\":1}]}",
+	"networks[0].default must be a boolean"},
+    {"{\"networks\":[{" NET "\"subnet\":\"10.0.0.0/24\",\"nfs_address\":"
+     "\"10.0.0.5\",\"owner_uuids\":\"x\"}]}",
+	"networks[0].owner_uuids must be an array of at most 64 UUIDs"},
+    {"{\"networks\":[{" NET "\"subnet\":\"10.0.0.0/24\",\"nfs_address\":"
+     "\"10.0.0.5\",\"owner_uuids\":[\"0a0a0a0a-0000-4000-8000-000000000002\","
+     "7]}]}",
+	"networks[0].owner_uuids[1] is not a UUID"},
+    {"{\"networks\":[{\"uuid\":\"0a0a0a0a-0000-4000-8000-000000000001\","
+     "\"name\":\"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+     "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\","
+     "\"subnet\":\"10.0.0.0/24\",\"nfs_address\":\"10.0.0.5\"}]}",
+	"networks[].name is too long (at most 127 bytes)"},
 };
 
 START_TEST(test_files)
@@ -190,12 +238,48 @@ START_TEST(test_bad_flags)
 	char *a4[] = {"vapi", "stray", NULL};
 	char *a5[] = {"vapi", "--config", "/nonexistent/vapi.json", NULL};
 
+	char *a6[] = {"vapi", "--host-ttl", "0", NULL};
+	char *a7[] = {"vapi", "--snapshot-limit", "100001", NULL};
+
 	vapi_config_defaults(&cfg);
+	ck_assert_int_eq(vapi_config_parse_args(&cfg, 3, a6, &err), -1);
+	ck_assert_str_eq(err.msg, "--host-ttl must be at least 1");
+	ck_assert_int_eq(vapi_config_parse_args(&cfg, 3, a7, &err), -1);
+	ck_assert_msg(strstr(err.msg, "--snapshot-limit") != NULL, "%s", err.msg);
 	ck_assert_int_eq(vapi_config_parse_args(&cfg, 2, a1, &err), -1);
 	ck_assert_int_eq(vapi_config_parse_args(&cfg, 3, a2, &err), -1);
 	ck_assert_int_eq(vapi_config_parse_args(&cfg, 2, a3, &err), -1);
 	ck_assert_int_eq(vapi_config_parse_args(&cfg, 2, a4, &err), -1);
 	ck_assert_int_eq(vapi_config_parse_args(&cfg, 3, a5, &err), -1);
+}
+END_TEST
+
+START_TEST(test_flags_set_each_setting)
+{
+	static struct vapi_config cfg;
+	struct tnfs_err err;
+	char *a[] = {"vapi", "--listen", "tcp:127.0.0.1:1", "--store",
+	    "sqlite:/x/s.db", "--storage", "dir:/x", "--exports", "ganesha",
+	    "--state-dir", "/s", "--log-level", "debug", "--ref-lease", "5",
+	    "--host-ttl", "6", "--snapshot-limit", "7", "--workers", "8",
+	    "--allow-unauthenticated", NULL};
+
+	tnfs_err_clear(&err);
+	vapi_config_defaults(&cfg);
+	ck_assert_int_eq(vapi_config_parse_args(&cfg,
+			     (int)(sizeof(a) / sizeof(a[0])) - 1, a, &err),
+	    0);
+	ck_assert_str_eq(cfg.listen, "tcp:127.0.0.1:1");
+	ck_assert_str_eq(cfg.store, "sqlite:/x/s.db");
+	ck_assert_str_eq(cfg.storage, "dir:/x");
+	ck_assert_str_eq(cfg.exports, "ganesha");
+	ck_assert_str_eq(cfg.state_dir, "/s");
+	ck_assert_str_eq(cfg.log_level, "debug");
+	ck_assert_int_eq(cfg.ref_lease_s, 5);
+	ck_assert_int_eq(cfg.host_ttl_s, 6);
+	ck_assert_int_eq(cfg.snapshot_limit, 7);
+	ck_assert_int_eq(cfg.workers, 8);
+	ck_assert_int_eq(cfg.auth, VAPI_AUTH_NONE);
 }
 END_TEST
 
@@ -238,6 +322,7 @@ make_suite(void)
 	tcase_add_test(tc, test_exports_ceph_conf_path);
 	tcase_add_test(tc, test_listen_rules);
 	tcase_add_test(tc, test_bad_flags);
+	tcase_add_test(tc, test_flags_set_each_setting);
 	tcase_add_test(tc, test_store_specs);
 	suite_add_tcase(s, tc);
 	return s;
