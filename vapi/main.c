@@ -134,6 +134,17 @@ warn_unauthenticated(const struct vapi_config *cfg)
 	    why, cfg->listen);
 }
 
+/* --check-config's answer; store_shown is the store without a password. */
+static void
+print_config_ok(const struct vapi_config *cfg, const char *store_shown)
+{
+	printf("tritonnfs-vapi: configuration OK (listen %s, store %s, "
+	       "storage %s, exports %s, %zu network%s, %zu token%s)\n",
+	    cfg->listen, store_shown, cfg->storage, cfg->exports,
+	    cfg->nnetworks, cfg->nnetworks == 1 ? "" : "s", cfg->ntokens,
+	    cfg->ntokens == 1 ? "" : "s");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -165,11 +176,7 @@ main(int argc, char **argv)
 	/* What the logs may show of the store: never its password. */
 	store_spec_redact(cfg.store, store_shown, sizeof(store_shown));
 	if (check) {
-		printf("tritonnfs-vapi: configuration OK (listen %s, store %s, "
-		       "storage %s, exports %s, %zu network%s, %zu token%s)\n",
-		    cfg.listen, store_shown, cfg.storage, cfg.exports,
-		    cfg.nnetworks, cfg.nnetworks == 1 ? "" : "s", cfg.ntokens,
-		    cfg.ntokens == 1 ? "" : "s");
+		print_config_ok(&cfg, store_shown);
 		return 0;
 	}
 	if (strcmp(cfg.exports, "none") == 0)
