@@ -76,6 +76,14 @@ tests_unit_test_vapi_store_SOURCES = tests/unit/test_vapi_store.c \
 tests_unit_test_vapi_store_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi \
 	$(PQ_CFLAGS) $(STORE_PG_CPPFLAGS)
 tests_unit_test_vapi_store_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
+# The core's fixture (tests/unit/vapi_fixture.h) those three suites share.
+VAPI_FIXTURE_SOURCES = tests/unit/vapi_fixture.c tests/unit/vapi_fixture.h
+tests_unit_test_vapi_volumes_SOURCES = tests/unit/test_vapi_volumes.c \
+	$(VAPI_FIXTURE_SOURCES)
+tests_unit_test_vapi_snapshots_SOURCES = tests/unit/test_vapi_snapshots.c \
+	$(VAPI_FIXTURE_SOURCES)
+tests_unit_test_vapi_api_SOURCES = tests/unit/test_vapi_api.c \
+	$(VAPI_FIXTURE_SOURCES)
 tests_unit_test_vapi_volumes_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_vapi_volumes_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_snapshots_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi

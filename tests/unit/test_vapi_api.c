@@ -24,11 +24,12 @@
 #include "storage.h"
 #include "store.h"
 #include "timefmt.h"
+#include "vapi_fixture.h"
 #include "volumes.h"
 
 #define OWNER "11111111-1111-4111-8111-111111111111"
 #define VM1   "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
-#define NET   "0a0a0a0a-0000-4000-8000-0000000000ff"
+#define NET   VAPI_FIXTURE_NET
 
 /* Allocation failure injection, in this thread only. */
 static _Thread_local long fail_at = -1, calls;
@@ -89,70 +90,7 @@ json_object_array_add(json_object *a, json_object *v)
 	return inject() ? -1 : REAL(json_object_array_add)(a, v);
 }
 
-static char dir[64];
-static struct vapi_config cfg;
-static struct vapi va;
 static struct caller op = {1, "", ""};
-
-static void
-setup(void)
-{
-	struct tnfs_err err;
-	struct exporter_config ec;
-
-	snprintf(dir, sizeof(dir), "/tmp/tnfs-api.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	vapi_config_defaults(&cfg);
-	snprintf(cfg.listen, sizeof(cfg.listen), "tcp:127.0.0.1:1");
-	snprintf(cfg.store, sizeof(cfg.store), "sqlite:%s/vapi.db", dir);
-	snprintf(cfg.storage, sizeof(cfg.storage), "dir:%s/storage", dir);
-	cfg.workers = 2;
-	ck_assert_int_eq(config_finish(&cfg, &err), 0);
-	snprintf(cfg.networks[0].uuid, sizeof(cfg.networks[0].uuid), NET);
-	memset(&va, 0, sizeof(va));
-	va.cfg = &cfg;
-	snprintf(va.host_uuid, sizeof(va.host_uuid),
-	    "0a0a0a0a-0000-4000-8000-0000000000ee");
-	ck_assert_ptr_nonnull(va.store = store_open(cfg.store, &err));
-	ck_assert_ptr_nonnull(
-	    va.storage = storage_open(cfg.storage, dir, &err));
-	memset(&ec, 0, sizeof(ec));
-	ec.state_dir = dir;
-	ck_assert_ptr_nonnull(va.exporter = exporter_open("none", &ec, &err));
-	ck_assert_ptr_nonnull(va.prov = provision_start(&va, 2, &err));
-}
-
-static void
-teardown(void)
-{
-	const char *const rm[] = {"rm", "-r", "--", dir, NULL};
-	struct child_opts o = {.timeout_ms = 10000};
-
-	provision_stop(va.prov);
-	exporter_close(va.exporter);
-	storage_close(va.storage);
-	store_close(va.store);
-	child_run(rm, &o, NULL, NULL);
-}
-
-static int
-wait_ready(const char *uuid)
-{
-	int64_t end = tnfs_mono_ms() + 20000;
-	struct timespec ts = {0, 20 * 1000 * 1000};
-	struct volume *v = NULL;
-	int ready = 0;
-
-	while (!ready && tnfs_mono_ms() < end) {
-		if (store_volume_get(va.store, uuid, &v, NULL) == 0)
-			ready = strcmp(v->state, "ready") == 0;
-		volume_free(v);
-		v = NULL;
-		if (!ready)
-			nanosleep(&ts, NULL);
-	}
-	return ready;
-}
 
 /* A ready volume made through the core's typed request. */
 static struct volume *
@@ -172,8 +110,8 @@ make_volume(const char *name)
 	struct volume *v = NULL;
 	struct tnfs_err err;
 
-	ck_assert_msg(volumes_create(&va, &rq, &v, &err) == 0, "%s", err.msg);
-	ck_assert(wait_ready(v->uuid));
+	ck_assert_msg(volumes_create(&fx.va, &rq, &v, &err) == 0, "%s", err.msg);
+	ck_assert(vapi_fixture_wait_state(v->uuid, "ready"));
 	return v;
 }
 
@@ -192,7 +130,7 @@ START_TEST(test_core_create_is_typed)
 	ck_assert_str_eq(v->labels[1].key, "tier");
 	ck_assert_str_eq(v->labels[1].value, "gold");
 	/* What the store gives back is what went in. */
-	ck_assert_int_eq(store_volume_get(va.store, v->uuid, &got, &err), 0);
+	ck_assert_int_eq(store_volume_get(fx.va.store, v->uuid, &got, &err), 0);
 	ck_assert_uint_eq(got->nnetworks, 1);
 	ck_assert_uint_eq(got->nlabels, 2);
 	ck_assert_str_eq(got->labels[0].value, "db");
@@ -201,13 +139,13 @@ START_TEST(test_core_create_is_typed)
 	volume_free(v);
 
 	/* The core refuses what a front end failed to check. */
-	ck_assert_int_eq(volumes_create(&va, &rq, &v, &err), -1);
+	ck_assert_int_eq(volumes_create(&fx.va, &rq, &v, &err), -1);
 	ck_assert_str_eq(err.msg,
 	    "Validation error, causes: Error: networks "
 	    "must be a non-empty array");
 	rq.networks = bad_nets;
 	rq.nnetworks = 1;
-	ck_assert_int_eq(volumes_create(&va, &rq, &v, &err), -1);
+	ck_assert_int_eq(volumes_create(&fx.va, &rq, &v, &err), -1);
 	ck_assert_str_eq(err.msg,
 	    "Validation error, causes: Error: "
 	    "not-a-uuid is not a valid network UUID");
@@ -215,7 +153,7 @@ START_TEST(test_core_create_is_typed)
 	rq.labels = &long_key;
 	rq.nlabels = 1;
 	rq.name = "-x";
-	ck_assert_int_eq(volumes_create(&va, &rq, &v, &err), -1);
+	ck_assert_int_eq(volumes_create(&fx.va, &rq, &v, &err), -1);
 	ck_assert_str_eq(err.code, "ValidationError");
 	ck_assert_ptr_nonnull(strstr(err.msg, "volume name must match"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "keys are 1-128 bytes"));
@@ -233,7 +171,7 @@ put_instance(const char *id, int64_t beat)
 	snprintf(in.hostname, sizeof(in.hostname), "h");
 	snprintf(in.address, sizeof(in.address), "tcp:127.0.0.1:1");
 	ck_assert_msg(
-	    store_instance_put(va.store, &in, &err) == 0, "%s", err.msg);
+	    store_instance_put(fx.va.store, &in, &err) == 0, "%s", err.msg);
 }
 
 /* Call h with params; the reply body as text (caller frees), or NULL. */
@@ -249,7 +187,7 @@ call(vapi_handler *h, const char *params, long inject_at, int *rc, int *status,
 	*status = 0;
 	calls = 0;
 	fail_at = inject_at;
-	*rc = h(&va, &op, p, &out, status, err);
+	*rc = h(&fx.va, &op, p, &out, status, err);
 	fail_at = -1;
 	if (out != NULL)
 		ck_assert_ptr_nonnull(text = jsonx_to_string(out));
@@ -307,8 +245,8 @@ START_TEST(test_reply_builds_are_checked)
 	struct tnfs_err err;
 	char p[256];
 
-	ck_assert_int_eq(refs_add(&va, v->uuid, OWNER, VM1, &err), 0);
-	ck_assert_int_eq(resv_add(&va, &rq, &r, &err), 0);
+	ck_assert_int_eq(refs_add(&fx.va, v->uuid, OWNER, VM1, &err), 0);
+	ck_assert_int_eq(resv_add(&fx.va, &rq, &r, &err), 0);
 	check_replies(h_ping, "ping", "{}");
 	snprintf(p, sizeof(p), "{\"uuid\":\"%s\"}", v->uuid);
 	check_replies(h_get_volume, "GetVolume", p);
@@ -344,7 +282,7 @@ START_TEST(test_list_instances_renders)
 
 	put_instance(live, tnfs_now_ms());
 	put_instance(dead, tnfs_now_ms() - INSTANCES_TTL_MS - 1000);
-	ck_assert_int_eq(store_volume_claim(va.store, v->uuid, dead, 0, &err), 1);
+	ck_assert_int_eq(store_volume_claim(fx.va.store, v->uuid, dead, 0, &err), 1);
 	text = call(h_list_instances, "{}", -1, &rc, &status, &err);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_int_eq(status, 200);
@@ -419,7 +357,8 @@ make_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 120);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(
+	    tc, vapi_fixture_setup, vapi_fixture_teardown);
 	tcase_add_test(tc, test_core_create_is_typed);
 	tcase_add_test(tc, test_reply_builds_are_checked);
 	tcase_add_test(tc, test_create_reply_is_checked);

@@ -24,42 +24,13 @@
 #include "storage.h"
 #include "store.h"
 #include "timefmt.h"
+#include "vapi_fixture.h"
 
 #define OWNER "11111111-1111-4111-8111-111111111111"
-#define NET   "0a0a0a0a-0000-4000-8000-0000000000ff"
+#define NET   VAPI_FIXTURE_NET
 
-static char dir[64];
-static struct vapi_config cfg;
-static struct vapi va;
 static struct caller op = {1, "", ""};
 static char vol[TNFS_UUID_BUFSZ];
-
-static const char *
-state_of(const char *uuid)
-{
-	static char st[16];
-	struct volume *v = NULL;
-
-	if (store_volume_get(va.store, uuid, &v, NULL) == -1)
-		return "gone";
-	snprintf(st, sizeof(st), "%s", v->state);
-	volume_free(v);
-	return st;
-}
-
-static int
-wait_ready(const char *uuid)
-{
-	int64_t end = tnfs_mono_ms() + 20000;
-	struct timespec ts = {0, 20 * 1000 * 1000};
-
-	while (tnfs_mono_ms() < end) {
-		if (strcmp(state_of(uuid), "ready") == 0)
-			return 1;
-		nanosleep(&ts, NULL);
-	}
-	return 0;
-}
 
 /* A ready volume, through the create handler and the provisioner. */
 static void
@@ -74,54 +45,19 @@ create_volume(void)
 			       "\"networks\":[\"" NET "\"]}");
 	ck_assert_ptr_nonnull(p);
 	tnfs_err_clear(&err);
-	ck_assert_msg(h_create_volume(&va, &op, p, &out, &status, &err) == 0,
+	ck_assert_msg(h_create_volume(&fx.va, &op, p, &out, &status, &err) == 0,
 	    "%s", err.msg);
 	snprintf(vol, sizeof(vol), "%s", jsonx_get_str(out, "uuid"));
 	json_object_put(out);
 	json_object_put(p);
-	ck_assert(wait_ready(vol));
+	ck_assert(vapi_fixture_wait_state(vol, "ready"));
 }
 
 static void
 setup(void)
 {
-	struct tnfs_err err;
-	struct exporter_config ec;
-
-	snprintf(dir, sizeof(dir), "/tmp/tnfs-snapshots.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	vapi_config_defaults(&cfg);
-	snprintf(cfg.listen, sizeof(cfg.listen), "tcp:127.0.0.1:1");
-	snprintf(cfg.store, sizeof(cfg.store), "sqlite:%s/vapi.db", dir);
-	snprintf(cfg.storage, sizeof(cfg.storage), "dir:%s/storage", dir);
-	cfg.workers = 2;
-	ck_assert_int_eq(config_finish(&cfg, &err), 0);
-	snprintf(cfg.networks[0].uuid, sizeof(cfg.networks[0].uuid), NET);
-	memset(&va, 0, sizeof(va));
-	va.cfg = &cfg;
-	snprintf(va.host_uuid, sizeof(va.host_uuid),
-	    "0a0a0a0a-0000-4000-8000-0000000000ee");
-	ck_assert_ptr_nonnull(va.store = store_open(cfg.store, &err));
-	ck_assert_ptr_nonnull(
-	    va.storage = storage_open(cfg.storage, dir, &err));
-	memset(&ec, 0, sizeof(ec));
-	ec.state_dir = dir;
-	ck_assert_ptr_nonnull(va.exporter = exporter_open("none", &ec, &err));
-	ck_assert_ptr_nonnull(va.prov = provision_start(&va, 2, &err));
+	vapi_fixture_setup();
 	create_volume();
-}
-
-static void
-teardown(void)
-{
-	const char *const rm[] = {"rm", "-r", "--", dir, NULL};
-	struct child_opts o = {.timeout_ms = 10000};
-
-	provision_stop(va.prov);
-	exporter_close(va.exporter);
-	storage_close(va.storage);
-	store_close(va.store);
-	child_run(rm, &o, NULL, NULL);
 }
 
 /* A record as a request (or a crash) left it, written to the store. */
@@ -135,7 +71,7 @@ put_record(const char *name, const char *state)
 	snprintf(s.name, sizeof(s.name), "%s", name);
 	snprintf(s.state, sizeof(s.state), "%s", state);
 	s.create_ms = tnfs_now_ms();
-	ck_assert_int_eq(store_snap_insert(va.store, vol, &s, &err), 0);
+	ck_assert_int_eq(store_snap_insert(fx.va.store, vol, &s, &err), 0);
 }
 
 /* "name:state name:state ..." in creation order. */
@@ -147,7 +83,7 @@ records(void)
 	struct tnfs_err err;
 	size_t n = 0, i, at = 0;
 
-	ck_assert_int_eq(snapshots_list(&va, vol, NULL, &ss, &n, &err), 0);
+	ck_assert_int_eq(snapshots_list(&fx.va, vol, NULL, &ss, &n, &err), 0);
 	buf[0] = '\0';
 	for (i = 0; i < n; i++)
 		at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s%s:%s",
@@ -160,16 +96,16 @@ START_TEST(test_recovery_removes_snapshots_left_in_flight)
 {
 	struct tnfs_err err;
 
-	provision_stop(va.prov);
-	va.prov = NULL;
+	provision_stop(fx.va.prov);
+	fx.va.prov = NULL;
 	put_record("before", "created");
 	put_record("cut-short", "creating");
 	put_record("half-gone", "deleting");
 	put_record("after", "created");
-	ck_assert_ptr_nonnull(va.prov = provision_start(&va, 2, &err));
+	ck_assert_ptr_nonnull(fx.va.prov = provision_start(&fx.va, 2, &err));
 	ck_assert_str_eq(records(), "before:created after:created");
 	/* The names are free again: a retried create reaches the storage. */
-	ck_assert_int_eq(snapshots_create(&va, vol, NULL, "cut-short",
+	ck_assert_int_eq(snapshots_create(&fx.va, vol, NULL, "cut-short",
 			     &(struct snapshot){0}, &err),
 	    -1);
 	ck_assert_str_eq(err.code, "NotSupported");
@@ -182,7 +118,7 @@ START_TEST(test_create_refused_by_storage_leaves_no_record)
 	struct tnfs_err err;
 
 	ck_assert_int_eq(
-	    snapshots_create(&va, vol, OWNER, "one", &s, &err), -1);
+	    snapshots_create(&fx.va, vol, OWNER, "one", &s, &err), -1);
 	ck_assert_str_eq(err.code, "NotSupported");
 	ck_assert_str_eq(
 	    err.msg, "snapshots are not supported by the dir storage backend");
@@ -196,12 +132,12 @@ START_TEST(test_snapshot_being_created_cannot_be_deleted_or_rolled_back_to)
 	struct tnfs_err err;
 
 	put_record("busy", "creating");
-	ck_assert_int_eq(snapshots_delete(&va, vol, NULL, "busy", &err), -1);
+	ck_assert_int_eq(snapshots_delete(&fx.va, vol, NULL, "busy", &err), -1);
 	ck_assert_str_eq(err.code, "VolumeNotReady");
 	ck_assert_str_eq(
 	    err.msg, "Snapshot with name busy is creating, not created");
 	ck_assert_int_eq(
-	    snapshots_rollback(&va, vol, NULL, "busy", &v, &err), -1);
+	    snapshots_rollback(&fx.va, vol, NULL, "busy", &v, &err), -1);
 	ck_assert_str_eq(err.code, "VolumeNotReady");
 	ck_assert_ptr_null(v);
 	ck_assert_str_eq(records(), "busy:creating");
@@ -215,11 +151,11 @@ START_TEST(test_delete_cut_short_can_be_retried)
 
 	put_record("going", "deleting");
 	ck_assert_int_eq(
-	    snapshots_rollback(&va, vol, NULL, "going", &v, &err), -1);
+	    snapshots_rollback(&fx.va, vol, NULL, "going", &v, &err), -1);
 	ck_assert_str_eq(err.code, "VolumeNotReady");
-	ck_assert_int_eq(snapshots_delete(&va, vol, OWNER, "going", &err), 0);
+	ck_assert_int_eq(snapshots_delete(&fx.va, vol, OWNER, "going", &err), 0);
 	ck_assert_str_eq(records(), "");
-	ck_assert_int_eq(snapshots_delete(&va, vol, NULL, "going", &err), -1);
+	ck_assert_int_eq(snapshots_delete(&fx.va, vol, NULL, "going", &err), -1);
 	ck_assert_str_eq(err.code, "SnapshotNotFound");
 }
 END_TEST
@@ -229,11 +165,11 @@ START_TEST(test_snapshot_of_volume_not_ready_is_refused)
 	struct snapshot s;
 	struct tnfs_err err;
 
-	ck_assert_int_eq(store_volume_set_state(va.store, vol, "ready",
+	ck_assert_int_eq(store_volume_set_state(fx.va.store, vol, "ready",
 			     "failed", "storage gone", &err),
 	    1);
 	ck_assert_int_eq(
-	    snapshots_create(&va, vol, NULL, "late", &s, &err), -1);
+	    snapshots_create(&fx.va, vol, NULL, "late", &s, &err), -1);
 	ck_assert_str_eq(err.code, "VolumeNotReady");
 	ck_assert_str_eq(records(), "");
 }
@@ -265,16 +201,16 @@ START_TEST(test_hostile_names_change_nothing)
 
 	put_record("kept", "created");
 	tnfs_err_clear(&err);
-	ck_assert_int_eq(snapshots_delete(&va, vol, NULL, name, &err), -1);
+	ck_assert_int_eq(snapshots_delete(&fx.va, vol, NULL, name, &err), -1);
 	ck_assert_str_eq(err.code, hostile[_i].code);
-	ck_assert_int_eq(snapshots_get(&va, vol, NULL, name, &s, &err), -1);
+	ck_assert_int_eq(snapshots_get(&fx.va, vol, NULL, name, &s, &err), -1);
 	ck_assert_str_eq(err.code, hostile[_i].code);
 	ck_assert_int_eq(
-	    snapshots_rollback(&va, vol, NULL, name, &v, &err), -1);
+	    snapshots_rollback(&fx.va, vol, NULL, name, &v, &err), -1);
 	ck_assert_str_eq(err.code, hostile[_i].code);
 	if (strcmp(hostile[_i].code, "ValidationError") == 0) {
 		ck_assert_int_eq(
-		    snapshots_create(&va, vol, NULL, name, &s, &err), -1);
+		    snapshots_create(&fx.va, vol, NULL, name, &s, &err), -1);
 		ck_assert_str_eq(err.code, "ValidationError");
 	}
 	ck_assert_str_eq(records(), "kept:created");
@@ -288,7 +224,7 @@ make_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, vapi_fixture_teardown);
 	tcase_add_test(tc, test_recovery_removes_snapshots_left_in_flight);
 	tcase_add_test(tc, test_create_refused_by_storage_leaves_no_record);
 	tcase_add_test(tc,

@@ -19,60 +19,16 @@
 #include "storage.h"
 #include "store.h"
 #include "timefmt.h"
+#include "vapi_fixture.h"
 #include "volumes.h"
 
-static const char *const NET1[] = {"0a0a0a0a-0000-4000-8000-0000000000ff"};
+static const char *const NET1[] = {VAPI_FIXTURE_NET};
 
 #define OWNER  "11111111-1111-4111-8111-111111111111"
 #define OWNER2 "22222222-2222-4222-8222-222222222222"
 #define VM1    "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa"
 
-static char dir[64];
-static struct vapi_config cfg;
-static struct vapi va;
 static struct caller op = {1, "", ""};
-
-static void
-setup(void)
-{
-	struct tnfs_err err;
-	struct exporter_config ec;
-
-	snprintf(dir, sizeof(dir), "/tmp/tnfs-volumes.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	vapi_config_defaults(&cfg);
-	snprintf(cfg.listen, sizeof(cfg.listen), "tcp:127.0.0.1:1");
-	snprintf(cfg.store, sizeof(cfg.store), "sqlite:%s/vapi.db", dir);
-	snprintf(cfg.storage, sizeof(cfg.storage), "dir:%s/storage", dir);
-	cfg.workers = 2;
-	ck_assert_int_eq(config_finish(&cfg, &err), 0);
-	snprintf(cfg.networks[0].uuid, sizeof(cfg.networks[0].uuid),
-	    "0a0a0a0a-0000-4000-8000-0000000000ff");
-	memset(&va, 0, sizeof(va));
-	va.cfg = &cfg;
-	snprintf(va.host_uuid, sizeof(va.host_uuid),
-	    "0a0a0a0a-0000-4000-8000-0000000000ee");
-	ck_assert_ptr_nonnull(va.store = store_open(cfg.store, &err));
-	ck_assert_ptr_nonnull(
-	    va.storage = storage_open(cfg.storage, dir, &err));
-	memset(&ec, 0, sizeof(ec));
-	ec.state_dir = dir;
-	ck_assert_ptr_nonnull(va.exporter = exporter_open("none", &ec, &err));
-	ck_assert_ptr_nonnull(va.prov = provision_start(&va, 2, &err));
-}
-
-static void
-teardown(void)
-{
-	const char *const rm[] = {"rm", "-r", "--", dir, NULL};
-	struct child_opts o = {.timeout_ms = 10000};
-
-	provision_stop(va.prov);
-	exporter_close(va.exporter);
-	storage_close(va.storage);
-	store_close(va.store);
-	child_run(rm, &o, NULL, NULL);
-}
 
 /* Call a handler with params given as JSON text. */
 static int
@@ -85,7 +41,7 @@ call(vapi_handler *h, const char *params, json_object **out, int *status,
 	ck_assert_ptr_nonnull(p);
 	*out = NULL;
 	tnfs_err_clear(err);
-	rc = h(&va, &op, p, out, status, err);
+	rc = h(&fx.va, &op, p, out, status, err);
 	json_object_put(p);
 	return rc;
 }
@@ -102,7 +58,7 @@ create(const char *name, const char *extra)
 	snprintf(body, sizeof(body),
 	    "{\"owner_uuid\":\"" OWNER "\",\"type\":\"tritonnfs\","
 	    "\"name\":\"%s\",\"networks\":[\"%s\"]%s}",
-	    name, cfg.networks[0].uuid, extra);
+	    name, fx.cfg.networks[0].uuid, extra);
 	ck_assert_msg(call(h_create_volume, body, &out, &status, &err) == 0,
 	    "%s", err.msg);
 	ck_assert_int_eq(status, 201);
@@ -110,33 +66,6 @@ create(const char *name, const char *extra)
 	uuid = strdup(jsonx_get_str(out, "uuid"));
 	json_object_put(out);
 	return uuid;
-}
-
-static char *
-state_of(const char *uuid)
-{
-	struct volume *v = NULL;
-	static char st[16];
-
-	if (store_volume_get(va.store, uuid, &v, NULL) == -1)
-		return strcpy(st, "gone");
-	snprintf(st, sizeof(st), "%s", v->state);
-	volume_free(v);
-	return st;
-}
-
-static int
-wait_for(const char *uuid, const char *want)
-{
-	int64_t end = tnfs_mono_ms() + 20000;
-	struct timespec ts = {0, 20 * 1000 * 1000};
-
-	while (tnfs_mono_ms() < end) {
-		if (strcmp(state_of(uuid), want) == 0)
-			return 1;
-		nanosleep(&ts, NULL);
-	}
-	return 0;
 }
 
 START_TEST(test_lifecycle)
@@ -147,8 +76,8 @@ START_TEST(test_lifecycle)
 	int status;
 	char *u = create("wp", "");
 
-	ck_assert(wait_for(u, "ready"));
-	snprintf(path, sizeof(path), "%s/storage/volumes/%s", dir, u);
+	ck_assert(vapi_fixture_wait_state(u, "ready"));
+	snprintf(path, sizeof(path), "%s/storage/volumes/%s", fx.dir, u);
 	ck_assert_int_eq(access(path, F_OK), 0);
 
 	snprintf(body, sizeof(body), "{\"uuid\":\"%s\"}", u);
@@ -157,7 +86,7 @@ START_TEST(test_lifecycle)
 	ck_assert_int_eq(
 	    json_object_get_int64(json_object_object_get(out, "size")), 10240);
 	ck_assert_ptr_nonnull(strstr(jsonx_get_str(out, "filesystem_path"), u));
-	ck_assert_str_eq(jsonx_get_str(out, "vm_uuid"), va.host_uuid);
+	ck_assert_str_eq(jsonx_get_str(out, "vm_uuid"), fx.va.host_uuid);
 	json_object_put(out);
 
 	/* rename, grow; shrink and unlisted sizes refused */
@@ -179,7 +108,7 @@ START_TEST(test_lifecycle)
 
 	/* a reference of a holder that never registered holds nothing */
 	ck_assert_int_eq(
-	    store_ref_put(va.store, u, VM1, OWNER, tnfs_now_ms(), &err), 0);
+	    store_ref_put(fx.va.store, u, VM1, OWNER, tnfs_now_ms(), &err), 0);
 	snprintf(body, sizeof(body), "{\"uuid\":\"%s\",\"name\":\"wp3\"}", u);
 	ck_assert_int_eq(call(h_update_volume, body, &out, &status, &err), 0);
 	json_object_put(out);
@@ -203,7 +132,7 @@ START_TEST(test_lifecycle)
 	ck_assert_int_eq(call(h_delete_volume, body, &out, &status, &err), 0);
 	ck_assert_int_eq(status, 204);
 	ck_assert_ptr_null(out);
-	ck_assert(wait_for(u, "gone"));
+	ck_assert(vapi_fixture_wait_state(u, "gone"));
 	ck_assert_int_eq(access(path, F_OK), -1);
 	free(u);
 }
@@ -220,8 +149,8 @@ START_TEST(test_sizes_and_defaults)
 	char *u = create("sized", "");
 	struct volume *v = NULL;
 
-	ck_assert_int_eq(store_volume_get(va.store, u, &v, &err), 0);
-	ck_assert_uint_eq(v->size, cfg.sizes[0]);
+	ck_assert_int_eq(store_volume_get(fx.va.store, u, &v, &err), 0);
+	ck_assert_uint_eq(v->size, fx.cfg.sizes[0]);
 	volume_free(v);
 	free(u);
 	u = create("big", ",\"size\":1024000");
@@ -229,7 +158,7 @@ START_TEST(test_sizes_and_defaults)
 	snprintf(body, sizeof(body),
 	    "{\"owner_uuid\":\"" OWNER "\",\"type\":\"tritonnfs\","
 	    "\"networks\":[\"%s\"],\"size\":10241}",
-	    cfg.networks[0].uuid);
+	    fx.cfg.networks[0].uuid);
 	ck_assert_int_eq(call(h_create_volume, body, &out, &status, &err), -1);
 	ck_assert_str_eq(err.code, "VolumeSizeNotAvailable");
 	ck_assert_ptr_nonnull(strstr(err.msg,
@@ -252,14 +181,14 @@ START_TEST(test_duplicates_and_owners)
 	snprintf(body, sizeof(body),
 	    "{\"owner_uuid\":\"" OWNER "\",\"type\":\"tritonnfs\","
 	    "\"name\":\"dup\",\"networks\":[\"%s\"]}",
-	    cfg.networks[0].uuid);
+	    fx.cfg.networks[0].uuid);
 	ck_assert_int_eq(call(h_create_volume, body, &out, &status, &err), -1);
 	ck_assert_str_eq(err.code, "VolumeAlreadyExists");
 	/* Another owner may use the name. */
 	snprintf(body, sizeof(body),
 	    "{\"owner_uuid\":\"" OWNER2 "\",\"type\":\"tritonnfs\","
 	    "\"name\":\"dup\",\"networks\":[\"%s\"]}",
-	    cfg.networks[0].uuid);
+	    fx.cfg.networks[0].uuid);
 	ck_assert_int_eq(call(h_create_volume, body, &out, &status, &err), 0);
 	json_object_put(out);
 	/* Owner mismatch is 404. */
@@ -290,7 +219,7 @@ START_TEST(test_unnamed_and_list)
 	snprintf(body, sizeof(body),
 	    "{\"owner_uuid\":\"" OWNER "\",\"type\":\"tritonnfs\","
 	    "\"networks\":[\"%s\"]}",
-	    cfg.networks[0].uuid);
+	    fx.cfg.networks[0].uuid);
 	ck_assert_int_eq(call(h_create_volume, body, &out, &status, &err), 0);
 	name = jsonx_get_str(out, "name");
 	ck_assert_uint_eq(strlen(name), 64);
@@ -318,7 +247,7 @@ START_TEST(test_crash_recovery)
 	char *u;
 
 	/* A creating record with no storage, left by a crash. */
-	provision_stop(va.prov);
+	provision_stop(fx.va.prov);
 	v = volume_new();
 	snprintf(
 	    v->uuid, sizeof(v->uuid), "0a0a0a0a-0000-4000-8000-000000000042");
@@ -328,17 +257,17 @@ START_TEST(test_crash_recovery)
 	v->size = 10240;
 	snprintf(v->state, sizeof(v->state), "creating");
 	ck_assert_int_eq(volume_set_networks(v, NET1, 1), 0);
-	ck_assert_int_eq(store_volume_insert(va.store, v, &err), 0);
+	ck_assert_int_eq(store_volume_insert(fx.va.store, v, &err), 0);
 	u = strdup(v->uuid);
 	volume_free(v);
 	/* Storage without a record is set aside, not deleted. */
 	ck_assert_int_eq(
-	    storage_volume_create(va.storage,
+	    storage_volume_create(fx.va.storage,
 		"0a0a0a0a-0000-4000-8000-000000000043", 10240, &err),
 	    0);
-	ck_assert_ptr_nonnull(va.prov = provision_start(&va, 2, &err));
-	ck_assert(wait_for(u, "ready"));
-	ck_assert_int_eq(storage_volume_exists(va.storage,
+	ck_assert_ptr_nonnull(fx.va.prov = provision_start(&fx.va, 2, &err));
+	ck_assert(vapi_fixture_wait_state(u, "ready"));
+	ck_assert_int_eq(storage_volume_exists(fx.va.storage,
 			     "0a0a0a0a-0000-4000-8000-000000000043"),
 	    0);
 	free(u);
@@ -352,7 +281,8 @@ make_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(
+	    tc, vapi_fixture_setup, vapi_fixture_teardown);
 	tcase_add_test(tc, test_lifecycle);
 	tcase_add_test(tc, test_sizes_and_defaults);
 	tcase_add_test(tc, test_duplicates_and_owners);
