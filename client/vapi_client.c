@@ -663,3 +663,71 @@ vapi_plain_call(struct vapi_client *c, const char *method, const char *path,
 		json_object_put(reply);
 	return rc;
 }
+
+int
+vapi_call(struct vapi_client *c, const char *method, const char *path,
+    json_object *body, json_type t, const char *what, vapi_decode_fn *decode,
+    void *dst, struct tnfs_err *err)
+{
+	json_object *reply = NULL;
+	int status, rc = -1;
+
+	if (vapi_client_request(c, method, path, body, &status, &reply, err) ==
+		-1 ||
+	    vapi_expect_type(reply, t, what != NULL ? what : path, err) == -1)
+		goto out;
+	rc = decode(dst, reply, err);
+out:
+	if (reply != NULL)
+		json_object_put(reply);
+	return rc;
+}
+
+/* What vapi_get_list hands vapi_call's decoder. */
+struct list_out {
+	const struct vapi_kind *k;
+	void **items;
+	size_t *n;
+};
+
+/* Each element of the array through the kind's decoder. */
+static int
+list_decode(void *dst, json_object *arr, struct tnfs_err *err)
+{
+	struct list_out *lo = dst;
+	const struct vapi_kind *k = lo->k;
+	unsigned char *v;
+	size_t i, len = json_object_array_length(arr);
+
+	if (len == 0)
+		return 0;
+	if ((v = calloc(len, k->size)) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		if (k->decode(v + i * k->size, json_object_array_get_idx(arr, i),
+			err) == -1) {
+			/* The item that failed holds nothing. */
+			while (i-- > 0)
+				k->clear(v + i * k->size);
+			free(v);
+			return -1;
+		}
+	}
+	*lo->items = v;
+	*lo->n = len;
+	return 0;
+}
+
+int
+vapi_get_list(struct vapi_client *c, const char *path, const char *what,
+    const struct vapi_kind *k, void **items, size_t *n, struct tnfs_err *err)
+{
+	struct list_out lo = {k, items, n};
+
+	*items = NULL;
+	*n = 0;
+	return vapi_call(
+	    c, "GET", path, NULL, json_type_array, what, list_decode, &lo, err);
+}

@@ -222,33 +222,44 @@ vapi_volume_copy(struct vapi_volume *dst, const struct vapi_volume *src,
 	return 0;
 }
 
-void
-vapi_volume_list_clear(struct vapi_volume_list *l)
+/* Free what each of n items of kind k holds, then the array. */
+static void
+items_free(void *items, size_t n, const struct vapi_kind *k)
 {
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		k->clear((unsigned char *)items + i * k->size);
+	free(items);
+}
+
+void
+vapi_volume_list_clear(struct vapi_volume_list *l)
+{
 	if (l == NULL)
 		return;
-	for (i = 0; i < l->n; i++)
-		vapi_volume_clear(&l->items[i]);
-	free(l->items);
+	items_free(l->items, l->n, &vapi_kind_volume);
 	l->items = NULL;
 	l->n = 0;
+}
+
+static void
+network_clear(void *item)
+{
+	struct vapi_network *nw = item;
+
+	strv_free(nw->owner_uuids, nw->nowner_uuids);
+	if (nw->raw != NULL)
+		json_object_put(nw->raw);
+	memset(nw, 0, sizeof(*nw));
 }
 
 void
 vapi_network_list_clear(struct vapi_network_list *l)
 {
-	size_t i;
-
 	if (l == NULL)
 		return;
-	for (i = 0; i < l->n; i++) {
-		strv_free(l->items[i].owner_uuids, l->items[i].nowner_uuids);
-		if (l->items[i].raw != NULL)
-			json_object_put(l->items[i].raw);
-	}
-	free(l->items);
+	items_free(l->items, l->n, &vapi_kind_network);
 	l->items = NULL;
 	l->n = 0;
 }
@@ -266,21 +277,18 @@ vapi_snapshot_clear(struct vapi_snapshot *s)
 void
 vapi_snapshot_list_clear(struct vapi_snapshot_list *l)
 {
-	size_t i;
-
 	if (l == NULL)
 		return;
-	for (i = 0; i < l->n; i++)
-		vapi_snapshot_clear(&l->items[i]);
-	free(l->items);
+	items_free(l->items, l->n, &vapi_kind_snapshot);
 	l->items = NULL;
 	l->n = 0;
 }
 
-int
-vapi_snapshot_from_json(
-    struct vapi_snapshot *s, json_object *obj, struct tnfs_err *err)
+static int
+snapshot_decode(void *dst, json_object *obj, struct tnfs_err *err)
 {
+	struct vapi_snapshot *s = dst;
+
 	memset(s, 0, sizeof(*s));
 	if (obj == NULL || !json_object_is_type(obj, json_type_object)) {
 		tnfs_err_set(err, TNFS_E_INTERNAL,
@@ -297,10 +305,10 @@ vapi_snapshot_from_json(
 	return 0;
 }
 
-int
-vapi_network_from_json(
-    struct vapi_network *nw, json_object *obj, struct tnfs_err *err)
+static int
+network_decode(void *dst, json_object *obj, struct tnfs_err *err)
 {
+	struct vapi_network *nw = dst;
 	json_object *a = NULL;
 	int b;
 
@@ -327,4 +335,37 @@ vapi_network_from_json(
 		return -1;
 	nw->raw = json_object_get(obj);
 	return 0;
+}
+
+static int
+volume_decode(void *dst, json_object *obj, struct tnfs_err *err)
+{
+	return vapi_volume_from_json(dst, obj, err);
+}
+
+static void
+volume_clear(void *item)
+{
+	vapi_volume_clear(item);
+}
+
+static void
+snapshot_clear(void *item)
+{
+	vapi_snapshot_clear(item);
+}
+
+const struct vapi_kind vapi_kind_volume = {
+    sizeof(struct vapi_volume), volume_decode, volume_clear};
+const struct vapi_kind vapi_kind_network = {
+    sizeof(struct vapi_network), network_decode, network_clear};
+const struct vapi_kind vapi_kind_snapshot = {
+    sizeof(struct vapi_snapshot), snapshot_decode, snapshot_clear};
+
+int
+vapi_strv_decode(void *dst, json_object *src, struct tnfs_err *err)
+{
+	const struct vapi_strv_out *o = dst;
+
+	return vapi_strv_from_json(src, o->v, o->n, o->what, err);
 }

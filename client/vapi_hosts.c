@@ -64,47 +64,55 @@ host_str(json_object *o, const char *key, char *dst, size_t len)
 	snprintf(dst, len, "%s", v != NULL ? v : "");
 }
 
+/* Where hosts_decode puts GET /hosts. */
+struct hosts_out {
+	struct vapi_host **v;
+	size_t *n;
+};
+
+static int
+hosts_decode(void *dst, json_object *reply, struct tnfs_err *err)
+{
+	const struct hosts_out *o = dst;
+	json_object *e, *alive;
+	size_t i, len = json_object_array_length(reply);
+	struct vapi_host *hs;
+
+	if ((hs = calloc(len + 1, sizeof(*hs))) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		struct vapi_host *h = &hs[i];
+
+		e = json_object_array_get_idx(reply, i);
+		host_str(e, "uuid", h->uuid, sizeof(h->uuid));
+		host_str(e, "owner_uuid", h->owner_uuid, sizeof(h->owner_uuid));
+		host_str(e, "hostname", h->hostname, sizeof(h->hostname));
+		host_str(e, "address", h->address, sizeof(h->address));
+		host_str(e, "version", h->version, sizeof(h->version));
+		h->alive = json_object_object_get_ex(e, "alive", &alive) &&
+		    json_object_get_boolean(alive);
+	}
+	*o->v = hs;
+	*o->n = len;
+	return 0;
+}
+
 int
 vapi_client_list_hosts(struct vapi_client *c, const char *owner_uuid,
     struct vapi_host **out, size_t *n, struct tnfs_err *err)
 {
 	struct vapi_query q = {.len = 0};
-	json_object *reply = NULL, *o, *alive;
+	struct hosts_out o = {out, n};
 	char path[VAPI_URL_MAX + 16];
-	size_t i, len;
-	int status, rc = -1;
 
 	*out = NULL;
 	*n = 0;
 	vapi_query_add(c, &q, "owner_uuid", owner_uuid);
 	snprintf(path, sizeof(path), "/hosts%s", q.buf);
-	if (vapi_client_request(c, "GET", path, NULL, &status, &reply, err) ==
-		-1 ||
-	    vapi_expect_type(reply, json_type_array, "GET /hosts", err) == -1)
-		goto out;
-	len = json_object_array_length(reply);
-	if ((*out = calloc(len + 1, sizeof(**out))) == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < len; i++) {
-		struct vapi_host *h = &(*out)[i];
-
-		o = json_object_array_get_idx(reply, i);
-		host_str(o, "uuid", h->uuid, sizeof(h->uuid));
-		host_str(o, "owner_uuid", h->owner_uuid, sizeof(h->owner_uuid));
-		host_str(o, "hostname", h->hostname, sizeof(h->hostname));
-		host_str(o, "address", h->address, sizeof(h->address));
-		host_str(o, "version", h->version, sizeof(h->version));
-		h->alive = json_object_object_get_ex(o, "alive", &alive) &&
-		    json_object_get_boolean(alive);
-	}
-	*n = len;
-	rc = 0;
-out:
-	if (reply != NULL)
-		json_object_put(reply);
-	return rc;
+	return vapi_call(c, "GET", path, NULL, json_type_array, "GET /hosts",
+	    hosts_decode, &o, err);
 }
 
 void
@@ -193,31 +201,18 @@ vapi_client_revoke_access(struct vapi_client *c, const char *uuid,
 	return access_call(c, uuid, "/revokeaccess", owner_uuid, address, err);
 }
 
-int
-vapi_client_list_access(struct vapi_client *c, const char *uuid,
-    const char *owner_uuid, char ***out, size_t *n, struct tnfs_err *err)
+/* [{address, create_timestamp}] -> the addresses, into a vapi_strv_out. */
+static int
+access_decode(void *dst, json_object *reply, struct tnfs_err *err)
 {
-	struct vapi_query q = {.len = 0};
-	json_object *reply = NULL, *addrs = NULL;
-	char path[VAPI_URL_MAX], suffix[VAPI_URL_MAX + 16];
-	size_t i, len;
-	int status, rc = -1;
+	json_object *addrs;
+	size_t i, len = json_object_array_length(reply);
+	int rc = -1;
 
-	*out = NULL;
-	*n = 0;
-	vapi_query_add(c, &q, "owner_uuid", owner_uuid);
-	snprintf(suffix, sizeof(suffix), "/access%s", q.buf);
-	if (vapi_volume_path(c, path, sizeof(path), uuid, suffix, err) == -1 ||
-	    vapi_client_request(c, "GET", path, NULL, &status, &reply, err) ==
-		-1 ||
-	    vapi_expect_type(reply, json_type_array, path, err) == -1)
-		goto out;
-	/* [{address, create_timestamp}] -> the addresses. */
 	if ((addrs = json_object_new_array()) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		goto out;
+		return -1;
 	}
-	len = json_object_array_length(reply);
 	for (i = 0; i < len; i++) {
 		const char *a = jsonx_get_str(
 		    json_object_array_get_idx(reply, i), "address");
@@ -229,11 +224,26 @@ vapi_client_list_access(struct vapi_client *c, const char *uuid,
 			goto out;
 		}
 	}
-	rc = vapi_strv_from_json(addrs, out, n, "access", err);
+	rc = vapi_strv_decode(dst, addrs, err);
 out:
-	if (addrs != NULL)
-		json_object_put(addrs);
-	if (reply != NULL)
-		json_object_put(reply);
+	json_object_put(addrs);
 	return rc;
+}
+
+int
+vapi_client_list_access(struct vapi_client *c, const char *uuid,
+    const char *owner_uuid, char ***out, size_t *n, struct tnfs_err *err)
+{
+	struct vapi_query q = {.len = 0};
+	struct vapi_strv_out o = {out, n, "access"};
+	char path[VAPI_URL_MAX], suffix[VAPI_URL_MAX + 16];
+
+	*out = NULL;
+	*n = 0;
+	vapi_query_add(c, &q, "owner_uuid", owner_uuid);
+	snprintf(suffix, sizeof(suffix), "/access%s", q.buf);
+	if (vapi_volume_path(c, path, sizeof(path), uuid, suffix, err) == -1)
+		return -1;
+	return vapi_call(c, "GET", path, NULL, json_type_array, NULL,
+	    access_decode, &o, err);
 }

@@ -53,9 +53,44 @@ int vapi_strv_from_json(json_object *arr, char ***out, size_t *n,
 int vapi_copy_str(json_object *obj, const char *key, char *buf, size_t len,
     int required, struct tnfs_err *err);
 
-int vapi_snapshot_from_json(
-    struct vapi_snapshot *s, json_object *obj, struct tnfs_err *err);
-int vapi_network_from_json(
-    struct vapi_network *nw, json_object *obj, struct tnfs_err *err);
+/* Decodes the JSON value src into the item at dst; on failure dst holds
+ * nothing to free. */
+typedef int vapi_decode_fn(void *dst, json_object *src, struct tnfs_err *err);
+
+/* A kind of record the VAPI answers with: its size, its decoder, and the
+ * function that frees what one decoded item holds (not the item). */
+struct vapi_kind {
+	size_t size;
+	vapi_decode_fn *decode;
+	void (*clear)(void *item);
+};
+extern const struct vapi_kind vapi_kind_volume, vapi_kind_network,
+    vapi_kind_snapshot;
+
+/*
+ * The one request-and-decode of every endpoint: method path body, the
+ * answer checked to be a JSON value of type t (what names the call in
+ * the error; NULL: the path), then decode(dst, answer).  0, or -1 with err.
+ */
+int vapi_call(struct vapi_client *c, const char *method, const char *path,
+    json_object *body, json_type t, const char *what, vapi_decode_fn *decode,
+    void *dst, struct tnfs_err *err);
+
+/*
+ * GET path, whose answer is an array of records of kind k, into a fresh
+ * array: *items (NULL when empty) and *n; caller frees each item with
+ * k->clear, then the array.  On failure nothing is left allocated.
+ */
+int vapi_get_list(struct vapi_client *c, const char *path, const char *what,
+    const struct vapi_kind *k, void **items, size_t *n, struct tnfs_err *err);
+
+/* Where vapi_strv_decode puts an array of strings; what names the field. */
+struct vapi_strv_out {
+	char ***v;
+	size_t *n;
+	const char *what;
+};
+/* A vapi_decode_fn: the array of strings src into a struct vapi_strv_out. */
+int vapi_strv_decode(void *dst, json_object *src, struct tnfs_err *err);
 
 #endif

@@ -21,36 +21,12 @@ int
 vapi_client_list_networks(
     struct vapi_client *c, struct vapi_network_list *out, struct tnfs_err *err)
 {
-	json_object *reply = NULL;
-	size_t i, len;
-	int status, rc = -1;
+	void *items = NULL;
+	int rc;
 
-	out->items = NULL;
-	out->n = 0;
-	if (vapi_client_request(
-		c, "GET", "/networks", NULL, &status, &reply, err) == -1 ||
-	    vapi_expect_type(reply, json_type_array, "GET /networks", err) ==
-		-1)
-		goto out;
-	len = json_object_array_length(reply);
-	if (len > 0 &&
-	    (out->items = calloc(len, sizeof(*out->items))) == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < len; i++) {
-		if (vapi_network_from_json(&out->items[i],
-			json_object_array_get_idx(reply, i), err) == -1) {
-			out->n = i + 1;
-			vapi_network_list_clear(out);
-			goto out;
-		}
-		out->n = i + 1;
-	}
-	rc = 0;
-out:
-	if (reply != NULL)
-		json_object_put(reply);
+	rc = vapi_get_list(c, "/networks", "GET /networks", &vapi_kind_network,
+	    &items, &out->n, err);
+	out->items = items;
 	return rc;
 }
 

@@ -64,19 +64,9 @@ static int
 snapshot_call(struct vapi_client *c, const char *method, const char *path,
     json_object *body, struct vapi_snapshot *out, struct tnfs_err *err)
 {
-	json_object *reply = NULL;
-	int status, rc = -1;
-
 	memset(out, 0, sizeof(*out));
-	if (vapi_client_request(c, method, path, body, &status, &reply, err) ==
-		-1 ||
-	    vapi_expect_type(reply, json_type_object, path, err) == -1)
-		goto out;
-	rc = vapi_snapshot_from_json(out, reply, err);
-out:
-	if (reply != NULL)
-		json_object_put(reply);
-	return rc;
+	return vapi_call(c, method, path, body, json_type_object, NULL,
+	    vapi_kind_snapshot.decode, out, err);
 }
 
 int
@@ -108,10 +98,9 @@ vapi_client_list_snapshots(struct vapi_client *c, const char *uuid,
     struct tnfs_err *err)
 {
 	struct vapi_query q = {.len = 0};
-	json_object *reply = NULL;
 	char path[VAPI_URL_MAX], suffix[VAPI_URL_MAX + 16];
-	size_t i, len;
-	int status, rc = -1;
+	void *items = NULL;
+	int rc;
 
 	out->items = NULL;
 	out->n = 0;
@@ -119,31 +108,13 @@ vapi_client_list_snapshots(struct vapi_client *c, const char *uuid,
 	if (snprintf(suffix, sizeof(suffix), "/snapshots%s", q.buf) >=
 	    (int)sizeof(suffix)) {
 		tnfs_err_set(err, TNFS_E_VALIDATION, "request path too long");
-		goto out;
+		return -1;
 	}
-	if (vapi_volume_path(c, path, sizeof(path), uuid, suffix, err) == -1 ||
-	    vapi_client_request(c, "GET", path, NULL, &status, &reply, err) ==
-		-1 ||
-	    vapi_expect_type(reply, json_type_array, path, err) == -1)
-		goto out;
-	len = json_object_array_length(reply);
-	if (len > 0 &&
-	    (out->items = calloc(len, sizeof(*out->items))) == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < len; i++) {
-		if (vapi_snapshot_from_json(&out->items[i],
-			json_object_array_get_idx(reply, i), err) == -1) {
-			vapi_snapshot_list_clear(out);
-			goto out;
-		}
-		out->n = i + 1;
-	}
-	rc = 0;
-out:
-	if (reply != NULL)
-		json_object_put(reply);
+	if (vapi_volume_path(c, path, sizeof(path), uuid, suffix, err) == -1)
+		return -1;
+	rc = vapi_get_list(
+	    c, path, NULL, &vapi_kind_snapshot, &items, &out->n, err);
+	out->items = items;
 	return rc;
 }
 

@@ -19,19 +19,14 @@
 
 /* ---- endpoints ---- */
 
-int
-vapi_client_ping(
-    struct vapi_client *c, struct vapi_ping *out, struct tnfs_err *err)
+static int
+ping_decode(void *dst, json_object *reply, struct tnfs_err *err)
 {
-	json_object *reply = NULL;
-	int status, rc = -1, b;
+	struct vapi_ping *out = dst;
 	int64_t pid;
+	int b;
 
-	memset(out, 0, sizeof(*out));
-	if (vapi_client_request(
-		c, "GET", "/ping", NULL, &status, &reply, err) == -1 ||
-	    vapi_expect_type(reply, json_type_object, "GET /ping", err) == -1)
-		goto out;
+	(void)err;
 	if (jsonx_get_int64(reply, "pid", &pid) == 0)
 		out->pid = pid;
 	if (jsonx_get_str(reply, "status") != NULL)
@@ -39,39 +34,16 @@ vapi_client_ping(
 		    jsonx_get_str(reply, "status"));
 	if (jsonx_get_bool(reply, "healthy", &b) == 0)
 		out->healthy = b;
-	rc = 0;
-out:
-	if (reply != NULL)
-		json_object_put(reply);
-	return rc;
+	return 0;
 }
 
-static int
-volume_list_from_json(json_object *reply, struct vapi_volume_list *out,
-    const char *what, struct tnfs_err *err)
+int
+vapi_client_ping(
+    struct vapi_client *c, struct vapi_ping *out, struct tnfs_err *err)
 {
-	size_t i, len;
-
-	out->items = NULL;
-	out->n = 0;
-	if (vapi_expect_type(reply, json_type_array, what, err) == -1)
-		return -1;
-	len = json_object_array_length(reply);
-	if (len == 0)
-		return 0;
-	if ((out->items = calloc(len, sizeof(*out->items))) == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		return -1;
-	}
-	for (i = 0; i < len; i++) {
-		if (vapi_volume_from_json(&out->items[i],
-			json_object_array_get_idx(reply, i), err) == -1) {
-			vapi_volume_list_clear(out);
-			return -1;
-		}
-		out->n = i + 1;
-	}
-	return 0;
+	memset(out, 0, sizeof(*out));
+	return vapi_call(c, "GET", "/ping", NULL, json_type_object, "GET /ping",
+	    ping_decode, out, err);
 }
 
 static int
@@ -81,8 +53,8 @@ list_volumes_at(struct vapi_client *c, const char *base,
 {
 	struct vapi_query q = {.len = 0};
 	char path[VAPI_URL_MAX + 64], size[32];
-	json_object *reply = NULL;
-	int status, rc = -1;
+	void *items = NULL;
+	int rc;
 
 	out->items = NULL;
 	out->n = 0;
@@ -101,16 +73,11 @@ list_volumes_at(struct vapi_client *c, const char *base,
 	}
 	if (q.overflow) {
 		tnfs_err_set(err, TNFS_E_VALIDATION, "list filter too long");
-		goto out;
+		return -1;
 	}
 	snprintf(path, sizeof(path), "%s%s", base, q.buf);
-	if (vapi_client_request(c, "GET", path, NULL, &status, &reply, err) ==
-	    -1)
-		goto out;
-	rc = volume_list_from_json(reply, out, base, err);
-out:
-	if (reply != NULL)
-		json_object_put(reply);
+	rc = vapi_get_list(c, path, base, &vapi_kind_volume, &items, &out->n, err);
+	out->items = items;
 	return rc;
 }
 
@@ -130,30 +97,16 @@ vapi_client_admin_list(struct vapi_client *c,
 	return list_volumes_at(c, "/admin/volumes", filter, out, err);
 }
 
-/* Run a request whose answer is one volume object. */
+/* Run a request whose answer is one volume object (NULL out: ignored). */
 static int
 volume_call(struct vapi_client *c, const char *method, const char *path,
     json_object *body, struct vapi_volume *out, struct tnfs_err *err)
 {
-	json_object *reply = NULL;
-	int status, rc = -1;
-
-	if (out != NULL)
-		memset(out, 0, sizeof(*out));
-	if (vapi_client_request(c, method, path, body, &status, &reply, err) ==
-	    -1)
-		goto out;
-	if (out == NULL) {
-		rc = 0;
-		goto out;
-	}
-	if (vapi_expect_type(reply, json_type_object, path, err) == -1)
-		goto out;
-	rc = vapi_volume_from_json(out, reply, err);
-out:
-	if (reply != NULL)
-		json_object_put(reply);
-	return rc;
+	if (out == NULL)
+		return vapi_plain_call(c, method, path, body, err);
+	memset(out, 0, sizeof(*out));
+	return vapi_call(c, method, path, body, json_type_object, NULL,
+	    vapi_kind_volume.decode, out, err);
 }
 
 int
@@ -291,23 +244,20 @@ vapi_client_delete_volume(struct vapi_client *c, const char *uuid,
 	return vapi_plain_call(c, "DELETE", path, NULL, err);
 }
 
-int
-vapi_client_list_sizes(struct vapi_client *c, struct vapi_size **out, size_t *n,
-    struct tnfs_err *err)
-{
-	json_object *reply = NULL;
-	struct vapi_size *sz = NULL;
-	size_t i, len = 0;
-	int status, rc = -1;
+/* Where sizes_decode puts GET /volumesizes. */
+struct sizes_out {
+	struct vapi_size **v;
+	size_t *n;
+};
 
-	*out = NULL;
-	*n = 0;
-	if (vapi_client_request(
-		c, "GET", "/volumesizes", NULL, &status, &reply, err) == -1 ||
-	    vapi_expect_type(reply, json_type_array, "GET /volumesizes", err) ==
-		-1)
-		goto out;
-	len = json_object_array_length(reply);
+static int
+sizes_decode(void *dst, json_object *reply, struct tnfs_err *err)
+{
+	const struct sizes_out *o = dst;
+	struct vapi_size *sz = NULL;
+	size_t i, len = json_object_array_length(reply);
+	int rc = -1;
+
 	if (len > 0 && (sz = calloc(len, sizeof(*sz))) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		goto out;
@@ -328,15 +278,25 @@ vapi_client_list_sizes(struct vapi_client *c, struct vapi_size **out, size_t *n,
 			err) == -1)
 			goto out;
 	}
-	*out = sz;
-	*n = len;
+	*o->v = sz;
+	*o->n = len;
 	sz = NULL;
 	rc = 0;
 out:
 	free(sz);
-	if (reply != NULL)
-		json_object_put(reply);
 	return rc;
+}
+
+int
+vapi_client_list_sizes(struct vapi_client *c, struct vapi_size **out, size_t *n,
+    struct tnfs_err *err)
+{
+	struct sizes_out o = {out, n};
+
+	*out = NULL;
+	*n = 0;
+	return vapi_call(c, "GET", "/volumesizes", NULL, json_type_array,
+	    "GET /volumesizes", sizes_decode, &o, err);
 }
 
 static int
@@ -382,23 +342,16 @@ int
 vapi_client_list_references(struct vapi_client *c, const char *uuid,
     char ***refs, size_t *n, struct tnfs_err *err)
 {
-	json_object *reply = NULL;
+	struct vapi_strv_out o = {refs, n, "references"};
 	char path[VAPI_URL_MAX];
-	int status, rc = -1;
 
 	*refs = NULL;
 	*n = 0;
 	if (vapi_volume_path(c, path, sizeof(path), uuid, "/references", err) ==
-		-1 ||
-	    vapi_client_request(c, "GET", path, NULL, &status, &reply, err) ==
-		-1 ||
-	    vapi_expect_type(reply, json_type_array, path, err) == -1)
-		goto out;
-	rc = vapi_strv_from_json(reply, refs, n, "references", err);
-out:
-	if (reply != NULL)
-		json_object_put(reply);
-	return rc;
+	    -1)
+		return -1;
+	return vapi_call(c, "GET", path, NULL, json_type_array, NULL,
+	    vapi_strv_decode, &o, err);
 }
 
 int
