@@ -664,6 +664,48 @@ vapi_plain_call(struct vapi_client *c, const char *method, const char *path,
 	return rc;
 }
 
+json_object *
+vapi_body(const struct vapi_field *f, size_t n)
+{
+	json_object *body = json_object_new_object();
+	size_t i;
+
+	for (i = 0; body != NULL && i < n; i++)
+		if (jsonx_add_str(body, f[i].key, f[i].val) == -1) {
+			json_object_put(body);
+			body = NULL;
+		}
+	return body;
+}
+
+int
+vapi_fields_call(struct vapi_client *c, const char *method, const char *path,
+    const struct vapi_field *f, size_t n, struct tnfs_err *err)
+{
+	json_object *body;
+	int rc;
+
+	if ((body = vapi_body(f, n)) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return -1;
+	}
+	rc = vapi_plain_call(c, method, path, body, err);
+	json_object_put(body);
+	return rc;
+}
+
+int
+vapi_volume_action(struct vapi_client *c, const char *uuid,
+    const char *action, const struct vapi_field *f, size_t n,
+    struct tnfs_err *err)
+{
+	char path[VAPI_URL_MAX];
+
+	if (vapi_volume_path(c, path, sizeof(path), uuid, action, err) == -1)
+		return -1;
+	return vapi_fields_call(c, "POST", path, f, n, err);
+}
+
 int
 vapi_call(struct vapi_client *c, const char *method, const char *path,
     json_object *body, json_type t, const char *what, vapi_decode_fn *decode,

@@ -24,7 +24,8 @@ vapi_client_put_host(struct vapi_client *c, const char *uuid,
     const char *owner_uuid, const char *hostname, const char *address,
     const char *version, struct tnfs_err *err)
 {
-	json_object *body = NULL;
+	const struct vapi_field f[] = {{"owner_uuid", owner_uuid},
+	    {"hostname", hostname}, {"address", address}, {"version", version}};
 	char path[VAPI_URL_MAX];
 	char *esc = NULL;
 	int n, rc = -1;
@@ -38,21 +39,9 @@ vapi_client_put_host(struct vapi_client *c, const char *uuid,
 		tnfs_err_set(err, TNFS_E_VALIDATION, "request path too long");
 		goto out;
 	}
-	if ((body = json_object_new_object()) == NULL ||
-	    (owner_uuid != NULL &&
-		jsonx_add_str(body, "owner_uuid", owner_uuid) == -1) ||
-	    jsonx_add_str(body, "hostname", hostname) == -1 ||
-	    (address != NULL &&
-		jsonx_add_str(body, "address", address) == -1) ||
-	    jsonx_add_str(body, "version", version) == -1) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		goto out;
-	}
-	rc = vapi_plain_call(c, "PUT", path, body, err);
+	rc = vapi_fields_call(c, "PUT", path, f, 4, err);
 out:
 	curl_free(esc);
-	if (body != NULL)
-		json_object_put(body);
 	return rc;
 }
 
@@ -163,42 +152,24 @@ vapi_client_name_holders(
 	snprintf(err->msg, sizeof(err->msg), "%s", msg);
 }
 
-static int
-access_call(struct vapi_client *c, const char *uuid, const char *what,
-    const char *owner_uuid, const char *address, struct tnfs_err *err)
-{
-	json_object *body = NULL;
-	char path[VAPI_URL_MAX];
-	int rc = -1;
-
-	if (vapi_volume_path(c, path, sizeof(path), uuid, what, err) == -1)
-		goto out;
-	if ((body = json_object_new_object()) == NULL ||
-	    (owner_uuid != NULL &&
-		jsonx_add_str(body, "owner_uuid", owner_uuid) == -1) ||
-	    jsonx_add_str(body, "address", address) == -1) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		goto out;
-	}
-	rc = vapi_plain_call(c, "POST", path, body, err);
-out:
-	if (body != NULL)
-		json_object_put(body);
-	return rc;
-}
-
 int
 vapi_client_grant_access(struct vapi_client *c, const char *uuid,
     const char *owner_uuid, const char *address, struct tnfs_err *err)
 {
-	return access_call(c, uuid, "/grantaccess", owner_uuid, address, err);
+	const struct vapi_field f[] = {
+	    {"owner_uuid", owner_uuid}, {"address", address}};
+
+	return vapi_volume_action(c, uuid, "/grantaccess", f, 2, err);
 }
 
 int
 vapi_client_revoke_access(struct vapi_client *c, const char *uuid,
     const char *owner_uuid, const char *address, struct tnfs_err *err)
 {
-	return access_call(c, uuid, "/revokeaccess", owner_uuid, address, err);
+	const struct vapi_field f[] = {
+	    {"owner_uuid", owner_uuid}, {"address", address}};
+
+	return vapi_volume_action(c, uuid, "/revokeaccess", f, 2, err);
 }
 
 /* [{address, create_timestamp}] -> the addresses, into a vapi_strv_out. */

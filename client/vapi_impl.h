@@ -53,6 +53,27 @@ int vapi_strv_from_json(json_object *arr, char ***out, size_t *n,
 int vapi_copy_str(json_object *obj, const char *key, char *buf, size_t len,
     int required, struct tnfs_err *err);
 
+/* One string member of a request body; a NULL val is left out. */
+struct vapi_field {
+	const char *key;
+	const char *val;
+};
+
+/* The body {key: val, ...} of n fields, or NULL when out of memory;
+ * caller puts it. */
+json_object *vapi_body(const struct vapi_field *f, size_t n);
+
+/* method path with the body of n fields, answered with nothing the caller
+ * needs: 0, or -1 with err. */
+int vapi_fields_call(struct vapi_client *c, const char *method,
+    const char *path, const struct vapi_field *f, size_t n,
+    struct tnfs_err *err);
+
+/* POST /volumes/<uuid><action> with the body of n fields: 0 or -1. */
+int vapi_volume_action(struct vapi_client *c, const char *uuid,
+    const char *action, const struct vapi_field *f, size_t n,
+    struct tnfs_err *err);
+
 /* Decodes the JSON value src into the item at dst; on failure dst holds
  * nothing to free. */
 typedef int vapi_decode_fn(void *dst, json_object *src, struct tnfs_err *err);

@@ -45,21 +45,6 @@ snap_path(struct vapi_client *c, char *buf, size_t len, const char *uuid,
 	return vapi_volume_path(c, buf, len, uuid, suffix, err);
 }
 
-static json_object *
-name_body(const char *owner_uuid, const char *name)
-{
-	json_object *body = json_object_new_object();
-
-	if (body == NULL)
-		return NULL;
-	if (jsonx_add_str(body, "name", name) == -1 ||
-	    jsonx_add_str(body, "owner_uuid", owner_uuid) == -1) {
-		json_object_put(body);
-		return NULL;
-	}
-	return body;
-}
-
 static int
 snapshot_call(struct vapi_client *c, const char *method, const char *path,
     json_object *body, struct vapi_snapshot *out, struct tnfs_err *err)
@@ -74,6 +59,7 @@ vapi_client_create_snapshot(struct vapi_client *c, const char *uuid,
     const char *owner_uuid, const char *name, struct vapi_snapshot *out,
     struct tnfs_err *err)
 {
+	const struct vapi_field f[] = {{"name", name}, {"owner_uuid", owner_uuid}};
 	json_object *body = NULL;
 	char path[VAPI_URL_MAX];
 	int rc = -1;
@@ -81,7 +67,7 @@ vapi_client_create_snapshot(struct vapi_client *c, const char *uuid,
 	if (vapi_volume_path(c, path, sizeof(path), uuid, "/snapshot", err) ==
 	    -1)
 		goto out;
-	if ((body = name_body(owner_uuid, name)) == NULL) {
+	if ((body = vapi_body(f, 2)) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		goto out;
 	}
@@ -146,20 +132,7 @@ int
 vapi_client_rollback_snapshot(struct vapi_client *c, const char *uuid,
     const char *owner_uuid, const char *name, struct tnfs_err *err)
 {
-	json_object *body = NULL;
-	char path[VAPI_URL_MAX];
-	int rc = -1;
+	const struct vapi_field f[] = {{"name", name}, {"owner_uuid", owner_uuid}};
 
-	if (vapi_volume_path(
-		c, path, sizeof(path), uuid, "/rollbacktosnapshot", err) == -1)
-		goto out;
-	if ((body = name_body(owner_uuid, name)) == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		goto out;
-	}
-	rc = vapi_plain_call(c, "POST", path, body, err);
-out:
-	if (body != NULL)
-		json_object_put(body);
-	return rc;
+	return vapi_volume_action(c, uuid, "/rollbacktosnapshot", f, 2, err);
 }

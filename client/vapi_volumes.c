@@ -299,43 +299,24 @@ vapi_client_list_sizes(struct vapi_client *c, struct vapi_size **out, size_t *n,
 	    "GET /volumesizes", sizes_decode, &o, err);
 }
 
-static int
-reference_call(struct vapi_client *c, const char *uuid, const char *what,
-    const char *owner_uuid, const char *vm_uuid, struct tnfs_err *err)
-{
-	json_object *body = NULL;
-	char path[VAPI_URL_MAX];
-	int rc = -1;
-
-	if (vapi_volume_path(c, path, sizeof(path), uuid, what, err) == -1)
-		goto out;
-	if ((body = json_object_new_object()) == NULL ||
-	    jsonx_add_str(body, "owner_uuid", owner_uuid) == -1 ||
-	    jsonx_add_str(body, "vm_uuid", vm_uuid) == -1) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		goto out;
-	}
-	rc = vapi_plain_call(c, "POST", path, body, err);
-out:
-	if (body != NULL)
-		json_object_put(body);
-	return rc;
-}
-
 int
 vapi_client_add_reference(struct vapi_client *c, const char *uuid,
     const char *owner_uuid, const char *vm_uuid, struct tnfs_err *err)
 {
-	return reference_call(
-	    c, uuid, "/addreference", owner_uuid, vm_uuid, err);
+	const struct vapi_field f[] = {
+	    {"owner_uuid", owner_uuid}, {"vm_uuid", vm_uuid}};
+
+	return vapi_volume_action(c, uuid, "/addreference", f, 2, err);
 }
 
 int
 vapi_client_remove_reference(struct vapi_client *c, const char *uuid,
     const char *owner_uuid, const char *vm_uuid, struct tnfs_err *err)
 {
-	return reference_call(
-	    c, uuid, "/removereference", owner_uuid, vm_uuid, err);
+	const struct vapi_field f[] = {
+	    {"owner_uuid", owner_uuid}, {"vm_uuid", vm_uuid}};
+
+	return vapi_volume_action(c, uuid, "/removereference", f, 2, err);
 }
 
 int
