@@ -393,6 +393,30 @@ load_tls(struct capi_http *srv, const struct cloudapi_config *cfg,
 	return 0;
 }
 
+/* libmicrohttpd on srv's socket, serving TLS when srv has a certificate. */
+static struct MHD_Daemon *
+mhd_start(struct capi_http *srv, unsigned int flags)
+{
+	/* The certificate and key when serving TLS; an empty list otherwise. */
+	struct MHD_OptionItem tls[] = {
+	    {srv->tls_cert != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+		0, srv->tls_cert},
+	    {MHD_OPTION_HTTPS_MEM_KEY, 0, srv->tls_key},
+	    {MHD_OPTION_END, 0, NULL},
+	};
+
+	if (srv->tls_cert != NULL)
+		flags |= MHD_USE_TLS;
+	return MHD_start_daemon(flags, 0, NULL, NULL, access_handler, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL,
+	    MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_seen, srv,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, srv,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024, MHD_OPTION_ARRAY,
+	    tls, MHD_OPTION_END);
+}
+
 struct capi_http *
 capi_http_start(struct cloudapi *ca, struct tnfs_err *err)
 {
@@ -413,25 +437,7 @@ capi_http_start(struct cloudapi *ca, struct tnfs_err *err)
 	    srv->unix_path, sizeof(srv->unix_path), err);
 	if (srv->listen_fd == -1)
 		goto fail;
-	if (srv->tls_cert != NULL)
-		srv->mhd = MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL,
-		    access_handler, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger,
-		    NULL, MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
-		    MHD_OPTION_URI_LOG_CALLBACK, uri_seen, srv,
-		    MHD_OPTION_NOTIFY_COMPLETED, completed, srv,
-		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
-		    MHD_OPTION_HTTPS_MEM_CERT, srv->tls_cert,
-		    MHD_OPTION_HTTPS_MEM_KEY, srv->tls_key, MHD_OPTION_END);
-	else
-		srv->mhd = MHD_start_daemon(flags, 0, NULL, NULL,
-		    access_handler, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_logger,
-		    NULL, MHD_OPTION_LISTEN_SOCKET, srv->listen_fd,
-		    MHD_OPTION_URI_LOG_CALLBACK, uri_seen, srv,
-		    MHD_OPTION_NOTIFY_COMPLETED, completed, srv,
-		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
-		    MHD_OPTION_END);
+	srv->mhd = mhd_start(srv, flags);
 	if (srv->mhd == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL,
 		    "cannot start the HTTP server on %s%s", ca->cfg.listen,

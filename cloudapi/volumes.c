@@ -561,6 +561,30 @@ out:
 	return rc;
 }
 
+/*
+ * The answer to a VAPI call (called: its 0 or -1) that filled v: v as
+ * CloudAPI renders a volume, status 200; or the VAPI's error, wrapped
+ * with what.  Clears v and frees vc either way.
+ */
+static int
+volume_reply(struct vapi_client *vc, int called, struct vapi_volume *v,
+    const char *what, json_object **out, int *status, struct tnfs_err *err)
+{
+	int rc = -1;
+
+	if (called == -1)
+		capi_wrap_vapi_err(err, what);
+	else if ((*out = capi_volume_json(v->raw)) == NULL)
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+	else {
+		*status = 200;
+		rc = 0;
+	}
+	vapi_volume_clear(v);
+	vapi_client_free(vc);
+	return rc;
+}
+
 int
 capi_get_volume(const struct capi_call *call, json_object **out, int *status,
     long *count, struct tnfs_err *err)
@@ -568,7 +592,6 @@ capi_get_volume(const struct capi_call *call, json_object **out, int *status,
 	struct vapi_volume v;
 	struct vapi_client *vc;
 	struct causes c;
-	int rc = -1;
 
 	(void)count;
 	memset(&c, 0, sizeof(c));
@@ -578,18 +601,9 @@ capi_get_volume(const struct capi_call *call, json_object **out, int *status,
 		return -1;
 	if ((vc = cloudapi_vapi(call->ca, call->request_id, err)) == NULL)
 		return -1;
-	if (vapi_client_get_volume(vc, call->id, call->account->uuid, &v,
-		err) == -1)
-		capi_wrap_vapi_err(err, "Error when getting volume");
-	else if ((*out = capi_volume_json(v.raw)) == NULL)
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-	else {
-		*status = 200;
-		rc = 0;
-	}
-	vapi_volume_clear(&v);
-	vapi_client_free(vc);
-	return rc;
+	return volume_reply(vc,
+	    vapi_client_get_volume(vc, call->id, call->account->uuid, &v, err),
+	    &v, "Error when getting volume", out, status, err);
 }
 
 int
@@ -601,7 +615,6 @@ capi_update_volume(const struct capi_call *call, json_object **out,
 	struct vapi_client *vc;
 	json_object *name = NULL;
 	struct causes c;
-	int rc = -1;
 
 	(void)count;
 	memset(&c, 0, sizeof(c));
@@ -634,17 +647,9 @@ capi_update_volume(const struct capi_call *call, json_object **out,
 	u.name = name != NULL ? json_object_get_string(name) : NULL;
 	if ((vc = cloudapi_vapi(call->ca, call->request_id, err)) == NULL)
 		return -1;
-	if (vapi_client_update_volume(vc, call->id, &u, &v, err) == -1)
-		capi_wrap_vapi_err(err, "Error when updating volume");
-	else if ((*out = capi_volume_json(v.raw)) == NULL)
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-	else {
-		*status = 200;
-		rc = 0;
-	}
-	vapi_volume_clear(&v);
-	vapi_client_free(vc);
-	return rc;
+	return volume_reply(vc,
+	    vapi_client_update_volume(vc, call->id, &u, &v, err), &v,
+	    "Error when updating volume", out, status, err);
 }
 
 int
