@@ -612,10 +612,10 @@ vapi_query_add(struct vapi_client *c, struct vapi_query *q, const char *key,
 	q->len += (size_t)n;
 }
 
-/* "/volumes/<escaped uuid><suffix>" into buf. */
-int
-vapi_volume_path(struct vapi_client *c, char *buf, size_t len, const char *uuid,
-    const char *suffix, struct tnfs_err *err)
+/* "<prefix><escaped uuid><suffix>" into buf. */
+static int
+uuid_path(struct vapi_client *c, char *buf, size_t len, const char *prefix,
+    const char *uuid, const char *suffix, struct tnfs_err *err)
 {
 	char *esc;
 	int n;
@@ -628,13 +628,27 @@ vapi_volume_path(struct vapi_client *c, char *buf, size_t len, const char *uuid,
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return -1;
 	}
-	n = snprintf(buf, len, "/volumes/%s%s", esc, suffix);
+	n = snprintf(buf, len, "%s%s%s", prefix, esc, suffix);
 	curl_free(esc);
 	if (n < 0 || (size_t)n >= len) {
 		tnfs_err_set(err, TNFS_E_VALIDATION, "request path too long");
 		return -1;
 	}
 	return 0;
+}
+
+int
+vapi_volume_path(struct vapi_client *c, char *buf, size_t len, const char *uuid,
+    const char *suffix, struct tnfs_err *err)
+{
+	return uuid_path(c, buf, len, "/volumes/", uuid, suffix, err);
+}
+
+int
+vapi_admin_volume_path(struct vapi_client *c, char *buf, size_t len,
+    const char *uuid, const char *suffix, struct tnfs_err *err)
+{
+	return uuid_path(c, buf, len, "/admin/volumes/", uuid, suffix, err);
 }
 
 int

@@ -32,6 +32,9 @@ void vapi_query_add(struct vapi_client *c, struct vapi_query *q,
 /* "/volumes/<escaped uuid><suffix>" into buf: 0, or -1 with err. */
 int vapi_volume_path(struct vapi_client *c, char *buf, size_t len,
     const char *uuid, const char *suffix, struct tnfs_err *err);
+/* The same under "/admin/volumes/", the operator's routes. */
+int vapi_admin_volume_path(struct vapi_client *c, char *buf, size_t len,
+    const char *uuid, const char *suffix, struct tnfs_err *err);
 
 /* 0 when reply is a JSON value of type t, else -1 with err naming what. */
 int vapi_expect_type(

@@ -340,22 +340,9 @@ vapi_client_admin_restart(
     struct vapi_client *c, const char *uuid, struct tnfs_err *err)
 {
 	char path[VAPI_URL_MAX];
-	char *esc;
-	int n;
 
-	if (uuid == NULL || *uuid == '\0') {
-		tnfs_err_set(err, TNFS_E_VALIDATION, "no volume uuid given");
+	if (vapi_admin_volume_path(
+		c, path, sizeof(path), uuid, "/restart", err) == -1)
 		return -1;
-	}
-	if ((esc = vapi_escape(c, uuid)) == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		return -1;
-	}
-	n = snprintf(path, sizeof(path), "/admin/volumes/%s/restart", esc);
-	curl_free(esc);
-	if (n < 0 || (size_t)n >= sizeof(path)) {
-		tnfs_err_set(err, TNFS_E_VALIDATION, "request path too long");
-		return -1;
-	}
 	return vapi_plain_call(c, "POST", path, NULL, err);
 }
