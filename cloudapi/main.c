@@ -159,12 +159,7 @@ main(int argc, char **argv)
 	}
 	pthread_mutex_init(&ca.lock, NULL);
 	/* Every thread started from here on inherits the blocked set. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	liveness_block_signals(&set);
 
 	if (vapi_client_global_init(&err) == -1)
 		goto fail;

@@ -61,6 +61,13 @@ int liveness_wait_ms(const struct liveness *lv);
 void liveness_tick(struct liveness *lv);
 
 /*
+ * Block TERM, INT and HUP in the calling thread (and so in every thread it
+ * starts from then on), fill set with them for liveness_wait_signal, and
+ * ignore SIGPIPE (a closed connection is an error return, not a signal).
+ */
+void liveness_block_signals(sigset_t *set);
+
+/*
  * The main loop of a daemon that waits for signals: wait for one of set
  * (blocked in every thread, so only this call takes them) while calling
  * liveness_tick as often as it must, and return it.

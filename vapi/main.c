@@ -186,12 +186,7 @@ main(int argc, char **argv)
 	    make_socket_dir(cfg.listen + 5, &err) == -1)
 		goto fail;
 	/* Every thread started from here on inherits the blocked set. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	liveness_block_signals(&set);
 
 	va.cfg = &cfg;
 	if ((va.store = store_open(cfg.store, &err)) == NULL)
