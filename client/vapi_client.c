@@ -406,6 +406,65 @@ unreached(CURL *h, CURLcode cc)
 	}
 }
 
+/* The handle for one request: URL, headers, deadlines, TLS, the body. */
+static void
+setup_handle(struct vapi_client *c, const struct vapi_endpoint *e,
+    const char *method, const char *url, struct curl_slist *hdrs,
+    struct reply_buf *rb, const char *body_text)
+{
+	CURL *h = c->curl;
+
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(
+	    h, CURLOPT_CONNECTTIMEOUT_MS, (long)c->connect_timeout_ms);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, rb);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (e->unix_path != NULL)
+		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, e->unix_path);
+	if (c->ca_file != NULL)
+		curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
+	if (c->cert_file != NULL)
+		curl_easy_setopt(h, CURLOPT_SSLCERT, c->cert_file);
+	if (c->key_file != NULL)
+		curl_easy_setopt(h, CURLOPT_SSLKEY, c->key_file);
+	if (c->insecure) {
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (body_text != NULL) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body_text);
+		curl_easy_setopt(
+		    h, CURLOPT_POSTFIELDSIZE, (long)strlen(body_text));
+	} else if (strcmp(method, "POST") == 0) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
+	}
+}
+
+/* The debug line every request leaves, whatever its outcome. */
+static void
+log_request(struct vapi_client *c, const struct vapi_endpoint *e,
+    const char *method, const char *path, long code, int64_t t0)
+{
+	json_object *f = json_object_new_object();
+
+	if (f != NULL) {
+		jsonx_add_str(f, "req_id", c->last_reqid);
+		jsonx_add_str(f, "method", method);
+		jsonx_add_str(f, "path", path);
+		jsonx_add_str(f, "url", e->display_url);
+		jsonx_add_int64(f, "status", code);
+		jsonx_add_int64(f, "ms", tnfs_mono_ms() - t0);
+	}
+	log_msg(TNFS_LOG_DEBUG, f, "vapi request");
+}
+
 /*
  * One attempt at endpoint e.  *skip is set when it failed without reaching
  * the VAPI (unreached), so the caller may try the next endpoint.
@@ -455,37 +514,7 @@ request_at(struct vapi_client *c, const struct vapi_endpoint *e,
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		goto out;
 	}
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(
-	    h, CURLOPT_CONNECTTIMEOUT_MS, (long)c->connect_timeout_ms);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &rb);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	if (e->unix_path != NULL)
-		curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, e->unix_path);
-	if (c->ca_file != NULL)
-		curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
-	if (c->cert_file != NULL)
-		curl_easy_setopt(h, CURLOPT_SSLCERT, c->cert_file);
-	if (c->key_file != NULL)
-		curl_easy_setopt(h, CURLOPT_SSLKEY, c->key_file);
-	if (c->insecure) {
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-	}
-	if (body_text != NULL) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body_text);
-		curl_easy_setopt(
-		    h, CURLOPT_POSTFIELDSIZE, (long)strlen(body_text));
-	} else if (strcmp(method, "POST") == 0) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
-	}
+	setup_handle(c, e, method, url, hdrs, &rb, body_text);
 
 	cc = curl_easy_perform(h);
 	if (cc != CURLE_OK) {
@@ -525,19 +554,8 @@ request_at(struct vapi_client *c, const struct vapi_endpoint *e,
 		goto out;
 	}
 	rc = 0;
-out : {
-	json_object *f = json_object_new_object();
-
-	if (f != NULL) {
-		jsonx_add_str(f, "req_id", c->last_reqid);
-		jsonx_add_str(f, "method", method);
-		jsonx_add_str(f, "path", path);
-		jsonx_add_str(f, "url", e->display_url);
-		jsonx_add_int64(f, "status", code);
-		jsonx_add_int64(f, "ms", tnfs_mono_ms() - t0);
-	}
-	log_msg(TNFS_LOG_DEBUG, f, "vapi request");
-}
+out:
+	log_request(c, e, method, path, code, t0);
 	curl_slist_free_all(hdrs);
 	free(rb.data);
 	return rc;
