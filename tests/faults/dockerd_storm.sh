@@ -37,33 +37,9 @@ dir=$(t_tmpdir)
 SOCK=/run/docker/plugins/tritonnfs.sock
 mnt=$dir/mnt
 
-if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
-	rpcbind -w
-	t_wait_for 10 rpcinfo -p 127.0.0.1 || t_diag "rpcbind did not come up"
-fi
-ports=()
-while [ ${#ports[@]} -lt 3 ]; do
-	p=$(t_free_port) || t__missing "free TCP ports"
-	case " ${ports[*]} " in *" $p "*) ;; *) ports+=("$p") ;; esac
-done
-vport=${ports[0]} nfsport=${ports[1]} mntport=${ports[2]}
-printf '{"nfs_port": %d, "mount_port": %d}\n' "$nfsport" "$mntport" >"$dir/vapi.json"
-t_spawn vapi "$dir/vapi.log" "$VAPI" --config "$dir/vapi.json" \
-	--listen "tcp:127.0.0.1:$vport" --store "sqlite:$dir/vapi.db" \
-	--state-dir "$dir/vapi" --storage "btrfs-image:$dir/pool.img,2G" --exports ganesha
-VAPI_URL="http://127.0.0.1:$vport"
-vapi_up() { kill -0 "$T_PID_vapi" && curl -sf "$VAPI_URL/ping"; }
-if ! t_wait_for 120 vapi_up; then
-	tail -n 20 "$dir/vapi.log" | cut -c1-400 | sed 's/^/# /'
-	t__missing "a tritonnfs-vapi that starts with btrfs-image storage and ganesha (see its log above)"
-fi
-t_spawn plugin "$dir/plugin.log" "$PLUGIN" --socket "$SOCK" \
-	--vapi "$VAPI_URL" --owner "$OWNER" --host-uuid "$HOST" \
-	--state-dir "$dir/state" --mount-root "$mnt" --mount-backend fuse \
-	--fuse-binary "$FUSE" --linger 0 --refresh 1 --mount-timeout 30 --log-level debug \
+d_start_vapi "$dir"
+d_started "the plugin listens on $SOCK" d_start_plugin plugin "$SOCK" "$dir" "$HOST" \
 	--docker-socket "$dir/docker/docker.sock" --docker-sync 1
-t_ok "the plugin listens on $SOCK" t_wait_for 20 \
-	curl -sf --unix-socket "$SOCK" -X POST http://x/Plugin.Activate
 if ! d_start "$dir/docker"; then
 	t_fail "dockerd starts"
 	t_done

@@ -11,6 +11,11 @@
 #   d_import_busybox                # D_IMAGE
 #   d_run --rm "$D_IMAGE" echo hi   # docker run --network none ...
 #
+# The stack the plugin suites drive (set VAPI, PLUGIN, FUSE and OWNER
+# first):
+#   d_start_vapi "$dir"             # VAPI_URL, nfsport, mntport, T_PID_vapi
+#   d_start_plugin plugin "$sock" "$dir" "$HOST" [FLAGS...]
+#
 # Isolation.  dockerd finds volume plugins in the host-global
 # /run/docker/plugins, and uses a system containerd when
 # /run/containerd/containerd.sock exists.  So the whole suite re-executes
@@ -209,4 +214,65 @@ d_import_busybox() {
 	d_docker import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' \
 		"$D_DIR/rootfs.tar" "$tag" >/dev/null || return 1
 	D_IMAGE=$tag
+}
+
+# d_start_vapi DIR [STORAGE-FLAGS...]: the VAPI with its store, state and
+# log under DIR, listening on a free port, its NFS server on two more (all
+# three distinct: t_free_port may pick the same one twice).  The storage
+# is a 2 GB btrfs image exported by ganesha unless STORAGE-FLAGS say
+# otherwise.  rpcbind is host-global: started when absent and left
+# running.  Sets VAPI_URL, nfsport, mntport and T_PID_vapi; a VAPI that
+# does not answer within 120 s makes the suite a SKIP, with its log.
+d_start_vapi() {
+	local dir=$1 p ports=()
+	shift
+	[ $# -gt 0 ] || set -- --storage "btrfs-image:$dir/pool.img,2G" --exports ganesha
+	if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
+		rpcbind -w
+		t_wait_for 10 rpcinfo -p 127.0.0.1 || t_diag "rpcbind did not come up"
+	fi
+	while [ ${#ports[@]} -lt 3 ]; do
+		p=$(t_free_port) || t__missing "free TCP ports"
+		case " ${ports[*]} " in *" $p "*) ;; *) ports+=("$p") ;; esac
+	done
+	nfsport=${ports[1]} mntport=${ports[2]}
+	printf '{"nfs_port": %d, "mount_port": %d}\n' "$nfsport" "$mntport" >"$dir/vapi.json"
+	t_spawn vapi "$dir/vapi.log" "$VAPI" --config "$dir/vapi.json" \
+		--listen "tcp:127.0.0.1:${ports[0]}" --store "sqlite:$dir/vapi.db" \
+		--state-dir "$dir/vapi" "$@"
+	VAPI_URL="http://127.0.0.1:${ports[0]}"
+	if ! t_wait_for 120 d__vapi_up; then
+		tail -n 20 "$dir/vapi.log" | cut -c1-400 | sed 's/^/# /'
+		tail -n 10 "$dir/vapi/exports/ganesha.log" 2>/dev/null | sed 's/^/# /'
+		t__missing "a tritonnfs-vapi that starts with $* (see its log above)"
+	fi
+}
+
+d__vapi_up() { kill -0 "$T_PID_vapi" && curl -sf -o /dev/null "$VAPI_URL/ping"; }
+
+# d_start_plugin NAME SOCKET DIR HOST-UUID [FLAGS...]: the plugin as the
+# child NAME (T_PID_NAME, stopped at exit) on SOCKET, for OWNER on the
+# host HOST-UUID, against VAPI_URL, with its log, state and mount root
+# under DIR; the FUSE backend ($FUSE), no linger, a refresh every second,
+# a 30 s Mount deadline, debug logs.  FLAGS come last, so they add to or
+# replace these (the plugin takes the last of a repeated flag).  Returns
+# once the plugin answers Plugin.Activate, 1 when it does not in 20 s.
+# Not under t_ok: a subshell would lose T_PID_NAME and the stop at exit.
+d_start_plugin() {
+	local name=$1 sock=$2 pdir=$3 host=$4
+	shift 4
+	t_spawn "$name" "$pdir/plugin.log" "$PLUGIN" --socket "$sock" \
+		--vapi "$VAPI_URL" --owner "$OWNER" --host-uuid "$host" \
+		--state-dir "$pdir/state" --mount-root "$pdir/mnt" \
+		--mount-backend fuse --fuse-binary "$FUSE" --linger 0 --refresh 1 \
+		--mount-timeout 30 --log-level debug "$@"
+	t_wait_for 20 curl -sf -o /dev/null --unix-socket "$sock" -X POST http://x/Plugin.Activate
+}
+
+# d_started DESC CMD...: t_ok for CMD run in this shell, not a subshell,
+# so that what CMD starts (d_start_plugin) is known and stopped at exit.
+d_started() {
+	local desc=$1
+	shift
+	if "$@"; then t_pass "$desc"; else t_fail "$desc" "exit $?: $*"; fi
 }

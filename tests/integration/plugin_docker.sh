@@ -31,53 +31,24 @@ HOST_A=aaaaaaaa-0000-4000-8000-00000000000a
 HOST_B=bbbbbbbb-0000-4000-8000-00000000000b
 dir=$(t_tmpdir)
 
-# rpcbind is host-global: start it when absent and leave it running.
-if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
-	rpcbind -w
-	t_wait_for 10 rpcinfo -p 127.0.0.1 || t_diag "rpcbind did not come up"
-fi
-
 # ---- the Volume API ----
-# Three distinct free ports (t_free_port may pick the same one twice).
-ports=()
-while [ ${#ports[@]} -lt 3 ]; do
-	p=$(t_free_port) || t__missing "free TCP ports"
-	case " ${ports[*]} " in *" $p "*) ;; *) ports+=("$p") ;; esac
-done
-vport=${ports[0]} nfsport=${ports[1]} mntport=${ports[2]}
-printf '{"nfs_port": %d, "mount_port": %d}\n' "$nfsport" "$mntport" >"$dir/vapi.json"
 if [ "$mode" = dir ]; then
-	storage=(--storage "dir:$dir/storage" --exports none)
+	d_start_vapi "$dir" --storage "dir:$dir/storage" --exports none --log-level debug
 else
-	storage=(--storage "btrfs-image:$dir/pool.img,2G" --exports ganesha)
-fi
-t_spawn vapi "$dir/vapi.log" "$VAPI" --config "$dir/vapi.json" \
-	--listen "tcp:127.0.0.1:$vport" --store "sqlite:$dir/vapi.db" \
-	--state-dir "$dir/vapi" "${storage[@]}" --log-level debug
-VAPI_URL="http://127.0.0.1:$vport"
-vapi_up() { kill -0 "$T_PID_vapi" && curl -sf "$VAPI_URL/ping"; }
-t_wait_for 120 vapi_up
-if ! curl -sf "$VAPI_URL/ping" >/dev/null; then
-	tail -n 20 "$dir/vapi.log" | cut -c1-400 | sed 's/^/# /'
-	tail -n 10 "$dir/vapi/exports/ganesha.log" 2>/dev/null | sed 's/^/# /'
-	t__missing "a tritonnfs-vapi that starts with ${storage[*]} (see its log above)"
+	d_start_vapi "$dir" --storage "btrfs-image:$dir/pool.img,2G" --exports ganesha \
+		--log-level debug
 fi
 t_pass "the VAPI answers /ping ($mode storage)"
 
 # ---- two plugin instances: host A serves dockerd, host B is driven by hand ----
 start_plugin() { # NAME SOCKET HOST-UUID
 	mkdir -p "$dir/$1"
-	t_spawn "plugin_$1" "$dir/$1/plugin.log" "$PLUGIN" --socket "$2" \
-		--vapi "$VAPI_URL" --owner "$OWNER" --host-uuid "$3" \
-		--state-dir "$dir/$1/state" --mount-root "$dir/$1/mnt" \
-		--mount-backend fuse --fuse-binary "$FUSE" --linger 0 \
-		--refresh 1 --mount-timeout 30 --log-level debug
-	t_wait_for 10 curl -sf --unix-socket "$2" -X POST http://x/Plugin.Activate
+	d_start_plugin "plugin_$1" "$2" "$dir/$1" "$3"
 }
 SOCK_A=/run/docker/plugins/tritonnfs.sock
 SOCK_B=$dir/b.sock
-t_ok "plugin A listens on $SOCK_A" start_plugin a "$SOCK_A" "$HOST_A"
-t_ok "plugin B (a second host) listens on its own socket" start_plugin b "$SOCK_B" "$HOST_B"
+d_started "plugin A listens on $SOCK_A" start_plugin a "$SOCK_A" "$HOST_A"
+d_started "plugin B (a second host) listens on its own socket" start_plugin b "$SOCK_B" "$HOST_B"
 
 # post_b PATH BODY: a request to plugin B, as dockerd would send it.
 post_b() {

@@ -30,29 +30,7 @@ dir=$(t_tmpdir)
 sock=$dir/plugin.sock
 mnt=$dir/mnt
 
-if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
-	rpcbind -w
-	t_wait_for 10 rpcinfo -p 127.0.0.1 || t_diag "rpcbind did not come up"
-fi
-# Three distinct free ports (t_free_port may pick the same one twice).
-ports=()
-while [ ${#ports[@]} -lt 3 ]; do
-	p=$(t_free_port) || t__missing "free TCP ports"
-	case " ${ports[*]} " in *" $p "*) ;; *) ports+=("$p") ;; esac
-done
-vport=${ports[0]} nfsport=${ports[1]} mntport=${ports[2]}
-printf '{"nfs_port": %d, "mount_port": %d}\n' "$nfsport" "$mntport" >"$dir/vapi.json"
-t_spawn vapi "$dir/vapi.log" "$VAPI" --config "$dir/vapi.json" \
-	--listen "tcp:127.0.0.1:$vport" --store "sqlite:$dir/vapi.db" \
-	--state-dir "$dir/vapi" --storage "btrfs-image:$dir/pool.img,2G" --exports ganesha
-VAPI_URL="http://127.0.0.1:$vport"
-vapi_up() { kill -0 "$T_PID_vapi" && curl -sf "$VAPI_URL/ping"; }
-t_wait_for 120 vapi_up
-if ! curl -sf "$VAPI_URL/ping" >/dev/null; then
-	tail -n 20 "$dir/vapi.log" | cut -c1-400 | sed 's/^/# /'
-	tail -n 10 "$dir/vapi/exports/ganesha.log" 2>/dev/null | sed 's/^/# /'
-	t__missing "a tritonnfs-vapi that starts with btrfs-image storage and ganesha (see its log above)"
-fi
+d_start_vapi "$dir"
 
 # The FUSE client, started late: a Mount through it is surely under way
 # for 3 s after the marker appears (the kill -9 below lands in that time).
@@ -66,12 +44,8 @@ chmod +x "$dir/slow-fuse"
 
 # Not under t_ok (a subshell): T_PID_plugin must be set here.
 start_plugin() { # [FUSE-BINARY]
-	t_spawn plugin "$dir/plugin.log" "$PLUGIN" --socket "$sock" \
-		--vapi "$VAPI_URL" --owner "$OWNER" --host-uuid "$HOST" \
-		--state-dir "$dir/state" --mount-root "$mnt" --mount-backend fuse \
-		--fuse-binary "${1:-$FUSE}" --linger 0 --refresh 1 --mount-timeout 15 \
-		--log-level debug
-	t_wait_for 10 curl -sf --unix-socket "$sock" -X POST http://x/Plugin.Activate
+	d_start_plugin plugin "$sock" "$dir" "$HOST" \
+		--fuse-binary "${1:-$FUSE}" --mount-timeout 15
 }
 
 # post PATH BODY [MAX-SECONDS]: prints "<status> <body>".

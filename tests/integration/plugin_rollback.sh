@@ -26,27 +26,7 @@ OWNER=930896af-bf8c-48d4-885c-6573a94b1853
 HOST=dddddddd-0000-4000-8000-00000000000d
 dir=$(t_tmpdir)
 
-if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
-	rpcbind -w
-	t_wait_for 10 rpcinfo -p 127.0.0.1 || t_diag "rpcbind did not come up"
-fi
-ports=()
-while [ ${#ports[@]} -lt 3 ]; do
-	p=$(t_free_port) || t__missing "free TCP ports"
-	case " ${ports[*]} " in *" $p "*) ;; *) ports+=("$p") ;; esac
-done
-vport=${ports[0]} nfsport=${ports[1]} mntport=${ports[2]}
-printf '{"nfs_port": %d, "mount_port": %d}\n' "$nfsport" "$mntport" >"$dir/vapi.json"
-t_spawn vapi "$dir/vapi.log" "$VAPI" --config "$dir/vapi.json" \
-	--listen "tcp:127.0.0.1:$vport" --store "sqlite:$dir/vapi.db" \
-	--state-dir "$dir/vapi" --storage "btrfs-image:$dir/pool.img,2G" --exports ganesha
-VAPI_URL="http://127.0.0.1:$vport"
-vapi_up() { kill -0 "$T_PID_vapi" && curl -sf "$VAPI_URL/ping"; }
-t_wait_for 120 vapi_up
-if ! curl -sf "$VAPI_URL/ping" >/dev/null; then
-	tail -n 20 "$dir/vapi.log" | cut -c1-400 | sed 's/^/# /'
-	t__missing "a tritonnfs-vapi that starts with btrfs-image storage and ganesha (see its log above)"
-fi
+d_start_vapi "$dir"
 
 vapi_post() { # PATH BODY: the HTTP status
 	curl -s -o /dev/null -w '%{http_code}' --max-time 120 -X POST \
@@ -68,12 +48,8 @@ mounts_under() { awk -v d="$1" 'index($5, d "/") == 1 { n++ } END { print n + 0 
 rollback_case() {
 	local b=$1 pdir=$dir/$1 sock=$dir/$1/plugin.sock mnt=$dir/$1/mnt v=rb-$1 u looker
 	mkdir -p "$pdir"
-	t_spawn "plugin_$b" "$pdir/plugin.log" "$PLUGIN" --socket "$sock" \
-		--vapi "$VAPI_URL" --owner "$OWNER" --host-uuid "$HOST" \
-		--state-dir "$pdir/state" --mount-root "$mnt" --mount-backend "$b" \
-		--fuse-binary "$FUSE" --linger 0 --refresh 1 --mount-timeout 30 \
-		--log-level debug
-	t_ok "$b: the plugin starts" t_wait_for 10 curl -sf --unix-socket "$sock" -X POST http://x/Plugin.Activate
+	d_started "$b: the plugin starts" \
+		d_start_plugin "plugin_$b" "$sock" "$pdir" "$HOST" --mount-backend "$b"
 	t_is "$b: create" "$(post "$sock" /VolumeDriver.Create "{\"Name\":\"$v\"}")" '200 {}'
 	t_is "$b: mount for a first id" "$(post "$sock" /VolumeDriver.Mount "{\"Name\":\"$v\",\"ID\":\"$(id_of 1)\"}")" \
 		"200 {\"Mountpoint\":\"$mnt/$v\"}"
