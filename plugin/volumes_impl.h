@@ -70,8 +70,7 @@ struct volumes {
 	int writing;       /* the lock is held for writing */
 	uint64_t list_gen; /* bumped at each release of the write lock */
 	pthread_mutex_t list_mu;
-	char *list_text; /* NULL until rendered */
-	size_t list_len;
+	struct volumes_text *list_text; /* NULL until rendered */
 	uint64_t list_text_gen; /* list_gen it was rendered at (or later) */
 	int64_t last_refresh_ms;
 	char refresh_error[TNFS_ERR_MSG_MAX];
