@@ -308,7 +308,6 @@ queue_reply(struct httpd *h, struct httpd_req *rq)
 	enum MHD_Result ret;
 	char *body = rq->reply_body;
 	size_t i;
-
 	int has_body;
 
 	if (!rq->replied || rq->status == 0) {
