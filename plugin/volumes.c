@@ -185,6 +185,12 @@ vol_persist(struct volumes *vs, struct pvol *p, struct tnfs_err *err)
 	copy = p->st;
 	copy.ids = NULL;
 	copy.nids = 0;
+	copy.filesystem_path = NULL;
+	if (state_fspath_set(&copy, p->st.filesystem_path) == -1) {
+		vol_unlock(vs);
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return -1;
+	}
 	for (size_t i = 0; i < p->st.nids; i++)
 		if (state_id_add(&copy, p->st.ids[i], err) == -1) {
 			vol_unlock(vs);
@@ -233,10 +239,9 @@ vol_absorb_locked(struct volumes *vs, struct pvol *p,
 	    strcmp(p->st.uuid, v->uuid) == 0) {
 		/* Never change the address of a mounted volume under it. */
 		snprintf(p->st.uuid, sizeof(p->st.uuid), "%s", v->uuid);
+		/* Out of memory keeps the old path: the next refresh retries. */
 		if (v->filesystem_path[0] != '\0')
-			snprintf(p->st.filesystem_path,
-			    sizeof(p->st.filesystem_path), "%s",
-			    v->filesystem_path);
+			(void)state_fspath_set(&p->st, v->filesystem_path);
 		if (v->nfs_port > 0)
 			p->st.nfs_port = v->nfs_port;
 		if (v->mount_port > 0)
@@ -621,7 +626,7 @@ snapshot_locked(
 		snprintf(v->state, sizeof(v->state), "unmounted");
 	snprintf(v->vapi_state, sizeof(v->vapi_state), "%s", p->vapi_state);
 	snprintf(v->uuid, sizeof(v->uuid), "%s", p->st.uuid);
-	if (p->st.filesystem_path[0] != '\0' &&
+	if (p->st.filesystem_path != NULL &&
 	    mounts_split_fspath(p->st.filesystem_path, v->server,
 		sizeof(v->server), v->export, sizeof(v->export), NULL) == -1)
 		v->server[0] = v->export[0] = '\0';
