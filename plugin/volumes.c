@@ -86,6 +86,13 @@ vol_unlock(struct volumes *vs)
 	pthread_rwlock_unlock(&vs->lock);
 }
 
+void
+vol_unlock_list_kept(struct volumes *vs)
+{
+	vs->writing = 0;
+	pthread_rwlock_unlock(&vs->lock);
+}
+
 /* FNV-1a: names are short, and chains stay at about one entry. */
 static size_t
 name_hash(const char *name)

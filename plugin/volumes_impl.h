@@ -86,6 +86,13 @@ struct volumes {
 void vol_rdlock(struct volumes *vs);
 void vol_wrlock(struct volumes *vs);
 void vol_unlock(struct volumes *vs);
+/*
+ * Release a write lock whose changes List does not show: no volume added,
+ * shown, hidden, mounted or unmounted (names and mount points are all
+ * List answers).  List's rendered reply stays current, so a refresh that
+ * changes nothing does not make every List render 10,000 entries again.
+ */
+void vol_unlock_list_kept(struct volumes *vs);
 
 /* volumes.c */
 
