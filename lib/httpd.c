@@ -58,6 +58,11 @@ struct httpd_req {
 	unsigned status;
 	char *reply_body;
 	char **reply_hdrs; /* name, value, ..., NULL */
+	/* or a body the handler shares (httpd_req_reply_shared) */
+	const char *shared_body;
+	size_t shared_len;
+	void (*shared_release)(void *);
+	void *shared_cls;
 };
 
 
@@ -141,12 +146,26 @@ httpd_req_start_ms(const struct httpd_req *rq)
 	return rq->start_ms;
 }
 
+/* Give a shared body back to its owner, once. */
+static void
+shared_drop(struct httpd_req *rq)
+{
+	void (*release)(void *) = rq->shared_release;
+
+	rq->shared_release = NULL;
+	rq->shared_body = NULL;
+	rq->shared_len = 0;
+	if (release != NULL)
+		release(rq->shared_cls);
+}
+
 int
 httpd_req_reply(struct httpd_req *rq, unsigned status, char *body,
     const char *const *headers)
 {
 	size_t n = 0, i;
 
+	shared_drop(rq);
 	free(rq->reply_body);
 	rq->reply_body = body;
 	rq->status = status;
@@ -172,6 +191,24 @@ nomem:
 	return -1;
 }
 
+int
+httpd_req_reply_shared(struct httpd_req *rq, unsigned status,
+    const char *body, size_t len, void (*release)(void *cls), void *cls,
+    const char *const *headers)
+{
+	int r = httpd_req_reply(rq, status, NULL, headers);
+
+	if (r == -1) {
+		release(cls);
+		return -1;
+	}
+	rq->shared_body = body;
+	rq->shared_len = len;
+	rq->shared_release = release;
+	rq->shared_cls = cls;
+	return 0;
+}
+
 static void
 req_free(struct httpd_req *rq)
 {
@@ -179,6 +216,7 @@ req_free(struct httpd_req *rq)
 
 	if (rq == NULL)
 		return;
+	shared_drop(rq);
 	free(rq->raw_url);
 	free(rq->method);
 	free(rq->url);
@@ -270,22 +308,44 @@ queue_reply(struct httpd *h, struct httpd_req *rq)
 	enum MHD_Result ret;
 	char *body = rq->reply_body;
 	size_t i;
+	int has_body;
 
 	if (!rq->replied || rq->status == 0) {
 		free(body);
 		body = NULL;
+		shared_drop(rq);
 		rq->status = 500;
 	}
 	rq->reply_body = NULL;
-	resp = MHD_create_response_from_buffer(body != NULL ? strlen(body) : 0,
-	    body != NULL ? body : (void *)"", body != NULL
-		? MHD_RESPMEM_MUST_FREE
-		: MHD_RESPMEM_PERSISTENT);
-	if (resp == NULL) {
-		free(body);
-		return MHD_NO;
+	if (rq->shared_release != NULL) {
+		/*
+		 * MHD calls the release when it destroys the response: after
+		 * the last byte went out or the connection closed.  From here
+		 * on the response owns the reference, not rq.
+		 */
+		resp = MHD_create_response_from_buffer_with_free_callback_cls(
+		    rq->shared_len, (void *)(uintptr_t)rq->shared_body,
+		    rq->shared_release, rq->shared_cls);
+		if (resp == NULL) {
+			shared_drop(rq);
+			return MHD_NO;
+		}
+		rq->shared_release = NULL;
+		rq->shared_body = NULL;
+		has_body = 1;
+	} else {
+		resp = MHD_create_response_from_buffer(
+		    body != NULL ? strlen(body) : 0,
+		    body != NULL ? body : (void *)"",
+		    body != NULL ? MHD_RESPMEM_MUST_FREE
+				 : MHD_RESPMEM_PERSISTENT);
+		if (resp == NULL) {
+			free(body);
+			return MHD_NO;
+		}
+		has_body = body != NULL;
 	}
-	if (body != NULL)
+	if (has_body)
 		MHD_add_response_header(resp, "Content-Type", h->o.content_type);
 	for (i = 0; rq->reply_hdrs != NULL && rq->reply_hdrs[i] != NULL; i += 2)
 		MHD_add_response_header(

@@ -107,6 +107,21 @@ int httpd_req_reply(struct httpd_req *rq, unsigned status, char *body,
     const char *const *headers);
 
 /*
+ * Answer with a body the caller keeps and shares: body[0..len)
+ * is sent as is, without a copy, and must stay unchanged until
+ * release(cls) is called.  httpd calls release(cls) exactly once, from
+ * any thread, when it no longer needs the body: after the reply is sent,
+ * when the client went away, when a later reply replaces this one, or at
+ * once when the reply cannot be made.  So one large text held under a
+ * reference count goes to many clients at once with one copy in memory.
+ * 0, or -1 on out of memory (release has then been called, and the client
+ * gets a 500).
+ */
+int httpd_req_reply_shared(struct httpd_req *rq, unsigned status,
+    const char *body, size_t len, void (*release)(void *cls), void *cls,
+    const char *const *headers);
+
+/*
  * Copy s into buf for a log line or a message, as valid UTF-8 with control
  * characters and invalid bytes written \xNN; cut to fit len.
  */

@@ -48,7 +48,8 @@ struct plugin_http {
 
 typedef json_object *(*route_fn)(
     struct volumes *vs, struct proto_req *rq, struct tnfs_err *err);
-typedef char *(*text_fn)(struct volumes *vs, struct tnfs_err *err);
+typedef struct volumes_text *(*text_fn)(
+    struct volumes *vs, struct tnfs_err *err);
 
 static json_object *
 empty_reply(void)
@@ -101,12 +102,17 @@ r_get(struct volumes *vs, struct proto_req *rq, struct tnfs_err *err)
 }
 
 /* List answers text the volume layer keeps rendered (volumes.h). */
-static char *
+static struct volumes_text *
 t_list(struct volumes *vs, struct tnfs_err *err)
 {
-	size_t len;
+	return volumes_list_text(vs, err);
+}
 
-	return volumes_list_text(vs, &len, err);
+/* httpd's release of a shared body: the List text's reference. */
+static void
+put_text(void *cls)
+{
+	volumes_text_put(cls);
 }
 
 static json_object *
@@ -220,6 +226,7 @@ dispatch(void *cls, struct httpd_req *hr)
 	struct tnfs_err err;
 	const struct route *rt = NULL;
 	json_object *reply = NULL;
+	struct volumes_text *shared = NULL;
 	char *text = NULL;
 	unsigned status = 200;
 	char logurl[256], method[24];
@@ -256,7 +263,7 @@ dispatch(void *cls, struct httpd_req *hr)
 		status = tnfs_err_is(&err, TNFS_E_BAD_REQUEST) ? 400 : 500;
 		goto reply;
 	}
-	if (rt->text != NULL ? (text = rt->text(srv->vs, &err)) == NULL
+	if (rt->text != NULL ? (shared = rt->text(srv->vs, &err)) == NULL
 			     : (reply = rt->fn(srv->vs, &rq, &err)) == NULL) {
 		if (!tnfs_err_isset(&err))
 			tnfs_err_set(&err, TNFS_E_INTERNAL, "out of memory");
@@ -270,7 +277,12 @@ reply:
 		if (text == NULL)
 			tnfs_err_set(&err, TNFS_E_INTERNAL, "out of memory");
 	}
-	if (text != NULL)
+	if (shared != NULL) {
+		const char *s = volumes_text_str(shared, &len);
+
+		/* Sent without a copy; httpd gives the reference back. */
+		httpd_req_reply_shared(hr, 200, s, len, put_text, shared, NULL);
+	} else if (text != NULL)
 		httpd_req_reply(hr, 200, text, NULL);
 	else
 		send_err(hr, status == 200 ? 500 : status, &err);

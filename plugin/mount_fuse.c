@@ -47,6 +47,7 @@ mount_fuse_mount(const char *binary, const char *log_path,
 	const char *argv[6];
 	int64_t deadline = tnfs_mono_ms() + timeout_ms;
 	int status, exited = 0, n;
+	long pause_us = 2000;
 	pid_t pid;
 
 	*pid_out = -1;
@@ -93,7 +94,10 @@ mount_fuse_mount(const char *binary, const char *log_path,
 		}
 		if (tnfs_mono_ms() >= deadline)
 			break;
-		usleep(20000);
+		/* A FUSE mount usually appears within tens of ms: look
+		 * again after 2 ms, then twice as long each time up to 20. */
+		usleep((useconds_t)pause_us);
+		pause_us = pause_us * 2 > 20000 ? 20000 : pause_us * 2;
 	}
 	if (!exited)
 		child_stop(pid, 1000);

@@ -34,7 +34,26 @@ volume_state_clear(struct volume_state *st)
 	for (i = 0; i < st->nids; i++)
 		free(st->ids[i]);
 	free(st->ids);
+	free(st->filesystem_path);
 	memset(st, 0, sizeof(*st));
+}
+
+int
+state_fspath_set(struct volume_state *st, const char *fspath)
+{
+	char *copy = NULL;
+
+	if (fspath != NULL && fspath[0] != '\0') {
+		/* Unchanged, as at almost every refresh: nothing to do. */
+		if (st->filesystem_path != NULL &&
+		    strncmp(st->filesystem_path, fspath, STATE_FSPATH_MAX) == 0)
+			return 0;
+		if ((copy = strndup(fspath, STATE_FSPATH_MAX)) == NULL)
+			return -1;
+	}
+	free(st->filesystem_path);
+	st->filesystem_path = copy;
+	return 0;
 }
 
 int
@@ -146,7 +165,8 @@ state_to_json(const struct volume_state *st)
 	if (jsonx_add_int64(o, "version", 1) == -1 ||
 	    jsonx_add_str(o, "name", st->name) == -1 ||
 	    jsonx_add_str(o, "uuid", st->uuid) == -1 ||
-	    jsonx_add_str(o, "filesystem_path", st->filesystem_path) == -1 ||
+	    jsonx_add_str(o, "filesystem_path",
+		st->filesystem_path != NULL ? st->filesystem_path : "") == -1 ||
 	    jsonx_add_int64(o, "nfs_port", st->nfs_port) == -1 ||
 	    jsonx_add_int64(o, "mount_port", st->mount_port) == -1 ||
 	    jsonx_add_int64(o, "size_mib", (int64_t)st->size_mib) == -1 ||
@@ -203,6 +223,7 @@ int
 state_from_json(struct volume_state *st, json_object *obj, struct tnfs_err *err)
 {
 	json_object *ids;
+	char fspath[STATE_FSPATH_MAX + 1] = "";
 	int64_t n;
 	int present, b, rc = -1;
 	size_t i;
@@ -216,11 +237,15 @@ state_from_json(struct volume_state *st, json_object *obj, struct tnfs_err *err)
 	if (get_str(obj, "name", st->name, sizeof(st->name), 1, err) == -1 ||
 	    tnfs_name_check(st->name, err) == -1 ||
 	    get_str(obj, "uuid", st->uuid, sizeof(st->uuid), 0, err) == -1 ||
-	    get_str(obj, "filesystem_path", st->filesystem_path,
-		sizeof(st->filesystem_path), 0, err) == -1 ||
+	    get_str(obj, "filesystem_path", fspath, sizeof(fspath), 0, err) ==
+		-1 ||
 	    get_str(obj, "nfsvers", st->opts.nfsvers, sizeof(st->opts.nfsvers),
 		0, err) == -1)
 		goto out;
+	if (state_fspath_set(st, fspath) == -1) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out;
+	}
 	if (st->opts.nfsvers[0] == '\0')
 		snprintf(st->opts.nfsvers, sizeof(st->opts.nfsvers), "auto");
 	if (get_bounded(obj, "nfs_port", 0, 65535, &n, &present, err) == -1)

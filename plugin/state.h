@@ -23,9 +23,10 @@
 #include "err.h"
 #include "parse.h"
 
-#define STATE_ID_MAX   128  /* longest mount ID accepted */
-#define STATE_IDS_MAX  4096 /* IDs per volume, far above any real use */
-#define STATE_FILE_MAX (1u << 20)
+#define STATE_ID_MAX     128  /* longest mount ID accepted */
+#define STATE_IDS_MAX    4096 /* IDs per volume, far above any real use */
+#define STATE_FILE_MAX   (1u << 20)
+#define STATE_FSPATH_MAX 1023 /* longest filesystem_path kept */
 
 /* Per-volume options chosen at Create (also kept in the VAPI's labels). */
 struct volume_opts {
@@ -39,7 +40,13 @@ struct volume_opts {
 struct volume_state {
 	char name[TNFS_NAME_MAX + 1];
 	char uuid[40];
-	char filesystem_path[1024]; /* "<ip>:<export>", "" when not known */
+	/*
+	 * "<ip>:<export>" (at most STATE_FSPATH_MAX bytes), NULL when not
+	 * known; allocated, since a fixed 1 KB buffer here was two thirds of
+	 * the plugin's record of a volume (10 MB at 10,000 volumes).  Owned
+	 * by st: a copy of a state duplicates it (state_fspath_set).
+	 */
+	char *filesystem_path;
 	int nfs_port, mount_port;
 	uint64_t size_mib;
 	int64_t created_ms;
@@ -52,8 +59,15 @@ struct volume_state {
 /* Default options: NFSv3, read-write, no ownership change. */
 void volume_opts_default(struct volume_opts *o);
 
-/* Free the ID set and zero st. */
+/* Free the ID set and the path, and zero st. */
 void volume_state_clear(struct volume_state *st);
+
+/*
+ * Set st's filesystem_path to a copy of fspath (cut at STATE_FSPATH_MAX
+ * bytes); NULL or "" makes it NULL.  0, or -1 on out of memory (the old
+ * value is then kept).
+ */
+int state_fspath_set(struct volume_state *st, const char *fspath);
 
 /*
  * ID-set rules.  state_id_add: 1 when added, 0 when already present, -1

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,13 @@ vol_unlock(struct volumes *vs)
 		vs->writing = 0;
 		vs->list_gen++;
 	}
+	pthread_rwlock_unlock(&vs->lock);
+}
+
+void
+vol_unlock_list_kept(struct volumes *vs)
+{
+	vs->writing = 0;
 	pthread_rwlock_unlock(&vs->lock);
 }
 
@@ -184,6 +192,12 @@ vol_persist(struct volumes *vs, struct pvol *p, struct tnfs_err *err)
 	copy = p->st;
 	copy.ids = NULL;
 	copy.nids = 0;
+	copy.filesystem_path = NULL;
+	if (state_fspath_set(&copy, p->st.filesystem_path) == -1) {
+		vol_unlock(vs);
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return -1;
+	}
 	for (size_t i = 0; i < p->st.nids; i++)
 		if (state_id_add(&copy, p->st.ids[i], err) == -1) {
 			vol_unlock(vs);
@@ -232,10 +246,9 @@ vol_absorb_locked(struct volumes *vs, struct pvol *p,
 	    strcmp(p->st.uuid, v->uuid) == 0) {
 		/* Never change the address of a mounted volume under it. */
 		snprintf(p->st.uuid, sizeof(p->st.uuid), "%s", v->uuid);
+		/* Out of memory keeps the old path: the next refresh retries. */
 		if (v->filesystem_path[0] != '\0')
-			snprintf(p->st.filesystem_path,
-			    sizeof(p->st.filesystem_path), "%s",
-			    v->filesystem_path);
+			(void)state_fspath_set(&p->st, v->filesystem_path);
 		if (v->nfs_port > 0)
 			p->st.nfs_port = v->nfs_port;
 		if (v->mount_port > 0)
@@ -381,7 +394,7 @@ volumes_free(struct volumes *vs)
 	free(vs->state_dir);
 	free(vs->mount_root);
 	free(vs->docker_socket);
-	free(vs->list_text);
+	volumes_text_put(vs->list_text);
 	pthread_mutex_destroy(&vs->list_mu);
 	free(vs->buckets);
 	pthread_rwlock_destroy(&vs->lock);
@@ -620,7 +633,7 @@ snapshot_locked(
 		snprintf(v->state, sizeof(v->state), "unmounted");
 	snprintf(v->vapi_state, sizeof(v->vapi_state), "%s", p->vapi_state);
 	snprintf(v->uuid, sizeof(v->uuid), "%s", p->st.uuid);
-	if (p->st.filesystem_path[0] != '\0' &&
+	if (p->st.filesystem_path != NULL &&
 	    mounts_split_fspath(p->st.filesystem_path, v->server,
 		sizeof(v->server), v->export, sizeof(v->export), NULL) == -1)
 		v->server[0] = v->export[0] = '\0';
@@ -730,47 +743,77 @@ out:
 }
 
 /*
+ * List's reply text under a reference count: the registry holds one
+ * while the text is current, each List being answered one more, so a
+ * change of the registry does not free a text still being sent.
+ */
+struct volumes_text {
+	atomic_uint refs;
+	size_t len;
+	char *text;
+};
+
+const char *
+volumes_text_str(const struct volumes_text *t, size_t *len)
+{
+	*len = t->len;
+	return t->text;
+}
+
+void
+volumes_text_put(struct volumes_text *t)
+{
+	if (t == NULL || atomic_fetch_sub(&t->refs, 1) != 1)
+		return;
+	free(t->text);
+	free(t);
+}
+
+/*
  * The generation is read before the list: a change in between makes the
  * text newer than its tag, never older, and only costs one more render.
  * Concurrent Lists of one generation render it once (under list_mu) and
- * copy it.
+ * share it.
  */
-char *
-volumes_list_text(struct volumes *vs, size_t *len, struct tnfs_err *err)
+struct volumes_text *
+volumes_list_text(struct volumes *vs, struct tnfs_err *err)
 {
 	struct proto_volume_list l;
+	struct volumes_text *t = NULL;
 	uint64_t gen;
-	char *copy = NULL;
 
 	vol_rdlock(vs);
 	gen = vs->list_gen;
 	vol_unlock(vs);
 	pthread_mutex_lock(&vs->list_mu);
 	if (vs->list_text == NULL || vs->list_text_gen != gen) {
-		char *text;
-		size_t n;
+		struct volumes_text *nt;
 
 		if (volumes_list(vs, &l, err) == -1)
 			goto out;
-		text = proto_list_text(&l, &n);
-		proto_volume_list_clear(&l);
-		if (text == NULL)
+		if ((nt = calloc(1, sizeof(*nt))) == NULL) {
+			proto_volume_list_clear(&l);
 			goto nomem;
-		free(vs->list_text);
-		vs->list_text = text;
-		vs->list_len = n;
+		}
+		nt->text = proto_list_text(&l, &nt->len);
+		proto_volume_list_clear(&l);
+		if (nt->text == NULL) {
+			free(nt);
+			goto nomem;
+		}
+		atomic_init(&nt->refs, 1); /* the registry's */
+		volumes_text_put(vs->list_text);
+		vs->list_text = nt;
 		vs->list_text_gen = gen;
 	}
-	if ((copy = malloc(vs->list_len + 1)) == NULL)
-		goto nomem;
-	memcpy(copy, vs->list_text, vs->list_len + 1);
-	*len = vs->list_len;
+	t = vs->list_text;
+	atomic_fetch_add(&t->refs, 1);
 	goto out;
 nomem:
 	tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 out:
 	pthread_mutex_unlock(&vs->list_mu);
-	return copy;
+	return t;
 }
 
 int

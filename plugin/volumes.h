@@ -74,9 +74,18 @@ int volumes_get(struct volumes *vs, const char *name, struct proto_volume *out,
 /* The volumes Docker sees; free with proto_volume_list_clear. */
 int volumes_list(
     struct volumes *vs, struct proto_volume_list *out, struct tnfs_err *err);
-/* List's whole reply as text, from a copy kept until the next change;
- * the caller frees it.  NULL with err. */
-char *volumes_list_text(struct volumes *vs, size_t *len, struct tnfs_err *err);
+/*
+ * List's whole reply as text, rendered once per change of the registry
+ * and shared by every List of that change: a reference the caller gives
+ * back with volumes_text_put (from any thread; the text outlives the
+ * registry's next change until its last reference goes).  NULL with err.
+ */
+struct volumes_text;
+struct volumes_text *volumes_list_text(struct volumes *vs, struct tnfs_err *err);
+/* The text (NUL-terminated) and its length; valid while t is held. */
+const char *volumes_text_str(const struct volumes_text *t, size_t *len);
+/* Drop one reference; the last frees t.  NULL is a no-op. */
+void volumes_text_put(struct volumes_text *t);
 int volumes_path(struct volumes *vs, const char *name, char *mountpoint,
     size_t len, struct tnfs_err *err);
 int volumes_mount(struct volumes *vs, const char *name, const char *id,

@@ -355,7 +355,7 @@ wait_ready(struct volumes *vs, struct vapi_client *c, struct pvol *p,
 		char state[VAPI_STATE_BUFSZ];
 
 		vol_rdlock(vs);
-		ok = p->st.filesystem_path[0] != '\0' &&
+		ok = p->st.filesystem_path != NULL &&
 		    (p->vapi_state[0] == '\0' ||
 			strcmp(p->vapi_state, "ready") == 0 ||
 			strcmp(p->vapi_state, "missing") == 0);
@@ -386,7 +386,7 @@ wait_ready(struct volumes *vs, struct vapi_client *c, struct pvol *p,
 		}
 		vol_rdlock(vs);
 		ok = strcmp(p->vapi_state, "ready") == 0 &&
-		    p->st.filesystem_path[0] != '\0';
+		    p->st.filesystem_path != NULL;
 		vol_unlock(vs);
 		if (ok)
 			continue;
@@ -429,7 +429,7 @@ attach(struct volumes *vs, struct vapi_client *c, struct pvol *p,
 {
 	struct mount_spec spec = {0};
 	struct volume_state snap;
-	char host[256], exp[1024];
+	char host[256], exp[1024], fspath[STATE_FSPATH_MAX + 1];
 	int64_t pre;
 	int v3;
 
@@ -437,9 +437,15 @@ attach(struct volumes *vs, struct vapi_client *c, struct pvol *p,
 		return -1;
 	vol_rdlock(vs);
 	snap = p->st;
+	/* The path is the registry's: copied here, under the lock. */
+	snprintf(fspath, sizeof(fspath), "%s",
+	    p->st.filesystem_path != NULL ? p->st.filesystem_path : "");
+	snap.filesystem_path = NULL;
+	snap.ids = NULL;
+	snap.nids = 0;
 	vol_unlock(vs);
-	if (mounts_split_fspath(snap.filesystem_path, host, sizeof(host), exp,
-		sizeof(exp), err) == -1)
+	if (mounts_split_fspath(
+		fspath, host, sizeof(host), exp, sizeof(exp), err) == -1)
 		return -1;
 	spec.host = host;
 	spec.export = exp;
@@ -475,8 +481,8 @@ attach(struct volumes *vs, struct vapi_client *c, struct pvol *p,
 	    mounts_mount(vs->cfg.mounts, &spec, (int)left_ms(deadline), err) ==
 		-1)
 		return -1;
-	log_info("mounted %s (%s) on %s with %s", snap.name,
-	    snap.filesystem_path, target, mounts_backend_name(vs->cfg.mounts));
+	log_info("mounted %s (%s) on %s with %s", snap.name, fspath, target,
+	    mounts_backend_name(vs->cfg.mounts));
 	apply_perms(vs, p, target);
 	return 0;
 }

@@ -70,8 +70,7 @@ struct volumes {
 	int writing;       /* the lock is held for writing */
 	uint64_t list_gen; /* bumped at each release of the write lock */
 	pthread_mutex_t list_mu;
-	char *list_text; /* NULL until rendered */
-	size_t list_len;
+	struct volumes_text *list_text; /* NULL until rendered */
 	uint64_t list_text_gen; /* list_gen it was rendered at (or later) */
 	int64_t last_refresh_ms;
 	char refresh_error[TNFS_ERR_MSG_MAX];
@@ -87,6 +86,13 @@ struct volumes {
 void vol_rdlock(struct volumes *vs);
 void vol_wrlock(struct volumes *vs);
 void vol_unlock(struct volumes *vs);
+/*
+ * Release a write lock whose changes List does not show: no volume added,
+ * shown, hidden, mounted or unmounted (names and mount points are all
+ * List answers).  List's rendered reply stays current, so a refresh that
+ * changes nothing does not make every List render 10,000 entries again.
+ */
+void vol_unlock_list_kept(struct volumes *vs);
 
 /* volumes.c */
 

@@ -29,13 +29,15 @@
 /*
  * Caller holds vs->lock for writing.  A volume the VAPI did not list in
  * generation gen (and no operation fetched since) disappears, unless it is
- * mounted here; its name goes to *gone when it had a state file.
+ * mounted here; its name goes to *gone when it had a state file.  1 when
+ * a volume was hidden (List changes), else 0.
  */
-static void
+static int
 sweep_locked(struct volumes *vs, uint64_t gen, char ***gone, size_t *ngone)
 {
 	struct pvol *p;
 	size_t cap = 0;
+	int hidden = 0;
 
 	for (p = vs->head; p != NULL; p = p->next) {
 		if (p->removed || p->seen_gen >= gen)
@@ -46,6 +48,7 @@ sweep_locked(struct volumes *vs, uint64_t gen, char ***gone, size_t *ngone)
 			continue;
 		}
 		p->removed = 1;
+		hidden = 1;
 		if (!p->persisted)
 			continue;
 		p->persisted = 0;
@@ -61,6 +64,7 @@ sweep_locked(struct volumes *vs, uint64_t gen, char ***gone, size_t *ngone)
 		if (((*gone)[*ngone] = strdup(p->st.name)) != NULL)
 			(*ngone)++;
 	}
+	return hidden;
 }
 
 /*
@@ -81,36 +85,45 @@ volumes_refresh(struct volumes *vs, struct tnfs_err *err)
 	char **gone = NULL;
 	size_t ngone = 0, i;
 	uint64_t gen;
-	int rc = -1;
+	int rc = -1, hidden;
 
 	vol_wrlock(vs);
 	gen = ++vs->gen;
-	vol_unlock(vs);
+	vol_unlock_list_kept(vs);
 	if ((c = vol_vapi_open(vs, err)) == NULL ||
 	    vapi_client_list_volumes(c, &f, &l, err) == -1) {
 		vol_wrlock(vs);
 		snprintf(vs->refresh_error, sizeof(vs->refresh_error), "%s",
 		    err != NULL ? err->msg : "VAPI list failed");
-		vol_unlock(vs);
+		vol_unlock_list_kept(vs);
 		goto out;
 	}
 	for (i = 0; i < l.n; i++) {
 		const struct vapi_volume *v = &l.items[i];
+		int shown;
 
 		if (!vol_visible_state(v->state) ||
 		    tnfs_name_check(v->name, NULL) == -1)
 			continue;
 		vol_wrlock(vs);
-		if ((p = vol_find_locked(vs, v->name)) != NULL ||
-		    (p = vol_add_locked(vs, v->name)) != NULL)
+		/* Absorbing shows the volume: List changes unless it was. */
+		shown = (p = vol_find_locked(vs, v->name)) != NULL &&
+		    !p->removed;
+		if (p != NULL || (p = vol_add_locked(vs, v->name)) != NULL)
 			vol_absorb_locked(vs, p, v, now);
-		vol_unlock(vs);
+		if (shown)
+			vol_unlock_list_kept(vs);
+		else
+			vol_unlock(vs);
 	}
 	vol_wrlock(vs);
-	sweep_locked(vs, gen, &gone, &ngone);
+	hidden = sweep_locked(vs, gen, &gone, &ngone);
 	vs->last_refresh_ms = now;
 	vs->refresh_error[0] = '\0';
-	vol_unlock(vs);
+	if (hidden)
+		vol_unlock(vs);
+	else
+		vol_unlock_list_kept(vs);
 	for (i = 0; i < ngone; i++) {
 		log_info(
 		    "volume %s is gone from the VAPI; forgetting it", gone[i]);

@@ -1,10 +1,20 @@
 /*
  * test_httpd.c: what lib/httpd.c decides about text from the wire: which
  * byte strings are UTF-8, and how anything else is escaped for log lines
- * and messages.  (The server itself is exercised by vapi_slow_clients.sh
- * and plugin_protocol.sh.)
+ * and messages; and a real server on a Unix socket answering with a shared
+ * body, whose release must come exactly once however the reply ends.
+ * (The rest of the server is exercised by vapi_slow_clients.sh and
+ * plugin_protocol.sh.)
  */
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "check_tap.h"
 #include "httpd.h"
@@ -88,6 +98,216 @@ START_TEST(test_escape_truncates_whole)
 }
 END_TEST
 
+/* ---- a shared body, on a real server ---- */
+
+#define SHARED_LEN (1u << 20) /* far above a socket's buffer */
+
+static char *shared_text;
+static atomic_int releases;
+static int reply_twice; /* the handler replaces its shared reply */
+
+static void
+release(void *cls)
+{
+	ck_assert_ptr_eq(cls, shared_text);
+	atomic_fetch_add(&releases, 1);
+}
+
+static void
+shared_handler(void *cls, struct httpd_req *rq)
+{
+	(void)cls;
+	ck_assert_int_eq(httpd_req_reply_shared(rq, 200, shared_text,
+			     SHARED_LEN, release, shared_text, NULL),
+	    0);
+	if (reply_twice) {
+		/* The replaced body goes back at once. */
+		ck_assert_int_eq(atomic_load(&releases), 0);
+		ck_assert_int_eq(
+		    httpd_req_reply(rq, 200, strdup("{}"), NULL), 0);
+		ck_assert_int_eq(atomic_load(&releases), 1);
+	}
+}
+
+static struct httpd *
+start_server(char *path, size_t len)
+{
+	struct httpd_opts o = {
+	    .name = "test",
+	    .conn_limit = 8,
+	    .per_peer_limit = 8,
+	    .header_deadline_s = 10,
+	    .pool_threads = 1,
+	    .max_running = 4,
+	    .body_max = 1024,
+	    .handler = shared_handler,
+	    .busy_body = "{}",
+	    .content_type = "application/json",
+	};
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct tnfs_err err;
+	struct httpd *h;
+	int fd;
+
+	snprintf(path, len, "/tmp/test_httpd.%ld.sock", (long)getpid());
+	unlink(path);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ck_assert_int_eq(listen(fd, 8), 0);
+	tnfs_err_clear(&err);
+	h = httpd_start(fd, &o, &err);
+	ck_assert_msg(h != NULL, "httpd_start: %s", err.msg);
+	return h;
+}
+
+/* A connected client that has sent one request. */
+static int
+ask(const char *path)
+{
+	static const char req[] = "POST /x HTTP/1.1\r\nHost: h\r\n"
+				  "Content-Length: 0\r\n\r\n";
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct timeval tv = {.tv_sec = 10};
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	ck_assert_int_eq(
+	    write(fd, req, sizeof(req) - 1), (ssize_t)sizeof(req) - 1);
+	return fd;
+}
+
+/* The body of the one reply on fd (headers skipped), into *len. */
+static char *
+read_reply(int fd, size_t *len)
+{
+	size_t cap = SHARED_LEN + 4096, n = 0;
+	char *buf = malloc(cap + 1), *body;
+	size_t want = 0;
+	ssize_t r;
+
+	ck_assert_ptr_nonnull(buf);
+	for (;;) {
+		ck_assert_uint_lt(n, cap);
+		r = read(fd, buf + n, cap - n);
+		ck_assert_int_gt(r, 0); /* no EOF or timeout before the end */
+		n += (size_t)r;
+		buf[n] = '\0';
+		if ((body = strstr(buf, "\r\n\r\n")) == NULL)
+			continue;
+		body += 4;
+		if (want == 0) {
+			const char *cl = strcasestr(buf, "Content-Length:");
+
+			ck_assert_ptr_nonnull(cl);
+			want = strtoul(cl + 15, NULL, 10);
+		}
+		if ((size_t)(buf + n - body) >= want)
+			break;
+	}
+	*len = want;
+	memmove(buf, body, want);
+	return buf;
+}
+
+/* Wait (10 s at most) for the release count to reach n. */
+static int
+releases_reach(int n)
+{
+	for (int i = 0; i < 1000 && atomic_load(&releases) < n; i++)
+		nanosleep(&(struct timespec){.tv_nsec = 10000000}, NULL);
+	return atomic_load(&releases);
+}
+
+static void
+shared_setup(void)
+{
+	size_t i;
+
+	signal(SIGPIPE, SIG_IGN); /* a client that left is not our death */
+	shared_text = malloc(SHARED_LEN);
+	ck_assert_ptr_nonnull(shared_text);
+	for (i = 0; i < SHARED_LEN; i++)
+		shared_text[i] = (char)('a' + i % 26);
+	atomic_store(&releases, 0);
+	reply_twice = 0;
+}
+
+/* Sent whole, without a copy; released once after the reply. */
+START_TEST(test_shared_sent_and_released_once)
+{
+	char path[108], *body;
+	struct httpd *h;
+	size_t len;
+	int fd;
+
+	shared_setup();
+	h = start_server(path, sizeof(path));
+	for (int round = 1; round <= 2; round++) {
+		fd = ask(path);
+		body = read_reply(fd, &len);
+		ck_assert_uint_eq(len, SHARED_LEN);
+		ck_assert(memcmp(body, shared_text, SHARED_LEN) == 0);
+		free(body);
+		ck_assert_int_eq(releases_reach(round), round);
+		close(fd);
+	}
+	httpd_stop(h, 1000);
+	ck_assert_int_eq(atomic_load(&releases), 2);
+	unlink(path);
+	free(shared_text);
+}
+END_TEST
+
+/* A client that leaves mid-body: the body still comes back, once. */
+START_TEST(test_shared_released_when_client_leaves)
+{
+	char path[108], buf[4096];
+	struct httpd *h;
+	int fd;
+
+	shared_setup();
+	h = start_server(path, sizeof(path));
+	fd = ask(path);
+	ck_assert_int_gt(read(fd, buf, sizeof(buf)), 0);
+	close(fd);
+	ck_assert_int_eq(releases_reach(1), 1);
+	httpd_stop(h, 1000);
+	ck_assert_int_eq(atomic_load(&releases), 1);
+	unlink(path);
+	free(shared_text);
+}
+END_TEST
+
+/* A later reply replaces the shared one: released at once, and the
+ * client gets the later reply. */
+START_TEST(test_shared_replaced)
+{
+	char path[108], *body;
+	struct httpd *h;
+	size_t len;
+	int fd;
+
+	shared_setup();
+	reply_twice = 1;
+	h = start_server(path, sizeof(path));
+	fd = ask(path);
+	body = read_reply(fd, &len);
+	ck_assert_uint_eq(len, 2);
+	ck_assert(memcmp(body, "{}", 2) == 0);
+	free(body);
+	close(fd);
+	httpd_stop(h, 1000);
+	ck_assert_int_eq(atomic_load(&releases), 1);
+	unlink(path);
+	free(shared_text);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -97,6 +317,12 @@ make_suite(void)
 	tcase_add_test(tc, test_utf8_valid);
 	tcase_add_test(tc, test_escape);
 	tcase_add_test(tc, test_escape_truncates_whole);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("shared");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_shared_sent_and_released_once);
+	tcase_add_test(tc, test_shared_released_when_client_leaves);
+	tcase_add_test(tc, test_shared_replaced);
 	suite_add_tcase(s, tc);
 	return s;
 }

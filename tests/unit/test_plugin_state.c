@@ -104,8 +104,7 @@ START_TEST(test_file_round_trip)
 	snprintf(st.name, sizeof(st.name), "wp-uploads");
 	snprintf(
 	    st.uuid, sizeof(st.uuid), "11111111-2222-3333-4444-555555555555");
-	snprintf(st.filesystem_path, sizeof(st.filesystem_path),
-	    "10.0.0.5:/exports/data");
+	ck_assert_int_eq(state_fspath_set(&st, "10.0.0.5:/exports/data"), 0);
 	st.nfs_port = 2049;
 	st.mount_port = 20048;
 	st.size_mib = 20480;
