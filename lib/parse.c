@@ -153,6 +153,11 @@ tnfs_clone_source_parse(const char *text, char vol[TNFS_NAME_MAX + 1],
 		    TNFS_NAME_MAX, TNFS_SNAPSHOT_NAME_MAX);
 		return -1;
 	}
+	if (text[0] == '\0') {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "clone source is empty: expected VOLUME@SNAPSHOT");
+		return -1;
+	}
 	if (at == NULL || strchr(at + 1, '@') != NULL) {
 		tnfs_err_set(err, TNFS_E_VALIDATION,
 		    "clone source %s: expected VOLUME@SNAPSHOT with one @",

@@ -232,7 +232,8 @@ cephfs_volume_clone(void *impl, const char *uuid, const char *src,
 	tnfs_err_clear(&nf);
 	if (cephfs_current_gen(b, uuid, &gen, &nf) == -1) {
 		if (!tnfs_err_is(&nf, TNFS_E_NOT_FOUND)) {
-			*err = nf;
+			if (err != NULL)
+				*err = nf;
 			goto out;
 		}
 		if (find_snap(b, src, snap, &gen, &current, &nleft, err) == -1)
