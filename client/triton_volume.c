@@ -112,6 +112,9 @@ create_with_affinity(struct cli *c, const struct vapi_create_req *rq,
 	    jsonx_add_str(body, "name", rq->name) == -1 ||
 	    json_object_array_add(
 		nets, json_object_new_string(rq->networks[0])) != 0 ||
+	    jsonx_add_str(body, "source_volume", rq->source_volume) == -1 ||
+	    jsonx_add_str(body, "source_snapshot", rq->source_snapshot) ==
+		-1 ||
 	    (rq->size_mib > 0 &&
 		jsonx_add_int64(body, "size", (int64_t)rq->size_mib) == -1) ||
 	    (rq->labels != NULL &&
@@ -137,10 +140,12 @@ out:
 	return rc;
 }
 
-/* What create's --tag, -a and -t collect, with the first bad value. */
+/* What create's --tag, -a, -t and --from collect, with the first bad value. */
 struct create_ctx {
 	json_object *labels;
 	json_object *affinity;
+	char from_volume[TNFS_NAME_MAX + 1]; /* "" without --from */
+	char from_snapshot[TNFS_SNAPSHOT_NAME_MAX + 1];
 	struct tnfs_err err;
 };
 
@@ -181,6 +186,17 @@ create_opt_affinity(struct cli *c, const char *arg, struct cli_opts *o)
 	return 0;
 }
 
+static int
+create_opt_from(struct cli *c, const char *arg, struct cli_opts *o)
+{
+	struct create_ctx *cx = o->ctx;
+
+	if (tnfs_clone_source_parse(
+		arg, cx->from_volume, cx->from_snapshot, &cx->err) == -1)
+		return cli_usage(c, "--from: %s", cx->err.msg);
+	return 0;
+}
+
 static const struct cli_opt create_opts[] = {
     CLI_OPT_STR("name", 'n', name),
     CLI_OPT_STR("size", 's', size),
@@ -188,6 +204,7 @@ static const struct cli_opt create_opts[] = {
     CLI_OPT_STR("network", 'N', network),
     CLI_OPT_CALL("tag", 0, 1, create_opt_tag),
     CLI_OPT_CALL("affinity", 'a', 1, create_opt_affinity),
+    CLI_OPT_CALL("from", 0, 1, create_opt_from),
     CLI_OPT_JSON,
     CLI_OPT_FLAG("wait", 'w', wait),
     CLI_OPT_SECONDS("wait-timeout", 0, wait_timeout),
@@ -296,6 +313,10 @@ tv_create(struct cli *c, int argc, char **argv)
 	rq.networks = nets;
 	rq.nnetworks = 1;
 	rq.labels = json_object_object_length(labels) > 0 ? labels : NULL;
+	if (cx.from_volume[0] != '\0') {
+		rq.source_volume = cx.from_volume;
+		rq.source_snapshot = cx.from_snapshot;
+	}
 	if (json_object_array_length(affinity) > 0) {
 		if (create_with_affinity(c, &rq, affinity, &v, &err) == -1)
 			goto fail;

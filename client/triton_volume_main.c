@@ -26,13 +26,17 @@ static int cmd_help(struct cli *c, int argc, char **argv);
 static const struct subcommand subcommands[] = {
     {"create", NULL, tv_create,
 	"create [-n NAME] [-s SIZE] [-N NETWORK] [--tag K=V]... "
-	"[-a AFFINITY]... [-j] [-w] [--wait-timeout SECS]\n"
+	"[-a AFFINITY]... [--from VOLUME@SNAPSHOT] [-j] [-w] "
+	"[--wait-timeout SECS]\n"
 	"    -n NAME              (default: one the VAPI makes up)\n"
 	"    -s SIZE              10G, 10240M, ... (default: the VAPI's "
-	"smallest size)\n"
+	"smallest size;\n"
+	"                         with --from, the source volume's size)\n"
 	"    -N NETWORK           (default: the network marked default)\n"
 	"    --tag K=V            (no default)\n"
 	"    -a AFFINITY          (no default)\n"
+	"    --from VOL@SNAP      a copy of snapshot SNAP of volume VOL "
+	"(no default)\n"
 	"    --wait-timeout SECS  with -w (default: 120)"},
     {"list", "ls", tv_list,
 	"list [-l] [-H] [-o COLS] [-s SORT] [-j] [FIELD=VALUE...]\n"

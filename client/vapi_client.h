@@ -222,6 +222,9 @@ struct vapi_create_req {
 	size_t nnetworks;
 	json_object *labels; /* borrowed; NULL: not sent */
 	const char *uuid;    /* NULL: VAPI picks */
+	/* A clone of a snapshot (uuid or name, snapshot name); NULL: not. */
+	const char *source_volume;
+	const char *source_snapshot;
 };
 
 /* POST /volumes: 201 with the volume, usually in state creating. */

@@ -173,7 +173,9 @@ vapi_client_create_volume(struct vapi_client *c,
 	    jsonx_add_str(body, "name", rq->name) == -1 ||
 	    jsonx_add_str(body, "type",
 		rq->type != NULL ? rq->type : "tritonnfs") == -1 ||
-	    jsonx_add_str(body, "uuid", rq->uuid) == -1)
+	    jsonx_add_str(body, "uuid", rq->uuid) == -1 ||
+	    jsonx_add_str(body, "source_volume", rq->source_volume) == -1 ||
+	    jsonx_add_str(body, "source_snapshot", rq->source_snapshot) == -1)
 		goto nomem;
 	if (rq->size_mib > 0 &&
 	    jsonx_add_int64(body, "size", (int64_t)rq->size_mib) == -1)

@@ -106,6 +106,85 @@ tnfs_name_check(const char *name, struct tnfs_err *err)
 	return 0;
 }
 
+
+int
+tnfs_snapshot_name_check(const char *name, struct tnfs_err *err)
+{
+	size_t i;
+
+	for (i = 0; name[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (i == 0 ? !name_first_ok(c) : !name_rest_ok(c)) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "snapshot name must match "
+			    "/^[a-zA-Z0-9][a-zA-Z0-9_\\.\\-]*$/ (bad "
+			    "character 0x%02x at offset %zu)",
+			    c, i);
+			return -1;
+		}
+		if (i >= TNFS_SNAPSHOT_NAME_MAX) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "snapshot name is too long, max length is %d",
+			    TNFS_SNAPSHOT_NAME_MAX);
+			return -1;
+		}
+	}
+	if (i == 0) {
+		tnfs_err_set(err, TNFS_E_VALIDATION, "snapshot name is empty");
+		return -1;
+	}
+	return 0;
+}
+
+int
+tnfs_clone_source_parse(const char *text, char vol[TNFS_NAME_MAX + 1],
+    char snap[TNFS_SNAPSHOT_NAME_MAX + 1], struct tnfs_err *err)
+{
+	const char *at = strchr(text, '@');
+	size_t vlen;
+
+	/* Bounded first, so a huge value is refused without a scan of it. */
+	if (strnlen(text, TNFS_NAME_MAX + TNFS_SNAPSHOT_NAME_MAX + 2) >
+	    TNFS_NAME_MAX + TNFS_SNAPSHOT_NAME_MAX + 1) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "clone source is too long: expected VOLUME@SNAPSHOT, at "
+		    "most %d and %d characters",
+		    TNFS_NAME_MAX, TNFS_SNAPSHOT_NAME_MAX);
+		return -1;
+	}
+	if (text[0] == '\0') {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "clone source is empty: expected VOLUME@SNAPSHOT");
+		return -1;
+	}
+	if (at == NULL || strchr(at + 1, '@') != NULL) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "clone source %s: expected VOLUME@SNAPSHOT with one @",
+		    tnfs_has_control(text) ? "(with control characters)"
+					   : text);
+		return -1;
+	}
+	vlen = (size_t)(at - text);
+	if (vlen == 0 || vlen > TNFS_NAME_MAX) {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    vlen == 0 ? "clone source: the volume before @ is missing"
+			      : "clone source: volume name is too long, max "
+				"length is %d",
+		    TNFS_NAME_MAX);
+		return -1;
+	}
+	memcpy(vol, text, vlen);
+	vol[vlen] = '\0';
+	if (tnfs_name_check(vol, err) == -1 ||
+	    tnfs_snapshot_name_check(at + 1, err) == -1) {
+		tnfs_err_prefix(err, "clone source");
+		return -1;
+	}
+	snprintf(snap, TNFS_SNAPSHOT_NAME_MAX + 1, "%s", at + 1);
+	return 0;
+}
+
 /*
  * Decimal digits at *p with no sign and no leading zero (a lone "0" is
  * fine), advanced past.  -1 when there is no digit, a leading zero, or the

@@ -28,6 +28,26 @@
  */
 int tnfs_name_check(const char *name, struct tnfs_err *err);
 
+#define TNFS_SNAPSHOT_NAME_MAX 64
+
+/*
+ * A snapshot name: ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$, 1-64 bytes, the VAPI's
+ * rule (its message, with the offending character named).  0 when valid,
+ * -1 and a ValidationError otherwise.
+ */
+int tnfs_snapshot_name_check(const char *name, struct tnfs_err *err);
+
+/*
+ * The source of a clone as users write it, VOLUME@SNAPSHOT: a volume name
+ * or uuid (tnfs_name_check) and a snapshot name, split at the one '@'.
+ * vol receives at most TNFS_NAME_MAX bytes and snap at most
+ * TNFS_SNAPSHOT_NAME_MAX, each NUL-terminated.  Nothing but those two
+ * parts is accepted: no second '@', no empty part, no space or control
+ * character; the message names the part that is wrong.
+ */
+int tnfs_clone_source_parse(const char *text, char vol[TNFS_NAME_MAX + 1],
+    char snap[TNFS_SNAPSHOT_NAME_MAX + 1], struct tnfs_err *err);
+
 /*
  * A size as users write it: 10G, 10g, 10GiB, 10GB (= GiB), 512M, 512MiB,
  * 1T, 1TiB, or a plain integer in MiB.  Result in MiB.  Zero, negatives,

@@ -11,7 +11,7 @@
 #include "timefmt.h"
 
 const char *const proto_create_opt_names =
-    "size, network, ro, nfsvers, uid, gid, mode";
+    "size, network, from, ro, nfsvers, uid, gid, mode";
 
 void
 proto_req_clear(struct proto_req *rq)
@@ -197,6 +197,12 @@ proto_parse_create_opts(
 				return -1;
 			}
 			snprintf(out->network, sizeof(out->network), "%s", v);
+		} else if (strcmp(k, "from") == 0) {
+			if (tnfs_clone_source_parse(v, out->from_volume,
+				out->from_snapshot, err) == -1) {
+				tnfs_err_prefix(err, "option from");
+				return -1;
+			}
 		} else if (strcmp(k, "ro") == 0) {
 			if (tnfs_parse_bool(
 				v, &out->vol.ro, "option ro", err) == -1)

@@ -47,6 +47,9 @@ struct create_opts {
 	int has_size;
 	uint64_t size_mib;               /* as asked, before rounding */
 	char network[TNFS_NAME_MAX + 1]; /* "" for the default network */
+	/* from=VOLUME@SNAPSHOT: a clone of that snapshot; "" when not. */
+	char from_volume[TNFS_NAME_MAX + 1];
+	char from_snapshot[TNFS_SNAPSHOT_NAME_MAX + 1];
 	struct volume_opts vol;
 };
 

@@ -491,6 +491,11 @@ volumes_create(struct volumes *vs, const char *name, json_object *opts,
 	rq.networks = nets;
 	rq.nnetworks = 1;
 	rq.labels = labels;
+	/* A clone: the VAPI finds the source among this owner's volumes. */
+	if (co.from_volume[0] != '\0') {
+		rq.source_volume = co.from_volume;
+		rq.source_snapshot = co.from_snapshot;
+	}
 	if (vapi_client_create_volume(c, &rq, &v, err) == -1) {
 		/* Another host won the race: the volume exists, so succeed. */
 		if (tnfs_err_is(err, TNFS_E_ALREADY_EXISTS) &&

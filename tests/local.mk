@@ -12,6 +12,7 @@ INTEGRATION_TESTS = \
 	tests/integration/vapi_crash.sh \
 	tests/integration/vapi_spec.sh \
 	tests/integration/vapi_btrfs.sh \
+	tests/integration/vapi_clone.sh \
 	tests/integration/vapi_ganesha.sh \
 	tests/integration/vapi_crash_btrfs.sh \
 	tests/integration/vapi_served.sh \

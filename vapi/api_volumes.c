@@ -312,6 +312,9 @@ h_create_volume(struct vapi *va, const struct caller *who, json_object *params,
 	if ((rq.type = param_str(params, "type", &c)) != NULL)
 		valid_volume_type(rq.type, &c);
 	param_size(params, &rq.size, &c);
+	/* tritonnfs's own, after VOLAPI's: a clone (volumes.h). */
+	rq.source_volume = param_str(params, "source_volume", &c);
+	rq.source_snapshot = param_str(params, "source_snapshot", &c);
 	rq.networks = nets;
 	rq.nnetworks = param_networks(params, nets, &c);
 	rq.labels = labels;

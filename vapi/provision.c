@@ -33,6 +33,7 @@
 #include "store.h"
 #include "timefmt.h"
 #include "uuid.h"
+#include "volumes.h"
 
 #define SCAN_INTERVAL_MS 1000
 #define EXPORT_WAIT_MS   120000
@@ -398,6 +399,51 @@ fail_volume(struct provision *p, const char *uuid, const char *from,
 		    "volume %s: cannot record failure", uuid);
 }
 
+/*
+ * The volume's storage: empty, or a clone of the source its record was
+ * stored with (volumes.h, VOLUMES_CLONE_KEY).  A restart finds the same
+ * source again, and both storage calls finish what a crash cut short.
+ */
+static int
+make_storage(
+    struct provision *p, const struct volume *v, struct tnfs_err *err)
+{
+	char key[sizeof(VOLUMES_CLONE_KEY) + TNFS_UUID_BUFSZ], *src = NULL, *at;
+	int rc = -1;
+
+	snprintf(key, sizeof(key), VOLUMES_CLONE_KEY "%s", v->uuid);
+	if (store_meta_get(p->va->store, key, &src, err) == -1)
+		return -1;
+	if (src == NULL)
+		return storage_volume_create(
+		    p->va->storage, v->uuid, v->size, err);
+	if ((at = strchr(src, '@')) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "volume %s: clone source \"%.100s\" is not UUID@SNAPSHOT",
+		    v->uuid, src);
+		goto out;
+	}
+	*at = '\0';
+	rc = storage_volume_clone(
+	    p->va->storage, v->uuid, src, at + 1, v->size, err);
+out:
+	free(src);
+	return rc;
+}
+
+/* The clone's source is needed no more once it is ready, failed or gone. */
+static void
+forget_source(struct provision *p, const char *uuid)
+{
+	char key[sizeof(VOLUMES_CLONE_KEY) + TNFS_UUID_BUFSZ];
+	struct tnfs_err err;
+
+	snprintf(key, sizeof(key), VOLUMES_CLONE_KEY "%s", uuid);
+	if (store_meta_delete(p->va->store, key, &err) == -1)
+		log_err(TNFS_LOG_WARN, &err, "volume %s: clone source kept",
+		    uuid);
+}
+
 static void
 do_create(struct provision *p, const char *uuid)
 {
@@ -413,11 +459,12 @@ do_create(struct provision *p, const char *uuid)
 		goto out;
 	if (served_at(p, v, fspath, sizeof(fspath), &nfs_port, &mount_port,
 		&err) == -1 ||
-	    storage_volume_create(va->storage, uuid, v->size, &err) == -1 ||
+	    make_storage(p, v, &err) == -1 ||
 	    store_volume_set_exported(va->store, uuid, 1, &err) == -1 ||
 	    export_sync_wait(p, &err) == -1) {
 		store_volume_set_exported(va->store, uuid, 0, NULL);
 		fail_volume(p, uuid, "creating", &err);
+		forget_source(p, uuid);
 		goto out;
 	}
 	r = store_volume_set_ready(
@@ -427,6 +474,8 @@ do_create(struct provision *p, const char *uuid)
 		    TNFS_LOG_ERROR, &err, "volume %s: cannot mark ready", uuid);
 	else if (r == 1)
 		log_info("volume %s ready at %s", uuid, fspath);
+	if (r == 1)
+		forget_source(p, uuid);
 out:
 	volume_free(v);
 }
@@ -462,6 +511,7 @@ do_delete(struct provision *p, const char *uuid)
 		    uuid);
 		goto out;
 	}
+	forget_source(p, uuid); /* deleted while it was being cloned */
 	log_info("volume %s deleted", uuid);
 out:
 	volume_free(v);

@@ -198,6 +198,16 @@ storage_snapshot_rollback(struct storage *st, const char *uuid,
 }
 
 int
+storage_volume_clone(struct storage *st, const char *uuid, const char *src,
+    const char *snap, uint64_t size_mib, struct tnfs_err *err)
+{
+	/* A clone is made from a snapshot: none without them. */
+	if (!st->ops->has_snapshots || st->ops->volume_clone == NULL)
+		return not_supported(st, err);
+	return st->ops->volume_clone(st->impl, uuid, src, snap, size_mib, err);
+}
+
+int
 storage_list(struct storage *st, char ***uuids, size_t *n, struct tnfs_err *err)
 {
 	return st->ops->list(st->impl, uuids, n, err);

@@ -108,6 +108,21 @@ int storage_snapshot_rollback(struct storage *st, const char *uuid,
     const char *snap, struct tnfs_err *err);
 
 /*
+ * Create volume uuid as a writable copy of snapshot snap of volume src,
+ * limited to size_mib, and make it reachable as create does.  The copy is
+ * a volume of its own: writes to either side never reach the other, and
+ * src (with its snapshots) may be destroyed while the copy lives.  The
+ * caller gives a size no smaller than src's, so the copy has room for what
+ * the snapshot holds.  Idempotent as create is: storage uuid already has
+ * (a clone a crash interrupted) is finished, not copied again.  On
+ * failure nothing of uuid is left.  SnapshotNotFound when src has no such
+ * snapshot; NotSupported on a backend without snapshots.
+ */
+int storage_volume_clone(struct storage *st, const char *uuid,
+    const char *src, const char *snap, uint64_t size_mib,
+    struct tnfs_err *err);
+
+/*
  * The uuids of every volume the backend holds, for start-up reconciliation.
  * *uuids is an array of strings the caller frees with storage_list_free.
  */

@@ -237,6 +237,30 @@ mount_volume(const struct btrfs_backend *b, const char *uuid, const char *vol,
 	return btrfs_run(argv, "cannot mount the volume", NULL, err);
 }
 
+/*
+ * Give the subvolume at vol its limit and its own mount.  created: this
+ * call made vol, so a failure deletes it again (nothing of uuid is left).
+ */
+static int
+finish_volume(const struct btrfs_backend *b, const char *uuid, const char *vol,
+    uint64_t size_mib, int created, struct tnfs_err *err)
+{
+	char mp[PATH_MAX];
+
+	if (set_limit(vol, size_mib * MIB, err) == 0 &&
+	    mount_volume(b, uuid, vol, err) == 0)
+		return 0;
+	if (created) {
+		if (mnt_path(b, uuid, mp, NULL) == 0) {
+			btrfs_umount(mp, NULL);
+			rmdir(mp);
+		}
+		delete_subvol(vol, NULL);
+	}
+	tnfs_err_prefix(err, "volume %s", uuid);
+	return -1;
+}
+
 static int
 btrfs_volume_create(
     void *impl, const char *uuid, uint64_t size_mib, struct tnfs_err *err)
@@ -244,35 +268,21 @@ btrfs_volume_create(
 	struct btrfs_backend *b = impl;
 	char vol[PATH_MAX];
 	const char *argv[] = {"btrfs", "subvolume", "create", vol, NULL};
-	int created = 0, rc = -1;
+	int created = 0;
 
 	if (vol_path(b, uuid, vol, err) == -1)
-		goto out;
+		goto fail;
 	if (!btrfs_is_subvol(vol)) {
-		if (check_room(b, "create the volume", err) == -1)
-			goto out;
-		if (btrfs_run(argv, "cannot create the volume's subvolume",
+		if (check_room(b, "create the volume", err) == -1 ||
+		    btrfs_run(argv, "cannot create the volume's subvolume",
 			NULL, err) == -1)
-			goto out;
+			goto fail;
 		created = 1;
 	}
-	if (set_limit(vol, size_mib * MIB, err) == -1 ||
-	    mount_volume(b, uuid, vol, err) == -1)
-		goto out;
-	rc = 0;
-out:
-	if (rc == -1 && created) {
-		char mp[PATH_MAX];
-
-		if (mnt_path(b, uuid, mp, NULL) == 0) {
-			btrfs_umount(mp, NULL);
-			rmdir(mp);
-		}
-		delete_subvol(vol, NULL);
-	}
-	if (rc == -1)
-		tnfs_err_prefix(err, "volume %s", uuid);
-	return rc;
+	return finish_volume(b, uuid, vol, size_mib, created, err);
+fail:
+	tnfs_err_prefix(err, "volume %s", uuid);
+	return -1;
 }
 
 static int
@@ -586,6 +596,45 @@ out:
 	return rc;
 }
 
+/*
+ * A writable snapshot of the read-only snapshot, in the new volume's place:
+ * it shares the snapshot's extents (copy on write), so it costs no time
+ * and no space until either side writes, and deleting src later leaves it
+ * whole.  btrfs makes the snapshot in one transaction, so a subvolume at
+ * vol after a crash is the whole copy: a retry only limits and mounts it.
+ * Its qgroup (made by btrfs with the subvolume) counts the shared extents
+ * as referenced, hence a limit no smaller than the source's.
+ */
+static int
+btrfs_volume_clone(void *impl, const char *uuid, const char *src,
+    const char *snap, uint64_t size_mib, struct tnfs_err *err)
+{
+	struct btrfs_backend *b = impl;
+	char vol[PATH_MAX], from[PATH_MAX];
+	const char *argv[] = {"btrfs", "subvolume", "snapshot", from, vol, NULL};
+	int created = 0;
+
+	if (vol_path(b, uuid, vol, err) == -1 ||
+	    snap_path(b, src, snap, from, err) == -1)
+		goto fail;
+	if (!btrfs_is_subvol(vol)) {
+		if (!btrfs_is_subvol(from)) {
+			tnfs_err_set(err, TNFS_E_SNAPSHOT_NOT_FOUND,
+			    "volume %s has no snapshot %s", src, snap);
+			goto fail;
+		}
+		if (check_room(b, "create the volume", err) == -1 ||
+		    btrfs_run(argv, "cannot copy the snapshot", NULL, err) ==
+			-1)
+			goto fail;
+		created = 1;
+	}
+	return finish_volume(b, uuid, vol, size_mib, created, err);
+fail:
+	tnfs_err_prefix(err, "volume %s, clone of %s@%s", uuid, src, snap);
+	return -1;
+}
+
 static int
 btrfs_list(void *impl, char ***uuids, size_t *n, struct tnfs_err *err)
 {
@@ -671,7 +720,8 @@ out:
 	.volume_usage = btrfs_volume_usage,                                  \
 	.snapshot_create = btrfs_snapshot_create,                            \
 	.snapshot_delete = btrfs_snapshot_delete,                            \
-	.snapshot_rollback = btrfs_snapshot_rollback, .list = btrfs_list,    \
+	.snapshot_rollback = btrfs_snapshot_rollback,                        \
+	.volume_clone = btrfs_volume_clone, .list = btrfs_list,              \
 	.orphan_set_aside = btrfs_orphan_set_aside
 
 const struct storage_ops storage_btrfs_ops = {

@@ -903,6 +903,7 @@ const struct storage_ops storage_cephfs_ops = {
     .snapshot_create = cephfs_snapshot_create,
     .snapshot_delete = cephfs_snapshot_delete,
     .snapshot_rollback = cephfs_snapshot_rollback,
+    .volume_clone = cephfs_volume_clone,
     .list = cephfs_list,
     .orphan_set_aside = cephfs_orphan_set_aside,
 };

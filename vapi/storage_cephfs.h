@@ -137,5 +137,7 @@ int cephfs_snapshot_delete(
     void *impl, const char *uuid, const char *snap, struct tnfs_err *err);
 int cephfs_snapshot_rollback(
     void *impl, const char *uuid, const char *snap, struct tnfs_err *err);
+int cephfs_volume_clone(void *impl, const char *uuid, const char *src,
+    const char *snap, uint64_t size_mib, struct tnfs_err *err);
 
 #endif

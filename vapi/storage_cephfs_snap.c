@@ -2,7 +2,7 @@
  * storage_cephfs_snap.c: snapshots of the cephfs storage backend: taken on
  * the volume's current generation, deleted from whichever generation holds
  * them, and rollback by clone and swap (storage_cephfs.c explains the
- * generations).
+ * generations), and clones: a new volume made from a snapshot.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,5 +178,88 @@ out:
 	if (rc == -1)
 		tnfs_err_prefix(err, "volume %s, rollback to %s", uuid, snap);
 	storage_list_free(snaps, ns);
+	return rc;
+}
+
+/* Stop and remove a clone into sv that will not be finished. */
+static void
+clone_drop(struct cephfs_backend *b, const char *uuid, const char *sv)
+{
+	const char *cancel[] = {
+	    "fs", "clone", "cancel", b->fs, sv, "--group_name", b->group, NULL};
+	const char *rm[] = {"fs", "subvolume", "rm", b->fs, sv, "--group_name",
+	    b->group, "--force", NULL};
+	struct tnfs_err e2;
+
+	/* Cancel answers an error for a clone already over: that is fine. */
+	tnfs_err_clear(&e2);
+	cephfs_run(b, cancel, CEPHFS_CALL_MS, NULL, "cancelling the clone", &e2);
+	tnfs_err_clear(&e2);
+	if (cephfs_run(b, rm, CEPHFS_CALL_MS, NULL,
+		"removing the failed clone", &e2) == -1 ||
+	    cephfs_user_rm(b, uuid, &e2) == -1)
+		log_err(TNFS_LOG_WARN, &e2, "volume %s: failed clone left", uuid);
+}
+
+/*
+ * `ceph fs subvolume snapshot clone` into the new volume's subvolume (the
+ * generation of src that holds snap, into GROUP/<uuid>), a wait of up to
+ * CLONE_TIMEOUT_MS for the manager's copy, then the quota and the cephx
+ * user.  The copy is a full one, in the background of the manager: it
+ * costs time and space in proportion to the snapshot's data
+ * (docs/cephfs.md).  A subvolume uuid already has is a clone a crash
+ * interrupted: it is waited for, not started again.  A failed or timed-out
+ * clone is cancelled and removed.
+ */
+int
+cephfs_volume_clone(void *impl, const char *uuid, const char *src,
+    const char *snap, uint64_t size_mib, struct tnfs_err *err)
+{
+	struct cephfs_backend *b = impl;
+	char from[SUBVOL_BUFSZ], to[SUBVOL_BUFSZ];
+	const char *args[] = {"fs", "subvolume", "snapshot", "clone", b->fs,
+	    from, snap, to, "--group_name", b->group, "--target_group_name",
+	    b->group, NULL};
+	unsigned gen = 0, current = 0;
+	size_t nleft;
+	struct tnfs_err nf;
+	int rc = -1;
+
+	if (cephfs_check_uuid(uuid, err) == -1 ||
+	    cephfs_check_uuid(src, err) == -1)
+		goto out;
+	cephfs_subvol_name(uuid, 0, to);
+	tnfs_err_clear(&nf);
+	if (cephfs_current_gen(b, uuid, &gen, &nf) == -1) {
+		if (!tnfs_err_is(&nf, TNFS_E_NOT_FOUND)) {
+			if (err != NULL)
+				*err = nf;
+			goto out;
+		}
+		if (find_snap(b, src, snap, &gen, &current, &nleft, err) == -1)
+			goto out;
+		cephfs_subvol_name(src, gen, from);
+		if (cephfs_run(b, args, CEPHFS_CALL_MS, NULL,
+			"cloning the snapshot", err) == -1)
+			goto out;
+		gen = 0;
+	}
+	if (gen != 0) {
+		/* Rolled back since: the clone is long over. */
+		cephfs_subvol_name(uuid, gen, to);
+	} else if (cephfs_clone_wait(b, to, err) == -1) {
+		clone_drop(b, uuid, to);
+		goto out;
+	}
+	if (cephfs_set_quota(b, to, size_mib, err) == -1 ||
+	    cephfs_refresh(b, uuid, gen, err) == -1) {
+		clone_drop(b, uuid, to);
+		goto out;
+	}
+	log_info("volume %s cloned from %s@%s", uuid, src, snap);
+	rc = 0;
+out:
+	if (rc == -1)
+		tnfs_err_prefix(err, "volume %s, clone of %s@%s", uuid, src, snap);
 	return rc;
 }

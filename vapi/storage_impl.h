@@ -39,6 +39,9 @@ struct storage_ops {
 	    struct tnfs_err *err);
 	int (*snapshot_rollback)(void *impl, const char *uuid, const char *snap,
 	    struct tnfs_err *err);
+	/* storage_volume_clone; NULL: NotSupported, as snapshots are. */
+	int (*volume_clone)(void *impl, const char *uuid, const char *src,
+	    const char *snap, uint64_t size_mib, struct tnfs_err *err);
 	int (*list)(void *impl, char ***uuids, size_t *n, struct tnfs_err *err);
 	int (*orphan_set_aside)(
 	    void *impl, const char *uuid, struct tnfs_err *err);

@@ -188,6 +188,12 @@ store_meta_add(
 }
 
 int
+store_meta_delete(struct store *st, const char *key, struct tnfs_err *err)
+{
+	return st->ops->meta_delete(st->impl, key, err);
+}
+
+int
 store_volume_insert(
     struct store *st, const struct volume *v, struct tnfs_err *err)
 {

@@ -208,6 +208,8 @@ int store_meta_set(
  */
 int store_meta_add(
     struct store *st, const char *key, const char *val, struct tnfs_err *err);
+/* Absent key: success. */
+int store_meta_delete(struct store *st, const char *key, struct tnfs_err *err);
 
 /* VolumeAlreadyExists when (owner, name) is taken by a live volume. */
 int store_volume_insert(

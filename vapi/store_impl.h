@@ -37,6 +37,8 @@ struct store_ops {
 	/* meta_set unless key has a value (one statement: no race). */
 	int (*meta_add)(
 	    void *impl, const char *key, const char *val, struct tnfs_err *err);
+	/* Absent key: success. */
+	int (*meta_delete)(void *impl, const char *key, struct tnfs_err *err);
 
 	int (*volume_insert)(
 	    void *impl, const struct volume *v, struct tnfs_err *err);

@@ -835,6 +835,15 @@ pg_meta_add(void *impl, const char *key, const char *val, struct tnfs_err *err)
 	    : 0;
 }
 
+static int
+pg_meta_delete(void *impl, const char *key, struct tnfs_err *err)
+{
+	return pg_run(impl, "DELETE FROM meta WHERE key = $1", ARGS(TEXT(key)),
+		   "meta", err) < 0
+	    ? -1
+	    : 0;
+}
+
 /* The database answers, and its schema is the one this program knows. */
 static int
 pg_check(void *impl, struct tnfs_err *err)
@@ -873,6 +882,7 @@ const struct store_ops store_pg_ops = {
     .meta_get = pg_meta_get,
     .meta_set = pg_meta_set,
     .meta_add = pg_meta_add,
+    .meta_delete = pg_meta_delete,
     .volume_insert = pg_volume_insert,
     .volume_get = pg_volume_get,
     .volume_list = pg_volume_list,

@@ -493,6 +493,15 @@ sq_meta_add(void *impl, const char *key, const char *val, struct tnfs_err *err)
 }
 
 static int
+sq_meta_delete(void *impl, const char *key, struct tnfs_err *err)
+{
+	return sq_run(impl, "DELETE FROM meta WHERE key = ?", ARGS(TEXT(key)),
+		   "meta", err) < 0
+	    ? -1
+	    : 0;
+}
+
+static int
 sq_check(void *impl, struct tnfs_err *err)
 {
 	struct sq *st = impl;
@@ -529,6 +538,7 @@ const struct store_ops store_sqlite_ops = {
     .meta_get = sq_meta_get,
     .meta_set = sq_meta_set,
     .meta_add = sq_meta_add,
+    .meta_delete = sq_meta_delete,
     .volume_insert = sq_volume_insert,
     .volume_get = sq_volume_get,
     .volume_list = sq_volume_list,

@@ -109,6 +109,14 @@ check_create(const struct create_req *rq, struct causes *c)
 	for (i = 0; i < rq->nlabels; i++)
 		if (!valid_label(rq->labels[i].key, rq->labels[i].value, i, c))
 			break;
+	if ((rq->source_volume == NULL) != (rq->source_snapshot == NULL))
+		causes_add(c, "source_volume and source_snapshot go together: "
+			      "a clone needs both");
+	/* A uuid, or a name (which may look like a uuid: both are tried). */
+	if (rq->source_volume != NULL && !tnfs_uuid_valid(rq->source_volume))
+		valid_volume_name(rq->source_volume, c);
+	if (rq->source_snapshot != NULL)
+		valid_snapshot_name(rq->source_snapshot, c);
 	return c->n == 0 ? 0 : -1;
 }
 
@@ -207,18 +215,125 @@ fail:
 	return NULL;
 }
 
-/* Store v; reservations made for its name become references (§1.9). */
+/*
+ * The clone's source: the owner's volume of that uuid, else the one of
+ * that name (the live one, when older ones of the name failed or are
+ * going).  Another owner's volume is not found, as an absent one.
+ */
 static int
-insert_volume(struct vapi *va, const struct volume *v, struct volume **out,
+load_source(struct vapi *va, const struct create_req *rq, struct volume **out,
     struct tnfs_err *err)
 {
+	struct volume_filter f = {0};
+	struct volume **vs = NULL;
+	size_t n = 0, i, pick;
+	int rc = -1;
+
+	if (tnfs_uuid_valid(rq->source_volume) &&
+	    volumes_load(va, rq->source_volume, rq->owner_uuid, out, NULL) ==
+		0)
+		return 0;
+	f.owner_uuid = rq->owner_uuid;
+	f.name = rq->source_volume;
+	f.brief = 1;
+	if (store_volume_list(va->store, &f, &vs, &n, err) == -1)
+		return -1;
+	for (pick = n, i = 0; i < n; i++) {
+		if (strcmp(vs[i]->state, "ready") == 0 ||
+		    strcmp(vs[i]->state, "creating") == 0) {
+			pick = i;
+			break;
+		}
+		if (pick == n)
+			pick = i;
+	}
+	if (pick == n) {
+		tnfs_err_set(err, TNFS_E_NOT_FOUND,
+		    "source volume %s could not be found", rq->source_volume);
+		goto out;
+	}
+	*out = vs[pick];
+	vs[pick] = NULL;
+	rc = 0;
+out:
+	volume_list_free(vs, n);
+	return rc;
+}
+
+/*
+ * A clone's source is ready and has the snapshot, created; the clone's
+ * size (v->size) is the source's unless rq asked for one, and never less:
+ * the copy starts with what the snapshot holds, which the source's size
+ * bounds (volumes never shrink).
+ */
+static int
+check_source(struct vapi *va, const struct create_req *rq, struct volume *v,
+    char *src_key, size_t len, struct tnfs_err *err)
+{
+	struct volume *src = NULL;
+	struct snapshot s;
+	int rc = -1;
+
+	if (load_source(va, rq, &src, err) == -1)
+		return -1;
+	if (strcmp(src->state, "ready") != 0) {
+		tnfs_err_set(err, TNFS_E_BAD_STATE,
+		    "source volume %s is %s: only a ready volume can be cloned",
+		    rq->source_volume, src->state);
+		goto out;
+	}
+	if (store_snap_get(va->store, src->uuid, rq->source_snapshot, &s,
+		err) == -1) {
+		if (tnfs_err_is(err, TNFS_E_SNAPSHOT_NOT_FOUND))
+			tnfs_err_set(err, TNFS_E_SNAPSHOT_NOT_FOUND,
+			    "source volume %s has no snapshot %s",
+			    rq->source_volume, rq->source_snapshot);
+		goto out;
+	}
+	if (strcmp(s.state, "created") != 0) {
+		tnfs_err_set(err, TNFS_E_BAD_STATE,
+		    "snapshot %s of volume %s is %s, not created",
+		    rq->source_snapshot, rq->source_volume, s.state);
+		goto out;
+	}
+	if (rq->size == 0) {
+		v->size = src->size;
+	} else if (rq->size < src->size) {
+		validation_error(err,
+		    "Volume size: %llu is smaller than the size %llu of the "
+		    "source volume %s: a clone is at least as large as its "
+		    "source",
+		    (unsigned long long)rq->size, (unsigned long long)src->size,
+		    rq->source_volume);
+		goto out;
+	}
+	snprintf(src_key, len, "%s@%s", src->uuid, rq->source_snapshot);
+	rc = 0;
+out:
+	volume_free(src);
+	return rc;
+}
+
+/*
+ * Store v; reservations made for its name become references (§1.9).  A
+ * clone's source (clone_src, or NULL) is stored in the same transaction.
+ */
+static int
+insert_volume(struct vapi *va, const struct volume *v, const char *clone_src,
+    struct volume **out, struct tnfs_err *err)
+{
+	char key[sizeof(VOLUMES_CLONE_KEY) + TNFS_UUID_BUFSZ];
+
 	struct reservation *rs = NULL;
 	size_t nrs = 0, i;
 	int rc = -1;
 
 	if (store_tx_begin(va->store, err) == -1)
 		return -1;
+	snprintf(key, sizeof(key), VOLUMES_CLONE_KEY "%s", v->uuid);
 	if (store_volume_insert(va->store, v, err) == -1 ||
+	    (clone_src != NULL &&
+		store_meta_set(va->store, key, clone_src, err) == -1) ||
 	    store_resv_list(va->store, v->owner_uuid, v->name, NULL, NULL, &rs,
 		&nrs, err) == -1)
 		goto out;
@@ -242,6 +357,7 @@ volumes_create(struct vapi *va, const struct create_req *rq,
     struct volume **out, struct tnfs_err *err)
 {
 	struct volume *v = NULL, *got = NULL;
+	char src[TNFS_UUID_BUFSZ + 1 + 128];
 	struct causes c;
 	int rc = -1;
 
@@ -251,13 +367,17 @@ volumes_create(struct vapi *va, const struct create_req *rq,
 		goto out;
 	if ((v = build_volume(va, rq, err)) == NULL)
 		goto out;
+	if (rq->source_volume != NULL &&
+	    check_source(va, rq, v, src, sizeof(src), err) == -1)
+		goto out;
 	if (networks_usable(va, v, err) == -1)
 		goto out;
 	if (!size_available(va, v->size)) {
 		size_not_available(va, v->size, err);
 		goto out;
 	}
-	if (insert_volume(va, v, &got, err) == -1)
+	if (insert_volume(va, v, rq->source_volume != NULL ? src : NULL, &got,
+		err) == -1)
 		goto out;
 	provision_kick(va->prov);
 	*out = got;

@@ -33,6 +33,14 @@ struct create_req {
 	const struct label *labels;
 	size_t nlabels;
 	const char *affinity; /* opaque, kept as given; NULL: none */
+	/*
+	 * A clone: the new volume starts as a writable copy of snapshot
+	 * source_snapshot of source_volume (a uuid or a name of a volume of
+	 * the same owner).  Both NULL: an empty volume.  size 0 then means
+	 * the source's size, and a smaller one is refused.
+	 */
+	const char *source_volume;
+	const char *source_snapshot;
 };
 
 struct update_req {
@@ -73,6 +81,9 @@ int volumes_load(struct vapi *va, const char *uuid, const char *owner,
 /*
  * Validate rq, reserve the name, turn reservations of that name into
  * references and hand the new record (state creating) to the provisioner.
+ * A clone's source must be a ready volume of the owner (another owner's
+ * is VolumeNotFound, as absent) with that snapshot created; the source
+ * is kept with the record (VOLUMES_CLONE_KEY) until the copy is made.
  */
 int volumes_create(struct vapi *va, const struct create_req *rq,
     struct volume **out, struct tnfs_err *err);
@@ -99,5 +110,13 @@ int volumes_usage(
 /* The operator's restart: serve it again, then the record as it is now. */
 int volumes_restart(struct vapi *va, const char *uuid, struct volume **out,
     struct tnfs_err *err);
+
+/*
+ * The store's meta key prefix under which a volume being cloned keeps its
+ * source, "SOURCE_UUID@SNAPSHOT", from the transaction that inserts its
+ * record until the provisioner made it ready or failed: a restart finds
+ * the clone to finish in the store, as it finds creates.
+ */
+#define VOLUMES_CLONE_KEY "clone:"
 
 #endif

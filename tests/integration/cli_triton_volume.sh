@@ -56,6 +56,16 @@ t_like "size above every available size: node-triton's hint" "$ERR" \
 run "$TV" create -n nonet -N no-such-network
 t_is "unknown network: exit 1" "$RC" 1
 t_like "unknown network: named" "$ERR" 'no-such-network.*NetworkNotFound'
+run "$TV" create -n cl --from 'db@'
+t_is "--from without a snapshot: usage, exit 2" "$RC" 2
+t_like "--from without a snapshot: the cause" "$ERR" 'from: clone source: snapshot name is empty'
+run "$TV" create -n cl --from 'db@s;reboot'
+t_is "--from with a hostile snapshot name: exit 2" "$RC" 2
+run "$TV" create -n cl --from db@nope
+t_is "--from an unknown snapshot: exit 1" "$RC" 1
+t_like "--from an unknown snapshot: the VAPI's error" "$ERR" 'source volume db has no snapshot nope.*SnapshotNotFound'
+run "$TV" get cl
+t_is "--from refused: no volume made" "$RC" 1
 
 # ---- list ----
 export TRITONNFS_NOW

@@ -9,6 +9,7 @@
 #   host: own host uuid, state, mount root, socket) has v mounted, and
 #   accepted once it unmounts
 #   the data is on the NFS export (read back with libnfs's nfs-cat)
+#   a snapshot rollback under a holder, and a clone made with --opt from=
 #
 # TNFS_E2E_STORAGE=dir runs the Docker side against dir storage without
 # exports (create, ls, inspect, rm only), for developing without btrfs.
@@ -201,10 +202,32 @@ rollback_case() {
 }
 [ "$mode" = btrfs ] && rollback_case
 
+# A clone through dockerd (--opt from=VOLUME@SNAPSHOT): a new volume with
+# the snapshot's data, not what its source got later; malformed or unknown
+# sources are refused with their cause and leave no volume.
+clone_case() {
+	D_CLI=${clis[0]}
+	t_like "clone: from=VOL@ is refused" \
+		"$(d_docker volume create --driver tritonnfs --opt from=e2e-rb@ e2e-bad 2>&1)" \
+		'option from: clone source: snapshot name is empty'
+	t_like "clone: an unknown snapshot is refused" \
+		"$(d_docker volume create --driver tritonnfs --opt from=e2e-rb@nope e2e-bad 2>&1)" \
+		'source volume e2e-rb has no snapshot nope'
+	t_fails "clone: no volume left by the refusals" d_docker volume inspect e2e-bad
+	t_is "clone: volume create --opt from=e2e-rb@s1" \
+		"$(d_docker volume create --driver tritonnfs --opt from=e2e-rb@s1 e2e-cl 2>&1)" e2e-cl
+	t_is "clone: a container reads the snapshot's data" \
+		"$(d_run --rm -v e2e-cl:/data "$D_IMAGE" cat /data/rb 2>&1)" one
+	t_is "clone: not what the source got after the snapshot" \
+		"$(d_run --rm -v e2e-cl:/data "$D_IMAGE" sh -c 'test -e /data/after && echo there || echo absent' 2>&1)" absent
+}
+[ "$mode" = btrfs ] && clone_case
+
 for i in "${!clis[@]}"; do use "${clis[$i]}" "e2e-v$i"; done
 if [ "$mode" = btrfs ]; then
 	D_CLI=${clis[0]}
-	t_is "rollback: its volumes removed" "$(d_docker volume rm e2e-rb e2e-rs 2>&1 | tr '\n' ' ')" "e2e-rb e2e-rs "
+	t_is "rollback and clone: their volumes removed (the source first)" \
+		"$(d_docker volume rm e2e-rb e2e-rs e2e-cl 2>&1 | tr '\n' ' ')" "e2e-rb e2e-rs e2e-cl "
 fi
 
 t_ok "no FUSE mount left under plugin A's mount root" no_mounts_under "$dir/a/mnt"

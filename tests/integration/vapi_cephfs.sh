@@ -4,8 +4,9 @@
 # over HTTP is a subvolume with its size as quota and its own cephx user;
 # it is written and read through tritonnfs-fuse over NFSv3 and NFSv4; the
 # quota stops writes (EDQUOT); growing it shows in df; a snapshot and a
-# rollback bring the old data back; delete leaves no subvolume, cephx user
-# or export behind.
+# rollback bring the old data back; a clone of the snapshot is a volume of
+# its own with that data; delete leaves no subvolume, cephx user or export
+# behind.
 . "$TNFS_SRCDIR/tests/integration/vapi_lib.sh"
 . "$TNFS_SRCDIR/tests/integration/ceph_lib.sh"
 ceph_require
@@ -136,6 +137,36 @@ t_ok "the data written before is intact" cmp "$P/data" "$m3/data"
 t_like "the export serves the clone" \
 	"$(cat "$P/state/exports/ganesha-exports.conf")" "/volumes/tnfs/$V\\.r1/"
 t_ok "NFSv3: unmount" unmount "$m3"
+
+# A clone of snapshot s1 (held by the generation the rollback replaced):
+# a full copy into a subvolume of its own, with the source's size as
+# quota and its own cephx user; what it writes stays its own.
+req POST /volumes "$(create_body cephclone '"source_volume":"cephvol","source_snapshot":"s1"')"
+t_is "clone: 201" "$STATUS" 201
+CL=$(jbody .uuid)
+t_is "clone: the source's size" "$(jbody .size)" 128
+t_ok "the clone is ready" wait_state "$CL" ready 300
+t_like "the clone is a subvolume with the source's size as quota" \
+	"$(c fs subvolume info cephfs "$CL" --group_name tnfs)" '"bytes_quota": 134217728'
+t_like "with its own cephx user" \
+	"$(c auth get "client.tnfs-$CL" 2>/dev/null)" "path=/volumes/tnfs/$CL/"
+req GET "/volumes/$CL"
+SRC_FSPATH=$FSPATH
+FSPATH=$(jbody .filesystem_path)
+mc=$P/mc
+t_ok "NFSv3: the clone mounted" fuse_mount "$mc" nfsvers=3
+t_is "the clone holds the snapshot's content" "$(cat "$mc/file")" one
+t_fails "and nothing written after the snapshot" test -e "$mc/later"
+t_ok "and the data written before it" cmp "$P/data" "$mc/data"
+echo clone-only >"$mc/mine"
+t_ok "NFSv3: unmount the clone" unmount "$mc"
+FSPATH=$SRC_FSPATH
+t_ok "NFSv3: the source mounted" fuse_mount "$m3" nfsvers=3
+t_fails "the clone's write is not in the source" test -e "$m3/mine"
+t_ok "NFSv3: unmount the source" unmount "$m3"
+req DELETE "/volumes/$CL"
+t_is "delete the clone: 204" "$STATUS" 204
+t_ok "the clone is gone" t_wait_for 120 gone "$CL"
 
 req DELETE "/volumes/$V"
 t_is "delete: 204" "$STATUS" 204

@@ -1,4 +1,7 @@
-/* test_parse.c: volume names, sizes, numbers and booleans, good and hostile. */
+/*
+ * test_parse.c: volume names, sizes, numbers, booleans and clone sources,
+ * good and hostile.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -457,6 +460,104 @@ START_TEST(test_has_control_table)
 }
 END_TEST
 
+/*
+ * Clone sources, VOLUME@SNAPSHOT.  fill > 0 builds the text at run time:
+ * fill_vol 'v' characters, "@", fill_snap 's' characters.
+ */
+static const struct {
+	const char *text;
+	size_t fill_vol, fill_snap;
+	int ok;
+	const char *vol, *snap; /* when ok */
+	const char *msg;        /* start of the message when rejected */
+} froms[] = {
+    {"data@before", 0, 0, 1, "data", "before", NULL},
+    {"my-vol.v2@s1", 0, 0, 1, "my-vol.v2", "s1", NULL},
+    {"a1@b", 0, 0, 1, "a1", "b", NULL},
+    {"6a1c3f9e-6f2b-4a49-9a4f-0d7e0c2b6a11@nightly_2", 0, 0, 1,
+	"6a1c3f9e-6f2b-4a49-9a4f-0d7e0c2b6a11", "nightly_2", NULL},
+    {NULL, 256, 64, 1, NULL, NULL, NULL},
+    /* hostile */
+    {"", 0, 0, 0, NULL, NULL, "clone source is empty: expected"},
+    {"@", 0, 0, 0, NULL, NULL, "clone source: the volume before @"},
+    {"a@", 0, 0, 0, NULL, NULL, "clone source: volume name must match"},
+    {"ab@", 0, 0, 0, NULL, NULL, "clone source: snapshot name is empty"},
+    {"@snap", 0, 0, 0, NULL, NULL, "clone source: the volume before @"},
+    {"data", 0, 0, 0, NULL, NULL, "clone source data: expected"},
+    {"a@b@c", 0, 0, 0, NULL, NULL, "clone source a@b@c: expected"},
+    {"ab@@c", 0, 0, 0, NULL, NULL, "clone source ab@@c: expected"},
+    {"a@b", 0, 0, 0, NULL, NULL, "clone source: volume name must match"},
+    {"../x@s", 0, 0, 0, NULL, NULL, "clone source: volume name must match"},
+    {"a..b@s", 0, 0, 0, NULL, NULL, "clone source: volume name must match"},
+    {"ab@../x", 0, 0, 0, NULL, NULL,
+	"clone source: snapshot name must match"},
+    {"ab@.hidden", 0, 0, 0, NULL, NULL,
+	"clone source: snapshot name must match"},
+    {"ab@s/x", 0, 0, 0, NULL, NULL, "clone source: snapshot name must match"},
+    {"ab@s x", 0, 0, 0, NULL, NULL, "clone source: snapshot name must match"},
+    {"a b@s", 0, 0, 0, NULL, NULL, "clone source: volume name must match"},
+    {"ab@s;rm", 0, 0, 0, NULL, NULL,
+	"clone source: snapshot name must match"},
+    {"ab@$(id)", 0, 0, 0, NULL, NULL,
+	"clone source: snapshot name must match"},
+    {"ab@s\n", 0, 0, 0, NULL, NULL, "clone source: snapshot name must match"},
+    {"a\tb@s", 0, 0, 0, NULL, NULL, "clone source: volume name must match"},
+    {"a\tb", 0, 0, 0, NULL, NULL,
+	"clone source (with control characters): expected"},
+    {"ab@s\xc3\xa9", 0, 0, 0, NULL, NULL,
+	"clone source: snapshot name must match"},
+    {"-ab@s", 0, 0, 0, NULL, NULL, "clone source: volume name must match"},
+    {"ab@-s", 0, 0, 0, NULL, NULL, "clone source: snapshot name must match"},
+    {NULL, 257, 1, 0, NULL, NULL, "clone source: volume name is too long"},
+    {NULL, 2, 65, 0, NULL, NULL, "clone source: snapshot name is too long"},
+    {NULL, 256, 65, 0, NULL, NULL, "clone source is too long"},
+    {NULL, 100000, 1, 0, NULL, NULL, "clone source is too long"},
+};
+
+START_TEST(test_clone_source_table)
+{
+	char vol[TNFS_NAME_MAX + 1], snap[TNFS_SNAPSHOT_NAME_MAX + 1];
+	const char *text = froms[_i].text;
+	struct tnfs_err err;
+	char *buf = NULL;
+	int rc;
+
+	if (text == NULL) {
+		size_t nv = froms[_i].fill_vol, ns = froms[_i].fill_snap;
+
+		buf = malloc(nv + ns + 2);
+		ck_assert_ptr_nonnull(buf);
+		memset(buf, 'v', nv);
+		buf[nv] = '@';
+		memset(buf + nv + 1, 's', ns);
+		buf[nv + 1 + ns] = '\0';
+		text = buf;
+	}
+	memset(vol, 'X', sizeof(vol));
+	memset(snap, 'X', sizeof(snap));
+	tnfs_err_clear(&err);
+	rc = tnfs_clone_source_parse(text, vol, snap, &err);
+	if (froms[_i].ok) {
+		ck_assert_msg(rc == 0, "from case %d rejected: %s", _i, err.msg);
+		if (froms[_i].vol != NULL) {
+			ck_assert_str_eq(vol, froms[_i].vol);
+			ck_assert_str_eq(snap, froms[_i].snap);
+		} else {
+			ck_assert_uint_eq(strlen(vol), froms[_i].fill_vol);
+			ck_assert_uint_eq(strlen(snap), froms[_i].fill_snap);
+		}
+	} else {
+		ck_assert_msg(rc == -1, "from case %d accepted", _i);
+		ck_assert_str_eq(err.code, "ValidationError");
+		ck_assert_msg(strncmp(err.msg, froms[_i].msg,
+				  strlen(froms[_i].msg)) == 0,
+		    "from case %d: message \"%s\", expected \"%s...\"", _i,
+		    err.msg, froms[_i].msg);
+	}
+	free(buf);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -478,6 +579,8 @@ make_suite(void)
 	    tc, test_bool_table, 0, (int)(sizeof(bools) / sizeof(bools[0])));
 	tcase_add_loop_test(tc, test_has_control_table, 0,
 	    (int)(sizeof(controls) / sizeof(controls[0])));
+	tcase_add_loop_test(tc, test_clone_source_table, 0,
+	    (int)(sizeof(froms) / sizeof(froms[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -132,6 +132,21 @@ static const struct {
     {"{\"mode\":\"\"}", 0, "mode"},
     {"{\"network\":\"\"}", 0, "network"},
     {"{\"ro\":null}", 0, "must be a string"},
+    {"{\"from\":\"data@before\",\"size\":\"20G\"}", 1, NULL},
+    {"{\"from\":\"@\"}", 0, "option from: clone source: the volume"},
+    {"{\"from\":\"a@\"}", 0, "option from: clone source: volume name"},
+    {"{\"from\":\"data@\"}", 0, "option from: clone source: snapshot"},
+    {"{\"from\":\"data\"}", 0, "expected VOLUME@SNAPSHOT"},
+    {"{\"from\":\"\"}", 0, "option from: clone source is empty"},
+    {"{\"from\":\"d@t@s\"}", 0, "expected VOLUME@SNAPSHOT"},
+    {"{\"from\":\"data@../../etc\"}", 0, "snapshot name must match"},
+    {"{\"from\":\"../data@s\"}", 0, "volume name must match"},
+    {"{\"from\":\"data@s;reboot\"}", 0, "snapshot name must match"},
+    {"{\"from\":\"data@s\\u0000x\"}", 0, "NUL byte"},
+    {"{\"from\":\"data@"
+     "ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss\"}",
+	0, "snapshot name is too long"},
+    {"{\"from\":[\"data@s\"]}", 0, "must be a string"},
 };
 
 START_TEST(test_create_opts_table)
@@ -178,6 +193,11 @@ START_TEST(test_create_opts_values_and_labels_round_trip)
 	ck_assert_uint_eq(back.gid, 0);
 	ck_assert_uint_eq(back.mode, 02775);
 	json_object_put(labels);
+	json_object_put(o);
+	o = json_tokener_parse(opt_cases[21].opts);
+	ck_assert_int_eq(proto_parse_create_opts(o, &co, &err), 0);
+	ck_assert_str_eq(co.from_volume, "data");
+	ck_assert_str_eq(co.from_snapshot, "before");
 	json_object_put(o);
 	/* Hostile labels from another VAPI client fall back to defaults. */
 	labels = json_tokener_parse("{\"tritonnfs.nfsvers\":\"9\"}");

@@ -5,7 +5,8 @@
  * crash leaves creating or deleting is removed at the next start, a
  * snapshot refused by the storage leaves no record, one still being
  * created cannot be deleted or rolled back to, a delete cut short can be
- * retried, and hostile names change nothing.  The same records against
+ * retried, and hostile names change nothing; and the checks of a clone
+ * of a snapshot (CreateVolume with a source).  The same records against
  * btrfs under kill -9 are tests/faults/vapi_storm.sh.
  */
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include "store.h"
 #include "timefmt.h"
 #include "vapi_fixture.h"
+#include "volumes.h"
 
 #define OWNER "11111111-1111-4111-8111-111111111111"
 #define NET   VAPI_FIXTURE_NET
@@ -217,6 +219,151 @@ START_TEST(test_hostile_names_change_nothing)
 }
 END_TEST
 
+/*
+ * Clones (CreateVolume with source_volume and source_snapshot): what is
+ * refused is refused before a record exists, with the cause; what passes
+ * becomes a creating volume of the source's size that the dir backend
+ * (no snapshots) fails with NotSupported, its source then forgotten.
+ */
+#define OTHER "22222222-2222-4222-8222-222222222222"
+
+static const struct {
+	const char *params; /* members after owner, type and networks */
+	const char *owner;
+	const char *code; /* NULL: created */
+	const char *msg;  /* in the message */
+} clones[] = {
+    {"\"source_volume\":\"snappy\",\"source_snapshot\":\"before\"", OWNER,
+	NULL, NULL},
+    {"\"source_volume\":\"snappy\",\"source_snapshot\":\"before\","
+     "\"size\":20480",
+	OWNER, NULL, NULL},
+    {"\"source_volume\":\"snappy\"", OWNER, "ValidationError",
+	"source_volume and source_snapshot go together"},
+    {"\"source_snapshot\":\"before\"", OWNER, "ValidationError",
+	"source_volume and source_snapshot go together"},
+    {"\"source_volume\":\"nope\",\"source_snapshot\":\"before\"", OWNER,
+	"VolumeNotFound", "source volume nope could not be found"},
+    {"\"source_volume\":\"snappy\",\"source_snapshot\":\"before\"", OTHER,
+	"VolumeNotFound", "source volume snappy could not be found"},
+    {"\"source_volume\":\"snappy\",\"source_snapshot\":\"nope\"", OWNER,
+	"SnapshotNotFound", "source volume snappy has no snapshot nope"},
+    {"\"source_volume\":\"snappy\",\"source_snapshot\":\"busy\"", OWNER,
+	"VolumeNotReady", "snapshot busy of volume snappy is creating"},
+    {"\"source_volume\":\"snappy\",\"source_snapshot\":\"before\","
+     "\"size\":10240",
+	OWNER, "ValidationError",
+	"Volume size: 10240 is smaller than the size 20480 of the source"},
+    {"\"source_volume\":\"../x\",\"source_snapshot\":\"before\"", OWNER,
+	"ValidationError", "volume name must match"},
+    {"\"source_volume\":\"snappy\",\"source_snapshot\":\"a/b\"", OWNER,
+	"ValidationError", "snapshot name must match"},
+    {"\"source_volume\":\"snappy\",\"source_snapshot\":\"\"", OWNER,
+	"ValidationError", "snapshot name must match"},
+    {"\"source_volume\":5,\"source_snapshot\":\"before\"", OWNER,
+	"ValidationError", "source_volume must be a string"},
+    {"\"source_volume\":\"snappy\",\"source_snapshot\":[\"before\"]", OWNER,
+	"ValidationError", "source_snapshot must be a string"},
+};
+
+/* The number of volumes in the store. */
+static size_t
+nvolumes(void)
+{
+	struct volume **vs = NULL;
+	struct tnfs_err err;
+	size_t n = 0;
+
+	ck_assert_int_eq(store_volume_list(fx.va.store, NULL, &vs, &n, &err), 0);
+	volume_list_free(vs, n);
+	return n;
+}
+
+START_TEST(test_clone_params)
+{
+	char body[1024], key[64];
+	json_object *p, *out = NULL;
+	struct volume *v = NULL;
+	struct tnfs_err err;
+	char *src = NULL;
+	int status, rc;
+	int64_t end;
+
+	/* The source is larger than the smallest size. */
+	ck_assert_int_eq(store_volume_set_size(fx.va.store, vol, 20480, &err), 0);
+	put_record("before", "created");
+	put_record("busy", "creating");
+	snprintf(body, sizeof(body),
+	    "{\"owner_uuid\":\"%s\",\"type\":\"tritonnfs\","
+	    "\"networks\":[\"" NET "\"],%s}",
+	    clones[_i].owner, clones[_i].params);
+	ck_assert_ptr_nonnull(p = json_tokener_parse(body));
+	tnfs_err_clear(&err);
+	rc = h_create_volume(&fx.va, &op, p, &out, &status, &err);
+	json_object_put(p);
+	if (clones[_i].code != NULL) {
+		ck_assert_msg(rc == -1, "clone case %d accepted", _i);
+		ck_assert_str_eq(err.code, clones[_i].code);
+		ck_assert_msg(strstr(err.msg, clones[_i].msg) != NULL,
+		    "clone case %d: \"%s\"", _i, err.msg);
+		ck_assert_uint_eq(nvolumes(), 1);
+		return;
+	}
+	ck_assert_msg(rc == 0, "clone case %d: %s", _i, err.msg);
+	ck_assert_int_eq(status, 201);
+	ck_assert_int_eq(json_object_get_int64(json_object_object_get(out,
+			     "size")),
+	    20480);
+	snprintf(key, sizeof(key), VOLUMES_CLONE_KEY "%s",
+	    jsonx_get_str(out, "uuid"));
+	/*
+	 * The dir backend holds no snapshots: the clone fails, and then
+	 * (never before: a restart in between would make it empty) its
+	 * source is forgotten.
+	 */
+	end = tnfs_mono_ms() + 20000;
+	for (;;) {
+		ck_assert_int_eq(store_meta_get(fx.va.store, key, &src, &err), 0);
+		if (src == NULL || tnfs_mono_ms() >= end)
+			break;
+		free(src);
+		nanosleep(&(struct timespec){0, 20000000}, NULL);
+	}
+	ck_assert_int_eq(
+	    store_volume_get(fx.va.store, jsonx_get_str(out, "uuid"), &v, &err),
+	    0);
+	ck_assert_str_eq(v->state, "failed");
+	ck_assert_ptr_nonnull(strstr(v->error, "snapshots are not supported"));
+	ck_assert_ptr_null(src);
+	volume_free(v);
+	json_object_put(out);
+}
+END_TEST
+
+START_TEST(test_clone_of_volume_not_ready_is_refused)
+{
+	json_object *p, *out = NULL;
+	struct tnfs_err err;
+	int status;
+
+	put_record("before", "created");
+	ck_assert_int_eq(store_volume_set_state(fx.va.store, vol, "ready",
+			     "failed", "storage gone", &err),
+	    1);
+	p = json_tokener_parse("{\"owner_uuid\":\"" OWNER "\","
+			       "\"type\":\"tritonnfs\",\"networks\":[\"" NET
+			       "\"],\"source_volume\":\"snappy\","
+			       "\"source_snapshot\":\"before\"}");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(h_create_volume(&fx.va, &op, p, &out, &status, &err), -1);
+	ck_assert_str_eq(err.code, "VolumeNotReady");
+	ck_assert_str_eq(err.msg, "source volume snappy is failed: only a "
+				  "ready volume can be cloned");
+	ck_assert_uint_eq(nvolumes(), 1);
+	json_object_put(p);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -233,6 +380,9 @@ make_suite(void)
 	tcase_add_test(tc, test_snapshot_of_volume_not_ready_is_refused);
 	tcase_add_loop_test(tc, test_hostile_names_change_nothing, 0,
 	    (int)(sizeof(hostile) / sizeof(hostile[0])));
+	tcase_add_loop_test(tc, test_clone_params, 0,
+	    (int)(sizeof(clones) / sizeof(clones[0])));
+	tcase_add_test(tc, test_clone_of_volume_not_ready_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

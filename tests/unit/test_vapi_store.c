@@ -292,6 +292,11 @@ START_TEST(test_transactions_and_reopen)
 	free(val);
 	ck_assert_int_eq(store_meta_get(st, "absent", &val, &err), 0);
 	ck_assert_ptr_null(val);
+	/* Deleting a key, then an absent one, both succeed. */
+	ck_assert_int_eq(store_meta_delete(st, "host_uuid", &err), 0);
+	ck_assert_int_eq(store_meta_delete(st, "host_uuid", &err), 0);
+	ck_assert_int_eq(store_meta_get(st, "host_uuid", &val, &err), 0);
+	ck_assert_ptr_null(val);
 	{
 		struct volume *v = NULL;
 
