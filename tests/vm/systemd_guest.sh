@@ -28,7 +28,7 @@ rec failed "$(systemctl list-units --failed --plain --no-legend 2>&1 | awk '{ pr
 # The guest kernel's modules where modprobe (and the kernel's own
 # request_module) look: btrfs and loop for the pool, fuse for the plugin.
 ver=$(uname -r)
-[ -e "/lib/modules/$ver" ] || ln -s "$MODDIR/lib/modules/$ver" "/lib/modules/$ver"
+[ -e "/lib/modules/$ver" ] || { mkdir -p /lib/modules && ln -s "$MODDIR/lib/modules/$ver" "/lib/modules/$ver"; }
 run modprobe modprobe -a loop btrfs fuse
 # The state directory on a tmpfs: the pool's loop file and the private
 # dockerd's overlay2 storage would not work on the overlay root.
