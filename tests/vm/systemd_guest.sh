@@ -35,6 +35,10 @@ run modprobe modprobe -a loop btrfs fuse
 mkdir -p "$state"
 mount -t tmpfs -o mode=0755,size=4g tmpfs "$state"
 
+# man-db's trigger would stat every manual page of the host over 9p under
+# emulation at each install and purge: off in this guest's overlay.
+rm -f /var/lib/man-db/auto-update
+
 qs() {
 	TNFS_QS_DEBS=$DEBS TNFS_QS_PRIVATE_DOCKER=1 TNFS_QS_POOL_SIZE=2G \
 		"$TNFS_SRCDIR/scripts/quickstart" "$@"

@@ -52,7 +52,7 @@ t_ok "the guest kernel's modules are unpacked" test -f "$moddir/stamp"
 
 t0=$(date +%s%N)
 vrc=0
-"$VM_DIR/run-in-vm" --systemd --timeout 900 --mem 1536 --workdir "$dir/vm" \
+"$VM_DIR/run-in-vm" --systemd --timeout 2400 --mem 1536 --workdir "$dir/vm" \
 	--env DEBS="$PKG_DEBS/n" --env MODDIR="$moddir" --env RUNS=$RUNS \
 	"$VM_DIR/systemd_guest.sh" >"$dir/vm.out" 2>&1 || vrc=$?
 t_diag "the VM run took $((($(date +%s%N) - t0) / 1000000)) ms"
