@@ -76,6 +76,7 @@ INTEGRATION_LIBS = \
 	tests/integration/docker_lib.sh \
 	tests/integration/multihost_lib.sh \
 	tests/integration/cli_lib.sh \
+	tests/integration/packaging_lib.sh \
 	tests/integration/nfs_fixture.sh
 # The fault storms (docs/testing.md): kill -9 of the VAPI, the plugin and
 # dockerd at random points under load, and a full storage pool; each prints

@@ -15,6 +15,7 @@
 # the plugin, dpkg -P removes the state, says what it removes, and the
 # machine is as the test found it (no package, file, process or mount).
 . "$TNFS_SRCDIR/tests/integration/lib.sh"
+. "$TNFS_SRCDIR/tests/integration/packaging_lib.sh"
 t_require_cmd curl jq python3 ganesha.nfsd rpcbind sha256sum dpkg-deb
 [ -n "${TNFS_DEBS_PREBUILT:-}" ] || t_require_cmd dpkg-buildpackage dh fakeroot
 [ "$(id -u)" = 0 ] || t__missing "root (dpkg -i)"
@@ -60,24 +61,16 @@ STARTED=()
 t_cleanup_push restore
 
 # --- build N and N+1 ------------------------------------------------------
-# TNFS_DEBS_PREBUILT=DIR takes DIR/n/*.deb and DIR/n1/*.deb as built by
-# packaging/build-debs instead (to keep a run under the shared lock short).
-if [ -n "${TNFS_DEBS_PREBUILT:-}" ]; then
-	mkdir -p "$dir/n" "$dir/n1"
-	cp "$TNFS_DEBS_PREBUILT"/n/*.deb "$dir/n/"
-	cp "$TNFS_DEBS_PREBUILT"/n1/*.deb "$dir/n1/"
-	t_pass "the packages build (prebuilt in $TNFS_DEBS_PREBUILT)"
-else
-	if ! "$S/packaging/build-debs" --work "$dir/work" --out "$dir/n" --revision 1 >"$dir/build1.log" 2>&1; then
-		t_fail "the packages build (dpkg-buildpackage -us -uc -b)" "$(tail -20 "$dir/build1.log")"
-		t_done
-	fi
-	t_pass "the packages build (dpkg-buildpackage -us -uc -b)"
-	if ! "$S/packaging/build-debs" --work "$dir/work" --out "$dir/n1" --revision 2 --no-clean >"$dir/build2.log" 2>&1; then
-		t_fail "version N+1 builds" "$(tail -20 "$dir/build2.log")"
-		t_done
-	fi
+# Built once per source tree and shared with the other packaging suites
+# (packaging_lib.sh); TNFS_DEBS_PREBUILT=DIR takes DIR/n and DIR/n1.
+if ! pkg_debs 2>"$dir/build.err"; then
+	t_fail "the packages build (dpkg-buildpackage -us -uc -b)" "$(tail -20 "$dir/build.err")"
+	t_done
 fi
+t_pass "the packages build (dpkg-buildpackage -us -uc -b; $PKG_DEBS)"
+mkdir -p "$dir/n" "$dir/n1"
+cp "$PKG_DEBS"/n/*.deb "$dir/n/"
+cp "$PKG_DEBS"/n1/*.deb "$dir/n1/"
 t_is "four packages of each version" "$(ls "$dir"/n/*.deb | wc -l) $(ls "$dir"/n1/*.deb | wc -l)" "4 4"
 VN=$(dpkg-deb -f "$dir"/n/tritonnfs-vapi_*.deb Version)
 VN1=$(dpkg-deb -f "$dir"/n1/tritonnfs-vapi_*.deb Version)

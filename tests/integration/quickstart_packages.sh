@@ -1,9 +1,10 @@
 #!/bin/bash
 # quickstart_packages.sh: scripts/quickstart --packages, twice in a row.
 #
-# Run 1 builds the Debian packages (packaging/build-debs into STATE/debs;
-# TNFS_DEBS_PREBUILT=DIR takes DIR/n/*.deb instead, to keep a run under the
-# shared lock short), installs them, starts the VAPI and the plugin from
+# Run 1 installs the Debian packages (built once per source tree by
+# packaging/build-debs and shared with the other packaging suites:
+# packaging_lib.sh; TNFS_DEBS_PREBUILT=DIR takes DIR/n/*.deb instead),
+# starts the VAPI and the plugin from
 # their installed units as systemd would on a machine without it (each
 # unit's Environment= and ExecStart=, the plugin socket-activated on
 # /run/docker/plugins/tritonnfs.sock) and shows the same demo as the quick
@@ -20,13 +21,14 @@
 # of them (or /etc/tritonnfs) is already there, and purges them at exit.
 . "$TNFS_SRCDIR/tests/integration/lib.sh"
 . "$TNFS_SRCDIR/tests/integration/docker_lib.sh"
+. "$TNFS_SRCDIR/tests/integration/packaging_lib.sh"
 t_require_root
 d_require
 t_require_cmd curl jq ganesha.nfsd rpcbind rpcinfo btrfs losetup ss flock dpkg-deb \
 	apt-get systemd-socket-activate
 [ -n "${TNFS_DEBS_PREBUILT:-}" ] || t_require_cmd dpkg-buildpackage dh fakeroot
 [ ! -d /run/systemd/system ] ||
-	t__missing "a machine without systemd (--packages plays its part only there)"
+	t__missing "a machine without systemd (this suite is --packages playing systemd's part; tests/vm/vm_systemd.sh runs it under systemd)"
 PKGS=(tritonnfs-vapi tritonnfs-plugin tritonnfs-cloudapi tritonnfs-client)
 pkg_state() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'installed\|config-files'; }
 for p in "${PKGS[@]}"; do
@@ -99,14 +101,17 @@ $state/vapi.db"
 }
 
 mkdir -p "$state"
-if [ -n "${TNFS_DEBS_PREBUILT:-}" ]; then
-	mkdir -p "$state/debs"
-	cp "$TNFS_DEBS_PREBUILT"/n/*.deb "$state/debs/"
-	build=--no-build
-	t_diag "packages prebuilt in $TNFS_DEBS_PREBUILT/n"
-else
-	build=
+# The packages: built once per source tree and shared with the other
+# packaging suites (packaging_lib.sh), so run 1 installs them --no-build
+# too; the build itself is the quick start's code path all the same
+# (packaging/build-debs, as packaging_debs.sh checks).
+if ! pkg_debs 2>"$dir/build.err"; then
+	t_fail "the packages build" "$(tail -20 "$dir/build.err")"
+	t_done
 fi
+mkdir -p "$state/debs"
+cp "$PKG_DEBS"/n/*.deb "$state/debs/"
+build=--no-build
 
 # ---- a configuration that is not the quick start's: refused ----
 mkdir -p /etc/tritonnfs
@@ -120,13 +125,11 @@ rm -f /etc/tritonnfs/vapi.json
 rmdir /etc/tritonnfs
 
 for run in 1 2; do
-	[ $run = 1 ] || build=--no-build
 	# shellcheck disable=SC2086
 	out=$(qs --packages $build 2>&1) && rc=0 || rc=$?
 	printf '%s\n' "$out" >"$dir/run$run.out"
 	t_is "run $run: quickstart --packages $build exits 0" "$rc" 0
 	[ $rc -eq 0 ] || sed 's/^/#   /' "$dir/run$run.out" | tail -n 30
-	[ -z "$build" ] && t_like "run 1: it builds the packages" "$out" 'building the Debian packages'
 	t_like "run $run: it installs the four packages" "$out" \
 	    'installing the packages: tritonnfs-vapi_.*tritonnfs-plugin_.*tritonnfs-cloudapi_.*tritonnfs-client_'
 	for p in "${PKGS[@]}"; do
