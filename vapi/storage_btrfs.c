@@ -660,18 +660,18 @@ out:
 }
 
 /* Both kinds differ only in how the pool is found (storage_btrfs_root.c). */
-#define BTRFS_OPS_COMMON                                                     \
-	.has_quota = 1, .has_snapshots = 1, .close = storage_btrfs_close,    \
-	.volume_create = btrfs_volume_create,                                \
-	.volume_resize = btrfs_volume_resize,                                \
-	.volume_destroy = btrfs_volume_destroy,                              \
-	.volume_activate = btrfs_volume_activate,                            \
-	.volume_exists = btrfs_volume_exists,                                \
-	.volume_path = btrfs_volume_path,                                    \
-	.volume_usage = btrfs_volume_usage,                                  \
-	.snapshot_create = btrfs_snapshot_create,                            \
-	.snapshot_delete = btrfs_snapshot_delete,                            \
-	.snapshot_rollback = btrfs_snapshot_rollback, .list = btrfs_list,    \
+#define BTRFS_OPS_COMMON                                                       \
+	.has_quota = 1, .has_snapshots = 1, .close = storage_btrfs_close,      \
+	.keep_mounts = storage_btrfs_keep_mounts,                              \
+	.volume_create = btrfs_volume_create,                                  \
+	.volume_resize = btrfs_volume_resize,                                  \
+	.volume_destroy = btrfs_volume_destroy,                                \
+	.volume_activate = btrfs_volume_activate,                              \
+	.volume_exists = btrfs_volume_exists,                                  \
+	.volume_path = btrfs_volume_path, .volume_usage = btrfs_volume_usage,  \
+	.snapshot_create = btrfs_snapshot_create,                              \
+	.snapshot_delete = btrfs_snapshot_delete,                              \
+	.snapshot_rollback = btrfs_snapshot_rollback, .list = btrfs_list,      \
 	.orphan_set_aside = btrfs_orphan_set_aside
 
 const struct storage_ops storage_btrfs_ops = {
