@@ -53,6 +53,8 @@
 
 #define HEAD_POLL_MS  200
 #define HEAD_RETRY_MS 5000
+/* A holder whose heartbeat is this late stops its server (TTL: 10 s). */
+#define HEAD_GIVE_UP_MS (INSTANCES_TTL_MS * 3 / 4)
 /* A holder that hangs but still beats keeps the head this long. */
 #define LEASE_HOLD_MS (4 * 60 * 1000)
 
@@ -114,25 +116,33 @@ static void
 give_up(struct exports_head *h)
 {
 	log_warn("NFS head %s: the lease is no longer this instance's (its "
-		 "heartbeat is stale, or another took it): stopping its "
-		 "server",
-	    h->lease);
+		 "heartbeat is %lld ms old, or another took it): stopping "
+		 "its server",
+	    h->lease, (long long)instances_beat_age_ms(h->va->inst));
 	set_serving(h, 0);
 	exporter_stop(h->va->exporter);
 }
 
-/* Steps 1 and 2: -1 when the store did not answer (nothing changes). */
+/*
+ * Steps 1 and 2: -1 when the store did not answer (nothing changes).  An
+ * instance whose heartbeat is late takes nothing new, but stops a server
+ * it runs only once its heartbeat is old enough for another instance to
+ * take the lease soon (HEAD_GIVE_UP_MS): a heartbeat delayed by a loaded
+ * host must not cost the clients an outage.
+ */
 static int
 follow_lease(struct exports_head *h)
 {
 	struct tnfs_err err;
-	int r = 0;
+	int fresh = instances_fresh(h->va->inst), r = 0;
 
 	tnfs_err_clear(&err);
-	if (instances_fresh(h->va->inst))
+	if (fresh)
 		r = store_lease_take(h->own, h->lease, h->id, tnfs_now_ms(),
-		    tnfs_now_ms() + LEASE_HOLD_MS, instances_live_after(),
-		    &err);
+		    tnfs_now_ms() + LEASE_HOLD_MS, instances_live_after(), &err);
+	else if (h->serving &&
+	    instances_beat_age_ms(h->va->inst) < HEAD_GIVE_UP_MS)
+		return 0;
 	if (r == -1) {
 		if (!h->lease_failing)
 			log_err(TNFS_LOG_ERROR, &err, "NFS head %s: lease",
@@ -147,7 +157,7 @@ follow_lease(struct exports_head *h)
 	else if (r == 0 && h->serving)
 		give_up(h);
 	pthread_mutex_lock(&h->mu);
-	h->other_holds = r == 0 && instances_fresh(h->va->inst);
+	h->other_holds = r == 0 && fresh;
 	pthread_mutex_unlock(&h->mu);
 	return 0;
 }

@@ -58,15 +58,21 @@ instances_id(const struct instances *in)
 	return in->rec.id;
 }
 
-int
-instances_fresh(struct instances *in)
+int64_t
+instances_beat_age_ms(struct instances *in)
 {
 	int64_t at;
 
 	pthread_mutex_lock(&in->mu);
 	at = in->beat_mono;
 	pthread_mutex_unlock(&in->mu);
-	return tnfs_mono_ms() - at < INSTANCES_TTL_MS / 2;
+	return tnfs_mono_ms() - at;
+}
+
+int
+instances_fresh(struct instances *in)
+{
+	return instances_beat_age_ms(in) < INSTANCES_TTL_MS / 2;
 }
 
 /* Renew the heartbeat once; the time it is sent at is what counts. */

@@ -45,4 +45,7 @@ int64_t instances_live_after(void);
  */
 int instances_fresh(struct instances *in);
 
+/* How long ago (ms, monotonic) the store last took this one's heartbeat. */
+int64_t instances_beat_age_ms(struct instances *in);
+
 #endif
