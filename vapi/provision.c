@@ -91,8 +91,7 @@ struct provision {
 	uint64_t live_digest; /* of the live hosts, as the scanner last saw */
 	char id[TNFS_UUID_BUFSZ]; /* the instance claims are taken for */
 	char export_lease[512];   /* "exports:<NFS head>" */
-	struct exports_head
-	    *head; /* a shared head; NULL: the exporter thread */
+	struct exports_head *head; /* a shared head, or NULL */
 };
 
 /* Whether this instance may take work nobody else may do at once. */
