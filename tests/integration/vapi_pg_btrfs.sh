@@ -113,7 +113,7 @@ ID2=$(self_id "$U2")
 t_is "the lease stays the first's" "$(holder)" "$ID1"
 t_is "still one ganesha, the first's" "$(gpid)" "$G1"
 rate_ok "40 creates through both instances all ready" two- 40 "$U1" "$U2"
-t_ok "a volume the follower made ready is served by the head" \
+t_ok "a volume created through the follower is served by the head" \
 	served "$(sql "SELECT uuid FROM volumes WHERE name = 'two-1'")"
 
 # ---- the storm: each name asked once of each instance ----
