@@ -128,6 +128,31 @@ gbus_free(struct gbus *b)
 
 static uint64_t now_ms(void);
 
+/*
+ * Whether pid is gone: no such process, or a zombie with no thread left
+ * (a parent that is not us has yet to reap it).  ganesha's main thread
+ * ends before its others finish shutting down (and remove the pidfile):
+ * an empty cmdline or a zombie leader alone does not mean gone.
+ */
+static int
+gone(pid_t pid)
+{
+	char path[64], *st = NULL, *z, *t;
+	size_t len;
+	int dead;
+
+	if (kill(pid, 0) == -1)
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (fsutil_read_file(path, 64 * 1024, &st, &len, NULL) == -1)
+		return 1;
+	z = strstr(st, "\nState:\tZ");
+	t = strstr(st, "\nThreads:\t");
+	dead = z != NULL && (t == NULL || strtol(t + 10, NULL, 10) <= 1);
+	free(st);
+	return dead;
+}
+
 int
 ganesha_stop_stale(
     const char *pidfile, const char *prog, const char *arg, int grace_ms)
@@ -162,16 +187,10 @@ ganesha_stop_stale(
 	for (sig = SIGTERM;; sig = SIGKILL) {
 		kill((pid_t)pid, sig);
 		for (end = now_ms() + (uint64_t)grace_ms; now_ms() < end;) {
-			/* Gone, or a zombie of a parent that is not us. */
-			if (kill((pid_t)pid, 0) == -1 ||
-			    fsutil_read_file(
-				proc, 64 * 1024, &text, &len, NULL) == -1 ||
-			    len == 0) {
+			if (gone((pid_t)pid)) {
 				rc = 1;
 				goto out;
 			}
-			free(text);
-			text = NULL;
 			poll(NULL, 0, 50);
 		}
 		if (sig == SIGKILL)
