@@ -70,6 +70,25 @@ instances_beat_age_ms(struct instances *in)
 }
 
 int
+instances_others_on_host(struct instances *in)
+{
+	struct instance *is = NULL;
+	struct tnfs_err err;
+	size_t n = 0, i;
+	int others = 0;
+
+	if (store_instance_list(hb_store(in), &is, &n, &err) == -1)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (strcmp(is[i].id, in->rec.id) != 0 &&
+		    strcmp(is[i].hostname, in->rec.hostname) == 0 &&
+		    is[i].heartbeat_ms >= instances_live_after())
+			others = 1;
+	free(is);
+	return others;
+}
+
+int
 instances_fresh(struct instances *in)
 {
 	return instances_beat_age_ms(in) < INSTANCES_TTL_MS / 2;

@@ -1229,11 +1229,6 @@ provision_start(struct vapi *va, int nworkers, struct tnfs_err *err)
 	pthread_cond_init(&p->ex_cv, NULL);
 	recover(p);
 	if (store_shared(va->store) && exporter_shared(va->exporter)) {
-		/*
-		 * The head, and the per-volume mounts it serves, outlive this
-		 * instance: another on this host may be running it.
-		 */
-		storage_keep_mounts(va->storage);
 		if ((p->head = exports_head_start(va, p->export_lease, p->id,
 			 head_sync, p, err)) == NULL)
 			goto fail;
@@ -1307,6 +1302,13 @@ provision_stop(struct provision *p)
 	/* Workers are gone: nobody waits on exports any more. */
 	if (p->exporter_started)
 		pthread_join(p->exporter, NULL);
+	/*
+	 * A shared head's per-volume mounts outlive this instance while
+	 * another on this host may serve them; the last one unmounts.
+	 */
+	if (p->head != NULL)
+		storage_keep_mounts(
+		    p->va->storage, instances_others_on_host(p->va->inst));
 	exports_head_stop(p->head);
 	while ((j = p->queue) != NULL) {
 		p->queue = j->next;

@@ -85,10 +85,10 @@ storage_close(struct storage *st)
 }
 
 void
-storage_keep_mounts(struct storage *st)
+storage_keep_mounts(struct storage *st, int keep)
 {
 	if (st->ops->keep_mounts != NULL)
-		st->ops->keep_mounts(st->impl);
+		st->ops->keep_mounts(st->impl, keep);
 }
 
 const char *

@@ -44,7 +44,7 @@ void *storage_btrfs_open(
 void *storage_btrfs_image_open(
     const char *arg, const char *state_dir, struct tnfs_err *err);
 void storage_btrfs_close(void *impl);
-void storage_btrfs_keep_mounts(void *impl);
+void storage_btrfs_keep_mounts(void *impl, int keep);
 
 /*
  * Delete what earlier rollbacks left in trash/ (a replaced subvolume the

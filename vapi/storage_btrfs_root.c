@@ -139,9 +139,9 @@ storage_btrfs_close(void *impl)
 }
 
 void
-storage_btrfs_keep_mounts(void *impl)
+storage_btrfs_keep_mounts(void *impl, int keep)
 {
-	((struct btrfs_backend *)impl)->keep_mounts = 1;
+	((struct btrfs_backend *)impl)->keep_mounts = keep;
 }
 
 void *
