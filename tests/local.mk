@@ -26,6 +26,7 @@ INTEGRATION_TESTS = \
 	tests/integration/store_pg.sh \
 	tests/integration/vapi_pg.sh \
 	tests/integration/vapi_pg_instances.sh \
+	tests/integration/vapi_pg_btrfs.sh \
 	tests/integration/storage_btrfs.sh \
 	tests/integration/storage_ganesha.sh \
 	tests/integration/ceph_cluster.sh \

@@ -14,8 +14,17 @@
 #include "exports.h"
 #include "jsonx.h"
 #include "predicate.h"
+#include "provision.h"
 #include "timefmt.h"
 #include "volumes.h"
+
+/* Whether NFS serves: this instance's exporter, or a shared head. */
+static int
+served(struct vapi *va)
+{
+	return va->prov != NULL ? provision_exports_healthy(va->prov)
+				: exporter_healthy(va->exporter);
+}
 
 int
 h_ping(struct vapi *va, const struct caller *who, json_object *params,
@@ -28,8 +37,7 @@ h_ping(struct vapi *va, const struct caller *who, json_object *params,
 	if (o != NULL &&
 	    (jsonx_add_int64(o, "pid", (int64_t)getpid()) == -1 ||
 		jsonx_add_str(o, "status", "OK") == -1 ||
-		jsonx_add_bool(o, "healthy", exporter_healthy(va->exporter)) ==
-		    -1)) {
+		jsonx_add_bool(o, "healthy", served(va)) == -1)) {
 		json_object_put(o);
 		o = NULL;
 	}

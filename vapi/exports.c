@@ -101,6 +101,19 @@ exporter_outages(struct exporter *ex)
 	return ex->ops->outages != NULL ? ex->ops->outages(ex->impl) : 0;
 }
 
+int
+exporter_shared(struct exporter *ex)
+{
+	return ex->ops->shared;
+}
+
+void
+exporter_stop(struct exporter *ex)
+{
+	if (ex->ops->stop != NULL)
+		ex->ops->stop(ex->impl);
+}
+
 void
 exporter_close(struct exporter *ex)
 {

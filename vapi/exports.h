@@ -83,6 +83,21 @@ int exporter_healthy(struct exporter *ex);
 unsigned long exporter_outages(struct exporter *ex);
 
 /*
+ * 1 when the server is a process on this host that the instances sharing
+ * its state directory share (ganesha): one instance at a time runs it, the
+ * holder of its lease (exports_head.h).  0 for "none" and for heads each
+ * instance runs for itself.
+ */
+int exporter_shared(struct exporter *ex);
+
+/*
+ * Stop the server and its supervision, keeping ex: exporter_start may
+ * start it again (an instance that lost the lease of a shared head).
+ * A no-op when not started.
+ */
+void exporter_stop(struct exporter *ex);
+
+/*
  * Stop the server and free ex.  An rpcbind started for it keeps running:
  * other NFS servers on the host may have registered with it since.
  */

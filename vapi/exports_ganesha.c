@@ -418,48 +418,47 @@ out:
 }
 
 /*
- * A ganesha left running by a previous VAPI that died (kill -9): it holds
- * our ports, so a new one could never bind.  Ours when its command line
- * names our configuration file.
+ * A ganesha left running by a previous VAPI that died (kill -9), or by the
+ * instance that held a shared head's lease before this one: it holds our
+ * ports, so a new one could never bind.  Ours when its command line names
+ * our configuration file (ganesha_stop_stale checks before any kill).
  */
 static void
 stop_stale(const struct ganesha *g)
 {
-	char *text = NULL, *cmd = NULL, proc[64];
-	size_t len, i;
-	uint64_t end;
-	long pid;
-	int ours = 0;
+	ganesha_stop_stale(g->pidfile, "ganesha.nfsd", g->conf, STOP_GRACE_MS);
+}
 
-	if (fsutil_read_file(g->pidfile, 64, &text, &len, NULL) == -1)
-		return;
-	pid = strtol(text, NULL, 10);
-	if (pid <= 1 || pid > INT32_MAX)
-		goto out;
-	snprintf(proc, sizeof(proc), "/proc/%ld/cmdline", pid);
-	if (fsutil_read_file(proc, 64 * 1024, &cmd, &len, NULL) == -1)
-		goto out;
-	for (i = 0; i < len; i += strlen(cmd + i) + 1)
-		if (strcmp(cmd + i, g->conf) == 0)
-			ours = 1;
-	if (!ours || strstr(cmd, "ganesha.nfsd") == NULL)
-		goto out;
-	log_warn("stopping ganesha pid %ld left by an earlier run", pid);
-	kill((pid_t)pid, SIGTERM);
-	for (end = now_ms() + STOP_GRACE_MS; now_ms() < end;) {
-		if (kill((pid_t)pid, 0) == -1)
-			goto out;
-		poll(NULL, 0, 50);
-	}
-	kill((pid_t)pid, SIGKILL);
-	for (end = now_ms() + STOP_GRACE_MS; now_ms() < end;) {
-		if (kill((pid_t)pid, 0) == -1)
-			goto out;
-		poll(NULL, 0, 50);
-	}
-out:
-	free(text);
-	free(cmd);
+/*
+ * The Export_Ids as the file says now: another instance sharing this
+ * state directory may have served (and numbered) volumes since our open.
+ * What a previous run served is forgotten: the first sync re-reads the
+ * whole file.  Under sync_lock.
+ */
+static int
+reload_ids(struct ganesha *g, struct tnfs_err *err)
+{
+	struct ganesha_ids *ids;
+	char *idtext = NULL;
+	size_t len;
+
+	if (access(g->ids_file, F_OK) == 0 &&
+	    fsutil_read_file(g->ids_file, 16u << 20, &idtext, &len, err) == -1)
+		return -1;
+	ids = ganesha_ids_parse(idtext, err);
+	free(idtext);
+	if (ids == NULL)
+		return -1;
+	ganesha_ids_free(g->ids);
+	g->ids = ids;
+	served_free(g->served, g->nserved);
+	g->served = NULL;
+	g->nserved = 0;
+	g->served_pid = 0;
+	free(g->devs);
+	g->devs = NULL;
+	g->ndevs = 0;
+	return 0;
 }
 
 static int
@@ -475,13 +474,18 @@ ganesha_start(void *impl, struct tnfs_err *err)
 	struct tnfs_err berr = {0};
 	char *text = NULL;
 	uint64_t end;
-	int rc = -1;
+	int rc = -1, r;
 
 	if (g->thread_running) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "ganesha already started");
 		goto out;
 	}
 	if (probe_rpcbind(err) == -1)
+		goto out;
+	pthread_mutex_lock(&g->sync_lock);
+	r = reload_ids(g, err);
+	pthread_mutex_unlock(&g->sync_lock);
+	if (r == -1)
 		goto out;
 	stop_stale(g);
 	if (g->bus != NULL && gbus_start(g->bus, &berr) == -1) {
@@ -758,34 +762,52 @@ ganesha_healthy(void *impl)
 }
 
 static void
-ganesha_close(void *impl)
+ganesha_stop(void *impl)
 {
 	struct ganesha *g = impl;
 	pid_t pid;
 
+	if (!g->thread_running)
+		return;
+	pthread_mutex_lock(&g->lock);
+	g->stopping = 1;
+	pthread_cond_broadcast(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+	pthread_join(g->thread, NULL);
+	g->thread_running = 0;
+	pid = g->pid;
+	if (pid != 0)
+		child_stop(pid, STOP_GRACE_MS);
+	pthread_mutex_lock(&g->lock);
+	g->pid = 0;
+	if (g->healthy)
+		g->outages++;
+	g->healthy = 0;
+	pthread_mutex_unlock(&g->lock);
+	pthread_mutex_lock(&g->sync_lock);
+	gbus_stop(g->bus);
+	pthread_mutex_unlock(&g->sync_lock);
+}
+
+static void
+ganesha_close(void *impl)
+{
+	struct ganesha *g = impl;
+
 	if (g == NULL)
 		return;
-	if (g->thread_running) {
-		pthread_mutex_lock(&g->lock);
-		g->stopping = 1;
-		pthread_cond_broadcast(&g->cond);
-		pthread_mutex_unlock(&g->lock);
-		pthread_join(g->thread, NULL);
-		pid = g->pid;
-		if (pid != 0)
-			child_stop(pid, STOP_GRACE_MS);
-		g->pid = 0;
-		g->healthy = 0;
-	}
+	ganesha_stop(g);
 	ganesha_free(g);
 }
 
 const struct exporter_ops exporter_ganesha_ops = {
     .kind = "ganesha",
+    .shared = 1,
     .open = ganesha_open,
     .start = ganesha_start,
     .sync = ganesha_sync,
     .healthy = ganesha_healthy,
     .outages = ganesha_outages,
+    .stop = ganesha_stop,
     .close = ganesha_close,
 };

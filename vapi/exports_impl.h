@@ -10,12 +10,14 @@
 struct exporter_ops {
 	const char *kind; /* "none", "ganesha", "ganesha-ceph" */
 	int takes_arg;    /* spec KIND:ARGUMENT (cfg->arg) */
+	int shared;       /* exporter_shared */
 	void *(*open)(const struct exporter_config *cfg, struct tnfs_err *err);
 	int (*start)(void *impl, struct tnfs_err *err);
 	int (*sync)(void *impl, const struct export_spec *specs, size_t n,
 	    struct tnfs_err *err);
 	int (*healthy)(void *impl);
 	unsigned long (*outages)(void *impl); /* NULL: never down */
+	void (*stop)(void *impl);             /* NULL: nothing runs */
 	void (*close)(void *impl);
 };
 

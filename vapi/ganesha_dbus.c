@@ -4,12 +4,15 @@
  *
  * Files in the state directory: ganesha-bus.conf (the bus's policy: only
  * org.ganesha.nfsd may be owned, and the directory's 0700 keeps every
- * other user off the socket), ganesha-bus (the socket), ganesha-bus.out.
+ * other user off the socket), ganesha-bus (the socket), ganesha-bus.out,
+ * ganesha-bus.pid (the daemon's pid: a VAPI killed with -9 leaves its bus
+ * running, and whoever starts the bus next stops that one first).
  */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +37,7 @@
 #define EXPORTMGR_IFC "org.ganesha.nfsd.exportmgr"
 
 struct gbus {
-	char conf[4096], sock[4096], out[4096];
+	char conf[4096], sock[4096], out[4096], pidfile[4096];
 	char env[4200]; /* DBUS_SYSTEM_BUS_ADDRESS=unix:path=<sock> */
 	pid_t pid;      /* our dbus-daemon, 0 while not started */
 	DBusConnection *conn;
@@ -74,7 +77,8 @@ gbus_new(const char *dir, struct tnfs_err *err)
 	}
 	if (path_in(b->conf, dir, "ganesha-bus.conf", err) == -1 ||
 	    path_in(b->sock, dir, "ganesha-bus", err) == -1 ||
-	    path_in(b->out, dir, "ganesha-bus.out", err) == -1)
+	    path_in(b->out, dir, "ganesha-bus.out", err) == -1 ||
+	    path_in(b->pidfile, dir, "ganesha-bus.pid", err) == -1)
 		goto fail;
 	if (strlen(b->sock) >= sizeof(sun.sun_path)) {
 		tnfs_err_set(err, TNFS_E_VALIDATION,
@@ -103,14 +107,99 @@ disconnect(struct gbus *b)
 }
 
 void
-gbus_free(struct gbus *b)
+gbus_stop(struct gbus *b)
 {
 	if (b == NULL)
 		return;
 	disconnect(b);
-	if (b->pid > 0)
+	if (b->pid > 0) {
 		child_stop(b->pid, STOP_GRACE_MS);
+		unlink(b->pidfile);
+	}
+	b->pid = 0;
+}
+
+void
+gbus_free(struct gbus *b)
+{
+	gbus_stop(b);
 	free(b);
+}
+
+static uint64_t now_ms(void);
+
+/*
+ * Whether pid is gone: no such process, or a zombie with no thread left
+ * (a parent that is not us has yet to reap it).  ganesha's main thread
+ * ends before its others finish shutting down (and remove the pidfile):
+ * an empty cmdline or a zombie leader alone does not mean gone.
+ */
+static int
+gone(pid_t pid)
+{
+	char path[64], *st = NULL, *z, *t;
+	size_t len;
+	int dead;
+
+	if (kill(pid, 0) == -1)
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (fsutil_read_file(path, 64 * 1024, &st, &len, NULL) == -1)
+		return 1;
+	z = strstr(st, "\nState:\tZ");
+	t = strstr(st, "\nThreads:\t");
+	dead = z != NULL && (t == NULL || strtol(t + 10, NULL, 10) <= 1);
+	free(st);
+	return dead;
+}
+
+int
+ganesha_stop_stale(
+    const char *pidfile, const char *prog, const char *arg, int grace_ms)
+{
+	char *text = NULL, *cmd = NULL, proc[64];
+	size_t len, i, pl = strlen(prog), al;
+	int has_prog = 0, has_arg = 0, rc = 0, sig;
+	uint64_t end;
+	long pid;
+
+	if (fsutil_read_file(pidfile, 64, &text, &len, NULL) == -1)
+		return 0;
+	pid = strtol(text, NULL, 10);
+	free(text);
+	text = NULL;
+	if (pid <= 1 || pid > INT32_MAX || pid == (long)getpid())
+		goto out;
+	snprintf(proc, sizeof(proc), "/proc/%ld/cmdline", pid);
+	if (fsutil_read_file(proc, 64 * 1024, &cmd, &len, NULL) == -1)
+		goto out;
+	for (i = 0; i < len; i += strlen(cmd + i) + 1) {
+		al = strlen(cmd + i);
+		if (al >= pl && strcmp(cmd + i + al - pl, prog) == 0)
+			has_prog = 1;
+		if (strcmp(cmd + i, arg) == 0)
+			has_arg = 1;
+	}
+	if (!has_prog || !has_arg)
+		goto out;
+	log_warn(
+	    "stopping %s pid %ld left by an earlier or dead VAPI", prog, pid);
+	for (sig = SIGTERM;; sig = SIGKILL) {
+		kill((pid_t)pid, sig);
+		for (end = now_ms() + (uint64_t)grace_ms; now_ms() < end;) {
+			if (gone((pid_t)pid)) {
+				rc = 1;
+				goto out;
+			}
+			poll(NULL, 0, 50);
+		}
+		if (sig == SIGKILL)
+			break;
+	}
+out:
+	free(text);
+	free(cmd);
+	return rc;
 }
 
 const char *
@@ -148,7 +237,7 @@ now_ms(void)
 int
 gbus_start(struct gbus *b, struct tnfs_err *err)
 {
-	char conf[4096 + 1024];
+	char conf[4096 + 1024], pidtext[32];
 	const char *argv[] = {"dbus-daemon", "--nofork", "--nopidfile",
 	    "--nosyslog", "--config-file", b->conf, NULL};
 	uint64_t end;
@@ -158,6 +247,7 @@ gbus_start(struct gbus *b, struct tnfs_err *err)
 		return 0; /* still running */
 	b->pid = 0;
 	disconnect(b);
+	ganesha_stop_stale(b->pidfile, "dbus-daemon", b->conf, STOP_GRACE_MS);
 	n = snprintf(conf, sizeof(conf),
 	    "<!DOCTYPE busconfig PUBLIC "
 	    "\"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
@@ -198,6 +288,13 @@ gbus_start(struct gbus *b, struct tnfs_err *err)
 		return -1;
 	}
 	if ((b->pid = child_spawn(argv, b->out, err)) == -1) {
+		b->pid = 0;
+		return -1;
+	}
+	snprintf(pidtext, sizeof(pidtext), "%d\n", (int)b->pid);
+	if (fsutil_write_atomic(
+		b->pidfile, pidtext, strlen(pidtext), 0600, err) == -1) {
+		child_stop(b->pid, STOP_GRACE_MS);
 		b->pid = 0;
 		return -1;
 	}

@@ -21,6 +21,8 @@ struct gbus;
 struct gbus *gbus_new(const char *dir, struct tnfs_err *err);
 /* Stop our dbus-daemon (by pid) and free. */
 void gbus_free(struct gbus *b);
+/* Stop our dbus-daemon (by pid); gbus_start may start it again. */
+void gbus_stop(struct gbus *b);
 
 /*
  * Start the dbus-daemon (again, when it died) and wait until its socket
@@ -40,5 +42,15 @@ int gbus_add_export(
 int gbus_update_export(
     struct gbus *b, const char *file, unsigned id, struct tnfs_err *err);
 int gbus_remove_export(struct gbus *b, unsigned id, struct tnfs_err *err);
+
+/*
+ * Stop (TERM, then KILL after grace_ms) the process whose pid pidfile
+ * holds, only when it is alive and its command line has an argument
+ * prog ends with and an argument equal to arg: a dead VAPI's ganesha
+ * or bus, never a process that reused the pid.  The pidfile of a
+ * killed process may name anything by now.  1 when it stopped one.
+ */
+int ganesha_stop_stale(
+    const char *pidfile, const char *prog, const char *arg, int grace_ms);
 
 #endif

@@ -58,15 +58,40 @@ instances_id(const struct instances *in)
 	return in->rec.id;
 }
 
-int
-instances_fresh(struct instances *in)
+int64_t
+instances_beat_age_ms(struct instances *in)
 {
 	int64_t at;
 
 	pthread_mutex_lock(&in->mu);
 	at = in->beat_mono;
 	pthread_mutex_unlock(&in->mu);
-	return tnfs_mono_ms() - at < INSTANCES_TTL_MS / 2;
+	return tnfs_mono_ms() - at;
+}
+
+int
+instances_others_on_host(struct instances *in)
+{
+	struct instance *is = NULL;
+	struct tnfs_err err;
+	size_t n = 0, i;
+	int others = 0;
+
+	if (store_instance_list(hb_store(in), &is, &n, &err) == -1)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (strcmp(is[i].id, in->rec.id) != 0 &&
+		    strcmp(is[i].hostname, in->rec.hostname) == 0 &&
+		    is[i].heartbeat_ms >= instances_live_after())
+			others = 1;
+	free(is);
+	return others;
+}
+
+int
+instances_fresh(struct instances *in)
+{
+	return instances_beat_age_ms(in) < INSTANCES_TTL_MS / 2;
 }
 
 /* Renew the heartbeat once; the time it is sent at is what counts. */
@@ -120,6 +145,40 @@ heartbeat_main(void *arg)
 	return NULL;
 }
 
+/*
+ * A record with our hostname and our listen address whose heartbeat
+ * missed a beat is a previous life of this instance (killed, then
+ * restarted): two processes cannot listen on one address of one host, and
+ * a live one beats every INSTANCES_HEARTBEAT_MS (one started by mistake
+ * beside a live one never gets here: its record is fresh).  Deleting it
+ * frees its claims and leases now instead of after the TTL.  Port 0 (any)
+ * proves nothing.
+ */
+static void
+forget_previous_life(struct instances *in)
+{
+	struct instance *is = NULL;
+	struct tnfs_err err;
+	size_t n = 0, i;
+	size_t alen = strlen(in->rec.address);
+
+	if (alen >= 2 && strcmp(in->rec.address + alen - 2, ":0") == 0)
+		return;
+	if (store_instance_list(hb_store(in), &is, &n, &err) == -1)
+		return;
+	for (i = 0; i < n; i++)
+		if (strcmp(is[i].hostname, in->rec.hostname) == 0 &&
+		    strcmp(is[i].address, in->rec.address) == 0 &&
+		    is[i].heartbeat_ms <
+			tnfs_now_ms() - 2 * INSTANCES_HEARTBEAT_MS &&
+		    store_instance_delete(hb_store(in), is[i].id, &err) == 0)
+			log_warn("instance %s (same host and address) was this "
+				 "one's previous run: its claims and leases are "
+				 "free",
+			    is[i].id);
+	free(is);
+}
+
 struct instances *
 instances_start(struct vapi *va, struct tnfs_err *err)
 {
@@ -146,6 +205,8 @@ instances_start(struct vapi *va, struct tnfs_err *err)
 		tnfs_err_prefix(err, "the heartbeat's store connection");
 		goto fail;
 	}
+	if (store_shared(va->store))
+		forget_previous_life(in);
 	if (store_instance_put(hb_store(in), &in->rec, err) == -1) {
 		tnfs_err_prefix(err, "registering this instance");
 		goto fail;

@@ -45,4 +45,14 @@ int64_t instances_live_after(void);
  */
 int instances_fresh(struct instances *in);
 
+/*
+ * Whether another live instance runs on this host (same hostname): 1, or
+ * 0; an error answers 1, the careful answer for a caller about to take
+ * away what such an instance may use.
+ */
+int instances_others_on_host(struct instances *in);
+
+/* How long ago (ms, monotonic) the store last took this one's heartbeat. */
+int64_t instances_beat_age_ms(struct instances *in);
+
 #endif

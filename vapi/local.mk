@@ -19,7 +19,7 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/instances.c vapi/instances.h vapi/instances_api.c \
 	vapi/instances_api.h \
 	vapi/storage.c vapi/storage.h vapi/storage_impl.h vapi/storage_dir.c \
-	vapi/exports.c vapi/exports.h vapi/exports_impl.h \
+	vapi/exports.c vapi/exports.h vapi/exports_head.c vapi/exports_head.h vapi/exports_impl.h \
 	vapi/provision.c vapi/provision.h \
 	vapi/volumes.c vapi/volumes.h vapi/refs.c vapi/refs.h \
 	vapi/hosts.c vapi/hosts.h vapi/fence.c vapi/fence.h \

@@ -12,7 +12,11 @@
  * store: a job runs only in the worker whose instance holds the volume's
  * claim (run_job), an NFS head's exports are written only under its lease
  * (exporter_main), and reaping runs only in the instance holding the
- * "reaper" lease (scan).
+ * "reaper" lease (scan).  An NFS head the instances on one host share
+ * (exporter_shared, on a shared store) is run by its lease holder and
+ * followed by the others (exports_head.c): then the head's thread, not
+ * the exporter thread, syncs, and every export wait goes through the
+ * store's exported-set generation.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -24,6 +28,7 @@
 #include <unistd.h>
 
 #include "exports.h"
+#include "exports_head.h"
 #include "fence.h"
 #include "instances.h"
 #include "log.h"
@@ -87,6 +92,7 @@ struct provision {
 	uint64_t live_digest; /* of the live hosts, as the scanner last saw */
 	char id[TNFS_UUID_BUFSZ]; /* the instance claims are taken for */
 	char export_lease[512];   /* "exports:<NFS head>" */
+	struct exports_head *head; /* a shared head, or NULL */
 };
 
 /* Whether this instance may take work nobody else may do at once. */
@@ -131,6 +137,8 @@ export_sync_wait(struct provision *p, struct tnfs_err *err)
 	uint64_t mine;
 	int rc = -1;
 
+	if (p->head != NULL)
+		return exports_head_wait(p->head, EXPORT_WAIT_MS, err);
 	deadline_ts(&ts, EXPORT_WAIT_MS);
 	pthread_mutex_lock(&p->mu);
 	mine = ++p->ex_want;
@@ -164,6 +172,10 @@ provision_export_ask(struct provision *p)
 {
 	if (p == NULL)
 		return;
+	if (p->head != NULL) {
+		exports_head_ask(p->head);
+		return;
+	}
 	pthread_mutex_lock(&p->mu);
 	p->ex_want++;
 	pthread_cond_broadcast(&p->ex_cv);
@@ -194,13 +206,20 @@ spec_set_free(struct spec_set *s)
 	free(s->access);
 }
 
-/* What should be served now: every volume the store marks exported. */
+/*
+ * What should be served now: every volume the store marks exported.  With
+ * activate, each is activated first (a shared head taken over: its
+ * mounts may be gone with the instance that made them); one that cannot
+ * be is left out, and logged.
+ */
 static int
-build_specs(struct provision *p, struct spec_set *set, struct tnfs_err *err)
+build_specs(struct provision *p, struct spec_set *set, int activate,
+    struct tnfs_err *err)
 {
 	struct vapi *va = p->va;
 	struct volume_filter f = {0};
 	struct volume **vs = NULL;
+	struct tnfs_err aerr;
 	size_t nv = 0, i;
 	char path[4096];
 	int rc = -1;
@@ -226,6 +245,14 @@ build_specs(struct provision *p, struct spec_set *set, struct tnfs_err *err)
 
 		if (!vs[i]->exported)
 			continue;
+		if (activate &&
+		    storage_volume_activate(va->storage, vs[i]->uuid, &aerr) ==
+			-1) {
+			log_err(TNFS_LOG_ERROR, &aerr,
+			    "volume %s: not served until it can be activated",
+			    vs[i]->uuid);
+			continue;
+		}
 		if (storage_volume_path(va->storage, vs[i]->uuid, path,
 			sizeof(path), err) == -1 ||
 		    storage_volume_access(va->storage, vs[i]->uuid,
@@ -338,7 +365,7 @@ exporter_main(void *arg)
 		tnfs_err_clear(&err);
 		rc = export_lease_take(p, &err);
 		if (rc == 0) {
-			rc = build_specs(p, &set, &err);
+			rc = build_specs(p, &set, 0, &err);
 			if (rc == 0) {
 				rc = exporter_sync(
 				    p->va->exporter, set.specs, set.n, &err);
@@ -357,6 +384,29 @@ exporter_main(void *arg)
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
+}
+
+/* A shared head's sync (exports_head_sync_fn), in the head's thread. */
+static int
+head_sync(void *arg, int adopt, struct tnfs_err *err)
+{
+	struct provision *p = arg;
+	struct spec_set set;
+	int rc;
+
+	if (build_specs(p, &set, adopt, err) == -1)
+		return -1;
+	rc = exporter_sync(p->va->exporter, set.specs, set.n, err);
+	spec_set_free(&set);
+	return rc;
+}
+
+int
+provision_exports_healthy(struct provision *p)
+{
+	if (p->head != NULL)
+		return exports_head_healthy(p->head);
+	return exporter_healthy(p->va->exporter);
 }
 
 /* filesystem_path and ports from the volume's first network. */
@@ -911,6 +961,13 @@ track_exporter_health(struct provision *p)
 	int healthy = exporter_healthy(p->va->exporter);
 	int down = !healthy || outages != p->last_outages;
 
+	/* A shared head's health is its holder's to track. */
+	if (p->head != NULL && !exports_head_serving(p->head)) {
+		p->last_outages = outages;
+		p->last_healthy = -1;
+		return;
+	}
+
 	/* An outage between two scans still fails the volumes, briefly. */
 	if (down) {
 		if (p->last_healthy != 0)
@@ -1221,13 +1278,19 @@ provision_start(struct vapi *va, int nworkers, struct tnfs_err *err)
 	pthread_cond_init(&p->cv, NULL);
 	pthread_cond_init(&p->ex_cv, NULL);
 	recover(p);
-	if (exporter_start(va->exporter, err) == -1)
-		goto fail;
-	/* The first sync serves what was ready before the restart. */
-	p->ex_want = 1;
-	if (pthread_create(&p->exporter, NULL, exporter_main, p) != 0)
-		goto fail_thread;
-	p->exporter_started = 1;
+	if (store_shared(va->store) && exporter_shared(va->exporter)) {
+		if ((p->head = exports_head_start(va, p->export_lease, p->id,
+			 head_sync, p, err)) == NULL)
+			goto fail;
+	} else {
+		if (exporter_start(va->exporter, err) == -1)
+			goto fail;
+		/* The first sync serves what was ready before the restart. */
+		p->ex_want = 1;
+		if (pthread_create(&p->exporter, NULL, exporter_main, p) != 0)
+			goto fail_thread;
+		p->exporter_started = 1;
+	}
 	for (i = 0; i < nworkers; i++) {
 		void **arg = malloc(2 * sizeof(void *));
 
@@ -1289,6 +1352,14 @@ provision_stop(struct provision *p)
 	/* Workers are gone: nobody waits on exports any more. */
 	if (p->exporter_started)
 		pthread_join(p->exporter, NULL);
+	/*
+	 * A shared head's per-volume mounts outlive this instance while
+	 * another on this host may serve them; the last one unmounts.
+	 */
+	if (p->head != NULL)
+		storage_keep_mounts(
+		    p->va->storage, instances_others_on_host(p->va->inst));
+	exports_head_stop(p->head);
 	while ((j = p->queue) != NULL) {
 		p->queue = j->next;
 		free(j);

@@ -62,4 +62,10 @@ void provision_stop(struct provision *p);
 /* The export path of a volume into buf. */
 void provision_export_path(const char *uuid, char *buf, size_t len);
 
+/*
+ * Whether volumes are served: the exporter is healthy, or, for an NFS head
+ * another instance runs (exports_head.h), that instance is alive.
+ */
+int provision_exports_healthy(struct provision *p);
+
 #endif

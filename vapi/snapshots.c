@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "instances.h"
 #include "log.h"
 #include "provision.h"
 #include "snapshots.h"
@@ -385,14 +386,8 @@ snapshots_recover(struct vapi *va)
 	struct snapshot *ss = NULL;
 	struct tnfs_err err;
 	size_t nv = 0, n, i, k;
+	int shared = store_shared(va->store) && va->inst != NULL, r;
 
-	/*
-	 * On a store that several instances share, another live one may be
-	 * taking a snapshot at this moment: only an instance that is alone
-	 * with its store settles them here.
-	 */
-	if (store_shared(va->store))
-		return;
 	/* Not brief: the list's snapshot counts spare a query per volume. */
 	if (store_volume_list(va->store, &f, &vs, &nv, &err) == -1) {
 		log_err(TNFS_LOG_ERROR, &err, "recovery: listing volumes");
@@ -401,18 +396,44 @@ snapshots_recover(struct vapi *va)
 	for (i = 0; i < nv; i++) {
 		if (vs[i]->nsnapshots == 0)
 			continue;
+		/*
+		 * On a store several instances share, another live one may be
+		 * taking or deleting a snapshot of this volume now: it holds
+		 * the volume's claim for the job.  Settle only under our own
+		 * claim, which a live job's holder never gives; a dead
+		 * holder's is free.  A snapshot whose record is in but whose
+		 * job has not claimed yet may be settled here: its job then
+		 * finds the record gone, removes what it took and fails the
+		 * request (nothing is left behind).
+		 */
+		r = 1;
+		if (shared &&
+		    (r = store_volume_claim(va->store, vs[i]->uuid,
+			 instances_id(va->inst), instances_live_after(),
+			 &err)) == -1)
+			log_err(TNFS_LOG_ERROR, &err,
+			    "recovery: snapshots of volume %s", vs[i]->uuid);
+		if (r != 1)
+			continue;
 		if (store_snap_list(va->store, vs[i]->uuid, &ss, &n, &err) ==
 		    -1) {
 			log_err(TNFS_LOG_ERROR, &err,
 			    "recovery: snapshots of volume %s", vs[i]->uuid);
-			continue;
+		} else {
+			for (k = 0; k < n; k++)
+				if (strcmp(ss[k].state, "creating") == 0 ||
+				    strcmp(ss[k].state, "deleting") == 0)
+					recover_one(va, vs[i]->uuid, &ss[k]);
+			free(ss);
+			ss = NULL;
 		}
-		for (k = 0; k < n; k++)
-			if (strcmp(ss[k].state, "creating") == 0 ||
-			    strcmp(ss[k].state, "deleting") == 0)
-				recover_one(va, vs[i]->uuid, &ss[k]);
-		free(ss);
-		ss = NULL;
+		if (shared &&
+		    store_volume_release(va->store, vs[i]->uuid,
+			instances_id(va->inst), &err) == -1)
+			log_err(TNFS_LOG_WARN, &err,
+			    "volume %s: claim left; it frees when this "
+			    "instance's heartbeat expires",
+			    vs[i]->uuid);
 	}
 	volume_list_free(vs, nv);
 }

@@ -84,6 +84,13 @@ storage_close(struct storage *st)
 	free(st);
 }
 
+void
+storage_keep_mounts(struct storage *st, int keep)
+{
+	if (st->ops->keep_mounts != NULL)
+		st->ops->keep_mounts(st->impl, keep);
+}
+
 const char *
 storage_kind(const struct storage *st)
 {

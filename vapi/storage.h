@@ -39,6 +39,14 @@ struct storage_usage {
 struct storage *storage_open(
     const char *spec, const char *state_dir, struct tnfs_err *err);
 void storage_close(struct storage *st);
+/*
+ * Whether storage_close leaves the per-volume mounts (btrfs) in place (by
+ * default it unmounts them): on a host where several instances share one
+ * NFS head, the mounts are the head's, which another instance may be
+ * serving (exports_head.h).  The next activate of each volume finds its
+ * mount there.  A no-op for backends without such mounts.
+ */
+void storage_keep_mounts(struct storage *st, int keep);
 
 /* "dir", "btrfs", "btrfs-image". */
 const char *storage_kind(const struct storage *st);

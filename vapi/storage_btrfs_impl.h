@@ -21,6 +21,7 @@ struct btrfs_backend {
 	char device[PATH_MAX];  /* what the per-volume mounts mount */
 	int image;              /* btrfs-image: we own the pool mount */
 	char loopdev[PATH_MAX]; /* btrfs-image: our loop device */
+	int keep_mounts;        /* close leaves the per-volume mounts */
 	/*
 	 * Usage comes from one pool-wide qgroup read shared by every volume
 	 * and refreshed when older than USAGE_TTL_MS (or when it lacks the
@@ -43,6 +44,7 @@ void *storage_btrfs_open(
 void *storage_btrfs_image_open(
     const char *arg, const char *state_dir, struct tnfs_err *err);
 void storage_btrfs_close(void *impl);
+void storage_btrfs_keep_mounts(void *impl, int keep);
 
 /*
  * Delete what earlier rollbacks left in trash/ (a replaced subvolume the

@@ -129,12 +129,19 @@ storage_btrfs_close(void *impl)
 
 	if (b == NULL)
 		return;
-	umount_all(b);
+	if (!b->keep_mounts)
+		umount_all(b);
 	if (b->image)
 		btrfs_pool_detach(b->root, b->loopdev);
 	pthread_mutex_destroy(&b->usage_mu);
 	free(b->usage_text);
 	free(b);
+}
+
+void
+storage_btrfs_keep_mounts(void *impl, int keep)
+{
+	((struct btrfs_backend *)impl)->keep_mounts = keep;
 }
 
 void *

@@ -16,6 +16,7 @@ struct storage_ops {
 	void *(*open)(
 	    const char *arg, const char *state_dir, struct tnfs_err *err);
 	void (*close)(void *impl);
+	void (*keep_mounts)(void *impl, int keep); /* NULL: no mounts */
 	int (*volume_create)(void *impl, const char *uuid, uint64_t size_mib,
 	    struct tnfs_err *err);
 	int (*volume_resize)(void *impl, const char *uuid, uint64_t size_mib,

@@ -491,3 +491,39 @@ store_lease_release(struct store *st, const char *name, const char *holder,
 {
 	return st->ops->lease_release(st->impl, name, holder, err);
 }
+
+static int
+no_exports_gen(struct tnfs_err *err)
+{
+	tnfs_err_set(err, TNFS_E_NOT_SUPPORTED,
+	    "this store has one instance: it keeps no exported-set "
+	    "generation");
+	return -1;
+}
+
+int
+store_exports_bump(struct store *st, int64_t *gen, struct tnfs_err *err)
+{
+	if (st->ops->exports_bump == NULL)
+		return no_exports_gen(err);
+	return st->ops->exports_bump(st->impl, gen, err);
+}
+
+int
+store_exports_served(struct store *st, const char *head, int64_t gen,
+    const char *failure, struct tnfs_err *err)
+{
+	if (st->ops->exports_served == NULL)
+		return no_exports_gen(err);
+	return st->ops->exports_served(st->impl, head, gen, failure, err);
+}
+
+int
+store_exports_state(struct store *st, const char *head, int64_t *gen,
+    int64_t *served, char *failure, size_t len, struct tnfs_err *err)
+{
+	if (st->ops->exports_state == NULL)
+		return no_exports_gen(err);
+	return st->ops->exports_state(
+	    st->impl, head, gen, served, failure, len, err);
+}

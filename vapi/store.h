@@ -408,6 +408,24 @@ int store_lease_take(struct store *st, const char *name, const char *holder,
 int store_lease_release(struct store *st, const char *name, const char *holder,
     struct tnfs_err *err);
 
+/*
+ * The exported-set generation of the NFS heads several instances share
+ * (exports_head.h).  An instance that changed what is exported bumps the
+ * generation (store_exports_bump: *gen is the new value) after its change
+ * committed, then waits for the head to record a generation at least as
+ * new (store_exports_state: *served, and failure "" or why that sync
+ * failed).  The head reads the generation before the exported set and
+ * records it once the NFS server took that set (store_exports_served:
+ * failure NULL on success); a record never moves back.  A store with one
+ * instance by construction (SQLite) answers NotSupported: its one
+ * instance syncs its own head.
+ */
+int store_exports_bump(struct store *st, int64_t *gen, struct tnfs_err *err);
+int store_exports_served(struct store *st, const char *head, int64_t gen,
+    const char *failure, struct tnfs_err *err);
+int store_exports_state(struct store *st, const char *head, int64_t *gen,
+    int64_t *served, char *failure, size_t len, struct tnfs_err *err);
+
 /* PRAGMA integrity_check or its equivalent: 0 when sound. */
 int store_check(struct store *st, struct tnfs_err *err);
 

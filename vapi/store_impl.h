@@ -128,6 +128,12 @@ struct store_ops {
 	    struct tnfs_err *err);
 	int (*lease_release)(void *impl, const char *name, const char *holder,
 	    struct tnfs_err *err);
+	/* NULL where one instance has the store (SQLite): NotSupported. */
+	int (*exports_bump)(void *impl, int64_t *gen, struct tnfs_err *err);
+	int (*exports_served)(void *impl, const char *head, int64_t gen,
+	    const char *failure, struct tnfs_err *err);
+	int (*exports_state)(void *impl, const char *head, int64_t *gen,
+	    int64_t *served, char *failure, size_t len, struct tnfs_err *err);
 
 	int (*check)(void *impl, struct tnfs_err *err);
 };

@@ -548,7 +548,8 @@ migrate(struct pg *st, int version, struct tnfs_err *err)
 		if (exec_sql(st, sql, "migration lock", 0, err) == -1 ||
 		    exec_sql(st,
 			"CREATE TABLE IF NOT EXISTS tnfs_schema (id integer"
-			" PRIMARY KEY CHECK (id = 1), version integer NOT NULL);"
+			" PRIMARY KEY CHECK (id = 1), version integer NOT "
+			"NULL);"
 			"INSERT INTO tnfs_schema VALUES (1, 0)"
 			" ON CONFLICT (id) DO NOTHING",
 			"schema version", 0, err) == -1)
@@ -925,4 +926,7 @@ const struct store_ops store_pg_ops = {
     .volume_release = pg_volume_release,
     .lease_take = pg_lease_take,
     .lease_release = pg_lease_release,
+    .exports_bump = pg_exports_bump,
+    .exports_served = pg_exports_served,
+    .exports_state = pg_exports_state,
 };

@@ -196,5 +196,10 @@ int pg_lease_take(void *impl, const char *name, const char *holder,
     struct tnfs_err *err);
 int pg_lease_release(
     void *impl, const char *name, const char *holder, struct tnfs_err *err);
+int pg_exports_bump(void *impl, int64_t *gen, struct tnfs_err *err);
+int pg_exports_served(void *impl, const char *head, int64_t gen,
+    const char *failure, struct tnfs_err *err);
+int pg_exports_state(void *impl, const char *head, int64_t *gen,
+    int64_t *served, char *failure, size_t len, struct tnfs_err *err);
 
 #endif

@@ -39,7 +39,8 @@ pg_instance_put(void *impl, const struct instance *in, struct tnfs_err *err)
 	return pg_run(impl,
 		   "INSERT INTO instances (id, hostname, address, started_ms,"
 		   " heartbeat_ms) VALUES ($1, $2, $3, $4, $5)"
-		   " ON CONFLICT (id) DO UPDATE SET hostname = excluded.hostname,"
+		   " ON CONFLICT (id) DO UPDATE SET hostname = "
+		   "excluded.hostname,"
 		   " address = excluded.address,"
 		   " heartbeat_ms = excluded.heartbeat_ms",
 		   ARGS(TEXT(in->id), TEXT(in->hostname), TEXT(in->address),
@@ -197,4 +198,89 @@ pg_lease_release(
 		   ARGS(TEXT(name), TEXT(holder)), "release lease", err) < 0
 	    ? -1
 	    : 0;
+}
+
+/*
+ * The exported-set generation and each head's served record are rows of
+ * meta: "exports-gen" holds the counter, "exports-served:<head>" holds
+ * "<generation>" or "<generation> <why the sync failed>".  The bump is
+ * one upsert, so two instances bumping at once get two values; a served
+ * record never moves back (a head that lost its lease and wakes late
+ * cannot hide the new holder's newer record).
+ */
+int
+pg_exports_bump(void *impl, int64_t *gen, struct tnfs_err *err)
+{
+	struct pg *st = impl;
+	PGresult *res;
+	int rc = -1;
+
+	pg_lock(st);
+	res = pg_query(st,
+	    "INSERT INTO meta (key, value) VALUES ('exports-gen', '1')"
+	    " ON CONFLICT (key) DO UPDATE SET"
+	    " value = (meta.value::bigint + 1)::text RETURNING value::bigint",
+	    NULL, 0, "bump the exported set's generation", NULL, err);
+	if (res == NULL)
+		goto out;
+	*gen = PQntuples(res) > 0 ? pg_int(res, 0, 0) : 0;
+	rc = 0;
+out:
+	PQclear(res);
+	pg_unlock(st);
+	return rc;
+}
+
+int
+pg_exports_served(void *impl, const char *head, int64_t gen,
+    const char *failure, struct tnfs_err *err)
+{
+	char key[600], val[512];
+
+	snprintf(key, sizeof(key), "exports-served:%s", head);
+	snprintf(val, sizeof(val), "%lld%s%.400s", (long long)gen,
+	    failure != NULL ? " " : "", failure != NULL ? failure : "");
+	return pg_run(impl,
+		   "INSERT INTO meta (key, value) VALUES ($1, $2)"
+		   " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+		   " WHERE split_part(meta.value, ' ', 1)::bigint <= $3",
+		   ARGS(TEXT(key), TEXT(val), INT(gen)),
+		   "record the served exports", err) < 0
+	    ? -1
+	    : 0;
+}
+
+int
+pg_exports_state(void *impl, const char *head, int64_t *gen, int64_t *served,
+    char *failure, size_t len, struct tnfs_err *err)
+{
+	struct pg *st = impl;
+	char key[600], *val = NULL, *sp;
+	PGresult *res;
+	int rc = -1;
+
+	*gen = *served = 0;
+	if (len > 0)
+		failure[0] = '\0';
+	snprintf(key, sizeof(key), "exports-served:%s", head);
+	pg_lock(st);
+	res = pg_query(st,
+	    "SELECT (SELECT value FROM meta WHERE key = 'exports-gen'),"
+	    " (SELECT value FROM meta WHERE key = $1)",
+	    ARGS(TEXT(key)), "read the exported set's generation", NULL, err);
+	if (res == NULL)
+		goto out;
+	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+		*gen = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 1)) {
+		val = PQgetvalue(res, 0, 1);
+		*served = strtoll(val, NULL, 10);
+		if ((sp = strchr(val, ' ')) != NULL && len > 0)
+			snprintf(failure, len, "%.*s", (int)len - 1, sp + 1);
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	pg_unlock(st);
+	return rc;
 }

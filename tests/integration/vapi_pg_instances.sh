@@ -10,9 +10,8 @@
 # Then 100 concurrent deletes over the survivor leave nothing behind.
 #
 # Storage is "dir" and exports "none": the instances' shared decisions are
-# the store's, which this suite exercises; btrfs and ganesha keep per-host
-# state (per-volume mounts, one NFS server) that two instances on one host
-# do not share.
+# the store's, which this suite exercises; vapi_pg_btrfs.sh runs the same
+# storm on btrfs with one ganesha both instances share.
 . "$TNFS_SRCDIR/tests/integration/lib.sh"
 . "$TNFS_SRCDIR/tests/integration/pg_lib.sh"
 t_require_cmd curl jq xargs

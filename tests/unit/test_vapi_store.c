@@ -777,6 +777,20 @@ START_TEST(test_leases_one_holder)
 }
 END_TEST
 
+/* One instance by construction: nothing to follow, and it says so. */
+START_TEST(test_sqlite_has_no_exports_generation)
+{
+	struct tnfs_err err;
+	struct store *st = store_open(spec, &err);
+	int64_t gen;
+
+	ck_assert_msg(st != NULL, "%s", err.msg);
+	ck_assert_int_eq(store_exports_bump(st, &gen, &err), -1);
+	ck_assert_str_eq(err.code, "NotSupported");
+	store_close(st);
+}
+END_TEST
+
 /* The tests every store passes. */
 static void
 add_common(TCase *tc)
@@ -810,6 +824,7 @@ make_suite(void)
 	tcase_add_test(tc, test_networks_text);
 	tcase_add_test(tc, test_bad_specs);
 	tcase_add_test(tc, test_database_files_are_private);
+	tcase_add_test(tc, test_sqlite_has_no_exports_generation);
 	suite_add_tcase(s, tc);
 	add_pg_case(s);
 	return s;

@@ -195,6 +195,63 @@ START_TEST(test_pg_two_stores_share_rules)
 }
 END_TEST
 
+/*
+ * The exported-set generation: two stores bumping get distinct values;
+ * a head's served record, with or without a failure, never moves back.
+ */
+START_TEST(test_pg_exports_generation)
+{
+	struct tnfs_err err;
+	struct store *a = store_open(spec, &err), *b;
+	int64_t g1, g2, gen, served;
+	char why[64];
+
+	ck_assert_msg(a != NULL, "%s", err.msg);
+	b = store_open(spec, &err);
+	ck_assert_msg(b != NULL, "%s", err.msg);
+	ck_assert_int_eq(store_exports_state(a, "exports:h:a:1", &gen, &served,
+			     why, sizeof(why), &err),
+	    0);
+	ck_assert_int_eq(gen, 0);
+	ck_assert_int_eq(served, 0);
+	ck_assert_int_eq(store_exports_bump(a, &g1, &err), 0);
+	ck_assert_int_eq(store_exports_bump(b, &g2, &err), 0);
+	ck_assert_int_eq(g1, 1);
+	ck_assert_int_eq(g2, 2);
+	ck_assert_int_eq(
+	    store_exports_served(b, "exports:h:a:1", 2, "reload refused", &err),
+	    0);
+	ck_assert_int_eq(store_exports_state(a, "exports:h:a:1", &gen, &served,
+			     why, sizeof(why), &err),
+	    0);
+	ck_assert_int_eq(gen, 2);
+	ck_assert_int_eq(served, 2);
+	ck_assert_str_eq(why, "reload refused");
+	/* A late writer of an older generation changes nothing. */
+	ck_assert_int_eq(
+	    store_exports_served(a, "exports:h:a:1", 1, NULL, &err), 0);
+	ck_assert_int_eq(store_exports_state(b, "exports:h:a:1", &gen, &served,
+			     why, sizeof(why), &err),
+	    0);
+	ck_assert_int_eq(served, 2);
+	ck_assert_str_eq(why, "reload refused");
+	ck_assert_int_eq(
+	    store_exports_served(a, "exports:h:a:1", 2, NULL, &err), 0);
+	ck_assert_int_eq(store_exports_state(b, "exports:h:a:1", &gen, &served,
+			     why, sizeof(why), &err),
+	    0);
+	ck_assert_int_eq(served, 2);
+	ck_assert_str_eq(why, "");
+	/* Another head has a record of its own. */
+	ck_assert_int_eq(store_exports_state(b, "exports:h:b:1", &gen, &served,
+			     why, sizeof(why), &err),
+	    0);
+	ck_assert_int_eq(served, 0);
+	store_close(a);
+	store_close(b);
+}
+END_TEST
+
 static struct store *lock_b;
 static volatile int lock_committed;
 
@@ -393,6 +450,7 @@ add_pg_case(Suite *s)
 	tcase_add_test(tc, test_pg_newer_schema_refused);
 	tcase_add_test(tc, test_pg_concurrent_open);
 	tcase_add_test(tc, test_pg_two_stores_share_rules);
+	tcase_add_test(tc, test_pg_exports_generation);
 	tcase_add_test(tc, test_pg_tx_locks_the_volume);
 	tcase_add_test(tc, test_pg_reconnects);
 	tcase_add_test(tc, test_pg_connect_deadline);
