@@ -38,6 +38,18 @@ struct exporter_config {
 	int root_squash; /* 0: no_root_squash (the default) */
 	const char *arg; /* what followed "KIND:" in the spec, or NULL */
 	const char *ceph_conf; /* ganesha's CEPH block; NULL: none */
+	/*
+	 * NFSv4 recovery in RADOS (ganesha's rados_cluster backend) as node
+	 * id ceph_nodeid; NULL: the fs backend under state_dir.
+	 */
+	const struct exporter_rados *rados;
+};
+
+/* Where a head keeps its NFSv4 client records and grace state. */
+struct exporter_rados {
+	const char *userid; /* cephx id, "admin" for client.admin */
+	const char *pool, *ns;
+	const char *nodeid; /* unique among the heads of one grace db */
 };
 
 struct export_spec {

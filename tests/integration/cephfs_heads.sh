@@ -64,6 +64,13 @@ t_is "filesystem_path names the first head" "$FSPATH" "127.0.0.1:/volumes/$V"
 t_like "the first head exports it" "$(cat "$HEADA/ganesha-exports.conf")" "Pseudo = \"/volumes/$V\""
 t_like "the second head exports it too" "$(cat "$HEADB/ganesha-exports.conf")" "Pseudo = \"/volumes/$V\""
 t_is "the second head's directory is private to root" "$(stat -c %a "$HEADB")" 700
+# FSAL_CEPH names each export's CephFS session after the recovery node id:
+# the heads need distinct ones or the second resets the first's sessions.
+nodeid() { sed -n 's/^[[:space:]]*nodeid = "\(.*\)";$/\1/p' "$1/ganesha.conf"; }
+t_like "head A: its own node id, rados_cluster recovery" "$(nodeid "$HEADA")" -head0
+t_like "head B: its own node id" "$(nodeid "$HEADB")" -head1
+t_ok "both heads are members of the grace db" timeout 60 ganesha-rados-grace \
+	--cephconf "$CEPH_CONF" --pool nfs-ganesha --ns tritonnfs member "$(nodeid "$HEADA")" "$(nodeid "$HEADB")"
 
 # fuse_mount MNT NFS_PORT MOUNT_PORT OPTS: tritonnfs-fuse, stopped at exit.
 fuse_mount() {

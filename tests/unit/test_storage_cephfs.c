@@ -159,7 +159,7 @@ END_TEST
 START_TEST(test_main_conf_ceph_block)
 {
 	struct ganesha_main gm = {"127.0.0.1", 2049, 20048, "/var/lib/x/rec",
-	    "/var/lib/x/exports.conf", "/etc/ceph/ceph.conf"};
+	    "/var/lib/x/exports.conf", "/etc/ceph/ceph.conf", NULL};
 	char *out = NULL;
 
 	ck_assert_int_eq(ganesha_conf_main(&gm, &out, NULL), 0);
@@ -172,6 +172,30 @@ START_TEST(test_main_conf_ceph_block)
 	ck_assert_int_eq(ganesha_conf_main(&gm, &out, NULL), 0);
 	ck_assert_ptr_null(strstr(out, "CEPH"));
 	free(out);
+}
+END_TEST
+
+/* A head with RADOS recovery names its node id; hostile names refused. */
+START_TEST(test_main_conf_rados_nodeid)
+{
+	struct exporter_rados r = {"admin", "nfs-ganesha", "tritonnfs",
+	    "host1-head1"};
+	struct ganesha_main gm = {"127.0.0.1", 2049, 20048, "/var/lib/x/rec",
+	    "/var/lib/x/exports.conf", "/etc/ceph/ceph.conf", &r};
+	char *out = NULL;
+
+	ck_assert_int_eq(ganesha_conf_main(&gm, &out, NULL), 0);
+	ck_assert_ptr_nonnull(
+	    strstr(out, "RecoveryBackend = rados_cluster;"));
+	ck_assert_ptr_nonnull(strstr(out, "\tnodeid = \"host1-head1\";\n"));
+	ck_assert_ptr_null(strstr(out, "RecoveryBackend = fs"));
+	ck_assert_ptr_null(strstr(out, "Graceless = true"));
+	free(out);
+	r.nodeid = "h\";\nEXPORT{";
+	ck_assert_int_eq(ganesha_conf_main(&gm, &out, NULL), -1);
+	r.nodeid = "host1-head1";
+	gm.ceph_conf = NULL;
+	ck_assert_int_eq(ganesha_conf_main(&gm, &out, NULL), -1);
 }
 END_TEST
 
@@ -285,6 +309,7 @@ make_suite(void)
 	tcase_add_test(tc, test_exports_fsal_ceph);
 	tcase_add_test(tc, test_exports_fsal_ceph_hostile);
 	tcase_add_test(tc, test_main_conf_ceph_block);
+	tcase_add_test(tc, test_main_conf_rados_nodeid);
 	tcase_add_test(tc, test_exporter_specs);
 	tcase_add_test(tc, test_exporter_heads);
 	suite_add_tcase(s, tc);

@@ -136,7 +136,7 @@ END_TEST
 START_TEST(test_main_conf)
 {
 	struct ganesha_main gm = {"127.0.0.1", 2049, 20048, "/var/lib/x/rec",
-	    "/var/lib/x/exports.conf", NULL};
+	    "/var/lib/x/exports.conf", NULL, NULL};
 	char *out = NULL;
 
 	ck_assert_int_eq(ganesha_conf_main(&gm, &out, NULL), 0);
