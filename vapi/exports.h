@@ -65,6 +65,12 @@ struct export_spec {
 	 * local directory.
 	 */
 	const char *ceph_fs, *ceph_user, *ceph_secret;
+	/*
+	 * Where the volume's record says it is served (its nfs_port and
+	 * mount_port), 0 when it has none yet: an exporter with several
+	 * heads keeps a volume on the head these name (exporter_place).
+	 */
+	int nfs_port, mount_port;
 };
 
 /* spec is KIND or KIND:ARGUMENT (the argument goes to cfg->arg). */
@@ -93,6 +99,19 @@ int exporter_healthy(struct exporter *ex);
  * short for a poll of exporter_healthy to see still counts.
  */
 unsigned long exporter_outages(struct exporter *ex);
+
+/*
+ * The head that serves (or will serve) volume uuid, for an exporter with
+ * several heads: a volume already placed keeps its head; one whose record
+ * names a head (nfs_port, mount_port of an extra head) goes back to it;
+ * a new one (ports 0) goes to the head with the fewest volumes.  Returns
+ * the head's index: 0 is the first head, served on the networks'
+ * addresses and ports as a single server is; for 1... *out is that head's
+ * address and ports (address owned by ex).  -1 when the exporter has one
+ * server only (every volume is on the networks).
+ */
+int exporter_place(struct exporter *ex, const char *uuid, int nfs_port,
+    int mount_port, struct exporter_listen *out);
 
 /*
  * Stop the server and free ex.  An rpcbind started for it keeps running:

@@ -22,11 +22,12 @@
  *
  * Each head= adds one more supervised head, a ganesha process of its own
  * on that address and those ports with its own state directory
- * (STATE_DIR/head-N), serving every volume as the first head does
- * (active/active: the data is in CephFS, so every head serves the same
- * files).  The first head is on the networks' addresses and ports and is
- * the one filesystem_path names; the others are there for clients pointed
- * at them, and the exporter is healthy while the first one serves.
+ * (STATE_DIR/head-N).  The first head is on the networks' addresses and
+ * ports.  Each volume is served by one head (placement.h): a new one goes
+ * to the head with the fewest volumes, and its filesystem_path and ports
+ * name that head (exporter_place); the record's ports bring it back to its
+ * head after a restart.  The exporter is healthy while the first head
+ * serves.
  *
  * Each head has a node id of its own, NODE-headN (NODE the host name, or
  * node=NODE), and keeps its NFSv4 recovery records in RADOS with ganesha's
@@ -56,6 +57,7 @@
 #include "fsutil.h"
 #include "log.h"
 #include "parse.h"
+#include "placement.h"
 
 #define GCEPH_MAX_HEADS	   8
 #define GCEPH_NAME_MAX	   128
@@ -83,6 +85,7 @@ struct ganesha_ceph {
 	char conf[4096];
 	struct gceph_opts o;
 	char nodeid[GCEPH_MAX_HEADS][GCEPH_NAME_MAX + 16];
+	struct placement *pl; /* which head serves which volume */
 };
 
 static int
@@ -363,6 +366,10 @@ gceph_open(const struct exporter_config *cfg, struct tnfs_err *err)
 			goto fail;
 		gc->nheads++;
 	}
+	if ((gc->pl = placement_new(gc->nheads)) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto fail;
+	}
 	return gc;
 fail:
 	gceph_close(gc);
@@ -421,6 +428,96 @@ gceph_start(void *impl, struct tnfs_err *err)
 	return 0;
 }
 
+/*
+ * The head a volume's record names: an extra head by its ports, else the
+ * first (whose record ports may be the networks' advertised ones); -1 for
+ * a volume not served yet (ports 0).
+ */
+static int
+head_of_ports(const struct ganesha_ceph *gc, int nfs_port, int mount_port)
+{
+	size_t i;
+
+	if (nfs_port == 0 && mount_port == 0)
+		return -1;
+	for (i = 0; i < gc->o.nh; i++)
+		if (gc->o.hs[i].nfs_port == nfs_port &&
+		    gc->o.hs[i].mount_port == mount_port)
+			return (int)i + 1;
+	return 0;
+}
+
+static int
+gceph_place(void *impl, const char *uuid, int nfs_port, int mount_port,
+    struct exporter_listen *out)
+{
+	struct ganesha_ceph *gc = impl;
+	int h;
+
+	/* One head: every volume is on the networks, as with one server. */
+	if (gc->nheads == 1)
+		return -1;
+	h = placement_get(
+	    gc->pl, uuid, head_of_ports(gc, nfs_port, mount_port), NULL);
+	if (h <= 0)
+		return 0; /* out of memory: the first head */
+	out->address = gc->o.hs[h - 1].address;
+	out->nfs_port = gc->o.hs[h - 1].nfs_port;
+	out->mount_port = gc->o.hs[h - 1].mount_port;
+	return h;
+}
+
+/*
+ * Each head serves its own volumes only.  The first head's answer is the
+ * one that counts: a sync that fails on an extra head (down, being
+ * restarted) is logged and caught up by its supervisor, which reloads a
+ * head that comes back with the exports file written meanwhile.
+ */
+static int
+sync_heads(struct ganesha_ceph *gc, const struct export_spec *specs,
+    size_t n, struct tnfs_err *err)
+{
+	struct export_spec *mine = NULL;
+	const char **uuids = NULL;
+	int *head = NULL, rc = -1;
+	size_t i, h, k;
+
+	mine = calloc(n + 1, sizeof(*mine));
+	uuids = calloc(n + 1, sizeof(*uuids));
+	head = calloc(n + 1, sizeof(*head));
+	if (mine == NULL || uuids == NULL || head == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		struct exporter_listen l;
+
+		head[i] = gceph_place(gc, specs[i].volume_uuid,
+		    specs[i].nfs_port, specs[i].mount_port, &l);
+		uuids[i] = specs[i].volume_uuid;
+	}
+	for (h = 0; h < gc->nheads; h++) {
+		struct tnfs_err e2 = {0};
+
+		for (i = k = 0; i < n; i++)
+			if (head[i] == (int)h)
+				mine[k++] = specs[i];
+		if (exporter_ganesha_ops.sync(gc->heads[h], mine, k,
+			h == 0 ? err : &e2) == -1) {
+			if (h == 0)
+				goto out;
+			log_err(TNFS_LOG_WARN, &e2, "ganesha-ceph head %zu", h);
+		}
+	}
+	placement_synced(gc->pl, uuids, n);
+	rc = 0;
+out:
+	free(mine);
+	free(uuids);
+	free(head);
+	return rc;
+}
+
 static int
 gceph_sync(
     void *impl, const struct export_spec *specs, size_t n, struct tnfs_err *err)
@@ -437,22 +534,9 @@ gceph_sync(
 			    specs[i].volume_uuid);
 			return -1;
 		}
-	/*
-	 * Every head serves every volume.  The first head's answer is the
-	 * one that counts: a sync that fails on an extra head (down, being
-	 * restarted) is caught up by its supervisor, which reloads a head
-	 * that comes back with the exports file written meanwhile.
-	 */
-	if (exporter_ganesha_ops.sync(gc->heads[0], specs, n, err) == -1)
-		return -1;
-	for (i = 1; i < gc->nheads; i++) {
-		struct tnfs_err e2 = {0};
-
-		if (exporter_ganesha_ops.sync(gc->heads[i], specs, n, &e2) ==
-		    -1)
-			log_err(TNFS_LOG_WARN, &e2, "ganesha-ceph head %zu", i);
-	}
-	return 0;
+	if (gc->nheads == 1)
+		return exporter_ganesha_ops.sync(gc->heads[0], specs, n, err);
+	return sync_heads(gc, specs, n, err);
 }
 
 static int
@@ -482,6 +566,7 @@ gceph_close(void *impl)
 		return;
 	for (i = 0; i < gc->nheads; i++)
 		exporter_ganesha_ops.close(gc->heads[i]);
+	placement_free(gc->pl);
 	free(gc);
 }
 
@@ -493,5 +578,6 @@ const struct exporter_ops exporter_ganesha_ceph_ops = {
     .sync = gceph_sync,
     .healthy = gceph_healthy,
     .outages = gceph_outages,
+    .place = gceph_place,
     .close = gceph_close,
 };

@@ -249,6 +249,8 @@ build_specs(struct provision *p, struct spec_set *set, struct tnfs_err *err)
 		sp->clients = cl;
 		sp->nclients = nc;
 		sp->read_only = 0;
+		sp->nfs_port = vs[i]->nfs_port;
+		sp->mount_port = vs[i]->mount_port;
 		set->n++;
 	}
 	/* volume_uuid must outlive vs: point at the pseudo path's tail. */
@@ -358,12 +360,16 @@ exporter_main(void *arg)
 	return NULL;
 }
 
-/* filesystem_path and ports from the volume's first network. */
+/*
+ * filesystem_path and ports from the volume's first network, or from the
+ * head the exporter places it on when it has several (exporter_place).
+ */
 static int
 served_at(struct provision *p, const struct volume *v, char *path, size_t len,
     int *nfs_port, int *mount_port, struct tnfs_err *err)
 {
 	const struct vapi_network *net = NULL;
+	struct exporter_listen head;
 	char pseudo[64];
 
 	if (v->nnetworks > 0)
@@ -382,6 +388,12 @@ served_at(struct provision *p, const struct volume *v, char *path, size_t len,
 	    net->advertise_nfs_port ? net->advertise_nfs_port : net->nfs_port;
 	*mount_port = net->advertise_mount_port ? net->advertise_mount_port
 						: net->mount_port;
+	if (exporter_place(p->va->exporter, v->uuid, v->nfs_port,
+		v->mount_port, &head) > 0) {
+		snprintf(path, len, "%s:%s", head.address, pseudo);
+		*nfs_port = head.nfs_port;
+		*mount_port = head.mount_port;
+	}
 	return 0;
 }
 
