@@ -57,16 +57,19 @@ HEADB=$P/state/exports/head-1
 
 # Placement: each new volume goes to the head with the fewest volumes
 # (the first on a tie), its filesystem_path and ports name that head, and
-# each head exports its own volumes only.
+# each head exports its own volumes only.  create_ready runs in this shell
+# (not under t_ok, a subshell) so that CREATED reaches the caller.
 create_ready() {
 	req POST /volumes "$(create_body "$1" '"size":64')"
 	[ "$STATUS" = 201 ] || return 1
 	CREATED=$(jbody .uuid)
 	wait_state "$CREATED" ready 180
 }
-t_ok "volume A is created and ready" create_ready cephvola
+create_ready cephvola
+t_is "volume A is created and ready" "$?" 0
 V=$CREATED
-t_ok "volume B is created and ready" create_ready cephvolb
+create_ready cephvolb
+t_is "volume B is created and ready" "$?" 0
 V2=$CREATED
 req GET "/volumes/$V"
 FSPATH=$(jbody .filesystem_path)
@@ -80,7 +83,8 @@ grep -q "$V2" "$HEADA/ganesha-exports.conf"
 t_is "the first head does not export volume B" "$?" 1
 grep -q "$V" "$HEADB/ganesha-exports.conf"
 t_is "the second head does not export volume A" "$?" 1
-t_ok "a third volume is created and ready" create_ready cephvolc
+create_ready cephvolc
+t_is "a third volume is created and ready" "$?" 0
 V3=$CREATED
 req GET "/volumes/$V3"
 t_is "on a tie it goes to the first head" "$(jbody .nfs_port)" "$NP"
