@@ -63,7 +63,8 @@ FUSE_INTEGRATION_TESTS = \
 	tests/integration/fuse_dircache.sh \
 	tests/integration/fuse_bench.sh \
 	tests/integration/multihost_docker.sh \
-	tests/integration/vapi_cephfs.sh
+	tests/integration/vapi_cephfs.sh \
+	tests/integration/cephfs_heads.sh
 # What the suites source.
 INTEGRATION_LIBS = \
 	tests/integration/lib.sh \
@@ -100,7 +101,3 @@ EXTRA_DIST += tests/fuzz
 # Listed one by one: the directory itself would carry the .log and .trs
 # files of an in-tree test run into the tarball.
 EXTRA_DIST += tests/unit/check_tap.h tests/integration/golden
-# Two FSAL_CEPH heads serving the same volumes, one killed: not in TESTS
-# while two heads on one host reset each other's CephFS sessions
-# (docs/cephfs.md).
-EXTRA_DIST += tests/integration/cephfs_heads.sh

@@ -114,6 +114,15 @@ exporter_stop(struct exporter *ex)
 		ex->ops->stop(ex->impl);
 }
 
+int
+exporter_place(struct exporter *ex, const char *uuid, int nfs_port,
+    int mount_port, struct exporter_listen *out)
+{
+	if (ex->ops->place == NULL)
+		return -1;
+	return ex->ops->place(ex->impl, uuid, nfs_port, mount_port, out);
+}
+
 void
 exporter_close(struct exporter *ex)
 {

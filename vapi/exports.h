@@ -35,9 +35,21 @@ struct exporter_config {
 	const char *state_dir; /* config, pid, log and recovery files */
 	const struct exporter_listen *listen;
 	size_t nlisten;
-	int root_squash; /* 0: no_root_squash (the default) */
-	const char *arg; /* what followed "KIND:" in the spec, or NULL */
+	int root_squash;       /* 0: no_root_squash (the default) */
+	const char *arg;       /* what followed "KIND:" in the spec, or NULL */
 	const char *ceph_conf; /* ganesha's CEPH block; NULL: none */
+	/*
+	 * NFSv4 recovery in RADOS (ganesha's rados_cluster backend) as node
+	 * id ceph_nodeid; NULL: the fs backend under state_dir.
+	 */
+	const struct exporter_rados *rados;
+};
+
+/* Where a head keeps its NFSv4 client records and grace state. */
+struct exporter_rados {
+	const char *userid; /* cephx id, "admin" for client.admin */
+	const char *pool, *ns;
+	const char *nodeid; /* unique among the heads of one grace db */
 };
 
 struct export_spec {
@@ -53,6 +65,12 @@ struct export_spec {
 	 * local directory.
 	 */
 	const char *ceph_fs, *ceph_user, *ceph_secret;
+	/*
+	 * Where the volume's record says it is served (its nfs_port and
+	 * mount_port), 0 when it has none yet: an exporter with several
+	 * heads keeps a volume on the head these name (exporter_place).
+	 */
+	int nfs_port, mount_port;
 };
 
 /* spec is KIND or KIND:ARGUMENT (the argument goes to cfg->arg). */
@@ -96,6 +114,19 @@ int exporter_shared(struct exporter *ex);
  * A no-op when not started.
  */
 void exporter_stop(struct exporter *ex);
+
+/*
+ * The head that serves (or will serve) volume uuid, for an exporter with
+ * several heads: a volume already placed keeps its head; one whose record
+ * names a head (nfs_port, mount_port of an extra head) goes back to it;
+ * a new one (ports 0) goes to the head with the fewest volumes.  Returns
+ * the head's index: 0 is the first head, served on the networks'
+ * addresses and ports as a single server is; for 1... *out is that head's
+ * address and ports (address owned by ex).  -1 when the exporter has one
+ * server only (every volume is on the networks).
+ */
+int exporter_place(struct exporter *ex, const char *uuid, int nfs_port,
+    int mount_port, struct exporter_listen *out);
 
 /*
  * Stop the server and free ex.  An rpcbind started for it keeps running:

@@ -78,6 +78,9 @@ struct ganesha {
 	char addr[64];       /* Bind_addr */
 	char probe_addr[64]; /* where health checks connect */
 	char ceph_conf[4096]; /* FSAL_CEPH's cluster, "" for none */
+	/* RADOS recovery (rados.nodeid non-NULL) or the fs backend. */
+	struct exporter_rados rados;
+	char rados_buf[4][256];
 	int nfs_port, mount_port, root_squash;
 
 	pthread_mutex_t lock; /* guards everything below */
@@ -233,6 +236,17 @@ ganesha_open(const struct exporter_config *cfg, struct tnfs_err *err)
 	if (cfg->ceph_conf != NULL)
 		snprintf(g->ceph_conf, sizeof(g->ceph_conf), "%s",
 		    cfg->ceph_conf);
+	if (cfg->rados != NULL) {
+		/* Too long a name fails ganesha_conf_main's check. */
+		snprintf(g->rados_buf[0], 256, "%s", cfg->rados->userid);
+		snprintf(g->rados_buf[1], 256, "%s", cfg->rados->pool);
+		snprintf(g->rados_buf[2], 256, "%s", cfg->rados->ns);
+		snprintf(g->rados_buf[3], 256, "%s", cfg->rados->nodeid);
+		g->rados.userid = g->rados_buf[0];
+		g->rados.pool = g->rados_buf[1];
+		g->rados.ns = g->rados_buf[2];
+		g->rados.nodeid = g->rados_buf[3];
+	}
 	snprintf(g->addr, sizeof(g->addr), "%s", cfg->listen[0].address);
 	for (i = 1; i < cfg->nlisten; i++)
 		if (strcmp(cfg->listen[i].address, g->addr) != 0)
@@ -470,7 +484,8 @@ ganesha_start(void *impl, struct tnfs_err *err)
 	    .mount_port = g->mount_port,
 	    .recovery_root = g->recovery,
 	    .exports_file = g->exports,
-	    .ceph_conf = g->ceph_conf[0] ? g->ceph_conf : NULL};
+	    .ceph_conf = g->ceph_conf[0] ? g->ceph_conf : NULL,
+	    .rados = g->rados.nodeid != NULL ? &g->rados : NULL};
 	struct tnfs_err berr = {0};
 	char *text = NULL;
 	uint64_t end;

@@ -18,6 +18,9 @@ struct exporter_ops {
 	int (*healthy)(void *impl);
 	unsigned long (*outages)(void *impl); /* NULL: never down */
 	void (*stop)(void *impl);             /* NULL: nothing runs */
+	/* NULL: one server (exporter_place answers -1). */
+	int (*place)(void *impl, const char *uuid, int nfs_port, int mount_port,
+	    struct exporter_listen *out);
 	void (*close)(void *impl);
 };
 

@@ -47,6 +47,18 @@ ganesha_conf_main(
 		ganesha_check_path(gm->ceph_conf, "Ceph configuration", err) ==
 		    -1))
 		return -1;
+	if (gm->rados != NULL &&
+	    (gm->ceph_conf == NULL ||
+		ganesha_check_ceph(gm->rados->userid, "cephx id", err) == -1 ||
+		ganesha_check_ceph(gm->rados->pool, "RADOS pool", err) == -1 ||
+		ganesha_check_ceph(gm->rados->ns, "RADOS namespace", err) ==
+		    -1 ||
+		ganesha_check_ceph(gm->rados->nodeid, "node id", err) == -1)) {
+		if (gm->ceph_conf == NULL)
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "RADOS recovery needs a Ceph configuration");
+		return -1;
+	}
 	if (gm->nfs_port < 1 || gm->nfs_port > 65535 || gm->mount_port < 1 ||
 	    gm->mount_port > 65535 || gm->nfs_port == gm->mount_port) {
 		tnfs_err_set(err, TNFS_E_VALIDATION,
@@ -73,20 +85,47 @@ ganesha_conf_main(
 	    "}\n"
 	    "NFS_KRB5 {\n"
 	    "\tActive_krb5 = false;\n"
-	    "}\n"
-	    "NFSV4 {\n"
-	    /*
-	     * No 90 s grace period after each (re)start: NLM is off and
-	     * the volumes hold no lock state worth reclaiming.
-	     */
-	    "\tGraceless = true;\n"
-	    "\tLease_Lifetime = 10;\n"
-	    "\tRecoveryBackend = fs;\n"
-	    "\tRecoveryRoot = \"%s\";\n"
-	    "}\n"
-	    "%%include \"%s\"\n",
-	    gm->nfs_port, gm->mount_port, gm->bind_addr, gm->recovery_root,
-	    gm->exports_file);
+	    "}\n",
+	    gm->nfs_port, gm->mount_port, gm->bind_addr);
+	if (gm->rados == NULL)
+		fprintf(f,
+		    "NFSV4 {\n"
+		    /*
+		     * No 90 s grace period after each (re)start: NLM is off
+		     * and the volumes hold no lock state worth reclaiming.
+		     */
+		    "\tGraceless = true;\n"
+		    "\tLease_Lifetime = 10;\n"
+		    "\tRecoveryBackend = fs;\n"
+		    "\tRecoveryRoot = \"%s\";\n"
+		    "}\n",
+		    gm->recovery_root);
+	else
+		/*
+		 * A CephFS head: the node id is also the identity of its
+		 * libcephfs sessions (FSAL_CEPH's reclaim uuid is "ganesha-"
+		 * NODEID "-" Export_Id), so heads with distinct node ids never
+		 * reset each other's sessions.  rados_cluster keeps the
+		 * clients of a restarted head through a grace period shared
+		 * by every head of the grace db; short, as leases are.
+		 */
+		fprintf(f,
+		    "NFSV4 {\n"
+		    "\tGraceless = false;\n"
+		    "\tLease_Lifetime = 10;\n"
+		    "\tGrace_Period = 20;\n"
+		    "\tRecoveryBackend = rados_cluster;\n"
+		    "}\n"
+		    "RADOS_KV {\n"
+		    "\tceph_conf = \"%s\";\n"
+		    "\tuserid = \"%s\";\n"
+		    "\tpool = \"%s\";\n"
+		    "\tnamespace = \"%s\";\n"
+		    "\tnodeid = \"%s\";\n"
+		    "}\n",
+		    gm->ceph_conf, gm->rados->userid, gm->rados->pool,
+		    gm->rados->ns, gm->rados->nodeid);
+	fprintf(f, "%%include \"%s\"\n", gm->exports_file);
 	if (gm->ceph_conf != NULL)
 		fprintf(f, "CEPH {\n\tCeph_Conf = \"%s\";\n}\n", gm->ceph_conf);
 	return stream_done(f, &buf, out, err);

@@ -22,6 +22,7 @@ struct ganesha_main {
 	const char *recovery_root;
 	const char *exports_file; /* %include'd */
 	const char *ceph_conf;    /* FSAL_CEPH's cluster; NULL: none */
+	const struct exporter_rados *rados; /* NULL: fs recovery backend */
 };
 
 /* Render the main configuration; *out is a new string the caller frees. */

@@ -44,7 +44,7 @@ STORAGE_BACKEND_SOURCES = vapi/storage_list.c \
 	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c \
 	vapi/storage_cephfs.c vapi/storage_cephfs.h vapi/storage_cephfs_ceph.c \
 	vapi/storage_cephfs_snap.c \
-	vapi/exports_ganesha_ceph.c \
+	vapi/exports_ganesha_ceph.c vapi/placement.c vapi/placement.h \
 	vapi/ganesha_dbus.c vapi/ganesha_dbus.h vapi/probe.c vapi/probe.h \
 	vapi/ganesha_reread.c vapi/ganesha_reread.h
 VAPI_LIBS = vapi/libvapi_server.a $(LIBTNFS) $(MHD_LIBS) $(SQLITE_LIBS) \
@@ -125,5 +125,5 @@ tests_unit_test_storage_cephfs_SOURCES = tests/unit/test_storage_cephfs.c \
 	vapi/storage_list.c vapi/ganesha_conf.c \
 	vapi/ganesha_conf.h vapi/exports.c vapi/exports_ganesha.c \
 	vapi/ganesha_dbus.c vapi/probe.c vapi/ganesha_reread.c \
-	vapi/exports_ganesha_ceph.c
+	vapi/exports_ganesha_ceph.c vapi/placement.c vapi/placement.h
 tests_unit_test_storage_cephfs_LDADD = $(LIBTNFS) $(DBUS_LIBS) $(UNIT_LDADD)

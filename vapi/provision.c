@@ -90,8 +90,8 @@ struct provision {
 	int last_healthy; /* exporter health seen by the scanner; -1 unknown */
 	unsigned long last_outages;
 	uint64_t live_digest; /* of the live hosts, as the scanner last saw */
-	char id[TNFS_UUID_BUFSZ]; /* the instance claims are taken for */
-	char export_lease[512];   /* "exports:<NFS head>" */
+	char id[TNFS_UUID_BUFSZ];  /* the instance claims are taken for */
+	char export_lease[512];    /* "exports:<NFS head>" */
 	struct exports_head *head; /* a shared head, or NULL */
 };
 
@@ -277,6 +277,8 @@ build_specs(struct provision *p, struct spec_set *set, int activate,
 		sp->clients = cl;
 		sp->nclients = nc;
 		sp->read_only = 0;
+		sp->nfs_port = vs[i]->nfs_port;
+		sp->mount_port = vs[i]->mount_port;
 		set->n++;
 	}
 	/* volume_uuid must outlive vs: point at the pseudo path's tail. */
@@ -409,12 +411,16 @@ provision_exports_healthy(struct provision *p)
 	return exporter_healthy(p->va->exporter);
 }
 
-/* filesystem_path and ports from the volume's first network. */
+/*
+ * filesystem_path and ports from the volume's first network, or from the
+ * head the exporter places it on when it has several (exporter_place).
+ */
 static int
 served_at(struct provision *p, const struct volume *v, char *path, size_t len,
     int *nfs_port, int *mount_port, struct tnfs_err *err)
 {
 	const struct vapi_network *net = NULL;
+	struct exporter_listen head;
 	char pseudo[64];
 
 	if (v->nnetworks > 0)
@@ -433,6 +439,12 @@ served_at(struct provision *p, const struct volume *v, char *path, size_t len,
 	    net->advertise_nfs_port ? net->advertise_nfs_port : net->nfs_port;
 	*mount_port = net->advertise_mount_port ? net->advertise_mount_port
 						: net->mount_port;
+	if (exporter_place(p->va->exporter, v->uuid, v->nfs_port, v->mount_port,
+		&head) > 0) {
+		snprintf(path, len, "%s:%s", head.address, pseudo);
+		*nfs_port = head.nfs_port;
+		*mount_port = head.mount_port;
+	}
 	return 0;
 }
 
@@ -455,8 +467,7 @@ fail_volume(struct provision *p, const char *uuid, const char *from,
  * source again, and both storage calls finish what a crash cut short.
  */
 static int
-make_storage(
-    struct provision *p, const struct volume *v, struct tnfs_err *err)
+make_storage(struct provision *p, const struct volume *v, struct tnfs_err *err)
 {
 	char key[sizeof(VOLUMES_CLONE_KEY) + TNFS_UUID_BUFSZ], *src = NULL, *at;
 	int rc = -1;
@@ -490,8 +501,8 @@ forget_source(struct provision *p, const char *uuid)
 
 	snprintf(key, sizeof(key), VOLUMES_CLONE_KEY "%s", uuid);
 	if (store_meta_delete(p->va->store, key, &err) == -1)
-		log_err(TNFS_LOG_WARN, &err, "volume %s: clone source kept",
-		    uuid);
+		log_err(
+		    TNFS_LOG_WARN, &err, "volume %s: clone source kept", uuid);
 }
 
 static void
@@ -628,8 +639,8 @@ out:
  * unexported, which recover() serves again at the next start.
  */
 static int
-do_rollback(
-    struct provision *p, const char *uuid, const char *snap, struct tnfs_err *err)
+do_rollback(struct provision *p, const char *uuid, const char *snap,
+    struct tnfs_err *err)
 {
 	struct vapi *va = p->va;
 	struct tnfs_err e2;
@@ -999,8 +1010,8 @@ scan(struct provision *p)
 	 */
 	if (may_claim(p)) {
 		if (store_jobs_claim(p->va->store, p->id,
-			instances_live_after(), (size_t)p->nworkers * 2, &claimed,
-			&n, &err) == -1) {
+			instances_live_after(), (size_t)p->nworkers * 2,
+			&claimed, &n, &err) == -1) {
 			log_err(TNFS_LOG_ERROR, &err, "provisioner scan");
 			return;
 		}
@@ -1035,8 +1046,8 @@ scan(struct provision *p)
 	 * start; past the time a starting plugin takes to register, drop them.
 	 */
 	if (store_refs_reap_orphans(p->va->store,
-		tnfs_now_ms() - (int64_t)p->va->cfg->host_ttl_s * 1000,
-		&reaped, &err) == -1)
+		tnfs_now_ms() - (int64_t)p->va->cfg->host_ttl_s * 1000, &reaped,
+		&err) == -1)
 		log_err(TNFS_LOG_ERROR, &err, "reaping orphan references");
 	else if (reaped > 0)
 		log_info("reaped %d references of unknown hosts", reaped);
@@ -1045,8 +1056,8 @@ scan(struct provision *p)
 		p->va->store, tnfs_now_ms() - 2 * 3600 * 1000, &err) == -1)
 		log_err(TNFS_LOG_ERROR, &err, "reaping reservations");
 	/* Records of instances dead for a day that hold nothing. */
-	if (store_instances_reap(p->va->store,
-		tnfs_now_ms() - 24 * 3600 * 1000, &reaped, &err) == -1)
+	if (store_instances_reap(p->va->store, tnfs_now_ms() - 24 * 3600 * 1000,
+		&reaped, &err) == -1)
 		log_err(TNFS_LOG_ERROR, &err, "reaping instance records");
 digest:
 	/*
@@ -1242,8 +1253,8 @@ export_head(struct provision *p)
 		    "exports:%s:%s:%d", host, cfg->networks[0].nfs_address,
 		    cfg->networks[0].nfs_port);
 	else
-		snprintf(p->export_lease, sizeof(p->export_lease),
-		    "exports:%s", host);
+		snprintf(p->export_lease, sizeof(p->export_lease), "exports:%s",
+		    host);
 }
 
 struct provision *

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # cephfs_heads: two nfs-ganesha heads with FSAL_CEPH (--exports
-# ganesha-ceph:CONF,head=...) serve the same CephFS volumes, against a real
-# single-node Ceph.  What one head's client writes, the other head's client
-# reads; a head killed with -9 leaves the other serving, with the data
-# written before the kill intact, and is restarted by the VAPI; a deleted
-# volume leaves no export on either head.
+# ganesha-ceph:CONF,head=...) against a real single-node Ceph.  Each new
+# volume goes to the head with the fewest volumes and only that head
+# exports it; the heads have node ids of their own and keep each other's
+# CephFS sessions; a head killed with -9 leaves the other serving and is
+# restarted by the VAPI with its volumes and their data; a deleted volume
+# leaves no export on either head.
 . "$TNFS_SRCDIR/tests/integration/vapi_lib.sh"
 . "$TNFS_SRCDIR/tests/integration/ceph_lib.sh"
 ceph_require
@@ -54,23 +55,56 @@ NET=$NETU
 HEADA=$P/state/exports
 HEADB=$P/state/exports/head-1
 
-req POST /volumes "$(create_body cephvol '"size":64')"
-t_is "create: 201" "$STATUS" 201
-V=$(jbody .uuid)
-t_ok "a 64 MiB volume is ready" wait_state "$V" ready 180
+# Placement: each new volume goes to the head with the fewest volumes
+# (the first on a tie), its filesystem_path and ports name that head, and
+# each head exports its own volumes only.  create_ready runs in this shell
+# (not under t_ok, a subshell) so that CREATED reaches the caller.
+create_ready() {
+	req POST /volumes "$(create_body "$1" '"size":64')"
+	[ "$STATUS" = 201 ] || return 1
+	CREATED=$(jbody .uuid)
+	wait_state "$CREATED" ready 180
+}
+create_ready cephvola
+t_is "volume A is created and ready" "$?" 0
+V=$CREATED
+create_ready cephvolb
+t_is "volume B is created and ready" "$?" 0
+V2=$CREATED
 req GET "/volumes/$V"
 FSPATH=$(jbody .filesystem_path)
-t_is "filesystem_path names the first head" "$FSPATH" "127.0.0.1:/volumes/$V"
-t_like "the first head exports it" "$(cat "$HEADA/ganesha-exports.conf")" "Pseudo = \"/volumes/$V\""
-t_like "the second head exports it too" "$(cat "$HEADB/ganesha-exports.conf")" "Pseudo = \"/volumes/$V\""
+t_is "volume A is on the first head" "$FSPATH $(jbody .nfs_port) $(jbody .mount_port)" "127.0.0.1:/volumes/$V $NP $MP"
+req GET "/volumes/$V2"
+FSPATH2=$(jbody .filesystem_path)
+t_is "volume B is on the second head (fewest volumes)" "$FSPATH2 $(jbody .nfs_port) $(jbody .mount_port)" "127.0.0.1:/volumes/$V2 $NP2 $MP2"
+t_like "the first head exports volume A" "$(cat "$HEADA/ganesha-exports.conf")" "Pseudo = \"/volumes/$V\""
+t_like "the second head exports volume B" "$(cat "$HEADB/ganesha-exports.conf")" "Pseudo = \"/volumes/$V2\""
+grep -q "$V2" "$HEADA/ganesha-exports.conf"
+t_is "the first head does not export volume B" "$?" 1
+grep -q "$V" "$HEADB/ganesha-exports.conf"
+t_is "the second head does not export volume A" "$?" 1
+create_ready cephvolc
+t_is "a third volume is created and ready" "$?" 0
+V3=$CREATED
+req GET "/volumes/$V3"
+t_is "on a tie it goes to the first head" "$(jbody .nfs_port)" "$NP"
+req DELETE "/volumes/$V3"
+t_ok "the third volume is deleted" t_wait_for 120 gone "$V3"
 t_is "the second head's directory is private to root" "$(stat -c %a "$HEADB")" 700
+# FSAL_CEPH names each export's CephFS session after the recovery node id:
+# the heads need distinct ones or the second resets the first's sessions.
+nodeid() { sed -n 's/^[[:space:]]*nodeid = "\(.*\)";$/\1/p' "$1/ganesha.conf"; }
+t_like "head A: its own node id, rados_cluster recovery" "$(nodeid "$HEADA")" -head0
+t_like "head B: its own node id" "$(nodeid "$HEADB")" -head1
+t_ok "both heads are members of the grace db" timeout 60 ganesha-rados-grace \
+	--cephconf "$CEPH_CONF" --pool nfs-ganesha --ns tritonnfs member "$(nodeid "$HEADA")" "$(nodeid "$HEADB")"
 
-# fuse_mount MNT NFS_PORT MOUNT_PORT OPTS: tritonnfs-fuse, stopped at exit.
+# fuse_mount MNT FSPATH NFS_PORT MOUNT_PORT OPTS: tritonnfs-fuse, stopped at exit.
 fuse_mount() {
 	mkdir -p "$1"
 	t_umount_at_exit "$1"
 	t_spawn fuse "$1.log" "$TNFS_BUILDDIR/fuse/tritonnfs-fuse" \
-		"$FSPATH" "$1" -f -o "port=$2,mountport=$3,$4"
+		"$2" "$1" -f -o "port=$3,mountport=$4,$5"
 	t_wait_for 60 mountpoint -q "$1"
 }
 unmount() { fusermount3 -u "$1"; }
@@ -78,14 +112,15 @@ unmount() { fusermount3 -u "$1"; }
 head -c $((8 * 1048576)) /dev/urandom >"$P/data"
 ma=$P/ma
 mb=$P/mb
-t_ok "head A, NFSv3: mounted" fuse_mount "$ma" "$NP" "$MP" nfsvers=3
+t_ok "head A, NFSv3: volume A mounted" fuse_mount "$ma" "$FSPATH" "$NP" "$MP" nfsvers=3
 t_ok "head A: write 8 MiB" cp "$P/data" "$ma/data"
-t_ok "head B, NFSv3: mounted" fuse_mount "$mb" "$NP2" "$MP2" nfsvers=3
-t_ok "head B reads what head A's client wrote" cmp "$P/data" "$mb/data"
-echo from-b >"$P/small"
-t_ok "head B: a write" cp "$P/small" "$mb/small"
-seen_on_a() { cmp -s "$P/small" "$ma/small"; }
-t_ok "head A reads what head B's client wrote" t_wait_for 30 seen_on_a
+t_ok "head B, NFSv3: volume B mounted" fuse_mount "$mb" "$FSPATH2" "$NP2" "$MP2" nfsvers=3
+t_ok "head B: write 8 MiB" cp "$P/data" "$mb/data"
+# Heads with one node id each keep their CephFS sessions: head A's client
+# still writes once head B has mounted its volume.
+echo from-a >"$P/small"
+t_ok "head A: a write after head B mounted" cp "$P/small" "$ma/small"
+t_ok "head A reads back what it wrote" cmp "$P/data" "$ma/data"
 t_ok "head A: unmount" unmount "$ma"
 rss() { awk '/VmRSS/ { print int($2 / 1024) }' "/proc/$(cat "$1/ganesha.pid")/status"; }
 t_diag "measured: head RSS with one export in use: A $(rss "$HEADA") MiB, B $(rss "$HEADB") MiB"
@@ -102,21 +137,25 @@ t_ok "head B: the data written before the kill is intact" cmp "$P/data" "$mb/dat
 t_is "head B: the write is whole" "$(stat -c %s "$mb/during")" $((16 * 1048576))
 restarted() { [ -s "$HEADA/ganesha.pid" ] && [ "$(cat "$HEADA/ganesha.pid")" != "$pida" ] && vapi_healthy; }
 t_ok "the VAPI restarts head A" t_wait_for 120 restarted
-t_ok "the volume is ready again" wait_state "$V" ready 120
+t_ok "volume A is ready again" wait_state "$V" ready 120
 t_diag "measured: head A killed -9 to restarted and its volume ready: $(( ($(date +%s%N) - tk) / 1000000 )) ms"
-t_ok "head A, NFSv3: mounted again" fuse_mount "$ma" "$NP" "$MP" nfsvers=3
-t_ok "head A reads what head B's client wrote meanwhile" cmp "$P/small" "$ma/small"
-t_is "head A sees the write across its death" "$(stat -c %s "$ma/during")" $((16 * 1048576))
+req GET "/volumes/$V"
+t_is "volume A stays on the first head" "$(jbody .filesystem_path) $(jbody .nfs_port)" "$FSPATH $NP"
+t_ok "head A, NFSv3: mounted again" fuse_mount "$ma" "$FSPATH" "$NP" "$MP" nfsvers=3
+t_ok "head A: the data written before its death is intact" cmp "$P/data" "$ma/data"
+t_ok "head A: and the small file" cmp "$P/small" "$ma/small"
 t_ok "head A: unmount" unmount "$ma"
 t_ok "head B: unmount" unmount "$mb"
 
 req DELETE "/volumes/$V"
-t_is "delete: 204" "$STATUS" 204
-t_ok "gone" t_wait_for 120 gone "$V"
-grep -q "$V" "$HEADA/ganesha-exports.conf"
-t_is "no export left on head A" "$?" 1
-grep -q "$V" "$HEADB/ganesha-exports.conf"
-t_is "no export left on head B" "$?" 1
+t_is "delete A: 204" "$STATUS" 204
+req DELETE "/volumes/$V2"
+t_is "delete B: 204" "$STATUS" 204
+t_ok "A gone" t_wait_for 120 gone "$V"
+t_ok "B gone" t_wait_for 120 gone "$V2"
+no_export() { ! grep -q "$V\|$V2\|$V3" "$1/ganesha-exports.conf"; }
+t_ok "no export left on head A" no_export "$HEADA"
+t_ok "no export left on head B" no_export "$HEADB"
 t_is "no subvolume left" "$(timeout 60 ceph fs subvolume ls cephfs --group_name tnfs | jq length)" 0
 
 pidb=$(cat "$HEADB/ganesha.pid")

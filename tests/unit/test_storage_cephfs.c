@@ -16,6 +16,7 @@
 #include "check_tap.h"
 #include "exports.h"
 #include "ganesha_conf.h"
+#include "placement.h"
 #include "storage_impl.h"
 
 #define UA  "11111111-2222-4333-8444-555555555555"
@@ -159,7 +160,7 @@ END_TEST
 START_TEST(test_main_conf_ceph_block)
 {
 	struct ganesha_main gm = {"127.0.0.1", 2049, 20048, "/var/lib/x/rec",
-	    "/var/lib/x/exports.conf", "/etc/ceph/ceph.conf"};
+	    "/var/lib/x/exports.conf", "/etc/ceph/ceph.conf", NULL};
 	char *out = NULL;
 
 	ck_assert_int_eq(ganesha_conf_main(&gm, &out, NULL), 0);
@@ -172,6 +173,30 @@ START_TEST(test_main_conf_ceph_block)
 	ck_assert_int_eq(ganesha_conf_main(&gm, &out, NULL), 0);
 	ck_assert_ptr_null(strstr(out, "CEPH"));
 	free(out);
+}
+END_TEST
+
+/* A head with RADOS recovery names its node id; hostile names refused. */
+START_TEST(test_main_conf_rados_nodeid)
+{
+	struct exporter_rados r = {"admin", "nfs-ganesha", "tritonnfs",
+	    "host1-head1"};
+	struct ganesha_main gm = {"127.0.0.1", 2049, 20048, "/var/lib/x/rec",
+	    "/var/lib/x/exports.conf", "/etc/ceph/ceph.conf", &r};
+	char *out = NULL;
+
+	ck_assert_int_eq(ganesha_conf_main(&gm, &out, NULL), 0);
+	ck_assert_ptr_nonnull(
+	    strstr(out, "RecoveryBackend = rados_cluster;"));
+	ck_assert_ptr_nonnull(strstr(out, "\tnodeid = \"host1-head1\";\n"));
+	ck_assert_ptr_null(strstr(out, "RecoveryBackend = fs"));
+	ck_assert_ptr_null(strstr(out, "Graceless = true"));
+	free(out);
+	r.nodeid = "h\";\nEXPORT{";
+	ck_assert_int_eq(ganesha_conf_main(&gm, &out, NULL), -1);
+	r.nodeid = "host1-head1";
+	gm.ceph_conf = NULL;
+	ck_assert_int_eq(ganesha_conf_main(&gm, &out, NULL), -1);
 }
 END_TEST
 
@@ -273,6 +298,57 @@ START_TEST(test_exporter_heads)
 }
 END_TEST
 
+#define U(n) "00000000-0000-4000-8000-00000000000" #n
+
+/* New volumes go to the head with the fewest; placed ones stay put. */
+START_TEST(test_placement_fewest_volumes)
+{
+	static const struct {
+		const char *uuid;
+		int hint, want;
+	} steps[] = {
+	    {U(1), -1, 0}, /* tie: the lowest index */
+	    {U(2), -1, 1},
+	    {U(3), -1, 2},
+	    {U(4), 0, 0}, /* a record naming its head goes back to it */
+	    {U(5), -1, 1},
+	    {U(1), 2, 0}, /* placed: the hint does not move it */
+	    {U(6), 7, 2}, /* a hint past the heads: fewest */
+	};
+	struct placement *pl = placement_new(3);
+	size_t i;
+
+	ck_assert_ptr_nonnull(pl);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		ck_assert_int_eq(
+		    placement_get(pl, steps[i].uuid, steps[i].hint, NULL),
+		    steps[i].want);
+	ck_assert_uint_eq(placement_count(pl, 0), 2);
+	placement_free(pl);
+	ck_assert_ptr_null(placement_new(0));
+	placement_free(NULL);
+}
+END_TEST
+
+/* A sync forgets deleted volumes but not ones placed and not yet served. */
+START_TEST(test_placement_synced_forgets_deleted)
+{
+	const char *const served[] = {U(1), U(2)};
+	const char *const after[] = {U(2)};
+	struct placement *pl = placement_new(2);
+
+	ck_assert_int_eq(placement_get(pl, U(1), -1, NULL), 0);
+	ck_assert_int_eq(placement_get(pl, U(2), -1, NULL), 1);
+	placement_synced(pl, served, 2);
+	ck_assert_int_eq(placement_get(pl, U(3), -1, NULL), 0); /* pending */
+	placement_synced(pl, after, 1); /* U(1) deleted, U(3) in flight */
+	ck_assert_uint_eq(placement_count(pl, 0), 1);
+	ck_assert_uint_eq(placement_count(pl, 1), 1);
+	ck_assert_int_eq(placement_get(pl, U(4), -1, NULL), 0);
+	placement_free(pl);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -285,8 +361,11 @@ make_suite(void)
 	tcase_add_test(tc, test_exports_fsal_ceph);
 	tcase_add_test(tc, test_exports_fsal_ceph_hostile);
 	tcase_add_test(tc, test_main_conf_ceph_block);
+	tcase_add_test(tc, test_main_conf_rados_nodeid);
 	tcase_add_test(tc, test_exporter_specs);
 	tcase_add_test(tc, test_exporter_heads);
+	tcase_add_test(tc, test_placement_fewest_volumes);
+	tcase_add_test(tc, test_placement_synced_forgets_deleted);
 	suite_add_tcase(s, tc);
 	return s;
 }
