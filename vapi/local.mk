@@ -20,7 +20,8 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/instances_api.h \
 	vapi/storage.c vapi/storage.h vapi/storage_impl.h vapi/storage_dir.c \
 	vapi/exports.c vapi/exports.h vapi/exports_head.c vapi/exports_head.h vapi/exports_impl.h \
-	vapi/provision.c vapi/provision.h \
+	vapi/provision.c vapi/provision.h vapi/provision_impl.h \
+	vapi/provision_export.c vapi/provision_jobs.c \
 	vapi/volumes.c vapi/volumes.h vapi/refs.c vapi/refs.h \
 	vapi/hosts.c vapi/hosts.h vapi/fence.c vapi/fence.h \
 	vapi/snapshots.c vapi/snapshots.h \

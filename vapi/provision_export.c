@@ -1,0 +1,440 @@
+/*
+ * provision_export.c: the provisioner's side of the NFS exports: which
+ * volumes are served and where (build_specs, served_at), the exporter
+ * thread that alone calls exporter_sync (or a shared head's sync), the
+ * lease that makes one instance per NFS head write its exports, and the
+ * head's health as the scanner tracks it.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "exports.h"
+#include "exports_head.h"
+#include "fence.h"
+#include "instances.h"
+#include "log.h"
+#include "provision.h"
+#include "snapshots.h"
+#include "storage.h"
+#include "store.h"
+#include "timefmt.h"
+#include "uuid.h"
+#include "volumes.h"
+#include "provision_impl.h"
+
+void
+provision_export_path(const char *uuid, char *buf, size_t len)
+{
+	snprintf(buf, len, VAPI_EXPORT_PREFIX "%s", uuid);
+}
+
+/* Ask the exporter thread for a sync and wait for one that covers it. */
+int
+prov_export_sync_wait(struct provision *p, struct tnfs_err *err)
+{
+	struct timespec ts;
+	uint64_t mine;
+	int rc = -1;
+
+	if (p->head != NULL)
+		return exports_head_wait(p->head, EXPORT_WAIT_MS, err);
+	prov_deadline_ts(&ts, EXPORT_WAIT_MS);
+	pthread_mutex_lock(&p->mu);
+	mine = ++p->ex_want;
+	pthread_cond_broadcast(&p->ex_cv);
+	while (p->ex_done < mine) {
+		if (pthread_cond_timedwait(&p->ex_cv, &p->mu, &ts) ==
+		    ETIMEDOUT) {
+			tnfs_err_set(err, TNFS_E_TIMEOUT,
+			    "exports were not synced within %d s",
+			    EXPORT_WAIT_MS / 1000);
+			goto out;
+		}
+	}
+	if (p->ex_rc == 0)
+		rc = 0;
+	else if (err != NULL)
+		*err = p->ex_err;
+out:
+	pthread_mutex_unlock(&p->mu);
+	return rc;
+}
+
+int
+provision_export_sync(struct provision *p, struct tnfs_err *err)
+{
+	return p == NULL ? 0 : prov_export_sync_wait(p, err);
+}
+
+void
+provision_export_ask(struct provision *p)
+{
+	if (p == NULL)
+		return;
+	if (p->head != NULL) {
+		exports_head_ask(p->head);
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->ex_want++;
+	pthread_cond_broadcast(&p->ex_cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+struct spec_set {
+	struct export_spec *specs;
+	char **paths; /* each strdup'd: a 4 KiB slot per volume costs more */
+	char (*pseudo)[64];
+	struct storage_access *access; /* cephfs: the volume's cephx user */
+	size_t n;
+};
+
+static void
+spec_set_free(struct spec_set *s)
+{
+	size_t i;
+
+	/* Each spec's client list is its own allocation (fence.h). */
+	for (i = 0; s->specs != NULL && i < s->n; i++)
+		free((void *)(uintptr_t)s->specs[i].clients);
+	free(s->specs);
+	for (i = 0; s->paths != NULL && i < s->n; i++)
+		free(s->paths[i]);
+	free(s->paths);
+	free(s->pseudo);
+	free(s->access);
+}
+
+/*
+ * What should be served now: every volume the store marks exported.  With
+ * activate, each is activated first (a shared head taken over: its
+ * mounts may be gone with the instance that made them); one that cannot
+ * be is left out, and logged.
+ */
+static int
+build_specs(struct provision *p, struct spec_set *set, int activate,
+    struct tnfs_err *err)
+{
+	struct vapi *va = p->va;
+	struct volume_filter f = {0};
+	struct volume **vs = NULL;
+	struct tnfs_err aerr;
+	size_t nv = 0, i;
+	char path[4096];
+	int rc = -1;
+
+	memset(set, 0, sizeof(*set));
+	f.exported_only = 1;
+	f.brief = 1;
+	if (store_volume_list(va->store, &f, &vs, &nv, err) == -1)
+		return -1;
+	set->specs = calloc(nv + 1, sizeof(*set->specs));
+	set->paths = calloc(nv + 1, sizeof(*set->paths));
+	set->pseudo = calloc(nv + 1, sizeof(*set->pseudo));
+	set->access = calloc(nv + 1, sizeof(*set->access));
+	if (set->specs == NULL || set->paths == NULL || set->pseudo == NULL ||
+	    set->access == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < nv; i++) {
+		struct export_spec *sp = &set->specs[set->n];
+		const char **cl = NULL;
+		size_t nc = 0;
+
+		if (!vs[i]->exported)
+			continue;
+		if (activate &&
+		    storage_volume_activate(va->storage, vs[i]->uuid, &aerr) ==
+			-1) {
+			log_err(TNFS_LOG_ERROR, &aerr,
+			    "volume %s: not served until it can be activated",
+			    vs[i]->uuid);
+			continue;
+		}
+		if (storage_volume_path(va->storage, vs[i]->uuid, path,
+			sizeof(path), err) == -1 ||
+		    storage_volume_access(va->storage, vs[i]->uuid,
+			&set->access[set->n], err) == -1)
+			goto out;
+		if (set->access[set->n].user[0] != '\0') {
+			sp->ceph_fs = set->access[set->n].fs;
+			sp->ceph_user = set->access[set->n].user;
+			sp->ceph_secret = set->access[set->n].secret;
+		}
+		if ((set->paths[set->n] = strdup(path)) == NULL) {
+			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+			goto out;
+		}
+		provision_export_path(
+		    vs[i]->uuid, set->pseudo[set->n], sizeof(set->pseudo[0]));
+		if (fence_export_clients(va, vs[i], &cl, &nc, err) == -1)
+			goto out;
+		sp->volume_uuid = NULL; /* set below, once vs is stable */
+		sp->path = set->paths[set->n];
+		sp->pseudo = set->pseudo[set->n];
+		sp->clients = cl;
+		sp->nclients = nc;
+		sp->read_only = 0;
+		sp->nfs_port = vs[i]->nfs_port;
+		sp->mount_port = vs[i]->mount_port;
+		set->n++;
+	}
+	/* volume_uuid must outlive vs: point at the pseudo path's tail. */
+	for (i = 0; i < set->n; i++)
+		set->specs[i].volume_uuid =
+		    set->pseudo[i] + strlen(VAPI_EXPORT_PREFIX);
+	rc = 0;
+out:
+	volume_list_free(vs, nv);
+	if (rc == -1) {
+		spec_set_free(set);
+		memset(set, 0, sizeof(*set));
+	}
+	return rc;
+}
+
+/*
+ * One instance at a time writes an NFS head's exports: the one holding its
+ * lease in the store, taken here before the set to serve is read and given
+ * up after the server took it.  Each sync writes the whole set the store
+ * holds at that moment, so whichever instance syncs last serves every
+ * change made before its read.  Killed at any instruction, an instance
+ * leaves at worst a lease that frees itself when its heartbeat expires
+ * (or, for one that hangs but still beats, at until_ms) and an export file
+ * that is whole (written to a temporary file and renamed): the next sync
+ * by anyone rewrites it from the store.
+ */
+static int
+export_lease_take(struct provision *p, struct tnfs_err *err)
+{
+	int64_t deadline = tnfs_mono_ms() + EXPORT_WAIT_MS;
+	int r;
+
+	for (;;) {
+		/* Cut off from the store: wait for a heartbeat to get through. */
+		r = 0;
+		if (prov_may_claim(p) &&
+		    (r = store_lease_take(p->va->store, p->export_lease, p->id,
+			 tnfs_now_ms(), tnfs_now_ms() + 2 * EXPORT_WAIT_MS,
+			 instances_live_after(), err)) != 0)
+			return r == 1 ? 0 : -1;
+		if (tnfs_mono_ms() >= deadline) {
+			tnfs_err_set(err, TNFS_E_TIMEOUT,
+			    prov_may_claim(p)
+				? "another instance held the lease %s for %d s"
+				: "lease %s: this instance's heartbeat did not "
+				  "reach the store for %d s",
+			    p->export_lease, EXPORT_WAIT_MS / 1000);
+			return -1;
+		}
+		prov_sleep_ms(CLAIM_POLL_MS);
+	}
+}
+
+static void
+export_lease_release(struct provision *p)
+{
+	struct tnfs_err err;
+
+	if (store_lease_release(p->va->store, p->export_lease, p->id, &err) ==
+	    -1)
+		log_err(TNFS_LOG_WARN, &err, "lease %s: left to expire",
+		    p->export_lease);
+}
+
+void *
+prov_exporter_main(void *arg)
+{
+	struct provision *p = arg;
+	struct tnfs_err err;
+	struct spec_set set;
+	uint64_t gen;
+	int rc;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		/* Serve until the last worker that could ask is gone. */
+		while (p->ex_want == p->ex_done &&
+		    !(p->stopping && p->workers_running == 0))
+			pthread_cond_wait(&p->ex_cv, &p->mu);
+		if (p->ex_want == p->ex_done)
+			break;
+		gen = p->ex_want;
+		pthread_mutex_unlock(&p->mu);
+
+		tnfs_err_clear(&err);
+		rc = export_lease_take(p, &err);
+		if (rc == 0) {
+			rc = build_specs(p, &set, 0, &err);
+			if (rc == 0) {
+				rc = exporter_sync(
+				    p->va->exporter, set.specs, set.n, &err);
+				spec_set_free(&set);
+			}
+			export_lease_release(p);
+		}
+		if (rc == -1)
+			log_err(TNFS_LOG_ERROR, &err, "exports sync failed");
+
+		pthread_mutex_lock(&p->mu);
+		p->ex_done = gen;
+		p->ex_rc = rc;
+		p->ex_err = err;
+		pthread_cond_broadcast(&p->ex_cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* A shared head's sync (exports_head_sync_fn), in the head's thread. */
+int
+prov_head_sync(void *arg, int adopt, struct tnfs_err *err)
+{
+	struct provision *p = arg;
+	struct spec_set set;
+	int rc;
+
+	if (build_specs(p, &set, adopt, err) == -1)
+		return -1;
+	rc = exporter_sync(p->va->exporter, set.specs, set.n, err);
+	spec_set_free(&set);
+	return rc;
+}
+
+int
+provision_exports_healthy(struct provision *p)
+{
+	if (p->head != NULL)
+		return exports_head_healthy(p->head);
+	return exporter_healthy(p->va->exporter);
+}
+
+/*
+ * filesystem_path and ports from the volume's first network, or from the
+ * head the exporter places it on when it has several (exporter_place).
+ */
+int
+prov_served_at(struct provision *p, const struct volume *v, char *path,
+    size_t len, int *nfs_port, int *mount_port, struct tnfs_err *err)
+{
+	const struct vapi_network *net = NULL;
+	struct exporter_listen head;
+	char pseudo[64];
+
+	if (v->nnetworks > 0)
+		net = config_network(p->va->cfg, v->networks[0]);
+	if (net == NULL) {
+		tnfs_err_set(err, TNFS_E_INVALID_NETWORKS,
+		    "volume %s: its network is no longer configured", v->uuid);
+		return -1;
+	}
+	provision_export_path(v->uuid, pseudo, sizeof(pseudo));
+	snprintf(path, len, "%s:%s",
+	    net->advertise_address[0] ? net->advertise_address
+				      : net->nfs_address,
+	    pseudo);
+	*nfs_port =
+	    net->advertise_nfs_port ? net->advertise_nfs_port : net->nfs_port;
+	*mount_port = net->advertise_mount_port ? net->advertise_mount_port
+						: net->mount_port;
+	if (exporter_place(p->va->exporter, v->uuid, v->nfs_port, v->mount_port,
+		&head) > 0) {
+		snprintf(path, len, "%s:%s", head.address, pseudo);
+		*nfs_port = head.nfs_port;
+		*mount_port = head.mount_port;
+	}
+	return 0;
+}
+
+/*
+ * A dead NFS server makes its ready volumes failed and its return makes
+ * them ready again, as Triton's updater does with a stopped storage VM
+ * (triton-volumes.md 2.3).  Only volumes failed for that reason come
+ * back: the error text marks them.
+ */
+#define EXPORTER_DOWN_ERROR "the NFS server serving this volume is down"
+
+/* Move the exported volumes in state from (ready or failed) to the other. */
+static void
+set_served(struct provision *p, int serving)
+{
+	struct volume_filter f = {0};
+	struct volume **vs = NULL;
+	struct tnfs_err err;
+	size_t n = 0, i;
+
+	f.state = serving ? "failed" : "ready";
+	f.exported_only = 1;
+	f.brief = 1;
+	if (store_volume_list(p->va->store, &f, &vs, &n, &err) == -1) {
+		log_err(TNFS_LOG_ERROR, &err, "exporter health");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (!vs[i]->exported)
+			continue;
+		if (serving &&
+		    (vs[i]->error == NULL ||
+			strcmp(vs[i]->error, EXPORTER_DOWN_ERROR) != 0))
+			continue;
+		if (store_volume_set_served(p->va->store, vs[i]->uuid, serving,
+			serving ? NULL : EXPORTER_DOWN_ERROR, &err) == -1)
+			log_err(TNFS_LOG_ERROR, &err, "volume %s", vs[i]->uuid);
+	}
+	volume_list_free(vs, n);
+}
+
+void
+prov_track_exporter_health(struct provision *p)
+{
+	unsigned long outages = exporter_outages(p->va->exporter);
+	int healthy = exporter_healthy(p->va->exporter);
+	int down = !healthy || outages != p->last_outages;
+
+	/* A shared head's health is its holder's to track. */
+	if (p->head != NULL && !exports_head_serving(p->head)) {
+		p->last_outages = outages;
+		p->last_healthy = -1;
+		return;
+	}
+
+	/* An outage between two scans still fails the volumes, briefly. */
+	if (down) {
+		if (p->last_healthy != 0)
+			log_error("NFS server down: its ready volumes are "
+				  "failed until it serves again");
+		set_served(p, 0);
+	}
+	if (healthy && (down || p->last_healthy != 1)) {
+		set_served(p, 1);
+		log_info("NFS server serving: its volumes are ready");
+	}
+	p->last_outages = outages;
+	p->last_healthy = healthy;
+}
+
+/*
+ * The lease name of this instance's NFS head: the host and the first
+ * address and port it serves, which no two NFS servers share.
+ */
+void
+prov_export_head(struct provision *p)
+{
+	const struct vapi_config *cfg = p->va->cfg;
+	char host[256] = "";
+
+	gethostname(host, sizeof(host) - 1);
+	if (cfg->nnetworks > 0)
+		snprintf(p->export_lease, sizeof(p->export_lease),
+		    "exports:%s:%s:%d", host, cfg->networks[0].nfs_address,
+		    cfg->networks[0].nfs_port);
+	else
+		snprintf(p->export_lease, sizeof(p->export_lease), "exports:%s",
+		    host);
+}

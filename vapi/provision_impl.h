@@ -1,0 +1,94 @@
+/*
+ * provision_impl.h: what the provisioner's parts share (provision.c: the
+ * queue, the workers, the scanner and start-up; provision_jobs.c: what
+ * each job does to storage and records; provision_export.c: the exports
+ * and the NFS head's health).  Not for use outside them.
+ */
+#ifndef TNFS_PROVISION_IMPL_H
+#define TNFS_PROVISION_IMPL_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "provision.h"
+#include "storage.h"
+#include "uuid.h"
+
+struct exports_head;
+struct volume;
+
+#define SCAN_INTERVAL_MS 1000
+#define EXPORT_WAIT_MS   120000
+/* How long a waiting caller's job waits for another instance's claim. */
+#define CLAIM_WAIT_MS 30000
+#define CLAIM_POLL_MS 100
+
+enum job_kind {
+	JOB_CLAIMED = 100, /* a creating or deleting volume: do what it needs */
+};
+
+struct job {
+	int op; /* enum provision_op or enum job_kind */
+	char uuid[TNFS_UUID_BUFSZ];
+	uint64_t size;
+	char snap[128];
+	struct storage_usage usage; /* copied out: the caller may give up */
+	int sync;                   /* a caller waits for it */
+	int done;
+	int abandoned; /* the caller gave up waiting: worker frees it */
+	int rc;
+	struct tnfs_err err;
+	struct job *next;
+	struct job *hnext; /* queued asynchronous jobs by uuid (p->queued) */
+};
+
+/* Buckets of the queued asynchronous jobs, so a scan dedups in O(1). */
+#define QUEUED_BUCKETS 1024
+
+struct provision {
+	struct vapi *va;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;    /* queue changes, jobs done, kicks */
+	pthread_cond_t ex_cv; /* export requests and completions */
+	struct job *queue;    /* FIFO */
+	struct job *queued[QUEUED_BUCKETS];
+	char (*busy)[TNFS_UUID_BUFSZ];
+	int nworkers;
+	int kicked;
+	int stopping;
+	uint64_t ex_want, ex_done;
+	int ex_rc;
+	struct tnfs_err ex_err;
+	pthread_t *workers;
+	pthread_t scanner, exporter;
+	int nstarted;
+	int workers_running; /* the exporter thread outlives them */
+	int scanner_started, exporter_started;
+	int last_healthy; /* exporter health seen by the scanner; -1 unknown */
+	unsigned long last_outages;
+	uint64_t live_digest; /* of the live hosts, as the scanner last saw */
+	char id[TNFS_UUID_BUFSZ];  /* the instance claims are taken for */
+	char export_lease[512];    /* "exports:<NFS head>" */
+	struct exports_head *head; /* a shared head, or NULL */
+};
+
+/* provision.c */
+int prov_may_claim(struct provision *p);
+void prov_sleep_ms(int ms);
+void prov_deadline_ts(struct timespec *ts, int64_t ms);
+
+/* provision_export.c */
+void prov_track_exporter_health(struct provision *p);
+void prov_export_head(struct provision *p);
+int prov_head_sync(void *arg, int adopt, struct tnfs_err *err);
+void *prov_exporter_main(void *arg);
+int prov_export_sync_wait(struct provision *p, struct tnfs_err *err);
+int prov_served_at(struct provision *p, const struct volume *v, char *path,
+    size_t len, int *nfs_port, int *mount_port, struct tnfs_err *err);
+
+/* provision_jobs.c */
+void prov_run_op(struct provision *p, struct job *j);
+void prov_fail_volume(struct provision *p, const char *uuid, const char *from,
+    const struct tnfs_err *why);
+
+#endif
