@@ -479,6 +479,9 @@ recover(struct provision *p)
 		return;
 	}
 	snapshots_recover(va);
+	/* A clone made ready just before a crash left its source's key. */
+	if (store_meta_prune_creating(va->store, VOLUMES_CLONE_KEY, &err) == -1)
+		log_err(TNFS_LOG_WARN, &err, "recovery: clone sources");
 	f.brief = 1;
 	if (store_volume_list(va->store, &f, &vs, &nv, &err) == -1) {
 		log_err(TNFS_LOG_ERROR, &err, "recovery: listing volumes");

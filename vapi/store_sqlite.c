@@ -309,8 +309,8 @@ restrict_db_files(const char *path, struct tnfs_err *err)
 
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1) {
-		tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
-		    "store: cannot open %s", path);
+		tnfs_err_errno(
+		    err, TNFS_E_INTERNAL, errno, "store: cannot open %s", path);
 		return -1;
 	}
 	if (fchmod(fd, 0600) == -1) {
@@ -502,6 +502,19 @@ sq_meta_delete(void *impl, const char *key, struct tnfs_err *err)
 }
 
 static int
+sq_meta_prune_creating(void *impl, const char *prefix, struct tnfs_err *err)
+{
+	/* prefix is ours (a constant), not a pattern from a request. */
+	return sq_run(impl,
+		   "DELETE FROM meta WHERE substr(key, 1, length(?1)) = ?1"
+		   " AND substr(key, length(?1) + 1) NOT IN"
+		   " (SELECT uuid FROM volumes WHERE state = 'creating')",
+		   ARGS(TEXT(prefix)), "meta", err) < 0
+	    ? -1
+	    : 0;
+}
+
+static int
 sq_check(void *impl, struct tnfs_err *err)
 {
 	struct sq *st = impl;
@@ -539,6 +552,7 @@ const struct store_ops store_sqlite_ops = {
     .meta_set = sq_meta_set,
     .meta_add = sq_meta_add,
     .meta_delete = sq_meta_delete,
+    .meta_prune_creating = sq_meta_prune_creating,
     .volume_insert = sq_volume_insert,
     .volume_get = sq_volume_get,
     .volume_list = sq_volume_list,

@@ -66,6 +66,15 @@ t_fails() {
 	if [ $rc -ne 0 ]; then t_pass "$desc"; else t_fail "$desc" "succeeded: $*" "${out:0:2000}"; fi
 }
 
+# t_pid_gone PID: true when PID has exited: no such process, or a zombie
+# its parent has yet to reap (a daemon whose parent was killed is reaped
+# by whichever process adopts it, on its own schedule).
+t_pid_gone() {
+	kill -0 "$1" 2>/dev/null || return 0
+	[ "$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null)" = Z ] ||
+		[ ! -e "/proc/$1/status" ]
+}
+
 # t_refused DESC SECONDS REGEX CMD...: CMD fails on its own within SECONDS
 # and says why (its output matches REGEX, extended).  Running out of time
 # is not a refusal: a hang, a success or another failure fails the test.
