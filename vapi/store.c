@@ -85,9 +85,8 @@ store_spec_redact(const char *spec, char *out, size_t len)
 				while (spec[j] == ' ')
 					j++;
 				if (spec[j] == '\'') {
-					for (j++;
-					     spec[j] != '\0' && spec[j] != '\'';
-					     j++)
+					for (j++; spec[j] != '\0' &&
+					     spec[j] != '\''; j++)
 						if (spec[j] == '\\' &&
 						    spec[j + 1] != '\0')
 							j++;
@@ -96,8 +95,8 @@ store_spec_redact(const char *spec, char *out, size_t len)
 				} else {
 					j += strcspn(spec + j, " \t&");
 				}
-				off += (size_t)snprintf(
-				    out + off, len - off, "password=********");
+				off += (size_t)snprintf(out + off, len - off,
+				    "password=********");
 				i = j;
 				continue;
 			}
@@ -330,8 +329,8 @@ store_host_delete(struct store *st, const char *owner_uuid, const char *uuid,
 }
 
 int
-store_grant_put(struct store *st, const char *volume_uuid, const char *address,
-    int64_t now_ms, int max, struct tnfs_err *err)
+store_grant_put(struct store *st, const char *volume_uuid,
+    const char *address, int64_t now_ms, int max, struct tnfs_err *err)
 {
 	return st->ops->grant_put(
 	    st->impl, volume_uuid, address, now_ms, max, err);
@@ -345,8 +344,8 @@ store_grant_remove(struct store *st, const char *volume_uuid,
 }
 
 int
-store_grant_list(struct store *st, const char *volume_uuid, struct grant **out,
-    size_t *n, struct tnfs_err *err)
+store_grant_list(struct store *st, const char *volume_uuid,
+    struct grant **out, size_t *n, struct tnfs_err *err)
 {
 	return st->ops->grant_list(st->impl, volume_uuid, out, n, err);
 }
@@ -449,8 +448,8 @@ store_instance_delete(struct store *st, const char *id, struct tnfs_err *err)
 }
 
 int
-store_instance_list(
-    struct store *st, struct instance **out, size_t *n, struct tnfs_err *err)
+store_instance_list(struct store *st, struct instance **out, size_t *n,
+    struct tnfs_err *err)
 {
 	return st->ops->instance_list(st->impl, out, n, err);
 }
@@ -464,10 +463,10 @@ store_instances_reap(
 
 int
 store_jobs_claim(struct store *st, const char *id, int64_t live_after_ms,
-    size_t max, char (**out)[TNFS_UUID_BUFSZ], size_t *n, struct tnfs_err *err)
+    size_t max, char (**out)[TNFS_UUID_BUFSZ], size_t *n,
+    struct tnfs_err *err)
 {
-	return st->ops->jobs_claim(
-	    st->impl, id, live_after_ms, max, out, n, err);
+	return st->ops->jobs_claim(st->impl, id, live_after_ms, max, out, n, err);
 }
 
 int

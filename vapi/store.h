@@ -295,8 +295,8 @@ int store_host_put(struct store *st, const struct host *h, int max_per_owner,
 int store_host_get(struct store *st, const char *owner_uuid, const char *uuid,
     struct host *out, struct tnfs_err *err);
 /* Hosts of owner (NULL: all), by hostname.  Caller frees *out (free(3)). */
-int store_host_list(struct store *st, const char *owner_uuid, struct host **out,
-    size_t *n, struct tnfs_err *err);
+int store_host_list(struct store *st, const char *owner_uuid,
+    struct host **out, size_t *n, struct tnfs_err *err);
 /* HostNotFound when absent. */
 int store_host_delete(struct store *st, const char *owner_uuid,
     const char *uuid, struct tnfs_err *err);
@@ -367,11 +367,10 @@ int store_shared(const struct store *st);
 int store_instance_put(
     struct store *st, const struct instance *in, struct tnfs_err *err);
 /* Absent is not an error. */
-int store_instance_delete(
-    struct store *st, const char *id, struct tnfs_err *err);
+int store_instance_delete(struct store *st, const char *id, struct tnfs_err *err);
 /* Every instance, oldest start first.  Caller frees *out (free(3)). */
-int store_instance_list(
-    struct store *st, struct instance **out, size_t *n, struct tnfs_err *err);
+int store_instance_list(struct store *st, struct instance **out, size_t *n,
+    struct tnfs_err *err);
 /*
  * Delete the records of instances whose heartbeat is older than before_ms
  * and that hold no claim; *n says how many.
@@ -391,7 +390,8 @@ int store_instances_reap(
  * no particular order (caller frees with free(3)).
  */
 int store_jobs_claim(struct store *st, const char *id, int64_t live_after_ms,
-    size_t max, char (**out)[TNFS_UUID_BUFSZ], size_t *n, struct tnfs_err *err);
+    size_t max, char (**out)[TNFS_UUID_BUFSZ], size_t *n,
+    struct tnfs_err *err);
 /*
  * Claim uuid for id: 1 when id holds it now, 0 when another live instance
  * does (or the volume is gone), -1 on error.

@@ -113,10 +113,9 @@ struct store_ops {
 
 	int (*instance_put)(
 	    void *impl, const struct instance *in, struct tnfs_err *err);
-	int (*instance_delete)(
-	    void *impl, const char *id, struct tnfs_err *err);
-	int (*instance_list)(
-	    void *impl, struct instance **out, size_t *n, struct tnfs_err *err);
+	int (*instance_delete)(void *impl, const char *id, struct tnfs_err *err);
+	int (*instance_list)(void *impl, struct instance **out, size_t *n,
+	    struct tnfs_err *err);
 	int (*instances_reap)(
 	    void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
 	int (*jobs_claim)(void *impl, const char *id, int64_t live_after_ms,
@@ -124,8 +123,8 @@ struct store_ops {
 	    struct tnfs_err *err);
 	int (*volume_claim)(void *impl, const char *uuid, const char *id,
 	    int64_t live_after_ms, struct tnfs_err *err);
-	int (*volume_release)(
-	    void *impl, const char *uuid, const char *id, struct tnfs_err *err);
+	int (*volume_release)(void *impl, const char *uuid, const char *id,
+	    struct tnfs_err *err);
 	int (*lease_take)(void *impl, const char *name, const char *holder,
 	    int64_t now_ms, int64_t until_ms, int64_t live_after_ms,
 	    struct tnfs_err *err);

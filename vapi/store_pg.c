@@ -160,8 +160,7 @@ scrubbed(const struct pg *st, const char *msg, char *out, size_t len)
 	plen = st->password != NULL ? strlen(st->password) : 0;
 	while (*msg != '\0' && off + 1 < len) {
 		if (plen > 0 && (p = strstr(msg, st->password)) == msg) {
-			off +=
-			    (size_t)snprintf(out + off, len - off, "********");
+			off += (size_t)snprintf(out + off, len - off, "********");
 			msg += plen;
 			continue;
 		}
@@ -288,8 +287,8 @@ connect_db(struct pg *st, struct tnfs_err *err)
 	 * host name is still resolved synchronously by libpq (give hostaddr
 	 * to avoid even that).
 	 */
-	c = PQconnectStartParams(
-	    (const char *const *)st->keys, (const char *const *)st->vals, 0);
+	c = PQconnectStartParams((const char *const *)st->keys,
+	    (const char *const *)st->vals, 0);
 	if (c == NULL || PQstatus(c) == CONNECTION_BAD) {
 		conn_err(st, c, TNFS_E_UNAVAILABLE, "cannot connect", err);
 		PQfinish(c);
@@ -297,8 +296,8 @@ connect_db(struct pg *st, struct tnfs_err *err)
 	}
 	while (ps != PGRES_POLLING_OK) {
 		if (ps == PGRES_POLLING_FAILED) {
-			conn_err(
-			    st, c, TNFS_E_UNAVAILABLE, "cannot connect", err);
+			conn_err(st, c, TNFS_E_UNAVAILABLE, "cannot connect",
+			    err);
 			PQfinish(c);
 			return -1;
 		}
@@ -354,8 +353,8 @@ sqlstate_is(const PGresult *res, const char *state)
 
 /* A failed statement's result as an error of its kind. */
 static void
-result_err(
-    struct pg *st, const PGresult *res, const char *what, struct tnfs_err *err)
+result_err(struct pg *st, const PGresult *res, const char *what,
+    struct tnfs_err *err)
 {
 	enum tnfs_ecode code = TNFS_E_INTERNAL;
 	char msg[512];
@@ -368,7 +367,7 @@ result_err(
 	else if (sqlstate_is(res, "57014") || sqlstate_is(res, "55P03"))
 		code = TNFS_E_TIMEOUT; /* statement or lock timeout */
 	else if (sqlstate_is(res, "57P01") || sqlstate_is(res, "57P02") ||
-	    sqlstate_is(res, "57P03") || sqlstate_is(res, "25006"))
+		 sqlstate_is(res, "57P03") || sqlstate_is(res, "25006"))
 		code = TNFS_E_UNAVAILABLE; /* shutting down, read-only */
 	tnfs_err_set(err, code, "store: %s: %s", what, msg);
 }
@@ -439,9 +438,8 @@ query(struct pg *st, const char *sql, const struct arg *a, size_t n,
 		 */
 		if (retry && st->depth == 0 && attempt < MAX_RETRIES &&
 		    (sqlstate_is(res, "40001") || sqlstate_is(res, "40P01"))) {
-			struct timespec ts = {0,
-			    (long)(5 + rand() % 20) * (1L << attempt) *
-				1000000L};
+			struct timespec ts = {0, (long)(5 + rand() % 20) *
+						     (1L << attempt) * 1000000L};
 
 			PQclear(res);
 			res = NULL;
@@ -513,9 +511,7 @@ pg_copy(const PGresult *res, int r, int c, char *dst, size_t len)
 int64_t
 pg_int(const PGresult *res, int r, int c)
 {
-	return PQgetisnull(res, r, c)
-	    ? 0
-	    : strtoll(PQgetvalue(res, r, c), NULL, 10);
+	return PQgetisnull(res, r, c) ? 0 : strtoll(PQgetvalue(res, r, c), NULL, 10);
 }
 
 /* Run sql (no rows wanted) with the lock held; -1 with err. */
@@ -579,8 +575,7 @@ migrate(struct pg *st, int version, struct tnfs_err *err)
 		    "UPDATE tnfs_schema SET version = %d", have + 1);
 		if (exec_sql(st, migrations[have], "migrate", 0, err) == -1 ||
 		    exec_sql(st, sql, "migrate", 0, err) == -1) {
-			tnfs_err_prefix(
-			    err, "migration to schema %d", have + 1);
+			tnfs_err_prefix(err, "migration to schema %d", have + 1);
 			goto fail;
 		}
 		st->depth--;
@@ -670,8 +665,7 @@ parse_conninfo(struct pg *st, const char *conninfo, struct tnfs_err *err)
 		if (add_opt(st, &n, "connect_timeout", t) == -1)
 			goto oom;
 	}
-	if (!have_app &&
-	    add_opt(st, &n, "application_name", "tritonnfs-vapi") == -1)
+	if (!have_app && add_opt(st, &n, "application_name", "tritonnfs-vapi") == -1)
 		goto oom;
 	if (st->where[0] == '\0')
 		snprintf(st->where, sizeof(st->where), "libpq defaults");
@@ -874,8 +868,8 @@ pg_check(void *impl, struct tnfs_err *err)
 	int rc = -1, v;
 
 	pg_lock(st);
-	res = pg_query(
-	    st, "SELECT version FROM tnfs_schema", NULL, 0, "check", NULL, err);
+	res = pg_query(st, "SELECT version FROM tnfs_schema", NULL, 0,
+	    "check", NULL, err);
 	if (res == NULL)
 		goto out;
 	v = PQntuples(res) == 1 ? (int)pg_int(res, 0, 0) : -1;

@@ -27,7 +27,7 @@ struct pg {
 	int tx_failed; /* an inner rollback or a failed statement dooms it */
 	/* The parsed connection options, for reconnecting. */
 	char **keys, **vals;
-	char *password;  /* only to scrub it from libpq's words; or NULL */
+	char *password; /* only to scrub it from libpq's words; or NULL */
 	char where[256]; /* "host=... port=... dbname=...": no password */
 	int connect_timeout_s;
 	int statement_timeout_ms;
@@ -149,8 +149,8 @@ int pg_host_get(void *impl, const char *owner_uuid, const char *uuid,
     struct host *out, struct tnfs_err *err);
 int pg_host_list(void *impl, const char *owner_uuid, struct host **out,
     size_t *n, struct tnfs_err *err);
-int pg_host_delete(
-    void *impl, const char *owner_uuid, const char *uuid, struct tnfs_err *err);
+int pg_host_delete(void *impl, const char *owner_uuid, const char *uuid,
+    struct tnfs_err *err);
 int pg_grant_put(void *impl, const char *volume_uuid, const char *address,
     int64_t now_ms, int max, struct tnfs_err *err);
 int pg_grant_remove(void *impl, const char *volume_uuid, const char *address,
@@ -178,15 +178,15 @@ int pg_snap_set_state(void *impl, const char *volume_uuid, const char *name,
 int pg_snap_delete(void *impl, const char *volume_uuid, const char *name,
     struct tnfs_err *err);
 
-int pg_instance_put(
-    void *impl, const struct instance *in, struct tnfs_err *err);
+int pg_instance_put(void *impl, const struct instance *in, struct tnfs_err *err);
 int pg_instance_delete(void *impl, const char *id, struct tnfs_err *err);
 int pg_instance_list(
     void *impl, struct instance **out, size_t *n, struct tnfs_err *err);
 int pg_instances_reap(
     void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
-int pg_jobs_claim(void *impl, const char *id, int64_t live_after_ms, size_t max,
-    char (**out)[TNFS_UUID_BUFSZ], size_t *n, struct tnfs_err *err);
+int pg_jobs_claim(void *impl, const char *id, int64_t live_after_ms,
+    size_t max, char (**out)[TNFS_UUID_BUFSZ], size_t *n,
+    struct tnfs_err *err);
 int pg_volume_claim(void *impl, const char *uuid, const char *id,
     int64_t live_after_ms, struct tnfs_err *err);
 int pg_volume_release(

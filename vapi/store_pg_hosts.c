@@ -13,8 +13,7 @@
 #include "store_pg.h"
 
 int
-pg_refs_reap_orphans(
-    void *impl, int64_t before_ms, int *n, struct tnfs_err *err)
+pg_refs_reap_orphans(void *impl, int64_t before_ms, int *n, struct tnfs_err *err)
 {
 	int r = pg_run(impl,
 	    "DELETE FROM refs WHERE created_ms < $1 AND NOT EXISTS"
@@ -180,8 +179,8 @@ out:
 }
 
 int
-pg_host_delete(
-    void *impl, const char *owner_uuid, const char *uuid, struct tnfs_err *err)
+pg_host_delete(void *impl, const char *owner_uuid, const char *uuid,
+    struct tnfs_err *err)
 {
 	int r = pg_run(impl,
 	    "DELETE FROM hosts WHERE uuid = $2 AND"

@@ -128,9 +128,9 @@ pg_jobs_claim(void *impl, const char *id, int64_t live_after_ms, size_t max,
 	pg_lock(st);
 	res = pg_query(st,
 	    "UPDATE volumes SET claim = $1 WHERE uuid IN (SELECT uuid FROM"
-	    " volumes WHERE state IN ('creating', 'deleting') AND " CLAIM_FREE(
-		"claim") " ORDER BY create_ms, uuid LIMIT $3"
-			 " FOR UPDATE SKIP LOCKED) RETURNING uuid",
+	    " volumes WHERE state IN ('creating', 'deleting') AND "
+	    CLAIM_FREE("claim") " ORDER BY create_ms, uuid LIMIT $3"
+	    " FOR UPDATE SKIP LOCKED) RETURNING uuid",
 	    ARGS(TEXT(id), INT(live_after_ms), INT(max)), "claim jobs", NULL,
 	    err);
 	if (res == NULL)
@@ -157,8 +157,8 @@ pg_volume_claim(void *impl, const char *uuid, const char *id,
     int64_t live_after_ms, struct tnfs_err *err)
 {
 	return pg_moved(pg_run(impl,
-	    "UPDATE volumes SET claim = $1 WHERE uuid = $3 AND " CLAIM_FREE(
-		"claim"),
+	    "UPDATE volumes SET claim = $1 WHERE uuid = $3 AND "
+	    CLAIM_FREE("claim"),
 	    ARGS(TEXT(id), INT(live_after_ms), TEXT(uuid)), "claim volume",
 	    err));
 }
@@ -176,8 +176,9 @@ pg_volume_release(
 }
 
 int
-pg_lease_take(void *impl, const char *name, const char *holder, int64_t now_ms,
-    int64_t until_ms, int64_t live_after_ms, struct tnfs_err *err)
+pg_lease_take(void *impl, const char *name, const char *holder,
+    int64_t now_ms, int64_t until_ms, int64_t live_after_ms,
+    struct tnfs_err *err)
 {
 	return pg_moved(pg_run(impl,
 	    "INSERT INTO leases (name, holder, expires_ms) VALUES ($3, $1, $4)"
@@ -193,8 +194,7 @@ int
 pg_lease_release(
     void *impl, const char *name, const char *holder, struct tnfs_err *err)
 {
-	return pg_run(impl,
-		   "DELETE FROM leases WHERE name = $1 AND holder = $2",
+	return pg_run(impl, "DELETE FROM leases WHERE name = $1 AND holder = $2",
 		   ARGS(TEXT(name), TEXT(holder)), "release lease", err) < 0
 	    ? -1
 	    : 0;

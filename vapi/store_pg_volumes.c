@@ -123,8 +123,8 @@ add_ref(struct volume *v, size_t *cap, const PGresult *res, int r, int c)
 	ref->created_ms = pg_int(res, r, c + 2);
 	ref->renewed_ms = pg_int(res, r, c + 3);
 	ref->holder_seen_ms = pg_int(res, r, c + 4);
-	pg_copy(
-	    res, r, c + 5, ref->holder_address, sizeof(ref->holder_address));
+	pg_copy(res, r, c + 5, ref->holder_address,
+	    sizeof(ref->holder_address));
 	return 0;
 }
 
@@ -253,8 +253,7 @@ load_list_refs(struct pg *st, const struct pg_where *w, struct volume **vs,
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return -1;
 	}
-	res =
-	    pg_query(st, sql, w->args, w->nargs, "list references", NULL, err);
+	res = pg_query(st, sql, w->args, w->nargs, "list references", NULL, err);
 	if (res == NULL)
 		goto out;
 	for (i = 0; i < PQntuples(res); i++) {
@@ -307,8 +306,8 @@ pg_volume_list(void *impl, const struct volume_filter *f, struct volume ***out,
 		goto out_unlocked;
 	}
 	pg_lock(st);
-	if ((res = pg_query(
-		 st, sql, w.args, w.nargs, "list volumes", NULL, err)) == NULL)
+	if ((res = pg_query(st, sql, w.args, w.nargs, "list volumes", NULL,
+		 err)) == NULL)
 		goto out;
 	nrows = PQntuples(res);
 	if (nrows > 0 && (vs = calloc((size_t)nrows, sizeof(*vs))) == NULL) {
@@ -441,8 +440,7 @@ pg_volume_set_size(
     void *impl, const char *uuid, uint64_t size, struct tnfs_err *err)
 {
 	return pg_run(impl,
-		   "UPDATE volumes SET size = $1, updated_ms = $2 WHERE uuid = "
-		   "$3",
+		   "UPDATE volumes SET size = $1, updated_ms = $2 WHERE uuid = $3",
 		   ARGS(INT(size), INT(tnfs_now_ms()), TEXT(uuid)), "set size",
 		   err) < 0
 	    ? -1

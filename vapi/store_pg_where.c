@@ -43,7 +43,8 @@ static const struct {
     {"ge", ">="},
 };
 
-static void add_sql(struct pg_where *w, const char *fmt, ...)
+static void
+add_sql(struct pg_where *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -176,10 +177,9 @@ ref_holds(struct pg_where *w, const struct volume_filter *f)
 {
 	add_sql(w, " AND r.renewed_ms >= ");
 	param(w, 1, NULL, f->live_after_ms);
-	add_sql(w,
-	    " AND EXISTS (SELECT 1 FROM hosts h WHERE"
-	    " h.owner_uuid = r.owner_uuid AND h.uuid = r.vm_uuid AND"
-	    " h.heartbeat_ms >= ");
+	add_sql(w, " AND EXISTS (SELECT 1 FROM hosts h WHERE"
+		   " h.owner_uuid = r.owner_uuid AND h.uuid = r.vm_uuid AND"
+		   " h.heartbeat_ms >= ");
 	param(w, 1, NULL, f->host_after_ms);
 	add_sql(w, "))");
 }
@@ -224,9 +224,8 @@ pred_sql(struct pg_where *w, const struct predicate *p,
 		/* dangling == no live reference */
 		int dangling = (i == 0) == (predicate_boolean(p) != 0);
 
-		add_sql(w,
-		    "%sEXISTS (SELECT 1 FROM refs r WHERE"
-		    " r.volume_uuid = volumes.uuid",
+		add_sql(w, "%sEXISTS (SELECT 1 FROM refs r WHERE"
+			   " r.volume_uuid = volumes.uuid",
 		    dangling ? "NOT " : "");
 		ref_holds(w, f);
 		return 0;
@@ -242,8 +241,8 @@ pred_sql(struct pg_where *w, const struct predicate *p,
 	}
 	for (k = 0; k < sizeof(text_fields) / sizeof(text_fields[0]); k++)
 		if (strcmp(text_fields[k].field, field) == 0) {
-			add_sql(
-			    w, "%s %s ", text_fields[k].column, cmp_ops[i].sql);
+			add_sql(w, "%s %s ", text_fields[k].column,
+			    cmp_ops[i].sql);
 			param(w, 0, predicate_text(p), 0);
 			return 0;
 		}
@@ -278,10 +277,9 @@ pg_where_build(
 			w->exact = 0;
 		if (f->ref_vm != NULL) {
 			add_and(w);
-			add_sql(w,
-			    "EXISTS (SELECT 1 FROM refs r WHERE"
-			    " r.volume_uuid = volumes.uuid AND"
-			    " r.vm_uuid = ");
+			add_sql(w, "EXISTS (SELECT 1 FROM refs r WHERE"
+				   " r.volume_uuid = volumes.uuid AND"
+				   " r.vm_uuid = ");
 			param(w, 0, f->ref_vm, 0);
 			ref_holds(w, f);
 		}

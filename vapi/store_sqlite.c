@@ -309,8 +309,8 @@ restrict_db_files(const char *path, struct tnfs_err *err)
 
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1) {
-		tnfs_err_errno(
-		    err, TNFS_E_INTERNAL, errno, "store: cannot open %s", path);
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
+		    "store: cannot open %s", path);
 		return -1;
 	}
 	if (fchmod(fd, 0600) == -1) {

@@ -147,8 +147,8 @@ int sq_host_get(void *impl, const char *owner_uuid, const char *uuid,
     struct host *out, struct tnfs_err *err);
 int sq_host_list(void *impl, const char *owner_uuid, struct host **out,
     size_t *n, struct tnfs_err *err);
-int sq_host_delete(
-    void *impl, const char *owner_uuid, const char *uuid, struct tnfs_err *err);
+int sq_host_delete(void *impl, const char *owner_uuid, const char *uuid,
+    struct tnfs_err *err);
 int sq_grant_put(void *impl, const char *volume_uuid, const char *address,
     int64_t now_ms, int max, struct tnfs_err *err);
 int sq_grant_remove(void *impl, const char *volume_uuid, const char *address,
@@ -175,15 +175,15 @@ int sq_snap_set_state(void *impl, const char *volume_uuid, const char *name,
     const char *state, struct tnfs_err *err);
 int sq_snap_delete(void *impl, const char *volume_uuid, const char *name,
     struct tnfs_err *err);
-int sq_instance_put(
-    void *impl, const struct instance *in, struct tnfs_err *err);
+int sq_instance_put(void *impl, const struct instance *in, struct tnfs_err *err);
 int sq_instance_delete(void *impl, const char *id, struct tnfs_err *err);
 int sq_instance_list(
     void *impl, struct instance **out, size_t *n, struct tnfs_err *err);
 int sq_instances_reap(
     void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
-int sq_jobs_claim(void *impl, const char *id, int64_t live_after_ms, size_t max,
-    char (**out)[TNFS_UUID_BUFSZ], size_t *n, struct tnfs_err *err);
+int sq_jobs_claim(void *impl, const char *id, int64_t live_after_ms,
+    size_t max, char (**out)[TNFS_UUID_BUFSZ], size_t *n,
+    struct tnfs_err *err);
 int sq_volume_claim(void *impl, const char *uuid, const char *id,
     int64_t live_after_ms, struct tnfs_err *err);
 int sq_volume_release(

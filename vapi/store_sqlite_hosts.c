@@ -11,8 +11,7 @@
 #include "store_sqlite.h"
 
 int
-sq_refs_reap_orphans(
-    void *impl, int64_t before_ms, int *n, struct tnfs_err *err)
+sq_refs_reap_orphans(void *impl, int64_t before_ms, int *n, struct tnfs_err *err)
 {
 	int r = sq_run(impl,
 	    "DELETE FROM refs WHERE created_ms < ?1 AND NOT EXISTS"
@@ -193,8 +192,8 @@ out:
 }
 
 int
-sq_host_delete(
-    void *impl, const char *owner_uuid, const char *uuid, struct tnfs_err *err)
+sq_host_delete(void *impl, const char *owner_uuid, const char *uuid,
+    struct tnfs_err *err)
 {
 	int r = sq_run(impl,
 	    "DELETE FROM hosts WHERE uuid = ?2 AND"

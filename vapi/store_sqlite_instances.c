@@ -25,8 +25,7 @@ sq_instance_put(void *impl, const struct instance *in, struct tnfs_err *err)
 	return sq_run(impl,
 		   "INSERT INTO instances (id, hostname, address, started_ms,"
 		   " heartbeat_ms) VALUES (?1, ?2, ?3, ?4, ?5)"
-		   " ON CONFLICT (id) DO UPDATE SET hostname = "
-		   "excluded.hostname,"
+		   " ON CONFLICT (id) DO UPDATE SET hostname = excluded.hostname,"
 		   " address = excluded.address,"
 		   " heartbeat_ms = excluded.heartbeat_ms",
 		   ARGS(TEXT(in->id), TEXT(in->hostname), TEXT(in->address),
@@ -130,10 +129,9 @@ sq_jobs_claim(void *impl, const char *id, int64_t live_after_ms, size_t max,
 	sq_lock(st);
 	if ((s = sq_prep(st,
 		 "UPDATE volumes SET claim = ?1 WHERE uuid IN (SELECT uuid"
-		 " FROM volumes WHERE state IN ('creating', 'deleting') "
-		 "AND " CLAIM_FREE(
-		     "claim") " ORDER BY create_ms, uuid LIMIT ?3)"
-			      " RETURNING uuid",
+		 " FROM volumes WHERE state IN ('creating', 'deleting') AND "
+		 CLAIM_FREE("claim") " ORDER BY create_ms, uuid LIMIT ?3)"
+		 " RETURNING uuid",
 		 err)) == NULL)
 		goto out;
 	sq_bind_args(s, ARGS(TEXT(id), INT(live_after_ms), INT(max)));
@@ -160,8 +158,8 @@ sq_volume_claim(void *impl, const char *uuid, const char *id,
     int64_t live_after_ms, struct tnfs_err *err)
 {
 	return sq_moved(sq_run(impl,
-	    "UPDATE volumes SET claim = ?1 WHERE uuid = ?3 AND " CLAIM_FREE(
-		"claim"),
+	    "UPDATE volumes SET claim = ?1 WHERE uuid = ?3 AND "
+	    CLAIM_FREE("claim"),
 	    ARGS(TEXT(id), INT(live_after_ms), TEXT(uuid)), "claim volume",
 	    err));
 }
@@ -179,8 +177,9 @@ sq_volume_release(
 }
 
 int
-sq_lease_take(void *impl, const char *name, const char *holder, int64_t now_ms,
-    int64_t until_ms, int64_t live_after_ms, struct tnfs_err *err)
+sq_lease_take(void *impl, const char *name, const char *holder,
+    int64_t now_ms, int64_t until_ms, int64_t live_after_ms,
+    struct tnfs_err *err)
 {
 	return sq_moved(sq_run(impl,
 	    "INSERT INTO leases (name, holder, expires_ms) VALUES (?3, ?1, ?4)"
@@ -196,8 +195,7 @@ int
 sq_lease_release(
     void *impl, const char *name, const char *holder, struct tnfs_err *err)
 {
-	return sq_run(impl,
-		   "DELETE FROM leases WHERE name = ?1 AND holder = ?2",
+	return sq_run(impl, "DELETE FROM leases WHERE name = ?1 AND holder = ?2",
 		   ARGS(TEXT(name), TEXT(holder)), "release lease", err) < 0
 	    ? -1
 	    : 0;

@@ -48,8 +48,8 @@ static const struct {
 	" h.owner_uuid = r.owner_uuid AND h.uuid = r.vm_uuid AND"              \
 	" h.heartbeat_ms >= ?)"
 #define LIVE_REF                                                               \
-	"EXISTS (SELECT 1 FROM refs r WHERE r.volume_uuid = "                  \
-	"volumes.uuid" REF_HOLDS ")"
+	"EXISTS (SELECT 1 FROM refs r WHERE r.volume_uuid = volumes.uuid"      \
+	REF_HOLDS ")"
 
 static void
 add_sql(struct sq_where *w, const char *fmt, ...)
@@ -235,8 +235,8 @@ sq_where_build(
 			add_and(w);
 			add_sql(w,
 			    "EXISTS (SELECT 1 FROM refs r WHERE"
-			    " r.volume_uuid = volumes.uuid AND r.vm_uuid = "
-			    "?" REF_HOLDS ")");
+			    " r.volume_uuid = volumes.uuid AND r.vm_uuid = ?"
+			    REF_HOLDS ")");
 			add_arg(w, 0, f->ref_vm, 0);
 			add_arg(w, 1, NULL, f->live_after_ms);
 			add_arg(w, 1, NULL, f->host_after_ms);

@@ -359,8 +359,8 @@ filter_fixture(struct tnfs_err *err)
 		struct volume *v;
 		const char *nets[2] = {rows[i].net, NET1};
 
-		snprintf(
-		    uuid, sizeof(uuid), "0b0b0b0b-0000-4000-8000-%012zu", i);
+		snprintf(uuid, sizeof(uuid),
+		    "0b0b0b0b-0000-4000-8000-%012zu", i);
 		v = mkvol(uuid, rows[i].owner, rows[i].name);
 		snprintf(v->state, sizeof(v->state), "%s", rows[i].state);
 		v->size = rows[i].size;
@@ -368,8 +368,8 @@ filter_fixture(struct tnfs_err *err)
 		v->exported = i % 2;
 		ck_assert_int_eq(
 		    volume_set_networks(v, nets, i % 3 == 0 ? 2 : 1), 0);
-		ck_assert_msg(
-		    store_volume_insert(st, v, err) == 0, "%s", err->msg);
+		ck_assert_msg(store_volume_insert(st, v, err) == 0, "%s",
+		    err->msg);
 		volume_free(v);
 		/* refs: live on 0 and 1, stale on 2, two on 3 */
 		if (i < 4)
@@ -383,8 +383,8 @@ filter_fixture(struct tnfs_err *err)
 			struct snapshot sn = {.name = "s1", .seq = 1};
 
 			snprintf(sn.state, sizeof(sn.state), "created");
-			ck_assert_int_eq(
-			    store_snap_insert(st, uuid, &sn, err), 0);
+			ck_assert_int_eq(store_snap_insert(st, uuid, &sn, err),
+			    0);
 		}
 	}
 	return st;
@@ -415,11 +415,11 @@ START_TEST(test_filters_in_sql_match_c)
 	    {.name = "*web*"},
 	    {.name = "*eb*", .owner = 1},
 	    {.name = "WEB"},
-	    {.name = "it's"},    /* a quote is a value, never SQL */
-	    {.name = "*[a-z]*"}, /* GLOB syntax: C decides */
-	    {.name = "w?b"},     /* likewise */
-	    {.name = "%"},       /* LIKE syntax means nothing here */
-	    {.name = "web_2"},   /* "_" is no wildcard */
+	    {.name = "it's"},       /* a quote is a value, never SQL */
+	    {.name = "*[a-z]*"},    /* GLOB syntax: C decides */
+	    {.name = "w?b"},        /* likewise */
+	    {.name = "%"},          /* LIKE syntax means nothing here */
+	    {.name = "web_2"},      /* "_" is no wildcard */
 	    {.name = "x' OR 1=1 --"},
 	    {.state = "ready", .owner = 1},
 	    {.type = "tritonnfs", .size = 20480},
@@ -481,8 +481,8 @@ START_TEST(test_filters_in_sql_match_c)
 		uuids_of(match, k, want, sizeof(want));
 		ck_assert_int_eq(store_volume_list(st, &f, &vs, &n, &err), 0);
 		uuids_of(vs, n, got, sizeof(got));
-		ck_assert_msg(strcmp(got, want) == 0, "case %zu: SQL %s, C %s",
-		    i, got, want);
+		ck_assert_msg(strcmp(got, want) == 0,
+		    "case %zu: SQL %s, C %s", i, got, want);
 		volume_list_free(vs, n);
 		predicate_free(p);
 	}
@@ -537,13 +537,16 @@ START_TEST(test_networks_text)
 		int rc;
 		size_t n;
 	} cases[] = {
-	    {"[]", 0, 0}, {"[\"" NET1 "\"]", 0, 1},
+	    {"[]", 0, 0},
+	    {"[\"" NET1 "\"]", 0, 1},
 	    {"[\"" NET1 "\",\"" NET2 "\"]", 0, 2},
 	    {"[\"" NET1 "\",\"" NET1 "\"]", 0, 1}, /* duplicates dropped */
 	    {"[ \"" NET1 "\" ]", 0, 1},            /* json-c's way */
 	    {"[\"" NET1 "\"", -1, 0},
 	    {"[\"" NET1 "0\"]", -1, 0}, /* too long for a uuid */
-	    {"[1]", -1, 0}, {"{}", -1, 0}, {"", -1, 0},
+	    {"[1]", -1, 0},
+	    {"{}", -1, 0},
+	    {"", -1, 0},
 	    {"[\"a\\\"b\"]", 0, 1}, /* escaped: json-c reads it */
 	};
 	struct tnfs_err err;
@@ -560,8 +563,7 @@ START_TEST(test_networks_text)
 		if (cases[i].rc == 0) {
 			ck_assert_uint_eq(v->nnetworks, cases[i].n);
 			back = volume_networks_text(v);
-			ck_assert_int_eq(
-			    volume_networks_parse(v, back, &err), 0);
+			ck_assert_int_eq(volume_networks_parse(v, back, &err), 0);
 			ck_assert_uint_eq(v->nnetworks, cases[i].n);
 			free(back);
 		}
@@ -767,8 +769,7 @@ START_TEST(test_leases_one_holder)
 	    0);
 	/* Another name is another lease. */
 	ck_assert_int_eq(
-	    store_lease_take(st, "reaper", INST_B, 10000, 15000, 9000, &err),
-	    1);
+	    store_lease_take(st, "reaper", INST_B, 10000, 15000, 9000, &err), 1);
 	/* Renewed by its holder. */
 	ck_assert_int_eq(
 	    store_lease_take(st, "exports:x", INST_A, 14000, 30000, 9000, &err),
@@ -790,8 +791,8 @@ START_TEST(test_leases_one_holder)
 	    store_lease_take(st, "exports:x", INST_A, 36000, 40000, 9000, &err),
 	    1);
 	/* Its holder dead: taken over before it expires. */
-	ck_assert_int_eq(store_lease_take(st, "exports:x", INST_B, 37000, 99000,
-			     11000, &err),
+	ck_assert_int_eq(
+	    store_lease_take(st, "exports:x", INST_B, 37000, 99000, 11000, &err),
 	    1);
 	store_close(st);
 }
