@@ -96,8 +96,8 @@ set_limit(const char *vol, uint64_t bytes, struct tnfs_err *err)
  * a subvolume even then (from its reserve).
  */
 static int
-check_room(
-    const struct btrfs_backend *b, const char *what, struct tnfs_err *err)
+check_room(const struct btrfs_backend *b, const char *what,
+    struct tnfs_err *err)
 {
 	struct statfs sfs;
 	uint64_t total, avail, floor;
@@ -611,8 +611,7 @@ btrfs_volume_clone(void *impl, const char *uuid, const char *src,
 {
 	struct btrfs_backend *b = impl;
 	char vol[PATH_MAX], from[PATH_MAX];
-	const char *argv[] = {
-	    "btrfs", "subvolume", "snapshot", from, vol, NULL};
+	const char *argv[] = {"btrfs", "subvolume", "snapshot", from, vol, NULL};
 	int created = 0;
 
 	if (vol_path(b, uuid, vol, err) == -1 ||
@@ -692,8 +691,7 @@ btrfs_orphan_set_aside(void *impl, const char *uuid, struct tnfs_err *err)
 		goto out;
 	rmdir(mp);
 	if (btrfs_is_subvol(vol)) {
-		if (fsutil_path(dst, err, "%s/orphans/%s", b->root, uuid) ==
-			-1 ||
+		if (fsutil_path(dst, err, "%s/orphans/%s", b->root, uuid) == -1 ||
 		    rename_aside(vol, dst, NULL, err) == -1)
 			goto out;
 	}
@@ -711,19 +709,20 @@ out:
 }
 
 /* Both kinds differ only in how the pool is found (storage_btrfs_root.c). */
-#define BTRFS_OPS_COMMON                                                       \
-	.has_quota = 1, .has_snapshots = 1, .close = storage_btrfs_close,      \
-	.keep_mounts = storage_btrfs_keep_mounts,                              \
-	.volume_create = btrfs_volume_create,                                  \
-	.volume_resize = btrfs_volume_resize,                                  \
-	.volume_destroy = btrfs_volume_destroy,                                \
-	.volume_activate = btrfs_volume_activate,                              \
-	.volume_exists = btrfs_volume_exists,                                  \
-	.volume_path = btrfs_volume_path, .volume_usage = btrfs_volume_usage,  \
-	.snapshot_create = btrfs_snapshot_create,                              \
-	.snapshot_delete = btrfs_snapshot_delete,                              \
-	.snapshot_rollback = btrfs_snapshot_rollback,                          \
-	.volume_clone = btrfs_volume_clone, .list = btrfs_list,                \
+#define BTRFS_OPS_COMMON                                                     \
+	.has_quota = 1, .has_snapshots = 1, .close = storage_btrfs_close,    \
+	.keep_mounts = storage_btrfs_keep_mounts,                            \
+	.volume_create = btrfs_volume_create,                                \
+	.volume_resize = btrfs_volume_resize,                                \
+	.volume_destroy = btrfs_volume_destroy,                              \
+	.volume_activate = btrfs_volume_activate,                            \
+	.volume_exists = btrfs_volume_exists,                                \
+	.volume_path = btrfs_volume_path,                                    \
+	.volume_usage = btrfs_volume_usage,                                  \
+	.snapshot_create = btrfs_snapshot_create,                            \
+	.snapshot_delete = btrfs_snapshot_delete,                            \
+	.snapshot_rollback = btrfs_snapshot_rollback,                        \
+	.volume_clone = btrfs_volume_clone, .list = btrfs_list,              \
 	.orphan_set_aside = btrfs_orphan_set_aside
 
 const struct storage_ops storage_btrfs_ops = {
