@@ -452,6 +452,59 @@ cmp_str(const void *a, const void *b)
 }
 
 /*
+ * Finish the grows a crash cut short (volumes.h, VOLUMES_GROW_KEY): the
+ * storage's limit again (setting it twice is harmless), then the record.
+ * A volume gone or no longer ready needs nothing.
+ */
+static void
+finish_grows(struct provision *p)
+{
+	struct vapi *va = p->va;
+	struct meta_entry *es = NULL;
+	struct volume *v;
+	const char *uuid;
+	unsigned long long size;
+	char *end;
+	size_t n = 0, i;
+	struct tnfs_err err;
+
+	if (store_meta_list(va->store, VOLUMES_GROW_KEY, &es, &n, &err) == -1) {
+		log_err(TNFS_LOG_ERROR, &err, "recovery: grows in flight");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		uuid = es[i].key + strlen(VOLUMES_GROW_KEY);
+		errno = 0;
+		size = strtoull(es[i].value, &end, 10);
+		v = NULL;
+		if (errno != 0 || *end != '\0' || size == 0) {
+			log_warn("recovery: grow of %s to \"%.40s\" is no size: "
+				 "dropped",
+			    uuid, es[i].value);
+		} else if (store_volume_get(va->store, uuid, &v, &err) == -1 &&
+		    strcmp(err.code, "VolumeNotFound") != 0) {
+			log_err(TNFS_LOG_WARN, &err, "recovery: grow of %s", uuid);
+			continue;
+		} else if (v != NULL && strcmp(v->state, "ready") == 0 &&
+		    size > v->size) {
+			if (prov_grow(p, uuid, size, &err) == -1)
+				log_err(TNFS_LOG_WARN, &err,
+				    "recovery: grow of %s to %llu MiB", uuid,
+				    size);
+			else
+				log_info("recovery: volume %s grown to %llu MiB",
+				    uuid, size);
+			volume_free(v);
+			continue;
+		}
+		volume_free(v);
+		if (store_meta_delete(va->store, es[i].key, &err) == -1)
+			log_err(TNFS_LOG_WARN, &err, "recovery: %s", es[i].key);
+	}
+	meta_list_free(es, n);
+}
+
+/*
  * Settle the snapshots a crash left in flight (snapshots_recover), set
  * orphans aside and make ready volumes reachable again.  The work per
  * volume is what recovery needs: activate each ready one (a btrfs
@@ -482,6 +535,7 @@ recover(struct provision *p)
 	/* A clone made ready just before a crash left its source's key. */
 	if (store_meta_prune_creating(va->store, VOLUMES_CLONE_KEY, &err) == -1)
 		log_err(TNFS_LOG_WARN, &err, "recovery: clone sources");
+	finish_grows(p);
 	f.brief = 1;
 	if (store_volume_list(va->store, &f, &vs, &nv, &err) == -1) {
 		log_err(TNFS_LOG_ERROR, &err, "recovery: listing volumes");

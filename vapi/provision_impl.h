@@ -88,6 +88,13 @@ int prov_served_at(struct provision *p, const struct volume *v, char *path,
 
 /* provision_jobs.c */
 void prov_run_op(struct provision *p, struct job *j);
+/*
+ * A grow whose intent is recorded (volumes.h, VOLUMES_GROW_KEY): the
+ * storage, then the size and the end of the intent in one transaction.
+ * Refused by the storage: the intent ends, the record stays as it was.
+ */
+int prov_grow(
+    struct provision *p, const char *uuid, uint64_t size, struct tnfs_err *err);
 void prov_fail_volume(struct provision *p, const char *uuid, const char *from,
     const struct tnfs_err *why);
 

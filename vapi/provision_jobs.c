@@ -262,6 +262,33 @@ do_claimed(struct provision *p, const char *uuid)
 	volume_free(v);
 }
 
+int
+prov_grow(
+    struct provision *p, const char *uuid, uint64_t size, struct tnfs_err *err)
+{
+	struct store *st = p->va->store;
+	char key[sizeof(VOLUMES_GROW_KEY) + TNFS_UUID_BUFSZ];
+	struct tnfs_err derr;
+
+	snprintf(key, sizeof(key), VOLUMES_GROW_KEY "%s", uuid);
+	if (storage_volume_resize(p->va->storage, uuid, size, err) == -1) {
+		if (store_meta_delete(st, key, &derr) == -1)
+			log_err(TNFS_LOG_WARN, &derr,
+			    "volume %s: the next start retries a refused grow",
+			    uuid);
+		return -1;
+	}
+	/* A failure here leaves the key: the next start finishes it. */
+	if (store_tx_begin(st, err) == -1)
+		return -1;
+	if (store_volume_set_size(st, uuid, size, err) == -1 ||
+	    store_meta_delete(st, key, err) == -1) {
+		store_tx_rollback(st);
+		return -1;
+	}
+	return store_tx_commit(st, err);
+}
+
 void
 prov_run_op(struct provision *p, struct job *j)
 {
@@ -273,7 +300,7 @@ prov_run_op(struct provision *p, struct job *j)
 		j->rc = 0;
 		break;
 	case PROVISION_RESIZE:
-		j->rc = storage_volume_resize(st, j->uuid, j->size, &j->err);
+		j->rc = prov_grow(p, j->uuid, j->size, &j->err);
 		break;
 	case PROVISION_SNAP_CREATE:
 		j->rc = snapshots_job_create(p->va, j->uuid, j->snap, &j->err);

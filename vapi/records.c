@@ -73,6 +73,20 @@ reservation_list_free(struct reservation *rs, size_t n)
 	free(rs);
 }
 
+void
+meta_list_free(struct meta_entry *es, size_t n)
+{
+	size_t i;
+
+	if (es == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(es[i].key);
+		free(es[i].value);
+	}
+	free(es);
+}
+
 int
 volume_has_network(const struct volume *v, const char *net)
 {

@@ -201,6 +201,15 @@ store_meta_prune_creating(
 }
 
 int
+store_meta_list(struct store *st, const char *prefix,
+    struct meta_entry **out, size_t *n, struct tnfs_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	return st->ops->meta_list(st->impl, prefix, out, n, err);
+}
+
+int
 store_volume_insert(
     struct store *st, const struct volume *v, struct tnfs_err *err)
 {

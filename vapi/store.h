@@ -120,6 +120,12 @@ struct reservation {
 	int64_t create_ms;
 };
 
+/* A meta key and its value, as store_meta_list answers them. */
+struct meta_entry {
+	char *key;
+	char *value;
+};
+
 struct snapshot {
 	char name[128];
 	int64_t create_ms;
@@ -179,6 +185,7 @@ int volume_labels_parse(
     struct volume *v, const char *text, struct tnfs_err *err);
 void volume_list_free(struct volume **vs, size_t n);
 void reservation_list_free(struct reservation *rs, size_t n);
+void meta_list_free(struct meta_entry *es, size_t n);
 
 /*
  * "KIND:ARGUMENT" ("sqlite:PATH", "postgresql:CONNINFO").  Creates or
@@ -218,6 +225,12 @@ int store_meta_delete(struct store *st, const char *key, struct tnfs_err *err);
  */
 int store_meta_prune_creating(
     struct store *st, const char *prefix, struct tnfs_err *err);
+/*
+ * The meta keys that start with prefix (ours, a constant: never a pattern
+ * from a request), in key order.  Caller frees with meta_list_free.
+ */
+int store_meta_list(struct store *st, const char *prefix,
+    struct meta_entry **out, size_t *n, struct tnfs_err *err);
 
 /* VolumeAlreadyExists when (owner, name) is taken by a live volume. */
 int store_volume_insert(

@@ -41,6 +41,8 @@ struct store_ops {
 	int (*meta_delete)(void *impl, const char *key, struct tnfs_err *err);
 	int (*meta_prune_creating)(
 	    void *impl, const char *prefix, struct tnfs_err *err);
+	int (*meta_list)(void *impl, const char *prefix,
+	    struct meta_entry **out, size_t *n, struct tnfs_err *err);
 
 	int (*volume_insert)(
 	    void *impl, const struct volume *v, struct tnfs_err *err);

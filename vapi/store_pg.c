@@ -859,6 +859,47 @@ pg_meta_prune_creating(void *impl, const char *prefix, struct tnfs_err *err)
 	    : 0;
 }
 
+static int
+pg_meta_list(void *impl, const char *prefix, struct meta_entry **out,
+    size_t *n, struct tnfs_err *err)
+{
+	struct pg *st = impl;
+	struct meta_entry *es = NULL;
+	PGresult *res;
+	size_t cnt = 0;
+	int rc = -1, i;
+
+	pg_lock(st);
+	res = pg_query(st,
+	    "SELECT key, value FROM meta"
+	    " WHERE substr(key, 1, length($1::text)) = $1::text ORDER BY key",
+	    ARGS(TEXT(prefix)), "meta", NULL, err);
+	if (res == NULL)
+		goto out;
+	if (PQntuples(res) > 0 &&
+	    (es = calloc((size_t)PQntuples(res), sizeof(*es))) == NULL)
+		goto oom;
+	for (i = 0; i < PQntuples(res); i++) {
+		es[cnt].key = pg_dup(res, i, 0);
+		es[cnt].value = pg_dup(res, i, 1);
+		cnt++;
+		if (es[cnt - 1].key == NULL || es[cnt - 1].value == NULL)
+			goto oom;
+	}
+	*out = es;
+	*n = cnt;
+	es = NULL;
+	rc = 0;
+	goto out;
+oom:
+	tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+out:
+	meta_list_free(es, cnt);
+	PQclear(res);
+	pg_unlock(st);
+	return rc;
+}
+
 /* The database answers, and its schema is the one this program knows. */
 static int
 pg_check(void *impl, struct tnfs_err *err)
@@ -899,6 +940,7 @@ const struct store_ops store_pg_ops = {
     .meta_add = pg_meta_add,
     .meta_delete = pg_meta_delete,
     .meta_prune_creating = pg_meta_prune_creating,
+    .meta_list = pg_meta_list,
     .volume_insert = pg_volume_insert,
     .volume_get = pg_volume_get,
     .volume_list = pg_volume_list,

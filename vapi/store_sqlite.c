@@ -515,6 +515,54 @@ sq_meta_prune_creating(void *impl, const char *prefix, struct tnfs_err *err)
 }
 
 static int
+sq_meta_list(void *impl, const char *prefix, struct meta_entry **out,
+    size_t *n, struct tnfs_err *err)
+{
+	struct sq *st = impl;
+	struct meta_entry *es = NULL, *ne;
+	size_t cnt = 0, cap = 0;
+	sqlite3_stmt *s;
+	int rc = -1, r;
+
+	sq_lock(st);
+	if ((s = sq_prep(st,
+		 "SELECT key, value FROM meta"
+		 " WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key",
+		 err)) == NULL)
+		goto out;
+	sq_bind_text(s, 1, prefix);
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 8;
+			if ((ne = realloc(es, cap * sizeof(*ne))) == NULL)
+				goto oom;
+			es = ne;
+		}
+		es[cnt].key = sq_col_dup(s, 0);
+		es[cnt].value = sq_col_dup(s, 1);
+		cnt++;
+		if (es[cnt - 1].key == NULL || es[cnt - 1].value == NULL)
+			goto oom;
+	}
+	if (r != SQLITE_DONE) {
+		sq_db_err(st, err, "meta");
+		goto out;
+	}
+	*out = es;
+	*n = cnt;
+	es = NULL;
+	rc = 0;
+	goto out;
+oom:
+	tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+out:
+	meta_list_free(es, cnt);
+	sq_done(st, s);
+	sq_unlock(st);
+	return rc;
+}
+
+static int
 sq_check(void *impl, struct tnfs_err *err)
 {
 	struct sq *st = impl;
@@ -553,6 +601,7 @@ const struct store_ops store_sqlite_ops = {
     .meta_add = sq_meta_add,
     .meta_delete = sq_meta_delete,
     .meta_prune_creating = sq_meta_prune_creating,
+    .meta_list = sq_meta_list,
     .volume_insert = sq_volume_insert,
     .volume_get = sq_volume_get,
     .volume_list = sq_volume_list,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "provision.h"
 #include "timefmt.h"
 #include "validate.h"
@@ -449,6 +450,34 @@ out:
 	return -1;
 }
 
+/*
+ * The intent first, committed, then the job (provision_jobs.c, prov_grow):
+ * it grows the storage and records the size, so that a grow the caller
+ * stopped waiting for still ends recorded, and one a crash cut short is
+ * finished at the next start.  A refused grow changes nothing.
+ */
+static int
+grow_volume(
+    struct vapi *va, const char *uuid, uint64_t size, struct tnfs_err *err)
+{
+	char key[sizeof(VOLUMES_GROW_KEY) + TNFS_UUID_BUFSZ], val[24];
+	struct tnfs_err derr;
+
+	snprintf(key, sizeof(key), VOLUMES_GROW_KEY "%s", uuid);
+	snprintf(val, sizeof(val), "%llu", (unsigned long long)size);
+	if (store_meta_set(va->store, key, val, err) == -1)
+		return -1;
+	if (provision_call(va->prov, PROVISION_RESIZE, uuid, size, NULL, NULL,
+		err) == 0)
+		return 0;
+	/* Timed out, the job goes on and ends the intent itself. */
+	if (!tnfs_err_is(err, TNFS_E_TIMEOUT) &&
+	    store_meta_delete(va->store, key, &derr) == -1)
+		log_err(TNFS_LOG_WARN, &derr,
+		    "volume %s: the next start retries a refused grow", uuid);
+	return -1;
+}
+
 int
 volumes_update(struct vapi *va, const struct update_req *rq,
     struct volume **out, struct tnfs_err *err)
@@ -474,14 +503,8 @@ volumes_update(struct vapi *va, const struct update_req *rq,
 	if (rq->name != NULL && strcmp(rq->name, v->name) != 0 &&
 	    rename_volume(va, rq->uuid, rq->name, err) == -1)
 		goto out;
-	if (rq->size > v->size) {
-		if (provision_call(va->prov, PROVISION_RESIZE, rq->uuid,
-			rq->size, NULL, NULL, err) == -1)
-			goto out;
-		if (store_volume_set_size(va->store, rq->uuid, rq->size, err) ==
-		    -1)
-			goto out;
-	}
+	if (rq->size > v->size && grow_volume(va, rq->uuid, rq->size, err) == -1)
+		goto out;
 	if (store_volume_get(va->store, rq->uuid, out, err) == -1)
 		goto out;
 	rc = 0;

@@ -119,4 +119,12 @@ int volumes_restart(struct vapi *va, const char *uuid, struct volume **out,
  */
 #define VOLUMES_CLONE_KEY "clone:"
 
+/*
+ * The meta key prefix under which a grow keeps its new size (decimal MiB)
+ * from before its storage changes until its record does: a crash between
+ * the two is finished at the next start (provision's recovery), so the
+ * storage's limit and the record never disagree past a restart.
+ */
+#define VOLUMES_GROW_KEY "grow:"
+
 #endif

@@ -86,6 +86,8 @@ expect_msg "a grow on the full pool is refused" 507 InsufficientStorage 'full|[N
 	POST "/volumes/$B" '{"size":4096}'
 req GET "/volumes/$B"
 t_is "B keeps its size" "$(jbody .size)" 2048
+t_is "the refused grow left no intent to finish at a start" \
+	"$(sqlite3 "$VDIR/vapi.db" "SELECT count(*) FROM meta WHERE key LIKE 'grow:%'")" 0
 t_is "A's file keeps its bytes" "$(sha256sum <"$MA/keep1")" "$(sha256sum <"$P/keep1")"
 t_is "B's file keeps its bytes" "$(sha256sum <"$MB/keep2")" "$(sha256sum <"$P/keep2")"
 t_is "integrity_check while full" "$(sqlite3 "$VDIR/vapi.db" 'PRAGMA integrity_check')" ok

@@ -54,6 +54,16 @@ vapi_store_setup() {
 	VAPI_STORE_ARGS=(--store "$VAPI_STORE" --state-dir "$VDIR")
 }
 
+# store_sql SQL: one statement on VDIR's records, SQLite's or
+# PostgreSQL's (vapi_store_setup); rows unaligned, "|" between columns.
+store_sql() {
+	if [ "$TNFS_TEST_STORE" = postgresql ]; then
+		pg_psql "$(cat "$VDIR/pg.conninfo")" "$1"
+	else
+		sqlite3 "$VDIR/vapi.db" "$1"
+	fi
+}
+
 # vapi_start [FLAGS...]: a fresh server in a new private directory.
 vapi_start() {
 	VDIR=$(t_tmpdir)

@@ -325,6 +325,31 @@ START_TEST(test_transactions_and_reopen)
 	ck_assert_int_eq(store_meta_prune_creating(st, "clone:", &err), 0);
 	ck_assert_int_eq(store_meta_get(st, "clone:" U(2), &val, &err), 0);
 	ck_assert_ptr_null(val);
+	/*
+	 * Listing by prefix: only that prefix, in key order; a prefix with
+	 * LIKE's wildcards matches them literally.
+	 */
+	{
+		struct meta_entry *es = NULL;
+		size_t n = 7;
+
+		ck_assert_int_eq(store_meta_set(st, "grow:" U(3), "30", &err), 0);
+		ck_assert_int_eq(store_meta_set(st, "grow:" U(2), "20", &err), 0);
+		ck_assert_int_eq(store_meta_set(st, "grow%" U(4), "40", &err), 0);
+		ck_assert_int_eq(store_meta_list(st, "grow:", &es, &n, &err), 0);
+		ck_assert_uint_eq(n, 2);
+		ck_assert_str_eq(es[0].key, "grow:" U(2));
+		ck_assert_str_eq(es[0].value, "20");
+		ck_assert_str_eq(es[1].key, "grow:" U(3));
+		ck_assert_str_eq(es[1].value, "30");
+		meta_list_free(es, n);
+		ck_assert_int_eq(store_meta_list(st, "gro_", &es, &n, &err), 0);
+		ck_assert_uint_eq(n, 0);
+		ck_assert_ptr_null(es);
+		ck_assert_int_eq(store_meta_list(st, "none:", &es, &n, &err), 0);
+		ck_assert_uint_eq(n, 0);
+		meta_list_free(es, n);
+	}
 	store_close(st);
 }
 END_TEST
