@@ -64,7 +64,8 @@ FUSE_INTEGRATION_TESTS = \
 	tests/integration/fuse_bench.sh \
 	tests/integration/multihost_docker.sh \
 	tests/integration/vapi_cephfs.sh \
-	tests/integration/cephfs_heads.sh
+	tests/integration/cephfs_heads.sh \
+	tests/integration/docker_cephfs.sh
 # What the suites source.
 INTEGRATION_LIBS = \
 	tests/integration/lib.sh \

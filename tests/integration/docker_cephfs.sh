@@ -1,0 +1,8 @@
+#!/bin/bash
+# docker_cephfs.sh: the Docker end-to-end suite (plugin_docker.sh: create,
+# run, a second container, :ro, rm refused while another host uses the
+# volume, rollback under a holder, a clone with --opt from=) once more, on
+# CephFS storage served by an nfs-ganesha FSAL_CEPH head, against a real
+# single-node Ceph started by the suite (ceph_lib.sh).
+export TNFS_E2E_STORAGE=cephfs
+exec "$BASH" "$TNFS_SRCDIR/tests/integration/plugin_docker.sh" "$@"
