@@ -1,8 +1,8 @@
 /*
  * cli_args.h: the parsers behind triton-volume's own argument syntax:
- * affinity rules (-a), tags (--tag K=V) and list filters (FIELD=VALUE).
- * Sizes and names use lib/parse.h.  Every parser fails with a
- * ValidationError whose message the caller prints as a usage error.
+ * tags (--tag K=V) and list filters (FIELD=VALUE).  Affinity rules (-a)
+ * use lib/affinity.h, sizes and names lib/parse.h.  Every parser fails
+ * with a ValidationError whose message the caller prints as a usage error.
  */
 #ifndef TNFS_CLI_ARGS_H
 #define TNFS_CLI_ARGS_H
@@ -12,17 +12,7 @@
 #include "err.h"
 #include "vapi_client.h"
 
-#define CLI_AFFINITY_KEY_MAX   127
-#define CLI_AFFINITY_VALUE_MAX 512
 #define CLI_TAG_KEY_MAX        256
-
-/*
- * An affinity rule as node-triton writes it (instance!=wp, role==~db*,
- * name==/^db/) in the parsed form VOLAPI hands on:
- * {key, operator ("==" | "!="), value, isSoft, valueType ("exact" | "glob"
- * | "re")}.  New reference, or NULL.
- */
-json_object *cli_affinity_parse(const char *rule, struct tnfs_err *err);
 
 /* Add --tag KEY=VALUE to the labels object (strings only, VOLAPI §1.4). */
 int cli_tag_add(json_object *labels, const char *kv, struct tnfs_err *err);

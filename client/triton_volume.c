@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "affinity.h"
 #include "cli_args.h"
 #include "cli_common.h"
 #include "cli_opts.h"
@@ -25,7 +26,7 @@
 #define TV_PROG              "triton-volume"
 #define WAIT_TIMEOUT_DEFAULT 120
 #define MAX_TAGS             64
-#define MAX_AFFINITY         16
+#define MAX_AFFINITY         TNFS_AFFINITY_RULES_MAX
 
 /* -h/--help of every subcommand: its section of the help text. */
 static int
@@ -180,7 +181,7 @@ create_opt_affinity(struct cli *c, const char *arg, struct cli_opts *o)
 
 	if (json_object_array_length(cx->affinity) >= MAX_AFFINITY)
 		return cli_usage(c, "at most %d affinity rules", MAX_AFFINITY);
-	if ((rule = cli_affinity_parse(arg, &cx->err)) == NULL)
+	if ((rule = tnfs_affinity_rule_parse(arg, &cx->err)) == NULL)
 		return cli_usage(c, "%s", cx->err.msg);
 	json_object_array_add(cx->affinity, rule);
 	return 0;

@@ -225,6 +225,7 @@ struct vapi_create_req {
 	/* A clone of a snapshot (uuid or name, snapshot name); NULL: not. */
 	const char *source_volume;
 	const char *source_snapshot;
+	json_object *affinity; /* borrowed: an array of rules; NULL: none */
 };
 
 /* POST /volumes: 201 with the volume, usually in state creating. */

@@ -193,6 +193,9 @@ vapi_client_create_volume(struct vapi_client *c,
 	if (rq->labels != NULL)
 		json_object_object_add(
 		    body, "labels", json_object_get(rq->labels));
+	if (rq->affinity != NULL)
+		json_object_object_add(
+		    body, "affinity", json_object_get(rq->affinity));
 	rc = volume_call(c, "POST", "/volumes", body, out, err);
 	goto out;
 nomem:

@@ -39,6 +39,7 @@ static const struct {
     [TNFS_E_UNAVAILABLE] = {"ServiceUnavailable", 503},
     [TNFS_E_INTERNAL] = {"InternalError", 500},
     [TNFS_E_HOST_NOT_FOUND] = {"HostNotFound", 404},
+    [TNFS_E_AFFINITY] = {"AffinityNotSatisfied", 409},
 };
 
 const char *

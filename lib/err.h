@@ -46,6 +46,7 @@ enum tnfs_ecode {
 	TNFS_E_UNAVAILABLE,        /* 503 ServiceUnavailable: a peer is down */
 	TNFS_E_INTERNAL,           /* 500 InternalError */
 	TNFS_E_HOST_NOT_FOUND,     /* 404 HostNotFound */
+	TNFS_E_AFFINITY, /* 409 AffinityNotSatisfied: no head meets a rule */
 	TNFS_E__COUNT
 };
 

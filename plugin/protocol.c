@@ -5,13 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "affinity.h"
 #include "jsonx.h"
 #include "parse.h"
 #include "protocol.h"
 #include "timefmt.h"
 
 const char *const proto_create_opt_names =
-    "size, network, from, ro, nfsvers, uid, gid, mode";
+    "size, network, from, affinity, ro, nfsvers, uid, gid, mode";
 
 void
 proto_req_clear(struct proto_req *rq)
@@ -203,6 +204,21 @@ proto_parse_create_opts(
 				tnfs_err_prefix(err, "option from");
 				return -1;
 			}
+		} else if (strcmp(k, "affinity") == 0) {
+			json_object *rules;
+
+			if (strlen(v) > PROTO_AFFINITY_MAX) {
+				tnfs_err_set(err, TNFS_E_VALIDATION,
+				    "option affinity: longer than %d bytes",
+				    PROTO_AFFINITY_MAX);
+				return -1;
+			}
+			if ((rules = tnfs_affinity_list_parse(v, err)) == NULL) {
+				tnfs_err_prefix(err, "option affinity");
+				return -1;
+			}
+			json_object_put(rules);
+			snprintf(out->affinity, sizeof(out->affinity), "%s", v);
 		} else if (strcmp(k, "ro") == 0) {
 			if (tnfs_parse_bool(
 				v, &out->vol.ro, "option ro", err) == -1)

@@ -42,6 +42,8 @@ int proto_parse(const char *body, size_t len, int need, struct proto_req *rq,
     struct tnfs_err *err);
 void proto_req_clear(struct proto_req *rq);
 
+#define PROTO_AFFINITY_MAX 2048
+
 /* Create options after validation (§5.1 items 13-14, §5.2 item 8). */
 struct create_opts {
 	int has_size;
@@ -50,6 +52,8 @@ struct create_opts {
 	/* from=VOLUME@SNAPSHOT: a clone of that snapshot; "" when not. */
 	char from_volume[TNFS_NAME_MAX + 1];
 	char from_snapshot[TNFS_SNAPSHOT_NAME_MAX + 1];
+	/* affinity=RULE[,RULE...] (lib/affinity.h), checked; "" when none. */
+	char affinity[PROTO_AFFINITY_MAX + 1];
 	struct volume_opts vol;
 };
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "affinity.h"
 #include "fsutil.h"
 #include "log.h"
 #include "mountinfo.h"
@@ -440,7 +441,7 @@ volumes_create(struct volumes *vs, const char *name, json_object *opts,
 	struct pvol *p;
 	char net[VAPI_UUID_BUFSZ], human[32];
 	const char *nets[1] = {net};
-	json_object *labels = NULL;
+	json_object *labels = NULL, *affinity = NULL;
 	uint64_t size = 0;
 	int rc = -1, known, found;
 
@@ -491,6 +492,11 @@ volumes_create(struct volumes *vs, const char *name, json_object *opts,
 	rq.networks = nets;
 	rq.nnetworks = 1;
 	rq.labels = labels;
+	/* Checked by proto_parse_create_opts: only memory can fail here. */
+	if (co.affinity[0] != '\0' &&
+	    (affinity = tnfs_affinity_list_parse(co.affinity, err)) == NULL)
+		goto fail;
+	rq.affinity = affinity;
 	/* A clone: the VAPI finds the source among this owner's volumes. */
 	if (co.from_volume[0] != '\0') {
 		rq.source_volume = co.from_volume;
@@ -524,6 +530,8 @@ out:
 	pthread_mutex_unlock(&p->op_mu);
 	if (labels != NULL)
 		json_object_put(labels);
+	if (affinity != NULL)
+		json_object_put(affinity);
 	vapi_volume_clear(&v);
 	vapi_client_free(c);
 	return rc;

@@ -123,6 +123,19 @@ exporter_place(struct exporter *ex, const char *uuid, int nfs_port,
 	return ex->ops->place(ex->impl, uuid, nfs_port, mount_port, out);
 }
 
+size_t
+exporter_heads(struct exporter *ex, struct exporter_head *out, size_t max)
+{
+	size_t n;
+
+	if (max == 0)
+		return 0;
+	if (ex->ops->heads != NULL && (n = ex->ops->heads(ex->impl, out, max)) > 0)
+		return n;
+	memset(&out[0], 0, sizeof(out[0]));
+	return 1;
+}
+
 void
 exporter_close(struct exporter *ex)
 {

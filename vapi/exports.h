@@ -128,6 +128,21 @@ void exporter_stop(struct exporter *ex);
 int exporter_place(struct exporter *ex, const char *uuid, int nfs_port,
     int mount_port, struct exporter_listen *out);
 
+/* One NFS head as a choice by affinity sees it (exporter_heads). */
+struct exporter_head {
+	/* What a record names it by; 0, 0 for the first head. */
+	int nfs_port, mount_port;
+	size_t volumes; /* placed on it */
+};
+
+/*
+ * The heads, the first one first, in out[0..max): how many there are.  A
+ * single server is one head.  A new volume whose record names head h's
+ * ports (the first head: any other ports but 0, 0) is placed on h.
+ */
+size_t exporter_heads(
+    struct exporter *ex, struct exporter_head *out, size_t max);
+
 /*
  * Stop the server and free ex.  An rpcbind started for it keeps running:
  * other NFS servers on the host may have registered with it since.

@@ -467,6 +467,21 @@ gceph_place(void *impl, const char *uuid, int nfs_port, int mount_port,
 	return h;
 }
 
+static size_t
+gceph_heads(void *impl, struct exporter_head *out, size_t max)
+{
+	struct ganesha_ceph *gc = impl;
+	size_t i;
+
+	for (i = 0; i < gc->nheads && i < max; i++) {
+		out[i].nfs_port = i > 0 ? gc->o.hs[i - 1].nfs_port : 0;
+		out[i].mount_port = i > 0 ? gc->o.hs[i - 1].mount_port : 0;
+		out[i].volumes = gc->nheads > 1 ? placement_count(gc->pl, (int)i)
+						: 0;
+	}
+	return i;
+}
+
 /*
  * Each head serves its own volumes only.  The first head's answer is the
  * one that counts: a sync that fails on an extra head (down, being
@@ -579,5 +594,6 @@ const struct exporter_ops exporter_ganesha_ceph_ops = {
     .healthy = gceph_healthy,
     .outages = gceph_outages,
     .place = gceph_place,
+    .heads = gceph_heads,
     .close = gceph_close,
 };

@@ -21,6 +21,8 @@ struct exporter_ops {
 	/* NULL: one server (exporter_place answers -1). */
 	int (*place)(void *impl, const char *uuid, int nfs_port, int mount_port,
 	    struct exporter_listen *out);
+	/* NULL: one server (exporter_heads answers one head). */
+	size_t (*heads)(void *impl, struct exporter_head *out, size_t max);
 	void (*close)(void *impl);
 };
 

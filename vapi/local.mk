@@ -22,7 +22,8 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/exports.c vapi/exports.h vapi/exports_head.c vapi/exports_head.h vapi/exports_impl.h \
 	vapi/provision.c vapi/provision.h vapi/provision_impl.h \
 	vapi/provision_export.c vapi/provision_jobs.c \
-	vapi/volumes.c vapi/volumes.h vapi/refs.c vapi/refs.h \
+	vapi/volumes.c vapi/volumes.h vapi/volumes_place.c vapi/volumes_place.h \
+	vapi/refs.c vapi/refs.h \
 	vapi/hosts.c vapi/hosts.h vapi/fence.c vapi/fence.h \
 	vapi/snapshots.c vapi/snapshots.h \
 	vapi/api.h vapi/api_reply.c vapi/api_params.c vapi/api_params.h \

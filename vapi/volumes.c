@@ -12,6 +12,7 @@
 #include "timefmt.h"
 #include "validate.h"
 #include "volumes.h"
+#include "volumes_place.h"
 
 void
 volumes_clock(const struct vapi *va, struct ref_clock *clk)
@@ -371,7 +372,8 @@ volumes_create(struct vapi *va, const struct create_req *rq,
 	if (rq->source_volume != NULL &&
 	    check_source(va, rq, v, src, sizeof(src), err) == -1)
 		goto out;
-	if (networks_usable(va, v, err) == -1)
+	if (networks_usable(va, v, err) == -1 ||
+	    volumes_place(va, v, err) == -1)
 		goto out;
 	if (!size_available(va, v->size)) {
 		size_not_available(va, v->size, err);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check_tap.h"
+#include "affinity.h"
 #include "cli_args.h"
 #include "jsonx.h"
 
@@ -55,7 +56,7 @@ START_TEST(test_affinity)
 	char *text;
 
 	tnfs_err_clear(&err);
-	o = cli_affinity_parse(affinity_cases[_i].rule, &err);
+	o = tnfs_affinity_rule_parse(affinity_cases[_i].rule, &err);
 	if (affinity_cases[_i].want == NULL) {
 		ck_assert_msg(
 		    o == NULL, "accepted \"%s\"", affinity_cases[_i].rule);
@@ -80,22 +81,22 @@ START_TEST(test_affinity_lengths)
 	/* A key of 127 bytes is the most. */
 	memset(rule, 'k', 127);
 	strcpy(rule + 127, "==v");
-	o = cli_affinity_parse(rule, &err);
+	o = tnfs_affinity_rule_parse(rule, &err);
 	ck_assert_ptr_nonnull(o);
 	json_object_put(o);
 	memset(rule, 'k', 128);
 	strcpy(rule + 128, "==v");
-	ck_assert_ptr_null(cli_affinity_parse(rule, &err));
+	ck_assert_ptr_null(tnfs_affinity_rule_parse(rule, &err));
 	/* A value of 512 bytes is the most. */
 	strcpy(rule, "k==");
 	memset(rule + 3, 'v', 512);
 	rule[515] = '\0';
-	o = cli_affinity_parse(rule, &err);
+	o = tnfs_affinity_rule_parse(rule, &err);
 	ck_assert_ptr_nonnull(o);
 	json_object_put(o);
 	memset(rule + 3, 'v', 513);
 	rule[516] = '\0';
-	ck_assert_ptr_null(cli_affinity_parse(rule, &err));
+	ck_assert_ptr_null(tnfs_affinity_rule_parse(rule, &err));
 }
 END_TEST
 

@@ -147,6 +147,17 @@ static const struct {
      "ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss\"}",
 	0, "snapshot name is too long"},
     {"{\"from\":[\"data@s\"]}", 0, "must be a string"},
+    {"{\"affinity\":\"volume!=db*\"}", 1, NULL},
+    {"{\"affinity\":\"volume!=db,label:tier==~/^gold/\"}", 1, NULL},
+    {"{\"affinity\":\"\"}", 0, "option affinity: affinity"},
+    {"{\"affinity\":\"volume=db\"}", 0, "must be KEY==VALUE"},
+    {"{\"affinity\":\"volume!=db,\"}", 0, "option affinity"},
+    {"{\"affinity\":\"vol ume!=db\"}", 0, "the key may hold"},
+    {"{\"affinity\":\"volume==a\\u0001\"}", 0, "printable"},
+    {"{\"affinity\":\"a==1,a==2,a==3,a==4,a==5,a==6,a==7,a==8,a==9,"
+     "a==10,a==11,a==12,a==13,a==14,a==15,a==16,a==17\"}",
+	0, "at most 16 rules"},
+    {"{\"affinity\":[\"volume!=db\"]}", 0, "must be a string"},
 };
 
 START_TEST(test_create_opts_table)

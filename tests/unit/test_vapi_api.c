@@ -324,7 +324,7 @@ START_TEST(test_create_reply_is_checked)
 		snprintf(p, sizeof(p),
 		    "{\"owner_uuid\":\"" OWNER "\",\"type\":\"tritonnfs\","
 		    "\"name\":\"c%ld\",\"networks\":[\"" NET "\"],"
-		    "\"labels\":{\"a\":\"b\"},\"affinity\":[\"x==y\"]}",
+		    "\"labels\":{\"a\":\"b\"},\"affinity\":[\"x!=~y\"]}",
 		    n);
 		got = call(h_create_volume, p, n, &rc, &status, &err);
 		if (rc == -1) {

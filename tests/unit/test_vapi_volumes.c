@@ -208,6 +208,119 @@ START_TEST(test_duplicates_and_owners)
 }
 END_TEST
 
+/* create with affinity AFF (JSON): the error code, "" when created. */
+static const char *
+create_with(const char *name, const char *aff, char *msg, size_t len)
+{
+	static char code[64];
+	char body[2048];
+	json_object *out = NULL;
+	struct tnfs_err err;
+	int status;
+
+	snprintf(body, sizeof(body),
+	    "{\"owner_uuid\":\"" OWNER "\",\"type\":\"tritonnfs\","
+	    "\"name\":\"%s\",\"networks\":[\"%s\"],\"affinity\":%s}",
+	    name, fx.cfg.networks[0].uuid, aff);
+	if (call(h_create_volume, body, &out, &status, &err) == 0) {
+		json_object_put(out);
+		return "";
+	}
+	snprintf(code, sizeof(code), "%s", err.code);
+	snprintf(msg, len, "%s", err.msg);
+	ck_assert_int_eq(err.http_status, 409);
+	return code;
+}
+
+/*
+ * One NFS head (no exporter here): a hard rule holds or is refused with
+ * the rule named; soft rules and rules against instances never refuse;
+ * a malformed rule is a ValidationError; a refused create stores nothing.
+ */
+START_TEST(test_affinity_one_head)
+{
+	char msg[1024] = "";
+	char *db = create("db1", ",\"labels\":{\"tier\":\"gold\"}");
+
+	ck_assert_str_eq(create_with("a1", "[\"volume==db1\"]", msg,
+			     sizeof(msg)),
+	    "");
+	ck_assert_str_eq(create_with("a2", "[\"volume==~/^db[0-9]$/\"]", msg,
+			     sizeof(msg)),
+	    "");
+	ck_assert_str_eq(
+	    create_with("a3", "[\"label:tier==gold\"]", msg, sizeof(msg)),
+	    "");
+	ck_assert_str_eq(
+	    create_with("a4", "[\"instance!=wp*\"]", msg, sizeof(msg)), "");
+	ck_assert_str_eq(
+	    create_with("a5", "[\"volume!=~db1\"]", msg, sizeof(msg)), "");
+	ck_assert_str_eq(
+	    create_with("a6", "[\"volume!=nosuch*\"]", msg, sizeof(msg)), "");
+
+	ck_assert_str_eq(
+	    create_with("b1", "[\"volume!=db*\"]", msg, sizeof(msg)),
+	    "AffinityNotSatisfied");
+	ck_assert_str_eq(msg,
+	    "affinity volume!=db* cannot be met: one NFS head serves every "
+	    "volume");
+	ck_assert_str_eq(
+	    create_with("b2", "[\"volume==nosuch\"]", msg, sizeof(msg)),
+	    "AffinityNotSatisfied");
+	ck_assert_str_eq(msg,
+	    "affinity volume==nosuch cannot be met: no volume of yours "
+	    "matches it");
+	ck_assert_str_eq(
+	    create_with("b3", "[\"label:tier==silver\"]", msg, sizeof(msg)),
+	    "AffinityNotSatisfied");
+	ck_assert_str_eq(
+	    create_with("b4", "[\"instance==wp\"]", msg, sizeof(msg)),
+	    "AffinityNotSatisfied");
+	ck_assert(strstr(msg, "NFS heads run no instances") != NULL);
+	ck_assert_str_eq(create_with("b5", "[\"volume=db1\"]", msg,
+			     sizeof(msg)),
+	    "ValidationError");
+	ck_assert_str_eq(create_with("b6",
+			     "[{\"key\":\"volume\",\"operator\":\"<>\","
+			     "\"value\":\"db1\"}]",
+			     msg, sizeof(msg)),
+	    "ValidationError");
+	ck_assert_str_eq(
+	    create_with("b7", "[\"volume==/(/\"]", msg, sizeof(msg)),
+	    "ValidationError");
+	/* Another owner's db1 is not this owner's. */
+	{
+		json_object *out = NULL;
+		struct tnfs_err err;
+		int status;
+		char body[512];
+
+		snprintf(body, sizeof(body),
+		    "{\"owner_uuid\":\"" OWNER2 "\",\"type\":\"tritonnfs\","
+		    "\"name\":\"o2\",\"networks\":[\"%s\"],"
+		    "\"affinity\":[\"volume==db1\"]}",
+		    fx.cfg.networks[0].uuid);
+		ck_assert_int_eq(
+		    call(h_create_volume, body, &out, &status, &err), -1);
+		ck_assert_str_eq(err.code, "AffinityNotSatisfied");
+	}
+	/* Nothing refused was stored. */
+	{
+		struct volume_filter f = {0};
+		struct volume **vs = NULL;
+		struct tnfs_err err;
+		size_t n = 0;
+
+		f.name = "b*";
+		ck_assert_int_eq(
+		    store_volume_list(fx.va.store, &f, &vs, &n, &err), 0);
+		ck_assert_uint_eq(n, 0);
+		volume_list_free(vs, n);
+	}
+	free(db);
+}
+END_TEST
+
 START_TEST(test_unnamed_and_list)
 {
 	struct tnfs_err err;
@@ -287,6 +400,7 @@ make_suite(void)
 	tcase_add_test(tc, test_sizes_and_defaults);
 	tcase_add_test(tc, test_duplicates_and_owners);
 	tcase_add_test(tc, test_unnamed_and_list);
+	tcase_add_test(tc, test_affinity_one_head);
 	tcase_add_test(tc, test_crash_recovery);
 	suite_add_tcase(s, tc);
 	return s;
