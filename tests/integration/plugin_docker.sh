@@ -11,8 +11,9 @@
 #   the data is on the NFS export (read back with libnfs's nfs-cat)
 #   a snapshot rollback under a holder, and a clone made with --opt from=
 #
-# TNFS_E2E_STORAGE=cephfs runs all of it on CephFS storage served by an
-# FSAL_CEPH head, against a real single-node Ceph (docker_cephfs.sh).
+# TNFS_E2E_STORAGE=cephfs runs all of it on CephFS storage served by two
+# FSAL_CEPH heads, against a real single-node Ceph (docker_cephfs.sh),
+# and places volumes among the heads with --opt affinity=.
 # TNFS_E2E_STORAGE=dir runs the Docker side against dir storage without
 # exports (create, ls, inspect, rm only), for developing without btrfs.
 . "$TNFS_SRCDIR/tests/integration/lib.sh"
@@ -46,8 +47,11 @@ elif [ "$mode" = cephfs ]; then
 	t0=$(date +%s%N)
 	ceph_up
 	t_diag "single-node Ceph up in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+	# Two heads: volumes are placed on both, and affinity chooses.
+	NP2=$(t_free_port) && MP2=$(t_free_port)
+	[ "$NP2" != "$MP2" ] || MP2=$(t_free_port)
 	d_start_vapi "$dir" --storage "cephfs:$CEPH_CONF,group=tnfs" \
-		--exports "ganesha-ceph:$CEPH_CONF" --log-level debug
+		--exports "ganesha-ceph:$CEPH_CONF,head=127.0.0.1:$NP2:$MP2" --log-level debug
 else
 	d_start_vapi "$dir" --storage "btrfs-image:$dir/pool.img,2G" --exports ganesha \
 		--log-level debug
@@ -109,7 +113,7 @@ create() { # CLI VOLUME
 }
 
 use() { # CLI VOLUME
-	local cli=$1 v=$2 out st export mp id
+	local cli=$1 v=$2 out st export mp id rec
 	D_CLI=$cli
 	t_diag "---- $cli, volume $v ----"
 	if [ "$mode" = dir ]; then
@@ -136,7 +140,9 @@ use() { # CLI VOLUME
 	t_is "$cli: the test's own NFS client is granted the volume" \
 		"$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
 			-d '{"address":"127.0.0.1"}' "$VAPI_URL/volumes/${export##*/}/grantaccess")" 204
-	out=$(nfs-cat "nfs://127.0.0.1$export/hello.txt?version=3&nfsport=$nfsport&mountport=$mntport" 2>&1)
+	# From the head that serves it (with several heads, its own ports).
+	rec=$(curl -s "$VAPI_URL/volumes/${export##*/}")
+	out=$(nfs-cat "nfs://127.0.0.1$export/hello.txt?version=3&nfsport=$(printf '%s' "$rec" | jq -r .nfs_port)&mountport=$(printf '%s' "$rec" | jq -r .mount_port)" 2>&1)
 	t_is "$cli: the data is on the NFS export" "$out" "hello from one container"
 
 	# Host B mounts the volume: dockerd on host A may no longer remove it.
@@ -235,6 +241,43 @@ clone_case() {
 		"$(d_run --rm -v e2e-cl:/data "$D_IMAGE" sh -c 'test -e /data/after && echo there || echo absent' 2>&1)" absent
 }
 [ "$mode" != dir ] && clone_case
+
+# Affinity among two NFS heads (--opt affinity=RULE[,RULE...]): hard rules
+# place a volume apart from or beside another, soft ones prefer, a hard
+# rule no head meets is refused with the rule named and leaves nothing.
+head_of() { curl -s "$VAPI_URL/volumes?owner_uuid=$OWNER&name=$1" | jq -r '.[0].nfs_port'; }
+affinity_case() {
+	local out
+	D_CLI=${clis[0]}
+	t_is "affinity: volume create --opt affinity=volume!=e2e-rb" \
+		"$(d_docker volume create --driver tritonnfs --opt affinity=volume!=e2e-rb e2e-apart 2>&1)" e2e-apart
+	t_ok "affinity: a container writes to it" \
+		d_run --rm -v e2e-apart:/data "$D_IMAGE" sh -c 'echo apart >/data/f'
+	t_ok "affinity: it is on the other head than e2e-rb" \
+		test "$(head_of e2e-apart)" != "$(head_of e2e-rb)"
+	t_is "affinity: volume==e2e-apart" \
+		"$(d_docker volume create --driver tritonnfs --opt affinity=volume==e2e-apart e2e-near 2>&1)" e2e-near
+	t_is "affinity: a container reads and writes it" \
+		"$(d_run --rm -v e2e-near:/data "$D_IMAGE" sh -c 'echo near >/data/f && cat /data/f' 2>&1)" near
+	t_is "affinity: it is on e2e-apart's head" "$(head_of e2e-near)" "$(head_of e2e-apart)"
+	t_is "affinity: soft rules never refuse (volume==~nosuch*,volume!=~e2e-near)" \
+		"$(d_docker volume create --driver tritonnfs --opt 'affinity=volume==~nosuch*,volume!=~e2e-near' e2e-soft 2>&1)" e2e-soft
+	t_ok "affinity: a container writes to it" \
+		d_run --rm -v e2e-soft:/data "$D_IMAGE" sh -c 'echo soft >/data/f'
+	t_ok "affinity: the soft rule kept it off e2e-near's head" \
+		test "$(head_of e2e-soft)" != "$(head_of e2e-near)"
+	out=$(d_docker volume create --driver tritonnfs --opt 'affinity=volume!=e2e-*' e2e-none 2>&1)
+	t_like "affinity: a hard rule no head meets is refused, named" "$out" \
+		'affinity volume!=e2e-\* cannot be met'
+	out=$(d_docker volume create --driver tritonnfs --opt 'affinity=instance==web' e2e-none 2>&1)
+	t_like "affinity: a rule on instances cannot hold here" "$out" 'NFS heads run no instances'
+	out=$(d_docker volume create --driver tritonnfs --opt 'affinity=volume=e2e-rb' e2e-none 2>&1)
+	t_like "affinity: a malformed rule is refused by the plugin" "$out" 'option affinity: .*must be KEY==VALUE'
+	t_fails "affinity: no volume left by the refusals" d_docker volume inspect e2e-none
+	t_is "affinity: its volumes removed" \
+		"$(d_docker volume rm e2e-apart e2e-near e2e-soft 2>&1 | tr '\n' ' ')" "e2e-apart e2e-near e2e-soft "
+}
+[ "$mode" = cephfs ] && affinity_case
 
 for i in "${!clis[@]}"; do use "${clis[$i]}" "e2e-v$i"; done
 if [ "$mode" != dir ]; then
