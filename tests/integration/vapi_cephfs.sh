@@ -6,12 +6,13 @@
 # quota stops writes (EDQUOT); growing it shows in df; a snapshot and a
 # rollback bring the old data back; a clone of the snapshot is a volume of
 # its own with that data; delete leaves no subvolume, cephx user or export
-# behind.
+# behind.  It also measures the same I/O through a ganesha-vfs head on
+# btrfs in the same run, for the ratios of the two paths.
 . "$TNFS_SRCDIR/tests/integration/vapi_lib.sh"
 . "$TNFS_SRCDIR/tests/integration/ceph_lib.sh"
 ceph_require
 ceph_require_ganesha
-t_require_cmd rpcbind rpcinfo fusermount3 mountpoint
+t_require_cmd rpcbind rpcinfo fusermount3 mountpoint mkfs.btrfs btrfs losetup
 t_require_file /dev/fuse
 
 t0=$(date +%s%N)
@@ -175,6 +176,74 @@ t_is "no subvolume left" "$(c fs subvolume ls cephfs --group_name tnfs | jq leng
 t_fails "no cephx user left" c auth get "client.tnfs-$V"
 grep -q "$V" "$P/state/exports/ganesha-exports.conf"
 t_is "no export left" "$?" 1
+
+# ---- The same I/O through this FSAL_CEPH head and through a ganesha-vfs
+# head on btrfs (the embedded default), in one run: the ratios of the two
+# paths (docs/benchmarks.md).  Both are tritonnfs-fuse over NFSv3 on this
+# host; only the server side differs.
+# io_bench MNT: "write MiB/s, read MiB/s, files created/s" on MNT (the
+# read through a fresh mount: no client cache), as three numbers.
+io_bench() {
+	local t1 t2 w r f i
+	t1=$(date +%s%N)
+	dd if=/dev/zero of="$1/big" bs=1M count=100 conv=fsync status=none || return 1
+	t2=$(date +%s%N)
+	w=$((100 * 1000000000 / (t2 - t1)))
+	unmount "$1" && fuse_mount "$1" nfsvers=3 || return 1
+	t1=$(date +%s%N)
+	cat "$1/big" >/dev/null || return 1
+	t2=$(date +%s%N)
+	r=$((100 * 1000000000 / (t2 - t1)))
+	mkdir "$1/files" || return 1
+	t1=$(date +%s%N)
+	for ((i = 0; i < 300; i++)); do printf '%4096s' x >"$1/files/f$i" || return 1; done
+	t2=$(date +%s%N)
+	f=$((300 * 1000000000 / (t2 - t1)))
+	echo "$w $r $f"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+B=$(t_tmpdir)
+BP=$(t_free_port) && BN=$(t_free_port) && BM=$(t_free_port)
+printf '{"nfs_port": %d, "mount_port": %d}\n' "$BN" "$BM" >"$B/vapi.json"
+# After the btrfs VAPI is stopped: its mounts, its loop device, its ganesha.
+t_cleanup_push "P='$B' img='$B/pool.img' pool_cleanup"
+t_spawn vapib "$B/vapi.log" "$VAPI_BIN" --config "$B/vapi.json" \
+	--listen "tcp:127.0.0.1:$BP" --store "sqlite:$B/vapi.db" \
+	--storage "btrfs-image:$B/pool.img,2G" --state-dir "$B/state" --exports ganesha
+CURL=$URL
+URL=http://127.0.0.1:$BP
+t_ok "a btrfs VAPI with a ganesha-vfs head, beside" t_wait_for 120 vapi_healthy
+NET=$(curl -s "$URL/networks" | jq -r '.[0].uuid')
+BV=$(create vfsvol '"size":10240')
+t_ok "its volume is ready" wait_state "$BV" ready 120
+req POST "/volumes/$BV/grantaccess" '{"address":"127.0.0.1"}'
+req GET "/volumes/$BV"
+CFS=$FSPATH CNP=$NP CMP=$MP
+FSPATH=$(jbody .filesystem_path) NP=$BN MP=$BM
+mb=$P/mb
+t_ok "NFSv3 through the vfs head: mounted" fuse_mount "$mb" nfsvers=3
+vfs=$(io_bench "$mb")
+t_like "I/O through the vfs head" "$vfs" '^[0-9]+ [0-9]+ [0-9]+$'
+t_ok "NFSv3 through the vfs head: unmount" unmount "$mb"
+URL=$CURL NET=$NETU FSPATH=$CFS NP=$CNP MP=$CMP
+
+V=$(create cephio '"size":128')
+t_ok "a CephFS volume for the same I/O" wait_state "$V" ready 180
+req GET "/volumes/$V"
+FSPATH=$(jbody .filesystem_path)
+mc=$P/mcio
+t_ok "NFSv3 through the ceph head: mounted" fuse_mount "$mc" nfsvers=3
+cio=$(io_bench "$mc")
+t_like "I/O through the ceph head" "$cio" '^[0-9]+ [0-9]+ [0-9]+$'
+t_ok "NFSv3 through the ceph head: unmount" unmount "$mc"
+read -r cw cr cf <<<"$cio"
+read -r vw vr vf <<<"$vfs"
+t_diag "measured: ganesha-ceph / ganesha-vfs on btrfs, NFSv3 through tritonnfs-fuse, one run:" \
+	"write $cw / $vw MiB/s ($(ratio "$cw" "$vw")), read $cr / $vr MiB/s ($(ratio "$cr" "$vr"))," \
+	"4 KiB files created $cf / $vf per s ($(ratio "$cf" "$vf"))"
+req DELETE "/volumes/$V"
+t_ok "its volume deleted" t_wait_for 120 gone "$V"
 
 kill -TERM "$VPID"
 rc=0
