@@ -61,6 +61,14 @@ struct httpd {
 	struct peer *peers;
 	size_t npeers, peers_cap;
 	unsigned running;
+	/*
+	 * Handler threads: busy ones and those waiting (idle) for the next
+	 * request in queue; idle counts the waiting ones not yet handed a
+	 * request.  A thread waits WORKER_IDLE_MS before it exits.
+	 */
+	pthread_cond_t work_cv;
+	struct httpd_req *queue_head, *queue_tail;
+	unsigned idle, workers;
 	int stopping;
 	int sweeper_stop;
 	struct lingering linger[LINGER_MAX];
