@@ -10,12 +10,17 @@
  *   vapi-scale-client get HOST:PORT PATH COUNT
  *   vapi-scale-client create HOST:PORT OWNER NET PREFIX COUNT
  *   vapi-scale-client ready HOST:PORT OWNER NET PREFIX COUNT
+ *   vapi-scale-client mountable HOST:PORT OWNER NET PREFIX COUNT NFS MOUNT
  *
  * get prints "n=.. p50_ms=.. p99_ms=.. max_ms=.. rps=.. bytes=..";
  * create POSTs COUNT volumes and prints the POST rate, then waits until
  * none is creating and prints the rate to ready; ready creates COUNT
  * volumes one at a time and polls each one's GetVolume until it is ready
- * (create -> ready).  Exit status 1 on any unexpected answer.
+ * (create -> ready); mountable creates COUNT volumes one at a time and
+ * tries an NFSv3 MOUNT of each one's export (libnfs, in this process: no
+ * process started per try) on 127.0.0.1's ports NFS and MOUNT every
+ * millisecond until it succeeds (create -> mountable), and prints what one
+ * MOUNT of a served export costs.  Exit status 1 on any unexpected answer.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,6 +35,10 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifdef TNFS_BENCH_NFS
+#include <nfsc/libnfs.h>
+#endif
 
 #include "storage.h"
 #include "store.h"
@@ -393,6 +402,81 @@ out:
 	return rc;
 }
 
+#ifdef TNFS_BENCH_NFS
+/* One NFSv3 MOUNT of /volumes/UUID: 0 when it is served. */
+static int
+try_mount(const char *uuid, const char *nfsport, const char *mountport)
+{
+	struct nfs_context *nfs = nfs_init_context();
+	struct nfs_url *url = NULL;
+	char u[256];
+	int rc = -1;
+
+	if (nfs == NULL)
+		return -1;
+	nfs_set_timeout(nfs, 5000);
+	snprintf(u, sizeof(u),
+	    "nfs://127.0.0.1/volumes/%s?nfsport=%s&mountport=%s&version=3",
+	    uuid, nfsport, mountport);
+	if ((url = nfs_parse_url_dir(nfs, u)) != NULL &&
+	    nfs_mount(nfs, url->server, url->path) == 0)
+		rc = 0;
+	if (url != NULL)
+		nfs_destroy_url(url);
+	nfs_destroy_context(nfs);
+	return rc;
+}
+
+static int
+cmd_mountable(const char *hostport, const char *owner, const char *net,
+    const char *prefix, long count, const char *nfsport,
+    const char *mountport)
+{
+	struct conn c;
+	char uuid[64];
+	double t0, t1, *ms = NULL, *probe = NULL, end;
+	long i;
+	int rc = 1;
+
+	if (count < 1 || (ms = calloc((size_t)count, sizeof(*ms))) == NULL ||
+	    (probe = calloc((size_t)count, sizeof(*probe))) == NULL ||
+	    conn_init(&c, hostport) == -1) {
+		free(ms);
+		free(probe);
+		return 1;
+	}
+	t0 = now_s();
+	for (i = 0; i < count; i++) {
+		t1 = now_s();
+		if (post_volume(
+			&c, owner, net, prefix, i, uuid, sizeof(uuid)) == -1)
+			goto out;
+		for (end = t1 + READY_WAIT_MS / 1000.0;
+		    try_mount(uuid, nfsport, mountport) == -1;
+		    poll(NULL, 0, 1)) {
+			if (now_s() > end) {
+				fprintf(stderr, "%s never mountable\n", uuid);
+				goto out;
+			}
+		}
+		ms[i] = (now_s() - t1) * 1000;
+		t1 = now_s();
+		if (try_mount(uuid, nfsport, mountport) == -1)
+			goto out;
+		probe[i] = (now_s() - t1) * 1000;
+	}
+	print_latencies("create-to-mountable", ms, (size_t)count, now_s() - t0);
+	print_latencies("mount-of-a-served-export", probe, (size_t)count,
+	    now_s() - t0);
+	rc = 0;
+out:
+	conn_close(&c);
+	free(ms);
+	free(probe);
+	return rc;
+}
+#endif
+
 /* N ready, exported volumes named PREFIX-%08d, one transaction. */
 static int
 cmd_load(const char *store_spec, const char *storage_spec,
@@ -465,11 +549,18 @@ main(int argc, char **argv)
 	if (argc == 7 && strcmp(argv[1], "ready") == 0)
 		return cmd_ready(argv[2], argv[3], argv[4], argv[5],
 		    strtol(argv[6], NULL, 10));
+#ifdef TNFS_BENCH_NFS
+	if (argc == 9 && strcmp(argv[1], "mountable") == 0)
+		return cmd_mountable(argv[2], argv[3], argv[4], argv[5],
+		    strtol(argv[6], NULL, 10), argv[7], argv[8]);
+#endif
 	fprintf(stderr,
 	    "usage: vapi-scale-client load STORE STORAGE STATE_DIR N OWNER "
 	    "NET PREFIX\n"
 	    "       vapi-scale-client get HOST:PORT PATH COUNT\n"
 	    "       vapi-scale-client create|ready HOST:PORT OWNER NET "
-	    "PREFIX COUNT\n");
+	    "PREFIX COUNT\n"
+	    "       vapi-scale-client mountable HOST:PORT OWNER NET PREFIX "
+	    "COUNT NFS_PORT MOUNT_PORT\n");
 	return 2;
 }
