@@ -47,6 +47,7 @@
 #include "exports_head.h"
 #include "instances.h"
 #include "log.h"
+#include "periodic.h"
 #include "store.h"
 #include "timefmt.h"
 #include "uuid.h"
@@ -212,36 +213,19 @@ poll_once(struct exports_head *h)
 }
 
 static void
-deadline_ts(struct timespec *ts, int64_t ms)
+poll_round(void *arg)
 {
-	clock_gettime(CLOCK_REALTIME, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (ms % 1000) * 1000000;
-	if (ts->tv_nsec >= 1000000000) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000;
-	}
+	poll_once(arg);
 }
 
 static void *
 head_main(void *arg)
 {
 	struct exports_head *h = arg;
-	struct timespec ts;
+	struct tnfs_periodic pw = {&h->mu, &h->cv, &h->kicked, &h->stopping,
+	    HEAD_POLL_MS, poll_round, h};
 
-	pthread_mutex_lock(&h->mu);
-	while (!h->stopping) {
-		h->kicked = 0;
-		pthread_mutex_unlock(&h->mu);
-		poll_once(h);
-		pthread_mutex_lock(&h->mu);
-		deadline_ts(&ts, HEAD_POLL_MS);
-		while (!h->kicked && !h->stopping)
-			if (pthread_cond_timedwait(&h->cv, &h->mu, &ts) ==
-			    ETIMEDOUT)
-				break;
-	}
-	pthread_mutex_unlock(&h->mu);
+	tnfs_periodic_run(&pw);
 	return NULL;
 }
 
@@ -344,7 +328,7 @@ exports_head_wait(struct exports_head *h, int wait_ms, struct tnfs_err *err)
 
 	if (store_exports_bump(h->va->store, &gen, err) == -1)
 		return -1;
-	deadline_ts(&ts, wait_ms);
+	tnfs_deadline_ts(&ts, wait_ms);
 	pthread_mutex_lock(&h->mu);
 	h->kicked = 1;
 	pthread_cond_broadcast(&h->cv);

@@ -75,7 +75,6 @@ struct provision {
 /* provision.c */
 int prov_may_claim(struct provision *p);
 void prov_sleep_ms(int ms);
-void prov_deadline_ts(struct timespec *ts, int64_t ms);
 
 /* provision_export.c */
 void prov_track_exporter_health(struct provision *p);
