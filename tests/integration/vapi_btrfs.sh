@@ -11,21 +11,7 @@ pool_setup
 
 VDIR=$(t_tmpdir)
 VPORT=$(t_free_port)
-vapi_btrfs() {
-	vapi_store_setup
-	t_spawn vapi "$VDIR/vapi.log" "$VAPI_BIN" \
-		--listen "tcp:127.0.0.1:$VPORT" --store "$VAPI_STORE" \
-		--storage "btrfs-image:$img,2G" --state-dir "$P/state" \
-		--exports none --snapshot-limit 2 "$@"
-	VPID=$T_PID_vapi
-	URL=http://127.0.0.1:$VPORT
-	if ! t_wait_for 60 curl -fsS "$URL/ping"; then
-		cat "$VDIR/vapi.log" >&2
-		exit 1
-	fi
-	NET=$(curl -s "$URL/networks" | jq -r '.[0].uuid')
-}
-vapi_btrfs
+vapi_btrfs_run --snapshot-limit 2
 
 V=$(create snapvol)
 t_ok "ready on btrfs" wait_state "$V" ready 60

@@ -188,6 +188,25 @@ vapi_pool_run() {
 		exit 1
 	fi
 }
+# vapi_btrfs_run [FLAGS...]: (re)start the VAPI on the pool of pool_setup
+# ($img, 2G, $P/state) with no exports, on VDIR and VPORT (made once);
+# waits until it answers.  Sets URL, VPID and NET (its first network).
+vapi_btrfs_run() {
+	[ -n "${VDIR:-}" ] || VDIR=$(t_tmpdir)
+	[ -n "${VPORT:-}" ] || VPORT=$(t_free_port)
+	vapi_store_setup
+	t_spawn vapi "$VDIR/vapi.log" "$VAPI_BIN" \
+		--listen "tcp:127.0.0.1:$VPORT" --store "$VAPI_STORE" \
+		--storage "btrfs-image:$img,2G" --state-dir "$P/state" \
+		--exports none "$@"
+	VPID=$T_PID_vapi
+	URL=http://127.0.0.1:$VPORT
+	if ! t_wait_for 60 curl -fsS "$URL/ping"; then
+		cat "$VDIR/vapi.log" >&2
+		exit 1
+	fi
+	NET=$(curl -s "$URL/networks" | jq -r '.[0].uuid')
+}
 vapi_healthy() { [ "$(curl -s "$URL/ping" | jq -r .healthy 2>/dev/null)" = true ]; }
 
 # ganesha_network_config NET_UUID [OWNERS-JSON]: free NFS and MOUNT ports
