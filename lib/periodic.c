@@ -26,3 +26,10 @@ tnfs_periodic_run(const struct tnfs_periodic *pw)
 	}
 	pthread_mutex_unlock(pw->mu);
 }
+
+void *
+tnfs_periodic_main(void *arg)
+{
+	tnfs_periodic_run(arg);
+	return NULL;
+}

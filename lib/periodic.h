@@ -28,4 +28,8 @@ struct tnfs_periodic {
 
 void tnfs_periodic_run(const struct tnfs_periodic *pw);
 
+/* The same as a thread's start routine; arg, a struct tnfs_periodic,
+ * must outlive the thread.  Returns NULL. */
+void *tnfs_periodic_main(void *arg);
+
 #endif

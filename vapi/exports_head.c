@@ -71,6 +71,7 @@ struct exports_head {
 	pthread_mutex_t mu; /* guards the fields below */
 	pthread_cond_t cv;  /* served moved, a kick, stopping */
 	pthread_t thread;
+	struct tnfs_periodic poller; /* the thread's loop: poll_once */
 	int started, stopping, kicked;
 	int serving;     /* this instance runs the server */
 	int other_holds; /* the last poll found a live holder that is not us */
@@ -164,8 +165,9 @@ follow_lease(struct exports_head *h)
 }
 
 static void
-poll_once(struct exports_head *h)
+poll_once(void *arg)
 {
+	struct exports_head *h = arg;
 	struct tnfs_err err;
 	int64_t gen, served;
 	char failure[256];
@@ -212,23 +214,6 @@ poll_once(struct exports_head *h)
 	pthread_mutex_unlock(&h->mu);
 }
 
-static void
-poll_round(void *arg)
-{
-	poll_once(arg);
-}
-
-static void *
-head_main(void *arg)
-{
-	struct exports_head *h = arg;
-	struct tnfs_periodic pw = {&h->mu, &h->cv, &h->kicked, &h->stopping,
-	    HEAD_POLL_MS, poll_round, h};
-
-	tnfs_periodic_run(&pw);
-	return NULL;
-}
-
 struct exports_head *
 exports_head_start(struct vapi *va, const char *lease, const char *id,
     exports_head_sync_fn sync, void *arg, struct tnfs_err *err)
@@ -263,7 +248,10 @@ exports_head_start(struct vapi *va, const char *lease, const char *id,
 			 "follows it",
 		    h->lease);
 	h->other_holds = r == 0;
-	if (pthread_create(&h->thread, NULL, head_main, h) != 0) {
+	h->poller = (struct tnfs_periodic){&h->mu, &h->cv, &h->kicked,
+	    &h->stopping, HEAD_POLL_MS, poll_once, h};
+	if (pthread_create(&h->thread, NULL, tnfs_periodic_main, &h->poller) !=
+	    0) {
 		tnfs_err_set(
 		    err, TNFS_E_INTERNAL, "cannot start the NFS head's thread");
 		goto fail;

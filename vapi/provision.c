@@ -268,8 +268,9 @@ out:
 }
 
 static void
-scan(struct provision *p)
+scan(void *arg)
 {
+	struct provision *p = arg;
 	char(*claimed)[TNFS_UUID_BUFSZ] = NULL;
 	struct tnfs_err err;
 	size_t n = 0, i;
@@ -343,23 +344,6 @@ digest:
 		p->live_digest = digest;
 		provision_export_ask(p);
 	}
-}
-
-static void
-scan_round(void *arg)
-{
-	scan(arg);
-}
-
-static void *
-scanner_main(void *arg)
-{
-	struct provision *p = arg;
-	struct tnfs_periodic pw = {&p->mu, &p->cv, &p->kicked, &p->stopping,
-	    SCAN_INTERVAL_MS, scan_round, p};
-
-	tnfs_periodic_run(&pw);
-	return NULL;
 }
 
 void
@@ -574,7 +558,10 @@ provision_start(struct vapi *va, int nworkers, struct tnfs_err *err)
 		}
 		p->nstarted++;
 	}
-	if (pthread_create(&p->scanner, NULL, scanner_main, p) != 0)
+	p->scan_loop = (struct tnfs_periodic){&p->mu, &p->cv, &p->kicked,
+	    &p->stopping, SCAN_INTERVAL_MS, scan, p};
+	if (pthread_create(
+		&p->scanner, NULL, tnfs_periodic_main, &p->scan_loop) != 0)
 		goto fail_thread;
 	p->scanner_started = 1;
 	return p;
