@@ -58,9 +58,5 @@ req DELETE "/volumes/$V"
 t_ok "deleted" t_wait_for 60 gone "$V"
 t_fails "its mount is gone" findmnt -n --mountpoint "$mp"
 
-kill -TERM "$VPID"
-rc=0
-wait "$VPID" || rc=$?
-t_is "SIGTERM: exit 0" "$rc" 0
-t_is "nothing of ours mounted" "$(awk -v d="$P" 'index($5, d "/") == 1' /proc/self/mountinfo | wc -l)" 0
+vapi_term_clean
 t_done

@@ -127,9 +127,5 @@ for u in $ready; do
 done
 none_left() { [ "$(curl -s "$URL/admin/volumes" | jq length)" = 0 ]; }
 t_ok "every volume deleted" t_wait_for 120 none_left
-kill -TERM "$VPID"
-rc=0
-wait "$VPID" || rc=$?
-t_is "SIGTERM: exit 0" "$rc" 0
-t_is "nothing of ours mounted" "$(awk -v d="$P" 'index($5, d "/") == 1' /proc/self/mountinfo | wc -l)" 0
+vapi_term_clean
 t_done

@@ -207,6 +207,15 @@ vapi_btrfs_run() {
 	fi
 	NET=$(curl -s "$URL/networks" | jq -r '.[0].uuid')
 }
+# vapi_term_clean: SIGTERM the VAPI ($VPID): it exits 0 and leaves
+# nothing mounted beneath the pool's directory P.
+vapi_term_clean() {
+	local rc=0
+	kill -TERM "$VPID"
+	wait "$VPID" || rc=$?
+	t_is "SIGTERM: exit 0" "$rc" 0
+	t_is "nothing of ours mounted" "$(awk -v d="$P" 'index($5, d "/") == 1' /proc/self/mountinfo | wc -l)" 0
+}
 vapi_healthy() { [ "$(curl -s "$URL/ping" | jq -r .healthy 2>/dev/null)" = true ]; }
 
 # ganesha_network_config NET_UUID [OWNERS-JSON]: free NFS and MOUNT ports
