@@ -216,6 +216,22 @@ vapi_term_clean() {
 	t_is "SIGTERM: exit 0" "$rc" 0
 	t_is "nothing of ours mounted" "$(awk -v d="$P" 'index($5, d "/") == 1' /proc/self/mountinfo | wc -l)" 0
 }
+# vapi_ganesha_pool NET SIZES: pool_setup, $P/vapi.json naming network
+# NET (ganesha_network_config) with the size list SIZES (a JSON array, in
+# MiB), rpcbind running, and the VAPI started on a 1G pool exported by
+# ganesha (vapi_pool_run).  Sets NET, URL and VPID.
+vapi_ganesha_pool() {
+	pool_setup
+	ganesha_network_config "$1"
+	jq --argjson s "$2" '. + {sizes: $s}' "$P/vapi.json" >"$P/vapi.json.new" &&
+		mv "$P/vapi.json.new" "$P/vapi.json"
+	if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
+		rpcbind -w
+		t_wait_for 10 rpcinfo -p 127.0.0.1 >/dev/null
+	fi
+	vapi_pool_run 1G
+	NET=$1
+}
 vapi_healthy() { [ "$(curl -s "$URL/ping" | jq -r .healthy 2>/dev/null)" = true ]; }
 
 # ganesha_network_config NET_UUID [OWNERS-JSON]: free NFS and MOUNT ports
