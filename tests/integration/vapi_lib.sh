@@ -232,6 +232,31 @@ vapi_ganesha_pool() {
 	vapi_pool_run 1G
 	NET=$1
 }
+# vapi_kill_mid_storm N CP DP MIN DESC: N creates (storm-1..N, CP at a
+# time, answers in $VDIR/answers/cI) and deletes of the uuids listed in
+# $VDIR/old (DP at a time); once MIN creates were answered "creating"
+# (the test DESC), the VAPI ($VPID) is killed with SIGKILL.  Sets acked:
+# the uuids answered 201, sorted.
+vapi_kill_mid_storm() {
+	local min=$4 storm
+	mkdir "$VDIR/answers"
+	(
+		seq 1 "$1" | xargs -P "$2" -I{} curl -s -o "$VDIR/answers/c{}" \
+			-X POST -H 'Content-Type: application/json' \
+			--data-binary "$(create_body 'storm-{}')" "$URL/volumes" &
+		xargs -P "$3" -I{} curl -s -o /dev/null -X DELETE "$URL/volumes/{}" <"$VDIR/old" &
+		wait
+	) &
+	storm=$!
+	VAPI_STORM_MIN=$min
+	t_ok "$5" t_wait_for 60 vapi__some_created
+	kill -KILL "$VPID"
+	wait "$VPID" 2>/dev/null || true
+	wait "$storm" 2>/dev/null || true
+	acked=$(cat "$VDIR"/answers/c* 2>/dev/null | jq -r 'select(.state=="creating") | .uuid' | sort)
+	t_diag "creates answered 201 before the kill: $(printf '%s\n' "$acked" | grep -c .)"
+}
+vapi__some_created() { [ "$(grep -l '"state":"creating"' "$VDIR"/answers/c* 2>/dev/null | wc -l)" -ge "$VAPI_STORM_MIN" ]; }
 vapi_healthy() { [ "$(curl -s "$URL/ping" | jq -r .healthy 2>/dev/null)" = true ]; }
 
 # ganesha_network_config NET_UUID [OWNERS-JSON]: free NFS and MOUNT ports
