@@ -10,6 +10,7 @@ lib_libtnfs_a_SOURCES = \
 	lib/affinity.c lib/affinity.h \
 	lib/uuid.c lib/uuid.h \
 	lib/timefmt.c lib/timefmt.h \
+	lib/periodic.c lib/periodic.h \
 	lib/child.c lib/child.h \
 	lib/fsutil.c lib/fsutil.h \
 	lib/sha256.c lib/sha256.h lib/be32.h \
@@ -25,11 +26,13 @@ LIBTNFS = lib/libtnfs.a $(JSONC_LIBS)
 check_PROGRAMS += tests/unit/test_err tests/unit/test_parse tests/unit/test_uuid \
 	tests/unit/test_timefmt tests/unit/test_child tests/unit/test_log \
 	tests/unit/test_jsonx tests/unit/test_fsutil tests/unit/test_token \
-	tests/unit/test_httpd tests/unit/test_sdnotify tests/unit/test_affinity
+	tests/unit/test_httpd tests/unit/test_sdnotify tests/unit/test_affinity \
+	tests/unit/test_periodic
 TESTS += tests/unit/test_err tests/unit/test_parse tests/unit/test_uuid \
 	tests/unit/test_timefmt tests/unit/test_child tests/unit/test_log \
 	tests/unit/test_jsonx tests/unit/test_fsutil tests/unit/test_token \
-	tests/unit/test_httpd tests/unit/test_sdnotify tests/unit/test_affinity
+	tests/unit/test_httpd tests/unit/test_sdnotify tests/unit/test_affinity \
+	tests/unit/test_periodic
 tests_unit_test_err_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_err_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 tests_unit_test_parse_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
@@ -54,3 +57,5 @@ tests_unit_test_sdnotify_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_sdnotify_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 tests_unit_test_affinity_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_affinity_LDADD = $(LIBTNFS) $(UNIT_LDADD)
+tests_unit_test_periodic_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_periodic_LDADD = $(LIBTNFS) $(UNIT_LDADD)

@@ -31,6 +31,18 @@ tnfs_mono_ms(void)
 }
 
 void
+tnfs_deadline_ts(struct timespec *ts, int64_t ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}
+
+void
 tnfs_time_format(int64_t epoch_ms, char buf[TNFS_TIME_BUFSZ])
 {
 	/* Floor division: -1 ms is 23:59:59.999 the day before. */

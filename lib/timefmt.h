@@ -5,6 +5,7 @@
 #define TNFS_TIMEFMT_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "err.h"
 
@@ -15,6 +16,13 @@ int64_t tnfs_now_ms(void);
 
 /* Monotonic clock in milliseconds: use it for every deadline. */
 int64_t tnfs_mono_ms(void);
+
+/*
+ * The wall-clock time ms milliseconds from now, as the absolute deadline
+ * pthread_cond_timedwait takes (a condition's default clock is
+ * CLOCK_REALTIME).
+ */
+void tnfs_deadline_ts(struct timespec *ts, int64_t ms);
 
 /*
  * UTC with milliseconds and a Z, as VAPI renders create_timestamp.  A time

@@ -47,6 +47,7 @@
 #include "exports_head.h"
 #include "instances.h"
 #include "log.h"
+#include "periodic.h"
 #include "store.h"
 #include "timefmt.h"
 #include "uuid.h"
@@ -70,6 +71,7 @@ struct exports_head {
 	pthread_mutex_t mu; /* guards the fields below */
 	pthread_cond_t cv;  /* served moved, a kick, stopping */
 	pthread_t thread;
+	struct tnfs_periodic poller; /* the thread's loop: poll_once */
 	int started, stopping, kicked;
 	int serving;     /* this instance runs the server */
 	int other_holds; /* the last poll found a live holder that is not us */
@@ -163,8 +165,9 @@ follow_lease(struct exports_head *h)
 }
 
 static void
-poll_once(struct exports_head *h)
+poll_once(void *arg)
 {
+	struct exports_head *h = arg;
 	struct tnfs_err err;
 	int64_t gen, served;
 	char failure[256];
@@ -211,40 +214,6 @@ poll_once(struct exports_head *h)
 	pthread_mutex_unlock(&h->mu);
 }
 
-static void
-deadline_ts(struct timespec *ts, int64_t ms)
-{
-	clock_gettime(CLOCK_REALTIME, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (ms % 1000) * 1000000;
-	if (ts->tv_nsec >= 1000000000) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000;
-	}
-}
-
-static void *
-head_main(void *arg)
-{
-	struct exports_head *h = arg;
-	struct timespec ts;
-
-	pthread_mutex_lock(&h->mu);
-	while (!h->stopping) {
-		h->kicked = 0;
-		pthread_mutex_unlock(&h->mu);
-		poll_once(h);
-		pthread_mutex_lock(&h->mu);
-		deadline_ts(&ts, HEAD_POLL_MS);
-		while (!h->kicked && !h->stopping)
-			if (pthread_cond_timedwait(&h->cv, &h->mu, &ts) ==
-			    ETIMEDOUT)
-				break;
-	}
-	pthread_mutex_unlock(&h->mu);
-	return NULL;
-}
-
 struct exports_head *
 exports_head_start(struct vapi *va, const char *lease, const char *id,
     exports_head_sync_fn sync, void *arg, struct tnfs_err *err)
@@ -279,7 +248,10 @@ exports_head_start(struct vapi *va, const char *lease, const char *id,
 			 "follows it",
 		    h->lease);
 	h->other_holds = r == 0;
-	if (pthread_create(&h->thread, NULL, head_main, h) != 0) {
+	h->poller = (struct tnfs_periodic){&h->mu, &h->cv, &h->kicked,
+	    &h->stopping, HEAD_POLL_MS, poll_once, h};
+	if (pthread_create(&h->thread, NULL, tnfs_periodic_main, &h->poller) !=
+	    0) {
 		tnfs_err_set(
 		    err, TNFS_E_INTERNAL, "cannot start the NFS head's thread");
 		goto fail;
@@ -344,7 +316,7 @@ exports_head_wait(struct exports_head *h, int wait_ms, struct tnfs_err *err)
 
 	if (store_exports_bump(h->va->store, &gen, err) == -1)
 		return -1;
-	deadline_ts(&ts, wait_ms);
+	tnfs_deadline_ts(&ts, wait_ms);
 	pthread_mutex_lock(&h->mu);
 	h->kicked = 1;
 	pthread_cond_broadcast(&h->cv);

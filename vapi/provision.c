@@ -31,6 +31,7 @@
 #include "fence.h"
 #include "instances.h"
 #include "log.h"
+#include "periodic.h"
 #include "provision.h"
 #include "snapshots.h"
 #include "storage.h"
@@ -54,18 +55,6 @@ prov_sleep_ms(int ms)
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 
 	nanosleep(&ts, NULL);
-}
-
-void
-prov_deadline_ts(struct timespec *ts, int64_t ms)
-{
-	clock_gettime(CLOCK_REALTIME, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (ms % 1000) * 1000000;
-	if (ts->tv_nsec >= 1000000000) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000;
-	}
 }
 
 static int
@@ -279,8 +268,9 @@ out:
 }
 
 static void
-scan(struct provision *p)
+scan(void *arg)
 {
+	struct provision *p = arg;
 	char(*claimed)[TNFS_UUID_BUFSZ] = NULL;
 	struct tnfs_err err;
 	size_t n = 0, i;
@@ -356,28 +346,6 @@ digest:
 	}
 }
 
-static void *
-scanner_main(void *arg)
-{
-	struct provision *p = arg;
-	struct timespec ts;
-
-	pthread_mutex_lock(&p->mu);
-	while (!p->stopping) {
-		p->kicked = 0;
-		pthread_mutex_unlock(&p->mu);
-		scan(p);
-		pthread_mutex_lock(&p->mu);
-		prov_deadline_ts(&ts, SCAN_INTERVAL_MS);
-		while (!p->kicked && !p->stopping)
-			if (pthread_cond_timedwait(&p->cv, &p->mu, &ts) ==
-			    ETIMEDOUT)
-				break;
-	}
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
-}
-
 void
 provision_kick(struct provision *p)
 {
@@ -406,7 +374,7 @@ provision_call(struct provision *p, enum provision_op op, const char *uuid,
 	snprintf(j->uuid, sizeof(j->uuid), "%s", uuid);
 	if (snap != NULL)
 		snprintf(j->snap, sizeof(j->snap), "%s", snap);
-	prov_deadline_ts(&ts, (int64_t)p->va->cfg->storage_timeout_s * 1000);
+	tnfs_deadline_ts(&ts, (int64_t)p->va->cfg->storage_timeout_s * 1000);
 	pthread_mutex_lock(&p->mu);
 	if (p->stopping) {
 		pthread_mutex_unlock(&p->mu);
@@ -644,7 +612,10 @@ provision_start(struct vapi *va, int nworkers, struct tnfs_err *err)
 		}
 		p->nstarted++;
 	}
-	if (pthread_create(&p->scanner, NULL, scanner_main, p) != 0)
+	p->scan_loop = (struct tnfs_periodic){&p->mu, &p->cv, &p->kicked,
+	    &p->stopping, SCAN_INTERVAL_MS, scan, p};
+	if (pthread_create(
+		&p->scanner, NULL, tnfs_periodic_main, &p->scan_loop) != 0)
 		goto fail_thread;
 	p->scanner_started = 1;
 	return p;

@@ -43,7 +43,7 @@ prov_export_sync_wait(struct provision *p, struct tnfs_err *err)
 
 	if (p->head != NULL)
 		return exports_head_wait(p->head, EXPORT_WAIT_MS, err);
-	prov_deadline_ts(&ts, EXPORT_WAIT_MS);
+	tnfs_deadline_ts(&ts, EXPORT_WAIT_MS);
 	pthread_mutex_lock(&p->mu);
 	mine = ++p->ex_want;
 	pthread_cond_broadcast(&p->ex_cv);

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "periodic.h"
 #include "provision.h"
 #include "storage.h"
 #include "uuid.h"
@@ -61,6 +62,7 @@ struct provision {
 	struct tnfs_err ex_err;
 	pthread_t *workers;
 	pthread_t scanner, exporter;
+	struct tnfs_periodic scan_loop; /* the scanner's: scan() */
 	int nstarted;
 	int workers_running; /* the exporter thread outlives them */
 	int scanner_started, exporter_started;
@@ -75,7 +77,6 @@ struct provision {
 /* provision.c */
 int prov_may_claim(struct provision *p);
 void prov_sleep_ms(int ms);
-void prov_deadline_ts(struct timespec *ts, int64_t ms);
 
 /* provision_export.c */
 void prov_track_exporter_health(struct provision *p);

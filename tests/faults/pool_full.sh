@@ -20,17 +20,8 @@ t_require_cmd mkfs.btrfs btrfs losetup ganesha.nfsd rpcbind rpcinfo fusermount3 
 t_require_file /dev/fuse
 storm_seed
 
-pool_setup
 NETU=5e5e5e5e-0000-4000-8000-0000000000f1
-ganesha_network_config "$NETU"
-jq '. + {sizes: [64, 128, 256, 2048, 4096]}' "$P/vapi.json" >"$P/vapi.json.new" &&
-	mv "$P/vapi.json.new" "$P/vapi.json"
-if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
-	rpcbind -w
-	t_wait_for 10 rpcinfo -p 127.0.0.1 >/dev/null
-fi
-vapi_pool_run 1G
-NET=$NETU
+vapi_ganesha_pool "$NETU" '[64, 128, 256, 2048, 4096]'
 
 A=$(create full-a '"size":2048')
 B=$(create full-b '"size":2048')

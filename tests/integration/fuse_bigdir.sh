@@ -16,12 +16,7 @@
 # build sees.
 . "$TNFS_SRCDIR/tests/integration/lib.sh"
 . "$TNFS_SRCDIR/tests/integration/nfs_fixture.sh"
-t_require_root
-t_require_cmd fusermount3 mountpoint timeout python3 find
-t_require_file /dev/fuse
-
-dir=$(t_tmpdir)
-nfs_fixture_start "$dir/nfs" || { t_fail "ganesha starts"; t_done; }
+nfs_fixture_fuse_start timeout python3 find
 SRV=$NFS_FIX_EXPORT
 
 # mkfiles DIR COUNT [PREFIX]: COUNT empty files in DIR, named PREFIX<i>_

@@ -15,22 +15,11 @@ t_require_cmd mkfs.btrfs btrfs losetup ganesha.nfsd rpcbind fusermount3 \
 t_require_file /dev/fuse
 
 SIZE_MIB=64
-pool_setup
 NETU=5e5e5e5e-0000-4000-8000-00000000f05e
-ganesha_network_config "$NETU"
 # The smallest size the VAPI offers is configured: the default list starts
 # at 10 GiB, far too much to fill in a test.
-jq ". + {sizes: [$SIZE_MIB, 128]}" "$P/vapi.json" >"$P/vapi.json.new" &&
-	mv "$P/vapi.json.new" "$P/vapi.json"
-
-if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
-	rpcbind -w
-	t_wait_for 10 rpcinfo -p 127.0.0.1 >/dev/null
-fi
-
-vapi_pool_run 1G
+vapi_ganesha_pool "$NETU" "[$SIZE_MIB, 128]"
 t_pass "the VAPI's exporter is healthy"
-NET=$NETU
 
 V=$(create quotavol "\"size\":$SIZE_MIB")
 t_ok "a $SIZE_MIB MiB volume is ready" wait_state "$V" ready 90

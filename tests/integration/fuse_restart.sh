@@ -6,12 +6,7 @@
 # the same mount serves new reads and writes afterwards.
 . "$TNFS_SRCDIR/tests/integration/lib.sh"
 . "$TNFS_SRCDIR/tests/integration/nfs_fixture.sh"
-t_require_root
-t_require_cmd fusermount3 mountpoint
-t_require_file /dev/fuse
-
-dir=$(t_tmpdir)
-nfs_fixture_start "$dir/nfs" || { t_fail "ganesha starts"; t_done; }
+nfs_fixture_fuse_start
 
 chunks=300
 head -c $((chunks * 65536)) /dev/urandom >"$dir/src"

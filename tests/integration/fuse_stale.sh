@@ -11,12 +11,7 @@
 # local file system.  The mount stays usable afterwards.
 . "$TNFS_SRCDIR/tests/integration/lib.sh"
 . "$TNFS_SRCDIR/tests/integration/nfs_fixture.sh"
-t_require_root
-t_require_cmd fusermount3 mountpoint timeout
-t_require_file /dev/fuse
-
-dir=$(t_tmpdir)
-nfs_fixture_start "$dir/nfs" || { t_fail "ganesha starts"; t_done; }
+nfs_fixture_fuse_start timeout
 SRV=$NFS_FIX_EXPORT
 
 # read_fd3: what reading descriptor 3 gives, within 30 s (124: it hung).

@@ -152,3 +152,15 @@ tnfs_fuse_mount() {
 		return 1
 	fi
 }
+
+# nfs_fixture_fuse_start [CMD...]: what a tritonnfs-fuse suite needs first:
+# root, fusermount3, mountpoint (and each CMD) and /dev/fuse, a private
+# directory in dir, and the fixture started on $dir/nfs (the suite fails
+# at once when ganesha does not start).
+nfs_fixture_fuse_start() {
+	t_require_root
+	t_require_cmd fusermount3 mountpoint "$@"
+	t_require_file /dev/fuse
+	dir=$(t_tmpdir)
+	nfs_fixture_start "$dir/nfs" || { t_fail "ganesha starts"; t_done; }
+}

@@ -102,6 +102,47 @@ pg_psql() {
 	psql -q -X -A -t -v ON_ERROR_STOP=1 "$1" -c "$2"
 }
 
+# pg_storm U1 U2 MAXTIME WHO: each name n00..n99 asked once of each of two
+# instances, shuffled, 40 at a time (owner $OWNER, network $NET, curl's
+# --max-time MAXTIME; each answer's status in $D/res/NAME.PORT).  Mid-storm,
+# the moment the second instance (PID $T_PID_v2, id $ID2) holds a creating
+# volume's claim, it is frozen (so it finishes nothing more) and killed;
+# WHO names it in the test's lines.  Sets HELD to the uuids it held.
+# Uses the suite's sql function.
+pg_storm() {
+	local u1=$1 u2=$2 who=$4 i
+	PG_STORM_MAXTIME=$3
+	mkdir -p "$D/res"
+	for i in $(seq -w 0 99); do
+		printf '%s n%s\n' "$u1" "$i"
+		printf '%s n%s\n' "$u2" "$i"
+	done | shuf >"$D/storm"
+	export -f pg__storm_one
+	export D OWNER NET PG_STORM_MAXTIME
+	xargs -P 40 -L 1 bash -c 'pg__storm_one "$0" "$1"' <"$D/storm" &
+	PG_STORM=$!
+	t_ok "$who holds jobs mid-storm" t_wait_for 60 pg__freeze_holding
+	kill -9 "$T_PID_v2"
+	wait "$T_PID_v2" 2>/dev/null || true
+	HELD=$(sql "SELECT uuid FROM volumes WHERE claim = '$ID2' AND state = 'creating'")
+	t_diag "killed $who holding $(printf '%s\n' "$HELD" | grep -c .) creating volumes"
+	wait "$PG_STORM" || true
+}
+pg__storm_one() {
+	curl -s -o /dev/null -w '%{http_code}\n' --max-time "$PG_STORM_MAXTIME" -X POST \
+		-H 'Content-Type: application/json' \
+		--data-binary "{\"owner_uuid\":\"$OWNER\",\"type\":\"tritonnfs\",\"name\":\"$2\",\"networks\":[\"$NET\"]}" \
+		"$1/volumes" >"$D/res/$2.${1##*:}" 2>/dev/null
+}
+pg__held2() { [ "$(sql "SELECT count(*) FROM volumes WHERE claim = '$ID2' AND state = 'creating'")" -ge 1 ]; }
+pg__freeze_holding() {
+	pg__held2 || return 1
+	kill -STOP "$T_PID_v2"
+	pg__held2 && return 0
+	kill -CONT "$T_PID_v2"
+	return 1
+}
+
 # Stop the server by its PID (fast shutdown, then KILL), remove its
 # System V segment if a KILL left it, then its directory.
 pg_cleanup() {

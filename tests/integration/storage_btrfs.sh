@@ -17,17 +17,8 @@ probe=$TNFS_BUILDDIR/tests/storage_probe
 U1=6a0f6c2e-6d4b-4c55-9d0a-0a1b2c3d4e5f
 U2=7b1f6c2e-6d4b-4c55-9d0a-0a1b2c3d4e5f
 
-# Whatever happens, leave no mount and no loop device of ours behind.
-cleanup_pool() {
-	local m
-	for m in $(awk -v d="$dir" 'index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
-		umount "$m" 2>/dev/null || umount -l "$m"
-	done
-	losetup -j "$img" -O NAME -n 2>/dev/null | while read -r l; do losetup -d "$l"; done
-}
-t_cleanup_push cleanup_pool
-
 . "$TNFS_SRCDIR/tests/integration/storage_lib.sh"
+t_cleanup_push storage_pool_cleanup
 probe_start "$dir"
 
 t_is "bad image spec refused" "$(p open btrfs-image relative.img,1G "$state" | cut -d' ' -f1-2)" "err ValidationError"

@@ -21,14 +21,8 @@ NP=$(t_free_port)
 MP=$(t_free_port)
 while [ "$MP" = "$NP" ]; do MP=$(t_free_port); done
 
-cleanup_pool() {
-	local m
-	for m in $(awk -v d="$dir" 'index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
-		umount "$m" 2>/dev/null || umount -l "$m"
-	done
-	losetup -j "$img" -O NAME -n 2>/dev/null | while read -r l; do losetup -d "$l"; done
-}
-t_cleanup_push cleanup_pool
+. "$TNFS_SRCDIR/tests/integration/storage_lib.sh"
+t_cleanup_push storage_pool_cleanup
 # Stop a ganesha the probe could not stop (it died first): by our pid file.
 t_cleanup_push 'test -s "$gstate/ganesha.pid" && kill -9 "$(cat "$gstate/ganesha.pid")" 2>/dev/null'
 
@@ -47,7 +41,6 @@ ip netns exec "$ns" ip addr add "10.99.$net.2/30" dev "${veth}p"
 ip netns exec "$ns" ip link set "${veth}p" up
 ip netns exec "$ns" ip link set lo up
 
-. "$TNFS_SRCDIR/tests/integration/storage_lib.sh"
 probe_start "$dir"
 
 t_is "pool" "$(p open btrfs-image "$img,1G" "$dir/state")" ok

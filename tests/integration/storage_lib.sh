@@ -3,6 +3,16 @@
 # every subshell, unlike a coproc's); p CMD... sends one command and prints
 # the one-line answer.
 
+# storage_pool_cleanup: whatever happens, leave no mount beneath $dir and
+# no loop device of $img behind (push it with t_cleanup_push).
+storage_pool_cleanup() {
+	local m
+	for m in $(awk -v d="$dir" 'index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+		umount "$m" 2>/dev/null || umount -l "$m"
+	done
+	losetup -j "$img" -O NAME -n 2>/dev/null | while read -r l; do losetup -d "$l"; done
+}
+
 probe_start() {
 	rm -f "$1/probe.in" "$1/probe.out"
 	mkfifo "$1/probe.in" "$1/probe.out"

@@ -12,21 +12,7 @@ pool_setup
 
 VDIR=$(t_tmpdir)
 VPORT=$(t_free_port)
-vapi_btrfs() {
-	vapi_store_setup
-	t_spawn vapi "$VDIR/vapi.log" "$VAPI_BIN" \
-		--listen "tcp:127.0.0.1:$VPORT" --store "$VAPI_STORE" \
-		--storage "btrfs-image:$img,2G" --state-dir "$P/state" \
-		--exports none --snapshot-limit 2 "$@"
-	VPID=$T_PID_vapi
-	URL=http://127.0.0.1:$VPORT
-	if ! t_wait_for 60 curl -fsS "$URL/ping"; then
-		cat "$VDIR/vapi.log" >&2
-		exit 1
-	fi
-	NET=$(curl -s "$URL/networks" | jq -r '.[0].uuid')
-}
-vapi_btrfs
+vapi_btrfs_run --snapshot-limit 2
 
 # qlimit UUID: the byte limit of the volume's qgroup.
 qlimit() {
@@ -95,7 +81,7 @@ store_sql "INSERT INTO meta (key, value) VALUES
 	('grow:$G1', '30720'), ('grow:$G2', '40960'),
 	('grow:00000000-0000-4000-8000-00000000dead', '20480'),
 	('grow:00000000-0000-4000-8000-0000000bad00', '12x')"
-vapi_btrfs
+vapi_btrfs_run --snapshot-limit 2
 req GET "/volumes/$G1"
 t_is "grown after the storage: the record" "$(jbody .size)" 30720
 t_is "grown after the storage: the limit" "$(qlimit "$G1")" $((30720 * 1048576))
@@ -105,9 +91,5 @@ t_is "grown before the storage: the limit" "$(qlimit "$G2")" $((40960 * 1048576)
 t_is "every grow key is gone" "$(store_sql "SELECT count(*) FROM meta WHERE key LIKE 'grow:%'")" 0
 t_like "the bad one is said" "$(cat "$VDIR/vapi.log")" '0000000bad00 to \\"12x\\" is no size'
 
-kill -TERM "$VPID"
-rc=0
-wait "$VPID" || rc=$?
-t_is "SIGTERM: exit 0" "$rc" 0
-t_is "nothing of ours mounted" "$(awk -v d="$P" 'index($5, d "/") == 1' /proc/self/mountinfo | wc -l)" 0
+vapi_term_clean
 t_done

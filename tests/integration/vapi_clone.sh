@@ -18,21 +18,7 @@ VDIR=$(t_tmpdir)
 VPORT=$(t_free_port)
 # Small sizes, so that a limit is reached in a few MiB.
 printf '{"sizes": [64, 128]}\n' >"$VDIR/vapi.json"
-vapi_btrfs() {
-	vapi_store_setup
-	t_spawn vapi "$VDIR/vapi.log" "$VAPI_BIN" --config "$VDIR/vapi.json" \
-		--listen "tcp:127.0.0.1:$VPORT" --store "$VAPI_STORE" \
-		--storage "btrfs-image:$img,2G" --state-dir "$P/state" \
-		--exports none "$@"
-	VPID=$T_PID_vapi
-	URL=http://127.0.0.1:$VPORT
-	if ! t_wait_for 60 curl -fsS "$URL/ping"; then
-		cat "$VDIR/vapi.log" >&2
-		exit 1
-	fi
-	NET=$(curl -s "$URL/networks" | jq -r '.[0].uuid')
-}
-vapi_btrfs
+vapi_btrfs_run --config "$VDIR/vapi.json"
 
 S=$(create src)
 t_ok "source ready" wait_state "$S" ready 60
@@ -119,7 +105,7 @@ wait "$VPID" 2>/dev/null || true
 acked=$(cat "$VDIR"/answer-* | jq -r 'select(.state=="creating") | .uuid' | sort)
 t_is "four clones accepted before the kill" "$(printf '%s\n' "$acked" | grep -c .)" 4
 t_diag "clone subvolumes made before the kill: $(for u in $acked; do test -d "$P/state/pool/volumes/$u" && echo "$u"; done | wc -l) of 4"
-vapi_btrfs
+vapi_btrfs_run --config "$VDIR/vapi.json"
 settled() { [ "$(curl -s "$URL/admin/volumes" | jq '[.[] | select(.state=="creating")] | length')" = 0 ]; }
 t_ok "the clones settle after the restart" t_wait_for 120 settled
 for u in $acked; do
@@ -141,9 +127,5 @@ for u in $ready; do
 done
 none_left() { [ "$(curl -s "$URL/admin/volumes" | jq length)" = 0 ]; }
 t_ok "every volume deleted" t_wait_for 120 none_left
-kill -TERM "$VPID"
-rc=0
-wait "$VPID" || rc=$?
-t_is "SIGTERM: exit 0" "$rc" 0
-t_is "nothing of ours mounted" "$(awk -v d="$P" 'index($5, d "/") == 1' /proc/self/mountinfo | wc -l)" 0
+vapi_term_clean
 t_done

@@ -15,23 +15,7 @@ done
 twenty_ready() { [ "$(curl -s "$URL/volumes?state=ready" | jq length)" = 20 ]; }
 t_ok "20 volumes ready before the storm" t_wait_for 60 twenty_ready
 
-mkdir "$VDIR/answers"
-(
-	seq 1 300 | xargs -P 16 -I{} curl -s -o "$VDIR/answers/c{}" \
-		-X POST -H 'Content-Type: application/json' \
-		--data-binary "$(create_body 'storm-{}')" "$URL/volumes" &
-	xargs -P 4 -I{} curl -s -o /dev/null -X DELETE "$URL/volumes/{}" <"$VDIR/old" &
-	wait
-) &
-STORM=$!
-some_created() { [ "$(grep -l '"state":"creating"' "$VDIR"/answers/c* 2>/dev/null | wc -l)" -ge 40 ]; }
-t_ok "the storm is under way" t_wait_for 60 some_created
-kill -KILL "$VPID"
-wait "$VPID" 2>/dev/null || true
-wait "$STORM" 2>/dev/null || true
-
-acked=$(cat "$VDIR"/answers/c* 2>/dev/null | jq -r 'select(.state=="creating") | .uuid' | sort)
-t_diag "creates answered 201 before the kill: $(printf '%s\n' "$acked" | grep -c .)"
+vapi_kill_mid_storm 300 16 4 40 "the storm is under way"
 
 vapi_run --workers 4
 settled() { [ "$(curl -s "$URL/admin/volumes" | jq '[.[] | select(.state=="creating" or .state=="deleting")] | length')" = 0 ]; }

@@ -21,22 +21,7 @@ done
 six_ready() { [ "$(curl -s "$URL/volumes?state=ready" | jq length)" = 6 ]; }
 t_ok "6 volumes ready before the crash" t_wait_for 180 six_ready
 
-mkdir "$VDIR/answers"
-(
-	seq 1 24 | xargs -P 6 -I{} curl -s -o "$VDIR/answers/c{}" \
-		-X POST -H 'Content-Type: application/json' \
-		--data-binary "$(create_body 'storm-{}')" "$URL/volumes" &
-	xargs -P 3 -I{} curl -s -o /dev/null -X DELETE "$URL/volumes/{}" <"$VDIR/old" &
-	wait
-) &
-STORM=$!
-some_created() { [ "$(grep -l '"state":"creating"' "$VDIR"/answers/c* 2>/dev/null | wc -l)" -ge 8 ]; }
-t_ok "creates and deletes under way" t_wait_for 60 some_created
-kill -KILL "$VPID"
-wait "$VPID" 2>/dev/null || true
-wait "$STORM" 2>/dev/null || true
-acked=$(cat "$VDIR"/answers/c* 2>/dev/null | jq -r 'select(.state=="creating") | .uuid' | sort)
-t_diag "creates answered 201 before the kill: $(printf '%s\n' "$acked" | grep -c .)"
+vapi_kill_mid_storm 24 6 3 8 "creates and deletes under way"
 
 # The ganesha of the killed VAPI may still run; the new VAPI replaces it.
 start_vapi

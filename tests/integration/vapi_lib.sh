@@ -198,6 +198,75 @@ vapi_pool_run() {
 		exit 1
 	fi
 }
+# vapi_btrfs_run [FLAGS...]: (re)start the VAPI on the pool of pool_setup
+# ($img, 2G, $P/state) with no exports, on VDIR and VPORT (made once);
+# waits until it answers.  Sets URL, VPID and NET (its first network).
+vapi_btrfs_run() {
+	[ -n "${VDIR:-}" ] || VDIR=$(t_tmpdir)
+	[ -n "${VPORT:-}" ] || VPORT=$(t_free_port)
+	vapi_store_setup
+	t_spawn vapi "$VDIR/vapi.log" "$VAPI_BIN" \
+		--listen "tcp:127.0.0.1:$VPORT" --store "$VAPI_STORE" \
+		--storage "btrfs-image:$img,2G" --state-dir "$P/state" \
+		--exports none "$@"
+	VPID=$T_PID_vapi
+	URL=http://127.0.0.1:$VPORT
+	if ! t_wait_for 60 curl -fsS "$URL/ping"; then
+		cat "$VDIR/vapi.log" >&2
+		exit 1
+	fi
+	NET=$(curl -s "$URL/networks" | jq -r '.[0].uuid')
+}
+# vapi_term_clean: SIGTERM the VAPI ($VPID): it exits 0 and leaves
+# nothing mounted beneath the pool's directory P.
+vapi_term_clean() {
+	local rc=0
+	kill -TERM "$VPID"
+	wait "$VPID" || rc=$?
+	t_is "SIGTERM: exit 0" "$rc" 0
+	t_is "nothing of ours mounted" "$(awk -v d="$P" 'index($5, d "/") == 1' /proc/self/mountinfo | wc -l)" 0
+}
+# vapi_ganesha_pool NET SIZES: pool_setup, $P/vapi.json naming network
+# NET (ganesha_network_config) with the size list SIZES (a JSON array, in
+# MiB), rpcbind running, and the VAPI started on a 1G pool exported by
+# ganesha (vapi_pool_run).  Sets NET, URL and VPID.
+vapi_ganesha_pool() {
+	pool_setup
+	ganesha_network_config "$1"
+	jq --argjson s "$2" '. + {sizes: $s}' "$P/vapi.json" >"$P/vapi.json.new" &&
+		mv "$P/vapi.json.new" "$P/vapi.json"
+	if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
+		rpcbind -w
+		t_wait_for 10 rpcinfo -p 127.0.0.1 >/dev/null
+	fi
+	vapi_pool_run 1G
+	NET=$1
+}
+# vapi_kill_mid_storm N CP DP MIN DESC: N creates (storm-1..N, CP at a
+# time, answers in $VDIR/answers/cI) and deletes of the uuids listed in
+# $VDIR/old (DP at a time); once MIN creates were answered "creating"
+# (the test DESC), the VAPI ($VPID) is killed with SIGKILL.  Sets acked:
+# the uuids answered 201, sorted.
+vapi_kill_mid_storm() {
+	local min=$4 storm
+	mkdir "$VDIR/answers"
+	(
+		seq 1 "$1" | xargs -P "$2" -I{} curl -s -o "$VDIR/answers/c{}" \
+			-X POST -H 'Content-Type: application/json' \
+			--data-binary "$(create_body 'storm-{}')" "$URL/volumes" &
+		xargs -P "$3" -I{} curl -s -o /dev/null -X DELETE "$URL/volumes/{}" <"$VDIR/old" &
+		wait
+	) &
+	storm=$!
+	VAPI_STORM_MIN=$min
+	t_ok "$5" t_wait_for 60 vapi__some_created
+	kill -KILL "$VPID"
+	wait "$VPID" 2>/dev/null || true
+	wait "$storm" 2>/dev/null || true
+	acked=$(cat "$VDIR"/answers/c* 2>/dev/null | jq -r 'select(.state=="creating") | .uuid' | sort)
+	t_diag "creates answered 201 before the kill: $(printf '%s\n' "$acked" | grep -c .)"
+}
+vapi__some_created() { [ "$(grep -l '"state":"creating"' "$VDIR"/answers/c* 2>/dev/null | wc -l)" -ge "$VAPI_STORM_MIN" ]; }
 vapi_healthy() { [ "$(curl -s "$URL/ping" | jq -r .healthy 2>/dev/null)" = true ]; }
 
 # ganesha_network_config NET_UUID [OWNERS-JSON]: free NFS and MOUNT ports

@@ -65,37 +65,9 @@ t_is "tritonnfs-adm instances -j: one object a line" \
 
 # ---- the storm: each name asked once of each instance ----
 NET=$(curl -fsS "$U1/networks" | jq -r '.[0].uuid')
-mkdir -p "$D/res"
-for i in $(seq -w 0 99); do
-	printf '%s n%s\n' "$U1" "$i"
-	printf '%s n%s\n' "$U2" "$i"
-done | shuf >"$D/storm"
-storm_one() {
-	curl -s -o /dev/null -w '%{http_code}\n' --max-time 60 -X POST \
-		-H 'Content-Type: application/json' \
-		--data-binary "{\"owner_uuid\":\"$OWNER\",\"type\":\"tritonnfs\",\"name\":\"$2\",\"networks\":[\"$NET\"]}" \
-		"$1/volumes" >"$D/res/$2.${1##*:}" 2>/dev/null
-}
-export -f storm_one
-export D OWNER NET
-xargs -P 40 -L 1 bash -c 'storm_one "$0" "$1"' <"$D/storm" &
-STORM=$!
 # Mid-storm: the moment the second instance holds a creating volume's
 # claim, freeze it (so it finishes nothing more), and kill it.
-held2() { [ "$(sql "SELECT count(*) FROM volumes WHERE claim = '$ID2' AND state = 'creating'")" -ge 1 ]; }
-freeze_holding() {
-	held2 || return 1
-	kill -STOP "$T_PID_v2"
-	held2 && return 0
-	kill -CONT "$T_PID_v2"
-	return 1
-}
-t_ok "the second instance holds jobs mid-storm" t_wait_for 60 freeze_holding
-kill -9 "$T_PID_v2"
-wait "$T_PID_v2" 2>/dev/null || true
-HELD=$(sql "SELECT uuid FROM volumes WHERE claim = '$ID2' AND state = 'creating'")
-t_diag "killed the second instance holding $(printf '%s\n' "$HELD" | grep -c .) creating volumes"
-wait "$STORM" || true
+pg_storm "$U1" "$U2" 60 "the second instance"
 
 # A create the killed instance made may have lost its answer (000): the
 # store, not the answers, says what exists.

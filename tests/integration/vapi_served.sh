@@ -20,18 +20,9 @@ t_require_cmd mkfs.btrfs btrfs losetup ganesha.nfsd rpcbind fusermount3 \
 	mountpoint findmnt timeout
 t_require_file /dev/fuse
 
-pool_setup
 NETU=5e5e5e5e-0000-4000-8000-00000000a11e
-ganesha_network_config "$NETU"
 # Small sizes, so that growing past the first one can be shown by writing.
-jq '. + {sizes: [64, 128]}' "$P/vapi.json" >"$P/vapi.json.new" &&
-	mv "$P/vapi.json.new" "$P/vapi.json"
-if ! rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
-	rpcbind -w
-	t_wait_for 10 rpcinfo -p 127.0.0.1 >/dev/null
-fi
-vapi_pool_run 1G
-NET=$NETU
+vapi_ganesha_pool "$NETU" '[64, 128]'
 
 n=0
 # mnt VAR: a fresh tritonnfs-fuse mount of the volume at FSPATH (NFSv3, one

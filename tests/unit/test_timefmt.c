@@ -209,6 +209,27 @@ START_TEST(test_clocks)
 }
 END_TEST
 
+/* A deadline is ms ahead of the wall clock, its nanoseconds in range. */
+START_TEST(test_deadline_ts_is_ahead_and_normalised)
+{
+	static const int64_t ms[] = {0, 1, 999, 1000, 1001, 1999, 60000};
+	struct timespec ts;
+	int64_t before, after, at;
+	size_t i;
+
+	for (i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+		before = tnfs_now_ms();
+		tnfs_deadline_ts(&ts, ms[i]);
+		after = tnfs_now_ms();
+		ck_assert_int_ge(ts.tv_nsec, 0);
+		ck_assert_int_lt(ts.tv_nsec, 1000000000);
+		at = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+		ck_assert_int_ge(at, before + ms[i]);
+		ck_assert_int_le(at, after + ms[i]);
+	}
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -222,6 +243,7 @@ make_suite(void)
 	tcase_add_test(tc, test_parse_message_is_printable_and_short);
 	tcase_add_test(tc, test_days_round_trip);
 	tcase_add_test(tc, test_clocks);
+	tcase_add_test(tc, test_deadline_ts_is_ahead_and_normalised);
 	suite_add_tcase(s, tc);
 	return s;
 }
