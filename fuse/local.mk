@@ -9,6 +9,7 @@ fuse_libfuse_client_a_SOURCES = fuse/opts.c fuse/opts.h \
 	fuse/nfs_fs_dir.c fuse/nfs_fs_open.c fuse/nfs_fs_impl.h \
 	fuse/nfs_file.c fuse/nfs_file.h fuse/nfs_write.c fuse/nfs_write.h \
 	fuse/nfs4_readdir.c fuse/nfs4_readdir.h \
+	fuse/nfs4_open.c fuse/nfs4_open.h fuse/libnfs_private.h \
 	fuse/fhcache.c fuse/fhcache.h \
 	fuse/nfs3_raw.c fuse/nfs3_raw.h
 LIBFUSE_CLIENT = fuse/libfuse_client.a $(LIBTNFS) $(NFS_LIBS) $(FUSE_LIBS) \

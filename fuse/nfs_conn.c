@@ -21,6 +21,7 @@
 #include <nfsc/libnfs.h>
 
 #include "log.h"
+#include "nfs4_open.h"
 #include "nfs_conn.h"
 
 struct nfs_conn {
@@ -30,6 +31,7 @@ struct nfs_conn {
 	unsigned gen;  /* bumped by every remount */
 	int busy;      /* guarded by pool->lock */
 	long uid, gid; /* identity of ctx, -1: default */
+	struct nfs4_opens *opens; /* NFSv4: open state of ctx's files */
 };
 
 struct nfs_pool {
@@ -87,6 +89,7 @@ conn_unmount(struct nfs_conn *c)
 
 	if (c->ctx == NULL)
 		return;
+	nfs4_opens_forget(c->opens); /* the server lets them expire */
 	if (nfs_queue_length(c->ctx) == 0) {
 		nfs_destroy_context(c->ctx);
 	} else {
@@ -173,6 +176,7 @@ conn_mount(struct nfs_conn *c, struct tnfs_err *err)
 	c->uid = cfg->uid;
 	c->gid = cfg->gid;
 	c->gen++; /* handles opened before belong to the old context */
+	nfs4_opens_forget(c->opens);
 	rc = 0;
 out:
 	nfs_destroy_url(url);
@@ -279,6 +283,10 @@ nfs_pool_new(const struct nfs_pool_cfg *cfg, struct tnfs_err *err)
 	for (i = 0; i < cfg->size; i++) {
 		pool->conns[i].pool = pool;
 		pool->conns[i].idx = i;
+		if ((pool->conns[i].opens = nfs4_opens_new()) == NULL) {
+			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+			goto out;
+		}
 	}
 	if (conn_mount(&pool->conns[0], err) != 0)
 		goto out;
@@ -309,6 +317,7 @@ nfs_pool_free(struct nfs_pool *pool)
 			    pool->cfg.nfsvers == 3)
 				nfs_umount(pool->conns[i].ctx);
 			conn_unmount(&pool->conns[i]);
+			nfs4_opens_free(pool->conns[i].opens);
 		}
 		pthread_mutex_destroy(&pool->lock);
 		pthread_cond_destroy(&pool->freed);
@@ -351,32 +360,61 @@ conn_ready(struct nfs_conn *c, int *rc)
 	return c;
 }
 
-struct nfs_conn *
-nfs_pool_acquire(struct nfs_pool *pool, int *rc)
+/* A free context: mounted before not, then one without open files. */
+static struct nfs_conn *
+pick_free(struct nfs_pool *pool, int stateless)
 {
-	struct nfs_conn *c = NULL;
-	int i;
+	struct nfs_conn *c, *best = NULL;
+	int i, score, best_score = -1;
+
+	for (i = 0; i < pool->cfg.size; i++) {
+		c = &pool->conns[i];
+		if (c->busy)
+			continue;
+		/* Not busy: its holder's changes to c->opens are visible. */
+		score = (c->ctx != NULL) * 2 +
+		    (stateless && nfs4_opens_empty(c->opens));
+		if (score > best_score) { /* lowest index first */
+			best = c;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+static struct nfs_conn *
+acquire(struct nfs_pool *pool, int stateless, int *rc)
+{
+	struct nfs_conn *c;
 
 	pthread_mutex_lock(&pool->lock);
-	for (;;) {
-		/* Prefer mounted contexts, lowest index first. */
-		for (i = 0; i < pool->cfg.size && c == NULL; i++)
-			if (!pool->conns[i].busy && pool->conns[i].ctx != NULL)
-				c = &pool->conns[i];
-		for (i = 0; i < pool->cfg.size && c == NULL; i++)
-			if (!pool->conns[i].busy)
-				c = &pool->conns[i];
-		if (c != NULL)
-			break;
+	while ((c = pick_free(pool, stateless)) == NULL)
 		pthread_cond_wait(&pool->freed, &pool->lock);
-	}
 	c->busy = 1;
 	pthread_mutex_unlock(&pool->lock);
 	return conn_ready(c, rc);
 }
 
 struct nfs_conn *
+nfs_pool_acquire(struct nfs_pool *pool, int *rc)
+{
+	return acquire(pool, 0, rc);
+}
+
+struct nfs_conn *
+nfs_pool_acquire_stateless(struct nfs_pool *pool, int *rc)
+{
+	return acquire(pool, 1, rc);
+}
+
+struct nfs_conn *
 nfs_pool_lock(struct nfs_pool *pool, int idx, int *rc)
+{
+	return conn_ready(nfs_pool_hold(pool, idx), rc);
+}
+
+struct nfs_conn *
+nfs_pool_hold(struct nfs_pool *pool, int idx)
 {
 	struct nfs_conn *c = &pool->conns[idx];
 
@@ -385,7 +423,7 @@ nfs_pool_lock(struct nfs_pool *pool, int idx, int *rc)
 		pthread_cond_wait(&pool->freed, &pool->lock);
 	c->busy = 1;
 	pthread_mutex_unlock(&pool->lock);
-	return conn_ready(c, rc);
+	return c;
 }
 
 void
@@ -430,6 +468,12 @@ unsigned
 nfs_conn_gen(const struct nfs_conn *c)
 {
 	return c->gen;
+}
+
+struct nfs4_opens *
+nfs_conn_opens(struct nfs_conn *c)
+{
+	return c->opens;
 }
 
 /*

@@ -25,6 +25,7 @@
 struct nfs_context;
 struct nfs_pool;
 struct nfs_conn;
+struct nfs4_opens;
 
 struct nfs_pool_cfg {
 	const char *url; /* nfs://SERVER/EXPORT?version=..., see opts.h */
@@ -67,12 +68,19 @@ int nfs_pool_version(const struct nfs_pool *pool);
  * the lock until nfs_conn_release.
  */
 struct nfs_conn *nfs_pool_acquire(struct nfs_pool *pool, int *rc);
+/* nfs_pool_acquire, preferring a context without open files (NFSv4). */
+struct nfs_conn *nfs_pool_acquire_stateless(struct nfs_pool *pool, int *rc);
 struct nfs_conn *nfs_pool_lock(struct nfs_pool *pool, int idx, int *rc);
+/* The context at idx, locked as it is: not mounted when it is not. */
+struct nfs_conn *nfs_pool_hold(struct nfs_pool *pool, int idx);
 void nfs_conn_release(struct nfs_conn *conn);
 
 struct nfs_context *nfs_conn_ctx(struct nfs_conn *conn);
 int nfs_conn_index(const struct nfs_conn *conn);
 unsigned nfs_conn_gen(const struct nfs_conn *conn);
+
+/* NFSv4: the open state of the files opened on conn (nfs4_open.h). */
+struct nfs4_opens *nfs_conn_opens(struct nfs_conn *conn);
 
 /*
  * Speak as uid/gid on conn's next calls (AUTH_SYS), so files a container

@@ -10,6 +10,7 @@
 #include <nfsc/libnfs.h>
 
 #include "nfs3_raw.h"
+#include "nfs4_open.h"
 #include "nfs_file.h"
 
 int
@@ -36,20 +37,26 @@ nfs_file_free(struct nfs_file *f)
 	free(f);
 }
 
+struct nfsfh *
+nfs_file_libnfs(const struct nfs_file *f)
+{
+	return f->open != NULL ? nfs4_open_fh(f->open) : f->fh;
+}
+
 /* Calls on an open file, by handle over NFSv3, through libnfs over v4. */
 int
 nfs_file_fstat(
     struct nfs_context *ctx, struct nfs_file *f, struct nfs_stat_64 *ns)
 {
 	return f->raw ? nfs3_raw_getattr(ctx, &f->rfh, ns)
-		      : nfs_fstat64(ctx, f->fh, ns);
+		      : nfs_fstat64(ctx, nfs_file_libnfs(f), ns);
 }
 
 int
 nfs_file_setsize(struct nfs_context *ctx, struct nfs_file *f, uint64_t size)
 {
 	return f->raw ? nfs3_raw_setsize(ctx, &f->rfh, size)
-		      : nfs_ftruncate(ctx, f->fh, size);
+		      : nfs_ftruncate(ctx, nfs_file_libnfs(f), size);
 }
 
 int
@@ -57,12 +64,15 @@ nfs_file_pread(struct nfs_context *ctx, struct nfs_file *f, uint64_t off,
     size_t n, char *buf)
 {
 	/* libnfs's READs for the handles it opened (sequential reads). */
-	return f->fh == NULL ? nfs3_raw_read(ctx, &f->rfh, off, n, buf)
-			     : nfs_pread(ctx, f->fh, off, n, buf);
+	struct nfsfh *fh = nfs_file_libnfs(f);
+
+	return fh == NULL ? nfs3_raw_read(ctx, &f->rfh, off, n, buf)
+			  : nfs_pread(ctx, fh, off, n, buf);
 }
 
 int
 nfs_file_fsync(struct nfs_context *ctx, struct nfs_file *f)
 {
-	return f->raw ? nfs3_raw_commit(ctx, &f->rfh) : nfs_fsync(ctx, f->fh);
+	return f->raw ? nfs3_raw_commit(ctx, &f->rfh)
+		      : nfs_fsync(ctx, nfs_file_libnfs(f));
 }

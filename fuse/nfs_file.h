@@ -17,11 +17,14 @@
 
 #include "nfs3_raw.h"
 
+struct nfs4_open;
+
 /* An open file: fi->fh holds a pointer to it. */
 struct nfs_file {
-	struct nfsfh *fh;
+	struct nfsfh *fh;       /* NFSv3: what libnfs opened, or NULL */
+	struct nfs4_open *open; /* NFSv4: the file's state on its context */
 	int conn;        /* index of the owning context (NFSv4) */
-	unsigned gen;    /* that context's generation when fh was opened */
+	unsigned gen;    /* that context's generation when it was opened */
 	int flags;       /* open flags, for reopening */
 	int dirty;       /* written UNSTABLE since the last COMMIT */
 	int wrote;       /* any WRITE went out on this open */
@@ -43,6 +46,9 @@ int nfs_file_new(const char *path, int flags, struct nfs_file **out);
 
 /* Frees f (not its libnfs handle: the caller closes it); NULL is a no-op. */
 void nfs_file_free(struct nfs_file *f);
+
+/* libnfs's handle for calls on f; NULL: by handle only (NFSv3). */
+struct nfsfh *nfs_file_libnfs(const struct nfs_file *f);
 
 /* Calls on an open file: 0 (or a byte count for pread), or -errno. */
 int nfs_file_fstat(

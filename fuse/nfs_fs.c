@@ -32,6 +32,7 @@
 #include "fhcache.h"
 #include "log.h"
 #include "nfs3_raw.h"
+#include "nfs4_open.h"
 #include "nfs4_readdir.h"
 #include "nfs_conn.h"
 #include "nfs_file.h"
@@ -65,9 +66,20 @@ nfs_fs_take(int *rc)
 }
 
 /*
- * Whether to retry a call that returned rc: once, and only after a link
- * error that a remount repaired.
+ * A free context for libnfs's path SETATTRs, which OPEN the file over
+ * NFSv4: one without open files spares their refresh (refresh_opens).
  */
+static struct nfs_conn *
+take_stateless(int *rc)
+{
+	struct nfs_conn *c;
+
+	c = nfs_pool_acquire_stateless(nfs_fs_config()->pool, rc);
+	if (c != NULL)
+		set_caller(c);
+	return c;
+}
+
 /*
  * Errors a program expects (ENOENT, EEXIST, EACCES, ...) are its business;
  * the others say something about the server or the link, so they are
@@ -118,22 +130,120 @@ nfs_fs_file_of(const struct fuse_file_info *fi)
 	return (struct nfs_file *)(uintptr_t)fi->fh;
 }
 
-/* Reopen f on its context after a remount: its NFSv4 state died. */
-static int
-file_reopen(struct nfs_conn *c, struct nfs_file *f)
+/*
+ * What libnfs is asked for over NFSv4.  Its handle keeps O_SYNC (stable
+ * WRITEs) and O_APPEND, but the handle of a file open several times on a
+ * context is shared: O_SYNC is ours (a COMMIT after each write), and our
+ * writes carry their offsets.
+ */
+#define OPEN4_FLAGS (O_ACCMODE | O_CREAT | O_EXCL)
+
+int
+nfs_fs_open4(struct nfs_conn *c, struct nfs_file *f, const char *path,
+    int flags, int mode)
 {
+	struct nfs_context *ctx = nfs_conn_ctx(c);
+	struct nfs4_open *o;
 	struct nfsfh *fh;
 	int rc;
 
-	rc = nfs_open(nfs_conn_ctx(c), f->path,
-	    f->flags & ~(O_CREAT | O_EXCL | O_TRUNC), &fh);
+	flags &= OPEN4_FLAGS;
+	rc = mode >= 0 ? nfs_create(ctx, path, flags, mode, &fh)
+		       : nfs_open(ctx, path, flags, &fh);
 	if (rc < 0)
 		return rc;
-	/* Frees the old handle; the server no longer knows its state. */
-	nfs_close(nfs_conn_ctx(c), f->fh);
-	f->fh = fh;
+	if ((o = nfs4_opens_add(nfs_conn_opens(c), fh, flags, path)) == NULL) {
+		nfs_close(ctx, fh); /* the file was not open here before */
+		return -ENOMEM;
+	}
+	nfs_fs_close4(c, f);
+	f->open = o;
+	f->conn = nfs_conn_index(c);
 	f->gen = nfs_conn_gen(c);
 	return 0;
+}
+
+void
+nfs_fs_close4(struct nfs_conn *c, struct nfs_file *f)
+{
+	struct nfs_context *ctx = nfs_conn_ctx(c);
+	struct nfsfh *fh;
+
+	if (f->open == NULL)
+		return;
+	fh = nfs4_open_put(f->open);
+	f->open = NULL;
+	/* A context that is not mounted has forgotten its states. */
+	if (fh != NULL && ctx != NULL && nfs_close(ctx, fh) != 0)
+		log_warn("%s: CLOSE failed (%s)", f->path, nfs_get_error(ctx));
+}
+
+/*
+ * Reopen f on c: after a remount (its state died with the old client id),
+ * or when the server no longer takes its stateid.  With the access every
+ * holder of the state opened for, or else f's own.
+ */
+static int
+file_reopen(struct nfs_conn *c, struct nfs_file *f)
+{
+	int own = f->flags & O_ACCMODE, acc = own, rc;
+
+	if (f->open != NULL)
+		acc = nfs4_open_access(f->open);
+	rc = nfs_fs_open4(c, f, f->path, acc, -1);
+	if (rc == -EACCES && acc != own)
+		rc = nfs_fs_open4(c, f, f->path, own, -1);
+	return rc;
+}
+
+/*
+ * The server refused an open file's stateid as old (another OPEN of the
+ * file on this context moved it on) or unknown (a CLOSE of it, such as the
+ * one libnfs's path SETATTRs end with): a fresh OPEN repairs it.
+ */
+static int
+stateid_refused(struct nfs_conn *c)
+{
+	const char *why;
+
+	if (nfs_conn_ctx(c) == NULL ||
+	    (why = nfs_get_error(nfs_conn_ctx(c))) == NULL)
+		return 0;
+	return strstr(why, "NFS4ERR_OLD_STATEID") != NULL ||
+	    strstr(why, "NFS4ERR_BAD_STATEID") != NULL;
+}
+
+/* Reopen one state of a context after a path SETATTR (see refresh_opens). */
+static void
+refresh_one(struct nfs4_open *o, void *arg)
+{
+	struct nfs_conn *c = arg;
+	struct nfs_context *ctx = nfs_conn_ctx(c);
+	int acc = nfs4_open_access(o);
+	struct nfs4_open *again;
+	struct nfsfh *fh;
+
+	if (nfs_open(ctx, nfs4_open_path(o), acc, &fh) != 0)
+		return; /* renamed or removed: its next call says so */
+	again = nfs4_opens_add(nfs_conn_opens(c), fh, acc, nfs4_open_path(o));
+	if (again == NULL)
+		nfs_close(ctx, fh);
+	else if ((fh = nfs4_open_put(again)) != NULL)
+		nfs_close(ctx, fh); /* the path names another file now */
+}
+
+/*
+ * libnfs 4.0 sets attributes by path with an OPEN, a SETATTR and a CLOSE:
+ * on a file open on the same context, the CLOSE ends the shared state, and
+ * its last holder's CLOSE would then leave the open-owner's sequence out
+ * of step.  So the states of that context are opened afresh.
+ */
+static void
+refresh_opens(struct nfs_conn *c)
+{
+	if (nfs_pool_version(nfs_fs_config()->pool) == 4 &&
+	    nfs_conn_ctx(c) != NULL && !nfs4_opens_empty(nfs_conn_opens(c)))
+		nfs4_opens_each(nfs_conn_opens(c), refresh_one, c);
 }
 
 /* The context for calls on f, speaking as the caller. */
@@ -159,10 +269,23 @@ nfs_fs_file_take(struct nfs_file *f, int *rc)
 int
 nfs_fs_file_again(struct nfs_conn *c, struct nfs_file *f, int rc, int *tries)
 {
+	int v4 = nfs_pool_version(nfs_fs_config()->pool) == 4;
+
+	if (v4 && rc < 0 && *tries == 0 && stateid_refused(c)) {
+		(*tries)++;
+		log_info("%s: reopened: %s", f->path,
+		    nfs_get_error(nfs_conn_ctx(c)));
+		if ((rc = file_reopen(c, f)) == 0)
+			return 1;
+		/* The OPEN failed too: a remount, as for any state error. */
+		if (!nfs_conn_recover(c, rc))
+			return 0;
+		set_caller(c);
+		return file_reopen(c, f) == 0;
+	}
 	if (!nfs_fs_again(c, rc, tries))
 		return 0;
-	if (nfs_pool_version(nfs_fs_config()->pool) == 4 &&
-	    file_reopen(c, f) < 0)
+	if (v4 && file_reopen(c, f) < 0)
 		return 0;
 	return 1;
 }
@@ -260,6 +383,8 @@ enum path_op {
 #define PATH_FORGET_AFTER 0x4
 /* Some servers say EEXIST for a directory that is not empty. */
 #define PATH_NOTEMPTY 0x8
+/* libnfs OPENs and CLOSEs the file over NFSv4 (see refresh_opens). */
+#define PATH_OPENS 0x10
 
 struct path_call {
 	int (*call)(struct nfs_context *ctx, const struct path_args *a);
@@ -337,9 +462,9 @@ static const struct path_call path_ops[] = {
     [PATH_RENAME] = {call_rename,
 	PATH_FORGET | PATH_FORGET_TO | PATH_FORGET_AFTER | PATH_NOTEMPTY},
     [PATH_LINK] = {call_link, 0},
-    [PATH_CHMOD] = {call_chmod, 0},
-    [PATH_CHOWN] = {call_chown, 0},
-    [PATH_TRUNCATE] = {call_truncate, 0},
+    [PATH_CHMOD] = {call_chmod, PATH_OPENS},
+    [PATH_CHOWN] = {call_chown, PATH_OPENS},
+    [PATH_TRUNCATE] = {call_truncate, PATH_OPENS},
 };
 
 static void
@@ -360,13 +485,16 @@ path_run(enum path_op op, const struct path_args *a)
 
 	if (nfs_fs_config()->ro)
 		return -EROFS;
-	if ((c = nfs_fs_take(&rc)) == NULL)
+	c = pc->flags & PATH_OPENS ? take_stateless(&rc) : nfs_fs_take(&rc);
+	if (c == NULL)
 		return nfs_fs_result(NULL, rc);
 	if (pc->flags & PATH_FORGET)
 		path_forget(a, pc->flags);
 	do
 		rc = pc->call(nfs_conn_ctx(c), a);
 	while (nfs_fs_again(c, rc, &tries));
+	if (pc->flags & PATH_OPENS)
+		refresh_opens(c);
 	if (pc->flags & PATH_FORGET_AFTER)
 		path_forget(a, pc->flags);
 	if ((pc->flags & PATH_NOTEMPTY) && rc == -EEXIST)
@@ -566,7 +694,7 @@ fs_utimens(
 	(void)fi;
 	if (nfs_fs_config()->ro)
 		return -EROFS;
-	if ((c = nfs_fs_take(&rc)) == NULL)
+	if ((c = take_stateless(&rc)) == NULL)
 		return nfs_fs_result(NULL, rc);
 	memset(&ns, 0, sizeof(ns));
 	if (tv != NULL &&
@@ -592,6 +720,7 @@ fs_utimens(
 	do
 		rc = nfs_lutimes(nfs_conn_ctx(c), path, times);
 	while (nfs_fs_again(c, rc, &tries));
+	refresh_opens(c); /* libnfs OPENed the file over NFSv4 */
 	return nfs_fs_result(c, rc);
 }
 

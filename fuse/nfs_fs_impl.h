@@ -18,24 +18,12 @@
 
 #include <nfsc/libnfs.h>
 
+#include "libnfs_private.h"
 #include "nfs3_raw.h"
 #include "nfs_fs.h"
 
 struct nfs_conn;
 struct nfs_file;
-
-/*
- * libnfs 4.0 declares struct nfs_fh (what nfs_get_fh returns) but keeps
- * its definition private; this is it (libnfs-private.h), unchanged since
- * libnfs 1.x.
- */
-struct nfs_fh {
-	int len;
-	char *val;
-};
-
-/* The export root's handle: exported by libnfs 4.0, declared privately. */
-const struct nfs_fh *nfs_get_rootfh(struct nfs_context *nfs);
 
 /* The mount's configuration (fuse_new's private_data). */
 struct nfs_fs_cfg *nfs_fs_config(void);
@@ -60,6 +48,17 @@ struct nfs_file *nfs_fs_file_of(const struct fuse_file_info *fi);
  * one that opened it over NFSv4 (reopened there after a remount).
  */
 struct nfs_conn *nfs_fs_file_take(struct nfs_file *f, int *rc);
+
+/*
+ * NFSv4: open path on c for f (mode >= 0: create it with that mode), which
+ * then shares the file's open state on c with its other open files
+ * (nfs4_open.h) and drops the state it held.  0 or -errno.
+ */
+int nfs_fs_open4(struct nfs_conn *c, struct nfs_file *f, const char *path,
+    int flags, int mode);
+
+/* NFSv4: f drops its open state; the last holder CLOSEs it. */
+void nfs_fs_close4(struct nfs_conn *c, struct nfs_file *f);
 
 /* nfs_fs_again for calls on an open file (reopens it over NFSv4). */
 int nfs_fs_file_again(

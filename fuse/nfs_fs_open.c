@@ -5,8 +5,9 @@
  *
  * NFSv3 file handles are plain server handles that survive a remount, so
  * an open file may use any context; an NFSv4 open belongs to the client id
- * of the context that made it, so an open file stays with that context and
- * is reopened by path after a remount.
+ * of the context that made it, so an open file stays with that context,
+ * shares the file's open state there with its other opens (nfs4_open.h),
+ * and is reopened by path after a remount.
  */
 #include "config.h"
 
@@ -114,28 +115,23 @@ open_common(
 		if (create && !v4)
 			rc = create_v3(
 			    ctx, path, oflags, (int)(mode & 07777), f);
-		else if (create)
-			rc = nfs_create(
-			    ctx, path, oflags, (int)(mode & 07777), &f->fh);
+		else if (v4)
+			rc = nfs_fs_open4(c, f, path, oflags,
+			    create ? (int)(mode & 07777) : -1);
 		else
 			rc = nfs_open(ctx, path, oflags, &f->fh);
 		/* libnfs 4.0 creates NFSv4 files 0600, whatever was asked. */
-		if (rc == 0 && v4 && create &&
-		    (rc = nfs_fchmod(ctx, f->fh, (int)(mode & 07777))) != 0) {
-			nfs_close(ctx, f->fh);
-			f->fh = NULL;
-		}
-		if (rc == 0 && v4 && (flags & O_TRUNC) &&
-		    (rc = nfs_ftruncate(ctx, f->fh, 0)) != 0) {
-			nfs_close(ctx, f->fh);
-			f->fh = NULL;
-		}
+		if (rc == 0 && v4 && create)
+			rc = nfs_fchmod(ctx, nfs_file_libnfs(f),
+			    (int)(mode & 07777));
+		if (rc == 0 && v4 && (flags & O_TRUNC))
+			rc = nfs_ftruncate(ctx, nfs_file_libnfs(f), 0);
+		if (rc != 0 && v4)
+			nfs_fs_close4(c, f);
 	} while (nfs_fs_again(c, rc, &tries));
 	if (rc == 0 && !v4 && !f->raw)
 		file_by_handle(f);
 	if (rc == 0) {
-		f->conn = nfs_conn_index(c);
-		f->gen = nfs_conn_gen(c);
 		fi->fh = (uint64_t)(uintptr_t)f;
 		/* Other hosts may have changed it: drop cached pages. */
 		fi->keep_cache = 0;
@@ -196,6 +192,23 @@ nfs_fs_read(const char *path, char *buf, size_t size, off_t off,
 	return (int)done;
 }
 
+/*
+ * O_SYNC over NFSv4: the writes through a file's shared handle are
+ * UNSTABLE, so a COMMIT puts them on stable storage before write(2)
+ * returns.
+ */
+static int
+commit_sync(struct nfs_conn *c, struct nfs_file *f)
+{
+	int rc;
+
+	if (f->open == NULL || !(f->flags & (O_SYNC | O_DSYNC)))
+		return 0;
+	if ((rc = nfs_file_fsync(nfs_conn_ctx(c), f)) == 0)
+		f->dirty = 0;
+	return rc;
+}
+
 int
 nfs_fs_write(const char *path, const char *buf, size_t size, off_t off,
     struct fuse_file_info *fi)
@@ -227,6 +240,8 @@ nfs_fs_write(const char *path, const char *buf, size_t size, off_t off,
 	f->wrote = 1;
 	if (nfs_write_pipelined(nfs_conn_ctx(c), f, (uint64_t)off, buf, size,
 		chunk, sync, pre, &written) == 0) {
+		if (written > 0 && (rc = commit_sync(c, f)) != 0)
+			return nfs_fs_result(c, rc);
 		nfs_conn_release(c);
 		return written;
 	}
@@ -249,6 +264,8 @@ nfs_fs_write(const char *path, const char *buf, size_t size, off_t off,
 		done += want;
 	}
 	if (rc < 0 && done == 0)
+		return nfs_fs_result(c, rc);
+	if ((rc = commit_sync(c, f)) != 0)
 		return nfs_fs_result(c, rc);
 	nfs_conn_release(c);
 	return (int)done;
@@ -313,6 +330,13 @@ nfs_fs_release(const char *path, struct fuse_file_info *fi)
 			    nfs_get_error(nfs_conn_ctx(c)));
 		if (f->fh != NULL)
 			nfs_close(nfs_conn_ctx(c), f->fh);
+		nfs_fs_close4(c, f);
+		nfs_conn_release(c);
+	} else if (f->open != NULL &&
+		   (c = nfs_pool_hold(nfs_fs_config()->pool, f->conn)) !=
+		       NULL) {
+		/* Not remounted: the state died with its context. */
+		nfs_fs_close4(c, f);
 		nfs_conn_release(c);
 	}
 	nfs_file_free(f);

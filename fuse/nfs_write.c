@@ -156,7 +156,8 @@ send_write(struct pipeline *pl, struct nfs_file *f, uint64_t off, size_t n,
 
 	if (!pl->v3)
 		return nfs_pwrite_async(
-		    pl->ctx, f->fh, off, n, buf, pipeline_done, call);
+		    pl->ctx, nfs_file_libnfs(f), off, n, buf, pipeline_done,
+		    call);
 	memset(&args, 0, sizeof(args));
 	args.file.data.data_len = (u_int)f->rfh.len;
 	args.file.data.data_val = (char *)f->rfh.val;

@@ -72,6 +72,7 @@ INTEGRATION_LIBS = \
 	tests/integration/vapi_lib.sh \
 	tests/integration/pg_lib.sh \
 	tests/integration/slow_clients.py \
+	tests/integration/fuse_v4_state.py \
 	tests/integration/notify_harness.py \
 	tests/integration/krill_ref.js \
 	tests/integration/storage_lib.sh \
