@@ -10,7 +10,7 @@ plugin_libplugin_a_SOURCES = plugin/protocol.c plugin/protocol.h \
 	plugin/mountinfo.c plugin/mountinfo.h plugin/children.c \
 	plugin/children.h plugin/rpc_ping.c plugin/rpc_ping.h \
 	plugin/volumes.c plugin/volumes.h plugin/volumes_impl.h \
-	plugin/volumes_attach.c plugin/volumes_sync.c \
+	plugin/volumes_attach.c plugin/volumes_sync.c plugin/volumes_read.c \
 	plugin/volumes_docker.c plugin/docker_users.c plugin/docker_users.h \
 	plugin/http.c plugin/http.h plugin/hostreg.c plugin/hostreg.h
 LIBPLUGIN = plugin/libplugin.a $(LIBVAPI) $(MHD_LIBS) $(MOUNT_LIBS) \

@@ -36,7 +36,8 @@ vapi_libvapi_server_a_SOURCES = \
 if HAVE_LIBPQ
 vapi_libvapi_server_a_SOURCES += vapi/store_pg.c vapi/store_pg.h \
 	vapi/store_pg_volumes.c vapi/store_pg_refs.c vapi/store_pg_snaps.c \
-	vapi/store_pg_hosts.c vapi/store_pg_where.c vapi/store_pg_instances.c
+	vapi/store_pg_hosts.c vapi/store_pg_where.c vapi/store_pg_instances.c \
+	vapi/store_pg_schema.c vapi/store_pg_meta.c
 STORE_PG_CPPFLAGS = -DTNFS_HAVE_POSTGRESQL
 endif
 # The btrfs storage and ganesha export backends.
@@ -45,7 +46,7 @@ STORAGE_BACKEND_SOURCES = vapi/storage_list.c \
 	vapi/storage_btrfs_impl.h vapi/storage_btrfs_root.c \
 	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c \
 	vapi/storage_cephfs.c vapi/storage_cephfs.h vapi/storage_cephfs_ceph.c \
-	vapi/storage_cephfs_snap.c \
+	vapi/storage_cephfs_snap.c vapi/storage_cephfs_list.c \
 	vapi/exports_ganesha_ceph.c vapi/placement.c vapi/placement.h \
 	vapi/ganesha_dbus.c vapi/ganesha_dbus.h vapi/probe.c vapi/probe.h \
 	vapi/ganesha_reread.c vapi/ganesha_reread.h
@@ -123,7 +124,7 @@ tests_unit_test_storage_cephfs_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) $(DBUS_CF
 tests_unit_test_storage_cephfs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_storage_cephfs_SOURCES = tests/unit/test_storage_cephfs.c \
 	vapi/storage_cephfs.c vapi/storage_cephfs.h vapi/storage_cephfs_ceph.c \
-	vapi/storage_cephfs_snap.c \
+	vapi/storage_cephfs_snap.c vapi/storage_cephfs_list.c \
 	vapi/storage_list.c vapi/ganesha_conf.c \
 	vapi/ganesha_conf.h vapi/exports.c vapi/exports_ganesha.c \
 	vapi/ganesha_dbus.c vapi/probe.c vapi/ganesha_reread.c \

@@ -1,8 +1,10 @@
 /*
  * storage_cephfs.h: what the two halves of the cephfs storage backend
  * share: storage_cephfs.c (the storage_ops: volumes, generations, the cache
- * of paths and keys, orphans) and storage_cephfs_ceph.c (one function per
- * `ceph` command it runs, each with a deadline).  Private to them.
+ * of paths and keys), storage_cephfs_list.c (listing, orphans),
+ * storage_cephfs_snap.c (snapshots, rollback, clones) and
+ * storage_cephfs_ceph.c (one function per `ceph` command it runs, each
+ * with a deadline).  Private to them.
  */
 #ifndef TNFS_STORAGE_CEPHFS_H
 #define TNFS_STORAGE_CEPHFS_H
@@ -111,7 +113,7 @@ int cephfs_user_rm(
 int cephfs_user_list(
     struct cephfs_backend *b, char ***uuids, size_t *n, struct tnfs_err *err);
 
-/* storage_cephfs.c, for storage_cephfs_snap.c. */
+/* storage_cephfs.c, for the other files. */
 int cephfs_check_uuid(const char *uuid, struct tnfs_err *err);
 /* GROUP's subvolume name of generation gen of volume uuid, into buf. */
 void cephfs_subvol_name(const char *uuid, unsigned gen, char *buf);
@@ -129,6 +131,13 @@ int cephfs_subvol_rm(struct cephfs_backend *b, const char *uuid, const char *sv,
 /* Cache the path and key of generation gen (authorizing the user on it). */
 int cephfs_refresh(struct cephfs_backend *b, const char *uuid, unsigned gen,
     struct tnfs_err *err);
+
+/* storage_cephfs_list.c: listing, and orphans set aside. */
+/* Whether name is set aside as an orphan's; the caller holds b->mu. */
+int cephfs_is_orphan_locked(const struct cephfs_backend *b, const char *name);
+int cephfs_list(void *impl, char ***uuids, size_t *n, struct tnfs_err *err);
+int cephfs_orphan_set_aside(
+    void *impl, const char *uuid, struct tnfs_err *err);
 
 /* storage_cephfs_snap.c: the snapshot storage_ops. */
 int cephfs_snapshot_create(

@@ -1,9 +1,9 @@
 /*
  * store_pg.c: the record store on PostgreSQL (store_impl.h), for several
  * VAPI instances sharing their records: the connection, deadlines,
- * retries and errors, the schema and its migrations, transactions,
- * settings and the ops table.  The records of each kind are in
- * store_pg_*.c.
+ * retries and errors, migrating the schema (store_pg_schema.c has it),
+ * transactions and the ops table.  Settings and the records of each kind
+ * are in store_pg_*.c.
  *
  * One connection per store, guarded by a recursive mutex as the SQLite
  * store's is: a transaction holds the mutex from store_tx_begin to its
@@ -48,83 +48,7 @@
 /* pg_advisory_xact_lock key of the migrations: "tnfs" and 1. */
 #define MIGRATION_LOCK 0x746e667300000001LL
 
-/*
- * The schema, as the SQLite store's (store_sqlite.c) in PostgreSQL's
- * words.  Text that is compared or sorted is COLLATE "C": byte order, as
- * SQLite and the C filters compare, whatever the database's locale.
- */
-#define T "text COLLATE \"C\""
-static const char *const migrations[] = {
-    /* 1: the first schema. */
-    "CREATE TABLE meta (key " T " PRIMARY KEY, value text NOT NULL);"
-    "CREATE TABLE volumes ("
-    " uuid " T " PRIMARY KEY, owner_uuid " T " NOT NULL, name " T
-    " NOT NULL, type " T " NOT NULL, size bigint NOT NULL CHECK (size > 0),"
-    " state " T " NOT NULL CHECK (state IN"
-    "  ('creating','ready','failed','deleting')),"
-    " create_ms bigint NOT NULL, networks text NOT NULL,"
-    " labels text NOT NULL, affinity text, vm_uuid " T ","
-    " filesystem_path text, nfs_port integer, mount_port integer,"
-    " error text, exported integer NOT NULL DEFAULT 0,"
-    " updated_ms bigint NOT NULL);"
-    "CREATE UNIQUE INDEX volumes_owner_name ON volumes (owner_uuid, name)"
-    " WHERE state IN ('creating','ready');"
-    "CREATE INDEX volumes_state ON volumes (state);"
-    "CREATE TABLE refs ("
-    " volume_uuid " T " NOT NULL REFERENCES volumes (uuid) ON DELETE CASCADE,"
-    " vm_uuid " T " NOT NULL, owner_uuid " T " NOT NULL,"
-    " created_ms bigint NOT NULL, renewed_ms bigint NOT NULL,"
-    " extra text, PRIMARY KEY (volume_uuid, vm_uuid));"
-    "CREATE INDEX refs_renewed ON refs (renewed_ms);"
-    "CREATE TABLE reservations ("
-    " uuid " T " PRIMARY KEY, volume_name " T " NOT NULL,"
-    " job_uuid " T " NOT NULL, owner_uuid " T " NOT NULL,"
-    " vm_uuid " T " NOT NULL, create_ms bigint NOT NULL);"
-    "CREATE INDEX reservations_owner_name ON reservations"
-    " (owner_uuid, volume_name);"
-    "CREATE TABLE snapshots ("
-    " volume_uuid " T " NOT NULL REFERENCES volumes (uuid) ON DELETE CASCADE,"
-    " name " T " NOT NULL, seq bigint NOT NULL,"
-    " create_ms bigint NOT NULL, state " T " NOT NULL,"
-    " PRIMARY KEY (volume_uuid, name));",
-    /*
-     * 2: indexes for lists that filter by name or owner at any state, in
-     * creation order, and the exported set.
-     */
-    "CREATE INDEX volumes_owner_name_all ON volumes (owner_uuid, name);"
-    "CREATE INDEX volumes_owner_created ON volumes"
-    " (owner_uuid, create_ms, uuid);"
-    "CREATE INDEX volumes_created ON volumes (create_ms, uuid);"
-    "CREATE INDEX volumes_exported ON volumes (exported) WHERE exported = 1;"
-    "CREATE INDEX refs_volume ON refs (volume_uuid);",
-    /* 3: hosts (the holders of references) and granted addresses. */
-    "CREATE TABLE hosts ("
-    " owner_uuid " T " NOT NULL, uuid " T " NOT NULL,"
-    " hostname " T " NOT NULL, address " T " NOT NULL,"
-    " version text NOT NULL, created_ms bigint NOT NULL,"
-    " heartbeat_ms bigint NOT NULL, PRIMARY KEY (owner_uuid, uuid));"
-    "CREATE INDEX hosts_uuid ON hosts (uuid);"
-    "CREATE TABLE grants ("
-    " volume_uuid " T " NOT NULL REFERENCES volumes (uuid) ON DELETE CASCADE,"
-    " address " T " NOT NULL, created_ms bigint NOT NULL,"
-    " PRIMARY KEY (volume_uuid, address));",
-    /*
-     * 4: several instances (store_pg_instances.c): their records, each
-     * volume's claim, and leases.
-     */
-    "CREATE TABLE instances ("
-    " id " T " PRIMARY KEY, hostname text NOT NULL, address text NOT NULL,"
-    " started_ms bigint NOT NULL, heartbeat_ms bigint NOT NULL);"
-    "ALTER TABLE volumes ADD COLUMN claim " T ";"
-    "CREATE INDEX volumes_claim ON volumes (claim) WHERE claim IS NOT NULL;"
-    "CREATE TABLE leases ("
-    " name " T " PRIMARY KEY, holder " T " NOT NULL,"
-    " expires_ms bigint NOT NULL);",
-};
-#undef T
-
-#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
-const int store_pg_schema_version = NMIGRATIONS;
+#define NMIGRATIONS store_pg_schema_version
 
 static int64_t
 mono_ms(void)
@@ -573,7 +497,7 @@ migrate(struct pg *st, int version, struct tnfs_err *err)
 		}
 		snprintf(sql, sizeof(sql),
 		    "UPDATE tnfs_schema SET version = %d", have + 1);
-		if (exec_sql(st, migrations[have], "migrate", 0, err) == -1 ||
+		if (exec_sql(st, store_pg_migrations[have], "migrate", 0, err) == -1 ||
 		    exec_sql(st, sql, "migrate", 0, err) == -1) {
 			tnfs_err_prefix(err, "migration to schema %d", have + 1);
 			goto fail;
@@ -788,116 +712,6 @@ pg_tx_rollback(void *impl)
 		st->tx_failed = 1;
 	}
 	pg_unlock(st);
-}
-
-static int
-pg_meta_get(void *impl, const char *key, char **val, struct tnfs_err *err)
-{
-	struct pg *st = impl;
-	PGresult *res;
-	int rc = -1;
-
-	*val = NULL;
-	pg_lock(st);
-	res = pg_query(st, "SELECT value FROM meta WHERE key = $1",
-	    ARGS(TEXT(key)), "meta", NULL, err);
-	if (res == NULL)
-		goto out;
-	if (PQntuples(res) > 0 && (*val = pg_dup(res, 0, 0)) == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		goto out;
-	}
-	rc = 0;
-out:
-	PQclear(res);
-	pg_unlock(st);
-	return rc;
-}
-
-static int
-pg_meta_set(void *impl, const char *key, const char *val, struct tnfs_err *err)
-{
-	return pg_run(impl,
-		   "INSERT INTO meta (key, value) VALUES ($1, $2)"
-		   " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-		   ARGS(TEXT(key), TEXT(val)), "meta", err) < 0
-	    ? -1
-	    : 0;
-}
-
-static int
-pg_meta_add(void *impl, const char *key, const char *val, struct tnfs_err *err)
-{
-	return pg_run(impl,
-		   "INSERT INTO meta (key, value) VALUES ($1, $2)"
-		   " ON CONFLICT (key) DO NOTHING",
-		   ARGS(TEXT(key), TEXT(val)), "meta", err) < 0
-	    ? -1
-	    : 0;
-}
-
-static int
-pg_meta_delete(void *impl, const char *key, struct tnfs_err *err)
-{
-	return pg_run(impl, "DELETE FROM meta WHERE key = $1", ARGS(TEXT(key)),
-		   "meta", err) < 0
-	    ? -1
-	    : 0;
-}
-
-static int
-pg_meta_prune_creating(void *impl, const char *prefix, struct tnfs_err *err)
-{
-	/* prefix is ours (a constant), not a pattern from a request. */
-	return pg_run(impl,
-		   "DELETE FROM meta WHERE substr(key, 1, length($1::text)) = "
-		   "$1::text"
-		   " AND substr(key, length($1::text) + 1) NOT IN"
-		   " (SELECT uuid FROM volumes WHERE state = 'creating')",
-		   ARGS(TEXT(prefix)), "meta", err) < 0
-	    ? -1
-	    : 0;
-}
-
-static int
-pg_meta_list(void *impl, const char *prefix, struct meta_entry **out,
-    size_t *n, struct tnfs_err *err)
-{
-	struct pg *st = impl;
-	struct meta_entry *es = NULL;
-	PGresult *res;
-	size_t cnt = 0;
-	int rc = -1, i;
-
-	pg_lock(st);
-	res = pg_query(st,
-	    "SELECT key, value FROM meta"
-	    " WHERE substr(key, 1, length($1::text)) = $1::text ORDER BY key",
-	    ARGS(TEXT(prefix)), "meta", NULL, err);
-	if (res == NULL)
-		goto out;
-	if (PQntuples(res) > 0 &&
-	    (es = calloc((size_t)PQntuples(res), sizeof(*es))) == NULL)
-		goto oom;
-	for (i = 0; i < PQntuples(res); i++) {
-		es[cnt].key = pg_dup(res, i, 0);
-		es[cnt].value = pg_dup(res, i, 1);
-		cnt++;
-		if (es[cnt - 1].key == NULL || es[cnt - 1].value == NULL)
-			goto oom;
-	}
-	*out = es;
-	*n = cnt;
-	es = NULL;
-	rc = 0;
-	goto out;
-oom:
-	tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-out:
-	meta_list_free(es, cnt);
-	PQclear(res);
-	pg_unlock(st);
-	return rc;
 }
 
 /* The database answers, and its schema is the one this program knows. */

@@ -1,8 +1,9 @@
 /*
  * store_pg.h: what the files of the PostgreSQL store share (not a public
  * header: the rest of the daemon sees store.h only).  store_pg.c holds
- * the connection, the deadlines, retries and errors, the schema,
- * transactions and the ops table; store_pg_volumes.c, store_pg_refs.c,
+ * the connection, the deadlines, retries and errors, migrations,
+ * transactions and the ops table; store_pg_schema.c the schema;
+ * store_pg_meta.c the settings; store_pg_volumes.c, store_pg_refs.c,
  * store_pg_snaps.c, store_pg_hosts.c and store_pg_instances.c the records
  * of each kind;
  * store_pg_where.c turns a volume filter into a WHERE clause.
@@ -17,7 +18,11 @@
 
 #include "store_impl.h"
 
-/* The number of schema migrations this program knows (store_pg.c). */
+/*
+ * The schema as its migrations, the first from nothing, each in one
+ * transaction, and how many this program knows (store_pg_schema.c).
+ */
+extern const char *const store_pg_migrations[];
 extern const int store_pg_schema_version;
 
 struct pg {
@@ -105,6 +110,18 @@ struct pg_where {
 int pg_where_build(
     const struct volume_filter *f, struct pg_where *w, struct tnfs_err *err);
 void pg_where_free(struct pg_where *w);
+
+/* store_pg_meta.c */
+int pg_meta_get(void *impl, const char *key, char **val, struct tnfs_err *err);
+int pg_meta_set(
+    void *impl, const char *key, const char *val, struct tnfs_err *err);
+int pg_meta_add(
+    void *impl, const char *key, const char *val, struct tnfs_err *err);
+int pg_meta_delete(void *impl, const char *key, struct tnfs_err *err);
+int pg_meta_prune_creating(
+    void *impl, const char *prefix, struct tnfs_err *err);
+int pg_meta_list(void *impl, const char *prefix, struct meta_entry **out,
+    size_t *n, struct tnfs_err *err);
 
 int pg_tx_begin(void *impl, struct tnfs_err *err);
 int pg_tx_commit(void *impl, struct tnfs_err *err);
