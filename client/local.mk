@@ -13,7 +13,8 @@ noinst_LIBRARIES += client/libvapi.a
 client_libvapi_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(CURL_CFLAGS)
 client_libvapi_a_SOURCES = client/vapi_client.c client/vapi_client.h \
 	client/vapi_impl.h client/vapi_decode.c client/vapi_volumes.c \
-	client/vapi_networks.c client/vapi_hosts.c client/vapi_snapshots.c
+	client/vapi_networks.c client/vapi_hosts.c client/vapi_snapshots.c \
+	client/vapi_calls.c
 LIBVAPI = client/libvapi.a $(CURL_LIBS) $(LIBTNFS)
 
 check_PROGRAMS += tests/unit/test_vapi_client
