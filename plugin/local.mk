@@ -8,7 +8,7 @@ plugin_libplugin_a_SOURCES = plugin/protocol.c plugin/protocol.h \
 	plugin/plugin_config.h plugin/mounts.c plugin/mounts.h \
 	plugin/mount_kernel.c plugin/mount_fuse.c \
 	plugin/mountinfo.c plugin/mountinfo.h plugin/children.c \
-	plugin/children.h plugin/rpc_ping.c plugin/rpc_ping.h \
+	plugin/children.h \
 	plugin/volumes.c plugin/volumes.h plugin/volumes_impl.h \
 	plugin/volumes_attach.c plugin/volumes_sync.c plugin/volumes_read.c \
 	plugin/volumes_docker.c plugin/docker_users.c plugin/docker_users.h \

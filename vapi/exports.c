@@ -136,6 +136,21 @@ exporter_heads(struct exporter *ex, struct exporter_head *out, size_t max)
 	return 1;
 }
 
+unsigned long
+exporter_moves(struct exporter *ex)
+{
+	return ex->ops->moves != NULL ? ex->ops->moves(ex->impl) : 0;
+}
+
+int
+exporter_volume_up(
+    struct exporter *ex, const char *uuid, int nfs_port, int mount_port)
+{
+	if (ex->ops->volume_up == NULL)
+		return -1;
+	return ex->ops->volume_up(ex->impl, uuid, nfs_port, mount_port);
+}
+
 void
 exporter_close(struct exporter *ex)
 {

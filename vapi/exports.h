@@ -133,6 +133,7 @@ struct exporter_head {
 	/* What a record names it by; 0, 0 for the first head. */
 	int nfs_port, mount_port;
 	size_t volumes; /* placed on it */
+	int down;       /* does not answer: no new volume goes there */
 };
 
 /*
@@ -142,6 +143,21 @@ struct exporter_head {
  */
 size_t exporter_heads(
     struct exporter *ex, struct exporter_head *out, size_t max);
+
+/*
+ * How many times a head went down, came back, or gave its volumes to the
+ * others (down past its grace).  When it changed, records whose
+ * filesystem_path and ports differ from exporter_place's are rewritten
+ * after an export sync, and each volume's health follows its head's.
+ */
+unsigned long exporter_moves(struct exporter *ex);
+
+/*
+ * Whether the head serving a volume answers: 1 or 0, or -1 when the
+ * exporter's health is one for all its volumes (exporter_healthy).
+ */
+int exporter_volume_up(
+    struct exporter *ex, const char *uuid, int nfs_port, int mount_port);
 
 /*
  * Stop the server and free ex.  An rpcbind started for it keeps running:

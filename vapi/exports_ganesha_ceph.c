@@ -26,8 +26,17 @@
  * ports.  Each volume is served by one head (placement.h): a new one goes
  * to the head with the fewest volumes, and its filesystem_path and ports
  * name that head (exporter_place); the record's ports bring it back to its
- * head after a restart.  The exporter is healthy while the first head
- * serves.
+ * head after a restart.
+ *
+ * Failover.  A watcher thread makes a NULL call to every head each second.
+ * A head that does not answer takes no new volume; one that stays down
+ * failover=SECONDS (default 30, 0: never) gives its volumes to the heads
+ * that answer, the fewest first; the provisioner then exports them there
+ * and rewrites their records (exporter_moves), and a plugin mounting one
+ * finds its new head.  A head that answers again takes new volumes; the
+ * ones it gave away stay where they went.  With several heads a volume is
+ * failed while its own head does not answer (gceph_volume_up), and the
+ * exporter is healthy while one head serves.
  *
  * Each head has a node id of its own, NODE-headN (NODE the host name, or
  * node=NODE), and keeps its NFSv4 recovery records in RADOS with ganesha's
@@ -53,29 +62,23 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "exports_ceph_fence.h"
+#include "exports_ganesha_ceph.h"
 #include "exports_impl.h"
 #include "fsutil.h"
 #include "log.h"
 #include "parse.h"
+#include "periodic.h"
 #include "placement.h"
+#include "rpc_ping.h"
+#include "timefmt.h"
+#include "uuid.h"
 
-#define GCEPH_MAX_HEADS	   8
-#define GCEPH_NAME_MAX	   128
-#define GCEPH_GRACE_NS	   "tritonnfs"
-#define GCEPH_GRACE_TMO_MS 30000
-
-/* A head named by head=ADDRESS:NFS_PORT:MOUNT_PORT. */
-struct gceph_head_spec {
-	char address[INET_ADDRSTRLEN];
-	int nfs_port, mount_port;
-};
-
-/* What follows CONF: heads and the RADOS recovery settings. */
-struct gceph_opts {
-	struct gceph_head_spec hs[GCEPH_MAX_HEADS];
-	size_t nh;
-	char client[GCEPH_NAME_MAX], pool[GCEPH_NAME_MAX],
-	    node[GCEPH_NAME_MAX];
+/* Who a served volume's export speaks as: what a failover fences. */
+struct gceph_user {
+	char uuid[TNFS_UUID_BUFSZ];
+	char fs[64];
+	char user[128];
 };
 
 struct ganesha_ceph {
@@ -86,213 +89,22 @@ struct ganesha_ceph {
 	struct gceph_opts o;
 	char nodeid[GCEPH_MAX_HEADS][GCEPH_NAME_MAX + 16];
 	struct placement *pl; /* which head serves which volume */
+	/* Where the watcher calls each head (the first: the networks'). */
+	char ping_addr[GCEPH_MAX_HEADS][INET_ADDRSTRLEN];
+	int ping_port[GCEPH_MAX_HEADS];
+	/* The watcher (several heads only); mu guards what follows. */
+	pthread_t watcher;
+	int watching;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int kicked, stopping;
+	struct tnfs_periodic loop;
+	int64_t down_since[GCEPH_MAX_HEADS]; /* 0: answers */
+	unsigned char moved[GCEPH_MAX_HEADS]; /* its volumes went elsewhere */
+	unsigned long moves;
+	struct gceph_user *users; /* the served volumes, at the last sync */
+	size_t nusers;
 };
-
-static int
-parse_port(const char *text, const char *what, const char *spec, int *port,
-    struct tnfs_err *err)
-{
-	uint64_t v;
-
-	if (tnfs_parse_u64(text, 65535, &v, what, err) == -1 || v == 0) {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "exports ganesha-ceph: head=%s: %s must be a port, 1 to "
-		    "65535",
-		    spec, what);
-		return -1;
-	}
-	*port = (int)v;
-	return 0;
-}
-
-/* head=ADDRESS:NFS_PORT:MOUNT_PORT, an IPv4 address as ganesha binds. */
-static int
-parse_head(const char *spec, struct gceph_head_spec *h, struct tnfs_err *err)
-{
-	char buf[64], *nfs, *mount;
-	struct in_addr a;
-
-	if (strlen(spec) >= sizeof(buf)) {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "exports ganesha-ceph: head=%.64s...: too long", spec);
-		return -1;
-	}
-	snprintf(buf, sizeof(buf), "%s", spec);
-	if ((nfs = strchr(buf, ':')) == NULL ||
-	    (mount = strchr(nfs + 1, ':')) == NULL) {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "exports ganesha-ceph: head=%s: expected "
-		    "head=ADDRESS:NFS_PORT:MOUNT_PORT",
-		    spec);
-		return -1;
-	}
-	*nfs++ = '\0';
-	*mount++ = '\0';
-	if (inet_pton(AF_INET, buf, &a) != 1) {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "exports ganesha-ceph: head=%s: %s is not an IPv4 address",
-		    spec, buf);
-		return -1;
-	}
-	/* The canonical form: inet_pton accepted it, so it fits. */
-	if (inet_ntop(AF_INET, &a, h->address, sizeof(h->address)) == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "inet_ntop failed");
-		return -1;
-	}
-	if (parse_port(nfs, "the NFS port", spec, &h->nfs_port, err) == -1 ||
-	    parse_port(mount, "the MOUNT port", spec, &h->mount_port, err) ==
-		-1)
-		return -1;
-	if (h->nfs_port == h->mount_port) {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "exports ganesha-ceph: head=%s: the NFS and MOUNT ports "
-		    "must differ",
-		    spec);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Whether port p is taken by a head before it.  The heads of one VAPI run
- * on its host, and the first may bind every address (networks on several
- * addresses): ports differ across heads whatever the addresses.
- */
-static int
-port_taken(const struct exporter_config *cfg, const struct gceph_head_spec *hs,
-    size_t n, int p)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->nlisten; i++)
-		if (cfg->listen[i].nfs_port == p ||
-		    cfg->listen[i].mount_port == p)
-			return 1;
-	for (i = 0; i < n; i++)
-		if (hs[i].nfs_port == p || hs[i].mount_port == p)
-			return 1;
-	return 0;
-}
-
-/* NAME=VALUE into buf, a Ceph name (letters, digits, "-_."). */
-static int
-set_name(const char *one, size_t skip, char *buf, size_t len,
-    struct tnfs_err *err)
-{
-	const char *v = one + skip, *p;
-
-	if (*v == '\0' || strlen(v) >= len)
-		goto bad;
-	for (p = v; *p != '\0'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			(*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-			*p == '.'))
-			goto bad;
-	snprintf(buf, len, "%s", v);
-	return 0;
-bad:
-	tnfs_err_set(err, TNFS_E_VALIDATION,
-	    "exports ganesha-ceph: %s: expected 1 to %zu letters, digits, "
-	    "\"-\", \"_\" or \".\"",
-	    one, len - 1);
-	return -1;
-}
-
-/* One option of arg: head=, client=, pool= or node=. */
-static int
-parse_opt(const struct exporter_config *cfg, const char *one,
-    struct gceph_opts *o, struct tnfs_err *err)
-{
-	if (strncmp(one, "client=", 7) == 0)
-		return set_name(one, 7, o->client, sizeof(o->client), err);
-	if (strncmp(one, "pool=", 5) == 0)
-		return set_name(one, 5, o->pool, sizeof(o->pool), err);
-	if (strncmp(one, "node=", 5) == 0)
-		return set_name(one, 5, o->node, sizeof(o->node), err);
-	if (strncmp(one, "head=", 5) != 0) {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "exports ganesha-ceph: unknown option \"%s\" (expected "
-		    "head=ADDRESS:NFS_PORT:MOUNT_PORT, client=ID, pool=NAME "
-		    "or node=NAME)",
-		    one);
-		return -1;
-	}
-	if (o->nh + 1 >= GCEPH_MAX_HEADS) {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "exports ganesha-ceph: at most %d heads", GCEPH_MAX_HEADS);
-		return -1;
-	}
-	if (parse_head(one + 5, &o->hs[o->nh], err) == -1)
-		return -1;
-	if (port_taken(cfg, o->hs, o->nh, o->hs[o->nh].nfs_port) ||
-	    port_taken(cfg, o->hs, o->nh, o->hs[o->nh].mount_port)) {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "exports ganesha-ceph: %s: a port another head uses", one);
-		return -1;
-	}
-	o->nh++;
-	return 0;
-}
-
-/*
- * Split arg, CONF[,OPTION]..., into conf (a copy of CONF) and o.  A
- * ceph.conf path with a comma in it is not supported.
- */
-static int
-parse_arg(const struct exporter_config *cfg, char *conf, size_t conflen,
-    struct gceph_opts *o, struct tnfs_err *err)
-{
-	const char *arg = cfg->arg, *opt, *end;
-	char one[128];
-	size_t len;
-
-	memset(o, 0, sizeof(*o));
-	snprintf(o->client, sizeof(o->client), "admin");
-	/* ganesha's own default pool for its grace db. */
-	snprintf(o->pool, sizeof(o->pool), "nfs-ganesha");
-	if (arg == NULL || arg[0] != '/') {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "exports ganesha-ceph: expected ganesha-ceph:CONF with "
-		    "CONF the absolute path of the cluster's ceph.conf");
-		return -1;
-	}
-	len = strcspn(arg, ",");
-	if (len >= conflen) {
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "exports ganesha-ceph: the ceph.conf path is too long");
-		return -1;
-	}
-	memcpy(conf, arg, len);
-	conf[len] = '\0';
-	for (opt = arg + len; *opt == ','; opt = end) {
-		opt++;
-		end = opt + strcspn(opt, ",");
-		len = (size_t)(end - opt);
-		if (len >= sizeof(one)) {
-			tnfs_err_set(err, TNFS_E_VALIDATION,
-			    "exports ganesha-ceph: option %.32s...: too long",
-			    opt);
-			return -1;
-		}
-		memcpy(one, opt, len);
-		one[len] = '\0';
-		if (parse_opt(cfg, one, o, err) == -1)
-			return -1;
-	}
-	if (o->node[0] == '\0') {
-		char host[256] = "";
-
-		if (gethostname(host, sizeof(host) - 1) == -1 ||
-		    set_name(host, 0, o->node, sizeof(o->node), NULL) == -1) {
-			tnfs_err_set(err, TNFS_E_VALIDATION,
-			    "exports ganesha-ceph: the host name \"%.64s\" is "
-			    "no node id: give one with node=NAME",
-			    host);
-			return -1;
-		}
-	}
-	return 0;
-}
 
 static void gceph_close(void *impl);
 
@@ -345,7 +157,9 @@ gceph_open(const struct exporter_config *cfg, struct tnfs_err *err)
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return NULL;
 	}
-	if (parse_arg(cfg, gc->conf, sizeof(gc->conf), &gc->o, err) == -1)
+	pthread_mutex_init(&gc->mu, NULL);
+	pthread_cond_init(&gc->cv, NULL);
+	if (gceph_parse_arg(cfg, gc->conf, sizeof(gc->conf), &gc->o, err) == -1)
 		goto fail;
 	if (access(gc->conf, R_OK) != 0) {
 		tnfs_err_errno(err, TNFS_E_VALIDATION, errno,
@@ -365,6 +179,15 @@ gceph_open(const struct exporter_config *cfg, struct tnfs_err *err)
 		if ((gc->heads[i] = open_head(cfg, gc, i, err)) == NULL)
 			goto fail;
 		gc->nheads++;
+		if (i > 0) {
+			snprintf(gc->ping_addr[i], sizeof(gc->ping_addr[i]),
+			    "%s", gc->o.hs[i - 1].address);
+			gc->ping_port[i] = gc->o.hs[i - 1].nfs_port;
+		} else if (cfg->nlisten > 0) {
+			snprintf(gc->ping_addr[0], sizeof(gc->ping_addr[0]),
+			    "%s", cfg->listen[0].address);
+			gc->ping_port[0] = cfg->listen[0].nfs_port;
+		}
 	}
 	if ((gc->pl = placement_new(gc->nheads)) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
@@ -411,6 +234,105 @@ grace_add(struct ganesha_ceph *gc, struct tnfs_err *err)
 	return 0;
 }
 
+/*
+ * Head h stayed down: fence it (exports_ceph_fence.h), then give its
+ * volumes to the heads that answer.  A fencing that fails is logged and
+ * the volumes move all the same: CephFS keeps the data coherent between
+ * heads, fencing only keeps a head that wakes up from writing on.
+ */
+static void
+failover(struct ganesha_ceph *gc, size_t h)
+{
+	struct gceph_user *mine;
+	struct tnfs_err err;
+	size_t n = 0, i, moved;
+	int fenced = 0, e;
+
+	pthread_mutex_lock(&gc->mu);
+	mine = calloc(gc->nusers + 1, sizeof(*mine));
+	for (i = 0; mine != NULL && i < gc->nusers; i++)
+		if (placement_head_of(gc->pl, gc->users[i].uuid) == (int)h)
+			mine[n++] = gc->users[i];
+	pthread_mutex_unlock(&gc->mu);
+	log_info("ganesha-ceph head %zu: fencing %zu volumes (of %zu served)",
+	    h, n, gc->nusers);
+	for (i = 0; i < n; i++) {
+		tnfs_err_clear(&err);
+		e = ceph_fence_user(gc->conf, gc->o.client, mine[i].fs,
+		    mine[i].user, GCEPH_FENCE_TMO_MS, &err);
+		if (e < 0)
+			log_err(TNFS_LOG_WARN, &err,
+			    "ganesha-ceph head %zu: fencing volume %s", h,
+			    mine[i].uuid);
+		else
+			fenced += e;
+	}
+	free(mine);
+	pthread_mutex_lock(&gc->mu);
+	moved = placement_evacuate(gc->pl, (int)h);
+	gc->moved[h] = 1;
+	gc->moves++;
+	pthread_mutex_unlock(&gc->mu);
+	log_error("ganesha-ceph head %zu down for %d s: %d of its CephFS "
+		  "sessions evicted, %zu volumes move to the other heads",
+	    h, gc->o.failover_s, fenced, moved);
+}
+
+/*
+ * One look at head h: healthy (its process runs) and answering a NULL
+ * call.  A head that stops answering takes no new volume; one that stays
+ * down failover_s gives its volumes to the others (placement_evacuate),
+ * and takes new ones again once it answers.  Each move bumps moves, which
+ * the provisioner follows (exporter_moves).
+ */
+static void
+watch_head(struct ganesha_ceph *gc, size_t h)
+{
+	struct tnfs_err err = {0};
+	int64_t now = tnfs_mono_ms();
+	int up, fail;
+
+	up = exporter_ganesha_ops.healthy(gc->heads[h]) &&
+	    rpc_ping_server(gc->ping_addr[h], gc->ping_port[h], RPC_PROG_NFS,
+		3, GCEPH_PING_MS, &err) == 0;
+	if (!up && err.msg[0] == '\0')
+		tnfs_err_set(&err, TNFS_E_UNAVAILABLE, "its ganesha is down");
+	pthread_mutex_lock(&gc->mu);
+	if (up && gc->down_since[h] != 0) {
+		gc->down_since[h] = 0;
+		gc->moved[h] = 0;
+		placement_set_down(gc->pl, (int)h, 0);
+		/* A sync now brings its exports up to date (sync_heads). */
+		gc->moves++;
+		log_info("ganesha-ceph head %zu answers again; it takes new "
+			 "volumes",
+		    h);
+	} else if (!up && gc->down_since[h] == 0) {
+		gc->down_since[h] = now;
+		gc->moves++; /* its volumes are failed meanwhile */
+		placement_set_down(gc->pl, (int)h, 1);
+		log_err(TNFS_LOG_WARN, &err,
+		    "ganesha-ceph head %zu does not answer (its volumes move "
+		    "in %d s unless it does)",
+		    h, gc->o.failover_s);
+	}
+	fail = !up && !gc->moved[h] && gc->o.failover_s > 0 &&
+	    now - gc->down_since[h] >= (int64_t)gc->o.failover_s * 1000;
+	pthread_mutex_unlock(&gc->mu);
+	if (fail)
+		failover(gc, h);
+}
+
+static void
+watch_round(void *arg)
+{
+	struct ganesha_ceph *gc = arg;
+	size_t h;
+
+	for (h = 0; h < gc->nheads; h++)
+		watch_head(gc, h);
+}
+
 static int
 gceph_start(void *impl, struct tnfs_err *err)
 {
@@ -425,6 +347,17 @@ gceph_start(void *impl, struct tnfs_err *err)
 				tnfs_err_prefix(err, "head %zu", i);
 			return -1;
 		}
+	if (gc->nheads > 1 && !gc->watching) {
+		gc->loop = (struct tnfs_periodic){&gc->mu, &gc->cv, &gc->kicked,
+		    &gc->stopping, GCEPH_WATCH_MS, watch_round, gc};
+		if (pthread_create(&gc->watcher, NULL, tnfs_periodic_main,
+			&gc->loop) != 0) {
+			tnfs_err_set(err, TNFS_E_INTERNAL,
+			    "cannot start the heads' watcher");
+			return -1;
+		}
+		gc->watching = 1;
+	}
 	return 0;
 }
 
@@ -478,15 +411,74 @@ gceph_heads(void *impl, struct exporter_head *out, size_t max)
 		out[i].mount_port = i > 0 ? gc->o.hs[i - 1].mount_port : 0;
 		out[i].volumes = gc->nheads > 1 ? placement_count(gc->pl, (int)i)
 						: 0;
+		pthread_mutex_lock(&gc->mu);
+		out[i].down = gc->down_since[i] != 0;
+		pthread_mutex_unlock(&gc->mu);
 	}
 	return i;
+}
+
+/*
+ * Whether head h answers a NULL call within GCEPH_SYNC_PING_MS; one that
+ * does not is marked down as the watcher would (watch_head).
+ */
+static int
+answers(struct ganesha_ceph *gc, size_t h)
+{
+	struct tnfs_err err = {0};
+
+	if (rpc_ping_server(gc->ping_addr[h], gc->ping_port[h], RPC_PROG_NFS,
+		3, GCEPH_SYNC_PING_MS, &err) == 0)
+		return 1;
+	pthread_mutex_lock(&gc->mu);
+	if (gc->down_since[h] == 0) {
+		gc->down_since[h] = tnfs_mono_ms();
+		gc->moves++;
+		placement_set_down(gc->pl, (int)h, 1);
+		log_err(TNFS_LOG_WARN, &err,
+		    "ganesha-ceph head %zu does not answer: its exports wait "
+		    "until it does",
+		    h);
+	}
+	pthread_mutex_unlock(&gc->mu);
+	return 0;
+}
+
+/* The cephx user of each volume of the synced set (for failover). */
+static void
+remember_users(
+    struct ganesha_ceph *gc, const struct export_spec *specs, size_t n)
+{
+	struct gceph_user *us = calloc(n + 1, sizeof(*us));
+	size_t i, k = 0;
+
+	if (us == NULL)
+		return; /* the older list stays: a fencing may miss a volume */
+	for (i = 0; i < n; i++) {
+		if (specs[i].ceph_user == NULL || specs[i].ceph_fs == NULL)
+			continue;
+		snprintf(us[k].uuid, sizeof(us[k].uuid), "%s",
+		    specs[i].volume_uuid);
+		snprintf(us[k].fs, sizeof(us[k].fs), "%s", specs[i].ceph_fs);
+		snprintf(us[k].user, sizeof(us[k].user), "%s",
+		    specs[i].ceph_user);
+		k++;
+	}
+	pthread_mutex_lock(&gc->mu);
+	free(gc->users);
+	gc->users = us;
+	gc->nusers = k;
+	pthread_mutex_unlock(&gc->mu);
 }
 
 /*
  * Each head serves its own volumes only.  The first head's answer is the
  * one that counts: a sync that fails on an extra head (down, being
  * restarted) is logged and caught up by its supervisor, which reloads a
- * head that comes back with the exports file written meanwhile.
+ * head that comes back with the exports file written meanwhile.  An extra
+ * head that does not answer is left alone (each call to a hung ganesha
+ * would wait out its deadline) and counted down; the sync that follows
+ * its return (exporter_moves) catches it up.
  */
 static int
 sync_heads(struct ganesha_ceph *gc, const struct export_spec *specs,
@@ -511,9 +503,17 @@ sync_heads(struct ganesha_ceph *gc, const struct export_spec *specs,
 		    specs[i].nfs_port, specs[i].mount_port, &l);
 		uuids[i] = specs[i].volume_uuid;
 	}
+	/* Before any head: a head may hang in the middle of this sync. */
+	remember_users(gc, specs, n);
 	for (h = 0; h < gc->nheads; h++) {
 		struct tnfs_err e2 = {0};
+		int down;
 
+		pthread_mutex_lock(&gc->mu);
+		down = gc->down_since[h] != 0;
+		pthread_mutex_unlock(&gc->mu);
+		if (h > 0 && (down || !answers(gc, h)))
+			continue;
 		for (i = k = 0; i < n; i++)
 			if (head[i] == (int)h)
 				mine[k++] = specs[i];
@@ -554,12 +554,49 @@ gceph_sync(
 	return sync_heads(gc, specs, n, err);
 }
 
+/*
+ * One head: it serves.  Several: one of them does; each volume's health
+ * is its own head's (gceph_volume_up).
+ */
 static int
 gceph_healthy(void *impl)
 {
 	struct ganesha_ceph *gc = impl;
+	size_t i;
 
-	return exporter_ganesha_ops.healthy(gc->heads[0]);
+	for (i = 0; i < gc->nheads; i++)
+		if (exporter_ganesha_ops.healthy(gc->heads[i]))
+			return 1;
+	return 0;
+}
+
+static int
+gceph_volume_up(void *impl, const char *uuid, int nfs_port, int mount_port)
+{
+	struct ganesha_ceph *gc = impl;
+	int h, up;
+
+	if (gc->nheads == 1)
+		return -1;
+	if ((h = placement_head_of(gc->pl, uuid)) < 0 &&
+	    (h = head_of_ports(gc, nfs_port, mount_port)) < 0)
+		return 1; /* not served yet */
+	pthread_mutex_lock(&gc->mu);
+	up = gc->down_since[h] == 0;
+	pthread_mutex_unlock(&gc->mu);
+	return up;
+}
+
+static unsigned long
+gceph_moves(void *impl)
+{
+	struct ganesha_ceph *gc = impl;
+	unsigned long n;
+
+	pthread_mutex_lock(&gc->mu);
+	n = gc->moves;
+	pthread_mutex_unlock(&gc->mu);
+	return n;
 }
 
 static unsigned long
@@ -567,6 +604,9 @@ gceph_outages(void *impl)
 {
 	struct ganesha_ceph *gc = impl;
 
+	/* Several heads: the watcher's transitions (gceph_moves) instead. */
+	if (gc->nheads > 1)
+		return 0;
 	return exporter_ganesha_ops.outages(gc->heads[0]);
 }
 
@@ -579,9 +619,19 @@ gceph_close(void *impl)
 
 	if (gc == NULL)
 		return;
+	if (gc->watching) {
+		pthread_mutex_lock(&gc->mu);
+		gc->stopping = 1;
+		pthread_cond_broadcast(&gc->cv);
+		pthread_mutex_unlock(&gc->mu);
+		pthread_join(gc->watcher, NULL);
+	}
 	for (i = 0; i < gc->nheads; i++)
 		exporter_ganesha_ops.close(gc->heads[i]);
 	placement_free(gc->pl);
+	free(gc->users);
+	pthread_mutex_destroy(&gc->mu);
+	pthread_cond_destroy(&gc->cv);
 	free(gc);
 }
 
@@ -595,5 +645,7 @@ const struct exporter_ops exporter_ganesha_ceph_ops = {
     .outages = gceph_outages,
     .place = gceph_place,
     .heads = gceph_heads,
+    .moves = gceph_moves,
+    .volume_up = gceph_volume_up,
     .close = gceph_close,
 };

@@ -23,6 +23,11 @@ struct exporter_ops {
 	    struct exporter_listen *out);
 	/* NULL: one server (exporter_heads answers one head). */
 	size_t (*heads)(void *impl, struct exporter_head *out, size_t max);
+	/* NULL: volumes never move between heads (exporter_moves). */
+	unsigned long (*moves)(void *impl);
+	/* NULL: health is the exporter's (exporter_volume_up). */
+	int (*volume_up)(
+	    void *impl, const char *uuid, int nfs_port, int mount_port);
 	void (*close)(void *impl);
 };
 

@@ -48,6 +48,8 @@ STORAGE_BACKEND_SOURCES = vapi/storage_list.c \
 	vapi/storage_cephfs.c vapi/storage_cephfs.h vapi/storage_cephfs_ceph.c \
 	vapi/storage_cephfs_snap.c vapi/storage_cephfs_list.c \
 	vapi/exports_ganesha_ceph.c vapi/placement.c vapi/placement.h \
+	vapi/exports_ceph_fence.c vapi/exports_ceph_fence.h \
+	vapi/exports_ganesha_ceph.h vapi/exports_ganesha_ceph_opts.c \
 	vapi/ganesha_dbus.c vapi/ganesha_dbus.h vapi/probe.c vapi/probe.h \
 	vapi/ganesha_reread.c vapi/ganesha_reread.h
 VAPI_LIBS = vapi/libvapi_server.a $(LIBTNFS) $(MHD_LIBS) $(SQLITE_LIBS) \
@@ -128,5 +130,7 @@ tests_unit_test_storage_cephfs_SOURCES = tests/unit/test_storage_cephfs.c \
 	vapi/storage_list.c vapi/ganesha_conf.c \
 	vapi/ganesha_conf.h vapi/exports.c vapi/exports_ganesha.c \
 	vapi/ganesha_dbus.c vapi/probe.c vapi/ganesha_reread.c \
-	vapi/exports_ganesha_ceph.c vapi/placement.c vapi/placement.h
+	vapi/exports_ganesha_ceph.c vapi/placement.c vapi/placement.h \
+	vapi/exports_ceph_fence.c vapi/exports_ceph_fence.h \
+	vapi/exports_ganesha_ceph.h vapi/exports_ganesha_ceph_opts.c
 tests_unit_test_storage_cephfs_LDADD = $(LIBTNFS) $(DBUS_LIBS) $(UNIT_LDADD)

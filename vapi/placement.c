@@ -20,6 +20,7 @@ struct placed {
 struct placement {
 	pthread_mutex_t mu; /* guards everything below */
 	size_t nheads;
+	unsigned char *down; /* per head: takes no volume */
 	struct placed *v;
 	size_t n, cap;
 };
@@ -31,6 +32,10 @@ placement_new(size_t nheads)
 
 	if (nheads == 0 || (pl = calloc(1, sizeof(*pl))) == NULL)
 		return NULL;
+	if ((pl->down = calloc(nheads, 1)) == NULL) {
+		free(pl);
+		return NULL;
+	}
 	pthread_mutex_init(&pl->mu, NULL);
 	pl->nheads = nheads;
 	return pl;
@@ -43,6 +48,7 @@ placement_free(struct placement *pl)
 		return;
 	pthread_mutex_destroy(&pl->mu);
 	free(pl->v);
+	free(pl->down);
 	free(pl);
 }
 
@@ -57,12 +63,30 @@ count_locked(const struct placement *pl, int head)
 	return c;
 }
 
+/* The head with the fewest volumes but those down; -1 when all are. */
+static int
+fewest_up_locked(const struct placement *pl)
+{
+	size_t h, c, best = (size_t)-1;
+	int head = -1;
+
+	for (h = 0; h < pl->nheads; h++)
+		if (!pl->down[h] && (c = count_locked(pl, (int)h)) < best) {
+			best = c;
+			head = (int)h;
+		}
+	return head;
+}
+
 static int
 fewest_locked(const struct placement *pl)
 {
 	size_t h, c, best = (size_t)-1;
-	int head = 0;
+	int head = fewest_up_locked(pl);
 
+	if (head >= 0)
+		return head;
+	head = 0;
 	for (h = 0; h < pl->nheads; h++)
 		if ((c = count_locked(pl, (int)h)) < best) {
 			best = c;
@@ -95,8 +119,10 @@ placement_get(
 		pl->v = p;
 		pl->cap = cap;
 	}
-	head = hint >= 0 && (size_t)hint < pl->nheads ? hint
-						      : fewest_locked(pl);
+	if (hint >= 0 && (size_t)hint < pl->nheads && !pl->down[hint])
+		head = hint;
+	else
+		head = fewest_locked(pl);
 	p = &pl->v[pl->n++];
 	memset(p, 0, sizeof(*p));
 	snprintf(p->uuid, sizeof(p->uuid), "%s", uuid);
@@ -137,4 +163,50 @@ placement_count(struct placement *pl, int head)
 	c = count_locked(pl, head);
 	pthread_mutex_unlock(&pl->mu);
 	return c;
+}
+
+int
+placement_head_of(struct placement *pl, const char *uuid)
+{
+	size_t i;
+	int head = -1;
+
+	pthread_mutex_lock(&pl->mu);
+	for (i = 0; i < pl->n && head < 0; i++)
+		if (strcmp(pl->v[i].uuid, uuid) == 0)
+			head = pl->v[i].head;
+	pthread_mutex_unlock(&pl->mu);
+	return head;
+}
+
+void
+placement_set_down(struct placement *pl, int head, int down)
+{
+	pthread_mutex_lock(&pl->mu);
+	if (head >= 0 && (size_t)head < pl->nheads)
+		pl->down[head] = down != 0;
+	pthread_mutex_unlock(&pl->mu);
+}
+
+size_t
+placement_evacuate(struct placement *pl, int head)
+{
+	size_t i, moved = 0;
+	int to;
+
+	pthread_mutex_lock(&pl->mu);
+	for (i = 0; i < pl->n; i++) {
+		if (pl->v[i].head != head)
+			continue;
+		/* Counted as it goes, so the survivors share the load. */
+		pl->v[i].head = -1;
+		if ((to = fewest_up_locked(pl)) < 0 || to == head) {
+			pl->v[i].head = head;
+			break;
+		}
+		pl->v[i].head = to;
+		moved++;
+	}
+	pthread_mutex_unlock(&pl->mu);
+	return moved;
 }

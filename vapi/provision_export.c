@@ -383,6 +383,11 @@ set_served(struct provision *p, int serving)
 		    (vs[i]->error == NULL ||
 			strcmp(vs[i]->error, EXPORTER_DOWN_ERROR) != 0))
 			continue;
+		/* With several heads, one whose own head is down stays so. */
+		if (serving &&
+		    exporter_volume_up(p->va->exporter, vs[i]->uuid,
+			vs[i]->nfs_port, vs[i]->mount_port) == 0)
+			continue;
 		if (store_volume_set_served(p->va->store, vs[i]->uuid, serving,
 			serving ? NULL : EXPORTER_DOWN_ERROR, &err) == -1)
 			log_err(TNFS_LOG_ERROR, &err, "volume %s", vs[i]->uuid);
@@ -390,10 +395,84 @@ set_served(struct provision *p, int serving)
 	volume_list_free(vs, n);
 }
 
+/* v's state follows its own head's health (several heads). */
+static void
+follow_head(struct provision *p, const struct volume *v, int nfs_port,
+    int mount_port)
+{
+	struct tnfs_err err;
+	int up, ready = strcmp(v->state, "ready") == 0;
+
+	up = exporter_volume_up(p->va->exporter, v->uuid, nfs_port, mount_port);
+	if (up == -1 || up == ready)
+		return;
+	/* A volume failed for another reason stays failed. */
+	if (up && (v->error == NULL ||
+		      strcmp(v->error, EXPORTER_DOWN_ERROR) != 0))
+		return;
+	if (store_volume_set_served(p->va->store, v->uuid, up,
+		up ? NULL : EXPORTER_DOWN_ERROR, &err) == -1)
+		log_err(TNFS_LOG_ERROR, &err, "volume %s", v->uuid);
+}
+
+/*
+ * A head went down, came back, or gave its volumes away (exporter_moves):
+ * export the volumes where they are now, then rewrite the records that
+ * still name their old head, so a plugin reading a record finds its
+ * volume served there, and fail the volumes of a head that does not
+ * answer (ready again when it does).  0, or -1 to try again at the next
+ * scan.
+ */
+static int
+follow_moves(struct provision *p)
+{
+	struct volume_filter f = {0};
+	struct volume **vs = NULL;
+	struct tnfs_err err;
+	char path[256];
+	size_t n = 0, i;
+	int nfs_port, mount_port, rc;
+
+	if (prov_export_sync_wait(p, &err) == -1) {
+		log_err(TNFS_LOG_ERROR, &err, "exports after heads moved");
+		return -1;
+	}
+	f.exported_only = 1;
+	if (store_volume_list(p->va->store, &f, &vs, &n, &err) == -1) {
+		log_err(TNFS_LOG_ERROR, &err, "volumes after heads moved");
+		return -1;
+	}
+	for (i = 0, rc = 0; i < n; i++) {
+		struct volume *v = vs[i];
+
+		if (!v->exported ||
+		    prov_served_at(p, v, path, sizeof(path), &nfs_port,
+			&mount_port, &err) == -1)
+			continue;
+		if (v->filesystem_path == NULL ||
+		    strcmp(v->filesystem_path, path) != 0 ||
+		    v->nfs_port != nfs_port || v->mount_port != mount_port) {
+			if (store_volume_move(p->va->store, v->uuid, path,
+				nfs_port, mount_port, &err) == -1) {
+				log_err(TNFS_LOG_ERROR, &err, "volume %s",
+				    v->uuid);
+				rc = -1;
+				continue;
+			}
+			log_info("volume %s is served at %s (NFS port %d) now",
+			    v->uuid, path, nfs_port);
+		}
+		follow_head(p, v, nfs_port, mount_port);
+	}
+	volume_list_free(vs, n);
+	return rc;
+}
+
 void
 prov_track_exporter_health(struct provision *p)
 {
 	unsigned long outages = exporter_outages(p->va->exporter);
+	unsigned long moves = exporter_moves(p->va->exporter);
 	int healthy = exporter_healthy(p->va->exporter);
 	int down = !healthy || outages != p->last_outages;
 
@@ -403,6 +482,8 @@ prov_track_exporter_health(struct provision *p)
 		p->last_healthy = -1;
 		return;
 	}
+	if (moves != p->last_moves && follow_moves(p) == 0)
+		p->last_moves = moves;
 
 	/* An outage between two scans still fails the volumes, briefly. */
 	if (down) {

@@ -68,6 +68,7 @@ struct provision {
 	int scanner_started, exporter_started;
 	int last_healthy; /* exporter health seen by the scanner; -1 unknown */
 	unsigned long last_outages;
+	unsigned long last_moves; /* exporter_moves the records follow */
 	uint64_t live_digest; /* of the live hosts, as the scanner last saw */
 	char id[TNFS_UUID_BUFSZ];  /* the instance claims are taken for */
 	char export_lease[512];    /* "exports:<NFS head>" */

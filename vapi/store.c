@@ -245,6 +245,15 @@ store_volume_set_served(struct store *st, const char *uuid, int serving,
 }
 
 int
+store_volume_move(struct store *st, const char *uuid,
+    const char *filesystem_path, int nfs_port, int mount_port,
+    struct tnfs_err *err)
+{
+	return st->ops->volume_move(
+	    st->impl, uuid, filesystem_path, nfs_port, mount_port, err);
+}
+
+int
 store_volume_set_ready(struct store *st, const char *uuid,
     const char *filesystem_path, int nfs_port, int mount_port,
     struct tnfs_err *err)

@@ -265,6 +265,14 @@ int store_volume_set_state(struct store *st, const char *uuid, const char *from,
 int store_volume_set_served(struct store *st, const char *uuid, int serving,
     const char *error, struct tnfs_err *err);
 
+/*
+ * An exported volume (ready or failed) is served elsewhere now (another
+ * NFS head): 1 changed, 0 not exported.
+ */
+int store_volume_move(struct store *st, const char *uuid,
+    const char *filesystem_path, int nfs_port, int mount_port,
+    struct tnfs_err *err);
+
 /* creating -> ready with where it is served; 1 moved, 0 not creating. */
 int store_volume_set_ready(struct store *st, const char *uuid,
     const char *filesystem_path, int nfs_port, int mount_port,

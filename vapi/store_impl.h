@@ -57,6 +57,9 @@ struct store_ops {
 	int (*volume_set_ready)(void *impl, const char *uuid,
 	    const char *filesystem_path, int nfs_port, int mount_port,
 	    struct tnfs_err *err);
+	int (*volume_move)(void *impl, const char *uuid,
+	    const char *filesystem_path, int nfs_port, int mount_port,
+	    struct tnfs_err *err);
 	int (*volume_set_exported)(
 	    void *impl, const char *uuid, int exported, struct tnfs_err *err);
 	int (*volume_rename)(void *impl, const char *uuid, const char *name,

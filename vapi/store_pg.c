@@ -761,6 +761,7 @@ const struct store_ops store_pg_ops = {
     .volume_set_state = pg_volume_set_state,
     .volume_set_served = pg_volume_set_served,
     .volume_set_ready = pg_volume_set_ready,
+    .volume_move = pg_volume_move,
     .volume_set_exported = pg_volume_set_exported,
     .volume_rename = pg_volume_rename,
     .volume_set_size = pg_volume_set_size,

@@ -412,6 +412,19 @@ pg_volume_set_ready(void *impl, const char *uuid, const char *filesystem_path,
 }
 
 int
+pg_volume_move(void *impl, const char *uuid, const char *filesystem_path,
+    int nfs_port, int mount_port, struct tnfs_err *err)
+{
+	return pg_moved(pg_run(impl,
+	    "UPDATE volumes SET filesystem_path = $1, nfs_port = $2,"
+	    " mount_port = $3, updated_ms = $4 WHERE uuid = $5 AND exported = 1"
+	    " AND state IN ('ready', 'failed')",
+	    ARGS(TEXT(filesystem_path), INT(nfs_port), INT(mount_port),
+		INT(tnfs_now_ms()), TEXT(uuid)),
+	    "move", err));
+}
+
+int
 pg_volume_set_exported(
     void *impl, const char *uuid, int exported, struct tnfs_err *err)
 {

@@ -608,6 +608,7 @@ const struct store_ops store_sqlite_ops = {
     .volume_set_state = sq_volume_set_state,
     .volume_set_served = sq_volume_set_served,
     .volume_set_ready = sq_volume_set_ready,
+    .volume_move = sq_volume_move,
     .volume_set_exported = sq_volume_set_exported,
     .volume_rename = sq_volume_rename,
     .volume_set_size = sq_volume_set_size,

@@ -124,6 +124,8 @@ int sq_volume_set_state(void *impl, const char *uuid, const char *from,
     const char *to, const char *error, struct tnfs_err *err);
 int sq_volume_set_served(void *impl, const char *uuid, int serving,
     const char *error, struct tnfs_err *err);
+int sq_volume_move(void *impl, const char *uuid, const char *filesystem_path,
+    int nfs_port, int mount_port, struct tnfs_err *err);
 int sq_volume_set_ready(void *impl, const char *uuid,
     const char *filesystem_path, int nfs_port, int mount_port,
     struct tnfs_err *err);

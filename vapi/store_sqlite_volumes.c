@@ -455,6 +455,19 @@ sq_volume_set_ready(void *impl, const char *uuid, const char *filesystem_path,
 }
 
 int
+sq_volume_move(void *impl, const char *uuid, const char *filesystem_path,
+    int nfs_port, int mount_port, struct tnfs_err *err)
+{
+	return sq_moved(sq_run(impl,
+	    "UPDATE volumes SET filesystem_path = ?, nfs_port = ?,"
+	    " mount_port = ?, updated_ms = ? WHERE uuid = ? AND exported = 1"
+	    " AND state IN ('ready', 'failed')",
+	    ARGS(TEXT(filesystem_path), INT(nfs_port), INT(mount_port),
+		INT(tnfs_now_ms()), TEXT(uuid)),
+	    "move", err));
+}
+
+int
 sq_volume_set_exported(
     void *impl, const char *uuid, int exported, struct tnfs_err *err)
 {

@@ -152,7 +152,10 @@ needs_volumes(const struct tnfs_affinity *a, size_t nh)
 	return 0;
 }
 
-/* The best head ok leaves: soft rules first, then the fewest volumes. */
+/*
+ * The best head ok leaves: one that answers, then by soft rules, then the
+ * fewest volumes.
+ */
 static size_t
 pick(const struct tnfs_affinity *a, const struct exporter_head *hs,
     size_t nh, const unsigned char *has, const unsigned char *ok)
@@ -171,8 +174,11 @@ pick(const struct tnfs_affinity *a, const struct exporter_head *hs,
 			    has[r * nh + h])
 				score += rule->equal ? 1 : -1;
 		}
-		if (best == nh || score > best_score ||
-		    (score == best_score && hs[h].volumes < hs[best].volumes)) {
+		if (best == nh || (hs[best].down && !hs[h].down) ||
+		    (hs[best].down == hs[h].down &&
+			(score > best_score ||
+			    (score == best_score &&
+				hs[h].volumes < hs[best].volumes)))) {
 			best = h;
 			best_score = score;
 		}

@@ -237,7 +237,10 @@ START_TEST(test_exporter_specs)
 }
 END_TEST
 
-/* head=ADDRESS:NFS_PORT:MOUNT_PORT: extra heads, each in head-N. */
+/*
+ * head=ADDRESS:NFS_PORT:MOUNT_PORT: extra heads, each in head-N;
+ * failover=SECONDS, 0 to 86400.
+ */
 START_TEST(test_exporter_heads)
 {
 	static const char *const bad[] = {",head=", ",head=127.0.0.1",
@@ -250,6 +253,8 @@ START_TEST(test_exporter_heads)
 	    ",head=127.0.0.1:2050:20048",
 	    ",head=127.0.0.1:2050:2051,head=127.0.0.1:2051:2052",
 	    ",heads=2", ",", ",,head=127.0.0.1:2050:2051", ",fs=cephfs",
+	    ",failover=", ",failover=-1", ",failover=x", ",failover=86401",
+	    ",failover=1e3", ",failover= 5", ",failover=18446744073709551616",
 	    ",head=127.0.0.1:2050:2051,head=127.0.0.1:2052:2053,"
 	    "head=127.0.0.1:2054:2055,head=127.0.0.1:2056:2057,"
 	    "head=127.0.0.1:2058:2059,head=127.0.0.1:2060:2061,"
@@ -276,7 +281,8 @@ START_TEST(test_exporter_heads)
 		ck_assert_str_eq(err.code, "ValidationError");
 	}
 	snprintf(spec, sizeof(spec),
-	    "ganesha-ceph:%s,head=127.0.0.1:2050:2051,head=10.0.0.2:2052:2053",
+	    "ganesha-ceph:%s,head=127.0.0.1:2050:2051,head=10.0.0.2:2052:2053,"
+	    "failover=0",
 	    conf);
 	ex = exporter_open(spec, &cfg, &err);
 	ck_assert_msg(ex != NULL, "refused %s: %s", spec, err.msg);
@@ -330,6 +336,44 @@ START_TEST(test_placement_fewest_volumes)
 }
 END_TEST
 
+/*
+ * A head that stays down: its volumes move to the heads up, the fewest
+ * first; it takes no new volume nor a record's hint; back up, it does.
+ */
+START_TEST(test_placement_evacuate)
+{
+	struct placement *pl = placement_new(3);
+	size_t i;
+
+	ck_assert_ptr_nonnull(pl);
+	for (i = 0; i < 6; i++) {
+		char u[40];
+
+		snprintf(u, sizeof(u), "00000000-0000-4000-8000-0000000000%02zu",
+		    i);
+		ck_assert_int_eq(placement_get(pl, u, 2, NULL), 2);
+	}
+	ck_assert_int_eq(placement_get(pl, U(7), 1, NULL), 1);
+	placement_set_down(pl, 2, 1);
+	ck_assert_uint_eq(placement_evacuate(pl, 2), 6);
+	ck_assert_uint_eq(placement_count(pl, 2), 0);
+	/* Shared by load: head 1 had one already. */
+	ck_assert_uint_eq(placement_count(pl, 0), 4);
+	ck_assert_uint_eq(placement_count(pl, 1), 3);
+	ck_assert_int_eq(placement_get(pl, U(8), 2, NULL), 1);
+	ck_assert_int_eq(placement_get(pl, U(9), -1, NULL), 0);
+	placement_set_down(pl, 2, 0);
+	ck_assert_int_eq(placement_get(pl, U(6), -1, NULL), 2);
+	/* Every head down: nothing to move to. */
+	placement_set_down(pl, 0, 1);
+	placement_set_down(pl, 1, 1);
+	placement_set_down(pl, 2, 1);
+	ck_assert_uint_eq(placement_evacuate(pl, 0), 0);
+	ck_assert_uint_eq(placement_count(pl, 0), 5);
+	placement_free(pl);
+}
+END_TEST
+
 /* A sync forgets deleted volumes but not ones placed and not yet served. */
 START_TEST(test_placement_synced_forgets_deleted)
 {
@@ -365,6 +409,7 @@ make_suite(void)
 	tcase_add_test(tc, test_exporter_specs);
 	tcase_add_test(tc, test_exporter_heads);
 	tcase_add_test(tc, test_placement_fewest_volumes);
+	tcase_add_test(tc, test_placement_evacuate);
 	tcase_add_test(tc, test_placement_synced_forgets_deleted);
 	suite_add_tcase(s, tc);
 	return s;

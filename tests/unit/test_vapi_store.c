@@ -158,12 +158,24 @@ START_TEST(test_state_moves_are_conditional)
 	ck_assert_int_eq(v->mount_port, 20048);
 	ck_assert_int_eq(v->exported, 1);
 	volume_free(v);
+	/* Served by another head now. */
+	ck_assert_int_eq(
+	    store_volume_move(st, U(1), "10.0.0.2:/v/x", 2050, 20050, &err), 1);
+	ck_assert_int_eq(store_volume_get(st, U(1), &v, &err), 0);
+	ck_assert_str_eq(v->state, "ready");
+	ck_assert_str_eq(v->filesystem_path, "10.0.0.2:/v/x");
+	ck_assert_int_eq(v->nfs_port, 2050);
+	ck_assert_int_eq(v->mount_port, 20050);
+	volume_free(v);
 	/* deleting drops the export flag with the state. */
 	ck_assert_int_eq(
 	    store_volume_set_state(st, U(1), NULL, "deleting", NULL, &err), 1);
 	ck_assert_int_eq(store_volume_get(st, U(1), &v, &err), 0);
 	ck_assert_int_eq(v->exported, 0);
 	volume_free(v);
+	/* A volume no longer exported is not moved. */
+	ck_assert_int_eq(
+	    store_volume_move(st, U(1), "10.0.0.3:/v/x", 1, 1, &err), 0);
 	/* The schema refuses states that do not exist. */
 	ck_assert_int_eq(
 	    store_volume_set_state(st, U(1), NULL, "deleted", NULL, &err), -1);

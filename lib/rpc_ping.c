@@ -1,10 +1,13 @@
 /*
- * rpc_ping.c: one ONC RPC NULL call over a connected TCP socket (rpc_ping.h).
+ * rpc_ping.c: one ONC RPC NULL call over a TCP connection (rpc_ping.h).
  */
 #include <errno.h>
+#include <netdb.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "be32.h"
 #include "rpc_ping.h"
@@ -132,4 +135,89 @@ rpc_ping_describe(enum rpc_ping_result r)
 		return "failed while sending or receiving";
 	}
 	return "?";
+}
+
+int
+rpc_ping_server(const char *host, int port, uint32_t prog, uint32_t vers,
+    int timeout_ms, struct tnfs_err *err)
+{
+	int64_t deadline = tnfs_mono_ms() + timeout_ms;
+	struct addrinfo hints = {0}, *res = NULL, *ai;
+	enum rpc_ping_result pr;
+	char portstr[16];
+	int fd = -1, rc = -1, gai, last_errno = 0, timed_out = 0, left;
+
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	snprintf(portstr, sizeof(portstr), "%d", port);
+	if ((gai = getaddrinfo(host, portstr, &hints, &res)) != 0) {
+		tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+		    "NFS server %s: cannot resolve: %s", host,
+		    gai_strerror(gai));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		struct pollfd pfd;
+		socklen_t sl = sizeof(last_errno);
+		int r;
+
+		fd = socket(ai->ai_family,
+		    ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd == -1) {
+			last_errno = errno;
+			continue;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+			rc = 0;
+			break;
+		}
+		if (errno != EINPROGRESS) {
+			last_errno = errno;
+			close(fd);
+			fd = -1;
+			continue;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		r = poll(&pfd, 1, timeout_ms);
+		if (r == 0) {
+			timed_out = 1;
+		} else if (r > 0 &&
+		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &last_errno, &sl) ==
+			0 &&
+		    last_errno == 0) {
+			rc = 0;
+			break;
+		} else if (r < 0)
+			last_errno = errno;
+		close(fd);
+		fd = -1;
+	}
+	if (rc == -1) {
+		if (timed_out)
+			tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+			    "NFS server %s:%d unreachable (connect timed out "
+			    "after %d ms)",
+			    host, port, timeout_ms);
+		else
+			tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+			    "NFS server %s:%d unreachable (%s)", host, port,
+			    strerror(last_errno ? last_errno : ECONNREFUSED));
+	} else {
+		left = (int)(deadline - tnfs_mono_ms());
+		pr = rpc_ping_fd(
+		    fd, prog, vers, left > 0 ? left : 1, &last_errno);
+		if (pr != RPC_PING_OK) {
+			rc = -1;
+			tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+			    "NFS server %s:%d (%s v%u) %s%s%s", host, port,
+			    prog == RPC_PROG_MOUNT ? "MOUNT" : "NFS", vers,
+			    rpc_ping_describe(pr), last_errno ? ": " : "",
+			    last_errno ? strerror(last_errno) : "");
+		}
+	}
+	if (fd != -1)
+		close(fd);
+	freeaddrinfo(res);
+	return rc;
 }

@@ -8,11 +8,13 @@
  * NULL procedure call (RFC 5531, record marking over TCP) tells "up",
  * "closed the connection" and "does not answer" apart in one round trip.
  */
-#ifndef TNFS_PLUGIN_RPC_PING_H
-#define TNFS_PLUGIN_RPC_PING_H
+#ifndef TNFS_RPC_PING_H
+#define TNFS_RPC_PING_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "err.h"
 
 #define RPC_PROG_NFS   100003u
 #define RPC_PROG_MOUNT 100005u
@@ -41,6 +43,15 @@ int rpc_ping_check_reply(const uint8_t *buf, size_t len, uint32_t xid);
  */
 enum rpc_ping_result rpc_ping_fd(
     int fd, uint32_t prog, uint32_t vers, int timeout_ms, int *sys_errno);
+
+/*
+ * Connect to host:port (numeric or a name) and make the NULL call for
+ * (prog, vers), all within timeout_ms: 0 when an RPC server answers,
+ * else -1 with err (Unavailable) saying what failed: resolving,
+ * connecting, or the call ("does not answer", "closed the connection").
+ */
+int rpc_ping_server(const char *host, int port, uint32_t prog, uint32_t vers,
+    int timeout_ms, struct tnfs_err *err);
 
 /* What a result means, for messages: "closed the connection". */
 const char *rpc_ping_describe(enum rpc_ping_result r);
