@@ -245,17 +245,18 @@ failover(struct ganesha_ceph *gc, size_t h)
 {
 	struct gceph_user *mine;
 	struct tnfs_err err;
-	size_t n = 0, i, moved;
+	size_t n = 0, i, moved, served;
 	int fenced = 0, e;
 
 	pthread_mutex_lock(&gc->mu);
-	mine = calloc(gc->nusers + 1, sizeof(*mine));
-	for (i = 0; mine != NULL && i < gc->nusers; i++)
+	served = gc->nusers;
+	mine = calloc(served + 1, sizeof(*mine));
+	for (i = 0; mine != NULL && i < served; i++)
 		if (placement_head_of(gc->pl, gc->users[i].uuid) == (int)h)
 			mine[n++] = gc->users[i];
 	pthread_mutex_unlock(&gc->mu);
 	log_info("ganesha-ceph head %zu: fencing %zu volumes (of %zu served)",
-	    h, n, gc->nusers);
+	    h, n, served);
 	for (i = 0; i < n; i++) {
 		tnfs_err_clear(&err);
 		e = ceph_fence_user(gc->conf, gc->o.client, mine[i].fs,
@@ -279,6 +280,20 @@ failover(struct ganesha_ceph *gc, size_t h)
 }
 
 /*
+ * A NULL call to head h's NFS service within ms.  A first head that
+ * listens on no address of ours (no `listen` configured) cannot be
+ * called: its running process is all there is to go by.
+ */
+static int
+ping_head(const struct ganesha_ceph *gc, size_t h, int ms, struct tnfs_err *err)
+{
+	if (gc->ping_addr[h][0] == '\0')
+		return 0;
+	return rpc_ping_server(gc->ping_addr[h], gc->ping_port[h],
+	    RPC_PROG_NFS, 3, ms, err);
+}
+
+/*
  * One look at head h: healthy (its process runs) and answering a NULL
  * call.  A head that stops answering takes no new volume; one that stays
  * down failover_s gives its volumes to the others (placement_evacuate),
@@ -293,8 +308,7 @@ watch_head(struct ganesha_ceph *gc, size_t h)
 	int up, fail;
 
 	up = exporter_ganesha_ops.healthy(gc->heads[h]) &&
-	    rpc_ping_server(gc->ping_addr[h], gc->ping_port[h], RPC_PROG_NFS,
-		3, GCEPH_PING_MS, &err) == 0;
+	    ping_head(gc, h, GCEPH_PING_MS, &err) == 0;
 	if (!up && err.msg[0] == '\0')
 		tnfs_err_set(&err, TNFS_E_UNAVAILABLE, "its ganesha is down");
 	pthread_mutex_lock(&gc->mu);
@@ -427,8 +441,7 @@ answers(struct ganesha_ceph *gc, size_t h)
 {
 	struct tnfs_err err = {0};
 
-	if (rpc_ping_server(gc->ping_addr[h], gc->ping_port[h], RPC_PROG_NFS,
-		3, GCEPH_SYNC_PING_MS, &err) == 0)
+	if (ping_head(gc, h, GCEPH_SYNC_PING_MS, &err) == 0)
 		return 1;
 	pthread_mutex_lock(&gc->mu);
 	if (gc->down_since[h] == 0) {
