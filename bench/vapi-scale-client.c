@@ -20,7 +20,9 @@
  * tries an NFSv3 MOUNT of each one's export (libnfs, in this process: no
  * process started per try) on 127.0.0.1's ports NFS and MOUNT every
  * millisecond until it succeeds (create -> mountable), and prints what one
- * MOUNT of a served export costs.  Exit status 1 on any unexpected answer.
+ * MOUNT of a served export costs; NFS and MOUNT given as "-" are each
+ * volume's own, from its record (several heads, bench/cephfs-scale).
+ * Exit status 1 on any unexpected answer.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -427,13 +429,34 @@ try_mount(const char *uuid, const char *nfsport, const char *mountport)
 	return rc;
 }
 
+/*
+ * The value of the numeric member name in the JSON object text body, as
+ * a port; -1 when absent.  The VAPI writes its records flat and compact.
+ */
+static int
+port_of(const char *body, const char *name, char *port, size_t len)
+{
+	char key[64];
+	const char *p;
+	long v;
+
+	snprintf(key, sizeof(key), "\"%s\":", name);
+	if (body == NULL || (p = strstr(body, key)) == NULL)
+		return -1;
+	v = strtol(p + strlen(key), NULL, 10);
+	if (v < 1 || v > 65535)
+		return -1;
+	snprintf(port, len, "%ld", v);
+	return 0;
+}
+
 static int
 cmd_mountable(const char *hostport, const char *owner, const char *net,
     const char *prefix, long count, const char *nfsport,
     const char *mountport)
 {
 	struct conn c;
-	char uuid[64];
+	char uuid[64], np[8], mp[8];
 	double t0, t1, *ms = NULL, *probe = NULL, end;
 	long i;
 	int rc = 1;
@@ -451,8 +474,18 @@ cmd_mountable(const char *hostport, const char *owner, const char *net,
 		if (post_volume(
 			&c, owner, net, prefix, i, uuid, sizeof(uuid)) == -1)
 			goto out;
+		snprintf(np, sizeof(np), "%s", nfsport);
+		snprintf(mp, sizeof(mp), "%s", mountport);
+		if ((strcmp(nfsport, "-") == 0 &&
+			port_of(c.buf, "nfs_port", np, sizeof(np)) == -1) ||
+		    (strcmp(mountport, "-") == 0 &&
+			port_of(c.buf, "mount_port", mp, sizeof(mp)) == -1)) {
+			fprintf(stderr, "%s: no ports in its record: %.300s\n",
+			    uuid, c.buf);
+			goto out;
+		}
 		for (end = t1 + READY_WAIT_MS / 1000.0;
-		    try_mount(uuid, nfsport, mountport) == -1;
+		    try_mount(uuid, np, mp) == -1;
 		    poll(NULL, 0, 1)) {
 			if (now_s() > end) {
 				fprintf(stderr, "%s never mountable\n", uuid);
@@ -461,7 +494,7 @@ cmd_mountable(const char *hostport, const char *owner, const char *net,
 		}
 		ms[i] = (now_s() - t1) * 1000;
 		t1 = now_s();
-		if (try_mount(uuid, nfsport, mountport) == -1)
+		if (try_mount(uuid, np, mp) == -1)
 			goto out;
 		probe[i] = (now_s() - t1) * 1000;
 	}

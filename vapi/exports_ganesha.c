@@ -15,12 +15,10 @@
  *
  * sync rewrites the exports file (what a restarted ganesha reads), then
  * tells the running ganesha what changed through its export manager on
- * the private bus: AddExport for a new volume, UpdateExport for changed
- * clients, RemoveExport for one gone, RemoveExport then AddExport for a
- * path whose filesystem changed since the last sync (a rollback swapped
- * the subvolume mounted there: ganesha keeps serving the old filesystem
- * for an unchanged EXPORT).  Each call's cost does not grow with the
- * number of exports and its answer says whether ganesha took the export.
+ * the private bus (exports_ganesha_bus.c).  A path whose filesystem
+ * changed since the last sync (a rollback swapped the subvolume mounted
+ * there) is removed and added again: ganesha keeps serving the old
+ * filesystem for an unchanged EXPORT.
  *
  * When the bus cannot be used (no dbus-daemon, ganesha restarted since the
  * last sync, a call refused) sync falls back to SIGHUP: ganesha re-reads
@@ -50,6 +48,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "exports_ganesha_priv.h"
 #include "exports_impl.h"
 #include "fsutil.h"
 #include "ganesha_conf.h"
@@ -64,53 +63,6 @@
 #define BACKOFF_MIN_MS    500
 #define BACKOFF_MAX_MS    30000
 #define STABLE_MS         60000 /* up this long: the next death backs off from 0 */
-
-struct export_dev {
-	char uuid[TNFS_UUID_BUFSZ];
-	dev_t dev;
-};
-
-struct ganesha {
-	/* Set at open, then read-only. */
-	char *state_dir;
-	char conf[4096], exports[4096], ids_file[4096], log[4096],
-	    pidfile[4096], out[4096], recovery[4096];
-	char addr[64];       /* Bind_addr */
-	char probe_addr[64]; /* where health checks connect */
-	char ceph_conf[4096]; /* FSAL_CEPH's cluster, "" for none */
-	/* RADOS recovery (rados.nodeid non-NULL) or the fs backend. */
-	struct exporter_rados rados;
-	char rados_buf[4][256];
-	int nfs_port, mount_port, root_squash;
-
-	pthread_mutex_t lock; /* guards everything below */
-	pthread_cond_t cond;
-	pthread_t thread;
-	int thread_running;
-	int stopping;
-	pid_t pid; /* 0 while down */
-	int healthy;
-	unsigned long outages; /* healthy -> down transitions */
-	unsigned gen;          /* bumped at every exports file write */
-	unsigned spawn_gen;    /* gen the running process read at its start */
-
-	pthread_mutex_t sync_lock; /* one sync at a time; guards below */
-	struct ganesha_ids *ids;
-	struct export_dev *devs; /* st_dev of each exported path, last sync */
-	size_t ndevs;
-	struct gbus *bus; /* NULL: exports change by SIGHUP only */
-	char one[4096];   /* ganesha-export-one.conf */
-	/* What ganesha serves, by Export_Id, as of served_pid's last sync. */
-	struct served *served;
-	size_t nserved;
-	pid_t served_pid;
-};
-
-struct served {
-	unsigned id;
-	char *block; /* the rendered EXPORT block */
-	int swapped; /* (wanted only) its path's filesystem changed */
-};
 
 static uint64_t
 now_ms(void)
@@ -135,56 +87,13 @@ mkfile(char *buf, const char *dir, const char *name, struct tnfs_err *err)
 }
 
 static void
-served_free(struct served *sv, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(sv[i].block);
-	free(sv);
-}
-
-static int
-cmp_served(const void *a, const void *b)
-{
-	unsigned x = ((const struct served *)a)->id,
-		 y = ((const struct served *)b)->id;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Each spec's EXPORT block, sorted by Export_Id; NULL when out of memory. */
-static struct served *
-render(const struct ganesha *g, const struct export_spec *specs,
-    const unsigned *ids, const unsigned char *swapped, size_t n,
-    struct tnfs_err *err)
-{
-	struct served *sv = calloc(n + 1, sizeof(*sv));
-	size_t i;
-
-	if (sv == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		return NULL;
-	}
-	for (i = 0; i < n; i++) {
-		sv[i].id = ids[i];
-		sv[i].swapped = swapped[i];
-		if (ganesha_conf_exports(&specs[i], &ids[i], 1, g->root_squash,
-			&sv[i].block, err) == -1) {
-			served_free(sv, i);
-			return NULL;
-		}
-	}
-	qsort(sv, n, sizeof(*sv), cmp_served);
-	return sv;
-}
-
-static void
 ganesha_free(struct ganesha *g)
 {
 	if (g == NULL)
 		return;
 	ganesha_ids_free(g->ids);
 	free(g->devs);
-	served_free(g->served, g->nserved);
+	gexp_served_free(g->served, g->nserved);
 	gbus_free(g->bus);
 	free(g->state_dir);
 	pthread_mutex_destroy(&g->lock);
@@ -465,7 +374,7 @@ reload_ids(struct ganesha *g, struct tnfs_err *err)
 		return -1;
 	ganesha_ids_free(g->ids);
 	g->ids = ids;
-	served_free(g->served, g->nserved);
+	gexp_served_free(g->served, g->nserved);
 	g->served = NULL;
 	g->nserved = 0;
 	g->served_pid = 0;
@@ -559,84 +468,6 @@ cmp_dev(const void *a, const void *b)
 	    ((const struct export_dev *)b)->uuid);
 }
 
-static const struct served *
-served_find(const struct served *sv, size_t n, unsigned id)
-{
-	struct served key = {.id = id};
-
-	return n == 0 ? NULL : bsearch(&key, sv, n, sizeof(*sv), cmp_served);
-}
-
-static int
-bus_put(struct ganesha *g, const struct served *w, int update,
-    struct tnfs_err *err)
-{
-	if (fsutil_write_atomic(
-		g->one, w->block, strlen(w->block), 0644, err) == -1)
-		return -1;
-	return update ? gbus_update_export(g->bus, g->one, w->id, err)
-		      : gbus_add_export(g->bus, g->one, w->id, err);
-}
-
-/*
- * Take ganesha from what it serves to want[0..n) through its export
- * manager.  -1 (err says why) when the bus cannot tell it: the caller
- * re-reads the whole file, which also repairs a half-applied change.
- */
-static int
-bus_apply(struct ganesha *g, const struct served *want, size_t n,
-    struct tnfs_err *err)
-{
-	size_t i, added = 0, updated = 0, removed = 0;
-	const struct served *old;
-	pid_t pid;
-
-	pthread_mutex_lock(&g->lock);
-	pid = g->healthy ? g->pid : 0;
-	pthread_mutex_unlock(&g->lock);
-	if (g->bus == NULL) {
-		tnfs_err_set(err, TNFS_E_UNAVAILABLE, "no bus");
-		return -1;
-	}
-	if (pid == 0 || pid != g->served_pid) {
-		tnfs_err_set(err, TNFS_E_UNAVAILABLE,
-		    "ganesha (re)started since the last sync");
-		return -1;
-	}
-	for (i = 0; i < g->nserved; i++)
-		if (served_find(want, n, g->served[i].id) == NULL) {
-			if (gbus_remove_export(g->bus, g->served[i].id, err) ==
-			    -1)
-				return -1;
-			removed++;
-		}
-	for (i = 0; i < n; i++) {
-		old = served_find(g->served, g->nserved, want[i].id);
-		if (old != NULL && want[i].swapped) {
-			if (gbus_remove_export(g->bus, want[i].id, err) == -1 ||
-			    bus_put(g, &want[i], 0, err) == -1)
-				return -1;
-			removed++, added++;
-		} else if (old != NULL && strcmp(old->block, want[i].block) != 0) {
-			if (bus_put(g, &want[i], 1, err) == -1)
-				return -1;
-			updated++;
-		} else if (old == NULL) {
-			if (bus_put(g, &want[i], 0, err) == -1)
-				return -1;
-			added++;
-		}
-	}
-	pthread_mutex_lock(&g->lock);
-	g->spawn_gen = g->gen;
-	pthread_mutex_unlock(&g->lock);
-	if (added + updated + removed > 0)
-		log_info("exports: %zu added, %zu updated, %zu removed by "
-			 "ganesha's export manager",
-		    added, updated, removed);
-	return 0;
-}
-
 /* Re-read the whole file by SIGHUP, the swapped paths dropped first. */
 static int
 reload_all(struct ganesha *g, const struct export_spec *specs,
@@ -719,17 +550,17 @@ ganesha_sync(
 		g->ids_file, idtext, strlen(idtext), 0600, err) == -1)
 		goto out;
 	/* The whole file first: it is what a restarted ganesha reads. */
-	if ((want = render(g, specs, ids, swapped, n, err)) == NULL ||
+	if ((want = gexp_render(g, specs, ids, swapped, n, err)) == NULL ||
 	    write_exports(g, specs, ids, n, err) == -1)
 		goto out;
-	if (bus_apply(g, want, n, &berr) == -1) {
+	if (gexp_bus_apply(g, want, n, &berr) == -1) {
 		if (g->bus != NULL && g->served_pid != 0)
 			log_info("exports: re-reading the whole file: %s",
 			    berr.msg);
 		if (reload_all(g, specs, ids, swapped, n, err) == -1)
 			goto out;
 	}
-	served_free(g->served, g->nserved);
+	gexp_served_free(g->served, g->nserved);
 	g->served = want;
 	g->nserved = n;
 	want = NULL;
@@ -743,7 +574,7 @@ ganesha_sync(
 	rc = 0;
 out:
 	pthread_mutex_unlock(&g->sync_lock);
-	served_free(want, want != NULL ? n : 0);
+	gexp_served_free(want, want != NULL ? n : 0);
 	free(ids);
 	free(swapped);
 	free(devs);

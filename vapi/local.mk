@@ -45,6 +45,7 @@ STORAGE_BACKEND_SOURCES = vapi/storage_list.c \
 	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_pool.c vapi/storage_btrfs.c \
 	vapi/storage_btrfs_impl.h vapi/storage_btrfs_root.c \
 	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c \
+	vapi/exports_ganesha_bus.c vapi/exports_ganesha_priv.h \
 	vapi/storage_cephfs.c vapi/storage_cephfs.h vapi/storage_cephfs_ceph.c \
 	vapi/storage_cephfs_snap.c vapi/storage_cephfs_list.c \
 	vapi/exports_ganesha_ceph.c vapi/placement.c vapi/placement.h \
@@ -129,6 +130,7 @@ tests_unit_test_storage_cephfs_SOURCES = tests/unit/test_storage_cephfs.c \
 	vapi/storage_cephfs_snap.c vapi/storage_cephfs_list.c \
 	vapi/storage_list.c vapi/ganesha_conf.c \
 	vapi/ganesha_conf.h vapi/exports.c vapi/exports_ganesha.c \
+	vapi/exports_ganesha_bus.c vapi/exports_ganesha_priv.h \
 	vapi/ganesha_dbus.c vapi/probe.c vapi/ganesha_reread.c \
 	vapi/exports_ganesha_ceph.c vapi/placement.c vapi/placement.h \
 	vapi/exports_ceph_fence.c vapi/exports_ceph_fence.h \
