@@ -450,6 +450,39 @@ port_of(const char *body, const char *name, char *port, size_t len)
 	return 0;
 }
 
+/*
+ * The ports to MOUNT volume uuid on: nfsport and mountport, or where "-"
+ * the volume's own, from the POST's answer in c->buf or else its record,
+ * read every millisecond until it names them (a head is chosen as the
+ * volume is provisioned) or end passes.
+ */
+static int
+volume_ports(struct conn *c, const char *uuid, const char *nfsport,
+    const char *mountport, char np[8], char mp[8], double end)
+{
+	char path[128];
+	int own_np = strcmp(nfsport, "-") == 0,
+	    own_mp = strcmp(mountport, "-") == 0;
+
+	snprintf(np, 8, "%s", nfsport);
+	snprintf(mp, 8, "%s", mountport);
+	snprintf(path, sizeof(path), "/volumes/%s", uuid);
+	while ((own_np && port_of(c->buf, "nfs_port", np, 8) == -1) ||
+	    (own_mp && port_of(c->buf, "mount_port", mp, 8) == -1)) {
+		if (now_s() > end) {
+			fprintf(stderr, "%s: no ports in its record: %.300s\n",
+			    uuid, c->buf ? c->buf : "");
+			return -1;
+		}
+		poll(NULL, 0, 1);
+		if (request(c, "GET", path, NULL) == -1 || c->status != 200) {
+			fprintf(stderr, "GET %s: status %d\n", path, c->status);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 cmd_mountable(const char *hostport, const char *owner, const char *net,
     const char *prefix, long count, const char *nfsport,
@@ -474,19 +507,11 @@ cmd_mountable(const char *hostport, const char *owner, const char *net,
 		if (post_volume(
 			&c, owner, net, prefix, i, uuid, sizeof(uuid)) == -1)
 			goto out;
-		snprintf(np, sizeof(np), "%s", nfsport);
-		snprintf(mp, sizeof(mp), "%s", mountport);
-		if ((strcmp(nfsport, "-") == 0 &&
-			port_of(c.buf, "nfs_port", np, sizeof(np)) == -1) ||
-		    (strcmp(mountport, "-") == 0 &&
-			port_of(c.buf, "mount_port", mp, sizeof(mp)) == -1)) {
-			fprintf(stderr, "%s: no ports in its record: %.300s\n",
-			    uuid, c.buf);
+		end = t1 + READY_WAIT_MS / 1000.0;
+		if (volume_ports(&c, uuid, nfsport, mountport, np, mp, end) ==
+		    -1)
 			goto out;
-		}
-		for (end = t1 + READY_WAIT_MS / 1000.0;
-		    try_mount(uuid, np, mp) == -1;
-		    poll(NULL, 0, 1)) {
+		for (; try_mount(uuid, np, mp) == -1; poll(NULL, 0, 1)) {
 			if (now_s() > end) {
 				fprintf(stderr, "%s never mountable\n", uuid);
 				goto out;

@@ -37,6 +37,7 @@ if HAVE_LIBPQ
 vapi_libvapi_server_a_SOURCES += vapi/store_pg.c vapi/store_pg.h \
 	vapi/store_pg_volumes.c vapi/store_pg_refs.c vapi/store_pg_snaps.c \
 	vapi/store_pg_hosts.c vapi/store_pg_where.c vapi/store_pg_instances.c \
+	vapi/store_pg_stmts.c vapi/store_pg_stmts.h \
 	vapi/store_pg_schema.c vapi/store_pg_meta.c
 STORE_PG_CPPFLAGS = -DTNFS_HAVE_POSTGRESQL
 endif
@@ -68,13 +69,19 @@ VAPI_UNIT_TESTS = tests/unit/test_vapi_validate tests/unit/test_vapi_predicate \
 	tests/unit/test_vapi_store tests/unit/test_vapi_volumes \
 	tests/unit/test_vapi_api tests/unit/test_vapi_hosts \
 	tests/unit/test_vapi_snapshots \
-	tests/unit/test_vapi_config tests/unit/test_vapi_sha256
+	tests/unit/test_vapi_config tests/unit/test_vapi_sha256 \
+	tests/unit/test_store_pg_stmts
 check_PROGRAMS += $(VAPI_UNIT_TESTS)
 TESTS += $(VAPI_UNIT_TESTS)
 tests_unit_test_vapi_validate_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_vapi_validate_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_predicate_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_vapi_predicate_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
+# The prepared statements' set needs no libpq: tested everywhere.
+tests_unit_test_store_pg_stmts_SOURCES = tests/unit/test_store_pg_stmts.c \
+	vapi/store_pg_stmts.c vapi/store_pg_stmts.h
+tests_unit_test_store_pg_stmts_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_store_pg_stmts_LDADD = $(UNIT_LDADD)
 tests_unit_test_vapi_jsfmt_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_vapi_jsfmt_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_store_SOURCES = tests/unit/test_vapi_store.c \

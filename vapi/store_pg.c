@@ -37,6 +37,7 @@
 #include <libpq-fe.h>
 
 #include "store_pg.h"
+#include "store_pg_stmts.h"
 
 #define CONNECT_TIMEOUT_S    10
 #define STATEMENT_TIMEOUT_MS 30000
@@ -113,6 +114,8 @@ drop_conn(struct pg *st)
 {
 	PQfinish(st->conn);
 	st->conn = NULL;
+	/* The server forgot them with the session. */
+	pg_stmts_reset(st->stmts);
 }
 
 /* 1 when fd is ready for events, 0 at the deadline, -1 on error. */
@@ -137,21 +140,17 @@ wait_fd(int fd, short events, int64_t deadline)
 }
 
 /*
- * Send sql and collect its answer before deadline.  NULL: the connection
- * failed (err set, connection dropped); else the first error result, or
- * the last result when none failed.
+ * Collect the answer of what was just sent before deadline.  NULL: the
+ * connection failed (err set, connection dropped); else the first error
+ * result, or the last result when none failed.
  */
 static PGresult *
-exec_until(struct pg *st, const char *sql, int n, const Oid *types,
-    const char *const *values, int64_t deadline, struct tnfs_err *err)
+await_until(struct pg *st, int64_t deadline, struct tnfs_err *err)
 {
 	PGconn *c = st->conn;
 	PGresult *keep = NULL, *res;
 	int r, w;
 
-	if (!(n > 0 ? PQsendQueryParams(c, sql, n, types, values, NULL, NULL, 0)
-		    : PQsendQuery(c, sql)))
-		goto lost;
 	while ((r = PQflush(c)) == 1) {
 		if ((w = wait_fd(PQsocket(c), POLLIN | POLLOUT, deadline)) <= 0)
 			goto timeout;
@@ -192,6 +191,65 @@ lost:
 	conn_err(st, c, TNFS_E_UNAVAILABLE, "connection lost", err);
 	drop_conn(st);
 	return NULL;
+}
+
+static PGresult *
+lost_at_send(struct pg *st, struct tnfs_err *err)
+{
+	conn_err(st, st->conn, TNFS_E_UNAVAILABLE, "connection lost", err);
+	drop_conn(st);
+	return NULL;
+}
+
+/*
+ * Send sql and collect its answer before deadline (await_until).  A
+ * statement with arguments runs prepared (store_pg_stmts.h): prepared
+ * first on this connection, a round trip paid once, then executed by
+ * name.  A prepared statement whose result type a schema change altered
+ * (another instance migrated) makes the server refuse it: the connection
+ * is dropped with its statements and st->replanned set, so that the
+ * caller may run it again on a new one.
+ */
+static PGresult *
+exec_until(struct pg *st, const char *sql, int n, const Oid *types,
+    const char *const *values, int64_t deadline, struct tnfs_err *err)
+{
+	PGconn *c = st->conn;
+	PGresult *res;
+	const char *name = NULL;
+	int fresh = 0, ok;
+
+	if (n > 0)
+		name = pg_stmts_name(st->stmts, sql, &fresh);
+	if (name != NULL && fresh) {
+		if (!PQsendPrepare(c, name, sql, n, types))
+			return lost_at_send(st, err);
+		if ((res = await_until(st, deadline, err)) == NULL)
+			return NULL;
+		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+		pg_stmts_prepared(st->stmts, name, ok);
+		if (!ok)
+			return res; /* the statement itself would fail so */
+		PQclear(res);
+	}
+	if (!(name != NULL
+		    ? PQsendQueryPrepared(c, name, n, values, NULL, NULL, 0)
+		    : n > 0 ? PQsendQueryParams(
+				  c, sql, n, types, values, NULL, NULL, 0)
+			    : PQsendQuery(c, sql)))
+		return lost_at_send(st, err);
+	res = await_until(st, deadline, err);
+	/* "cached plan must not change result type" */
+	if (res != NULL && name != NULL &&
+	    PQresultStatus(res) == PGRES_FATAL_ERROR) {
+		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+		if (state != NULL && strcmp(state, "0A000") == 0) {
+			st->replanned = 1;
+			drop_conn(st);
+		}
+	}
+	return res;
 }
 
 /* Connect with the deadline, then set the session's own deadlines. */
@@ -290,10 +348,13 @@ result_err(struct pg *st, const PGresult *res, const char *what,
 		code = TNFS_E_UNAVAILABLE; /* the request may be retried */
 	else if (sqlstate_is(res, "57014") || sqlstate_is(res, "55P03"))
 		code = TNFS_E_TIMEOUT; /* statement or lock timeout */
+	else if (st->replanned)
+		code = TNFS_E_UNAVAILABLE; /* exec_until: run it anew */
 	else if (sqlstate_is(res, "57P01") || sqlstate_is(res, "57P02") ||
 		 sqlstate_is(res, "57P03") || sqlstate_is(res, "25006"))
 		code = TNFS_E_UNAVAILABLE; /* shutting down, read-only */
 	tnfs_err_set(err, code, "store: %s: %s", what, msg);
+	st->replanned = 0;
 }
 
 static PGresult *
@@ -361,10 +422,12 @@ query(struct pg *st, const char *sql, const struct arg *a, size_t n,
 		 * transaction: rolled back whole, it can run again.
 		 */
 		if (retry && st->depth == 0 && attempt < MAX_RETRIES &&
-		    (sqlstate_is(res, "40001") || sqlstate_is(res, "40P01"))) {
+		    (sqlstate_is(res, "40001") || sqlstate_is(res, "40P01") ||
+			st->replanned)) {
 			struct timespec ts = {0, (long)(5 + rand() % 20) *
 						     (1L << attempt) * 1000000L};
 
+			st->replanned = 0;
 			PQclear(res);
 			res = NULL;
 			nanosleep(&ts, NULL);
@@ -616,6 +679,10 @@ pg_open_version(const char *conninfo, int version, struct tnfs_err *err)
 	pthread_mutex_init(&st->mu, &ma);
 	pthread_mutexattr_destroy(&ma);
 	st->statement_timeout_ms = STATEMENT_TIMEOUT_MS;
+	if ((st->stmts = pg_stmts_new()) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		goto fail;
+	}
 	if (parse_conninfo(st, conninfo, err) == -1)
 		goto fail;
 	pg_lock(st);
@@ -645,6 +712,7 @@ pg_close(void *impl)
 	if (st == NULL)
 		return;
 	drop_conn(st);
+	pg_stmts_free(st->stmts);
 	for (i = 0; st->keys != NULL && st->keys[i] != NULL; i++) {
 		free(st->keys[i]);
 		free(st->vals[i]);

@@ -36,6 +36,8 @@ struct pg {
 	char where[256]; /* "host=... port=... dbname=...": no password */
 	int connect_timeout_s;
 	int statement_timeout_ms;
+	struct pg_stmts *stmts; /* the connection's prepared statements */
+	int replanned; /* a prepared statement outlived a schema change */
 };
 
 /* One argument of a statement, bound to $1, $2, ... in order. */

@@ -350,6 +350,41 @@ START_TEST(test_pg_reconnects)
 END_TEST
 
 /*
+ * Statements run prepared on their connection (store_pg_stmts.h).  A
+ * schema change by another instance that alters what a prepared statement
+ * returns makes the server refuse it ("cached plan must not change result
+ * type"): outside a transaction the store runs it again on a new
+ * connection, and the caller sees nothing.
+ */
+START_TEST(test_pg_prepared_outlive_schema_change)
+{
+	struct tnfs_err err;
+	struct store *st = store_open(spec, &err);
+	struct volume *v = NULL;
+	int i;
+
+	ck_assert_msg(st != NULL, "%s", err.msg);
+	ck_assert_int_eq(insert(st, U(1), OWNER, "wp", &err), 0);
+	for (i = 0; i < 3; i++) {
+		ck_assert_msg(store_volume_get(st, U(1), &v, &err) == 0, "%s",
+		    err.msg);
+		ck_assert_str_eq(v->name, "wp");
+		volume_free(v);
+		v = NULL;
+	}
+	free(pg_value("ALTER TABLE volumes ALTER COLUMN nfs_port TYPE bigint"));
+	ck_assert_msg(store_volume_get(st, U(1), &v, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(v->name, "wp");
+	volume_free(v);
+	v = NULL;
+	/* And again, on the new connection. */
+	ck_assert_msg(store_volume_get(st, U(1), &v, &err) == 0, "%s", err.msg);
+	volume_free(v);
+	store_close(st);
+}
+END_TEST
+
+/*
  * A server that accepts the connection and never answers: the open fails
  * by itself at connect_timeout instead of hanging (the case's timeout
  * would fail the test).
@@ -453,6 +488,7 @@ add_pg_case(Suite *s)
 	tcase_add_test(tc, test_pg_exports_generation);
 	tcase_add_test(tc, test_pg_tx_locks_the_volume);
 	tcase_add_test(tc, test_pg_reconnects);
+	tcase_add_test(tc, test_pg_prepared_outlive_schema_change);
 	tcase_add_test(tc, test_pg_connect_deadline);
 	tcase_add_test(tc, test_pg_password_never_shown);
 	suite_add_tcase(s, tc);
