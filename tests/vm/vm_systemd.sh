@@ -22,7 +22,11 @@ vm_require
 t_require_cmd dpkg-deb depmod flock
 [ -n "${TNFS_DEBS_PREBUILT:-}" ] || t_require_cmd dpkg-buildpackage dh fakeroot
 [ -x /lib/systemd/systemd ] || t__missing "/lib/systemd/systemd (package systemd; installing it does not make it this machine's PID 1)"
-RUNS=2
+RUNS=${TNFS_VM_SYSTEMD_RUNS:-1}
+if ! [[ $RUNS =~ ^[1-9]$ ]]; then
+	t_fail "TNFS_VM_SYSTEMD_RUNS is a count from 1 to 9" "got: $RUNS"
+	t_done
+fi
 dir=$(t_tmpdir)
 
 if ! pkg_debs 2>"$dir/build.err"; then
