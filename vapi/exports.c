@@ -90,12 +90,6 @@ exporter_sync(struct exporter *ex, const struct export_spec *specs, size_t n,
 }
 
 int
-exporter_serves(const struct exporter *ex)
-{
-	return ex->ops != &exporter_none_ops;
-}
-
-int
 exporter_healthy(struct exporter *ex)
 {
 	return ex->ops->healthy(ex->impl);

@@ -89,12 +89,6 @@ int exporter_sync(struct exporter *ex, const struct export_spec *specs,
     size_t n, struct tnfs_err *err);
 
 /*
- * 0 for the exporter that serves nothing ("none"): its callers need not
- * work out what a sync would serve.
- */
-int exporter_serves(const struct exporter *ex);
-
-/*
  * 1 while the server is up and serving; 0 while it is down or restarting.
  * Cheap: the VAPI polls it to move ready volumes to failed and back.
  */

@@ -269,15 +269,8 @@ prov_exporter_main(void *arg)
 		pthread_mutex_unlock(&p->mu);
 
 		tnfs_err_clear(&err);
-		/*
-		 * Serving nothing, a sync has nothing to compute: building
-		 * the set reads every exported volume (at 100,000 records,
-		 * seconds per create).
-		 */
-		rc = exporter_serves(p->va->exporter)
-		    ? export_lease_take(p, &err)
-		    : 0;
-		if (rc == 0 && exporter_serves(p->va->exporter)) {
+		rc = export_lease_take(p, &err);
+		if (rc == 0) {
 			rc = build_specs(p, &set, 0, &err);
 			if (rc == 0) {
 				rc = exporter_sync(
