@@ -210,7 +210,7 @@ fence_grant(struct vapi *va, const char *uuid, const char *owner,
 	    store_grant_put(va->store, uuid, address, tnfs_now_ms(),
 		FENCE_MAX_GRANTS, err) == -1)
 		return -1;
-	return provision_export_sync(va->prov, err);
+	return provision_export_sync(va->prov, uuid, err);
 }
 
 int
@@ -221,7 +221,7 @@ fence_revoke(struct vapi *va, const char *uuid, const char *owner,
 		-1 ||
 	    store_grant_remove(va->store, uuid, address, err) == -1)
 		return -1;
-	return provision_export_sync(va->prov, err);
+	return provision_export_sync(va->prov, uuid, err);
 }
 
 int

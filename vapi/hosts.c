@@ -163,7 +163,7 @@ hosts_register(struct vapi *va, const struct host_req *rq, struct host *out,
 	 * serve it before answering, so the plugin's next mount works.
 	 */
 	if (!was_alive || strcmp(old.address, out->address) != 0)
-		return provision_export_sync(va->prov, err);
+		return provision_export_sync(va->prov, NULL, err);
 	return 0;
 }
 
@@ -199,6 +199,6 @@ hosts_delete(
 	    store_host_delete(va->store, owner, uuid, err) == -1)
 		return -1;
 	/* Its references no longer count: its address leaves the exports. */
-	provision_export_ask(va->prov);
+	provision_export_ask(va->prov, NULL);
 	return 0;
 }

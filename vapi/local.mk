@@ -22,6 +22,7 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/exports.c vapi/exports.h vapi/exports_head.c vapi/exports_head.h vapi/exports_impl.h \
 	vapi/provision.c vapi/provision.h vapi/provision_impl.h \
 	vapi/provision_export.c vapi/provision_jobs.c \
+	vapi/export_cache.c vapi/export_cache.h \
 	vapi/volumes.c vapi/volumes.h vapi/volumes_place.c vapi/volumes_place.h \
 	vapi/refs.c vapi/refs.h \
 	vapi/hosts.c vapi/hosts.h vapi/fence.c vapi/fence.h \
@@ -70,7 +71,7 @@ VAPI_UNIT_TESTS = tests/unit/test_vapi_validate tests/unit/test_vapi_predicate \
 	tests/unit/test_vapi_api tests/unit/test_vapi_hosts \
 	tests/unit/test_vapi_snapshots \
 	tests/unit/test_vapi_config tests/unit/test_vapi_sha256 \
-	tests/unit/test_store_pg_stmts
+	tests/unit/test_store_pg_stmts tests/unit/test_export_cache
 check_PROGRAMS += $(VAPI_UNIT_TESTS)
 TESTS += $(VAPI_UNIT_TESTS)
 tests_unit_test_vapi_validate_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
@@ -82,6 +83,9 @@ tests_unit_test_store_pg_stmts_SOURCES = tests/unit/test_store_pg_stmts.c \
 	vapi/store_pg_stmts.c vapi/store_pg_stmts.h
 tests_unit_test_store_pg_stmts_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_store_pg_stmts_LDADD = $(UNIT_LDADD)
+tests_unit_test_export_cache_SOURCES = tests/unit/test_export_cache.c
+tests_unit_test_export_cache_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_export_cache_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_jsfmt_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_vapi_jsfmt_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_store_SOURCES = tests/unit/test_vapi_store.c \

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "export_cache.h"
 #include "exports.h"
 #include "exports_head.h"
 #include "fence.h"
@@ -342,7 +343,7 @@ digest:
 		log_err(TNFS_LOG_ERROR, &err, "reading hosts");
 	else if (digest != p->live_digest) {
 		p->live_digest = digest;
-		provision_export_ask(p);
+		provision_export_ask(p, NULL);
 	}
 }
 
@@ -555,9 +556,12 @@ provision_start(struct vapi *va, int nworkers, struct tnfs_err *err)
 	if ((p = calloc(1, sizeof(*p))) == NULL ||
 	    (p->busy = calloc((size_t)nworkers, sizeof(*p->busy))) == NULL ||
 	    (p->workers = calloc((size_t)nworkers, sizeof(pthread_t))) ==
-		NULL) {
-		if (p != NULL)
+		NULL ||
+	    (p->ex_cache = export_cache_new()) == NULL) {
+		if (p != NULL) {
 			free(p->busy);
+			free(p->workers);
+		}
 		free(p);
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return NULL;
@@ -568,6 +572,7 @@ provision_start(struct vapi *va, int nworkers, struct tnfs_err *err)
 	if (va->inst != NULL)
 		snprintf(p->id, sizeof(p->id), "%s", instances_id(va->inst));
 	else if (tnfs_uuid_generate(p->id, err) == -1) {
+		export_cache_free(p->ex_cache);
 		free(p->busy);
 		free(p->workers);
 		free(p);
@@ -671,6 +676,8 @@ provision_stop(struct provision *p)
 	pthread_cond_destroy(&p->cv);
 	pthread_cond_destroy(&p->ex_cv);
 	pthread_mutex_destroy(&p->mu);
+	export_cache_free(p->ex_cache);
+	free(p->ex_dirty);
 	free(p->busy);
 	free(p->workers);
 	free(p);

@@ -50,11 +50,15 @@ int provision_call(struct provision *p, enum provision_op op, const char *uuid,
 /*
  * Make the NFS server serve what the store says now (who each export
  * admits changed: fence.h) and wait for it, up to the export deadline.
- * 0 at once when p is NULL (no provisioner: tests of the core).
+ * uuid names the one volume whose export changed, or is NULL when any
+ * may have (a host came or went): the sync then reads every exported
+ * volume again.  0 at once when p is NULL (no provisioner: tests of the
+ * core).
  */
-int provision_export_sync(struct provision *p, struct tnfs_err *err);
+int provision_export_sync(
+    struct provision *p, const char *uuid, struct tnfs_err *err);
 /* The same without waiting. */
-void provision_export_ask(struct provision *p);
+void provision_export_ask(struct provision *p, const char *uuid);
 
 /* Finish the operations under way, stop the threads, free p. */
 void provision_stop(struct provision *p);

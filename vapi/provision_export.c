@@ -1,6 +1,6 @@
 /*
  * provision_export.c: the provisioner's side of the NFS exports: which
- * volumes are served and where (build_specs, served_at), the exporter
+ * volumes are served and where (the export cache, served_at), the exporter
  * thread that alone calls exporter_sync (or a shared head's sync), the
  * lease that makes one instance per NFS head write its exports, and the
  * head's health as the scanner tracks it.
@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "export_cache.h"
 #include "exports.h"
 #include "exports_head.h"
 #include "fence.h"
@@ -33,9 +34,47 @@ provision_export_path(const char *uuid, char *buf, size_t len)
 	snprintf(buf, len, VAPI_EXPORT_PREFIX "%s", uuid);
 }
 
+/*
+ * Note under p->mu that uuid's export changed (NULL: any may have), for
+ * the exporter thread's next sync.  Too many at once, or no memory for
+ * one more: the next sync reads every exported volume, which is as right.
+ */
+static void
+mark_locked(struct provision *p, const char *uuid)
+{
+	if (uuid == NULL || p->ex_all) {
+		p->ex_all = 1;
+		return;
+	}
+	if (p->ex_ndirty == p->ex_capdirty) {
+		size_t cap = p->ex_capdirty == 0 ? 16 : 2 * p->ex_capdirty;
+		char(*d)[TNFS_UUID_BUFSZ];
+
+		if (cap > EXPORT_DIRTY_MAX ||
+		    (d = realloc(p->ex_dirty, cap * sizeof(*d))) == NULL) {
+			p->ex_all = 1;
+			return;
+		}
+		p->ex_dirty = d;
+		p->ex_capdirty = cap;
+	}
+	snprintf(p->ex_dirty[p->ex_ndirty++], TNFS_UUID_BUFSZ, "%s", uuid);
+}
+
+void
+prov_export_mark(struct provision *p, const char *uuid)
+{
+	if (p->head != NULL)
+		return; /* the head reads the whole set at each sync */
+	pthread_mutex_lock(&p->mu);
+	mark_locked(p, uuid);
+	pthread_mutex_unlock(&p->mu);
+}
+
 /* Ask the exporter thread for a sync and wait for one that covers it. */
 int
-prov_export_sync_wait(struct provision *p, struct tnfs_err *err)
+prov_export_sync_wait(
+    struct provision *p, const char *uuid, struct tnfs_err *err)
 {
 	struct timespec ts;
 	uint64_t mine;
@@ -45,6 +84,7 @@ prov_export_sync_wait(struct provision *p, struct tnfs_err *err)
 		return exports_head_wait(p->head, EXPORT_WAIT_MS, err);
 	tnfs_deadline_ts(&ts, EXPORT_WAIT_MS);
 	pthread_mutex_lock(&p->mu);
+	mark_locked(p, uuid);
 	mine = ++p->ex_want;
 	pthread_cond_broadcast(&p->ex_cv);
 	while (p->ex_done < mine) {
@@ -66,13 +106,14 @@ out:
 }
 
 int
-provision_export_sync(struct provision *p, struct tnfs_err *err)
+provision_export_sync(
+    struct provision *p, const char *uuid, struct tnfs_err *err)
 {
-	return p == NULL ? 0 : prov_export_sync_wait(p, err);
+	return p == NULL ? 0 : prov_export_sync_wait(p, uuid, err);
 }
 
 void
-provision_export_ask(struct provision *p)
+provision_export_ask(struct provision *p, const char *uuid)
 {
 	if (p == NULL)
 		return;
@@ -81,122 +122,118 @@ provision_export_ask(struct provision *p)
 		return;
 	}
 	pthread_mutex_lock(&p->mu);
+	mark_locked(p, uuid);
 	p->ex_want++;
 	pthread_cond_broadcast(&p->ex_cv);
 	pthread_mutex_unlock(&p->mu);
 }
 
-struct spec_set {
-	struct export_spec *specs;
-	char **paths; /* each strdup'd: a 4 KiB slot per volume costs more */
-	char (*pseudo)[64];
-	struct storage_access *access; /* cephfs: the volume's cephx user */
-	size_t n;
-};
-
-static void
-spec_set_free(struct spec_set *s)
-{
-	size_t i;
-
-	/* Each spec's client list is its own allocation (fence.h). */
-	for (i = 0; s->specs != NULL && i < s->n; i++)
-		free((void *)(uintptr_t)s->specs[i].clients);
-	free(s->specs);
-	for (i = 0; s->paths != NULL && i < s->n; i++)
-		free(s->paths[i]);
-	free(s->paths);
-	free(s->pseudo);
-	free(s->access);
-}
-
 /*
- * What should be served now: every volume the store marks exported.  With
- * activate, each is activated first (a shared head taken over: its
- * mounts may be gone with the instance that made them); one that cannot
- * be is left out, and logged.
+ * Put v's export in the cache as the store and storage say now.  With
+ * activate, v is activated first (a shared head taken over: its mounts
+ * may be gone with the instance that made them); 1 when it cannot be,
+ * logged, and it is left out.
  */
 static int
-build_specs(struct provision *p, struct spec_set *set, int activate,
+cache_volume(struct provision *p, const struct volume *v, int activate,
     struct tnfs_err *err)
 {
 	struct vapi *va = p->va;
+	struct export_spec sp = {0};
+	struct storage_access access;
+	struct tnfs_err aerr;
+	char path[4096], pseudo[64];
+	const char **cl = NULL;
+	size_t nc = 0;
+
+	if (activate &&
+	    storage_volume_activate(va->storage, v->uuid, &aerr) == -1) {
+		log_err(TNFS_LOG_ERROR, &aerr,
+		    "volume %s: not served until it can be activated", v->uuid);
+		export_cache_remove(p->ex_cache, v->uuid);
+		return 1;
+	}
+	if (storage_volume_path(va->storage, v->uuid, path, sizeof(path),
+		err) == -1 ||
+	    storage_volume_access(va->storage, v->uuid, &access, err) == -1)
+		return -1;
+	if (access.user[0] != '\0') {
+		sp.ceph_fs = access.fs;
+		sp.ceph_user = access.user;
+		sp.ceph_secret = access.secret;
+	}
+	provision_export_path(v->uuid, pseudo, sizeof(pseudo));
+	if (fence_export_clients(va, v, &cl, &nc, err) == -1)
+		return -1;
+	sp.volume_uuid = v->uuid;
+	sp.path = path;
+	sp.pseudo = pseudo;
+	sp.clients = cl;
+	sp.nclients = nc;
+	sp.nfs_port = v->nfs_port;
+	sp.mount_port = v->mount_port;
+	return export_cache_put(p->ex_cache, &sp, cl, err);
+}
+
+/* The cache from every volume the store marks exported. */
+static int
+cache_all(struct provision *p, int activate, struct tnfs_err *err)
+{
 	struct volume_filter f = {0};
 	struct volume **vs = NULL;
-	struct tnfs_err aerr;
 	size_t nv = 0, i;
-	char path[4096];
-	int rc = -1;
+	int rc = 0;
 
-	memset(set, 0, sizeof(*set));
+	p->ex_cache_valid = 0;
+	export_cache_clear(p->ex_cache);
 	f.exported_only = 1;
 	f.brief = 1;
-	if (store_volume_list(va->store, &f, &vs, &nv, err) == -1)
+	if (store_volume_list(p->va->store, &f, &vs, &nv, err) == -1)
 		return -1;
-	set->specs = calloc(nv + 1, sizeof(*set->specs));
-	set->paths = calloc(nv + 1, sizeof(*set->paths));
-	set->pseudo = calloc(nv + 1, sizeof(*set->pseudo));
-	set->access = calloc(nv + 1, sizeof(*set->access));
-	if (set->specs == NULL || set->paths == NULL || set->pseudo == NULL ||
-	    set->access == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < nv; i++) {
-		struct export_spec *sp = &set->specs[set->n];
-		const char **cl = NULL;
-		size_t nc = 0;
-
-		if (!vs[i]->exported)
-			continue;
-		if (activate &&
-		    storage_volume_activate(va->storage, vs[i]->uuid, &aerr) ==
-			-1) {
-			log_err(TNFS_LOG_ERROR, &aerr,
-			    "volume %s: not served until it can be activated",
-			    vs[i]->uuid);
-			continue;
-		}
-		if (storage_volume_path(va->storage, vs[i]->uuid, path,
-			sizeof(path), err) == -1 ||
-		    storage_volume_access(va->storage, vs[i]->uuid,
-			&set->access[set->n], err) == -1)
-			goto out;
-		if (set->access[set->n].user[0] != '\0') {
-			sp->ceph_fs = set->access[set->n].fs;
-			sp->ceph_user = set->access[set->n].user;
-			sp->ceph_secret = set->access[set->n].secret;
-		}
-		if ((set->paths[set->n] = strdup(path)) == NULL) {
-			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-			goto out;
-		}
-		provision_export_path(
-		    vs[i]->uuid, set->pseudo[set->n], sizeof(set->pseudo[0]));
-		if (fence_export_clients(va, vs[i], &cl, &nc, err) == -1)
-			goto out;
-		sp->volume_uuid = NULL; /* set below, once vs is stable */
-		sp->path = set->paths[set->n];
-		sp->pseudo = set->pseudo[set->n];
-		sp->clients = cl;
-		sp->nclients = nc;
-		sp->read_only = 0;
-		sp->nfs_port = vs[i]->nfs_port;
-		sp->mount_port = vs[i]->mount_port;
-		set->n++;
-	}
-	/* volume_uuid must outlive vs: point at the pseudo path's tail. */
-	for (i = 0; i < set->n; i++)
-		set->specs[i].volume_uuid =
-		    set->pseudo[i] + strlen(VAPI_EXPORT_PREFIX);
-	rc = 0;
-out:
+	for (i = 0; i < nv && rc == 0; i++)
+		if (vs[i]->exported &&
+		    cache_volume(p, vs[i], activate, err) == -1)
+			rc = -1;
 	volume_list_free(vs, nv);
-	if (rc == -1) {
-		spec_set_free(set);
-		memset(set, 0, sizeof(*set));
+	if (rc == 0) {
+		p->ex_cache_valid = 1;
+		p->ex_full_ms = tnfs_mono_ms();
 	}
 	return rc;
+}
+
+/* The cache with the volumes named in dirty read again. */
+static int
+cache_update(struct provision *p, char (*dirty)[TNFS_UUID_BUFSZ], size_t n,
+    struct tnfs_err *err)
+{
+	struct volume *v;
+	struct tnfs_err gerr;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		v = NULL;
+		tnfs_err_clear(&gerr);
+		if (store_volume_get(p->va->store, dirty[i], &v, &gerr) == -1) {
+			if (!tnfs_err_is(&gerr, TNFS_E_NOT_FOUND)) {
+				*err = gerr;
+				return -1;
+			}
+			export_cache_remove(p->ex_cache, dirty[i]);
+			continue;
+		}
+		if (!v->exported) {
+			export_cache_remove(p->ex_cache, dirty[i]);
+			rc = 0;
+		} else {
+			rc = cache_volume(p, v, 0, err);
+		}
+		volume_free(v);
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
 }
 
 /*
@@ -248,14 +285,98 @@ export_lease_release(struct provision *p)
 		    p->export_lease);
 }
 
+/*
+ * Several instances on one store may each sync this head (one at a time,
+ * under its lease), and a change made by another is in this one's cache
+ * only if it was marked here.  So each sync leaves its writer's mark in
+ * the store (EXPORT_WRITER_KEY + the lease name = this instance's id and
+ * a count of its syncs), and a sync that does not find its own last mark
+ * there reads every exported volume again.  An instance killed between
+ * its sync and its mark leaves an older mark: the next writer reads
+ * everything, which is always right.
+ */
+static int
+writer_was_me(struct provision *p)
+{
+	char key[sizeof(EXPORT_WRITER_KEY) + sizeof(p->export_lease)];
+	char *val = NULL;
+	int same;
+
+	if (!store_shared(p->va->store))
+		return 1; /* one instance by construction */
+	snprintf(key, sizeof(key), EXPORT_WRITER_KEY "%s", p->export_lease);
+	if (store_meta_get(p->va->store, key, &val, NULL) == -1)
+		return 0;
+	same = val != NULL && strcmp(val, p->ex_mark) == 0;
+	free(val);
+	return same;
+}
+
+static int
+writer_mark(struct provision *p, struct tnfs_err *err)
+{
+	char key[sizeof(EXPORT_WRITER_KEY) + sizeof(p->export_lease)];
+
+	if (!store_shared(p->va->store))
+		return 0;
+	snprintf(key, sizeof(key), EXPORT_WRITER_KEY "%s", p->export_lease);
+	snprintf(p->ex_mark, sizeof(p->ex_mark), "%s %llu", p->id,
+	    (unsigned long long)++p->ex_marks);
+	return store_meta_set(p->va->store, key, p->ex_mark, err);
+}
+
+/*
+ * One sync under the lease: the volumes marked since the last one read
+ * again, or all of them when the cache cannot be trusted (none yet, a
+ * failed sync, another writer since, a mark lost) and once every
+ * EXPORT_FULL_MS whatever happened, so a change no caller marked is
+ * served within that time.
+ */
+static int
+sync_locked(struct provision *p, char (*dirty)[TNFS_UUID_BUFSZ], size_t n,
+    int all, struct tnfs_err *err)
+{
+	const struct export_spec *specs;
+	const char *why = NULL;
+	size_t ns;
+	int rc;
+
+	if (all)
+		why = "any export may have changed";
+	else if (!p->ex_cache_valid)
+		why = "first sync, or the last one failed";
+	else if (!writer_was_me(p))
+		why = "another instance synced since";
+	else if (tnfs_mono_ms() - p->ex_full_ms >= EXPORT_FULL_MS)
+		why = "periodic";
+	rc = why != NULL ? cache_all(p, 0, err) : cache_update(p, dirty, n, err);
+	if (rc == 0) {
+		specs = export_cache_specs(p->ex_cache, &ns);
+		if (why != NULL)
+			log_info("exports: read all %zu exported volumes (%s)",
+			    ns, why);
+		else
+			log_debug("exports: read %zu changed volumes, %zu "
+				  "exported",
+			    n, ns);
+		rc = exporter_sync(p->va->exporter, specs, ns, err);
+	}
+	if (rc == 0 && writer_mark(p, err) == -1)
+		rc = -1;
+	if (rc == -1)
+		p->ex_cache_valid = 0;
+	return rc;
+}
+
 void *
 prov_exporter_main(void *arg)
 {
 	struct provision *p = arg;
+	char(*dirty)[TNFS_UUID_BUFSZ];
 	struct tnfs_err err;
-	struct spec_set set;
+	size_t ndirty;
 	uint64_t gen;
-	int rc;
+	int rc, all;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
@@ -266,21 +387,26 @@ prov_exporter_main(void *arg)
 		if (p->ex_want == p->ex_done)
 			break;
 		gen = p->ex_want;
+		/* What was marked up to here; later marks wait for the next. */
+		dirty = p->ex_dirty;
+		ndirty = p->ex_ndirty;
+		all = p->ex_all;
+		p->ex_dirty = NULL;
+		p->ex_ndirty = p->ex_capdirty = 0;
+		p->ex_all = 0;
 		pthread_mutex_unlock(&p->mu);
 
 		tnfs_err_clear(&err);
 		rc = export_lease_take(p, &err);
 		if (rc == 0) {
-			rc = build_specs(p, &set, 0, &err);
-			if (rc == 0) {
-				rc = exporter_sync(
-				    p->va->exporter, set.specs, set.n, &err);
-				spec_set_free(&set);
-			}
+			rc = sync_locked(p, dirty, ndirty, all, &err);
 			export_lease_release(p);
+		} else {
+			p->ex_cache_valid = 0; /* the marks taken are lost */
 		}
 		if (rc == -1)
 			log_err(TNFS_LOG_ERROR, &err, "exports sync failed");
+		free(dirty);
 
 		pthread_mutex_lock(&p->mu);
 		p->ex_done = gen;
@@ -292,19 +418,22 @@ prov_exporter_main(void *arg)
 	return NULL;
 }
 
-/* A shared head's sync (exports_head_sync_fn), in the head's thread. */
+/*
+ * A shared head's sync (exports_head_sync_fn), in the head's thread: the
+ * changes of any instance reach it only as a generation, so it reads every
+ * exported volume each time.
+ */
 int
 prov_head_sync(void *arg, int adopt, struct tnfs_err *err)
 {
 	struct provision *p = arg;
-	struct spec_set set;
-	int rc;
+	const struct export_spec *specs;
+	size_t n;
 
-	if (build_specs(p, &set, adopt, err) == -1)
+	if (cache_all(p, adopt, err) == -1)
 		return -1;
-	rc = exporter_sync(p->va->exporter, set.specs, set.n, err);
-	spec_set_free(&set);
-	return rc;
+	specs = export_cache_specs(p->ex_cache, &n);
+	return exporter_sync(p->va->exporter, specs, n, err);
 }
 
 int
@@ -433,7 +562,7 @@ follow_moves(struct provision *p)
 	size_t n = 0, i;
 	int nfs_port, mount_port, rc;
 
-	if (prov_export_sync_wait(p, &err) == -1) {
+	if (prov_export_sync_wait(p, NULL, &err) == -1) {
 		log_err(TNFS_LOG_ERROR, &err, "exports after heads moved");
 		return -1;
 	}
@@ -459,6 +588,8 @@ follow_moves(struct provision *p)
 				rc = -1;
 				continue;
 			}
+			/* Its export names the head: the next sync reads it. */
+			prov_export_mark(p, v->uuid);
 			log_info("volume %s is served at %s (NFS port %d) now",
 			    v->uuid, path, nfs_port);
 		}

@@ -15,6 +15,7 @@
 #include "storage.h"
 #include "uuid.h"
 
+struct export_cache;
 struct exports_head;
 struct volume;
 
@@ -23,6 +24,14 @@ struct volume;
 /* How long a waiting caller's job waits for another instance's claim. */
 #define CLAIM_WAIT_MS 30000
 #define CLAIM_POLL_MS 100
+/*
+ * Exports syncs read only the volumes marked since the last one, and all
+ * of them at least this often; more marks than EXPORT_DIRTY_MAX at once
+ * read all of them too.
+ */
+#define EXPORT_FULL_MS    30000
+#define EXPORT_DIRTY_MAX  4096
+#define EXPORT_WRITER_KEY "exports-writer:"
 
 enum job_kind {
 	JOB_CLAIMED = 100, /* a creating or deleting volume: do what it needs */
@@ -60,6 +69,16 @@ struct provision {
 	uint64_t ex_want, ex_done;
 	int ex_rc;
 	struct tnfs_err ex_err;
+	/* Volumes whose export changed since the exporter last looked. */
+	char (*ex_dirty)[TNFS_UUID_BUFSZ];
+	size_t ex_ndirty, ex_capdirty;
+	int ex_all; /* any may have: read all */
+	/* The exporter thread's (or the shared head's), not under mu. */
+	struct export_cache *ex_cache;
+	int ex_cache_valid;
+	int64_t ex_full_ms;     /* when the cache was last read whole */
+	char ex_mark[80];       /* this writer's last mark (EXPORT_WRITER_KEY) */
+	unsigned long long ex_marks;
 	pthread_t *workers;
 	pthread_t scanner, exporter;
 	struct tnfs_periodic scan_loop; /* the scanner's: scan() */
@@ -84,7 +103,11 @@ void prov_track_exporter_health(struct provision *p);
 void prov_export_head(struct provision *p);
 int prov_head_sync(void *arg, int adopt, struct tnfs_err *err);
 void *prov_exporter_main(void *arg);
-int prov_export_sync_wait(struct provision *p, struct tnfs_err *err);
+/* uuid: the volume whose export changed, NULL for any (provision.h). */
+int prov_export_sync_wait(
+    struct provision *p, const char *uuid, struct tnfs_err *err);
+/* uuid's export changed, and a sync is under way or will come. */
+void prov_export_mark(struct provision *p, const char *uuid);
 int prov_served_at(struct provision *p, const struct volume *v, char *path,
     size_t len, int *nfs_port, int *mount_port, struct tnfs_err *err);
 

@@ -38,6 +38,8 @@ prov_fail_volume(struct provision *p, const char *uuid, const char *from,
 		p->va->store, uuid, from, "failed", why->msg, &err) == -1)
 		log_err(TNFS_LOG_ERROR, &err,
 		    "volume %s: cannot record failure", uuid);
+	/* A failed volume leaves the exported set: at the next sync. */
+	prov_export_mark(p, uuid);
 }
 
 /*
@@ -101,7 +103,7 @@ do_create(struct provision *p, const char *uuid)
 		&err) == -1 ||
 	    make_storage(p, v, &err) == -1 ||
 	    store_volume_set_exported(va->store, uuid, 1, &err) == -1 ||
-	    prov_export_sync_wait(p, &err) == -1) {
+	    prov_export_sync_wait(p, uuid, &err) == -1) {
 		store_volume_set_exported(va->store, uuid, 0, NULL);
 		prov_fail_volume(p, uuid, "creating", &err);
 		forget_source(p, uuid);
@@ -138,7 +140,7 @@ do_delete(struct provision *p, const char *uuid)
 	 */
 	if ((v->exported &&
 		store_volume_set_exported(va->store, uuid, 0, &err) == -1) ||
-	    prov_export_sync_wait(p, &err) == -1) {
+	    prov_export_sync_wait(p, uuid, &err) == -1) {
 		prov_fail_volume(p, uuid, "deleting", &err);
 		goto out;
 	}
@@ -182,7 +184,7 @@ do_restart(struct provision *p, const char *uuid, struct tnfs_err *err)
 			goto out;
 		if (store_volume_set_exported(va->store, uuid, 1, err) == -1)
 			goto out;
-		if (prov_export_sync_wait(p, err) == -1) {
+		if (prov_export_sync_wait(p, uuid, err) == -1) {
 			store_volume_set_exported(va->store, uuid, 0, NULL);
 			prov_fail_volume(p, uuid, "creating", err);
 			goto out;
@@ -197,7 +199,7 @@ do_restart(struct provision *p, const char *uuid, struct tnfs_err *err)
 				va->store, uuid, fspath, np, mp, err) == -1)
 				goto out;
 		}
-	} else if (prov_export_sync_wait(p, err) == -1) {
+	} else if (prov_export_sync_wait(p, uuid, err) == -1) {
 		goto out;
 	}
 	rc = 0;
@@ -227,12 +229,12 @@ do_rollback(struct provision *p, const char *uuid, const char *snap,
 
 	if (store_volume_set_exported(va->store, uuid, 0, err) == -1)
 		return -1;
-	if (prov_export_sync_wait(p, err) == 0)
+	if (prov_export_sync_wait(p, uuid, err) == 0)
 		rc = storage_snapshot_rollback(va->storage, uuid, snap, err);
 	/* Serve again whatever is there: rolled back, or as it was. */
 	tnfs_err_clear(&e2);
 	if (store_volume_set_exported(va->store, uuid, 1, &e2) == -1 ||
-	    prov_export_sync_wait(p, &e2) == -1) {
+	    prov_export_sync_wait(p, uuid, &e2) == -1) {
 		tnfs_err_prefix(&e2, "volume %s is not served again", uuid);
 		prov_fail_volume(p, uuid, "ready", &e2);
 		if (rc == 0)

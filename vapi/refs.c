@@ -30,8 +30,8 @@ resync(struct vapi *va, const struct volume *before, int add,
 	if (!differs)
 		return 0;
 	if (add)
-		return provision_export_sync(va->prov, err);
-	provision_export_ask(va->prov);
+		return provision_export_sync(va->prov, before->uuid, err);
+	provision_export_ask(va->prov, before->uuid);
 	return 0;
 }
 
