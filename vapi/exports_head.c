@@ -15,8 +15,10 @@
  *      our configuration); lost: stop ours;
  *   3. read the generation and the head's served record;
  *   4. holder, and the generation moved (or this is the first sync after a
- *      takeover, or a failed sync's retry is due): sync the whole exported
- *      set, then record the generation read in 3 as served.  The
+ *      takeover, or a failed sync's retry is due): sync the exported set,
+ *      reading again the volumes the bumps since its last sync named (the
+ *      whole set after a takeover or a retry, or when they cannot be
+ *      told), then record the generation read in 3 as served.  The
  *      generation is read before the set, and every instance bumps after
  *      its change committed, so a record of generation g covers every
  *      change whose bump returned at most g;
@@ -54,6 +56,8 @@
 
 #define HEAD_POLL_MS  200
 #define HEAD_RETRY_MS 5000
+/* More changes than this since the last sync: read the whole set. */
+#define HEAD_CHANGES_MAX 4096
 /* A holder whose heartbeat is this late stops its server (TTL: 10 s). */
 #define HEAD_GIVE_UP_MS (INSTANCES_TTL_MS * 3 / 4)
 /* A holder that hangs but still beats keeps the head this long. */
@@ -185,7 +189,19 @@ poll_once(void *arg)
 	if (h->serving &&
 	    (gen != h->synced || h->adopt ||
 		(h->retry_mono != 0 && tnfs_mono_ms() >= h->retry_mono))) {
-		rc = h->sync(h->arg, h->adopt, &err);
+		char(*changed)[TNFS_UUID_BUFSZ] = NULL;
+		size_t n = 0;
+		int all = 1;
+
+		/* A read that fails leaves all at 1: read everything. */
+		if (!h->adopt && h->retry_mono == 0 && h->synced >= 0 &&
+		    store_exports_changes(h->own, h->synced, gen,
+			HEAD_CHANGES_MAX, &changed, &n, &all, &err) == -1)
+			log_err(TNFS_LOG_WARN, &err,
+			    "NFS head %s: reading every export", h->lease);
+		tnfs_err_clear(&err);
+		rc = h->sync(h->arg, h->adopt, changed, n, all, &err);
+		free(changed);
 		if (rc == -1)
 			log_err(TNFS_LOG_ERROR, &err, "exports sync failed");
 		h->synced = gen;
@@ -308,13 +324,14 @@ kick(struct exports_head *h)
 }
 
 int
-exports_head_wait(struct exports_head *h, int wait_ms, struct tnfs_err *err)
+exports_head_wait(struct exports_head *h, const char *uuid, int wait_ms,
+    struct tnfs_err *err)
 {
 	struct timespec ts;
 	int64_t gen;
 	int rc = -1;
 
-	if (store_exports_bump(h->va->store, &gen, err) == -1)
+	if (store_exports_bump(h->va->store, uuid, &gen, err) == -1)
 		return -1;
 	tnfs_deadline_ts(&ts, wait_ms);
 	pthread_mutex_lock(&h->mu);
@@ -344,14 +361,14 @@ out:
 }
 
 void
-exports_head_ask(struct exports_head *h)
+exports_head_ask(struct exports_head *h, const char *uuid)
 {
 	struct tnfs_err err;
 	int64_t gen;
 
 	if (h == NULL)
 		return;
-	if (store_exports_bump(h->va->store, &gen, &err) == -1)
+	if (store_exports_bump(h->va->store, uuid, &gen, &err) == -1)
 		log_err(
 		    TNFS_LOG_ERROR, &err, "NFS head %s: generation", h->lease);
 	kick(h);

@@ -18,6 +18,7 @@
 #define TNFS_VAPI_EXPORTS_HEAD_H
 
 #include "err.h"
+#include "uuid.h"
 #include "vapi.h"
 
 struct exports_head;
@@ -26,9 +27,15 @@ struct exports_head;
  * Make the served set the store's exported set: the provisioner's build
  * and exporter_sync.  adopt is 1 on the first sync after this instance
  * took the head over from another: every exported volume is activated
- * (mounted) first.  Called from the head's thread only.
+ * (mounted) first.  changed[0..n) are the volumes whose exports changed
+ * since this instance's last sync, as the instances' bumps named them;
+ * all is 1 when that is not known (adopt, a bump for any volume, too many
+ * changes, the first sync or a retry): the whole set must be read.
+ * Called from the head's thread only.
  */
-typedef int (*exports_head_sync_fn)(void *arg, int adopt, struct tnfs_err *err);
+typedef int (*exports_head_sync_fn)(void *arg, int adopt,
+    char (*changed)[TNFS_UUID_BUFSZ], size_t n, int all,
+    struct tnfs_err *err);
 
 /*
  * Follow the head named lease as instance id (va->inst's), with a store
@@ -48,16 +55,16 @@ struct exports_head *exports_head_start(struct vapi *va, const char *lease,
 void exports_head_stop(struct exports_head *h);
 
 /*
- * After a change to what is exported committed: bump the generation and
- * wait (up to wait_ms) until the head served it.  0, or -1 with the
- * head's sync failure or a timeout.  Blocks; takes no lock of the
- * caller's.
+ * After a change to the export of volume uuid (NULL: of any) committed:
+ * bump the generation and wait (up to wait_ms) until the head served it.
+ * 0, or -1 with the head's sync failure or a timeout.  Blocks; takes no
+ * lock of the caller's.
  */
-int exports_head_wait(
-    struct exports_head *h, int wait_ms, struct tnfs_err *err);
+int exports_head_wait(struct exports_head *h, const char *uuid, int wait_ms,
+    struct tnfs_err *err);
 
 /* Bump the generation without waiting (who the exports admit changed). */
-void exports_head_ask(struct exports_head *h);
+void exports_head_ask(struct exports_head *h, const char *uuid);
 
 /* 1 while this instance runs the server. */
 int exports_head_serving(struct exports_head *h);

@@ -64,8 +64,11 @@ mark_locked(struct provision *p, const char *uuid)
 void
 prov_export_mark(struct provision *p, const char *uuid)
 {
-	if (p->head != NULL)
-		return; /* the head reads the whole set at each sync */
+	if (p->head != NULL) {
+		/* Its holder learns what changed only from a bump. */
+		exports_head_ask(p->head, uuid);
+		return;
+	}
 	pthread_mutex_lock(&p->mu);
 	mark_locked(p, uuid);
 	pthread_mutex_unlock(&p->mu);
@@ -81,7 +84,7 @@ prov_export_sync_wait(
 	int rc = -1;
 
 	if (p->head != NULL)
-		return exports_head_wait(p->head, EXPORT_WAIT_MS, err);
+		return exports_head_wait(p->head, uuid, EXPORT_WAIT_MS, err);
 	tnfs_deadline_ts(&ts, EXPORT_WAIT_MS);
 	pthread_mutex_lock(&p->mu);
 	mark_locked(p, uuid);
@@ -118,7 +121,7 @@ provision_export_ask(struct provision *p, const char *uuid)
 	if (p == NULL)
 		return;
 	if (p->head != NULL) {
-		exports_head_ask(p->head);
+		exports_head_ask(p->head, uuid);
 		return;
 	}
 	pthread_mutex_lock(&p->mu);
@@ -326,30 +329,25 @@ writer_mark(struct provision *p, struct tnfs_err *err)
 }
 
 /*
- * One sync under the lease: the volumes marked since the last one read
- * again, or all of them when the cache cannot be trusted (none yet, a
- * failed sync, another writer since, a mark lost) and once every
- * EXPORT_FULL_MS whatever happened, so a change no caller marked is
- * served within that time.
+ * The cache brought up to date and handed to the exporter: the volumes in
+ * dirty read again, or every exported one when why says why (activated
+ * first with activate).  A failure leaves the cache untrusted.
  */
 static int
-sync_locked(struct provision *p, char (*dirty)[TNFS_UUID_BUFSZ], size_t n,
-    int all, struct tnfs_err *err)
+cache_sync(struct provision *p, const char *why, int activate,
+    char (*dirty)[TNFS_UUID_BUFSZ], size_t n, struct tnfs_err *err)
 {
 	const struct export_spec *specs;
-	const char *why = NULL;
 	size_t ns;
 	int rc;
 
-	if (all)
-		why = "any export may have changed";
-	else if (!p->ex_cache_valid)
+	if (why == NULL && !p->ex_cache_valid)
 		why = "first sync, or the last one failed";
-	else if (!writer_was_me(p))
-		why = "another instance synced since";
-	else if (tnfs_mono_ms() - p->ex_full_ms >= EXPORT_FULL_MS)
+	else if (why == NULL &&
+	    tnfs_mono_ms() - p->ex_full_ms >= EXPORT_FULL_MS)
 		why = "periodic";
-	rc = why != NULL ? cache_all(p, 0, err) : cache_update(p, dirty, n, err);
+	rc = why != NULL ? cache_all(p, activate, err)
+			 : cache_update(p, dirty, n, err);
 	if (rc == 0) {
 		specs = export_cache_specs(p->ex_cache, &ns);
 		if (why != NULL)
@@ -361,11 +359,34 @@ sync_locked(struct provision *p, char (*dirty)[TNFS_UUID_BUFSZ], size_t n,
 			    n, ns);
 		rc = exporter_sync(p->va->exporter, specs, ns, err);
 	}
-	if (rc == 0 && writer_mark(p, err) == -1)
-		rc = -1;
 	if (rc == -1)
 		p->ex_cache_valid = 0;
 	return rc;
+}
+
+/*
+ * One sync under the lease: the volumes marked since the last one read
+ * again, or all of them when the cache cannot be trusted (none yet, a
+ * failed sync, another writer since, a mark lost) and once every
+ * EXPORT_FULL_MS whatever happened, so a change no caller marked is
+ * served within that time.
+ */
+static int
+sync_locked(struct provision *p, char (*dirty)[TNFS_UUID_BUFSZ], size_t n,
+    int all, struct tnfs_err *err)
+{
+	const char *why = NULL;
+
+	if (all)
+		why = "any export may have changed";
+	else if (p->ex_cache_valid && !writer_was_me(p))
+		why = "another instance synced since";
+	if (cache_sync(p, why, 0, dirty, n, err) == -1 ||
+	    writer_mark(p, err) == -1) {
+		p->ex_cache_valid = 0;
+		return -1;
+	}
+	return 0;
 }
 
 void *
@@ -420,20 +441,20 @@ prov_exporter_main(void *arg)
 
 /*
  * A shared head's sync (exports_head_sync_fn), in the head's thread: the
- * changes of any instance reach it only as a generation, so it reads every
- * exported volume each time.
+ * volumes the instances' bumps named since its last sync read again.
  */
 int
-prov_head_sync(void *arg, int adopt, struct tnfs_err *err)
+prov_head_sync(void *arg, int adopt, char (*changed)[TNFS_UUID_BUFSZ],
+    size_t n, int all, struct tnfs_err *err)
 {
 	struct provision *p = arg;
-	const struct export_spec *specs;
-	size_t n;
+	const char *why = NULL;
 
-	if (cache_all(p, adopt, err) == -1)
-		return -1;
-	specs = export_cache_specs(p->ex_cache, &n);
-	return exporter_sync(p->va->exporter, specs, n, err);
+	if (adopt)
+		why = "this instance took the NFS head over";
+	else if (all)
+		why = "any export may have changed";
+	return cache_sync(p, why, adopt, changed, n, err);
 }
 
 int

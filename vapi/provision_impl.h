@@ -101,7 +101,8 @@ void prov_sleep_ms(int ms);
 /* provision_export.c */
 void prov_track_exporter_health(struct provision *p);
 void prov_export_head(struct provision *p);
-int prov_head_sync(void *arg, int adopt, struct tnfs_err *err);
+int prov_head_sync(void *arg, int adopt, char (*changed)[TNFS_UUID_BUFSZ],
+    size_t n, int all, struct tnfs_err *err);
 void *prov_exporter_main(void *arg);
 /* uuid: the volume whose export changed, NULL for any (provision.h). */
 int prov_export_sync_wait(

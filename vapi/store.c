@@ -527,11 +527,31 @@ no_exports_gen(struct tnfs_err *err)
 }
 
 int
-store_exports_bump(struct store *st, int64_t *gen, struct tnfs_err *err)
+store_exports_bump(
+    struct store *st, const char *uuid, int64_t *gen, struct tnfs_err *err)
 {
 	if (st->ops->exports_bump == NULL)
 		return no_exports_gen(err);
-	return st->ops->exports_bump(st->impl, gen, err);
+	return st->ops->exports_bump(st->impl, uuid, gen, err);
+}
+
+int
+store_exports_changes(struct store *st, int64_t after, int64_t upto,
+    size_t max, char (**uuids)[TNFS_UUID_BUFSZ], size_t *n, int *all,
+    struct tnfs_err *err)
+{
+	*uuids = NULL;
+	*n = 0;
+	*all = 1;
+	if (st->ops->exports_changes == NULL)
+		return no_exports_gen(err);
+	/* More than the store keeps, or than the caller takes: all. */
+	if (after < 0 || upto <= after ||
+	    upto - after > STORE_EXPORTS_CHANGES_KEPT ||
+	    (uint64_t)(upto - after) > max)
+		return 0;
+	return st->ops->exports_changes(
+	    st->impl, after, upto, uuids, n, all, err);
 }
 
 int

@@ -440,7 +440,8 @@ int store_lease_release(struct store *st, const char *name, const char *holder,
 /*
  * The exported-set generation of the NFS heads several instances share
  * (exports_head.h).  An instance that changed what is exported bumps the
- * generation (store_exports_bump: *gen is the new value) after its change
+ * generation (store_exports_bump: *gen is the new value, and uuid the
+ * volume whose export changed, or NULL for any) after its change
  * committed, then waits for the head to record a generation at least as
  * new (store_exports_state: *served, and failure "" or why that sync
  * failed).  The head reads the generation before the exported set and
@@ -449,11 +450,24 @@ int store_lease_release(struct store *st, const char *name, const char *holder,
  * instance by construction (SQLite) answers NotSupported: its one
  * instance syncs its own head.
  */
-int store_exports_bump(struct store *st, int64_t *gen, struct tnfs_err *err);
+int store_exports_bump(
+    struct store *st, const char *uuid, int64_t *gen, struct tnfs_err *err);
 int store_exports_served(struct store *st, const char *head, int64_t gen,
     const char *failure, struct tnfs_err *err);
 int store_exports_state(struct store *st, const char *head, int64_t *gen,
     int64_t *served, char *failure, size_t len, struct tnfs_err *err);
+/*
+ * The volumes named by the bumps that returned after..upto (after <
+ * upto), at most max of them, in *uuids (caller frees).  *all is 1 when
+ * one of those bumps named no volume, when the store no longer keeps
+ * some of them (it keeps the last STORE_EXPORTS_CHANGES_KEPT), or when
+ * there are more than max: the caller must then read every exported
+ * volume.
+ */
+#define STORE_EXPORTS_CHANGES_KEPT 4096
+int store_exports_changes(struct store *st, int64_t after, int64_t upto,
+    size_t max, char (**uuids)[TNFS_UUID_BUFSZ], size_t *n, int *all,
+    struct tnfs_err *err);
 
 /* PRAGMA integrity_check or its equivalent: 0 when sound. */
 int store_check(struct store *st, struct tnfs_err *err);

@@ -136,7 +136,12 @@ struct store_ops {
 	int (*lease_release)(void *impl, const char *name, const char *holder,
 	    struct tnfs_err *err);
 	/* NULL where one instance has the store (SQLite): NotSupported. */
-	int (*exports_bump)(void *impl, int64_t *gen, struct tnfs_err *err);
+	int (*exports_bump)(void *impl, const char *uuid, int64_t *gen,
+	    struct tnfs_err *err);
+	/* Called with 0 <= after < upto, upto - after <= the caller's max. */
+	int (*exports_changes)(void *impl, int64_t after, int64_t upto,
+	    char (**uuids)[TNFS_UUID_BUFSZ], size_t *n, int *all,
+	    struct tnfs_err *err);
 	int (*exports_served)(void *impl, const char *head, int64_t gen,
 	    const char *failure, struct tnfs_err *err);
 	int (*exports_state)(void *impl, const char *head, int64_t *gen,

@@ -867,6 +867,7 @@ const struct store_ops store_pg_ops = {
     .lease_take = pg_lease_take,
     .lease_release = pg_lease_release,
     .exports_bump = pg_exports_bump,
+    .exports_changes = pg_exports_changes,
     .exports_served = pg_exports_served,
     .exports_state = pg_exports_state,
 };

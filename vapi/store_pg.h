@@ -217,7 +217,11 @@ int pg_lease_take(void *impl, const char *name, const char *holder,
     struct tnfs_err *err);
 int pg_lease_release(
     void *impl, const char *name, const char *holder, struct tnfs_err *err);
-int pg_exports_bump(void *impl, int64_t *gen, struct tnfs_err *err);
+int pg_exports_bump(
+    void *impl, const char *uuid, int64_t *gen, struct tnfs_err *err);
+int pg_exports_changes(void *impl, int64_t after, int64_t upto,
+    char (**uuids)[TNFS_UUID_BUFSZ], size_t *n, int *all,
+    struct tnfs_err *err);
 int pg_exports_served(void *impl, const char *head, int64_t gen,
     const char *failure, struct tnfs_err *err);
 int pg_exports_state(void *impl, const char *head, int64_t *gen,

@@ -12,7 +12,9 @@
 # mount and a subvolume for each record and no other.  Then the lease
 # holder is killed -9: the other takes the head over after the TTL, stops
 # the dead one's ganesha, starts its own, serves the old volumes and a
-# new create.  Deletes leave no export, mount nor subvolume behind.
+# new create.  Deletes leave no export, mount nor subvolume behind.  The
+# holder's syncs read again only the volumes the instances' bumps named,
+# and every volume after a takeover.
 # Creates per second with one instance and with two go to the log.
 . "$TNFS_SRCDIR/tests/integration/vapi_lib.sh"
 . "$TNFS_SRCDIR/tests/integration/pg_lib.sh"
@@ -79,7 +81,7 @@ mounts_list() {
 nready() { sql "SELECT count(*) FROM volumes WHERE state = 'ready' AND name LIKE '$1%'"; }
 eq() { [ "$("${@:2}")" = "$1" ]; } # eq WANT CMD...: CMD prints WANT
 
-start 1
+start 1 --log-level debug
 t_ok "the first instance serves" t_wait_for 120 healthy "$U1"
 ID1=$(self_id "$U1")
 t_is "the first instance holds the NFS head's lease" "$(holder)" "$ID1"
@@ -130,6 +132,8 @@ t_is "none other than ready" "$(sql "SELECT count(*) FROM volumes WHERE state <>
 t_is "nothing left claimed by the dead instance" \
 	"$(sql "SELECT count(*) FROM volumes WHERE claim = '$ID2'")" 0
 t_is "the head never moved" "$(holder) $(gpid)" "$ID1 $G1"
+t_ok "the holder's syncs read only the volumes the bumps named" \
+	grep -Eq 'exports: read [0-9]+ changed volumes' "$D/v1.log"
 
 # Database, exports, mounts and storage agree.
 agree() {
@@ -150,7 +154,7 @@ for u in $(printf '%s\n' $HELD | head -2) $(shuf -n 2 "$D/records"); do
 done
 
 # ---- kill -9 the head's holder: the follower takes it over ----
-start 3 --workers 2
+start 3 --workers 2 --log-level debug
 t_ok "a new second instance serves" t_wait_for 60 healthy "$U3"
 ID3=$(self_id "$U3")
 t_is "it follows: the lease stays the first's" "$(holder)" "$ID1"
@@ -172,6 +176,8 @@ curl -s -o "$D/new" -X POST -H 'Content-Type: application/json' \
 NEW=$(jq -r .uuid "$D/new")
 t_ok "a new create is ready" t_wait_for 60 eq 1 nready after-takeover
 t_ok "and served" served "$NEW"
+t_ok "the new holder read every exported volume once, at the takeover" \
+	grep -q 'exports: read all [0-9]* exported volumes (this instance took the NFS head over)' "$D/v3.log"
 
 # ---- deletes: nothing left behind ----
 DEL=$(sql "SELECT uuid FROM volumes WHERE name LIKE 'one-%'")
@@ -180,6 +186,8 @@ gone() { [ "$(sql "SELECT count(*) FROM volumes WHERE name LIKE 'one-%'")" = 0 ]
 t_ok "40 deletes done" t_wait_for 120 gone
 t_ok "no export, mount nor subvolume of a deleted volume" t_wait_for 30 agree
 t_is "nothing exported that is not recorded" "$(comm -13 "$D/records" "$D/exports" | wc -l)" 0
+t_ok "the deletes' syncs read only the volumes deleted" \
+	grep -Eq 'exports: read [0-9]+ changed volumes' "$D/v3.log"
 
 # A clean stop of the holder stops its ganesha and frees the lease.
 t_kill "$T_PID_v3"

@@ -843,7 +843,7 @@ START_TEST(test_sqlite_has_no_exports_generation)
 	int64_t gen;
 
 	ck_assert_msg(st != NULL, "%s", err.msg);
-	ck_assert_int_eq(store_exports_bump(st, &gen, &err), -1);
+	ck_assert_int_eq(store_exports_bump(st, NULL, &gen, &err), -1);
 	ck_assert_str_eq(err.code, "NotSupported");
 	store_close(st);
 }

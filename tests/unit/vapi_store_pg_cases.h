@@ -214,8 +214,8 @@ START_TEST(test_pg_exports_generation)
 	    0);
 	ck_assert_int_eq(gen, 0);
 	ck_assert_int_eq(served, 0);
-	ck_assert_int_eq(store_exports_bump(a, &g1, &err), 0);
-	ck_assert_int_eq(store_exports_bump(b, &g2, &err), 0);
+	ck_assert_int_eq(store_exports_bump(a, NULL, &g1, &err), 0);
+	ck_assert_int_eq(store_exports_bump(b, NULL, &g2, &err), 0);
 	ck_assert_int_eq(g1, 1);
 	ck_assert_int_eq(g2, 2);
 	ck_assert_int_eq(
@@ -247,6 +247,100 @@ START_TEST(test_pg_exports_generation)
 			     why, sizeof(why), &err),
 	    0);
 	ck_assert_int_eq(served, 0);
+	store_close(a);
+	store_close(b);
+}
+END_TEST
+
+/*
+ * Each bump names its volume, and a head reads the names of the bumps
+ * after its last sync: in order, from every instance; "all" when a bump
+ * named none, when rows are missing, or when there are more than asked.
+ */
+START_TEST(test_pg_exports_changes)
+{
+	static const char *const u1 = "11111111-0000-4000-8000-000000000001";
+	static const char *const u2 = "11111111-0000-4000-8000-000000000002";
+	char(*uu)[TNFS_UUID_BUFSZ] = NULL;
+	struct tnfs_err err;
+	struct store *a = store_open(spec, &err), *b;
+	int64_t g0, g1, g2, g3, g;
+	size_t n, i;
+	int all;
+
+	ck_assert_msg(a != NULL, "%s", err.msg);
+	b = store_open(spec, &err);
+	ck_assert_msg(b != NULL, "%s", err.msg);
+	ck_assert_int_eq(store_exports_bump(a, NULL, &g0, &err), 0);
+	ck_assert_int_eq(store_exports_bump(a, u1, &g1, &err), 0);
+	ck_assert_int_eq(store_exports_bump(b, u2, &g2, &err), 0);
+	ck_assert_int_eq(store_exports_bump(a, u1, &g3, &err), 0);
+	ck_assert_int_eq(g1, g0 + 1);
+	ck_assert_int_eq(g3, g0 + 3);
+	ck_assert_int_eq(
+	    store_exports_changes(b, g0, g3, 100, &uu, &n, &all, &err), 0);
+	ck_assert_int_eq(all, 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(uu[0], u1);
+	ck_assert_str_eq(uu[1], u2);
+	ck_assert_str_eq(uu[2], u1);
+	free(uu);
+	/* Only those after: g1 excluded. */
+	ck_assert_int_eq(
+	    store_exports_changes(a, g1, g2, 100, &uu, &n, &all, &err), 0);
+	ck_assert_int_eq(all, 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(uu[0], u2);
+	free(uu);
+	/* A bump for any volume among them. */
+	ck_assert_int_eq(
+	    store_exports_changes(a, g0 - 1, g3, 100, &uu, &n, &all, &err), 0);
+	ck_assert_int_eq(all, 1);
+	ck_assert_ptr_null(uu);
+	/* More than the caller takes; none at all; backwards. */
+	ck_assert_int_eq(
+	    store_exports_changes(a, g0, g3, 2, &uu, &n, &all, &err), 0);
+	ck_assert_int_eq(all, 1);
+	ck_assert_int_eq(
+	    store_exports_changes(a, g3, g3, 100, &uu, &n, &all, &err), 0);
+	ck_assert_int_eq(all, 1);
+	ck_assert_int_eq(
+	    store_exports_changes(a, g3, g0, 100, &uu, &n, &all, &err), 0);
+	ck_assert_int_eq(all, 1);
+	/* Rows gone (another version bumped, or they were dropped). */
+	ck_assert_int_eq(store_meta_delete(a,
+			     "exports-change:00000000000000000000", &err),
+	    0);
+	{
+		char key[64];
+
+		snprintf(key, sizeof(key), "exports-change:%020lld",
+		    (long long)g2);
+		ck_assert_int_eq(store_meta_delete(a, key, &err), 0);
+	}
+	ck_assert_int_eq(
+	    store_exports_changes(a, g0, g3, 100, &uu, &n, &all, &err), 0);
+	ck_assert_int_eq(all, 1);
+	ck_assert_ptr_null(uu);
+	/* The store keeps the last STORE_EXPORTS_CHANGES_KEPT rows only. */
+	for (i = 0; i < STORE_EXPORTS_CHANGES_KEPT + 10; i++)
+		ck_assert_int_eq(store_exports_bump(a, u2, &g, &err), 0);
+	ck_assert_int_eq(store_exports_changes(a,
+			     g - STORE_EXPORTS_CHANGES_KEPT, g, 100000, &uu,
+			     &n, &all, &err),
+	    0);
+	ck_assert_int_eq(all, 0);
+	ck_assert_uint_eq(n, STORE_EXPORTS_CHANGES_KEPT);
+	free(uu);
+	{
+		struct meta_entry *es = NULL;
+		size_t ne = 0;
+
+		ck_assert_int_eq(
+		    store_meta_list(a, "exports-change:", &es, &ne, &err), 0);
+		ck_assert_uint_eq(ne, STORE_EXPORTS_CHANGES_KEPT);
+		meta_list_free(es, ne);
+	}
 	store_close(a);
 	store_close(b);
 }
@@ -486,6 +580,7 @@ add_pg_case(Suite *s)
 	tcase_add_test(tc, test_pg_concurrent_open);
 	tcase_add_test(tc, test_pg_two_stores_share_rules);
 	tcase_add_test(tc, test_pg_exports_generation);
+	tcase_add_test(tc, test_pg_exports_changes);
 	tcase_add_test(tc, test_pg_tx_locks_the_volume);
 	tcase_add_test(tc, test_pg_reconnects);
 	tcase_add_test(tc, test_pg_prepared_outlive_schema_change);
