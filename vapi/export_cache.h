@@ -29,6 +29,16 @@ void export_cache_free(struct export_cache *c);
 int export_cache_put(struct export_cache *c, const struct export_spec *spec,
     const char **clients, struct tnfs_err *err);
 
+/*
+ * A whole set, faster: append each entry as put would take it (no two
+ * with one volume_uuid), then sort once.  Until the sort, only append,
+ * clear and free may be called.
+ */
+int export_cache_append(struct export_cache *c,
+    const struct export_spec *spec, const char **clients,
+    struct tnfs_err *err);
+int export_cache_sort(struct export_cache *c, struct tnfs_err *err);
+
 /* Drop uuid's entry; absent: nothing to do. */
 void export_cache_remove(struct export_cache *c, const char *uuid);
 

@@ -110,13 +110,13 @@ clients_of(struct vapi *va, const struct volume *v, const char ***out,
 
 int
 fence_export_clients(struct vapi *va, const struct volume *v,
-    const char ***out, size_t *n, struct tnfs_err *err)
+    int refs_loaded, const char ***out, size_t *n, struct tnfs_err *err)
 {
 	struct volume *full = NULL;
 	int rc;
 
-	/* The provisioner's brief lists carry no references: load them. */
-	if (fence_is_shared(va->cfg, v) &&
+	/* A record from a brief list carries no references: load them. */
+	if (!refs_loaded && fence_is_shared(va->cfg, v) &&
 	    store_volume_get(va->store, v->uuid, &full, err) == -1)
 		return -1;
 	rc = clients_of(va, full != NULL ? full : v, out, n, err);

@@ -9,9 +9,11 @@
  * on the volume (hosts.h).  Addresses the owner granted by hand (non-Docker
  * clients) are admitted in both cases.  An export may admit nobody.
  *
- * The provisioner's build of the export set calls fence_export_clients for
- * every exported volume; the rest is for the callers that must know when
- * the answer changes (a reference, a heartbeat that expired).
+ * The provisioner's exports sync calls fence_export_clients for each volume
+ * whose export changed, and fence_compute for every exported volume when
+ * it reads them all (their references and grants read in bulk); the rest
+ * is for the callers that must know when the answer changes (a
+ * reference, a heartbeat that expired).
  */
 #ifndef TNFS_VAPI_FENCE_H
 #define TNFS_VAPI_FENCE_H
@@ -29,10 +31,11 @@
  * The client list of v's export now: *out is one allocation (the array
  * of *n pointers and the strings they point at) that the caller frees
  * with free(3).  Reads v's grants, and on a shared network its references
- * (v may come from a brief list), from the store.
+ * unless refs_loaded says v has them (not from a brief list), from the
+ * store.
  */
 int fence_export_clients(struct vapi *va, const struct volume *v,
-    const char ***out, size_t *n, struct tnfs_err *err);
+    int refs_loaded, const char ***out, size_t *n, struct tnfs_err *err);
 
 /*
  * The same from given parts, with no store: cfg's networks, v's refs

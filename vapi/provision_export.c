@@ -132,15 +132,47 @@ provision_export_ask(struct provision *p, const char *uuid)
 }
 
 /*
- * Put v's export in the cache as the store and storage say now.  With
- * activate, v is activated first (a shared head taken over: its mounts
- * may be gone with the instance that made them); 1 when it cannot be,
- * logged, and it is left out.
+ * Every volume's grants, as a full read fetched them at once: a volume's
+ * are a run of the array (by volume uuid).
+ */
+struct all_grants {
+	struct grant *gs;
+	size_t n;
+};
+
+static const struct grant *
+grants_of(const struct all_grants *ag, const char *uuid, size_t *n)
+{
+	size_t lo = 0, hi = ag->n, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ag->gs[mid].volume_uuid, uuid) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < ag->n && strcmp(ag->gs[end].volume_uuid, uuid) == 0;
+	    end++)
+		;
+	*n = end - lo;
+	return ag->gs + lo;
+}
+
+/*
+ * Put v's export in the cache as the store and storage say now, v read
+ * whole (its references loaded).  ag: every volume's grants, in a full
+ * read (v is appended), or NULL to read v's.  With activate, v is
+ * activated first (a shared head taken over: its mounts may be gone with
+ * the instance that made them); 1 when it cannot be, logged, and it is
+ * left out.
  */
 static int
-cache_volume(struct provision *p, const struct volume *v, int activate,
-    struct tnfs_err *err)
+cache_volume(struct provision *p, const struct volume *v,
+    const struct all_grants *ag, int activate, struct tnfs_err *err)
 {
+	int bulk = ag != NULL; /* a full read: appended, sorted at its end */
 	struct vapi *va = p->va;
 	struct export_spec sp = {0};
 	struct storage_access access;
@@ -153,8 +185,7 @@ cache_volume(struct provision *p, const struct volume *v, int activate,
 	    storage_volume_activate(va->storage, v->uuid, &aerr) == -1) {
 		log_err(TNFS_LOG_ERROR, &aerr,
 		    "volume %s: not served until it can be activated", v->uuid);
-		export_cache_remove(p->ex_cache, v->uuid);
-		return 1;
+		return 1; /* a full read's: the cache holds no entry of it */
 	}
 	if (storage_volume_path(va->storage, v->uuid, path, sizeof(path),
 		err) == -1 ||
@@ -166,8 +197,19 @@ cache_volume(struct provision *p, const struct volume *v, int activate,
 		sp.ceph_secret = access.secret;
 	}
 	provision_export_path(v->uuid, pseudo, sizeof(pseudo));
-	if (fence_export_clients(va, v, &cl, &nc, err) == -1)
+	if (ag != NULL) {
+		struct ref_clock clk;
+		const struct grant *gs;
+		size_t ng;
+
+		gs = grants_of(ag, v->uuid, &ng);
+		volumes_clock(va, &clk);
+		if (fence_compute(va->cfg, v, gs, ng, &clk, &cl, &nc, err) ==
+		    -1)
+			return -1;
+	} else if (fence_export_clients(va, v, 1, &cl, &nc, err) == -1) {
 		return -1;
+	}
 	sp.volume_uuid = v->uuid;
 	sp.path = path;
 	sp.pseudo = pseudo;
@@ -175,14 +217,32 @@ cache_volume(struct provision *p, const struct volume *v, int activate,
 	sp.nclients = nc;
 	sp.nfs_port = v->nfs_port;
 	sp.mount_port = v->mount_port;
-	return export_cache_put(p->ex_cache, &sp, cl, err);
+	return bulk ? export_cache_append(p->ex_cache, &sp, cl, err)
+		    : export_cache_put(p->ex_cache, &sp, cl, err);
 }
 
-/* The cache from every volume the store marks exported. */
+/* 1 when a configured network is shared by several owners (fence.h). */
+static int
+any_shared_network(const struct vapi_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nnetworks; i++)
+		if (cfg->networks[i].nowners != 1)
+			return 1;
+	return 0;
+}
+
+/*
+ * The cache from every volume the store marks exported: one list, with
+ * their references when a network is shared (who its exports admit
+ * depends on them), and one of every grant: not two queries per volume.
+ */
 static int
 cache_all(struct provision *p, int activate, struct tnfs_err *err)
 {
 	struct volume_filter f = {0};
+	struct all_grants ag = {NULL, 0};
 	struct volume **vs = NULL;
 	size_t nv = 0, i;
 	int rc = 0;
@@ -190,13 +250,20 @@ cache_all(struct provision *p, int activate, struct tnfs_err *err)
 	p->ex_cache_valid = 0;
 	export_cache_clear(p->ex_cache);
 	f.exported_only = 1;
-	f.brief = 1;
+	f.brief = !any_shared_network(p->va->cfg);
 	if (store_volume_list(p->va->store, &f, &vs, &nv, err) == -1)
 		return -1;
+	if (store_grant_list(p->va->store, NULL, &ag.gs, &ag.n, err) == -1) {
+		volume_list_free(vs, nv);
+		return -1;
+	}
 	for (i = 0; i < nv && rc == 0; i++)
 		if (vs[i]->exported &&
-		    cache_volume(p, vs[i], activate, err) == -1)
+		    cache_volume(p, vs[i], &ag, activate, err) == -1)
 			rc = -1;
+	if (rc == 0)
+		rc = export_cache_sort(p->ex_cache, err);
+	free(ag.gs);
 	volume_list_free(vs, nv);
 	if (rc == 0) {
 		p->ex_cache_valid = 1;
@@ -230,7 +297,7 @@ cache_update(struct provision *p, char (*dirty)[TNFS_UUID_BUFSZ], size_t n,
 			export_cache_remove(p->ex_cache, dirty[i]);
 			rc = 0;
 		} else {
-			rc = cache_volume(p, v, 0, err);
+			rc = cache_volume(p, v, NULL, 0, err);
 		}
 		volume_free(v);
 		if (rc == -1)

@@ -58,6 +58,7 @@ struct host {
 struct grant {
 	char address[64];
 	int64_t created_ms;
+	char volume_uuid[TNFS_UUID_BUFSZ];
 };
 
 /*
@@ -328,7 +329,10 @@ int store_grant_put(struct store *st, const char *volume_uuid,
 /* Absent is not an error. */
 int store_grant_remove(struct store *st, const char *volume_uuid,
     const char *address, struct tnfs_err *err);
-/* By address.  Caller frees *out (free(3)). */
+/*
+ * By address; volume_uuid NULL: every volume's, by volume then address.
+ * Caller frees *out (free(3)).
+ */
 int store_grant_list(struct store *st, const char *volume_uuid,
     struct grant **out, size_t *n, struct tnfs_err *err);
 

@@ -261,10 +261,16 @@ pg_grant_list(void *impl, const char *volume_uuid, struct grant **out,
 	*out = NULL;
 	*n = 0;
 	pg_lock(st);
-	res = pg_query(st,
-	    "SELECT address, created_ms FROM grants WHERE volume_uuid = $1"
-	    " ORDER BY address",
-	    ARGS(TEXT(volume_uuid)), "list grants", NULL, err);
+	if (volume_uuid != NULL)
+		res = pg_query(st,
+		    "SELECT address, created_ms, volume_uuid FROM grants"
+		    " WHERE volume_uuid = $1 ORDER BY address",
+		    ARGS(TEXT(volume_uuid)), "list grants", NULL, err);
+	else
+		res = pg_query(st,
+		    "SELECT address, created_ms, volume_uuid FROM grants"
+		    " ORDER BY volume_uuid, address",
+		    NULL, 0, "list grants", NULL, err);
 	if (res == NULL)
 		goto out;
 	if (PQntuples(res) > 0 &&
@@ -275,6 +281,8 @@ pg_grant_list(void *impl, const char *volume_uuid, struct grant **out,
 	for (i = 0; i < PQntuples(res); i++) {
 		pg_copy(res, i, 0, gs[i].address, sizeof(gs[i].address));
 		gs[i].created_ms = pg_int(res, i, 1);
+		pg_copy(res, i, 2, gs[i].volume_uuid,
+		    sizeof(gs[i].volume_uuid));
 	}
 	*out = gs;
 	*n = (size_t)PQntuples(res);

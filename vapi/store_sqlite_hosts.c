@@ -279,11 +279,15 @@ sq_grant_list(void *impl, const char *volume_uuid, struct grant **out,
 	*n = 0;
 	sq_lock(st);
 	if ((s = sq_prep(st,
-		 "SELECT address, created_ms FROM grants WHERE volume_uuid = ?"
-		 " ORDER BY address",
+		 volume_uuid != NULL
+		     ? "SELECT address, created_ms, volume_uuid FROM grants"
+		       " WHERE volume_uuid = ? ORDER BY address"
+		     : "SELECT address, created_ms, volume_uuid FROM grants"
+		       " ORDER BY volume_uuid, address",
 		 err)) == NULL)
 		goto out;
-	sq_bind_text(s, 1, volume_uuid);
+	if (volume_uuid != NULL)
+		sq_bind_text(s, 1, volume_uuid);
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		if (cnt == cap) {
 			size_t ncap = cap ? cap * 2 : 4;
@@ -299,6 +303,8 @@ sq_grant_list(void *impl, const char *volume_uuid, struct grant **out,
 		}
 		sq_col_copy(s, 0, gs[cnt].address, sizeof(gs[cnt].address));
 		gs[cnt].created_ms = sqlite3_column_int64(s, 1);
+		sq_col_copy(
+		    s, 2, gs[cnt].volume_uuid, sizeof(gs[cnt].volume_uuid));
 		cnt++;
 	}
 	if (r != SQLITE_DONE) {

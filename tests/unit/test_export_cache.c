@@ -1,8 +1,9 @@
 /*
  * test_export_cache.c: the provisioner's export set between syncs: kept
- * in uuid order whatever order volumes come in, one entry per volume,
- * every string its own copy (the caller's buffers are gone by the next
- * sync), client lists taken over, and a put that fails changes nothing.
+ * in uuid order whatever order volumes come in (one at a time, or a whole
+ * set appended and sorted once), one entry per volume, every string its
+ * own copy (the caller's buffers are gone by the next sync), client lists
+ * taken over, and a put that fails changes nothing.
  */
 #include <check.h>
 #include <stdint.h>
@@ -124,6 +125,55 @@ START_TEST(test_many_in_any_order)
 }
 END_TEST
 
+/* A whole set appended in any order, sorted once, then put as usual. */
+START_TEST(test_append_then_sort)
+{
+	struct export_cache *c = export_cache_new();
+	const struct export_spec *s;
+	struct export_spec sp = {0};
+	struct tnfs_err err;
+	char uuid[40], path[64];
+	size_t n, i, k;
+
+	ck_assert_int_eq(export_cache_sort(c, &err), 0); /* empty */
+	for (i = 0; i < 20000; i++) {
+		k = (i * 7919) % 20000;
+		snprintf(uuid, sizeof(uuid), "%08zu", k);
+		snprintf(path, sizeof(path), "/pool/%zu", k);
+		sp.volume_uuid = uuid;
+		sp.path = path;
+		sp.nfs_port = (int)k;
+		ck_assert_int_eq(export_cache_append(c, &sp,
+				     clients_block("10.0.0.0/8", "192.0.2.1"),
+				     &err),
+		    0);
+	}
+	ck_assert_int_eq(export_cache_sort(c, &err), 0);
+	s = export_cache_specs(c, &n);
+	ck_assert_uint_eq(n, 20000);
+	for (i = 0; i < n; i++) {
+		snprintf(uuid, sizeof(uuid), "%08zu", i);
+		snprintf(path, sizeof(path), "/pool/%zu", i);
+		ck_assert_str_eq(s[i].volume_uuid, uuid);
+		ck_assert_str_eq(s[i].path, path);
+		ck_assert_int_eq(s[i].nfs_port, (int)i);
+		ck_assert_str_eq(s[i].clients[1], "192.0.2.1");
+	}
+	/* Sorted: put and remove find their place again. */
+	put(c, "00000005", "/pool/five", 5);
+	export_cache_remove(c, "00000006");
+	s = export_cache_specs(c, &n);
+	ck_assert_uint_eq(n, 19999);
+	ck_assert_str_eq(s[5].path, "/pool/five");
+	ck_assert_str_eq(s[6].volume_uuid, "00000007");
+	/* An append without a volume is refused, its client list freed. */
+	sp.volume_uuid = NULL;
+	ck_assert_int_eq(
+	    export_cache_append(c, &sp, clients_block("a", "b"), &err), -1);
+	export_cache_free(c);
+}
+END_TEST
+
 START_TEST(test_ceph_strings_and_hostile)
 {
 	struct export_cache *c = export_cache_new();
@@ -173,6 +223,7 @@ make_suite(void)
 
 	tcase_add_test(tc, test_order_and_replace);
 	tcase_add_test(tc, test_many_in_any_order);
+	tcase_add_test(tc, test_append_then_sort);
 	tcase_add_test(tc, test_ceph_strings_and_hostile);
 	suite_add_tcase(s, tc);
 	return s;

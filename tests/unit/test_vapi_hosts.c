@@ -279,8 +279,8 @@ END_TEST
 
 START_TEST(test_fence_grants_are_added_once)
 {
-	const struct grant g[] = {{"192.168.0.9", 1}, {"10.2.0.5", 1},
-	    {"192.168.0.9", 2}};
+	const struct grant g[] = {{"192.168.0.9", 1, ""}, {"10.2.0.5", 1, ""},
+	    {"192.168.0.9", 2, ""}};
 	struct volume *v;
 	char buf[256];
 

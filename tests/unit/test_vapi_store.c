@@ -216,6 +216,55 @@ START_TEST(test_refs_are_leases)
 }
 END_TEST
 
+/*
+ * Grants by volume (the fence's read of one volume) and all at once (the
+ * provisioner's full read of the exports): each names its volume, in
+ * volume then address order.
+ */
+START_TEST(test_grants_listed)
+{
+	struct tnfs_err err;
+	struct store *st = store_open(spec, &err);
+	struct grant *gs = NULL;
+	size_t n = 9;
+
+	ck_assert_int_eq(insert(st, U(2), OWNER, "b", &err), 0);
+	ck_assert_int_eq(insert(st, U(1), OWNER, "a", &err), 0);
+	ck_assert_int_eq(store_grant_list(st, NULL, &gs, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	free(gs);
+	ck_assert_int_eq(
+	    store_grant_put(st, U(2), "192.0.2.9", 10, 64, &err), 0);
+	ck_assert_int_eq(
+	    store_grant_put(st, U(1), "192.0.2.8", 20, 64, &err), 0);
+	ck_assert_int_eq(
+	    store_grant_put(st, U(2), "192.0.2.1", 30, 64, &err), 0);
+	ck_assert_int_eq(store_grant_list(st, U(2), &gs, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(gs[0].address, "192.0.2.1");
+	ck_assert_str_eq(gs[0].volume_uuid, U(2));
+	ck_assert_str_eq(gs[1].address, "192.0.2.9");
+	free(gs);
+	ck_assert_int_eq(store_grant_list(st, NULL, &gs, &n, &err), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(gs[0].volume_uuid, U(1));
+	ck_assert_str_eq(gs[0].address, "192.0.2.8");
+	ck_assert_int_eq(gs[0].created_ms, 20);
+	ck_assert_str_eq(gs[1].volume_uuid, U(2));
+	ck_assert_str_eq(gs[1].address, "192.0.2.1");
+	ck_assert_str_eq(gs[2].volume_uuid, U(2));
+	ck_assert_str_eq(gs[2].address, "192.0.2.9");
+	free(gs);
+	/* Grants go with their volume. */
+	ck_assert_int_eq(store_volume_delete(st, U(2), &err), 0);
+	ck_assert_int_eq(store_grant_list(st, NULL, &gs, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(gs[0].volume_uuid, U(1));
+	free(gs);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_reservations)
 {
 	struct tnfs_err err;
@@ -857,6 +906,7 @@ add_common(TCase *tc)
 	tcase_add_test(tc, test_name_unique_among_live);
 	tcase_add_test(tc, test_state_moves_are_conditional);
 	tcase_add_test(tc, test_refs_are_leases);
+	tcase_add_test(tc, test_grants_listed);
 	tcase_add_test(tc, test_reservations);
 	tcase_add_test(tc, test_snapshots);
 	tcase_add_test(tc, test_transactions_and_reopen);
