@@ -38,7 +38,7 @@ if HAVE_LIBPQ
 vapi_libvapi_server_a_SOURCES += vapi/store_pg.c vapi/store_pg.h \
 	vapi/store_pg_volumes.c vapi/store_pg_refs.c vapi/store_pg_snaps.c \
 	vapi/store_pg_hosts.c vapi/store_pg_where.c vapi/store_pg_instances.c \
-	vapi/store_pg_stmts.c vapi/store_pg_stmts.h \
+	vapi/store_pg_stmts.c vapi/store_pg_stmts.h vapi/store_pg_conninfo.c \
 	vapi/store_pg_schema.c vapi/store_pg_meta.c
 STORE_PG_CPPFLAGS = -DTNFS_HAVE_POSTGRESQL
 endif

@@ -2,8 +2,9 @@
  * store_pg.c: the record store on PostgreSQL (store_impl.h), for several
  * VAPI instances sharing their records: the connection, deadlines,
  * retries and errors, migrating the schema (store_pg_schema.c has it),
- * transactions and the ops table.  Settings and the records of each kind
- * are in store_pg_*.c.
+ * transactions and the ops table.  The connection string is read in
+ * store_pg_conninfo.c; settings and the records of each kind are in
+ * store_pg_*.c.
  *
  * One connection per store, guarded by a recursive mutex as the SQLite
  * store's is: a transaction holds the mutex from store_tx_begin to its
@@ -39,7 +40,6 @@
 #include "store_pg.h"
 #include "store_pg_stmts.h"
 
-#define CONNECT_TIMEOUT_S    10
 #define STATEMENT_TIMEOUT_MS 30000
 #define LOCK_TIMEOUT_MS      10000
 /* The client's own deadline past the server's statement_timeout. */
@@ -578,92 +578,6 @@ fail:
 
 static void pg_close(void *impl);
 
-static int
-add_opt(struct pg *st, size_t *n, const char *key, const char *val)
-{
-	if ((st->keys[*n] = strdup(key)) == NULL ||
-	    (st->vals[*n] = strdup(val)) == NULL)
-		return -1;
-	(*n)++;
-	return 0;
-}
-
-/*
- * The connection string, checked and kept as options; the description
- * for messages names where, never the password.  libpq's own parse error
- * is not repeated: it may quote the password.
- */
-static int
-parse_conninfo(struct pg *st, const char *conninfo, struct tnfs_err *err)
-{
-	PQconninfoOption *opts, *o;
-	char *msg = NULL;
-	size_t n = 0, off = 0, cnt = 0;
-	int have_timeout = 0, have_app = 0;
-
-	if ((opts = PQconninfoParse(conninfo, &msg)) == NULL) {
-		PQfreemem(msg);
-		tnfs_err_set(err, TNFS_E_VALIDATION,
-		    "store postgresql: the connection string cannot be "
-		    "parsed (expected key=value pairs, as \"host=/run/"
-		    "postgresql dbname=vapi\", or a postgresql:// URI)");
-		return -1;
-	}
-	for (o = opts; o->keyword != NULL; o++)
-		cnt++;
-	st->keys = calloc(cnt + 3, sizeof(*st->keys));
-	st->vals = calloc(cnt + 3, sizeof(*st->vals));
-	if (st->keys == NULL || st->vals == NULL)
-		goto oom;
-	st->connect_timeout_s = CONNECT_TIMEOUT_S;
-	for (o = opts; o->keyword != NULL; o++) {
-		if (o->val == NULL || o->val[0] == '\0')
-			continue;
-		if (strcmp(o->keyword, "connect_timeout") == 0) {
-			int t = atoi(o->val);
-
-			/* 0 is "forever" to libpq: never here. */
-			if (t > 0 && t < CONNECT_TIMEOUT_S * 6)
-				st->connect_timeout_s = t < 2 ? 2 : t;
-			have_timeout = 1;
-			continue;
-		}
-		have_app |= strcmp(o->keyword, "application_name") == 0;
-		if (strcmp(o->keyword, "password") == 0 &&
-		    (st->password = strdup(o->val)) == NULL)
-			goto oom;
-		if (add_opt(st, &n, o->keyword, o->val) == -1)
-			goto oom;
-		if (strcmp(o->keyword, "host") == 0 ||
-		    strcmp(o->keyword, "hostaddr") == 0 ||
-		    strcmp(o->keyword, "port") == 0 ||
-		    strcmp(o->keyword, "dbname") == 0 ||
-		    strcmp(o->keyword, "user") == 0)
-			off += (size_t)snprintf(st->where + off,
-			    off < sizeof(st->where) ? sizeof(st->where) - off
-						    : 0,
-			    "%s%s=%s", off > 0 ? " " : "", o->keyword, o->val);
-	}
-	(void)have_timeout;
-	{
-		char t[16];
-
-		snprintf(t, sizeof(t), "%d", st->connect_timeout_s);
-		if (add_opt(st, &n, "connect_timeout", t) == -1)
-			goto oom;
-	}
-	if (!have_app && add_opt(st, &n, "application_name", "tritonnfs-vapi") == -1)
-		goto oom;
-	if (st->where[0] == '\0')
-		snprintf(st->where, sizeof(st->where), "libpq defaults");
-	PQconninfoFree(opts);
-	return 0;
-oom:
-	PQconninfoFree(opts);
-	tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-	return -1;
-}
-
 void *
 pg_open_version(const char *conninfo, int version, struct tnfs_err *err)
 {
@@ -683,7 +597,7 @@ pg_open_version(const char *conninfo, int version, struct tnfs_err *err)
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		goto fail;
 	}
-	if (parse_conninfo(st, conninfo, err) == -1)
+	if (pg_conninfo_parse(st, conninfo, err) == -1)
 		goto fail;
 	pg_lock(st);
 	if (connect_db(st, err) == -1 || migrate(st, version, err) == -1) {

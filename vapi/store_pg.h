@@ -61,6 +61,9 @@ struct arg {
 
 #define CONFLICT (-2)
 
+/* The connection string into st's options and where (store_pg_conninfo.c). */
+int pg_conninfo_parse(struct pg *st, const char *conninfo, struct tnfs_err *err);
+
 void pg_lock(struct pg *st);
 void pg_unlock(struct pg *st);
 
