@@ -64,11 +64,8 @@ mark_locked(struct provision *p, const char *uuid)
 void
 prov_export_mark(struct provision *p, const char *uuid)
 {
-	if (p->head != NULL) {
-		/* Its holder learns what changed only from a bump. */
-		exports_head_ask(p->head, uuid);
+	if (p->head != NULL)
 		return;
-	}
 	pthread_mutex_lock(&p->mu);
 	mark_locked(p, uuid);
 	pthread_mutex_unlock(&p->mu);
@@ -139,6 +136,15 @@ struct all_grants {
 	struct grant *gs;
 	size_t n;
 };
+
+static int
+cmp_grant_volume(const void *a, const void *b)
+{
+	const struct grant *x = a, *y = b;
+	int d = strcmp(x->volume_uuid, y->volume_uuid);
+
+	return d != 0 ? d : strcmp(x->address, y->address);
+}
 
 static const struct grant *
 grants_of(const struct all_grants *ag, const char *uuid, size_t *n)
@@ -257,6 +263,9 @@ cache_all(struct provision *p, int activate, struct tnfs_err *err)
 		volume_list_free(vs, nv);
 		return -1;
 	}
+	/* In strcmp's order: a store's collation may be another. */
+	if (ag.n > 1)
+		qsort(ag.gs, ag.n, sizeof(*ag.gs), cmp_grant_volume);
 	for (i = 0; i < nv && rc == 0; i++)
 		if (vs[i]->exported &&
 		    cache_volume(p, vs[i], &ag, activate, err) == -1)

@@ -107,7 +107,11 @@ void *prov_exporter_main(void *arg);
 /* uuid: the volume whose export changed, NULL for any (provision.h). */
 int prov_export_sync_wait(
     struct provision *p, const char *uuid, struct tnfs_err *err);
-/* uuid's export changed, and a sync is under way or will come. */
+/*
+ * uuid's record changed where its export names its head (ports, path):
+ * the next sync reads it again.  A shared head is one server, which
+ * those do not concern: nothing to do there.
+ */
 void prov_export_mark(struct provision *p, const char *uuid);
 int prov_served_at(struct provision *p, const struct volume *v, char *path,
     size_t len, int *nfs_port, int *mount_port, struct tnfs_err *err);

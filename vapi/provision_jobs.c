@@ -38,8 +38,14 @@ prov_fail_volume(struct provision *p, const char *uuid, const char *from,
 		p->va->store, uuid, from, "failed", why->msg, &err) == -1)
 		log_err(TNFS_LOG_ERROR, &err,
 		    "volume %s: cannot record failure", uuid);
-	/* A failed volume leaves the exported set: at the next sync. */
-	prov_export_mark(p, uuid);
+	/*
+	 * A failed volume leaves the exported set: at the next sync here, at
+	 * once on a shared head (its holder reads only what bumps name).
+	 */
+	if (p->head != NULL)
+		exports_head_ask(p->head, uuid);
+	else
+		prov_export_mark(p, uuid);
 }
 
 /*
@@ -111,6 +117,8 @@ do_create(struct provision *p, const char *uuid)
 	}
 	r = store_volume_set_ready(
 	    va->store, uuid, fspath, nfs_port, mount_port, &err);
+	/* Its export now names the head it is on: the next sync reads it. */
+	prov_export_mark(p, uuid);
 	if (r == -1)
 		log_err(
 		    TNFS_LOG_ERROR, &err, "volume %s: cannot mark ready", uuid);
@@ -198,6 +206,7 @@ do_restart(struct provision *p, const char *uuid, struct tnfs_err *err)
 			    store_volume_set_ready(
 				va->store, uuid, fspath, np, mp, err) == -1)
 				goto out;
+			prov_export_mark(p, uuid);
 		}
 	} else if (prov_export_sync_wait(p, uuid, err) == -1) {
 		goto out;

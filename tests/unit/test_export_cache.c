@@ -101,19 +101,19 @@ START_TEST(test_many_in_any_order)
 	char uuid[40], path[64];
 	size_t n, i, k;
 
-	/* 10,000 volumes in a scrambled order, every third removed. */
-	for (i = 0; i < 10000; i++) {
-		k = (i * 7919) % 10000;
+	/* 2,000 volumes in a scrambled order, every third removed. */
+	for (i = 0; i < 2000; i++) {
+		k = (i * 7919) % 2000;
 		snprintf(uuid, sizeof(uuid), "%08zu", k);
 		snprintf(path, sizeof(path), "/pool/%zu", k);
 		put(c, uuid, path, (int)k);
 	}
-	for (k = 0; k < 10000; k += 3) {
+	for (k = 0; k < 2000; k += 3) {
 		snprintf(uuid, sizeof(uuid), "%08zu", k);
 		export_cache_remove(c, uuid);
 	}
 	s = export_cache_specs(c, &n);
-	ck_assert_uint_eq(n, 10000 - 3334);
+	ck_assert_uint_eq(n, 2000 - 667);
 	for (i = 1; i < n; i++)
 		ck_assert_int_lt(strcmp(s[i - 1].volume_uuid, s[i].volume_uuid), 0);
 	for (i = 0; i < n; i++) {
