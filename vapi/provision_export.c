@@ -151,6 +151,10 @@ grants_of(const struct all_grants *ag, const char *uuid, size_t *n)
 {
 	size_t lo = 0, hi = ag->n, end;
 
+	if (ag->n == 0) { /* gs is NULL: NULL + 0 is undefined */
+		*n = 0;
+		return NULL;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
