@@ -13,9 +13,10 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/jsfmt.c vapi/jsfmt.h \
 	vapi/records.c vapi/store.h vapi/store.c vapi/store_impl.h \
 	vapi/store_sqlite.c vapi/store_sqlite.h vapi/store_sqlite_volumes.c \
-	vapi/store_sqlite_refs.c vapi/store_sqlite_snaps.c \
+	vapi/sql.c vapi/sql.h vapi/store_sql.h vapi/store_sql_refs.c \
+	vapi/store_sql_snaps.c vapi/store_sql_hosts.c vapi/store_sqlite_sql.c \
 	vapi/store_sqlite_where.c vapi/volume_filter.c \
-	vapi/store_sqlite_hosts.c vapi/store_sqlite_instances.c \
+	vapi/store_sqlite_instances.c \
 	vapi/instances.c vapi/instances.h vapi/instances_api.c \
 	vapi/instances_api.h \
 	vapi/storage.c vapi/storage.h vapi/storage_impl.h vapi/storage_dir.c \
@@ -36,8 +37,8 @@ vapi_libvapi_server_a_SOURCES = \
 # The postgresql record store, when configure found libpq.
 if HAVE_LIBPQ
 vapi_libvapi_server_a_SOURCES += vapi/store_pg.c vapi/store_pg.h \
-	vapi/store_pg_volumes.c vapi/store_pg_refs.c vapi/store_pg_snaps.c \
-	vapi/store_pg_hosts.c vapi/store_pg_where.c vapi/store_pg_instances.c \
+	vapi/store_pg_volumes.c vapi/store_pg_sql.c \
+	vapi/store_pg_where.c vapi/store_pg_instances.c \
 	vapi/store_pg_stmts.c vapi/store_pg_stmts.h vapi/store_pg_conninfo.c \
 	vapi/store_pg_schema.c vapi/store_pg_meta.c
 STORE_PG_CPPFLAGS = -DTNFS_HAVE_POSTGRESQL
@@ -71,7 +72,8 @@ VAPI_UNIT_TESTS = tests/unit/test_vapi_validate tests/unit/test_vapi_predicate \
 	tests/unit/test_vapi_api tests/unit/test_vapi_hosts \
 	tests/unit/test_vapi_snapshots \
 	tests/unit/test_vapi_config tests/unit/test_vapi_sha256 \
-	tests/unit/test_store_pg_stmts tests/unit/test_export_cache
+	tests/unit/test_store_pg_stmts tests/unit/test_export_cache \
+	tests/unit/test_sql
 check_PROGRAMS += $(VAPI_UNIT_TESTS)
 TESTS += $(VAPI_UNIT_TESTS)
 tests_unit_test_vapi_validate_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
@@ -86,6 +88,9 @@ tests_unit_test_store_pg_stmts_LDADD = $(UNIT_LDADD)
 tests_unit_test_export_cache_SOURCES = tests/unit/test_export_cache.c
 tests_unit_test_export_cache_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_export_cache_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
+tests_unit_test_sql_SOURCES = tests/unit/test_sql.c
+tests_unit_test_sql_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_sql_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_jsfmt_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_vapi_jsfmt_LDADD = $(VAPI_LIBS) $(UNIT_LDADD)
 tests_unit_test_vapi_store_SOURCES = tests/unit/test_vapi_store.c \

@@ -38,6 +38,7 @@
 #include <libpq-fe.h>
 
 #include "store_pg.h"
+#include "store_sql.h"
 #include "store_pg_stmts.h"
 
 #define STATEMENT_TIMEOUT_MS 30000
@@ -477,12 +478,6 @@ pg_run(struct pg *st, const char *sql, const struct arg *a, size_t n,
 	return r;
 }
 
-int
-pg_moved(int r)
-{
-	return r < 0 ? -1 : r > 0;
-}
-
 char *
 pg_dup(const PGresult *res, int r, int c)
 {
@@ -588,6 +583,7 @@ pg_open_version(const char *conninfo, int version, struct tnfs_err *err)
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return NULL;
 	}
+	st->base.ops = &pg_sql_ops;
 	pthread_mutexattr_init(&ma);
 	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&st->mu, &ma);
@@ -748,27 +744,27 @@ const struct store_ops store_pg_ops = {
     .volume_rename = pg_volume_rename,
     .volume_set_size = pg_volume_set_size,
     .volume_delete = pg_volume_delete,
-    .ref_put = pg_ref_put,
-    .ref_remove = pg_ref_remove,
-    .refs_reap = pg_refs_reap,
-    .refs_reap_orphans = pg_refs_reap_orphans,
-    .host_put = pg_host_put,
-    .host_get = pg_host_get,
-    .host_list = pg_host_list,
-    .host_delete = pg_host_delete,
-    .grant_put = pg_grant_put,
-    .grant_remove = pg_grant_remove,
-    .grant_list = pg_grant_list,
-    .resv_insert = pg_resv_insert,
-    .resv_list = pg_resv_list,
-    .resv_delete = pg_resv_delete,
-    .resv_delete_for = pg_resv_delete_for,
-    .resv_reap = pg_resv_reap,
-    .snap_insert = pg_snap_insert,
-    .snap_list = pg_snap_list,
-    .snap_get = pg_snap_get,
-    .snap_set_state = pg_snap_set_state,
-    .snap_delete = pg_snap_delete,
+    .ref_put = sql_ref_put,
+    .ref_remove = sql_ref_remove,
+    .refs_reap = sql_refs_reap,
+    .refs_reap_orphans = sql_refs_reap_orphans,
+    .host_put = sql_host_put,
+    .host_get = sql_host_get,
+    .host_list = sql_host_list,
+    .host_delete = sql_host_delete,
+    .grant_put = sql_grant_put,
+    .grant_remove = sql_grant_remove,
+    .grant_list = sql_grant_list,
+    .resv_insert = sql_resv_insert,
+    .resv_list = sql_resv_list,
+    .resv_delete = sql_resv_delete,
+    .resv_delete_for = sql_resv_delete_for,
+    .resv_reap = sql_resv_reap,
+    .snap_insert = sql_snap_insert,
+    .snap_list = sql_snap_list,
+    .snap_get = sql_snap_get,
+    .snap_set_state = sql_snap_set_state,
+    .snap_delete = sql_snap_delete,
     .check = pg_check,
     .shared = 1,
     .instance_put = pg_instance_put,

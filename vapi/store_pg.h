@@ -3,9 +3,9 @@
  * header: the rest of the daemon sees store.h only).  store_pg.c holds
  * the connection, the deadlines, retries and errors, migrations,
  * transactions and the ops table; store_pg_schema.c the schema;
- * store_pg_meta.c the settings; store_pg_volumes.c, store_pg_refs.c,
- * store_pg_snaps.c, store_pg_hosts.c and store_pg_instances.c the records
- * of each kind;
+ * store_pg_meta.c the settings; store_pg_volumes.c and
+ * store_pg_instances.c the records whose SQL is PostgreSQL's own (the
+ * rest are store_sql_*.c's, through store_pg_sql.c);
  * store_pg_where.c turns a volume filter into a WHERE clause.
  */
 #ifndef TNFS_VAPI_STORE_PG_H
@@ -16,6 +16,7 @@
 
 #include <libpq-fe.h>
 
+#include "sql.h"
 #include "store_impl.h"
 
 /*
@@ -26,6 +27,7 @@ extern const char *const store_pg_migrations[];
 extern const int store_pg_schema_version;
 
 struct pg {
+	struct sql base; /* first: impl is a struct sql * too */
 	PGconn *conn; /* NULL or broken: reconnected before the next call */
 	pthread_mutex_t mu;
 	int depth;     /* nesting of store_tx_begin */
@@ -40,26 +42,6 @@ struct pg {
 	int replanned; /* a prepared statement outlived a schema change */
 };
 
-/* One argument of a statement, bound to $1, $2, ... in order. */
-struct arg {
-	int is_int;
-	const char *text; /* NULL binds SQL NULL */
-	int64_t num;
-};
-
-#define TEXT(s)                                                                \
-	{                                                                      \
-		0, (s), 0                                                      \
-	}
-#define INT(n)                                                                 \
-	{                                                                      \
-		1, NULL, (int64_t)(n)                                          \
-	}
-#define ARGS(...)                                                              \
-	(const struct arg[]){__VA_ARGS__},                                     \
-	    sizeof((const struct arg[]){__VA_ARGS__}) / sizeof(struct arg)
-
-#define CONFLICT (-2)
 
 /* The connection string into st's options and where (store_pg_conninfo.c). */
 int pg_conninfo_parse(struct pg *st, const char *conninfo, struct tnfs_err *err);
@@ -87,8 +69,6 @@ PGresult *pg_query(struct pg *st, const char *sql, const struct arg *a,
  */
 int pg_run(struct pg *st, const char *sql, const struct arg *a, size_t n,
     const char *what, struct tnfs_err *err);
-/* 1 when a run changed a row, 0 when none matched, -1 on error. */
-int pg_moved(int r);
 
 /* Column c of row r: a copy the caller frees (NULL when NULL or no memory). */
 char *pg_dup(const PGresult *res, int r, int c);
@@ -128,6 +108,9 @@ int pg_meta_prune_creating(
 int pg_meta_list(void *impl, const char *prefix, struct meta_entry **out,
     size_t *n, struct tnfs_err *err);
 
+/* The connection as sql.h sees it (store_pg_sql.c). */
+extern const struct sql_ops pg_sql_ops;
+
 int pg_tx_begin(void *impl, struct tnfs_err *err);
 int pg_tx_commit(void *impl, struct tnfs_err *err);
 void pg_tx_rollback(void *impl);
@@ -160,47 +143,6 @@ int pg_volume_rename(
 int pg_volume_set_size(
     void *impl, const char *uuid, uint64_t size, struct tnfs_err *err);
 int pg_volume_delete(void *impl, const char *uuid, struct tnfs_err *err);
-int pg_ref_put(void *impl, const char *volume_uuid, const char *vm_uuid,
-    const char *owner_uuid, int64_t now_ms, struct tnfs_err *err);
-int pg_ref_remove(void *impl, const char *volume_uuid, const char *vm_uuid,
-    struct tnfs_err *err);
-int pg_refs_reap(void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
-int pg_refs_reap_orphans(
-    void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
-int pg_host_put(void *impl, const struct host *h, int max_per_owner,
-    int *created, struct tnfs_err *err);
-int pg_host_get(void *impl, const char *owner_uuid, const char *uuid,
-    struct host *out, struct tnfs_err *err);
-int pg_host_list(void *impl, const char *owner_uuid, struct host **out,
-    size_t *n, struct tnfs_err *err);
-int pg_host_delete(void *impl, const char *owner_uuid, const char *uuid,
-    struct tnfs_err *err);
-int pg_grant_put(void *impl, const char *volume_uuid, const char *address,
-    int64_t now_ms, int max, struct tnfs_err *err);
-int pg_grant_remove(void *impl, const char *volume_uuid, const char *address,
-    struct tnfs_err *err);
-int pg_grant_list(void *impl, const char *volume_uuid, struct grant **out,
-    size_t *n, struct tnfs_err *err);
-int pg_resv_delete_for(void *impl, const char *owner_uuid,
-    const char *volume_name, const char *vm_uuid, struct tnfs_err *err);
-int pg_resv_insert(
-    void *impl, const struct reservation *r, struct tnfs_err *err);
-int pg_resv_list(void *impl, const char *owner_uuid, const char *volume_name,
-    const char *vm_uuid, const char *job_uuid, struct reservation **out,
-    size_t *n, struct tnfs_err *err);
-int pg_resv_delete(
-    void *impl, const char *uuid, const char *owner_uuid, struct tnfs_err *err);
-int pg_resv_reap(void *impl, int64_t before_ms, struct tnfs_err *err);
-int pg_snap_insert(void *impl, const char *volume_uuid,
-    const struct snapshot *sn, struct tnfs_err *err);
-int pg_snap_list(void *impl, const char *volume_uuid, struct snapshot **out,
-    size_t *n, struct tnfs_err *err);
-int pg_snap_get(void *impl, const char *volume_uuid, const char *name,
-    struct snapshot *out, struct tnfs_err *err);
-int pg_snap_set_state(void *impl, const char *volume_uuid, const char *name,
-    const char *state, struct tnfs_err *err);
-int pg_snap_delete(void *impl, const char *volume_uuid, const char *name,
-    struct tnfs_err *err);
 
 int pg_instance_put(void *impl, const struct instance *in, struct tnfs_err *err);
 int pg_instance_delete(void *impl, const char *id, struct tnfs_err *err);

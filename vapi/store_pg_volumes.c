@@ -382,14 +382,14 @@ pg_volume_set_state(void *impl, const char *uuid, const char *from,
 		    "Volume with uuid %s: its name is taken", uuid);
 		return -1;
 	}
-	return pg_moved(r);
+	return sql_moved(r);
 }
 
 int
 pg_volume_set_served(void *impl, const char *uuid, int serving,
     const char *error, struct tnfs_err *err)
 {
-	return pg_moved(pg_run(impl,
+	return sql_moved(pg_run(impl,
 	    "UPDATE volumes SET state = $1, error = $2, updated_ms = $3"
 	    " WHERE uuid = $4 AND state = $5 AND exported = 1",
 	    ARGS(TEXT(serving ? "ready" : "failed"), TEXT(error),
@@ -402,7 +402,7 @@ int
 pg_volume_set_ready(void *impl, const char *uuid, const char *filesystem_path,
     int nfs_port, int mount_port, struct tnfs_err *err)
 {
-	return pg_moved(pg_run(impl,
+	return sql_moved(pg_run(impl,
 	    "UPDATE volumes SET state = 'ready', error = NULL,"
 	    " filesystem_path = $1, nfs_port = $2, mount_port = $3,"
 	    " updated_ms = $4 WHERE uuid = $5 AND state = 'creating'",
@@ -415,7 +415,7 @@ int
 pg_volume_move(void *impl, const char *uuid, const char *filesystem_path,
     int nfs_port, int mount_port, struct tnfs_err *err)
 {
-	return pg_moved(pg_run(impl,
+	return sql_moved(pg_run(impl,
 	    "UPDATE volumes SET filesystem_path = $1, nfs_port = $2,"
 	    " mount_port = $3, updated_ms = $4 WHERE uuid = $5 AND exported = 1"
 	    " AND state IN ('ready', 'failed')",

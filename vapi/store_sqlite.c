@@ -21,6 +21,7 @@
 
 #include <sqlite3.h>
 
+#include "store_sql.h"
 #include "store_sqlite.h"
 
 #define BUSY_TIMEOUT_MS 10000
@@ -132,7 +133,7 @@ sq_prep(struct sq *st, const char *sql, struct tnfs_err *err)
 {
 	struct sq_cached *c, *slot = NULL;
 	sqlite3_stmt *s = NULL;
-	char *copy;
+	char *copy, *text;
 	size_t i;
 
 	for (i = 0; i < SQ_STMT_CACHE; i++) {
@@ -150,12 +151,19 @@ sq_prep(struct sq *st, const char *sql, struct tnfs_err *err)
 		if (slot == NULL || (slot->sql != NULL && c->used < slot->used))
 			slot = c;
 	}
-	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+	/* Statements shared with PostgreSQL's store say $N (sql.h). */
+	if ((text = sql_sqlite_text(sql)) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_prepare_v3(st->db, text, -1, SQLITE_PREPARE_PERSISTENT, &s,
 		NULL) != SQLITE_OK) {
+		free(text);
 		sq_db_err(st, err, "prepare");
 		sqlite3_finalize(s);
 		return NULL;
 	}
+	free(text);
 	/* Every slot busy, or no memory for the key: used once, then gone. */
 	if (slot == NULL || (copy = strdup(sql)) == NULL)
 		return s;
@@ -251,12 +259,6 @@ out:
 	return r;
 }
 
-int
-sq_moved(int r)
-{
-	return r < 0 ? -1 : r > 0;
-}
-
 static int
 migrate(struct sq *st, struct tnfs_err *err)
 {
@@ -346,6 +348,7 @@ sq_open(const char *path, struct tnfs_err *err)
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return NULL;
 	}
+	st->base.ops = &sq_sql_ops;
 	pthread_mutexattr_init(&ma);
 	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&st->mu, &ma);
@@ -613,27 +616,27 @@ const struct store_ops store_sqlite_ops = {
     .volume_rename = sq_volume_rename,
     .volume_set_size = sq_volume_set_size,
     .volume_delete = sq_volume_delete,
-    .ref_put = sq_ref_put,
-    .ref_remove = sq_ref_remove,
-    .refs_reap = sq_refs_reap,
-    .refs_reap_orphans = sq_refs_reap_orphans,
-    .host_put = sq_host_put,
-    .host_get = sq_host_get,
-    .host_list = sq_host_list,
-    .host_delete = sq_host_delete,
-    .grant_put = sq_grant_put,
-    .grant_remove = sq_grant_remove,
-    .grant_list = sq_grant_list,
-    .resv_insert = sq_resv_insert,
-    .resv_list = sq_resv_list,
-    .resv_delete = sq_resv_delete,
-    .resv_delete_for = sq_resv_delete_for,
-    .resv_reap = sq_resv_reap,
-    .snap_insert = sq_snap_insert,
-    .snap_list = sq_snap_list,
-    .snap_get = sq_snap_get,
-    .snap_set_state = sq_snap_set_state,
-    .snap_delete = sq_snap_delete,
+    .ref_put = sql_ref_put,
+    .ref_remove = sql_ref_remove,
+    .refs_reap = sql_refs_reap,
+    .refs_reap_orphans = sql_refs_reap_orphans,
+    .host_put = sql_host_put,
+    .host_get = sql_host_get,
+    .host_list = sql_host_list,
+    .host_delete = sql_host_delete,
+    .grant_put = sql_grant_put,
+    .grant_remove = sql_grant_remove,
+    .grant_list = sql_grant_list,
+    .resv_insert = sql_resv_insert,
+    .resv_list = sql_resv_list,
+    .resv_delete = sql_resv_delete,
+    .resv_delete_for = sql_resv_delete_for,
+    .resv_reap = sql_resv_reap,
+    .snap_insert = sql_snap_insert,
+    .snap_list = sql_snap_list,
+    .snap_get = sql_snap_get,
+    .snap_set_state = sql_snap_set_state,
+    .snap_delete = sql_snap_delete,
     .check = sq_check,
     .shared = 0,
     .instance_put = sq_instance_put,

@@ -2,9 +2,9 @@
  * store_sqlite.h: what the files of the SQLite store share (not a public
  * header: the rest of the daemon sees store.h only).  store_sqlite.c holds
  * the connection, the schema, transactions and the ops table;
- * store_sqlite_volumes.c, store_sqlite_refs.c, store_sqlite_snaps.c and
- * store_sqlite_hosts.c and store_sqlite_instances.c the records of each
- * kind.
+ * store_sqlite_volumes.c and store_sqlite_instances.c the records whose
+ * SQL is SQLite's own (the rest are store_sql_*.c's, through
+ * store_sqlite_sql.c).
  */
 #ifndef TNFS_VAPI_STORE_SQLITE_H
 #define TNFS_VAPI_STORE_SQLITE_H
@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "sql.h"
 #include "store_impl.h"
 
 /*
@@ -31,6 +32,7 @@ struct sq_cached {
 };
 
 struct sq {
+	struct sql base; /* first: impl is a struct sql * too */
 	sqlite3 *db;
 	pthread_mutex_t mu;
 	int depth;     /* nesting of store_tx_begin */
@@ -39,27 +41,6 @@ struct sq {
 	uint64_t clock;
 };
 
-/* One argument of a statement, bound to ?1, ?2, ... in order. */
-struct arg {
-	int is_int;
-	const char *text; /* NULL binds SQL NULL */
-	int64_t num;
-};
-
-#define TEXT(s)                                                                \
-	{                                                                      \
-		0, (s), 0                                                      \
-	}
-#define INT(n)                                                                 \
-	{                                                                      \
-		1, NULL, (int64_t)(n)                                          \
-	}
-/* An array of args and its length, for sq_run(). */
-#define ARGS(...)                                                              \
-	(const struct arg[]){__VA_ARGS__},                                     \
-	    sizeof((const struct arg[]){__VA_ARGS__}) / sizeof(struct arg)
-
-#define CONFLICT (-2)
 
 /* A store error with SQLite's words: "store: <what>: <message>". */
 void sq_db_err(struct sq *st, struct tnfs_err *err, const char *what);
@@ -87,8 +68,6 @@ void sq_col_copy(sqlite3_stmt *s, int i, char *dst, size_t len);
  */
 int sq_run(struct sq *st, const char *sql, const struct arg *a, size_t n,
     const char *what, struct tnfs_err *err);
-/* 1 when a run changed a row, 0 when none matched, -1 on error. */
-int sq_moved(int r);
 
 /*
  * A volume filter as a WHERE clause (store_sqlite_where.c): sql is an
@@ -109,6 +88,9 @@ struct sq_where {
 int sq_where_build(
     const struct volume_filter *f, struct sq_where *w, struct tnfs_err *err);
 void sq_where_free(struct sq_where *w);
+
+/* The connection as sql.h sees it (store_sqlite_sql.c). */
+extern const struct sql_ops sq_sql_ops;
 
 int sq_tx_begin(void *impl, struct tnfs_err *err);
 int sq_tx_commit(void *impl, struct tnfs_err *err);
@@ -136,47 +118,6 @@ int sq_volume_rename(
 int sq_volume_set_size(
     void *impl, const char *uuid, uint64_t size, struct tnfs_err *err);
 int sq_volume_delete(void *impl, const char *uuid, struct tnfs_err *err);
-int sq_ref_put(void *impl, const char *volume_uuid, const char *vm_uuid,
-    const char *owner_uuid, int64_t now_ms, struct tnfs_err *err);
-int sq_ref_remove(void *impl, const char *volume_uuid, const char *vm_uuid,
-    struct tnfs_err *err);
-int sq_refs_reap(void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
-int sq_refs_reap_orphans(
-    void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
-int sq_host_put(void *impl, const struct host *h, int max_per_owner,
-    int *created, struct tnfs_err *err);
-int sq_host_get(void *impl, const char *owner_uuid, const char *uuid,
-    struct host *out, struct tnfs_err *err);
-int sq_host_list(void *impl, const char *owner_uuid, struct host **out,
-    size_t *n, struct tnfs_err *err);
-int sq_host_delete(void *impl, const char *owner_uuid, const char *uuid,
-    struct tnfs_err *err);
-int sq_grant_put(void *impl, const char *volume_uuid, const char *address,
-    int64_t now_ms, int max, struct tnfs_err *err);
-int sq_grant_remove(void *impl, const char *volume_uuid, const char *address,
-    struct tnfs_err *err);
-int sq_grant_list(void *impl, const char *volume_uuid, struct grant **out,
-    size_t *n, struct tnfs_err *err);
-int sq_resv_delete_for(void *impl, const char *owner_uuid,
-    const char *volume_name, const char *vm_uuid, struct tnfs_err *err);
-int sq_resv_insert(
-    void *impl, const struct reservation *r, struct tnfs_err *err);
-int sq_resv_list(void *impl, const char *owner_uuid, const char *volume_name,
-    const char *vm_uuid, const char *job_uuid, struct reservation **out,
-    size_t *n, struct tnfs_err *err);
-int sq_resv_delete(
-    void *impl, const char *uuid, const char *owner_uuid, struct tnfs_err *err);
-int sq_resv_reap(void *impl, int64_t before_ms, struct tnfs_err *err);
-int sq_snap_insert(void *impl, const char *volume_uuid,
-    const struct snapshot *sn, struct tnfs_err *err);
-int sq_snap_list(void *impl, const char *volume_uuid, struct snapshot **out,
-    size_t *n, struct tnfs_err *err);
-int sq_snap_get(void *impl, const char *volume_uuid, const char *name,
-    struct snapshot *out, struct tnfs_err *err);
-int sq_snap_set_state(void *impl, const char *volume_uuid, const char *name,
-    const char *state, struct tnfs_err *err);
-int sq_snap_delete(void *impl, const char *volume_uuid, const char *name,
-    struct tnfs_err *err);
 int sq_instance_put(void *impl, const struct instance *in, struct tnfs_err *err);
 int sq_instance_delete(void *impl, const char *id, struct tnfs_err *err);
 int sq_instance_list(

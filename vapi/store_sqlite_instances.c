@@ -157,7 +157,7 @@ int
 sq_volume_claim(void *impl, const char *uuid, const char *id,
     int64_t live_after_ms, struct tnfs_err *err)
 {
-	return sq_moved(sq_run(impl,
+	return sql_moved(sq_run(impl,
 	    "UPDATE volumes SET claim = ?1 WHERE uuid = ?3 AND "
 	    CLAIM_FREE("claim"),
 	    ARGS(TEXT(id), INT(live_after_ms), TEXT(uuid)), "claim volume",
@@ -181,7 +181,7 @@ sq_lease_take(void *impl, const char *name, const char *holder,
     int64_t now_ms, int64_t until_ms, int64_t live_after_ms,
     struct tnfs_err *err)
 {
-	return sq_moved(sq_run(impl,
+	return sql_moved(sq_run(impl,
 	    "INSERT INTO leases (name, holder, expires_ms) VALUES (?3, ?1, ?4)"
 	    " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
 	    " expires_ms = excluded.expires_ms WHERE leases.expires_ms < ?5"

@@ -425,14 +425,14 @@ sq_volume_set_state(void *impl, const char *uuid, const char *from,
 		    "Volume with uuid %s: its name is taken", uuid);
 		return -1;
 	}
-	return sq_moved(r);
+	return sql_moved(r);
 }
 
 int
 sq_volume_set_served(void *impl, const char *uuid, int serving,
     const char *error, struct tnfs_err *err)
 {
-	return sq_moved(sq_run(impl,
+	return sql_moved(sq_run(impl,
 	    "UPDATE volumes SET state = ?1, error = ?2, updated_ms = ?3"
 	    " WHERE uuid = ?4 AND state = ?5 AND exported = 1",
 	    ARGS(TEXT(serving ? "ready" : "failed"), TEXT(error),
@@ -445,7 +445,7 @@ int
 sq_volume_set_ready(void *impl, const char *uuid, const char *filesystem_path,
     int nfs_port, int mount_port, struct tnfs_err *err)
 {
-	return sq_moved(sq_run(impl,
+	return sql_moved(sq_run(impl,
 	    "UPDATE volumes SET state = 'ready', error = NULL,"
 	    " filesystem_path = ?, nfs_port = ?, mount_port = ?,"
 	    " updated_ms = ? WHERE uuid = ? AND state = 'creating'",
@@ -458,7 +458,7 @@ int
 sq_volume_move(void *impl, const char *uuid, const char *filesystem_path,
     int nfs_port, int mount_port, struct tnfs_err *err)
 {
-	return sq_moved(sq_run(impl,
+	return sql_moved(sq_run(impl,
 	    "UPDATE volumes SET filesystem_path = ?, nfs_port = ?,"
 	    " mount_port = ?, updated_ms = ? WHERE uuid = ? AND exported = 1"
 	    " AND state IN ('ready', 'failed')",
