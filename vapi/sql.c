@@ -100,7 +100,7 @@ sql_list(void *db, const char *sql, const struct arg *a, size_t na,
 	}
 	while ((r = o->next(db, &rows, what, err)) == 1) {
 		if (cnt == cap) {
-			cap = cap != 0 ? cap * 2
+			cap = cap != 0       ? cap * 2
 			    : rows.count > 0 ? (size_t)rows.count
 					     : 8;
 			if ((grown = realloc(arr, cap * elem)) == NULL) {
@@ -174,7 +174,8 @@ sql_sqlite_text(const char *sql)
 	while (*sql != '\0') {
 		if (*sql == '\'')
 			quoted = !quoted;
-		if (!quoted && sql[0] == '$' && isdigit((unsigned char)sql[1])) {
+		if (!quoted && sql[0] == '$' &&
+		    isdigit((unsigned char)sql[1])) {
 			*o++ = '?';
 			sql++;
 			continue;

@@ -62,6 +62,12 @@ enum sql_turn {
 };
 
 struct sql_ops {
+	/*
+	 * Instances may share the store: a scan that hands out work locks
+	 * the rows it takes, skipping those another instance is taking
+	 * (FOR UPDATE SKIP LOCKED).
+	 */
+	int skip_locked;
 	/* The connection's lock (recursive: a transaction holds it too). */
 	void (*lock)(void *db);
 	void (*unlock)(void *db);
@@ -102,12 +108,12 @@ int sql_moved(int r);
 int sql_tx_begin(void *db, struct tnfs_err *err);
 int sql_tx_commit(void *db, struct tnfs_err *err);
 void sql_tx_rollback(void *db);
-int sql_turn(void *db, enum sql_turn what, const char *key, struct tnfs_err *err);
+int sql_turn(
+    void *db, enum sql_turn what, const char *key, struct tnfs_err *err);
 
 /* Column c of a row being read (row_fn below): as text, copied, a number. */
 const char *sql_text(void *db, struct sql_rows *rows, int c);
-void sql_copy(
-    void *db, struct sql_rows *rows, int c, char *dst, size_t len);
+void sql_copy(void *db, struct sql_rows *rows, int c, char *dst, size_t len);
 char *sql_dup(void *db, struct sql_rows *rows, int c);
 int64_t sql_int(void *db, struct sql_rows *rows, int c);
 

@@ -3,9 +3,10 @@
  * header: the rest of the daemon sees store.h only).  store_pg.c holds
  * the connection, the deadlines, retries and errors, migrations,
  * transactions and the ops table; store_pg_schema.c the schema;
- * store_pg_meta.c the settings; store_pg_volumes.c and
- * store_pg_instances.c the records whose SQL is PostgreSQL's own (the
- * rest are store_sql_*.c's, through store_pg_sql.c);
+ * store_pg_meta.c the settings; store_pg_volumes.c the volume
+ * records and store_pg_exports.c the exports' generations, whose SQL is
+ * PostgreSQL's own (the other records are store_sql_*.c's, through
+ * store_pg_sql.c);
  * store_pg_where.c turns a volume filter into a WHERE clause.
  */
 #ifndef TNFS_VAPI_STORE_PG_H
@@ -144,24 +145,6 @@ int pg_volume_set_size(
     void *impl, const char *uuid, uint64_t size, struct tnfs_err *err);
 int pg_volume_delete(void *impl, const char *uuid, struct tnfs_err *err);
 
-int pg_instance_put(void *impl, const struct instance *in, struct tnfs_err *err);
-int pg_instance_delete(void *impl, const char *id, struct tnfs_err *err);
-int pg_instance_list(
-    void *impl, struct instance **out, size_t *n, struct tnfs_err *err);
-int pg_instances_reap(
-    void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
-int pg_jobs_claim(void *impl, const char *id, int64_t live_after_ms,
-    size_t max, char (**out)[TNFS_UUID_BUFSZ], size_t *n,
-    struct tnfs_err *err);
-int pg_volume_claim(void *impl, const char *uuid, const char *id,
-    int64_t live_after_ms, struct tnfs_err *err);
-int pg_volume_release(
-    void *impl, const char *uuid, const char *id, struct tnfs_err *err);
-int pg_lease_take(void *impl, const char *name, const char *holder,
-    int64_t now_ms, int64_t until_ms, int64_t live_after_ms,
-    struct tnfs_err *err);
-int pg_lease_release(
-    void *impl, const char *name, const char *holder, struct tnfs_err *err);
 int pg_exports_bump(
     void *impl, const char *uuid, int64_t *gen, struct tnfs_err *err);
 int pg_exports_changes(void *impl, int64_t after, int64_t upto,

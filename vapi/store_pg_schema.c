@@ -65,7 +65,7 @@ const char *const store_pg_migrations[] = {
     " address " T " NOT NULL, created_ms bigint NOT NULL,"
     " PRIMARY KEY (volume_uuid, address));",
     /*
-     * 4: several instances (store_pg_instances.c): their records, each
+     * 4: several instances (store_sql_instances.c): their records, each
      * volume's claim, and leases.
      */
     "CREATE TABLE instances ("

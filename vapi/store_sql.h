@@ -3,7 +3,8 @@
  * against a connection of sql.h (impl is the store's state, which begins
  * with a struct sql).  Their contracts are those of store.h:
  * store_sql_refs.c holds references and reservations, store_sql_snaps.c
- * snapshots, store_sql_hosts.c hosts and granted addresses.
+ * snapshots, store_sql_hosts.c hosts and granted addresses,
+ * store_sql_instances.c instances, claims and leases.
  */
 #ifndef TNFS_VAPI_STORE_SQL_H
 #define TNFS_VAPI_STORE_SQL_H
@@ -37,8 +38,8 @@ int sql_snap_get(void *impl, const char *volume_uuid, const char *name,
     struct snapshot *out, struct tnfs_err *err);
 int sql_snap_set_state(void *impl, const char *volume_uuid, const char *name,
     const char *state, struct tnfs_err *err);
-int sql_snap_delete(
-    void *impl, const char *volume_uuid, const char *name, struct tnfs_err *err);
+int sql_snap_delete(void *impl, const char *volume_uuid, const char *name,
+    struct tnfs_err *err);
 
 int sql_host_put(void *impl, const struct host *h, int max_per_owner,
     int *created, struct tnfs_err *err);
@@ -46,13 +47,53 @@ int sql_host_get(void *impl, const char *owner_uuid, const char *uuid,
     struct host *out, struct tnfs_err *err);
 int sql_host_list(void *impl, const char *owner_uuid, struct host **out,
     size_t *n, struct tnfs_err *err);
-int sql_host_delete(void *impl, const char *owner_uuid, const char *uuid,
-    struct tnfs_err *err);
+int sql_host_delete(
+    void *impl, const char *owner_uuid, const char *uuid, struct tnfs_err *err);
 int sql_grant_put(void *impl, const char *volume_uuid, const char *address,
     int64_t now_ms, int max, struct tnfs_err *err);
 int sql_grant_remove(void *impl, const char *volume_uuid, const char *address,
     struct tnfs_err *err);
 int sql_grant_list(void *impl, const char *volume_uuid, struct grant **out,
     size_t *n, struct tnfs_err *err);
+
+int sql_instance_put(
+    void *impl, const struct instance *in, struct tnfs_err *err);
+int sql_instance_delete(void *impl, const char *id, struct tnfs_err *err);
+int sql_instance_list(
+    void *impl, struct instance **out, size_t *n, struct tnfs_err *err);
+int sql_instances_reap(
+    void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
+int sql_jobs_claim(void *impl, const char *id, int64_t live_after_ms,
+    size_t max, char (**out)[TNFS_UUID_BUFSZ], size_t *n, struct tnfs_err *err);
+int sql_volume_claim(void *impl, const char *uuid, const char *id,
+    int64_t live_after_ms, struct tnfs_err *err);
+int sql_volume_release(
+    void *impl, const char *uuid, const char *id, struct tnfs_err *err);
+int sql_lease_take(void *impl, const char *name, const char *holder,
+    int64_t now_ms, int64_t until_ms, int64_t live_after_ms,
+    struct tnfs_err *err);
+int sql_lease_release(
+    void *impl, const char *name, const char *holder, struct tnfs_err *err);
+
+/* The store_ops entries of the records above, for both stores' tables. */
+#define STORE_SQL_OPS                                                          \
+	.ref_put = sql_ref_put, .ref_remove = sql_ref_remove,                  \
+	.refs_reap = sql_refs_reap,                                            \
+	.refs_reap_orphans = sql_refs_reap_orphans, .host_put = sql_host_put,  \
+	.host_get = sql_host_get, .host_list = sql_host_list,                  \
+	.host_delete = sql_host_delete, .grant_put = sql_grant_put,            \
+	.grant_remove = sql_grant_remove, .grant_list = sql_grant_list,        \
+	.resv_insert = sql_resv_insert, .resv_list = sql_resv_list,            \
+	.resv_delete = sql_resv_delete,                                        \
+	.resv_delete_for = sql_resv_delete_for, .resv_reap = sql_resv_reap,    \
+	.snap_insert = sql_snap_insert, .snap_list = sql_snap_list,            \
+	.snap_get = sql_snap_get, .snap_set_state = sql_snap_set_state,        \
+	.snap_delete = sql_snap_delete, .instance_put = sql_instance_put,      \
+	.instance_delete = sql_instance_delete,                                \
+	.instance_list = sql_instance_list,                                    \
+	.instances_reap = sql_instances_reap, .jobs_claim = sql_jobs_claim,    \
+	.volume_claim = sql_volume_claim,                                      \
+	.volume_release = sql_volume_release, .lease_take = sql_lease_take,    \
+	.lease_release = sql_lease_release
 
 #endif

@@ -88,8 +88,7 @@ sql_host_get(void *impl, const char *owner_uuid, const char *uuid,
 	    "SELECT " HOST_COLUMNS " FROM hosts WHERE uuid = $2 AND"
 	    " ($1::text IS NULL OR owner_uuid = $1)"
 	    " ORDER BY heartbeat_ms DESC LIMIT 1",
-	    ARGS(TEXT(owner_uuid), TEXT(uuid)), "get host", host_row, out,
-	    err);
+	    ARGS(TEXT(owner_uuid), TEXT(uuid)), "get host", host_row, out, err);
 	if (r == 0)
 		tnfs_err_set(err, TNFS_E_HOST_NOT_FOUND,
 		    "Host with uuid %s could not be found", uuid);
@@ -109,8 +108,8 @@ sql_host_list(void *impl, const char *owner_uuid, struct host **out, size_t *n,
 }
 
 int
-sql_host_delete(void *impl, const char *owner_uuid, const char *uuid,
-    struct tnfs_err *err)
+sql_host_delete(
+    void *impl, const char *owner_uuid, const char *uuid, struct tnfs_err *err)
 {
 	int r = sql_run(impl,
 	    "DELETE FROM hosts WHERE uuid = $2 AND"

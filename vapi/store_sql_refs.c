@@ -52,7 +52,8 @@ sql_refs_reap(void *impl, int64_t before_ms, int *n, struct tnfs_err *err)
 }
 
 int
-sql_refs_reap_orphans(void *impl, int64_t before_ms, int *n, struct tnfs_err *err)
+sql_refs_reap_orphans(
+    void *impl, int64_t before_ms, int *n, struct tnfs_err *err)
 {
 	return reaped(sql_run(impl,
 			  "DELETE FROM refs WHERE created_ms < $1 AND NOT"

@@ -2,9 +2,8 @@
  * store_sqlite.h: what the files of the SQLite store share (not a public
  * header: the rest of the daemon sees store.h only).  store_sqlite.c holds
  * the connection, the schema, transactions and the ops table;
- * store_sqlite_volumes.c and store_sqlite_instances.c the records whose
- * SQL is SQLite's own (the rest are store_sql_*.c's, through
- * store_sqlite_sql.c).
+ * store_sqlite_volumes.c the volume records, whose SQL is SQLite's own
+ * (the other records are store_sql_*.c's, through store_sqlite_sql.c).
  */
 #ifndef TNFS_VAPI_STORE_SQLITE_H
 #define TNFS_VAPI_STORE_SQLITE_H
@@ -118,23 +117,5 @@ int sq_volume_rename(
 int sq_volume_set_size(
     void *impl, const char *uuid, uint64_t size, struct tnfs_err *err);
 int sq_volume_delete(void *impl, const char *uuid, struct tnfs_err *err);
-int sq_instance_put(void *impl, const struct instance *in, struct tnfs_err *err);
-int sq_instance_delete(void *impl, const char *id, struct tnfs_err *err);
-int sq_instance_list(
-    void *impl, struct instance **out, size_t *n, struct tnfs_err *err);
-int sq_instances_reap(
-    void *impl, int64_t before_ms, int *n, struct tnfs_err *err);
-int sq_jobs_claim(void *impl, const char *id, int64_t live_after_ms,
-    size_t max, char (**out)[TNFS_UUID_BUFSZ], size_t *n,
-    struct tnfs_err *err);
-int sq_volume_claim(void *impl, const char *uuid, const char *id,
-    int64_t live_after_ms, struct tnfs_err *err);
-int sq_volume_release(
-    void *impl, const char *uuid, const char *id, struct tnfs_err *err);
-int sq_lease_take(void *impl, const char *name, const char *holder,
-    int64_t now_ms, int64_t until_ms, int64_t live_after_ms,
-    struct tnfs_err *err);
-int sq_lease_release(
-    void *impl, const char *name, const char *holder, struct tnfs_err *err);
 
 #endif

@@ -19,8 +19,8 @@ unlock(void *db)
 }
 
 static int
-run(void *db, const char *sql, const struct arg *a, size_t n,
-    const char *what, struct tnfs_err *err)
+run(void *db, const char *sql, const struct arg *a, size_t n, const char *what,
+    struct tnfs_err *err)
 {
 	return sq_run(db, sql, a, n, what, err);
 }
@@ -90,6 +90,7 @@ turn(void *db, enum sql_turn what, const char *key, struct tnfs_err *err)
 }
 
 const struct sql_ops sq_sql_ops = {
+    .skip_locked = 0,
     .lock = lock,
     .unlock = unlock,
     .run = run,

@@ -65,9 +65,9 @@ open_db(void)
 	void *db = store_sqlite_ops.open(":memory:", &err);
 
 	ck_assert_msg(db != NULL, "%s", err.msg);
-	ck_assert_int_eq(sql_run(db,
-			     "CREATE TABLE t (name TEXT UNIQUE, n INTEGER)",
-			     NULL, 0, "create", &err),
+	ck_assert_int_eq(
+	    sql_run(db, "CREATE TABLE t (name TEXT UNIQUE, n INTEGER)", NULL, 0,
+		"create", &err),
 	    0);
 	return db;
 }
@@ -81,17 +81,16 @@ START_TEST(test_rows_listed_whatever_their_number)
 	size_t n = 99;
 	int i;
 
-	ck_assert_int_eq(sql_list(db, "SELECT name, n FROM t ORDER BY n",
-			     NULL, 0, "list", sizeof(*ps), pair_row, &ps, &n,
-			     &err),
+	ck_assert_int_eq(sql_list(db, "SELECT name, n FROM t ORDER BY n", NULL,
+			     0, "list", sizeof(*ps), pair_row, &ps, &n, &err),
 	    0);
 	ck_assert_ptr_null(ps);
 	ck_assert_uint_eq(n, 0);
 	for (i = 0; i < 1000; i++) {
 		snprintf(name, sizeof(name), "n%04d", i);
-		ck_assert_int_eq(sql_run(db,
-				     "INSERT INTO t (name, n) VALUES ($1, $2)",
-				     ARGS(TEXT(name), INT(i)), "insert", &err),
+		ck_assert_int_eq(
+		    sql_run(db, "INSERT INTO t (name, n) VALUES ($1, $2)",
+			ARGS(TEXT(name), INT(i)), "insert", &err),
 		    1);
 	}
 	ck_assert_int_eq(sql_list(db,
@@ -145,17 +144,16 @@ START_TEST(test_one_none_and_errors_told_apart)
 	ck_assert_int_eq(v, 1);
 	/* a statement the database refuses: -1, its words, nothing out */
 	memset(&err, 0, sizeof(err));
-	ck_assert_int_eq(sql_list(db, "SELECT nope FROM t", NULL, 0,
-			     "list things", sizeof(*ps), pair_row, &ps, &n,
-			     &err),
+	ck_assert_int_eq(
+	    sql_list(db, "SELECT nope FROM t", NULL, 0, "list things",
+		sizeof(*ps), pair_row, &ps, &n, &err),
 	    -1);
 	ck_assert_ptr_null(ps);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_str_eq(err.code, "InternalError");
 	ck_assert_ptr_nonnull(strstr(err.msg, "nope"));
-	ck_assert_int_eq(sql_one(db, "SELECT FROM", NULL, 0, "get", pair_row,
-			     &p, &err),
-	    -1);
+	ck_assert_int_eq(
+	    sql_one(db, "SELECT FROM", NULL, 0, "get", pair_row, &p, &err), -1);
 	ck_assert_int_eq(sql_int_of(db, "SELECT count(*) FROM none", NULL, 0,
 			     "count", &v, &err),
 	    -1);
@@ -164,7 +162,7 @@ START_TEST(test_one_none_and_errors_told_apart)
 	ck_assert_int_eq(sql_tx_begin(db, &err), 0);
 	ck_assert_int_eq(sql_turn(db, SQL_TURN_VOLUME, "x", &err), 0);
 	ck_assert_int_eq(sql_moved(sql_run(db, "DELETE FROM t WHERE n = $1",
-				       ARGS(INT(1)), "delete", &err)),
+			     ARGS(INT(1)), "delete", &err)),
 	    1);
 	sql_tx_rollback(db);
 	ck_assert_int_eq(sql_int_of(db, "SELECT count(*) FROM t", NULL, 0,
