@@ -62,14 +62,18 @@ mono_ms(void)
 }
 
 void
-pg_lock(struct pg *st)
+pg_lock(void *db)
 {
+	struct pg *st = db;
+
 	pthread_mutex_lock(&st->mu);
 }
 
 void
-pg_unlock(struct pg *st)
+pg_unlock(void *db)
 {
+	struct pg *st = db;
+
 	pthread_mutex_unlock(&st->mu);
 }
 
@@ -462,9 +466,10 @@ pg_query(struct pg *st, const char *sql, const struct arg *a, size_t n,
 }
 
 int
-pg_run(struct pg *st, const char *sql, const struct arg *a, size_t n,
+pg_run(void *db, const char *sql, const struct arg *a, size_t n,
     const char *what, struct tnfs_err *err)
 {
+	struct pg *st = db;
 	PGresult *res;
 	int conflict = 0, r = -1;
 
@@ -727,12 +732,6 @@ const struct store_ops store_pg_ops = {
     .tx_begin = pg_tx_begin,
     .tx_commit = pg_tx_commit,
     .tx_rollback = pg_tx_rollback,
-    .meta_get = pg_meta_get,
-    .meta_set = pg_meta_set,
-    .meta_add = pg_meta_add,
-    .meta_delete = pg_meta_delete,
-    .meta_prune_creating = pg_meta_prune_creating,
-    .meta_list = pg_meta_list,
     .volume_insert = pg_volume_insert,
     .volume_get = pg_volume_get,
     .volume_list = pg_volume_list,

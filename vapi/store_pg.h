@@ -3,7 +3,7 @@
  * header: the rest of the daemon sees store.h only).  store_pg.c holds
  * the connection, the deadlines, retries and errors, migrations,
  * transactions and the ops table; store_pg_schema.c the schema;
- * store_pg_meta.c the settings; store_pg_volumes.c the volume
+ * store_pg_volumes.c the volume
  * records and store_pg_exports.c the exports' generations, whose SQL is
  * PostgreSQL's own (the other records are store_sql_*.c's, through
  * store_pg_sql.c);
@@ -47,8 +47,8 @@ struct pg {
 /* The connection string into st's options and where (store_pg_conninfo.c). */
 int pg_conninfo_parse(struct pg *st, const char *conninfo, struct tnfs_err *err);
 
-void pg_lock(struct pg *st);
-void pg_unlock(struct pg *st);
+void pg_lock(void *db);
+void pg_unlock(void *db);
 
 /*
  * The one path of every statement: (re)connect when needed, send it with
@@ -68,7 +68,7 @@ PGresult *pg_query(struct pg *st, const char *sql, const struct arg *a,
  * changed; CONFLICT when a uniqueness constraint refused it (err holds the
  * database's words, which name the constraint); -1 with err otherwise.
  */
-int pg_run(struct pg *st, const char *sql, const struct arg *a, size_t n,
+int pg_run(void *db, const char *sql, const struct arg *a, size_t n,
     const char *what, struct tnfs_err *err);
 
 /* Column c of row r: a copy the caller frees (NULL when NULL or no memory). */
@@ -96,18 +96,6 @@ struct pg_where {
 int pg_where_build(
     const struct volume_filter *f, struct pg_where *w, struct tnfs_err *err);
 void pg_where_free(struct pg_where *w);
-
-/* store_pg_meta.c */
-int pg_meta_get(void *impl, const char *key, char **val, struct tnfs_err *err);
-int pg_meta_set(
-    void *impl, const char *key, const char *val, struct tnfs_err *err);
-int pg_meta_add(
-    void *impl, const char *key, const char *val, struct tnfs_err *err);
-int pg_meta_delete(void *impl, const char *key, struct tnfs_err *err);
-int pg_meta_prune_creating(
-    void *impl, const char *prefix, struct tnfs_err *err);
-int pg_meta_list(void *impl, const char *prefix, struct meta_entry **out,
-    size_t *n, struct tnfs_err *err);
 
 /* The connection as sql.h sees it (store_pg_sql.c). */
 extern const struct sql_ops pg_sql_ops;

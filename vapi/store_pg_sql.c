@@ -6,25 +6,6 @@
 
 #include "store_pg.h"
 
-static void
-lock(void *db)
-{
-	pg_lock(db);
-}
-
-static void
-unlock(void *db)
-{
-	pg_unlock(db);
-}
-
-static int
-run(void *db, const char *sql, const struct arg *a, size_t n, const char *what,
-    struct tnfs_err *err)
-{
-	return pg_run(db, sql, a, n, what, err);
-}
-
 /* The whole result comes at once: rows are read from it in memory. */
 static int
 query(void *db, const char *sql, const struct arg *a, size_t n,
@@ -104,9 +85,9 @@ turn(void *db, enum sql_turn what, const char *key, struct tnfs_err *err)
 
 const struct sql_ops pg_sql_ops = {
     .skip_locked = 1,
-    .lock = lock,
-    .unlock = unlock,
-    .run = run,
+    .lock = pg_lock,
+    .unlock = pg_unlock,
+    .run = pg_run,
     .query = query,
     .next = next,
     .text = text,

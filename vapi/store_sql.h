@@ -4,7 +4,8 @@
  * with a struct sql).  Their contracts are those of store.h:
  * store_sql_refs.c holds references and reservations, store_sql_snaps.c
  * snapshots, store_sql_hosts.c hosts and granted addresses,
- * store_sql_instances.c instances, claims and leases.
+ * store_sql_instances.c instances, claims and leases, store_sql_meta.c
+ * the settings.
  */
 #ifndef TNFS_VAPI_STORE_SQL_H
 #define TNFS_VAPI_STORE_SQL_H
@@ -75,10 +76,24 @@ int sql_lease_take(void *impl, const char *name, const char *holder,
 int sql_lease_release(
     void *impl, const char *name, const char *holder, struct tnfs_err *err);
 
+int sql_meta_get(void *impl, const char *key, char **val, struct tnfs_err *err);
+int sql_meta_set(
+    void *impl, const char *key, const char *val, struct tnfs_err *err);
+int sql_meta_add(
+    void *impl, const char *key, const char *val, struct tnfs_err *err);
+int sql_meta_delete(void *impl, const char *key, struct tnfs_err *err);
+int sql_meta_prune_creating(
+    void *impl, const char *prefix, struct tnfs_err *err);
+int sql_meta_list(void *impl, const char *prefix, struct meta_entry **out,
+    size_t *n, struct tnfs_err *err);
+
 /* The store_ops entries of the records above, for both stores' tables. */
 #define STORE_SQL_OPS                                                          \
-	.ref_put = sql_ref_put, .ref_remove = sql_ref_remove,                  \
-	.refs_reap = sql_refs_reap,                                            \
+	.meta_get = sql_meta_get, .meta_set = sql_meta_set,                    \
+	.meta_add = sql_meta_add, .meta_delete = sql_meta_delete,              \
+	.meta_prune_creating = sql_meta_prune_creating,                        \
+	.meta_list = sql_meta_list, .ref_put = sql_ref_put,                    \
+	.ref_remove = sql_ref_remove, .refs_reap = sql_refs_reap,              \
 	.refs_reap_orphans = sql_refs_reap_orphans, .host_put = sql_host_put,  \
 	.host_get = sql_host_get, .host_list = sql_host_list,                  \
 	.host_delete = sql_host_delete, .grant_put = sql_grant_put,            \

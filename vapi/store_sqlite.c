@@ -103,14 +103,18 @@ sq_db_err(struct sq *st, struct tnfs_err *err, const char *what)
 }
 
 void
-sq_lock(struct sq *st)
+sq_lock(void *db)
 {
+	struct sq *st = db;
+
 	pthread_mutex_lock(&st->mu);
 }
 
 void
-sq_unlock(struct sq *st)
+sq_unlock(void *db)
 {
+	struct sq *st = db;
+
 	pthread_mutex_unlock(&st->mu);
 }
 
@@ -235,9 +239,10 @@ sq_bind_args(sqlite3_stmt *s, const struct arg *a, size_t n)
 
 /* The mutators' one path (contract in store_sqlite.h). */
 int
-sq_run(struct sq *st, const char *sql, const struct arg *a, size_t n,
+sq_run(void *db, const char *sql, const struct arg *a, size_t n,
     const char *what, struct tnfs_err *err)
 {
+	struct sq *st = db;
 	sqlite3_stmt *s;
 	int r = -1, x;
 
@@ -444,128 +449,6 @@ sq_tx_rollback(void *impl)
 }
 
 static int
-sq_meta_get(void *impl, const char *key, char **val, struct tnfs_err *err)
-{
-	struct sq *st = impl;
-	sqlite3_stmt *s;
-	int rc = -1, r;
-
-	*val = NULL;
-	sq_lock(st);
-	if ((s = sq_prep(st, "SELECT value FROM meta WHERE key = ?", err)) ==
-	    NULL)
-		goto out;
-	sq_bind_text(s, 1, key);
-	if ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if ((*val = sq_col_dup(s, 0)) == NULL) {
-			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-			goto out;
-		}
-	} else if (r != SQLITE_DONE) {
-		sq_db_err(st, err, "meta");
-		goto out;
-	}
-	rc = 0;
-out:
-	sq_done(st, s);
-	sq_unlock(st);
-	return rc;
-}
-
-static int
-sq_meta_set(void *impl, const char *key, const char *val, struct tnfs_err *err)
-{
-	return sq_run(impl,
-		   "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT "
-		   "(key)"
-		   " DO UPDATE SET value = excluded.value",
-		   ARGS(TEXT(key), TEXT(val)), "meta", err) < 0
-	    ? -1
-	    : 0;
-}
-
-static int
-sq_meta_add(void *impl, const char *key, const char *val, struct tnfs_err *err)
-{
-	return sq_run(impl,
-		   "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT "
-		   "(key) DO NOTHING",
-		   ARGS(TEXT(key), TEXT(val)), "meta", err) < 0
-	    ? -1
-	    : 0;
-}
-
-static int
-sq_meta_delete(void *impl, const char *key, struct tnfs_err *err)
-{
-	return sq_run(impl, "DELETE FROM meta WHERE key = ?", ARGS(TEXT(key)),
-		   "meta", err) < 0
-	    ? -1
-	    : 0;
-}
-
-static int
-sq_meta_prune_creating(void *impl, const char *prefix, struct tnfs_err *err)
-{
-	/* prefix is ours (a constant), not a pattern from a request. */
-	return sq_run(impl,
-		   "DELETE FROM meta WHERE substr(key, 1, length(?1)) = ?1"
-		   " AND substr(key, length(?1) + 1) NOT IN"
-		   " (SELECT uuid FROM volumes WHERE state = 'creating')",
-		   ARGS(TEXT(prefix)), "meta", err) < 0
-	    ? -1
-	    : 0;
-}
-
-static int
-sq_meta_list(void *impl, const char *prefix, struct meta_entry **out,
-    size_t *n, struct tnfs_err *err)
-{
-	struct sq *st = impl;
-	struct meta_entry *es = NULL, *ne;
-	size_t cnt = 0, cap = 0;
-	sqlite3_stmt *s;
-	int rc = -1, r;
-
-	sq_lock(st);
-	if ((s = sq_prep(st,
-		 "SELECT key, value FROM meta"
-		 " WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key",
-		 err)) == NULL)
-		goto out;
-	sq_bind_text(s, 1, prefix);
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 8;
-			if ((ne = realloc(es, cap * sizeof(*ne))) == NULL)
-				goto oom;
-			es = ne;
-		}
-		es[cnt].key = sq_col_dup(s, 0);
-		es[cnt].value = sq_col_dup(s, 1);
-		cnt++;
-		if (es[cnt - 1].key == NULL || es[cnt - 1].value == NULL)
-			goto oom;
-	}
-	if (r != SQLITE_DONE) {
-		sq_db_err(st, err, "meta");
-		goto out;
-	}
-	*out = es;
-	*n = cnt;
-	es = NULL;
-	rc = 0;
-	goto out;
-oom:
-	tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-out:
-	meta_list_free(es, cnt);
-	sq_done(st, s);
-	sq_unlock(st);
-	return rc;
-}
-
-static int
 sq_check(void *impl, struct tnfs_err *err)
 {
 	struct sq *st = impl;
@@ -599,12 +482,6 @@ const struct store_ops store_sqlite_ops = {
     .tx_begin = sq_tx_begin,
     .tx_commit = sq_tx_commit,
     .tx_rollback = sq_tx_rollback,
-    .meta_get = sq_meta_get,
-    .meta_set = sq_meta_set,
-    .meta_add = sq_meta_add,
-    .meta_delete = sq_meta_delete,
-    .meta_prune_creating = sq_meta_prune_creating,
-    .meta_list = sq_meta_list,
     .volume_insert = sq_volume_insert,
     .volume_get = sq_volume_get,
     .volume_list = sq_volume_list,

@@ -44,8 +44,8 @@ struct sq {
 /* A store error with SQLite's words: "store: <what>: <message>". */
 void sq_db_err(struct sq *st, struct tnfs_err *err, const char *what);
 /* The connection's mutex (recursive: a transaction holds it too). */
-void sq_lock(struct sq *st);
-void sq_unlock(struct sq *st);
+void sq_lock(void *db);
+void sq_unlock(void *db);
 /*
  * A prepared statement from the connection's cache (prepared on first
  * use), or NULL with err.  The caller holds the lock until it hands the
@@ -65,7 +65,7 @@ void sq_col_copy(sqlite3_stmt *s, int i, char *dst, size_t len);
  * words, which name the constraint; the caller says what it means); -1
  * with err on any other failure.
  */
-int sq_run(struct sq *st, const char *sql, const struct arg *a, size_t n,
+int sq_run(void *db, const char *sql, const struct arg *a, size_t n,
     const char *what, struct tnfs_err *err);
 
 /*

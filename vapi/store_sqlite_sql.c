@@ -6,25 +6,6 @@
 
 #include "store_sqlite.h"
 
-static void
-lock(void *db)
-{
-	sq_lock(db);
-}
-
-static void
-unlock(void *db)
-{
-	sq_unlock(db);
-}
-
-static int
-run(void *db, const char *sql, const struct arg *a, size_t n, const char *what,
-    struct tnfs_err *err)
-{
-	return sq_run(db, sql, a, n, what, err);
-}
-
 static int
 query(void *db, const char *sql, const struct arg *a, size_t n,
     const char *what, struct sql_rows *rows, struct tnfs_err *err)
@@ -91,9 +72,9 @@ turn(void *db, enum sql_turn what, const char *key, struct tnfs_err *err)
 
 const struct sql_ops sq_sql_ops = {
     .skip_locked = 0,
-    .lock = lock,
-    .unlock = unlock,
-    .run = run,
+    .lock = sq_lock,
+    .unlock = sq_unlock,
+    .run = sq_run,
     .query = query,
     .next = next,
     .text = text,
