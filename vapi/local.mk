@@ -12,12 +12,11 @@ vapi_libvapi_server_a_SOURCES = \
 	vapi/predicate_eval.c \
 	vapi/jsfmt.c vapi/jsfmt.h \
 	vapi/records.c vapi/store.h vapi/store.c vapi/store_impl.h \
-	vapi/store_sqlite.c vapi/store_sqlite.h vapi/store_sqlite_volumes.c \
-	vapi/sql.c vapi/sql.h vapi/store_sql.h vapi/store_sql_refs.c \
-	vapi/store_sql_snaps.c vapi/store_sql_hosts.c vapi/store_sql_instances.c \
-	vapi/store_sql_meta.c \
-	vapi/store_sqlite_sql.c \
-	vapi/store_sqlite_where.c vapi/volume_filter.c \
+	vapi/sql.c vapi/sql.h vapi/store_sql.h vapi/store_sql_volumes.c \
+	vapi/store_sql_where.c vapi/store_sql_refs.c vapi/store_sql_snaps.c \
+	vapi/store_sql_hosts.c vapi/store_sql_instances.c vapi/store_sql_meta.c \
+	vapi/store_sqlite.c vapi/store_sqlite.h vapi/store_sqlite_sql.c \
+	vapi/volume_filter.c \
 	vapi/instances.c vapi/instances.h vapi/instances_api.c \
 	vapi/instances_api.h \
 	vapi/storage.c vapi/storage.h vapi/storage_impl.h vapi/storage_dir.c \
@@ -38,8 +37,7 @@ vapi_libvapi_server_a_SOURCES = \
 # The postgresql record store, when configure found libpq.
 if HAVE_LIBPQ
 vapi_libvapi_server_a_SOURCES += vapi/store_pg.c vapi/store_pg.h \
-	vapi/store_pg_volumes.c vapi/store_pg_sql.c \
-	vapi/store_pg_where.c vapi/store_pg_exports.c \
+	vapi/store_pg_sql.c vapi/store_pg_exports.c \
 	vapi/store_pg_stmts.c vapi/store_pg_stmts.h vapi/store_pg_conninfo.c \
 	vapi/store_pg_schema.c
 STORE_PG_CPPFLAGS = -DTNFS_HAVE_POSTGRESQL

@@ -22,10 +22,54 @@ sql_run(void *db, const char *sql, const struct arg *a, size_t n,
 	return ops(db)->run(db, sql, a, n, what, err);
 }
 
+void
+sql_lock(void *db)
+{
+	ops(db)->lock(db);
+}
+
+void
+sql_unlock(void *db)
+{
+	ops(db)->unlock(db);
+}
+
+int
+sql_query(void *db, const char *sql, const struct arg *a, size_t n,
+    const char *what, struct sql_rows *rows, struct tnfs_err *err)
+{
+	return ops(db)->query(db, sql, a, n, what, rows, err);
+}
+
+int
+sql_next(
+    void *db, struct sql_rows *rows, const char *what, struct tnfs_err *err)
+{
+	return ops(db)->next(db, rows, what, err);
+}
+
+void
+sql_close(void *db, struct sql_rows *rows)
+{
+	ops(db)->close(db, rows);
+}
+
 int
 sql_moved(int r)
 {
 	return r < 0 ? -1 : r > 0;
+}
+
+enum sql_dialect
+sql_dialect_of(void *db)
+{
+	return ops(db)->dialect;
+}
+
+int
+sql_in_tx(void *db)
+{
+	return ops(db)->in_tx(db);
 }
 
 int

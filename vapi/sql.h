@@ -61,13 +61,18 @@ enum sql_turn {
 	SQL_TURN_VOLUME,      /* key: a volume uuid; its row, locked */
 };
 
+/*
+ * Where the two say a thing differently, the shared code picks between two
+ * constant statements by the dialect (so each stays one prepared
+ * statement): row locks (FOR UPDATE), pattern and substring matching.
+ */
+enum sql_dialect {
+	SQL_SQLITE,
+	SQL_POSTGRESQL, /* instances may share it: reads that decide lock */
+};
+
 struct sql_ops {
-	/*
-	 * Instances may share the store: a scan that hands out work locks
-	 * the rows it takes, skipping those another instance is taking
-	 * (FOR UPDATE SKIP LOCKED).
-	 */
-	int skip_locked;
+	enum sql_dialect dialect;
 	/* The connection's lock (recursive: a transaction holds it too). */
 	void (*lock)(void *db);
 	void (*unlock)(void *db);
@@ -88,6 +93,8 @@ struct sql_ops {
 	const char *(*text)(struct sql_rows *rows, int c);
 	int64_t (*num)(struct sql_rows *rows, int c);
 	void (*close)(void *db, struct sql_rows *rows);
+	/* 1 inside store_tx_begin .. commit or rollback. */
+	int (*in_tx)(void *db);
 	int (*tx_begin)(void *db, struct tnfs_err *err);
 	int (*tx_commit)(void *db, struct tnfs_err *err);
 	void (*tx_rollback)(void *db);
@@ -102,9 +109,23 @@ struct sql {
 
 int sql_run(void *db, const char *sql, const struct arg *a, size_t n,
     const char *what, struct tnfs_err *err);
+
+/*
+ * A query read row by row, with the lock held from before sql_query until
+ * after sql_close (sql_list and sql_one below do all of it).
+ */
+void sql_lock(void *db);
+void sql_unlock(void *db);
+int sql_query(void *db, const char *sql, const struct arg *a, size_t n,
+    const char *what, struct sql_rows *rows, struct tnfs_err *err);
+int sql_next(
+    void *db, struct sql_rows *rows, const char *what, struct tnfs_err *err);
+void sql_close(void *db, struct sql_rows *rows);
 /* A run that must change no or one row: 1 when it changed one, 0, -1. */
 int sql_moved(int r);
 
+enum sql_dialect sql_dialect_of(void *db);
+int sql_in_tx(void *db);
 int sql_tx_begin(void *db, struct tnfs_err *err);
 int sql_tx_commit(void *db, struct tnfs_err *err);
 void sql_tx_rollback(void *db);

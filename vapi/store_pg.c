@@ -483,18 +483,6 @@ pg_run(void *db, const char *sql, const struct arg *a, size_t n,
 	return r;
 }
 
-char *
-pg_dup(const PGresult *res, int r, int c)
-{
-	return PQgetisnull(res, r, c) ? NULL : strdup(PQgetvalue(res, r, c));
-}
-
-void
-pg_copy(const PGresult *res, int r, int c, char *dst, size_t len)
-{
-	snprintf(dst, len, "%s", PQgetvalue(res, r, c));
-}
-
 int64_t
 pg_int(const PGresult *res, int r, int c)
 {
@@ -732,17 +720,6 @@ const struct store_ops store_pg_ops = {
     .tx_begin = pg_tx_begin,
     .tx_commit = pg_tx_commit,
     .tx_rollback = pg_tx_rollback,
-    .volume_insert = pg_volume_insert,
-    .volume_get = pg_volume_get,
-    .volume_list = pg_volume_list,
-    .volume_set_state = pg_volume_set_state,
-    .volume_set_served = pg_volume_set_served,
-    .volume_set_ready = pg_volume_set_ready,
-    .volume_move = pg_volume_move,
-    .volume_set_exported = pg_volume_set_exported,
-    .volume_rename = pg_volume_rename,
-    .volume_set_size = pg_volume_set_size,
-    .volume_delete = pg_volume_delete,
     STORE_SQL_OPS,
     .check = pg_check,
     .shared = 1,

@@ -3,11 +3,8 @@
  * header: the rest of the daemon sees store.h only).  store_pg.c holds
  * the connection, the deadlines, retries and errors, migrations,
  * transactions and the ops table; store_pg_schema.c the schema;
- * store_pg_volumes.c the volume
- * records and store_pg_exports.c the exports' generations, whose SQL is
- * PostgreSQL's own (the other records are store_sql_*.c's, through
- * store_pg_sql.c);
- * store_pg_where.c turns a volume filter into a WHERE clause.
+ * store_pg_exports.c the exports' generations, whose SQL is PostgreSQL's
+ * own (the records are store_sql_*.c's, through store_pg_sql.c).
  */
 #ifndef TNFS_VAPI_STORE_PG_H
 #define TNFS_VAPI_STORE_PG_H
@@ -71,31 +68,10 @@ PGresult *pg_query(struct pg *st, const char *sql, const struct arg *a,
 int pg_run(void *db, const char *sql, const struct arg *a, size_t n,
     const char *what, struct tnfs_err *err);
 
-/* Column c of row r: a copy the caller frees (NULL when NULL or no memory). */
-char *pg_dup(const PGresult *res, int r, int c);
-void pg_copy(const PGresult *res, int r, int c, char *dst, size_t len);
+/* Column c of row r as a number (0 when NULL). */
 int64_t pg_int(const PGresult *res, int r, int c);
 
-/*
- * A volume filter as a WHERE clause (store_pg_where.c): sql is an
- * expression over the columns of volumes ("true" for no filter), args its
- * parameters, $1 up, in order.  exact is 0 when part of the filter could
- * not be said in SQL: each row must then pass volume_filter_match too.
- */
-struct pg_where {
-	char *sql;
-	size_t len, cap;
-	struct arg *args;
-	size_t nargs, acap;
-	char **owned; /* strings made for args (LIKE patterns) */
-	size_t nowned;
-	int exact;
-	int oom;
-};
 
-int pg_where_build(
-    const struct volume_filter *f, struct pg_where *w, struct tnfs_err *err);
-void pg_where_free(struct pg_where *w);
 
 /* The connection as sql.h sees it (store_pg_sql.c). */
 extern const struct sql_ops pg_sql_ops;
@@ -110,29 +86,7 @@ void pg_tx_rollback(void *impl);
  */
 void *pg_open_version(const char *conninfo, int version, struct tnfs_err *err);
 
-/* The ops of each record kind (contracts: store.h). */
-int pg_volume_insert(void *impl, const struct volume *v, struct tnfs_err *err);
-int pg_volume_get(
-    void *impl, const char *uuid, struct volume **out, struct tnfs_err *err);
-int pg_volume_list(void *impl, const struct volume_filter *f,
-    struct volume ***out, size_t *n, struct tnfs_err *err);
-int pg_volume_set_state(void *impl, const char *uuid, const char *from,
-    const char *to, const char *error, struct tnfs_err *err);
-int pg_volume_set_served(void *impl, const char *uuid, int serving,
-    const char *error, struct tnfs_err *err);
-int pg_volume_move(void *impl, const char *uuid, const char *filesystem_path,
-    int nfs_port, int mount_port, struct tnfs_err *err);
-int pg_volume_set_ready(void *impl, const char *uuid,
-    const char *filesystem_path, int nfs_port, int mount_port,
-    struct tnfs_err *err);
-int pg_volume_set_exported(
-    void *impl, const char *uuid, int exported, struct tnfs_err *err);
-int pg_volume_rename(
-    void *impl, const char *uuid, const char *name, struct tnfs_err *err);
-int pg_volume_set_size(
-    void *impl, const char *uuid, uint64_t size, struct tnfs_err *err);
-int pg_volume_delete(void *impl, const char *uuid, struct tnfs_err *err);
-
+/* The exports' generations (store_pg_exports.c; contracts: store.h). */
 int pg_exports_bump(
     void *impl, const char *uuid, int64_t *gen, struct tnfs_err *err);
 int pg_exports_changes(void *impl, int64_t after, int64_t upto,

@@ -83,8 +83,14 @@ turn(void *db, enum sql_turn what, const char *key, struct tnfs_err *err)
 	return res == NULL ? -1 : 0;
 }
 
+static int
+in_tx(void *db)
+{
+	return ((struct pg *)db)->depth > 0;
+}
+
 const struct sql_ops pg_sql_ops = {
-    .skip_locked = 1,
+    .dialect = SQL_POSTGRESQL,
     .lock = pg_lock,
     .unlock = pg_unlock,
     .run = pg_run,
@@ -93,6 +99,7 @@ const struct sql_ops pg_sql_ops = {
     .text = text,
     .num = num,
     .close = close_rows,
+    .in_tx = in_tx,
     .tx_begin = pg_tx_begin,
     .tx_commit = pg_tx_commit,
     .tx_rollback = pg_tx_rollback,

@@ -2,6 +2,7 @@
  * store_sql.h: the record ops both record stores share, written once
  * against a connection of sql.h (impl is the store's state, which begins
  * with a struct sql).  Their contracts are those of store.h:
+ * store_sql_volumes.c holds volumes (store_sql_where.c their filters),
  * store_sql_refs.c holds references and reservations, store_sql_snaps.c
  * snapshots, store_sql_hosts.c hosts and granted addresses,
  * store_sql_instances.c instances, claims and leases, store_sql_meta.c
@@ -12,6 +13,28 @@
 
 #include "sql.h"
 #include "store.h"
+
+int sql_volume_insert(void *impl, const struct volume *v, struct tnfs_err *err);
+int sql_volume_get(
+    void *impl, const char *uuid, struct volume **out, struct tnfs_err *err);
+int sql_volume_list(void *impl, const struct volume_filter *f,
+    struct volume ***out, size_t *n, struct tnfs_err *err);
+int sql_volume_set_state(void *impl, const char *uuid, const char *from,
+    const char *to, const char *error, struct tnfs_err *err);
+int sql_volume_set_served(void *impl, const char *uuid, int serving,
+    const char *error, struct tnfs_err *err);
+int sql_volume_set_ready(void *impl, const char *uuid,
+    const char *filesystem_path, int nfs_port, int mount_port,
+    struct tnfs_err *err);
+int sql_volume_move(void *impl, const char *uuid, const char *filesystem_path,
+    int nfs_port, int mount_port, struct tnfs_err *err);
+int sql_volume_set_exported(
+    void *impl, const char *uuid, int exported, struct tnfs_err *err);
+int sql_volume_rename(
+    void *impl, const char *uuid, const char *name, struct tnfs_err *err);
+int sql_volume_set_size(
+    void *impl, const char *uuid, uint64_t size, struct tnfs_err *err);
+int sql_volume_delete(void *impl, const char *uuid, struct tnfs_err *err);
 
 int sql_ref_put(void *impl, const char *volume_uuid, const char *vm_uuid,
     const char *owner_uuid, int64_t now_ms, struct tnfs_err *err);
@@ -87,10 +110,42 @@ int sql_meta_prune_creating(
 int sql_meta_list(void *impl, const char *prefix, struct meta_entry **out,
     size_t *n, struct tnfs_err *err);
 
+/*
+ * A volume filter as a WHERE clause (store_sql_where.c): sql is an
+ * expression over the columns of volumes ("true" for no filter), args its
+ * parameters, $1 up, in order.  exact is 0 when part of the filter could
+ * not be said in SQL: each row must then pass volume_filter_match too.
+ */
+struct sql_where {
+	enum sql_dialect dialect;
+	char *sql;
+	size_t len, cap;
+	struct arg *args;
+	size_t nargs, acap;
+	char **owned; /* strings made for args (LIKE patterns) */
+	size_t nowned;
+	int exact;
+	int oom;
+};
+
+int sql_where_build(enum sql_dialect dialect, const struct volume_filter *f,
+    struct sql_where *w, struct tnfs_err *err);
+void sql_where_free(struct sql_where *w);
+
 /* The store_ops entries of the records above, for both stores' tables. */
 #define STORE_SQL_OPS                                                          \
-	.meta_get = sql_meta_get, .meta_set = sql_meta_set,                    \
-	.meta_add = sql_meta_add, .meta_delete = sql_meta_delete,              \
+	.volume_insert = sql_volume_insert, .volume_get = sql_volume_get,      \
+	.volume_list = sql_volume_list,                                        \
+	.volume_set_state = sql_volume_set_state,                              \
+	.volume_set_served = sql_volume_set_served,                            \
+	.volume_set_ready = sql_volume_set_ready,                              \
+	.volume_move = sql_volume_move,                                        \
+	.volume_set_exported = sql_volume_set_exported,                        \
+	.volume_rename = sql_volume_rename,                                    \
+	.volume_set_size = sql_volume_set_size,                                \
+	.volume_delete = sql_volume_delete, .meta_get = sql_meta_get,          \
+	.meta_set = sql_meta_set, .meta_add = sql_meta_add,                    \
+	.meta_delete = sql_meta_delete,                                        \
 	.meta_prune_creating = sql_meta_prune_creating,                        \
 	.meta_list = sql_meta_list, .ref_put = sql_ref_put,                    \
 	.ref_remove = sql_ref_remove, .refs_reap = sql_refs_reap,              \

@@ -113,11 +113,10 @@ int
 sql_jobs_claim(void *impl, const char *id, int64_t live_after_ms, size_t max,
     char (**out)[TNFS_UUID_BUFSZ], size_t *n, struct tnfs_err *err)
 {
-	const struct sql_ops *o = ((struct sql *)impl)->ops;
-
 	if (sql_list(impl,
-		o->skip_locked ? JOBS_CLAIM(" FOR UPDATE SKIP LOCKED")
-			       : JOBS_CLAIM(""),
+		sql_dialect_of(impl) == SQL_POSTGRESQL
+		    ? JOBS_CLAIM(" FOR UPDATE SKIP LOCKED")
+		    : JOBS_CLAIM(""),
 		ARGS(TEXT(id), INT(live_after_ms), INT(max)), "claim jobs",
 		sizeof(**out), uuid_row, out, n, err) == -1)
 		return -1;

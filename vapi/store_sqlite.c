@@ -199,29 +199,13 @@ sq_done(struct sq *st, sqlite3_stmt *s)
 	sqlite3_finalize(s);
 }
 
-void
+static void
 sq_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v == NULL)
 		sqlite3_bind_null(s, i);
 	else
 		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-}
-
-char *
-sq_col_dup(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return t == NULL ? NULL : strdup((const char *)t);
-}
-
-void
-sq_col_copy(sqlite3_stmt *s, int i, char *dst, size_t len)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	snprintf(dst, len, "%s", t == NULL ? "" : (const char *)t);
 }
 
 void
@@ -482,17 +466,6 @@ const struct store_ops store_sqlite_ops = {
     .tx_begin = sq_tx_begin,
     .tx_commit = sq_tx_commit,
     .tx_rollback = sq_tx_rollback,
-    .volume_insert = sq_volume_insert,
-    .volume_get = sq_volume_get,
-    .volume_list = sq_volume_list,
-    .volume_set_state = sq_volume_set_state,
-    .volume_set_served = sq_volume_set_served,
-    .volume_set_ready = sq_volume_set_ready,
-    .volume_move = sq_volume_move,
-    .volume_set_exported = sq_volume_set_exported,
-    .volume_rename = sq_volume_rename,
-    .volume_set_size = sq_volume_set_size,
-    .volume_delete = sq_volume_delete,
     STORE_SQL_OPS,
     .check = sq_check,
     .shared = 0,

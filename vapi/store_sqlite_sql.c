@@ -70,8 +70,14 @@ turn(void *db, enum sql_turn what, const char *key, struct tnfs_err *err)
 	return 0;
 }
 
+static int
+in_tx(void *db)
+{
+	return ((struct sq *)db)->depth > 0;
+}
+
 const struct sql_ops sq_sql_ops = {
-    .skip_locked = 0,
+    .dialect = SQL_SQLITE,
     .lock = sq_lock,
     .unlock = sq_unlock,
     .run = sq_run,
@@ -80,6 +86,7 @@ const struct sql_ops sq_sql_ops = {
     .text = text,
     .num = num,
     .close = close_rows,
+    .in_tx = in_tx,
     .tx_begin = sq_tx_begin,
     .tx_commit = sq_tx_commit,
     .tx_rollback = sq_tx_rollback,

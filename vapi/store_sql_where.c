@@ -1,13 +1,15 @@
 /*
- * store_pg_where.c: a ListVolumes filter (store.h) as a PostgreSQL WHERE
- * clause with bound parameters ($1, $2, ...), as store_sqlite_where.c
- * does for SQLite, so that the database answers from its indexes.  A name
- * pattern becomes = or LIKE with its literal part escaped (its characters
- * are letters, digits and "_.-"; "_" is a LIKE wildcard, hence the
- * escaping; LIKE on COLLATE "C" columns is case- and byte-exact like the
- * match in predicate.c); networks are searched in their JSON text by
- * their quoted uuid; "dangling" and a vm's reference become EXISTS over
- * refs.
+ * store_sql_where.c: a ListVolumes filter (store.h) as a WHERE clause with
+ * bound parameters ($1, $2, ...), so that the database answers from its
+ * indexes instead of the VAPI reading every row of an owner.  Names,
+ * states, types, sizes, owners and uuids become comparisons; networks are
+ * searched in their JSON text by their quoted uuid; "dangling" and a vm's
+ * reference become EXISTS over refs.  A name pattern becomes = or, by
+ * dialect, GLOB (SQLite: its characters are letters, digits and "_.-",
+ * none of them special to GLOB, and GLOB is case-sensitive like the match
+ * in predicate.c) or LIKE with its literal part escaped (PostgreSQL: "_"
+ * is a LIKE wildcard, hence the escaping; LIKE on COLLATE "C" columns is
+ * case- and byte-exact).
  *
  * What cannot be said in SQL leaves w->exact at 0: the caller then also
  * runs volume_filter_match on each row.  Column names and operators come
@@ -19,7 +21,7 @@
 #include <string.h>
 
 #include "predicate.h"
-#include "store_pg.h"
+#include "store_sql.h"
 
 static const struct {
 	const char *field;
@@ -43,12 +45,11 @@ static const struct {
     {"ge", ">="},
 };
 
-static void
-add_sql(struct pg_where *w, const char *fmt, ...)
+static void add_sql(struct sql_where *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
-add_sql(struct pg_where *w, const char *fmt, ...)
+add_sql(struct sql_where *w, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -79,7 +80,7 @@ add_sql(struct pg_where *w, const char *fmt, ...)
 
 /* A parameter: "$k" into the SQL, its value into args. */
 static void
-param(struct pg_where *w, int is_int, const char *text, int64_t num)
+param(struct sql_where *w, int is_int, const char *text, int64_t num)
 {
 	if (w->oom)
 		return;
@@ -102,14 +103,14 @@ param(struct pg_where *w, int is_int, const char *text, int64_t num)
 }
 
 static void
-add_and(struct pg_where *w)
+add_and(struct sql_where *w)
 {
 	if (w->len > 0)
 		add_sql(w, " AND ");
 }
 
 static void
-text_eq(struct pg_where *w, const char *column, const char *value)
+text_eq(struct sql_where *w, const char *column, const char *value)
 {
 	add_and(w);
 	add_sql(w, "%s = ", column);
@@ -118,7 +119,7 @@ text_eq(struct pg_where *w, const char *column, const char *value)
 
 /* A string the clause owns (freed with it), or NULL when out of memory. */
 static char *
-own(struct pg_where *w, size_t len)
+own(struct sql_where *w, size_t len)
 {
 	char **no, *s;
 
@@ -139,7 +140,7 @@ own(struct pg_where *w, size_t len)
 
 /* 0 when pattern became SQL, -1 when only C can match it. */
 static int
-name_pattern(struct pg_where *w, const char *pattern)
+name_pattern(struct sql_where *w, const char *pattern)
 {
 	size_t len = strlen(pattern), i, k = 0;
 	size_t start = len > 0 && pattern[0] == '*';
@@ -151,6 +152,12 @@ name_pattern(struct pg_where *w, const char *pattern)
 			return -1;
 	if (start == 0 && end == len) {
 		text_eq(w, "name", pattern);
+		return 0;
+	}
+	if (w->dialect == SQL_SQLITE) {
+		add_and(w);
+		add_sql(w, "name GLOB ");
+		param(w, 0, pattern, 0);
 		return 0;
 	}
 	if ((like = own(w, 2 * len + 3)) == NULL)
@@ -173,20 +180,21 @@ name_pattern(struct pg_where *w, const char *pattern)
 
 /* A live reference's condition on r (hosts.h), lease and heartbeat. */
 static void
-ref_holds(struct pg_where *w, const struct volume_filter *f)
+ref_holds(struct sql_where *w, const struct volume_filter *f)
 {
 	add_sql(w, " AND r.renewed_ms >= ");
 	param(w, 1, NULL, f->live_after_ms);
-	add_sql(w, " AND EXISTS (SELECT 1 FROM hosts h WHERE"
-		   " h.owner_uuid = r.owner_uuid AND h.uuid = r.vm_uuid AND"
-		   " h.heartbeat_ms >= ");
+	add_sql(w,
+	    " AND EXISTS (SELECT 1 FROM hosts h WHERE"
+	    " h.owner_uuid = r.owner_uuid AND h.uuid = r.vm_uuid AND"
+	    " h.heartbeat_ms >= ");
 	param(w, 1, NULL, f->host_after_ms);
 	add_sql(w, "))");
 }
 
 /* The predicate p as one SQL expression; -1 when SQL cannot say it. */
 static int
-pred_sql(struct pg_where *w, const struct predicate *p,
+pred_sql(struct sql_where *w, const struct predicate *p,
     const struct volume_filter *f)
 {
 	const char *op = predicate_op(p), *field;
@@ -224,8 +232,9 @@ pred_sql(struct pg_where *w, const struct predicate *p,
 		/* dangling == no live reference */
 		int dangling = (i == 0) == (predicate_boolean(p) != 0);
 
-		add_sql(w, "%sEXISTS (SELECT 1 FROM refs r WHERE"
-			   " r.volume_uuid = volumes.uuid",
+		add_sql(w,
+		    "%sEXISTS (SELECT 1 FROM refs r WHERE"
+		    " r.volume_uuid = volumes.uuid",
 		    dangling ? "NOT " : "");
 		ref_holds(w, f);
 		return 0;
@@ -234,15 +243,16 @@ pred_sql(struct pg_where *w, const struct predicate *p,
 		return -1;
 	if (strcmp(field, "network") == 0) {
 		/* networks is ["u1","u2"]; a valid uuid quoted is unambiguous */
-		add_sql(w, "strpos(networks, '\"' || ");
+		add_sql(w, "%s(networks, '\"' || ",
+		    w->dialect == SQL_SQLITE ? "instr" : "strpos");
 		param(w, 0, predicate_text(p), 0);
 		add_sql(w, " || '\"') %s 0", i == 0 ? ">" : "=");
 		return 0;
 	}
 	for (k = 0; k < sizeof(text_fields) / sizeof(text_fields[0]); k++)
 		if (strcmp(text_fields[k].field, field) == 0) {
-			add_sql(w, "%s %s ", text_fields[k].column,
-			    cmp_ops[i].sql);
+			add_sql(
+			    w, "%s %s ", text_fields[k].column, cmp_ops[i].sql);
 			param(w, 0, predicate_text(p), 0);
 			return 0;
 		}
@@ -250,12 +260,13 @@ pred_sql(struct pg_where *w, const struct predicate *p,
 }
 
 int
-pg_where_build(
-    const struct volume_filter *f, struct pg_where *w, struct tnfs_err *err)
+sql_where_build(enum sql_dialect dialect, const struct volume_filter *f,
+    struct sql_where *w, struct tnfs_err *err)
 {
 	size_t mark, nmark;
 
 	memset(w, 0, sizeof(*w));
+	w->dialect = dialect;
 	w->exact = 1;
 	if (f != NULL) {
 		if (f->owner_uuid != NULL)
@@ -277,9 +288,10 @@ pg_where_build(
 			w->exact = 0;
 		if (f->ref_vm != NULL) {
 			add_and(w);
-			add_sql(w, "EXISTS (SELECT 1 FROM refs r WHERE"
-				   " r.volume_uuid = volumes.uuid AND"
-				   " r.vm_uuid = ");
+			add_sql(w,
+			    "EXISTS (SELECT 1 FROM refs r WHERE"
+			    " r.volume_uuid = volumes.uuid AND"
+			    " r.vm_uuid = ");
 			param(w, 0, f->ref_vm, 0);
 			ref_holds(w, f);
 		}
@@ -300,7 +312,7 @@ pg_where_build(
 	if (w->len == 0)
 		add_sql(w, "true");
 	if (w->oom) {
-		pg_where_free(w);
+		sql_where_free(w);
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return -1;
 	}
@@ -308,7 +320,7 @@ pg_where_build(
 }
 
 void
-pg_where_free(struct pg_where *w)
+sql_where_free(struct sql_where *w)
 {
 	size_t i;
 

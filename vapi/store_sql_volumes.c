@@ -1,22 +1,23 @@
 /*
- * store_pg_volumes.c: volume records on PostgreSQL: insert, get and list
- * (with their references and snapshot count), and the guarded updates.
+ * store_sql_volumes.c: volume records on either record store: insert, get
+ * and list (with their references and snapshot count), and the guarded
+ * updates.
  *
- * Inside a transaction a volume read is locked FOR UPDATE until the
- * transaction ends: every transaction of the VAPI that decides on a
- * volume (add a reference, delete, rename, snapshot) reads it first, so
- * two instances deciding on one volume take turns, as two threads of one
- * SQLite store do on its mutex.
+ * On PostgreSQL, a volume read inside a transaction is locked FOR UPDATE
+ * until the transaction ends: every transaction of the VAPI that decides
+ * on a volume (add a reference, delete, rename, snapshot) reads it first,
+ * so two instances deciding on one volume take turns, as two threads of
+ * one SQLite store do on its connection's lock.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_pg.h"
+#include "store_sql.h"
 #include "timefmt.h"
 
 int
-pg_volume_insert(void *impl, const struct volume *v, struct tnfs_err *err)
+sql_volume_insert(void *impl, const struct volume *v, struct tnfs_err *err)
 {
 	char *nets = volume_networks_text(v), *labels = volume_labels_text(v);
 	struct tnfs_err e;
@@ -27,7 +28,7 @@ pg_volume_insert(void *impl, const struct volume *v, struct tnfs_err *err)
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		goto out;
 	}
-	r = pg_run(impl,
+	r = sql_run(impl,
 	    "INSERT INTO volumes (uuid, owner_uuid, name, type, size,"
 	    " state, create_ms, networks, labels, affinity, vm_uuid,"
 	    " filesystem_path, nfs_port, mount_port, error, exported,"
@@ -41,8 +42,9 @@ pg_volume_insert(void *impl, const struct volume *v, struct tnfs_err *err)
 		TEXT(v->error), INT(v->exported), INT(tnfs_now_ms())),
 	    "insert volume", &e);
 	if (r == CONFLICT) {
-		/* The primary key or the (owner, name) index said no. */
-		if (strstr(e.msg, "volumes_pkey") != NULL)
+		/* The uuid (SQLite's words, then PostgreSQL's) or the name. */
+		if (strstr(e.msg, "volumes.uuid") != NULL ||
+		    strstr(e.msg, "volumes_pkey") != NULL)
 			tnfs_err_set(err, TNFS_E_VALIDATION,
 			    "Validation error, causes: Error: a volume with "
 			    "uuid %s already exists",
@@ -64,47 +66,53 @@ out:
 	" labels, affinity, vm_uuid, filesystem_path, nfs_port, mount_port,"   \
 	" error, exported"
 
-/* The volume of row r; NULL with err.  brief: labels are left empty. */
+/* The volume of the current row; NULL with err.  brief: no labels. */
 static struct volume *
-row_volume(const PGresult *res, int r, int brief, struct tnfs_err *err)
+row_volume(void *db, struct sql_rows *rows, int brief, struct tnfs_err *err)
 {
+	const char *nets = sql_text(db, rows, 7);
+	const char *labels = sql_text(db, rows, 8);
 	struct volume *v;
 
 	if ((v = volume_new()) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return NULL;
 	}
-	pg_copy(res, r, 0, v->uuid, sizeof(v->uuid));
-	pg_copy(res, r, 1, v->owner_uuid, sizeof(v->owner_uuid));
-	v->name = pg_dup(res, r, 2);
-	pg_copy(res, r, 3, v->type, sizeof(v->type));
-	v->size = (uint64_t)pg_int(res, r, 4);
-	pg_copy(res, r, 5, v->state, sizeof(v->state));
-	v->create_ms = pg_int(res, r, 6);
-	v->affinity = pg_dup(res, r, 9);
-	pg_copy(res, r, 10, v->vm_uuid, sizeof(v->vm_uuid));
-	v->filesystem_path = pg_dup(res, r, 11);
-	v->nfs_port = (int)pg_int(res, r, 12);
-	v->mount_port = (int)pg_int(res, r, 13);
-	v->error = pg_dup(res, r, 14);
-	v->exported = (int)pg_int(res, r, 15);
+	sql_copy(db, rows, 0, v->uuid, sizeof(v->uuid));
+	sql_copy(db, rows, 1, v->owner_uuid, sizeof(v->owner_uuid));
+	v->name = sql_dup(db, rows, 2);
+	sql_copy(db, rows, 3, v->type, sizeof(v->type));
+	v->size = (uint64_t)sql_int(db, rows, 4);
+	sql_copy(db, rows, 5, v->state, sizeof(v->state));
+	v->create_ms = sql_int(db, rows, 6);
+	v->affinity = sql_dup(db, rows, 9);
+	sql_copy(db, rows, 10, v->vm_uuid, sizeof(v->vm_uuid));
+	v->filesystem_path = sql_dup(db, rows, 11);
+	v->nfs_port = (int)sql_int(db, rows, 12);
+	v->mount_port = (int)sql_int(db, rows, 13);
+	v->error = sql_dup(db, rows, 14);
+	v->exported = (int)sql_int(db, rows, 15);
 	if (v->name == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		volume_free(v);
 		return NULL;
 	}
-	if (volume_networks_parse(v, PQgetvalue(res, r, 7), err) == -1 ||
+	if (volume_networks_parse(v, nets != NULL ? nets : "[]", err) == -1 ||
 	    (!brief &&
-		volume_labels_parse(v, PQgetvalue(res, r, 8), err) == -1)) {
+		volume_labels_parse(v, labels != NULL ? labels : "{}", err) ==
+		    -1)) {
 		volume_free(v);
 		return NULL;
 	}
 	return v;
 }
 
-/* Append row r (columns from c: vm, owner, created, renewed, seen, address). */
+/*
+ * Append the current row's reference to v (columns from c: vm, owner,
+ * created, renewed, holder seen, holder address); -1 out of memory.
+ */
 static int
-add_ref(struct volume *v, size_t *cap, const PGresult *res, int r, int c)
+add_ref(void *db, struct sql_rows *rows, int c, struct volume *v, size_t *cap)
 {
 	struct volume_ref *ref;
 
@@ -118,87 +126,86 @@ add_ref(struct volume *v, size_t *cap, const PGresult *res, int r, int c)
 		*cap = ncap;
 	}
 	ref = &v->refs[v->nrefs++];
-	pg_copy(res, r, c, ref->vm_uuid, sizeof(ref->vm_uuid));
-	pg_copy(res, r, c + 1, ref->owner_uuid, sizeof(ref->owner_uuid));
-	ref->created_ms = pg_int(res, r, c + 2);
-	ref->renewed_ms = pg_int(res, r, c + 3);
-	ref->holder_seen_ms = pg_int(res, r, c + 4);
-	pg_copy(res, r, c + 5, ref->holder_address,
-	    sizeof(ref->holder_address));
+	sql_copy(db, rows, c, ref->vm_uuid, sizeof(ref->vm_uuid));
+	sql_copy(db, rows, c + 1, ref->owner_uuid, sizeof(ref->owner_uuid));
+	ref->created_ms = sql_int(db, rows, c + 2);
+	ref->renewed_ms = sql_int(db, rows, c + 3);
+	ref->holder_seen_ms = sql_int(db, rows, c + 4);
+	sql_copy(
+	    db, rows, c + 5, ref->holder_address, sizeof(ref->holder_address));
 	return 0;
 }
 
-/* Fill refs (with their holder's host record) and the snapshot count. */
+/*
+ * Fill refs (with their holder's host record) and the snapshot count, in
+ * one query: a volume without references gives one row of NULLs.
+ */
 static int
-load_extras(struct pg *st, struct volume *v, struct tnfs_err *err)
+load_extras(void *db, struct volume *v, struct tnfs_err *err)
 {
-	PGresult *res;
+	struct sql_rows rows;
 	size_t cap = 0;
-	int i, rc = -1;
+	int r;
 
-	res = pg_query(st,
-	    "SELECT r.vm_uuid, r.owner_uuid, r.created_ms, r.renewed_ms,"
-	    " h.heartbeat_ms, h.address,"
-	    " (SELECT count(*) FROM snapshots WHERE volume_uuid = $1)"
-	    " FROM (SELECT 1) one LEFT JOIN refs r ON r.volume_uuid = $1"
-	    " LEFT JOIN hosts h ON h.owner_uuid = r.owner_uuid AND"
-	    " h.uuid = r.vm_uuid ORDER BY r.created_ms, r.vm_uuid",
-	    ARGS(TEXT(v->uuid)), "refs", NULL, err);
-	if (res == NULL)
+	if (sql_query(db,
+		"SELECT r.vm_uuid, r.owner_uuid, r.created_ms, r.renewed_ms,"
+		" h.heartbeat_ms, h.address,"
+		" (SELECT count(*) FROM snapshots WHERE volume_uuid = $1)"
+		" FROM (SELECT 1) one LEFT JOIN refs r ON r.volume_uuid = $1"
+		" LEFT JOIN hosts h ON h.owner_uuid = r.owner_uuid AND"
+		" h.uuid = r.vm_uuid ORDER BY r.created_ms, r.vm_uuid",
+		ARGS(TEXT(v->uuid)), "refs", &rows, err) == -1)
 		return -1;
-	for (i = 0; i < PQntuples(res); i++) {
-		v->nsnapshots = (size_t)pg_int(res, i, 6);
-		if (PQgetisnull(res, i, 0))
+	while ((r = sql_next(db, &rows, "refs", err)) == 1) {
+		v->nsnapshots = (size_t)sql_int(db, &rows, 6);
+		if (sql_text(db, &rows, 0) == NULL)
 			continue; /* no references: the one empty row */
-		if (add_ref(v, &cap, res, i, 0) == -1) {
+		if (add_ref(db, &rows, 0, v, &cap) == -1) {
 			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-			goto out;
+			r = -1;
+			break;
 		}
 	}
-	rc = 0;
-out:
-	PQclear(res);
-	return rc;
+	sql_close(db, &rows);
+	return r == -1 ? -1 : 0;
 }
 
+#define GET_VOLUME "SELECT " VOLUME_COLS " FROM volumes WHERE uuid = $1"
+
 int
-pg_volume_get(
+sql_volume_get(
     void *impl, const char *uuid, struct volume **out, struct tnfs_err *err)
 {
-	struct pg *st = impl;
 	struct volume *v = NULL;
-	PGresult *res;
-	int rc = -1;
+	struct sql_rows rows;
+	int rc = -1, r;
 
 	*out = NULL;
-	pg_lock(st);
-	res = pg_query(st,
-	    st->depth > 0
-		? "SELECT " VOLUME_COLS " FROM volumes WHERE uuid = $1"
-		  " FOR UPDATE"
-		: "SELECT " VOLUME_COLS " FROM volumes WHERE uuid = $1",
-	    ARGS(TEXT(uuid)), "get volume", NULL, err);
-	if (res == NULL)
+	sql_lock(impl);
+	if (sql_query(impl,
+		sql_dialect_of(impl) == SQL_POSTGRESQL && sql_in_tx(impl)
+		    ? GET_VOLUME " FOR UPDATE"
+		    : GET_VOLUME,
+		ARGS(TEXT(uuid)), "get volume", &rows, err) == -1)
 		goto out;
-	if (PQntuples(res) == 0) {
+	if ((r = sql_next(impl, &rows, "get volume", err)) == 0)
 		tnfs_err_set(err, TNFS_E_NOT_FOUND,
 		    "Volume with uuid %s could not be found", uuid);
-		goto out;
-	}
-	if ((v = row_volume(res, 0, 0, err)) == NULL)
-		goto out;
-	if (load_extras(st, v, err) == -1)
+	else if (r == 1)
+		v = row_volume(impl, &rows, 0, err);
+	sql_close(impl, &rows);
+	if (v == NULL || load_extras(impl, v, err) == -1)
 		goto out;
 	*out = v;
 	v = NULL;
 	rc = 0;
 out:
 	volume_free(v);
-	PQclear(res);
-	pg_unlock(st);
+	sql_unlock(impl);
 	return rc;
 }
 
+/* The list's counts: snapshots and references, by the primary keys. */
 #define LIST_COUNTS                                                            \
 	", (SELECT count(*) FROM snapshots sn"                                 \
 	" WHERE sn.volume_uuid = volumes.uuid),"                               \
@@ -234,14 +241,14 @@ join3(const char *head, const char *mid, const char *tail)
  * same WHERE clause, attached by uuid (vs[0..n) sorted by uuid).
  */
 static int
-load_list_refs(struct pg *st, const struct pg_where *w, struct volume **vs,
+load_list_refs(void *db, const struct sql_where *w, struct volume **vs,
     size_t n, struct tnfs_err *err)
 {
 	struct volume **hit = NULL;
-	PGresult *res = NULL;
+	struct sql_rows rows;
 	size_t cap = 0;
 	char *sql;
-	int rc = -1, i;
+	int r;
 
 	sql = join3("SELECT r.volume_uuid, r.vm_uuid, r.owner_uuid,"
 		    " r.created_ms, r.renewed_ms, h.heartbeat_ms, h.address"
@@ -253,26 +260,98 @@ load_list_refs(struct pg *st, const struct pg_where *w, struct volume **vs,
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return -1;
 	}
-	res = pg_query(st, sql, w->args, w->nargs, "list references", NULL, err);
-	if (res == NULL)
-		goto out;
-	for (i = 0; i < PQntuples(res); i++) {
-		const char *vu = PQgetvalue(res, i, 0);
+	if (sql_query(db, sql, w->args, w->nargs, "list references", &rows,
+		err) == -1) {
+		free(sql);
+		return -1;
+	}
+	while ((r = sql_next(db, &rows, "list references", err)) == 1) {
+		const char *vu = sql_text(db, &rows, 0);
 
+		if (vu == NULL)
+			continue;
 		if (hit == NULL || strcmp((*hit)->uuid, vu) != 0) {
 			hit = bsearch(vu, vs, n, sizeof(*vs), cmp_key_volume);
 			cap = hit != NULL ? (*hit)->nrefs : 0;
 		}
-		if (hit != NULL && add_ref(*hit, &cap, res, i, 1) == -1) {
+		if (hit != NULL && add_ref(db, &rows, 1, *hit, &cap) == -1) {
 			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-			goto out;
+			r = -1;
+			break;
 		}
 	}
-	rc = 0;
-out:
-	PQclear(res);
+	sql_close(db, &rows);
 	free(sql);
-	return rc;
+	return r == -1 ? -1 : 0;
+}
+
+/* Append v to (*vs)[*cnt], growing the array; -1 out of memory. */
+static int
+push_volume(struct volume ***vs, size_t *cnt, size_t *cap, struct volume *v)
+{
+	if (*cnt == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		struct volume **nv = realloc(*vs, ncap * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		*vs = nv;
+		*cap = ncap;
+	}
+	(*vs)[(*cnt)++] = v;
+	return 0;
+}
+
+/*
+ * The volumes a filter's WHERE finds, in creation order, with their counts
+ * (*withrefs: how many have references), under the lock.  SQLite's
+ * planner would walk an owner's whole creation-order index to save a sort
+ * when the name index finds the one row asked for: "+create_ms" hides
+ * that index from it.
+ */
+static int
+list_rows(void *db, const struct sql_where *w, int brief, struct volume ***vs,
+    size_t *cnt, size_t *withrefs, struct tnfs_err *err)
+{
+	int sqlite = sql_dialect_of(db) == SQL_SQLITE;
+	struct sql_rows rows;
+	struct volume *v;
+	size_t cap = 0;
+	char *sql;
+	int r;
+
+	sql = join3(brief ? "SELECT " VOLUME_COLS ", 0, 0 FROM volumes WHERE "
+			  : "SELECT " VOLUME_COLS LIST_COUNTS
+			    " FROM volumes WHERE ",
+	    w->sql,
+	    sqlite ? " ORDER BY +create_ms, uuid"
+		   : " ORDER BY create_ms, uuid");
+	if (sql == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return -1;
+	}
+	if (sql_query(db, sql, w->args, w->nargs, "list volumes", &rows, err) ==
+	    -1) {
+		free(sql);
+		return -1;
+	}
+	while ((r = sql_next(db, &rows, "list volumes", err)) == 1) {
+		if ((v = row_volume(db, &rows, brief, err)) == NULL) {
+			r = -1;
+			break;
+		}
+		if (push_volume(vs, cnt, &cap, v) == -1) {
+			volume_free(v);
+			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+			r = -1;
+			break;
+		}
+		v->nsnapshots = (size_t)sql_int(db, &rows, 16);
+		*withrefs += sql_int(db, &rows, 17) > 0;
+	}
+	sql_close(db, &rows);
+	free(sql);
+	return r == -1 ? -1 : 0;
 }
 
 /*
@@ -280,49 +359,23 @@ out:
  * references when any has some: never a statement per row.
  */
 int
-pg_volume_list(void *impl, const struct volume_filter *f, struct volume ***out,
+sql_volume_list(void *impl, const struct volume_filter *f, struct volume ***out,
     size_t *n, struct tnfs_err *err)
 {
-	struct pg *st = impl;
-	struct pg_where w;
-	struct volume **vs = NULL, **byuuid = NULL, *v;
-	size_t cnt = 0, withrefs = 0, i;
-	PGresult *res = NULL;
-	char *sql = NULL;
-	int rc = -1, brief, r, nrows;
+	struct sql_where w;
+	struct volume **vs = NULL, **byuuid = NULL;
+	size_t cnt = 0, withrefs = 0, i, k;
+	int rc = -1, brief;
 
 	*out = NULL;
 	*n = 0;
-	if (pg_where_build(f, &w, err) == -1)
+	if (sql_where_build(sql_dialect_of(impl), f, &w, err) == -1)
 		return -1;
 	/* A filter C finishes needs the references a brief list leaves out. */
 	brief = f != NULL && f->brief && w.exact;
-	sql = join3(brief ? "SELECT " VOLUME_COLS ", 0, 0 FROM volumes WHERE "
-			  : "SELECT " VOLUME_COLS LIST_COUNTS
-			    " FROM volumes WHERE ",
-	    w.sql, " ORDER BY create_ms, uuid");
-	if (sql == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		goto out_unlocked;
-	}
-	pg_lock(st);
-	if ((res = pg_query(st, sql, w.args, w.nargs, "list volumes", NULL,
-		 err)) == NULL)
+	sql_lock(impl);
+	if (list_rows(impl, &w, brief, &vs, &cnt, &withrefs, err) == -1)
 		goto out;
-	nrows = PQntuples(res);
-	if (nrows > 0 && (vs = calloc((size_t)nrows, sizeof(*vs))) == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		goto out;
-	}
-	for (r = 0; r < nrows; r++) {
-		if ((v = row_volume(res, r, brief, err)) == NULL)
-			goto out;
-		vs[cnt++] = v;
-		v->nsnapshots = (size_t)pg_int(res, r, 16);
-		withrefs += pg_int(res, r, 17) > 0;
-	}
-	PQclear(res);
-	res = NULL;
 	if (withrefs > 0) {
 		if ((byuuid = malloc(cnt * sizeof(*byuuid))) == NULL) {
 			tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
@@ -330,15 +383,12 @@ pg_volume_list(void *impl, const struct volume_filter *f, struct volume ***out,
 		}
 		memcpy(byuuid, vs, cnt * sizeof(*byuuid));
 		qsort(byuuid, cnt, sizeof(*byuuid), cmp_volume_uuid);
-		if (load_list_refs(st, &w, byuuid, cnt, err) == -1)
+		if (load_list_refs(impl, &w, byuuid, cnt, err) == -1)
 			goto out;
 	}
-	pg_unlock(st);
 	if (!w.exact) {
 		/* Keep the matches in place, in their order; free the rest. */
-		size_t k = 0;
-
-		for (i = 0; i < cnt; i++) {
+		for (i = k = 0; i < cnt; i++) {
 			if (volume_filter_match(f, vs[i]))
 				vs[k++] = vs[i];
 			else
@@ -351,23 +401,19 @@ pg_volume_list(void *impl, const struct volume_filter *f, struct volume ***out,
 	vs = NULL;
 	cnt = 0;
 	rc = 0;
-	goto out_unlocked;
 out:
-	PQclear(res);
-	pg_unlock(st);
-out_unlocked:
+	sql_unlock(impl);
 	volume_list_free(vs, cnt);
 	free(byuuid);
-	free(sql);
-	pg_where_free(&w);
+	sql_where_free(&w);
 	return rc;
 }
 
 int
-pg_volume_set_state(void *impl, const char *uuid, const char *from,
+sql_volume_set_state(void *impl, const char *uuid, const char *from,
     const char *to, const char *error, struct tnfs_err *err)
 {
-	int r = pg_run(impl,
+	int r = sql_run(impl,
 	    "UPDATE volumes SET state = $1, error = $2, updated_ms = $3,"
 	    " exported = CASE WHEN $1 IN ('failed','deleting') THEN 0"
 	    "  ELSE exported END"
@@ -386,10 +432,10 @@ pg_volume_set_state(void *impl, const char *uuid, const char *from,
 }
 
 int
-pg_volume_set_served(void *impl, const char *uuid, int serving,
+sql_volume_set_served(void *impl, const char *uuid, int serving,
     const char *error, struct tnfs_err *err)
 {
-	return sql_moved(pg_run(impl,
+	return sql_moved(sql_run(impl,
 	    "UPDATE volumes SET state = $1, error = $2, updated_ms = $3"
 	    " WHERE uuid = $4 AND state = $5 AND exported = 1",
 	    ARGS(TEXT(serving ? "ready" : "failed"), TEXT(error),
@@ -399,10 +445,10 @@ pg_volume_set_served(void *impl, const char *uuid, int serving,
 }
 
 int
-pg_volume_set_ready(void *impl, const char *uuid, const char *filesystem_path,
+sql_volume_set_ready(void *impl, const char *uuid, const char *filesystem_path,
     int nfs_port, int mount_port, struct tnfs_err *err)
 {
-	return sql_moved(pg_run(impl,
+	return sql_moved(sql_run(impl,
 	    "UPDATE volumes SET state = 'ready', error = NULL,"
 	    " filesystem_path = $1, nfs_port = $2, mount_port = $3,"
 	    " updated_ms = $4 WHERE uuid = $5 AND state = 'creating'",
@@ -412,10 +458,10 @@ pg_volume_set_ready(void *impl, const char *uuid, const char *filesystem_path,
 }
 
 int
-pg_volume_move(void *impl, const char *uuid, const char *filesystem_path,
+sql_volume_move(void *impl, const char *uuid, const char *filesystem_path,
     int nfs_port, int mount_port, struct tnfs_err *err)
 {
-	return sql_moved(pg_run(impl,
+	return sql_moved(sql_run(impl,
 	    "UPDATE volumes SET filesystem_path = $1, nfs_port = $2,"
 	    " mount_port = $3, updated_ms = $4 WHERE uuid = $5 AND exported = 1"
 	    " AND state IN ('ready', 'failed')",
@@ -425,20 +471,20 @@ pg_volume_move(void *impl, const char *uuid, const char *filesystem_path,
 }
 
 int
-pg_volume_set_exported(
+sql_volume_set_exported(
     void *impl, const char *uuid, int exported, struct tnfs_err *err)
 {
-	return pg_run(impl, "UPDATE volumes SET exported = $1 WHERE uuid = $2",
+	return sql_run(impl, "UPDATE volumes SET exported = $1 WHERE uuid = $2",
 		   ARGS(INT(exported), TEXT(uuid)), "set exported", err) < 0
 	    ? -1
 	    : 0;
 }
 
 int
-pg_volume_rename(
+sql_volume_rename(
     void *impl, const char *uuid, const char *name, struct tnfs_err *err)
 {
-	int r = pg_run(impl,
+	int r = sql_run(impl,
 	    "UPDATE volumes SET name = $1, updated_ms = $2 WHERE uuid = $3",
 	    ARGS(TEXT(name), INT(tnfs_now_ms()), TEXT(uuid)), "rename", err);
 
@@ -449,11 +495,12 @@ pg_volume_rename(
 }
 
 int
-pg_volume_set_size(
+sql_volume_set_size(
     void *impl, const char *uuid, uint64_t size, struct tnfs_err *err)
 {
-	return pg_run(impl,
-		   "UPDATE volumes SET size = $1, updated_ms = $2 WHERE uuid = $3",
+	return sql_run(impl,
+		   "UPDATE volumes SET size = $1, updated_ms = $2 WHERE uuid = "
+		   "$3",
 		   ARGS(INT(size), INT(tnfs_now_ms()), TEXT(uuid)), "set size",
 		   err) < 0
 	    ? -1
@@ -461,9 +508,9 @@ pg_volume_set_size(
 }
 
 int
-pg_volume_delete(void *impl, const char *uuid, struct tnfs_err *err)
+sql_volume_delete(void *impl, const char *uuid, struct tnfs_err *err)
 {
-	return pg_run(impl, "DELETE FROM volumes WHERE uuid = $1",
+	return sql_run(impl, "DELETE FROM volumes WHERE uuid = $1",
 		   ARGS(TEXT(uuid)), "delete volume", err) < 0
 	    ? -1
 	    : 0;
