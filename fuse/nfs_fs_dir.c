@@ -27,14 +27,12 @@
 #include "nfs_file.h"
 #include "nfs_fs.h"
 #include "nfs_fs_impl.h"
+#include "timefmt.h"
 
 static uint64_t
 now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)tnfs_mono_ms();
 }
 
 /*

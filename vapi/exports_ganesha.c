@@ -56,6 +56,7 @@
 #include "ganesha_reread.h"
 #include "log.h"
 #include "probe.h"
+#include "timefmt.h"
 #include "uuid.h"
 
 #define START_TIMEOUT_MS  30000
@@ -67,23 +68,7 @@
 static uint64_t
 now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static int
-mkfile(char *buf, const char *dir, const char *name, struct tnfs_err *err)
-{
-	int n = snprintf(buf, 4096, "%s/%s", dir, name);
-
-	if (n < 0 || n >= 4096) {
-		tnfs_err_set(
-		    err, TNFS_E_INTERNAL, "state directory path too long");
-		return -1;
-	}
-	return 0;
+	return (uint64_t)tnfs_mono_ms();
 }
 
 static void
@@ -107,6 +92,7 @@ ganesha_open(const struct exporter_config *cfg, struct tnfs_err *err)
 {
 	struct ganesha *g = NULL;
 	struct tnfs_err berr = {0};
+	const char *d = cfg->state_dir;
 	char *idtext = NULL;
 	size_t i, len;
 
@@ -162,16 +148,14 @@ ganesha_open(const struct exporter_config *cfg, struct tnfs_err *err)
 			snprintf(g->addr, sizeof(g->addr), "0.0.0.0");
 	snprintf(g->probe_addr, sizeof(g->probe_addr), "%s",
 	    strcmp(g->addr, "0.0.0.0") == 0 ? "127.0.0.1" : g->addr);
-	if (mkfile(g->conf, g->state_dir, "ganesha.conf", err) == -1 ||
-	    mkfile(g->exports, g->state_dir, "ganesha-exports.conf", err) ==
-		-1 ||
-	    mkfile(g->ids_file, g->state_dir, "ganesha-export-ids", err) ==
-		-1 ||
-	    mkfile(g->log, g->state_dir, "ganesha.log", err) == -1 ||
-	    mkfile(g->pidfile, g->state_dir, "ganesha.pid", err) == -1 ||
-	    mkfile(g->out, g->state_dir, "ganesha.out", err) == -1 ||
-	    mkfile(g->recovery, g->state_dir, "ganesha-recovery", err) == -1 ||
-	    mkfile(g->one, g->state_dir, "ganesha-export-one.conf", err) == -1)
+	if (fsutil_path(g->conf, err, "%s/ganesha.conf", d) == -1 ||
+	    fsutil_path(g->exports, err, "%s/ganesha-exports.conf", d) == -1 ||
+	    fsutil_path(g->ids_file, err, "%s/ganesha-export-ids", d) == -1 ||
+	    fsutil_path(g->log, err, "%s/ganesha.log", d) == -1 ||
+	    fsutil_path(g->pidfile, err, "%s/ganesha.pid", d) == -1 ||
+	    fsutil_path(g->out, err, "%s/ganesha.out", d) == -1 ||
+	    fsutil_path(g->recovery, err, "%s/ganesha-recovery", d) == -1 ||
+	    fsutil_path(g->one, err, "%s/ganesha-export-one.conf", d) == -1)
 		goto fail;
 	if ((g->bus = gbus_new(g->state_dir, &berr)) == NULL)
 		log_err(TNFS_LOG_WARN, &berr,

@@ -27,6 +27,7 @@
 #include "fsutil.h"
 #include "ganesha_dbus.h"
 #include "log.h"
+#include "timefmt.h"
 
 #define BUS_START_TIMEOUT_MS 10000
 #define CALL_TIMEOUT_MS      10000
@@ -52,19 +53,6 @@ threads_init(void)
 	dbus_threads_init_default();
 }
 
-static int
-path_in(char *buf, const char *dir, const char *name, struct tnfs_err *err)
-{
-	int n = snprintf(buf, 4096, "%s/%s", dir, name);
-
-	if (n < 0 || n >= 4096) {
-		tnfs_err_set(
-		    err, TNFS_E_INTERNAL, "state directory path too long");
-		return -1;
-	}
-	return 0;
-}
-
 struct gbus *
 gbus_new(const char *dir, struct tnfs_err *err)
 {
@@ -75,10 +63,10 @@ gbus_new(const char *dir, struct tnfs_err *err)
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return NULL;
 	}
-	if (path_in(b->conf, dir, "ganesha-bus.conf", err) == -1 ||
-	    path_in(b->sock, dir, "ganesha-bus", err) == -1 ||
-	    path_in(b->out, dir, "ganesha-bus.out", err) == -1 ||
-	    path_in(b->pidfile, dir, "ganesha-bus.pid", err) == -1)
+	if (fsutil_path(b->conf, err, "%s/ganesha-bus.conf", dir) == -1 ||
+	    fsutil_path(b->sock, err, "%s/ganesha-bus", dir) == -1 ||
+	    fsutil_path(b->out, err, "%s/ganesha-bus.out", dir) == -1 ||
+	    fsutil_path(b->pidfile, err, "%s/ganesha-bus.pid", dir) == -1)
 		goto fail;
 	if (strlen(b->sock) >= sizeof(sun.sun_path)) {
 		tnfs_err_set(err, TNFS_E_VALIDATION,
@@ -228,10 +216,7 @@ socket_accepts(const char *path)
 static uint64_t
 now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)tnfs_mono_ms();
 }
 
 int

@@ -15,6 +15,7 @@
 
 #include "ganesha_conf.h"
 #include "ganesha_reread.h"
+#include "timefmt.h"
 
 #define RELOAD_TIMEOUT_MS 30000
 #define LOG_TAIL_MAX      (4u << 20)
@@ -22,10 +23,7 @@
 static uint64_t
 now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)tnfs_mono_ms();
 }
 
 static off_t

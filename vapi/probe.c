@@ -16,14 +16,12 @@
 #include "child.h"
 #include "log.h"
 #include "probe.h"
+#include "timefmt.h"
 
 static uint64_t
 now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)tnfs_mono_ms();
 }
 
 int

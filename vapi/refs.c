@@ -151,10 +151,7 @@ resv_add(struct vapi *va, const struct resv_req *rq, struct reservation *out,
 	rc = 0;
 out:
 	volume_list_free(vs, n);
-	if (rc == 0)
-		return store_tx_commit(va->store, err);
-	store_tx_rollback(va->store);
-	return -1;
+	return store_tx_end(va->store, rc, err);
 }
 
 int

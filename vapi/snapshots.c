@@ -91,10 +91,7 @@ insert_record(struct vapi *va, const char *uuid, const struct snapshot *s,
 	rc = 0;
 out:
 	volume_free(v);
-	if (rc == 0)
-		return store_tx_commit(va->store, err);
-	store_tx_rollback(va->store);
-	return -1;
+	return store_tx_end(va->store, rc, err);
 }
 
 /*
@@ -287,10 +284,7 @@ mark_deleting(
 		goto out;
 	rc = 0;
 out:
-	if (rc == 0)
-		return store_tx_commit(va->store, err);
-	store_tx_rollback(va->store);
-	return -1;
+	return store_tx_end(va->store, rc, err);
 }
 
 int

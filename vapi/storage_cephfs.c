@@ -48,8 +48,9 @@
 #include "fsutil.h"
 #include "jsonx.h"
 #include "log.h"
-#include "storage_impl.h"
 #include "storage_cephfs.h"
+#include "storage_impl.h"
+#include "timefmt.h"
 #include "uuid.h"
 
 /* A Ceph name we put on a command line and in ganesha's configuration. */
@@ -627,7 +628,7 @@ cephfs_volume_usage(void *impl, const char *uuid, struct storage_usage *out,
 	struct cephfs_vol *v;
 	json_object *j = NULL;
 	char *text = NULL;
-	int64_t used, quota, now = cephfs_mono_ms();
+	int64_t used, quota, now = tnfs_mono_ms();
 	unsigned gen = 0;
 	int rc = -1, known = 0, quiet;
 
@@ -673,7 +674,7 @@ cephfs_volume_usage(void *impl, const char *uuid, struct storage_usage *out,
 	pthread_mutex_lock(&b->mu);
 	if ((v = vol_entry(b, uuid)) != NULL && v->gen == gen) {
 		v->usage = *out;
-		v->usage_ms = cephfs_mono_ms();
+		v->usage_ms = tnfs_mono_ms();
 	}
 	pthread_mutex_unlock(&b->mu);
 	rc = 0;

@@ -58,9 +58,6 @@ struct cephfs_backend {
 	size_t norphans;
 };
 
-/* Monotonic milliseconds. */
-int64_t cephfs_mono_ms(void);
-
 /* The volume's cephx user name, GROUP-UUID (without "client."). */
 void cephfs_auth_id(
     const struct cephfs_backend *b, const char *uuid, char *buf, size_t len);

@@ -14,15 +14,7 @@
 #include "jsonx.h"
 #include "storage_cephfs.h"
 #include "storage_impl.h"
-
-int64_t
-cephfs_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "timefmt.h"
 
 void
 cephfs_auth_id(
@@ -75,7 +67,7 @@ cephfs_run(struct cephfs_backend *b, const char *const *args, int timeout_ms,
 			    "Ceph did not answer within %d s (cluster of %s)",
 			    timeout_ms / 1000, b->conf);
 			pthread_mutex_lock(&b->mu);
-			b->quiet_until = cephfs_mono_ms() + QUIET_MS;
+			b->quiet_until = tnfs_mono_ms() + QUIET_MS;
 			pthread_mutex_unlock(&b->mu);
 		}
 		tnfs_err_prefix(err, "%s", what);

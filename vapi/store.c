@@ -167,6 +167,15 @@ store_tx_rollback(struct store *st)
 }
 
 int
+store_tx_end(struct store *st, int rc, struct tnfs_err *err)
+{
+	if (rc == 0)
+		return store_tx_commit(st, err);
+	store_tx_rollback(st);
+	return -1;
+}
+
+int
 store_meta_get(
     struct store *st, const char *key, char **val, struct tnfs_err *err)
 {

@@ -204,6 +204,11 @@ void store_spec_redact(const char *spec, char *out, size_t len);
 int store_tx_begin(struct store *st, struct tnfs_err *err);
 int store_tx_commit(struct store *st, struct tnfs_err *err);
 void store_tx_rollback(struct store *st);
+/*
+ * End the transaction as the work in it went: commit when rc is 0 (the
+ * commit's result), roll back and return -1 otherwise.
+ */
+int store_tx_end(struct store *st, int rc, struct tnfs_err *err);
 
 /* Settings: *val is NULL when key is absent; caller frees it. */
 int store_meta_get(

@@ -38,8 +38,9 @@
 #include <libpq-fe.h>
 
 #include "store_pg.h"
-#include "store_sql.h"
 #include "store_pg_stmts.h"
+#include "store_sql.h"
+#include "timefmt.h"
 
 #define STATEMENT_TIMEOUT_MS 30000
 #define LOCK_TIMEOUT_MS      10000
@@ -55,10 +56,7 @@
 static int64_t
 mono_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return tnfs_mono_ms();
 }
 
 void
@@ -689,27 +687,18 @@ pg_tx_rollback(void *impl)
 static int
 pg_check(void *impl, struct tnfs_err *err)
 {
-	struct pg *st = impl;
-	PGresult *res;
-	int rc = -1, v;
+	int64_t v;
 
-	pg_lock(st);
-	res = pg_query(st, "SELECT version FROM tnfs_schema", NULL, 0,
-	    "check", NULL, err);
-	if (res == NULL)
-		goto out;
-	v = PQntuples(res) == 1 ? (int)pg_int(res, 0, 0) : -1;
+	if (sql_int_of(impl, "SELECT version FROM tnfs_schema", NULL, 0, "check",
+		&v, err) == -1)
+		return -1;
 	if (v != NMIGRATIONS) {
 		tnfs_err_set(err, TNFS_E_INTERNAL,
-		    "store: schema version %d, this program knows %d", v,
-		    NMIGRATIONS);
-		goto out;
+		    "store: schema version %lld, this program knows %d",
+		    (long long)v, NMIGRATIONS);
+		return -1;
 	}
-	rc = 0;
-out:
-	PQclear(res);
-	pg_unlock(st);
-	return rc;
+	return 0;
 }
 
 const struct store_ops store_pg_ops = {

@@ -29,41 +29,24 @@
 #define STR(x)        STR_(x)
 #define CHANGE_KEY(g) "'exports-change:' || lpad((" g ")::text, 20, '0')"
 
+/* clang-format off */
 static const char bump_sql[] =
     "WITH g AS (INSERT INTO meta (key, value) VALUES ('exports-gen', '1')"
     " ON CONFLICT (key) DO UPDATE SET value = (meta.value::bigint + 1)::text"
     " RETURNING value::bigint AS gen),"
-    " d AS (DELETE FROM meta USING g WHERE meta.key = " CHANGE_KEY(
-	"g.gen - " STR(
-	    STORE_EXPORTS_CHANGES_KEPT)) ")"
-					 " INSERT INTO meta (key, value) "
-					 "SELECT " CHANGE_KEY(
-					     "g.gen") ", $1"
-						      " FROM g ON CONFLICT "
-						      "(key) DO UPDATE SET "
-						      "value = excluded.value"
-						      " RETURNING substr(key, "
-						      "16)::bigint";
+    " d AS (DELETE FROM meta USING g WHERE meta.key = "
+	CHANGE_KEY("g.gen - " STR(STORE_EXPORTS_CHANGES_KEPT)) ")"
+    " INSERT INTO meta (key, value) SELECT " CHANGE_KEY("g.gen") ", $1"
+    " FROM g ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+    " RETURNING substr(key, 16)::bigint";
+/* clang-format on */
 
 int
 pg_exports_bump(
     void *impl, const char *uuid, int64_t *gen, struct tnfs_err *err)
 {
-	struct pg *st = impl;
-	PGresult *res;
-	int rc = -1;
-
-	pg_lock(st);
-	res = pg_query(st, bump_sql, ARGS(TEXT(uuid != NULL ? uuid : "")),
-	    "bump the exported set's generation", NULL, err);
-	if (res == NULL)
-		goto out;
-	*gen = PQntuples(res) > 0 ? pg_int(res, 0, 0) : 0;
-	rc = 0;
-out:
-	PQclear(res);
-	pg_unlock(st);
-	return rc;
+	return sql_int_of(impl, bump_sql, ARGS(TEXT(uuid != NULL ? uuid : "")),
+	    "bump the exported set's generation", gen, err);
 }
 
 int
@@ -77,12 +60,13 @@ pg_exports_changes(void *impl, int64_t after, int64_t upto,
 
 	*all = 1;
 	pg_lock(st);
+	/* clang-format off */
 	res = pg_query(st,
-	    "SELECT value FROM meta WHERE key > " CHANGE_KEY(
-		"$1::bigint") " AND key <= " CHANGE_KEY("$2::bigint") " ORDER "
-								      "BY key",
+	    "SELECT value FROM meta WHERE key > " CHANGE_KEY("$1::bigint")
+	    " AND key <= " CHANGE_KEY("$2::bigint") " ORDER BY key",
 	    ARGS(INT(after), INT(upto)), "read the exports' changes", NULL,
 	    err);
+	/* clang-format on */
 	if (res == NULL)
 		goto out;
 	rc = 0;

@@ -103,11 +103,13 @@ uuid_row(void *db, struct sql_rows *rows, void *elem)
 	sql_copy(db, rows, 0, elem, TNFS_UUID_BUFSZ);
 }
 
+/* clang-format off */
 #define JOBS_CLAIM(lock)                                                       \
 	"UPDATE volumes SET claim = $1 WHERE uuid IN (SELECT uuid FROM"        \
-	" volumes WHERE state IN ('creating', 'deleting') AND " CLAIM_FREE(    \
-	    "claim") " ORDER BY create_ms, uuid LIMIT $3" lock ")"             \
-		     " RETURNING uuid"
+	" volumes WHERE state IN ('creating', 'deleting') AND "               \
+	CLAIM_FREE("claim") " ORDER BY create_ms, uuid LIMIT $3" lock ")"      \
+	" RETURNING uuid"
+/* clang-format on */
 
 int
 sql_jobs_claim(void *impl, const char *id, int64_t live_after_ms, size_t max,
@@ -130,8 +132,8 @@ sql_volume_claim(void *impl, const char *uuid, const char *id,
     int64_t live_after_ms, struct tnfs_err *err)
 {
 	return sql_moved(sql_run(impl,
-	    "UPDATE volumes SET claim = $1 WHERE uuid = $3 AND " CLAIM_FREE(
-		"claim"),
+	    "UPDATE volumes SET claim = $1 WHERE uuid = $3 AND "
+	    CLAIM_FREE("claim"),
 	    ARGS(TEXT(id), INT(live_after_ms), TEXT(uuid)), "claim volume",
 	    err));
 }

@@ -45,7 +45,8 @@ static const struct {
     {"ge", ">="},
 };
 
-static void add_sql(struct sql_where *w, const char *fmt, ...)
+static void
+add_sql(struct sql_where *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void

@@ -348,10 +348,7 @@ insert_volume(struct vapi *va, const struct volume *v, const char *clone_src,
 	rc = 0;
 out:
 	reservation_list_free(rs, nrs);
-	if (rc == 0)
-		return store_tx_commit(va->store, err);
-	store_tx_rollback(va->store);
-	return -1;
+	return store_tx_end(va->store, rc, err);
 }
 
 int
@@ -446,10 +443,7 @@ rename_volume(
 	rc = 0;
 out:
 	volume_free(v);
-	if (rc == 0)
-		return store_tx_commit(va->store, err);
-	store_tx_rollback(va->store);
-	return -1;
+	return store_tx_end(va->store, rc, err);
 }
 
 /*
