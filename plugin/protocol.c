@@ -149,12 +149,98 @@ bad:
 	return -1;
 }
 
+/* One option of a create: k=v into out; -1 with err when it is bad. */
+static int
+create_opt(
+    const char *k, const char *v, struct create_opts *out, struct tnfs_err *err)
+{
+	uint64_t u;
+
+	if (strcmp(k, "size") == 0) {
+		if (tnfs_size_parse(v, &out->size_mib, err) == -1) {
+			tnfs_err_prefix(err, "option size");
+			return -1;
+		}
+		out->has_size = 1;
+	} else if (strcmp(k, "network") == 0) {
+		if (v[0] == '\0' || strlen(v) > TNFS_NAME_MAX) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "option network: expected a network name "
+			    "or uuid of 1-%d bytes",
+			    TNFS_NAME_MAX);
+			return -1;
+		}
+		snprintf(out->network, sizeof(out->network), "%s", v);
+	} else if (strcmp(k, "from") == 0) {
+		if (tnfs_clone_source_parse(v, out->from_volume,
+			out->from_snapshot, err) == -1) {
+			tnfs_err_prefix(err, "option from");
+			return -1;
+		}
+	} else if (strcmp(k, "affinity") == 0) {
+		json_object *rules;
+
+		if (strlen(v) > PROTO_AFFINITY_MAX) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "option affinity: longer than %d bytes",
+			    PROTO_AFFINITY_MAX);
+			return -1;
+		}
+		if ((rules = tnfs_affinity_list_parse(v, err)) == NULL) {
+			tnfs_err_prefix(err, "option affinity");
+			return -1;
+		}
+		json_object_put(rules);
+		snprintf(out->affinity, sizeof(out->affinity), "%s", v);
+	} else if (strcmp(k, "ro") == 0) {
+		if (tnfs_parse_bool(
+			v, &out->vol.ro, "option ro", err) == -1)
+			return -1;
+	} else if (strcmp(k, "nfsvers") == 0) {
+		if (strcmp(v, "auto") != 0 && strcmp(v, "3") != 0 &&
+		    strcmp(v, "4") != 0 && strcmp(v, "4.0") != 0 &&
+		    strcmp(v, "4.1") != 0 && strcmp(v, "4.2") != 0) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "option nfsvers=%.16s: expected auto, 3, "
+			    "4, "
+			    "4.0, 4.1 or 4.2",
+			    v);
+			return -1;
+		}
+		snprintf(out->vol.nfsvers, sizeof(out->vol.nfsvers),
+		    "%s", v);
+	} else if (strcmp(k, "uid") == 0 || strcmp(k, "gid") == 0) {
+		if (tnfs_parse_u64(v, UINT32_MAX - 1, &u, k, err) ==
+		    -1) {
+			tnfs_err_prefix(err, "option %s", k);
+			return -1;
+		}
+		if (k[0] == 'u') {
+			out->vol.has_uid = 1;
+			out->vol.uid = (uint32_t)u;
+		} else {
+			out->vol.has_gid = 1;
+			out->vol.gid = (uint32_t)u;
+		}
+	} else if (strcmp(k, "mode") == 0) {
+		if (parse_mode(v, &out->vol.mode, err) == -1)
+			return -1;
+		out->vol.has_mode = 1;
+	} else {
+		tnfs_err_set(err, TNFS_E_VALIDATION,
+		    "unknown option %.64s%s (known options: %s)", k,
+		    strlen(k) > 64 ? "..." : "",
+		    proto_create_opt_names);
+		return -1;
+	}
+	return 0;
+}
+
 int
 proto_parse_create_opts(
     json_object *opts, struct create_opts *out, struct tnfs_err *err)
 {
 	struct json_object_iterator it, end;
-	uint64_t u;
 
 	memset(out, 0, sizeof(*out));
 	volume_opts_default(&out->vol);
@@ -183,83 +269,8 @@ proto_parse_create_opts(
 			    "option %.64s: value contains a NUL byte", k);
 			return -1;
 		}
-		if (strcmp(k, "size") == 0) {
-			if (tnfs_size_parse(v, &out->size_mib, err) == -1) {
-				tnfs_err_prefix(err, "option size");
-				return -1;
-			}
-			out->has_size = 1;
-		} else if (strcmp(k, "network") == 0) {
-			if (v[0] == '\0' || strlen(v) > TNFS_NAME_MAX) {
-				tnfs_err_set(err, TNFS_E_VALIDATION,
-				    "option network: expected a network name "
-				    "or uuid of 1-%d bytes",
-				    TNFS_NAME_MAX);
-				return -1;
-			}
-			snprintf(out->network, sizeof(out->network), "%s", v);
-		} else if (strcmp(k, "from") == 0) {
-			if (tnfs_clone_source_parse(v, out->from_volume,
-				out->from_snapshot, err) == -1) {
-				tnfs_err_prefix(err, "option from");
-				return -1;
-			}
-		} else if (strcmp(k, "affinity") == 0) {
-			json_object *rules;
-
-			if (strlen(v) > PROTO_AFFINITY_MAX) {
-				tnfs_err_set(err, TNFS_E_VALIDATION,
-				    "option affinity: longer than %d bytes",
-				    PROTO_AFFINITY_MAX);
-				return -1;
-			}
-			if ((rules = tnfs_affinity_list_parse(v, err)) == NULL) {
-				tnfs_err_prefix(err, "option affinity");
-				return -1;
-			}
-			json_object_put(rules);
-			snprintf(out->affinity, sizeof(out->affinity), "%s", v);
-		} else if (strcmp(k, "ro") == 0) {
-			if (tnfs_parse_bool(
-				v, &out->vol.ro, "option ro", err) == -1)
-				return -1;
-		} else if (strcmp(k, "nfsvers") == 0) {
-			if (strcmp(v, "auto") != 0 && strcmp(v, "3") != 0 &&
-			    strcmp(v, "4") != 0 && strcmp(v, "4.0") != 0 &&
-			    strcmp(v, "4.1") != 0 && strcmp(v, "4.2") != 0) {
-				tnfs_err_set(err, TNFS_E_VALIDATION,
-				    "option nfsvers=%.16s: expected auto, 3, "
-				    "4, "
-				    "4.0, 4.1 or 4.2",
-				    v);
-				return -1;
-			}
-			snprintf(out->vol.nfsvers, sizeof(out->vol.nfsvers),
-			    "%s", v);
-		} else if (strcmp(k, "uid") == 0 || strcmp(k, "gid") == 0) {
-			if (tnfs_parse_u64(v, UINT32_MAX - 1, &u, k, err) ==
-			    -1) {
-				tnfs_err_prefix(err, "option %s", k);
-				return -1;
-			}
-			if (k[0] == 'u') {
-				out->vol.has_uid = 1;
-				out->vol.uid = (uint32_t)u;
-			} else {
-				out->vol.has_gid = 1;
-				out->vol.gid = (uint32_t)u;
-			}
-		} else if (strcmp(k, "mode") == 0) {
-			if (parse_mode(v, &out->vol.mode, err) == -1)
-				return -1;
-			out->vol.has_mode = 1;
-		} else {
-			tnfs_err_set(err, TNFS_E_VALIDATION,
-			    "unknown option %.64s%s (known options: %s)", k,
-			    strlen(k) > 64 ? "..." : "",
-			    proto_create_opt_names);
+		if (create_opt(k, v, out, err) == -1)
 			return -1;
-		}
 	}
 	return 0;
 }

@@ -430,6 +430,21 @@ out:
 	return rc;
 }
 
+/* The size a create asks the VAPI for, size_mib rounded up; logged. */
+static int
+choose_size(struct vapi_client *c, const char *name, uint64_t size_mib,
+    uint64_t *size, struct tnfs_err *err)
+{
+	char human[32];
+
+	if (pick_size(c, size_mib, size, err) == -1)
+		return -1;
+	tnfs_size_format(*size, human, sizeof(human));
+	log_info("create %s: size %llu MiB asked, %s (%llu MiB) chosen", name,
+	    (unsigned long long)size_mib, human, (unsigned long long)*size);
+	return 0;
+}
+
 int
 volumes_create(struct volumes *vs, const char *name, json_object *opts,
     struct tnfs_err *err)
@@ -439,7 +454,7 @@ volumes_create(struct volumes *vs, const char *name, json_object *opts,
 	struct vapi_volume v = {0};
 	struct vapi_client *c = NULL;
 	struct pvol *p;
-	char net[VAPI_UUID_BUFSZ], human[32];
+	char net[VAPI_UUID_BUFSZ];
 	const char *nets[1] = {net};
 	json_object *labels = NULL, *affinity = NULL;
 	uint64_t size = 0;
@@ -465,7 +480,7 @@ volumes_create(struct volumes *vs, const char *name, json_object *opts,
 	if ((c = vol_vapi_open(vs, err)) == NULL)
 		goto out;
 	if ((found = vol_fetch(vs, c, p, err)) == -1)
-		goto fail_vapi;
+		goto fail;
 	if (found == 1) {
 		log_info("create %s: found in the VAPI; using it", name);
 		rc = 0;
@@ -474,14 +489,8 @@ volumes_create(struct volumes *vs, const char *name, json_object *opts,
 	if (vapi_client_resolve_network(
 		c, vs->owner, co.network, net, NULL, err) == -1)
 		goto fail;
-	if (co.has_size) {
-		if (pick_size(c, co.size_mib, &size, err) == -1)
-			goto fail;
-		tnfs_size_format(size, human, sizeof(human));
-		log_info("create %s: size %llu MiB asked, %s (%llu MiB) chosen",
-		    name, (unsigned long long)co.size_mib, human,
-		    (unsigned long long)size);
-	}
+	if (co.has_size && choose_size(c, name, co.size_mib, &size, err) == -1)
+		goto fail;
 	if ((labels = proto_opts_to_labels(&co.vol)) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		goto out;
@@ -523,7 +532,6 @@ save:
 	if (vol_persist(vs, p, err) == -1)
 		rc = -1;
 	goto out;
-fail_vapi:
 fail:
 	tnfs_err_prefix(err, "cannot create volume %s", name);
 out:
