@@ -135,7 +135,8 @@ sql_list(void *db, const char *sql, const struct arg *a, size_t na,
 	size_t cnt = 0, cap = 0;
 	int rc = -1, r;
 
-	*(void **)out = NULL;
+	/* out is a pointer to the caller's typed array pointer */
+	memcpy(out, &arr, sizeof(arr));
 	*n = 0;
 	o->lock(db);
 	if (o->query(db, sql, a, na, what, &rows, err) == -1) {
@@ -160,7 +161,7 @@ sql_list(void *db, const char *sql, const struct arg *a, size_t na,
 	}
 	if (r == -1)
 		goto out;
-	*(void **)out = arr;
+	memcpy(out, &arr, sizeof(arr));
 	*n = cnt;
 	arr = NULL;
 	rc = 0;

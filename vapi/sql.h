@@ -1,10 +1,9 @@
 /*
  * sql.h: a connection of either record store (SQLite, PostgreSQL) as the
- * record code both share sees it.  The records whose SQL reads the same in
- * both dialects (references, reservations, snapshots, hosts and grants:
- * store_sql_*.c) are written once against this; what a dialect says its
- * own way (volumes' locking reads, claims, leases, the exports' change
- * rows) stays in store_sqlite_*.c and store_pg_*.c.
+ * record code both share sees it.  The records are written once against
+ * this (store_sql_*.c); what only one store has (SQLite's file and
+ * schema, PostgreSQL's connection, migrations and the shared NFS heads'
+ * generations) stays in store_sqlite*.c and store_pg*.c.
  *
  * Statements are written in PostgreSQL's words: parameters $1, $2, ...
  * (each may stand more than once), casts "$1::text" where PostgreSQL must

@@ -53,12 +53,6 @@
 
 #define NMIGRATIONS store_pg_schema_version
 
-static int64_t
-mono_ms(void)
-{
-	return tnfs_mono_ms();
-}
-
 void
 pg_lock(void *db)
 {
@@ -130,7 +124,7 @@ wait_fd(int fd, short events, int64_t deadline)
 	int r;
 
 	for (;;) {
-		if ((left = deadline - mono_ms()) <= 0)
+		if ((left = deadline - tnfs_mono_ms()) <= 0)
 			return 0;
 		r = poll(&p, 1, left > 1000000 ? 1000000 : (int)left);
 		if (r > 0)
@@ -260,7 +254,7 @@ static int
 connect_db(struct pg *st, struct tnfs_err *err)
 {
 	PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
-	int64_t deadline = mono_ms() + (int64_t)st->connect_timeout_s * 1000;
+	int64_t deadline = tnfs_mono_ms() + (int64_t)st->connect_timeout_s * 1000;
 	char set[256];
 	PGresult *res;
 	PGconn *c;
@@ -411,7 +405,7 @@ query(struct pg *st, const char *sql, const struct arg *a, size_t n,
 				goto out;
 		}
 		res = exec_until(st, sql, (int)n, types, vals,
-		    mono_ms() + st->statement_timeout_ms + DEADLINE_SLACK_MS,
+		    tnfs_mono_ms() + st->statement_timeout_ms + DEADLINE_SLACK_MS,
 		    err);
 		if (res == NULL) {
 			tnfs_err_prefix(err, "%s", what);

@@ -75,12 +75,14 @@ turn(void *db, enum sql_turn what, const char *key, struct tnfs_err *err)
 	    [SQL_TURN_VOLUME] = "lock volume",
 	};
 	PGresult *res;
+	int rc;
 
 	pg_lock(db);
 	res = pg_query(db, sql[what], ARGS(TEXT(key)), why[what], NULL, err);
+	rc = res == NULL ? -1 : 0;
 	PQclear(res);
 	pg_unlock(db);
-	return res == NULL ? -1 : 0;
+	return rc;
 }
 
 static int
