@@ -77,14 +77,12 @@ set_param(char *slot, size_t slotsz, const char *name, const char *v,
 	return 0;
 }
 
-int
-httpsig_parse(const char *value, struct httpsig *out, struct tnfs_err *err)
+/* The header as a whole: its length, its characters, its scheme. */
+static int
+check_header(const char *value, struct tnfs_err *err)
 {
-	const char *p = value;
-	size_t i, nparams = 0;
-	int after_space = 0;
+	size_t i;
 
-	memset(out, 0, sizeof(*out));
 	if (strlen(value) > HTTPSIG_HEADER_MAX) {
 		httpsig_err(err, "InvalidSignature",
 		    "Authorization header invalid: longer than %d characters",
@@ -99,12 +97,56 @@ httpsig_parse(const char *value, struct httpsig *out, struct tnfs_err *err)
 			    "or non-ASCII character");
 			return -1;
 		}
-	if (strncasecmp(p, "Signature ", 10) != 0) {
+	if (strncasecmp(value, "Signature ", 10) != 0) {
 		httpsig_err(err, "InvalidSignature",
 		    "Authorization header invalid: scheme was not \"Signature\"");
 		return -1;
 	}
-	p += 10;
+	return 0;
+}
+
+/* What every signature names: keyId, a supported algorithm, itself. */
+static int
+check_params(struct httpsig *out, struct tnfs_err *err)
+{
+	size_t i;
+
+	if (out->key_id[0] == '\0') {
+		httpsig_err(err, "InvalidSignature",
+		    "Authorization header invalid: keyId was not specified");
+		return -1;
+	}
+	if (out->algorithm[0] == '\0') {
+		httpsig_err(err, "InvalidSignature",
+		    "Authorization header invalid: algorithm was not specified");
+		return -1;
+	}
+	if (out->signature[0] == '\0') {
+		httpsig_err(err, "InvalidSignature",
+		    "Authorization header invalid: signature was empty");
+		return -1;
+	}
+	for (i = 0; out->algorithm[i] != '\0'; i++)
+		out->algorithm[i] = (char)tolower((unsigned char)out->algorithm[i]);
+	if (find_alg(out->algorithm) < 0) {
+		httpsig_err(err, "InvalidSignature",
+		    "%s is not a supported signing algorithm", out->algorithm);
+		return -1;
+	}
+	return 0;
+}
+
+int
+httpsig_parse(const char *value, struct httpsig *out, struct tnfs_err *err)
+{
+	const char *p;
+	size_t nparams = 0;
+	int after_space = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (check_header(value, err) == -1)
+		return -1;
+	p = value + 10; /* after "Signature " */
 	while (*p == ' ')
 		p++;
 	while (*p != '\0') {
@@ -184,29 +226,7 @@ httpsig_parse(const char *value, struct httpsig *out, struct tnfs_err *err)
 			return -1;
 		}
 	}
-	if (out->key_id[0] == '\0') {
-		httpsig_err(err, "InvalidSignature",
-		    "Authorization header invalid: keyId was not specified");
-		return -1;
-	}
-	if (out->algorithm[0] == '\0') {
-		httpsig_err(err, "InvalidSignature",
-		    "Authorization header invalid: algorithm was not specified");
-		return -1;
-	}
-	if (out->signature[0] == '\0') {
-		httpsig_err(err, "InvalidSignature",
-		    "Authorization header invalid: signature was empty");
-		return -1;
-	}
-	for (i = 0; out->algorithm[i] != '\0'; i++)
-		out->algorithm[i] = (char)tolower((unsigned char)out->algorithm[i]);
-	if (find_alg(out->algorithm) < 0) {
-		httpsig_err(err, "InvalidSignature",
-		    "%s is not a supported signing algorithm", out->algorithm);
-		return -1;
-	}
-	return 0;
+	return check_params(out, err);
 }
 
 int
