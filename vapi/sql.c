@@ -60,6 +60,14 @@ sql_moved(int r)
 	return r < 0 ? -1 : r > 0;
 }
 
+int
+sql_reaped(int r, int *n)
+{
+	if (n != NULL)
+		*n = r < 0 ? 0 : r;
+	return r < 0 ? -1 : 0;
+}
+
 enum sql_dialect
 sql_dialect_of(void *db)
 {

@@ -122,6 +122,8 @@ int sql_next(
 void sql_close(void *db, struct sql_rows *rows);
 /* A run that must change no or one row: 1 when it changed one, 0, -1. */
 int sql_moved(int r);
+/* A run that reaps: the rows it took into *n (when n is not NULL), 0 or -1. */
+int sql_reaped(int r, int *n);
 
 enum sql_dialect sql_dialect_of(void *db);
 int sql_in_tx(void *db);

@@ -87,14 +87,12 @@ sql_instance_list(
 int
 sql_instances_reap(void *impl, int64_t before_ms, int *n, struct tnfs_err *err)
 {
-	int r = sql_run(impl,
-	    "DELETE FROM instances WHERE heartbeat_ms < $1 AND NOT EXISTS"
-	    " (SELECT 1 FROM volumes v WHERE v.claim = instances.id)",
-	    ARGS(INT(before_ms)), "reap instances", err);
-
-	if (n != NULL)
-		*n = r < 0 ? 0 : r;
-	return r < 0 ? -1 : 0;
+	return sql_reaped(sql_run(impl,
+			      "DELETE FROM instances WHERE heartbeat_ms < $1"
+			      " AND NOT EXISTS (SELECT 1 FROM volumes v WHERE"
+			      " v.claim = instances.id)",
+			      ARGS(INT(before_ms)), "reap instances", err),
+	    n);
 }
 
 static void

@@ -34,19 +34,10 @@ sql_ref_remove(void *impl, const char *volume_uuid, const char *vm_uuid,
 	    : 0;
 }
 
-/* A reaping run: how many rows it took into *n (when wanted). */
-static int
-reaped(int r, int *n)
-{
-	if (n != NULL)
-		*n = r < 0 ? 0 : r;
-	return r < 0 ? -1 : 0;
-}
-
 int
 sql_refs_reap(void *impl, int64_t before_ms, int *n, struct tnfs_err *err)
 {
-	return reaped(sql_run(impl, "DELETE FROM refs WHERE renewed_ms < $1",
+	return sql_reaped(sql_run(impl, "DELETE FROM refs WHERE renewed_ms < $1",
 			  ARGS(INT(before_ms)), "reap references", err),
 	    n);
 }
@@ -55,7 +46,7 @@ int
 sql_refs_reap_orphans(
     void *impl, int64_t before_ms, int *n, struct tnfs_err *err)
 {
-	return reaped(sql_run(impl,
+	return sql_reaped(sql_run(impl,
 			  "DELETE FROM refs WHERE created_ms < $1 AND NOT"
 			  " EXISTS (SELECT 1 FROM hosts h WHERE h.owner_uuid"
 			  " = refs.owner_uuid AND h.uuid = refs.vm_uuid)",
