@@ -2,10 +2,11 @@
  * httpd.c: the hardened libmicrohttpd server (see httpd.h).
  *
  * Three kinds of threads of ours beside MHD's I/O pool: the acceptor
- * and the sweeper (httpd_accept.c) and one per request being handled.
- * This file holds the requests: MHD's callbacks read them, a thread runs
+ * and the sweeper (httpd_accept.c) and the handler threads.  This file
+ * holds the requests: MHD's callbacks read them, a handler thread runs
  * the handler while MHD keeps the connection suspended, the reply goes
- * out on the resume.  Then start and stop; the text helpers are in
+ * out on the resume (or, for a quick request, the I/O thread runs it and
+ * replies at once).  Then start and stop; the text helpers are in
  * httpd_text.c.
  */
 #include <arpa/inet.h>
@@ -449,6 +450,27 @@ request_received(struct httpd *h, struct MHD_Connection *conn)
 	pthread_mutex_unlock(&h->mu);
 }
 
+/*
+ * A request answered from memory, on this I/O thread: no suspend, no
+ * thread, the reply queued at once.  It is not counted in running:
+ * httpd_stop stops MHD, which waits for its I/O threads, so none can be
+ * left under way.
+ */
+static enum MHD_Result
+run_quick(struct httpd *h, struct httpd_req *rq)
+{
+	int stopping;
+
+	pthread_mutex_lock(&h->mu);
+	stopping = h->stopping;
+	pthread_mutex_unlock(&h->mu);
+	if (stopping)
+		return queue_busy(h, rq);
+	rq->state = RQ_RUNNING;
+	h->o.handler(h->o.cls, rq);
+	return queue_reply(h, rq);
+}
+
 static enum MHD_Result
 start_handler(struct httpd *h, struct httpd_req *rq)
 {
@@ -461,6 +483,8 @@ start_handler(struct httpd *h, struct httpd_req *rq)
 	    MHD_get_connection_values_n(
 		rq->conn, MHD_GET_ARGUMENT_KIND, copy_arg, rq) < 0)
 		return MHD_NO;
+	if (h->o.quick != NULL && h->o.quick(h->o.cls, rq))
+		return run_quick(h, rq);
 	pthread_mutex_lock(&h->mu);
 	busy = h->stopping || h->running >= h->o.max_running;
 	if (!busy)

@@ -14,10 +14,13 @@
  *    connecting process), and past either a canned 503 instead of the
  *    silent close MHD does at its limits.
  *  - Handlers may block (provisioning, mounts): each complete request runs
- *    on its own thread while MHD keeps the connection suspended, so slow
+ *    on a handler thread while MHD keeps the connection suspended, so slow
  *    handlers never stall the I/O threads and thus never delay /ping or
  *    another client's request.  At most max_running run at once; past
- *    that a request is answered busy (503) at once.
+ *    that a request is answered busy (503) at once.  A request the
+ *    daemon's quick() says is answered from memory runs on the I/O thread
+ *    instead: the hand-off to a handler thread and back costs more than
+ *    such an answer.
  */
 #ifndef TNFS_HTTPD_H
 #define TNFS_HTTPD_H
@@ -31,7 +34,8 @@ struct httpd;
 struct httpd_req;
 
 /*
- * Runs on the request's own thread.  Reads the request through the
+ * Runs on a handler thread (or on an I/O thread when quick, below).
+ * Reads the request through the
  * httpd_req_* accessors and answers with httpd_req_reply exactly once
  * (no reply becomes a 500).  rq is valid until the handler returns.
  */
@@ -46,6 +50,13 @@ struct httpd_opts {
 	unsigned max_running;      /* handler threads at once */
 	size_t body_max;           /* larger bodies are read and dropped */
 	httpd_handler_fn handler;
+	/*
+	 * Whether rq (its method, URL and body are in) can be answered
+	 * without blocking: no network, no child process, no lock a blocking
+	 * call may hold, and in well under a millisecond.  Such requests run
+	 * the handler on the I/O thread that read them.  NULL: none is.
+	 */
+	int (*quick)(void *cls, const struct httpd_req *rq);
 	void *cls;
 	/*
 	 * The 503 a refused connection or request gets: a JSON body in the

@@ -146,20 +146,52 @@ r_unmount(struct volumes *vs, struct proto_req *rq, struct tnfs_err *err)
 static const struct route {
 	const char *path;
 	int need;
+	int quick;     /* answered from memory (httpd.h), or */
 	route_fn fn;   /* a JSON reply, or */
 	text_fn text;  /* a reply already rendered */
 } routes[] = {
-    {"/Plugin.Activate", 0, r_activate, NULL},
-    {"/VolumeDriver.Capabilities", 0, r_capabilities, NULL},
-    {"/VolumeDriver.Create", PROTO_NEED_NAME, r_create, NULL},
-    {"/VolumeDriver.Remove", PROTO_NEED_NAME, r_remove, NULL},
-    {"/VolumeDriver.Get", PROTO_NEED_NAME, r_get, NULL},
-    {"/VolumeDriver.List", 0, NULL, t_list},
-    {"/VolumeDriver.Path", PROTO_NEED_NAME, r_path, NULL},
-    {"/VolumeDriver.Mount", PROTO_NEED_NAME | PROTO_NEED_ID, r_mount, NULL},
-    {"/VolumeDriver.Unmount", PROTO_NEED_NAME | PROTO_NEED_ID, r_unmount,
+    {"/Plugin.Activate", 0, 1, r_activate, NULL},
+    {"/VolumeDriver.Capabilities", 0, 1, r_capabilities, NULL},
+    {"/VolumeDriver.Create", PROTO_NEED_NAME, 0, r_create, NULL},
+    {"/VolumeDriver.Remove", PROTO_NEED_NAME, 0, r_remove, NULL},
+    {"/VolumeDriver.Get", PROTO_NEED_NAME, 1, r_get, NULL},
+    {"/VolumeDriver.List", 0, 0, NULL, t_list},
+    {"/VolumeDriver.Path", PROTO_NEED_NAME, 1, r_path, NULL},
+    {"/VolumeDriver.Mount", PROTO_NEED_NAME | PROTO_NEED_ID, 0, r_mount,
+	NULL},
+    {"/VolumeDriver.Unmount", PROTO_NEED_NAME | PROTO_NEED_ID, 0, r_unmount,
 	NULL},
 };
+
+static const struct route *
+route_of(const char *url)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (strcmp(url, routes[i].path) == 0)
+			return &routes[i];
+	return NULL;
+}
+
+/*
+ * httpd's quick(): Get, Path, Capabilities and Activate read the
+ * registry in memory, and so does a List whose text is kept; errors
+ * (a wrong method or endpoint) are answered at once too.  Create, Remove,
+ * Mount and Unmount talk to the VAPI and mount: a handler thread's.
+ */
+static int
+answered_from_memory(void *cls, const struct httpd_req *hr)
+{
+	struct plugin_http *srv = cls;
+	const struct route *rt = route_of(httpd_req_url(hr));
+
+	if (strcmp(httpd_req_method(hr), "POST") != 0 || rt == NULL)
+		return 1;
+	if (rt->text != NULL)
+		return volumes_list_text_current(srv->vs);
+	return rt->quick;
+}
 
 static void
 send_text(struct httpd_req *hr, unsigned status, const char *text)
@@ -216,7 +248,7 @@ log_request(const char *path, const struct proto_req *rq, unsigned status,
 		log_msg(TNFS_LOG_WARN, f, "%s failed", path);
 }
 
-/* Runs on the request's own thread (httpd.h). */
+/* Runs on a handler thread, or an I/O thread when quick (httpd.h). */
 static void
 dispatch(void *cls, struct httpd_req *hr)
 {
@@ -230,7 +262,7 @@ dispatch(void *cls, struct httpd_req *hr)
 	char *text = NULL;
 	unsigned status = 200;
 	char logurl[256], method[24];
-	size_t i, len;
+	size_t len;
 
 	memset(&rq, 0, sizeof(rq));
 	tnfs_err_clear(&err);
@@ -242,10 +274,7 @@ dispatch(void *cls, struct httpd_req *hr)
 		send_err(hr, 405, &err);
 		return;
 	}
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (strcmp(url, routes[i].path) == 0)
-			rt = &routes[i];
-	if (rt == NULL) {
+	if ((rt = route_of(url)) == NULL) {
 		tnfs_err_set(&err, TNFS_E_RESOURCE_NOT_FOUND,
 		    "unknown endpoint %.100s", logurl);
 		status = 404;
@@ -372,6 +401,7 @@ plugin_http_start(
 	    .max_running = MAX_RUNNING,
 	    .body_max = PROTO_BODY_MAX,
 	    .handler = dispatch,
+	    .quick = answered_from_memory,
 	    .busy_body = "{\"Err\":\"tritonnfs: the plugin is at its connection "
 			 "or request limit; retry\"}",
 	    .content_type = CONTENT_TYPE,

@@ -86,6 +86,13 @@ struct volumes_text *volumes_list_text(struct volumes *vs, struct tnfs_err *err)
 const char *volumes_text_str(const struct volumes_text *t, size_t *len);
 /* Drop one reference; the last frees t.  NULL is a no-op. */
 void volumes_text_put(struct volumes_text *t);
+/*
+ * Whether volumes_list_text would answer without rendering: the kept
+ * text is current and no render is under way.  A hint, for choosing
+ * where to run a List (httpd's quick requests); it may be stale by the
+ * time the List runs, which then renders.
+ */
+int volumes_list_text_current(struct volumes *vs);
 int volumes_path(struct volumes *vs, const char *name, char *mountpoint,
     size_t len, struct tnfs_err *err);
 int volumes_mount(struct volumes *vs, const char *name, const char *id,

@@ -224,6 +224,23 @@ out:
 }
 
 int
+volumes_list_text_current(struct volumes *vs)
+{
+	uint64_t gen;
+	int current;
+
+	vol_rdlock(vs);
+	gen = vs->list_gen;
+	vol_unlock(vs);
+	/* A render under way holds list_mu: that List is not quick. */
+	if (pthread_mutex_trylock(&vs->list_mu) != 0)
+		return 0;
+	current = vs->list_text != NULL && vs->list_text_gen == gen;
+	pthread_mutex_unlock(&vs->list_mu);
+	return current;
+}
+
+int
 volumes_path(struct volumes *vs, const char *name, char *mountpoint, size_t len,
     struct tnfs_err *err)
 {

@@ -2,7 +2,8 @@
  * test_httpd.c: what lib/httpd.c decides about text from the wire: which
  * byte strings are UTF-8, and how anything else is escaped for log lines
  * and messages; and a real server on a Unix socket answering with a shared
- * body, whose release must come exactly once however the reply ends.
+ * body, whose release must come exactly once however the reply ends,
+ * and answering a quick request while every handler thread is taken.
  * (The rest of the server is exercised by vapi_slow_clients.sh and
  * plugin_protocol.sh.)
  */
@@ -130,7 +131,8 @@ shared_handler(void *cls, struct httpd_req *rq)
 }
 
 static struct httpd *
-start_server(char *path, size_t len)
+start_server_with(char *path, size_t len, httpd_handler_fn handler,
+    int (*quick)(void *, const struct httpd_req *), unsigned max_running)
 {
 	struct httpd_opts o = {
 	    .name = "test",
@@ -138,10 +140,11 @@ start_server(char *path, size_t len)
 	    .per_peer_limit = 8,
 	    .header_deadline_s = 10,
 	    .pool_threads = 1,
-	    .max_running = 4,
+	    .max_running = max_running,
 	    .body_max = 1024,
-	    .handler = shared_handler,
-	    .busy_body = "{}",
+	    .handler = handler,
+	    .quick = quick,
+	    .busy_body = "{\"busy\":1}",
 	    .content_type = "application/json",
 	};
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -162,23 +165,38 @@ start_server(char *path, size_t len)
 	return h;
 }
 
-/* A connected client that has sent one request. */
-static int
-ask(const char *path)
+static struct httpd *
+start_server(char *path, size_t len)
 {
-	static const char req[] = "POST /x HTTP/1.1\r\nHost: h\r\n"
-				  "Content-Length: 0\r\n\r\n";
+	return start_server_with(path, len, shared_handler, NULL, 4);
+}
+
+/* A connected client that has sent one POST of url. */
+static int
+ask_url(const char *path, const char *url)
+{
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct timeval tv = {.tv_sec = 10};
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	char req[256];
+	int n;
 
+	n = snprintf(req, sizeof(req),
+	    "POST %s HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n",
+	    url);
+	ck_assert(n > 0 && (size_t)n < sizeof(req));
 	ck_assert_int_ge(fd, 0);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	ck_assert_int_eq(
-	    write(fd, req, sizeof(req) - 1), (ssize_t)sizeof(req) - 1);
+	ck_assert_int_eq(write(fd, req, (size_t)n), n);
 	return fd;
+}
+
+static int
+ask(const char *path)
+{
+	return ask_url(path, "/x");
 }
 
 /* The body of the one reply on fd (headers skipped), into *len. */
@@ -308,6 +326,74 @@ START_TEST(test_shared_replaced)
 }
 END_TEST
 
+/* ---- quick requests, on the I/O thread ---- */
+
+static atomic_int slow_started, slow_release;
+
+/* "/slow" holds its handler thread until told; anything else answers. */
+static void
+quick_handler(void *cls, struct httpd_req *rq)
+{
+	const char *url = httpd_req_url(rq);
+
+	(void)cls;
+	if (strcmp(url, "/slow") == 0) {
+		atomic_store(&slow_started, 1);
+		for (int i = 0; i < 1000 && !atomic_load(&slow_release); i++)
+			nanosleep(&(struct timespec){.tv_nsec = 10000000},
+			    NULL);
+	}
+	ck_assert_int_eq(httpd_req_reply(rq, 200, strdup(url), NULL), 0);
+}
+
+static int
+quick_fast(void *cls, const struct httpd_req *rq)
+{
+	(void)cls;
+	return strcmp(httpd_req_url(rq), "/fast") == 0;
+}
+
+static void
+expect_body(int fd, const char *want)
+{
+	size_t len;
+	char *body = read_reply(fd, &len);
+
+	ck_assert_uint_eq(len, strlen(want));
+	ck_assert(memcmp(body, want, len) == 0);
+	free(body);
+	close(fd);
+}
+
+/*
+ * The one handler thread is held by /slow: a quick /fast is answered
+ * anyway, again and again, while a request that is not quick is told
+ * the server is busy, so /fast cannot have had a handler thread.
+ */
+START_TEST(test_quick_without_a_handler_thread)
+{
+	char path[108];
+	struct httpd *h;
+	int slow;
+
+	atomic_store(&slow_started, 0);
+	atomic_store(&slow_release, 0);
+	h = start_server_with(path, sizeof(path), quick_handler, quick_fast, 1);
+	slow = ask_url(path, "/slow");
+	for (int i = 0; i < 1000 && !atomic_load(&slow_started); i++)
+		nanosleep(&(struct timespec){.tv_nsec = 10000000}, NULL);
+	ck_assert_int_eq(atomic_load(&slow_started), 1);
+	for (int i = 0; i < 3; i++)
+		expect_body(ask_url(path, "/fast"), "/fast");
+	expect_body(ask_url(path, "/other"), "{\"busy\":1}");
+	atomic_store(&slow_release, 1);
+	expect_body(slow, "/slow");
+	expect_body(ask_url(path, "/other"), "/other");
+	httpd_stop(h, 1000);
+	unlink(path);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -323,6 +409,10 @@ make_suite(void)
 	tcase_add_test(tc, test_shared_sent_and_released_once);
 	tcase_add_test(tc, test_shared_released_when_client_leaves);
 	tcase_add_test(tc, test_shared_replaced);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("quick");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_quick_without_a_handler_thread);
 	suite_add_tcase(s, tc);
 	return s;
 }
