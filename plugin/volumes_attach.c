@@ -472,6 +472,9 @@ attach(struct volumes *vs, struct vapi_client *c, struct pvol *p,
 	if (vapi_client_add_reference(
 		c, snap.uuid, vs->owner, vs->host, err) == -1)
 		return -1;
+	vol_wrlock(vs);
+	p->lease_ms = tnfs_mono_ms();
+	vol_unlock(vs);
 	if (mkdir(target, 0755) == -1 && errno != EEXIST) {
 		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "mkdir %s", target);
 		return -1;
@@ -487,18 +490,27 @@ attach(struct volumes *vs, struct vapi_client *c, struct pvol *p,
 	return 0;
 }
 
-/* This host now uses the volume: claim it in the VAPI (decision 3).  A
- * failure is remembered, not returned: the lease renewal retries. */
+/*
+ * This host now uses the volume: claim it in the VAPI (decision 3).  A
+ * failure is remembered, not returned: the lease renewal retries.  A
+ * claim younger than the renewal period is still held (the VAPI keeps a
+ * reference longer than that period, as the renewal relies on): the
+ * mount just made, or one kept after its last container (--linger), is
+ * not claimed twice.
+ */
 static void
 claim(struct volumes *vs, struct vapi_client *c, struct pvol *p)
 {
 	struct tnfs_err e;
 	char uuid[40];
+	int held;
 
 	vol_rdlock(vs);
 	snprintf(uuid, sizeof(uuid), "%s", p->st.uuid);
+	held = p->lease_ms != 0 && p->last_error == NULL &&
+	    tnfs_mono_ms() - p->lease_ms < vs->cfg.lease_ms;
 	vol_unlock(vs);
-	if (uuid[0] == '\0')
+	if (uuid[0] == '\0' || held)
 		return;
 	tnfs_err_clear(&e);
 	if (vapi_client_add_reference(c, uuid, vs->owner, vs->host, &e) == -1) {

@@ -33,6 +33,9 @@ for m in "write MB/s" "read MB/s" "create files/s" "read-back files/s" "rm files
 done
 t_like "the header names the ratio" "$(grep '^metric ' "$out")" "tritonnfs/local\$"
 t_like "container start is said to be subtracted" "$(cat "$out")" "minus the median empty container"
+t_like "the floor plugin's figures and ratios" "$(grep '^# A plugin that answers' -A1 "$out" | tr '\n' ' ')" \
+	"mount $num ms, vol-create $num ms; tritonnfs/that plugin: +mount $num, vol-create $num"
+t_like "the linger is named" "$(cat "$out")" "linger 30 s"
 t_like "the machine is named" "$(cat "$out")" "CPUs, .*kernel"
 t_ok "the logs were kept" test -s "$dir/logs/plugin.log" -a -s "$dir/logs/runs.log"
 t_fails "nothing left mounted" grep -q "$work" /proc/self/mountinfo
@@ -41,6 +44,8 @@ t_is "its work directory is gone" "$(find "$work" -mindepth 1 | wc -l)" 0
 t_fails "a bad --size is refused" "$TNFS_SRCDIR/bench/docker-volumes" --size 12x
 t_fails "an unknown option is refused" "$TNFS_SRCDIR/bench/docker-volumes" --sizes 8
 t_fails "a bad --repeat is refused" "$TNFS_SRCDIR/bench/docker-volumes" --repeat 0
+t_fails "a bad --linger is refused" "$TNFS_SRCDIR/bench/docker-volumes" --linger -1
+t_fails "a huge --linger is refused" "$TNFS_SRCDIR/bench/docker-volumes" --linger 99999
 if [ "$rc" != 0 ]; then
 	while read -r l; do t_diag "$l"; done <"$dir/err"
 fi
