@@ -252,9 +252,12 @@ mounts_stale(struct mounts *m, const char *target, int timeout_ms)
 
 	/* In a child: a statfs against a hung server sleeps in the kernel. */
 	if (children_call(m->children, statfs_child, &u, timeout_ms, &status,
-		NULL) != 0)
-		return 0;
-	return WIFEXITED(status) && WEXITSTATUS(status) == ESTALE;
+		NULL) != 0 ||
+	    !WIFEXITED(status))
+		return -1;
+	if (WEXITSTATUS(status) == ESTALE)
+		return 1;
+	return WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
 int

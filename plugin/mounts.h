@@ -71,9 +71,11 @@ int mounts_unmount(
  * now serves another filesystem under the same export (a snapshot
  * rollback), so the mount can never read again.  The question goes to the
  * server every time (a statfs, which no client caches), never to an
- * attribute cache that still holds the old root.  0 when it answers, or
- * fails otherwise, or gives no answer within timeout_ms: a slow or dead
- * server is not a reason to replace a mount.
+ * attribute cache that still holds the old root.  0 when it answers;
+ * -1 when it fails otherwise (EIO from a client that gave up), gives no
+ * answer within timeout_ms, or the check cannot run: a slow or dead
+ * server alone is not a reason to replace a mount, but one to ask
+ * whether the volume moved.
  */
 int mounts_stale(struct mounts *m, const char *target, int timeout_ms);
 

@@ -271,6 +271,35 @@ vol_absorb_locked(struct volumes *vs, struct pvol *p,
 	p->removed = 0;
 }
 
+void
+vol_addr_locked(const struct pvol *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %d %d",
+	    p->st.filesystem_path != NULL ? p->st.filesystem_path : "",
+	    p->st.nfs_port, p->st.mount_port);
+}
+
+void
+vol_mount_addr_set_locked(struct pvol *p)
+{
+	char addr[VOL_ADDR_MAX];
+
+	vol_addr_locked(p, addr, sizeof(addr));
+	vol_set_str_locked(&p->mount_addr, addr);
+}
+
+int
+vol_moved_locked(const struct pvol *p)
+{
+	char addr[VOL_ADDR_MAX];
+
+	if (!p->mounted || p->mount_addr == NULL ||
+	    p->st.filesystem_path == NULL)
+		return 0;
+	vol_addr_locked(p, addr, sizeof(addr));
+	return strcmp(addr, p->mount_addr) != 0;
+}
+
 int
 vol_visible_state(const char *s)
 {
@@ -385,6 +414,7 @@ volumes_free(struct volumes *vs)
 		volume_state_clear(&p->st);
 		free(p->refs);
 		free(p->last_error);
+		free(p->mount_addr);
 		pthread_mutex_destroy(&p->op_mu);
 		free(p);
 	}

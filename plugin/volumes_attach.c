@@ -68,6 +68,8 @@ vol_reconcile_mounts(struct volumes *vs)
 		if (mountinfo_is_mountpoint(target) == 1) {
 			p->mounted = 1;
 			p->mounted_since_ms = tnfs_now_ms();
+			/* Saved with the mount (vol_persist after it). */
+			vol_mount_addr_set_locked(p);
 			if (p->st.nids == 0)
 				p->empty_since_ms = tnfs_mono_ms();
 			log_info("adopted the existing mount of %s at %s "
@@ -189,6 +191,7 @@ vol_release_strays(struct volumes *vs)
 				p->mounted = 1;
 				p->mounted_since_ms = tnfs_now_ms();
 				p->empty_since_ms = tnfs_mono_ms();
+				vol_mount_addr_set_locked(p);
 				vol_unlock(vs);
 			}
 			pthread_mutex_unlock(&p->op_mu);
@@ -232,6 +235,7 @@ vol_detach(struct volumes *vs, struct pvol *p)
 	p->mounted = 0;
 	p->empty_since_ms = 0;
 	p->mounted_since_ms = 0;
+	vol_set_str_locked(&p->mount_addr, NULL);
 	snprintf(uuid, sizeof(uuid), "%s", p->st.uuid);
 	vol_unlock(vs);
 	log_info("unmounted %s from %s", p->st.name, target);
@@ -419,9 +423,57 @@ effective_nfsvers(
 }
 
 /*
+ * Whether the NFS server at spec answers (NULL calls to NFS and, for v3,
+ * MOUNT) within the preflight deadline.
+ */
+static int
+preflight(struct volumes *vs, const struct mount_spec *spec, int v3,
+    int64_t deadline, struct tnfs_err *err)
+{
+	int64_t pre = left_ms(deadline) < vs->cfg.preflight_ms
+			  ? left_ms(deadline)
+			  : vs->cfg.preflight_ms;
+
+	if (mounts_preflight(spec->host,
+		spec->nfs_port > 0 ? spec->nfs_port : 2049, RPC_PROG_NFS,
+		v3 ? 3 : 4, (int)pre, err) == -1)
+		return -1;
+	if (v3 && spec->mount_port > 0 &&
+	    mounts_preflight(spec->host, spec->mount_port, RPC_PROG_MOUNT, 3,
+		vs->cfg.preflight_ms, err) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * A server that does not answer may be one the volume has left: the
+ * record names another NFS head after a failover the last refresh has
+ * not seen.  1 when the VAPI now names another address than addr.
+ */
+static int
+moved_since(struct volumes *vs, struct vapi_client *c, struct pvol *p,
+    const char *addr)
+{
+	char now[VOL_ADDR_MAX];
+
+	if (vol_fetch(vs, c, p, NULL) != 1)
+		return 0;
+	vol_rdlock(vs);
+	vol_addr_locked(p, now, sizeof(now));
+	vol_unlock(vs);
+	if (strcmp(now, addr) == 0)
+		return 0;
+	log_warn("volume %s: its server at %s does not answer and the VAPI "
+		 "now places it at %s (its NFS head failed over); mounting "
+		 "it there",
+	    p->st.name, addr, now);
+	return 1;
+}
+
+/*
  * The mount itself, for a volume not mounted yet: the address, a check
- * that the NFS server answers, the mount point, the mount, ownership.
- * Caller holds p->op_mu.
+ * that the NFS server answers (asking the VAPI again once when it does
+ * not), the mount point, the mount, ownership.  Caller holds p->op_mu.
  */
 static int
 attach(struct volumes *vs, struct vapi_client *c, struct pvol *p,
@@ -430,16 +482,18 @@ attach(struct volumes *vs, struct vapi_client *c, struct pvol *p,
 	struct mount_spec spec = {0};
 	struct volume_state snap;
 	char host[256], exp[1024], fspath[STATE_FSPATH_MAX + 1];
-	int64_t pre;
-	int v3;
+	char addr[VOL_ADDR_MAX];
+	int v3, asked = 0;
 
 	if (wait_ready(vs, c, p, deadline, err) == -1)
 		return -1;
+again:
 	vol_rdlock(vs);
 	snap = p->st;
 	/* The path is the registry's: copied here, under the lock. */
 	snprintf(fspath, sizeof(fspath), "%s",
 	    p->st.filesystem_path != NULL ? p->st.filesystem_path : "");
+	vol_addr_locked(p, addr, sizeof(addr));
 	snap.filesystem_path = NULL;
 	snap.ids = NULL;
 	snap.nids = 0;
@@ -459,15 +513,13 @@ attach(struct volumes *vs, struct vapi_client *c, struct pvol *p,
 	spec.size_mib = snap.size_mib;
 	spec.volume = snap.name;
 	v3 = strcmp(spec.nfsvers, "3") == 0;
-	pre = left_ms(deadline) < vs->cfg.preflight_ms ? left_ms(deadline)
-						       : vs->cfg.preflight_ms;
-	if (mounts_preflight(host, snap.nfs_port > 0 ? snap.nfs_port : 2049,
-		RPC_PROG_NFS, v3 ? 3 : 4, (int)pre, err) == -1)
+	if (preflight(vs, &spec, v3, deadline, err) == -1) {
+		if (asked++ == 0 && moved_since(vs, c, p, addr)) {
+			tnfs_err_clear(err);
+			goto again;
+		}
 		return -1;
-	if (v3 && snap.mount_port > 0 &&
-	    mounts_preflight(host, snap.mount_port, RPC_PROG_MOUNT, 3,
-		vs->cfg.preflight_ms, err) == -1)
-		return -1;
+	}
 	/* A fenced export admits holders only: claim it first. */
 	if (vapi_client_add_reference(
 		c, snap.uuid, vs->owner, vs->host, err) == -1)
@@ -484,6 +536,9 @@ attach(struct volumes *vs, struct vapi_client *c, struct pvol *p,
 	    mounts_mount(vs->cfg.mounts, &spec, (int)left_ms(deadline), err) ==
 		-1)
 		return -1;
+	vol_wrlock(vs);
+	vol_set_str_locked(&p->mount_addr, addr);
+	vol_unlock(vs);
 	log_info("mounted %s (%s) on %s with %s", snap.name, fspath, target,
 	    mounts_backend_name(vs->cfg.mounts));
 	apply_perms(vs, p, target);
@@ -526,22 +581,76 @@ claim(struct volumes *vs, struct vapi_client *c, struct pvol *p)
 }
 
 /*
- * A mount this host already holds, whose server now serves another
- * filesystem under the export (a snapshot rollback): every access gives
- * ESTALE.  The containers that hold it keep it; the next container gets a
- * fresh mount in its place, reading what the server serves now.
+ * A mount this host already holds that cannot serve the next container:
+ *  - stale: its server now serves another filesystem under the export (a
+ *    snapshot rollback), every access gives ESTALE;
+ *  - moved: the record names another NFS head (a head's failover).  A
+ *    mount that does not answer is the cue to ask the VAPI, whose move
+ *    the registry's refresh may not have seen yet.
+ * The containers that hold it keep it; the next container gets a fresh
+ * mount in its place, from what the VAPI names now.
  */
 static int
-replace_stale(struct volumes *vs, const char *name, const char *target,
-    struct tnfs_err *err)
+moved(struct volumes *vs, const struct pvol *p)
 {
-	if (mountinfo_is_mountpoint(target) != 1 ||
-	    mounts_stale(vs->cfg.mounts, target, vs->cfg.preflight_ms) != 1)
+	int m;
+
+	vol_rdlock(vs);
+	m = vol_moved_locked(p);
+	vol_unlock(vs);
+	return m;
+}
+
+/*
+ * A mount that gives no answer, of a volume the VAPI does not list as
+ * ready (failed while its NFS head is down, before any move): a container
+ * would get EIO from it, so the Mount is refused with the reason instead.
+ */
+static int
+refuse_unserved(const struct pvol *p, struct tnfs_err *err)
+{
+	tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+	    "volume %s: its NFS server does not answer and the VAPI does not "
+	    "count the volume ready (failed while its NFS server is down; "
+	    "with several NFS heads a failover moves it to another head once "
+	    "its head stays down past the failover period); try again later",
+	    p->st.name);
+	return -1;
+}
+
+static int
+replace_unusable(struct volumes *vs, struct vapi_client *c, struct pvol *p,
+    const char *target, struct tnfs_err *err)
+{
+	int stale, found;
+
+	if (mountinfo_is_mountpoint(target) != 1)
 		return 0;
-	log_warn("the mount of %s on %s is stale (the server replaced the "
-		 "volume's filesystem, as a snapshot rollback does): mounting "
-		 "it afresh; containers started before keep the stale mount",
-	    name, target);
+	if (!moved(vs, p)) {
+		stale = mounts_stale(
+		    vs->cfg.mounts, target, vs->cfg.preflight_ms);
+		if (stale == 1) {
+			log_warn("the mount of %s on %s is stale (the server "
+				 "replaced the volume's filesystem, as a "
+				 "snapshot rollback does): mounting it afresh; "
+				 "containers started before keep the stale "
+				 "mount",
+			    p->st.name, target);
+			return mounts_detach(target, err);
+		}
+		if (stale == 0)
+			return 0;
+		/* No answer: a VAPI that cannot be asked leaves it as is;
+		 * one that lists no ready volume of that name refuses it. */
+		if ((found = vol_fetch(vs, c, p, NULL)) != 1)
+			return found == 0 ? refuse_unserved(p, err) : 0;
+		if (!moved(vs, p))
+			return 0;
+	}
+	log_warn("volume %s moved to another NFS head (a failover): mounting "
+		 "it afresh there; containers started before keep the old "
+		 "mount",
+	    p->st.name);
 	return mounts_detach(target, err);
 }
 
@@ -575,7 +684,7 @@ volumes_mount(struct volumes *vs, const char *name, const char *id,
 		if (found != 1)
 			goto fail;
 	}
-	if (replace_stale(vs, name, target, err) == -1 ||
+	if (replace_unusable(vs, c, p, target, err) == -1 ||
 	    (mountinfo_is_mountpoint(target) != 1 &&
 		attach(vs, c, p, target, deadline, err) == -1))
 		goto fail;

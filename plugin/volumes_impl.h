@@ -54,6 +54,13 @@ struct pvol {
 	uint64_t excess_ops;     /* id_ops when excess IDs were first seen */
 	int64_t excess_since_ms; /* then (monotonic); 0 while none are */
 	char *last_error; /* NULL: none (few volumes have one) */
+	/*
+	 * The address the mount was made from (vol_addr_locked), NULL when
+	 * not mounted.  A record naming another one means the volume moved
+	 * to another NFS head (a head's failover, docs/cephfs.md): the next
+	 * container gets a mount made afresh.
+	 */
+	char *mount_addr;
 };
 
 struct volumes {
@@ -131,6 +138,19 @@ void vol_set_error(
 /* Copy what the VAPI says into p (caller holds vs->lock for writing). */
 void vol_absorb_locked(struct volumes *vs, struct pvol *p,
     const struct vapi_volume *v, int64_t now);
+
+/* p's address as its record names it: "HOST:/EXPORT NFS_PORT MOUNT_PORT".
+ * Caller holds vs->lock. */
+#define VOL_ADDR_MAX (STATE_FSPATH_MAX + 32)
+void vol_addr_locked(const struct pvol *p, char *buf, size_t len);
+
+/* Remember the current address as the mount's (caller holds vs->lock for
+ * writing); out of memory leaves none, which is never seen as moved. */
+void vol_mount_addr_set_locked(struct pvol *p);
+
+/* 1 when p is mounted from an address its record no longer names.
+ * Caller holds vs->lock. */
+int vol_moved_locked(const struct pvol *p);
 
 /* 1 for the VAPI states Docker sees (ready, creating). */
 int vol_visible_state(const char *s);

@@ -3,7 +3,8 @@
  *
  * Every refresh period it lists the owner's volumes in the VAPI and merges
  * them into the registry (volumes made or removed on other hosts); every
- * 200 ms it unmounts volumes whose linger period ran out, renews this
+ * 200 ms it unmounts volumes whose linger period ran out (or that moved
+ * to another NFS head while no container used them), renews this
  * host's references before their lease expires, and reaps the mount
  * layer's children.  A volume busy in an operation is skipped, never
  * waited for.
@@ -145,8 +146,9 @@ due_locked(const struct volumes *vs, const struct pvol *p, int64_t mono)
 	if (!p->mounted)
 		return 0;
 	if (p->st.nids == 0)
-		return p->empty_since_ms > 0 &&
-		    mono - p->empty_since_ms >= vs->cfg.linger_ms;
+		return vol_moved_locked(p) ||
+		    (p->empty_since_ms > 0 &&
+			mono - p->empty_since_ms >= vs->cfg.linger_ms);
 	return p->st.uuid[0] != '\0' && mono - p->lease_ms >= vs->cfg.lease_ms;
 }
 
@@ -157,16 +159,22 @@ tend(struct volumes *vs, struct pvol *p, int64_t mono)
 	struct tnfs_err err;
 	struct vapi_client *c;
 	char uuid[40];
-	int due, unmount;
+	int due, unmount, moved;
 
 	vol_rdlock(vs);
 	due = due_locked(vs, p, mono);
 	unmount = p->st.nids == 0;
+	moved = vol_moved_locked(p);
 	snprintf(uuid, sizeof(uuid), "%s", p->st.uuid);
 	vol_unlock(vs);
 	if (!due)
 		return;
 	if (unmount) {
+		/* No container uses it: the next one mounts the new head. */
+		if (moved)
+			log_info("volume %s moved to another NFS head (a "
+				 "failover): releasing its unused mount",
+			    p->st.name);
 		vol_detach(vs, p);
 		return;
 	}

@@ -442,7 +442,19 @@ reload(struct ganesha *g, struct tnfs_err *err)
 		g->spawn_gen = g->gen;
 	pthread_mutex_unlock(&g->lock);
 	/* Down or starting: it reads the file when it (re)starts. */
-	return pid == 0 ? 0 : ganesha_reread(pid, g->log, err);
+	return pid == 0 ? 0 : ganesha_reread(pid, g->log, &g->gone, err);
+}
+
+void
+exporter_ganesha_set_gone(void *impl, const struct ganesha_gone *gone)
+{
+	struct ganesha *g = impl;
+
+	pthread_mutex_lock(&g->sync_lock);
+	g->gone = *gone;
+	if (g->bus != NULL)
+		gbus_set_gone(g->bus, gone);
+	pthread_mutex_unlock(&g->sync_lock);
 }
 
 static int

@@ -104,7 +104,30 @@ struct ganesha_ceph {
 	unsigned long moves;
 	struct gceph_user *users; /* the served volumes, at the last sync */
 	size_t nusers;
+	/* Each head's own ganesha_gone argument (head_down). */
+	struct gceph_head_ref {
+		struct ganesha_ceph *gc;
+		size_t h;
+	} refs[GCEPH_MAX_HEADS];
 };
+
+/*
+ * Whether the watcher counts head ref->h down: a sync waiting on that
+ * head's export manager gives up then (exporter_ganesha_set_gone), so a
+ * head that hangs in the middle of a sync does not hold the sync, and
+ * with it the failover that the sync carries out, for its deadlines.
+ */
+static int
+head_down(void *cls)
+{
+	const struct gceph_head_ref *ref = cls;
+	int down;
+
+	pthread_mutex_lock(&ref->gc->mu);
+	down = ref->gc->down_since[ref->h] != 0;
+	pthread_mutex_unlock(&ref->gc->mu);
+	return down;
+}
 
 static void gceph_close(void *impl);
 
@@ -192,6 +215,14 @@ gceph_open(const struct exporter_config *cfg, struct tnfs_err *err)
 	if ((gc->pl = placement_new(gc->nheads)) == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		goto fail;
+	}
+	/* Only the watcher of several heads counts a head down. */
+	for (i = 0; gc->nheads > 1 && i < gc->nheads; i++) {
+		struct ganesha_gone gone = {head_down, &gc->refs[i]};
+
+		gc->refs[i].gc = gc;
+		gc->refs[i].h = i;
+		exporter_ganesha_set_gone(gc->heads[i], &gone);
 	}
 	return gc;
 fail:

@@ -49,6 +49,7 @@ struct ganesha {
 	struct export_dev *devs; /* st_dev of each exported path, last sync */
 	size_t ndevs;
 	struct gbus *bus; /* NULL: exports change by SIGHUP only */
+	struct ganesha_gone gone; /* exporter_ganesha_set_gone */
 	char one[4096];   /* ganesha-export-one.conf */
 	/* What ganesha serves, by Export_Id, as of served_pid's last sync. */
 	struct served *served;

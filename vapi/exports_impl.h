@@ -6,6 +6,7 @@
 #define TNFS_EXPORTS_IMPL_H
 
 #include "exports.h"
+#include "ganesha_dbus.h"
 
 struct exporter_ops {
 	const char *kind; /* "none", "ganesha", "ganesha-ceph" */
@@ -33,6 +34,14 @@ struct exporter_ops {
 
 extern const struct exporter_ops exporter_none_ops;    /* exports.c */
 extern const struct exporter_ops exporter_ganesha_ops; /* exports_ganesha.c */
+/*
+ * For whoever runs the ganesha exporter as one of several heads
+ * (exports_ganesha_ceph.c): a sync that waits on this ganesha's export
+ * manager or re-read gives up as soon as gone says the head no longer
+ * answers (ganesha_dbus.h), instead of at each wait's deadline (10 s a
+ * call, 30 s a re-read).  Set before the first sync.
+ */
+void exporter_ganesha_set_gone(void *impl, const struct ganesha_gone *gone);
 extern const struct exporter_ops
     exporter_ganesha_ceph_ops; /* exports_ganesha_ceph.c */
 

@@ -42,6 +42,7 @@ struct gbus {
 	char env[4200]; /* DBUS_SYSTEM_BUS_ADDRESS=unix:path=<sock> */
 	pid_t pid;      /* our dbus-daemon, 0 while not started */
 	DBusConnection *conn;
+	struct ganesha_gone gone;
 };
 
 static pthread_once_t threads_once = PTHREAD_ONCE_INIT;
@@ -105,6 +106,13 @@ gbus_stop(struct gbus *b)
 		unlink(b->pidfile);
 	}
 	b->pid = 0;
+}
+
+void
+gbus_set_gone(struct gbus *b, const struct ganesha_gone *gone)
+{
+	b->gone.fn = gone != NULL ? gone->fn : NULL;
+	b->gone.cls = gone != NULL ? gone->cls : NULL;
 }
 
 void
@@ -327,6 +335,49 @@ connect_bus(struct gbus *b, struct tnfs_err *err)
 }
 
 /*
+ * The reply to pc, waited for in steps so that the caller's gone test
+ * can end the wait (libdbus's own blocking call cannot be cut short).
+ * libdbus turns its deadline into a NoReply error reply; ours is a
+ * second guard.  NULL and err when the wait ends without a reply.
+ */
+static DBusMessage *
+await_reply(struct gbus *b, DBusPendingCall *pc, struct tnfs_err *err)
+{
+	uint64_t end = now_ms() + CALL_TIMEOUT_MS + 1000;
+	DBusMessage *r = NULL;
+
+	while (!dbus_pending_call_get_completed(pc)) {
+		if (b->gone.fn != NULL && b->gone.fn(b->gone.cls)) {
+			tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+			    "ganesha's export manager: gave up waiting, "
+			    "ganesha no longer answers its NFS calls");
+			goto out;
+		}
+		if (now_ms() >= end) {
+			tnfs_err_set(err, TNFS_E_TIMEOUT,
+			    "ganesha's export manager: no reply within %d s",
+			    CALL_TIMEOUT_MS / 1000);
+			goto out;
+		}
+		if (!dbus_connection_read_write_dispatch(
+			b->conn, GANESHA_WAIT_STEP_MS)) {
+			tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+			    "ganesha's export manager: the bus closed the "
+			    "connection");
+			goto out;
+		}
+	}
+	if ((r = dbus_pending_call_steal_reply(pc)) == NULL)
+		tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+		    "ganesha's export manager: no reply");
+out:
+	if (r == NULL)
+		dbus_pending_call_cancel(pc);
+	dbus_pending_call_unref(pc);
+	return r;
+}
+
+/*
  * One method call with a deadline; ganesha's reply text (when it sends
  * one) in reply.  -1 with its error's name and words when it refuses.
  */
@@ -334,6 +385,7 @@ static int
 call(struct gbus *b, DBusMessage *m, char *reply, size_t len,
     struct tnfs_err *err)
 {
+	DBusPendingCall *pc = NULL;
 	DBusMessage *r;
 	DBusMessageIter it;
 	DBusError derr;
@@ -342,20 +394,32 @@ call(struct gbus *b, DBusMessage *m, char *reply, size_t len,
 	reply[0] = '\0';
 	if (connect_bus(b, err) == -1)
 		return -1;
+	if (!dbus_connection_send_with_reply(
+		b->conn, m, &pc, CALL_TIMEOUT_MS) ||
+	    pc == NULL) {
+		/* NULL pc: the connection is closed. */
+		tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+		    "ganesha's export manager: cannot send (%s)",
+		    pc == NULL ? "the bus is gone" : "out of memory");
+		disconnect(b);
+		return -1;
+	}
+	if ((r = await_reply(b, pc, err)) == NULL) {
+		if (!dbus_connection_get_is_connected(b->conn))
+			disconnect(b);
+		return -1;
+	}
 	dbus_error_init(&derr);
-	r = dbus_connection_send_with_reply_and_block(
-	    b->conn, m, CALL_TIMEOUT_MS, &derr);
-	if (r == NULL) {
+	if (dbus_set_error_from_message(&derr, r)) {
 		tnfs_err_set(err,
 		    dbus_error_has_name(&derr, DBUS_ERROR_NO_REPLY)
 			? TNFS_E_TIMEOUT
 			: TNFS_E_UNAVAILABLE,
 		    "ganesha's export manager: %s (%s)",
-		    dbus_error_is_set(&derr) ? derr.message : "no reply",
-		    dbus_error_is_set(&derr) ? derr.name : "");
+		    derr.message != NULL ? derr.message : "no reply",
+		    derr.name != NULL ? derr.name : "");
 		dbus_error_free(&derr);
-		if (!dbus_connection_get_is_connected(b->conn))
-			disconnect(b);
+		dbus_message_unref(r);
 		return -1;
 	}
 	if (dbus_message_iter_init(r, &it) &&

@@ -17,6 +17,23 @@
 
 struct gbus;
 
+/*
+ * The caller's test of whether a ganesha stopped answering (a head whose
+ * NULL calls go unanswered): while a call or a re-read waits, fn(cls) is
+ * asked every WAIT_STEP_MS, and a true answer ends the wait at once with
+ * an error.  A ganesha that hangs (stopped, or stuck) would otherwise
+ * hold its sync for each call's whole deadline.  fn NULL: wait out the
+ * deadlines.
+ */
+struct ganesha_gone {
+	int (*fn)(void *cls);
+	void *cls;
+};
+#define GANESHA_WAIT_STEP_MS 100
+
+/* Give up waiting on b when gone says so (see above); NULL: never. */
+void gbus_set_gone(struct gbus *b, const struct ganesha_gone *gone);
+
 /* The bus of the ganesha whose state lives in dir (nothing started). */
 struct gbus *gbus_new(const char *dir, struct tnfs_err *err);
 /* Stop our dbus-daemon (by pid) and free. */

@@ -75,7 +75,8 @@ out:
  * after a short pause.
  */
 int
-ganesha_reread(pid_t pid, const char *log, struct tnfs_err *err)
+ganesha_reread(pid_t pid, const char *log, const struct ganesha_gone *gone,
+    struct tnfs_err *err)
 {
 	char complaint[512] = "", *tail;
 	off_t offset = log_size(log);
@@ -88,6 +89,13 @@ ganesha_reread(pid_t pid, const char *log, struct tnfs_err *err)
 		return -1;
 	}
 	while (now_ms() < end) {
+		if (!done && gone != NULL && gone->fn != NULL &&
+		    gone->fn(gone->cls)) {
+			tnfs_err_set(err, TNFS_E_UNAVAILABLE,
+			    "gave up waiting for ganesha to reload its "
+			    "exports: it no longer answers its NFS calls");
+			return -1;
+		}
 		poll(NULL, 0, done ? 200 : 50);
 		if ((tail = log_since(log, offset)) == NULL)
 			continue;

@@ -121,9 +121,10 @@ tests_unit_test_vapi_sha256_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 # The backends driven without the HTTP server by tests/storage_probe (see
 # its header) and tested at unit level.
 check_PROGRAMS += tests/storage_probe tests/unit/test_storage_btrfs \
-	tests/unit/test_storage_ganesha_conf tests/unit/test_storage_cephfs
+	tests/unit/test_storage_ganesha_conf tests/unit/test_storage_cephfs \
+	tests/unit/test_ganesha_dbus
 TESTS += tests/unit/test_storage_btrfs tests/unit/test_storage_ganesha_conf \
-	tests/unit/test_storage_cephfs
+	tests/unit/test_storage_cephfs tests/unit/test_ganesha_dbus
 tests_storage_probe_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(DBUS_CFLAGS)
 tests_storage_probe_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
 tests_storage_probe_SOURCES = tests/storage_probe.c $(STORAGE_BACKEND_SOURCES)
@@ -151,3 +152,9 @@ tests_unit_test_storage_cephfs_SOURCES = tests/unit/test_storage_cephfs.c \
 	vapi/exports_ceph_fence.c vapi/exports_ceph_fence.h \
 	vapi/exports_ganesha_ceph.h vapi/exports_ganesha_ceph_opts.c
 tests_unit_test_storage_cephfs_LDADD = $(LIBTNFS) $(DBUS_LIBS) $(UNIT_LDADD)
+tests_unit_test_ganesha_dbus_CFLAGS = $(UNIT_CFLAGS) $(DBUS_CFLAGS)
+tests_unit_test_ganesha_dbus_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
+tests_unit_test_ganesha_dbus_SOURCES = tests/unit/test_ganesha_dbus.c \
+	vapi/ganesha_dbus.c vapi/ganesha_dbus.h vapi/ganesha_reread.c \
+	vapi/ganesha_reread.h vapi/ganesha_conf.c vapi/ganesha_conf.h
+tests_unit_test_ganesha_dbus_LDADD = $(LIBTNFS) $(DBUS_LIBS) $(UNIT_LDADD)

@@ -50,8 +50,10 @@ elif [ "$mode" = cephfs ]; then
 	# Two heads: volumes are placed on both, and affinity chooses.
 	NP2=$(t_free_port) && MP2=$(t_free_port)
 	[ "$NP2" != "$MP2" ] || MP2=$(t_free_port)
+	# failover=10: the failover case below starts a container while the
+	# head is down and its volume not moved yet, then waits for the move.
 	d_start_vapi "$dir" --storage "cephfs:$CEPH_CONF,group=tnfs" \
-		--exports "ganesha-ceph:$CEPH_CONF,head=127.0.0.1:$NP2:$MP2" --log-level debug
+		--exports "ganesha-ceph:$CEPH_CONF,head=127.0.0.1:$NP2:$MP2,failover=10" --log-level debug
 else
 	d_start_vapi "$dir" --storage "btrfs-image:$dir/pool.img,2G" --exports ganesha \
 		--log-level debug
@@ -285,6 +287,96 @@ if [ "$mode" != dir ]; then
 	t_is "rollback and clone: their volumes removed (the source first)" \
 		"$(d_docker volume rm e2e-rb e2e-rs e2e-cl 2>&1 | tr '\n' ' ')" "e2e-rb e2e-rs e2e-cl "
 fi
+
+# A head's failover under a running container (cephfs, two heads): the
+# second head stops answering (SIGSTOP: its process lives, so it is not
+# restarted) while a container holds a volume it serves; the VAPI moves
+# the volume to the first head after failover= seconds, and the next
+# container gets a mount of the first head, made afresh by the plugin,
+# with the data written before the stop.  The holder keeps its old mount.
+# A third plugin (host C) that refreshes once an hour learns of the move
+# only by asking: its mount of the stopped head gives no answer, and a
+# volume it never mounted fails its pre-flight on the stopped head.
+post_c() {
+	curl -sS --max-time 100 --unix-socket "$dir/c.sock" -X POST --data-binary "$2" \
+		"http://plugin.moby.localhost$1"
+}
+failover_case() {
+	local v=e2e-fo holder pidb headb=$dir/vapi/exports/head-1 out vols mp
+	D_CLI=${clis[0]}
+	# A volume's head is in its record once it is exported (ready).
+	placed() { [ "$(head_of "$1")" != null ]; }
+	t_is "failover: volume create" "$(d_docker volume create --driver tritonnfs e2e-fo0 2>&1)" e2e-fo0
+	t_ok "failover: it is placed" t_wait_for 60 placed e2e-fo0
+	if [ "$(head_of e2e-fo0)" = "$NP2" ]; then
+		v=e2e-fo0
+	else
+		t_is "failover: a volume apart from it, on the second head" \
+			"$(d_docker volume create --driver tritonnfs --opt affinity=volume!=e2e-fo0 $v 2>&1)" $v
+		t_ok "failover: it is placed" t_wait_for 60 placed $v
+	fi
+	t_is "failover: the volume is on the second head" "$(head_of $v)" "$NP2"
+	t_is "failover: a second volume beside it" \
+		"$(d_docker volume create --driver tritonnfs --opt affinity=volume==$v e2e-fo2 2>&1)" e2e-fo2
+	t_ok "failover: it is placed" t_wait_for 60 placed e2e-fo2
+	t_is "failover: the second volume is on the second head" "$(head_of e2e-fo2)" "$NP2"
+	holder=$(d_run -d -v $v:/data "$D_IMAGE" sh -c 'echo before >/data/f && sync && sleep 3600' 2>&1)
+	t_ok "failover: a container holds the volume" t_wait_for 30 d_docker exec "$holder" cat /data/f
+	t_ok "failover: a container writes the second volume" \
+		d_run --rm -v e2e-fo2:/data "$D_IMAGE" sh -c 'echo two >/data/f'
+	mkdir -p "$dir/c"
+	d_started "failover: plugin C (refreshing hourly) starts" \
+		d_start_plugin plugin_c "$dir/c.sock" "$dir/c" cccccccc-0000-4000-8000-00000000000c \
+		--refresh 3600
+	t_like "failover: plugin C mounts the volume and keeps it" \
+		"$(post_c /VolumeDriver.Mount "{\"Name\":\"$v\",\"ID\":\"c1\"}")" '"Mountpoint":"/'
+	pidb=$(cat "$headb/ganesha.pid")
+	kill -STOP "$pidb"
+	t_cleanup_push "kill -CONT $pidb"
+	failed() { [ "$(curl -s "$VAPI_URL/volumes?owner_uuid=$OWNER&name=$v" | jq -r '.[0].state')" = failed ]; }
+	t_ok "failover: the volume fails while its head does not answer" t_wait_for 30 failed
+	out=$(timeout 120 "$D_CLI" run --network none --rm -v $v:/data "$D_IMAGE" cat /data/f 2>&1)
+	t_like "failover: before the move, a container is refused with the reason, not given EIO" \
+		"$out" "volume $v: its NFS server does not answer and the VAPI does not count the volume ready"
+	# A volume whose head does not answer is failed, its ports not shown.
+	moved() {
+		local p
+		p=$(head_of $v)
+		[ "$p" != null ] && [ "$p" != "$NP2" ]
+	}
+	t_ok "failover: the VAPI moves the volume to the first head" t_wait_for 90 moved
+	# Bounded: a mount of the stopped head would hang the container.
+	out=$(timeout 120 "$D_CLI" run --network none --rm -v $v:/data "$D_IMAGE" cat /data/f 2>&1)
+	t_is "failover: the next container reads the data written before the stop" "$out" before
+	t_like "failover: the plugin mounted the first head afresh" \
+		"$(grep -c "$v moved to another NFS head\|$v: its server at .* does not answer" "$dir/a/plugin.log")" '^[1-9]'
+	t_ok "failover: a write through the first head" \
+		d_run --rm -v $v:/data "$D_IMAGE" sh -c 'echo after >/data/g'
+	out=$(post_c /VolumeDriver.Mount "{\"Name\":\"$v\",\"ID\":\"c2\"}")
+	mp=$(jq -r .Mountpoint <<<"$out")
+	t_is "failover: plugin C's mount replaced, the data read" "$(timeout 60 cat "$mp/f" 2>&1)" before
+	t_like "failover: plugin C asked the VAPI when the mount gave no answer" \
+		"$(grep -c "$v moved to another NFS head" "$dir/c/plugin.log")" '^[1-9]'
+	out=$(post_c /VolumeDriver.Mount '{"Name":"e2e-fo2","ID":"c3"}')
+	mp=$(jq -r .Mountpoint <<<"$out")
+	t_is "failover: plugin C mounts the other volume on the first head" "$(timeout 60 cat "$mp/f" 2>&1)" two
+	t_like "failover: plugin C asked the VAPI when the pre-flight failed" \
+		"$(grep -c 'e2e-fo2: its server at .* does not answer and the VAPI now places it' "$dir/c/plugin.log")" '^[1-9]'
+	for out in "$v c1" "$v c2" "e2e-fo2 c3"; do
+		set -- $out
+		t_is "failover: plugin C unmounts $1" \
+			"$(post_c /VolumeDriver.Unmount "{\"Name\":\"$1\",\"ID\":\"$2\"}")" '{}'
+	done
+	t_ok "failover: plugin C stops" t_kill "$T_PID_plugin_c"
+	t_ok "no FUSE mount left under plugin C's mount root" no_mounts_under "$dir/c/mnt"
+	kill -CONT "$pidb"
+	t_ok "failover: the holder stops" d_docker rm -f "$holder"
+	vols="e2e-fo0 e2e-fo2 "
+	[ $v = e2e-fo0 ] || vols+="$v "
+	t_is "failover: its volumes removed" \
+		"$(d_docker volume rm $vols 2>&1 | tr '\n' ' ')" "$vols"
+}
+[ "$mode" = cephfs ] && failover_case
 
 t_ok "no FUSE mount left under plugin A's mount root" no_mounts_under "$dir/a/mnt"
 t_ok "no FUSE mount left under plugin B's mount root" no_mounts_under "$dir/b/mnt"
