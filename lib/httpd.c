@@ -3,7 +3,8 @@
  *
  * Three kinds of threads of ours beside MHD's I/O pool: the acceptor
  * and the sweeper (httpd_accept.c) and the handler threads.  This file
- * holds the requests: MHD's callbacks read them, a handler thread runs
+ * holds the requests (what handlers read of them is in httpd_req.c):
+ * MHD's callbacks read them, a handler thread runs
  * the handler while MHD keeps the connection suspended, the reply goes
  * out on the resume (or, for a quick request, the I/O thread runs it and
  * replies at once).  Then start and stop; the text helpers are in
@@ -31,124 +32,6 @@
 
 #define MHD_MARGIN     64 /* MHD's own limit sits above ours, never hit */
 #define WORKER_IDLE_MS 2000 /* a handler thread waits this long for work */
-
-struct header {
-	char *name, *value;
-};
-
-struct arg {
-	char *key, *value;
-	size_t klen, vlen;
-};
-
-enum rq_state { RQ_HEADERS, RQ_BODY, RQ_RUNNING, RQ_DONE };
-
-struct httpd_req {
-	struct httpd *h;
-	struct MHD_Connection *conn;
-	enum rq_state state;
-	char *raw_url, *method, *url;
-	char *body;
-	size_t len, cap;
-	int too_large;
-	struct header *hdrs;
-	size_t nhdrs;
-	struct arg *args;
-	size_t nargs;
-	int64_t start_ms;
-	/* the answer, set by the handler's thread before the resume */
-	int replied;
-	unsigned status;
-	char *reply_body;
-	char **reply_hdrs; /* name, value, ..., NULL */
-	/* or a body the handler shares (httpd_req_reply_shared) */
-	const char *shared_body;
-	size_t shared_len;
-	void (*shared_release)(void *);
-	void *shared_cls;
-	struct httpd_req *next_job; /* in h's queue */
-};
-
-
-/* ---- the request, for handlers ---- */
-
-const char *
-httpd_req_method(const struct httpd_req *rq)
-{
-	return rq->method;
-}
-
-const char *
-httpd_req_url(const struct httpd_req *rq)
-{
-	return rq->url;
-}
-
-const char *
-httpd_req_raw_url(const struct httpd_req *rq)
-{
-	return rq->raw_url != NULL ? rq->raw_url : rq->url;
-}
-
-const char *
-httpd_req_body(const struct httpd_req *rq, size_t *len)
-{
-	*len = rq->body != NULL ? rq->len : 0;
-	return rq->body != NULL ? rq->body : "";
-}
-
-int
-httpd_req_body_too_large(const struct httpd_req *rq)
-{
-	return rq->too_large;
-}
-
-const char *
-httpd_req_header(const struct httpd_req *rq, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < rq->nhdrs; i++)
-		if (strcasecmp(rq->hdrs[i].name, name) == 0)
-			return rq->hdrs[i].value;
-	return NULL;
-}
-
-void
-httpd_req_peer(const struct httpd_req *rq, char *buf, size_t len)
-{
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
-	    rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-
-	if (len > 0)
-		buf[0] = '\0';
-	if (ci == NULL || ci->client_addr == NULL ||
-	    ci->client_addr->sa_family != AF_INET)
-		return;
-	inet_ntop(AF_INET,
-	    &((const struct sockaddr_in *)(const void *)ci->client_addr)
-		 ->sin_addr,
-	    buf, (socklen_t)len);
-}
-
-int
-httpd_req_arg(const struct httpd_req *rq, size_t i, const char **key,
-    size_t *klen, const char **value, size_t *vlen)
-{
-	if (i >= rq->nargs)
-		return -1;
-	*key = rq->args[i].key;
-	*klen = rq->args[i].klen;
-	*value = rq->args[i].value;
-	*vlen = rq->args[i].vlen;
-	return 0;
-}
-
-int64_t
-httpd_req_start_ms(const struct httpd_req *rq)
-{
-	return rq->start_ms;
-}
 
 /* Give a shared body back to its owner, once. */
 static void

@@ -1,7 +1,8 @@
 /*
- * httpd_impl.h: what httpd.c (requests, MHD's callbacks, start and stop)
- * and httpd_accept.c (our accept loop, the per-peer limit, the request
- * deadline and lingering closes) share.  Nothing outside lib/httpd*.c
+ * httpd_impl.h: what httpd.c (requests, MHD's callbacks, start and stop),
+ * httpd_req.c (the request's accessors) and httpd_accept.c (our accept
+ * loop, the per-peer limit, the request deadline and lingering closes)
+ * share.  Nothing outside lib/httpd*.c
  * includes it.
  *
  * One mutex (mu) guards the connection list, the peer counts, the
@@ -23,6 +24,44 @@
 #define REFUSE_DRAIN   65536
 #define LINGER_MS      500  /* a refused connection's close is put off */
 #define LINGER_MAX     1024 /* past this many, refused ones close at once */
+
+/* One request, from its first line to its reply (httpd.c). */
+struct header {
+	char *name, *value;
+};
+
+struct arg {
+	char *key, *value;
+	size_t klen, vlen;
+};
+
+enum rq_state { RQ_HEADERS, RQ_BODY, RQ_RUNNING, RQ_DONE };
+
+struct httpd_req {
+	struct httpd *h;
+	struct MHD_Connection *conn;
+	enum rq_state state;
+	char *raw_url, *method, *url;
+	char *body;
+	size_t len, cap;
+	int too_large;
+	struct header *hdrs;
+	size_t nhdrs;
+	struct arg *args;
+	size_t nargs;
+	int64_t start_ms;
+	/* the answer, set by the handler's thread before the resume */
+	int replied;
+	unsigned status;
+	char *reply_body;
+	char **reply_hdrs; /* name, value, ..., NULL */
+	/* or a body the handler shares (httpd_req_reply_shared) */
+	const char *shared_body;
+	size_t shared_len;
+	void (*shared_release)(void *);
+	void *shared_cls;
+	struct httpd_req *next_job; /* in h's queue */
+};
 
 struct conn {
 	struct conn *prev, *next;

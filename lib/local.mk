@@ -16,6 +16,7 @@ lib_libtnfs_a_SOURCES = \
 	lib/sha256.c lib/sha256.h lib/be32.h \
 	lib/token.c lib/token.h \
 	lib/httpd.c lib/httpd.h lib/httpd_accept.c lib/httpd_impl.h \
+	lib/httpd_req.c \
 	lib/httpd_text.c lib/rpc_ping.c lib/rpc_ping.h \
 	lib/listener.c lib/listener.h \
 	lib/sdnotify.c lib/sdnotify.h \
