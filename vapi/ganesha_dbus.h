@@ -20,10 +20,10 @@ struct gbus;
 /*
  * The caller's test of whether a ganesha stopped answering (a head whose
  * NULL calls go unanswered): while a call or a re-read waits, fn(cls) is
- * asked every WAIT_STEP_MS, and a true answer ends the wait at once with
- * an error.  A ganesha that hangs (stopped, or stuck) would otherwise
- * hold its sync for each call's whole deadline.  fn NULL: wait out the
- * deadlines.
+ * asked every GANESHA_WAIT_STEP_MS or so, and a true answer ends the wait
+ * at once with an error.  A ganesha that hangs (stopped, or stuck) would
+ * otherwise hold its sync for each call's whole deadline.  fn NULL: wait
+ * out the deadlines.
  */
 struct ganesha_gone {
 	int (*fn)(void *cls);
