@@ -334,9 +334,10 @@ START_TEST(test_kernel_mount_without_nfs_client_says_so)
 END_TEST
 
 /*
- * Only ESTALE from the server makes a mount stale: a live file system, a
- * path that is gone and a path that is not a directory all answer 0, and
- * no child is left behind.  (The ESTALE case needs a server that rolled an
+ * Only ESTALE from the server makes a mount stale (1): a live file system
+ * and a path that is not a directory answer 0, a path that is gone fails
+ * (-1, the cue to ask the VAPI whether the volume moved), and no child is
+ * left behind.  (The ESTALE case needs a server that rolled an
  * export back: tests/integration/plugin_rollback.sh.)
  */
 START_TEST(test_stale_only_for_estale)
@@ -353,11 +354,12 @@ START_TEST(test_stale_only_for_estale)
 	snprintf(file, sizeof(file), "%s/file", dir);
 	ck_assert_ptr_nonnull(f = fopen(file, "w"));
 	fclose(f);
+	/* Answers: 0.  Fails otherwise (ENOENT here): -1, never stale. */
 	ck_assert_int_eq(mounts_stale(m, dir, 10000), 0);
 	ck_assert_int_eq(mounts_stale(m, "/proc", 10000), 0);
-	ck_assert_int_eq(mounts_stale(m, gone, 10000), 0);
+	ck_assert_int_eq(mounts_stale(m, gone, 10000), -1);
 	ck_assert_int_eq(mounts_stale(m, file, 10000), 0);
-	ck_assert_int_eq(mounts_stale(m, "", 10000), 0);
+	ck_assert_int_eq(mounts_stale(m, "", 10000), -1);
 	mounts_free(m);
 	ck_assert_int_eq(no_children_within(10000, NULL, NULL), 1);
 	ck_assert_int_eq(unlink(file), 0);
