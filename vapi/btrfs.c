@@ -124,65 +124,6 @@ btrfs_is_mountpoint(const char *path)
 	return rc;
 }
 
-static int
-parse_u64_field(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int
-btrfs_qgroup_parse(const char *text, uint64_t subvol_id, uint64_t *referenced,
-    uint64_t *limit, struct tnfs_err *err)
-{
-	char want[32], *copy, *line, *next;
-	int rc = -1, seen = 0;
-
-	snprintf(want, sizeof(want), "0/%llu", (unsigned long long)subvol_id);
-	if ((copy = strdup(text)) == NULL) {
-		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
-		return -1;
-	}
-	for (line = copy; line != NULL && *line != '\0'; line = next) {
-		char *f[6], *save = NULL, *tok;
-		int nf = 0;
-
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
-		for (tok = strtok_r(line, " \t", &save); tok != NULL && nf < 6;
-		     tok = strtok_r(NULL, " \t", &save))
-			f[nf++] = tok;
-		if (nf < 4 || strcmp(f[0], want) != 0)
-			continue;
-		seen = 1;
-		if (parse_u64_field(f[1], referenced) == -1)
-			break;
-		if (strcmp(f[3], "none") == 0)
-			*limit = 0;
-		else if (parse_u64_field(f[3], limit) == -1)
-			break;
-		rc = 0;
-		break;
-	}
-	if (rc == -1)
-		tnfs_err_set(err, TNFS_E_INTERNAL,
-		    seen ? "unexpected qgroup line for %s in btrfs output"
-			 : "btrfs reports no qgroup %s (are quotas enabled?)",
-		    want);
-	free(copy);
-	return rc;
-}
-
 int
 btrfs_image_spec_parse(
     const char *arg, char **file, uint64_t *size_mib, struct tnfs_err *err)

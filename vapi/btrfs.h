@@ -1,10 +1,9 @@
 /*
  * btrfs.h: the small pieces the btrfs storage backend is built from, kept
- * apart so they can be tested without a btrfs filesystem: the parsers of
- * what the kernel and btrfs-progs print (mountinfo, qgroup tables), the
- * validators of names that become paths, and the thin wrappers that run
- * btrfs, mount and losetup through child_run (argv and a deadline, never a
- * shell).  Private to storage_btrfs.c and its tests.
+ * apart so they can be tested without a btrfs filesystem: the parser of
+ * /proc/self/mountinfo, the validators of names that become paths, and the
+ * thin wrappers that run btrfs, mount and losetup through child_run (argv
+ * and a deadline, never a shell).  Private to storage_btrfs.c and its tests.
  */
 #ifndef TNFS_BTRFS_H
 #define TNFS_BTRFS_H
@@ -44,15 +43,6 @@ char *btrfs_mountinfo_read(struct tnfs_err *err);
 
 /* 1 when path is a mount point now (per /proc/self/mountinfo). */
 int btrfs_is_mountpoint(const char *path);
-
-/*
- * From the output of `btrfs qgroup show --raw -re` (columns qgroupid,
- * referenced, exclusive, max referenced, max exclusive, path), the
- * referenced bytes and the referenced limit (0 when "none") of qgroup
- * 0/subvol_id.  0 when found, -1 and err when absent or malformed.
- */
-int btrfs_qgroup_parse(const char *text, uint64_t subvol_id,
-    uint64_t *referenced, uint64_t *limit, struct tnfs_err *err);
 
 /*
  * Split the btrfs-image spec "FILE,SIZE" (SIZE as tnfs_size_parse takes it,

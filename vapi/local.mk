@@ -44,8 +44,8 @@ STORE_PG_CPPFLAGS = -DTNFS_HAVE_POSTGRESQL
 endif
 # The btrfs storage and ganesha export backends.
 STORAGE_BACKEND_SOURCES = vapi/storage_list.c \
-	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_pool.c vapi/storage_btrfs.c \
-	vapi/storage_btrfs_impl.h vapi/storage_btrfs_root.c \
+	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_pool.c vapi/btrfs_usage.c \
+	vapi/btrfs_usage.h vapi/storage_btrfs.c vapi/storage_btrfs_impl.h vapi/storage_btrfs_root.c \
 	vapi/ganesha_conf.c vapi/ganesha_conf.h vapi/exports_ganesha.c \
 	vapi/exports_ganesha_bus.c vapi/exports_ganesha_priv.h \
 	vapi/storage_cephfs.c vapi/storage_cephfs.h vapi/storage_cephfs_ceph.c \
@@ -132,7 +132,7 @@ tests_storage_probe_LDADD = $(LIBTNFS) $(DBUS_LIBS)
 tests_unit_test_storage_btrfs_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_storage_btrfs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi
 tests_unit_test_storage_btrfs_SOURCES = tests/unit/test_storage_btrfs.c \
-	vapi/btrfs.c vapi/btrfs.h
+	vapi/btrfs.c vapi/btrfs.h vapi/btrfs_usage.c vapi/btrfs_usage.h
 tests_unit_test_storage_btrfs_LDADD = $(LIBTNFS) $(UNIT_LDADD)
 tests_unit_test_storage_ganesha_conf_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_storage_ganesha_conf_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/vapi

@@ -26,7 +26,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,14 +37,13 @@
 #include <unistd.h>
 
 #include "btrfs.h"
+#include "btrfs_usage.h"
 #include "fsutil.h"
 #include "log.h"
 #include "storage_btrfs_impl.h"
 #include "storage_impl.h"
 #include "timefmt.h"
 #include "uuid.h"
-
-#define USAGE_TTL_MS 2000
 
 static int
 vol_path(const struct btrfs_backend *b, const char *uuid, char *buf,
@@ -120,63 +118,16 @@ check_room(const struct btrfs_backend *b, const char *what,
 	return -1;
 }
 
-/* Every qgroup of the pool, read now (--sync); caller frees *out. */
+/* The referenced limit of the subvolume at vol (0: none). */
 static int
-read_qgroups(const struct btrfs_backend *b, char **out, struct tnfs_err *err)
+limit_of(const struct btrfs_backend *b, const char *vol, uint64_t *limit,
+    struct tnfs_err *err)
 {
-	const char *argv[] = {
-	    "btrfs", "qgroup", "show", "--raw", "-re", "--sync", b->root, NULL};
-
-	return btrfs_run(argv, "cannot read the qgroups", out, err);
-}
-
-/*
- * Like qgroup_of, from the cached read when it is fresh and knows vol.
- * Space used may lag writes by up to USAGE_TTL_MS.
- */
-static int
-usage_of(struct btrfs_backend *b, const char *vol, uint64_t *used,
-    uint64_t *limit, struct tnfs_err *err)
-{
-	char *out = NULL;
 	uint64_t id;
-	int rc = -1;
 
 	if (btrfs_subvol_id(vol, &id, err) == -1)
 		return -1;
-	pthread_mutex_lock(&b->usage_mu);
-	if (b->usage_text != NULL &&
-	    tnfs_mono_ms() - b->usage_ms < USAGE_TTL_MS &&
-	    btrfs_qgroup_parse(b->usage_text, id, used, limit, NULL) == 0)
-		rc = 0;
-	pthread_mutex_unlock(&b->usage_mu);
-	if (rc == 0)
-		return 0;
-	if (read_qgroups(b, &out, err) == -1)
-		return -1;
-	rc = btrfs_qgroup_parse(out, id, used, limit, err);
-	pthread_mutex_lock(&b->usage_mu);
-	free(b->usage_text);
-	b->usage_text = out;
-	b->usage_ms = tnfs_mono_ms();
-	pthread_mutex_unlock(&b->usage_mu);
-	return rc;
-}
-
-/* referenced bytes and limit of the subvolume at vol. */
-static int
-qgroup_of(const struct btrfs_backend *b, const char *vol, uint64_t *used,
-    uint64_t *limit, struct tnfs_err *err)
-{
-	char *out = NULL;
-	uint64_t id;
-	int rc = -1;
-
-	if (btrfs_subvol_id(vol, &id, err) == 0 &&
-	    read_qgroups(b, &out, err) == 0)
-		rc = btrfs_qgroup_parse(out, id, used, limit, err);
-	free(out);
-	return rc;
+	return btrfs_usage_limit(b->usage, id, limit, err);
 }
 
 static int
@@ -414,11 +365,12 @@ btrfs_volume_usage(void *impl, const char *uuid, struct storage_usage *out,
 {
 	struct btrfs_backend *b = impl;
 	char vol[PATH_MAX];
-	uint64_t used, limit;
+	uint64_t id, used, limit;
 
 	if (stored_vol_path(b, uuid, vol, err) == -1)
 		return -1;
-	if (usage_of(b, vol, &used, &limit, err) == -1) {
+	if (btrfs_subvol_id(vol, &id, err) == -1 ||
+	    btrfs_usage_read(b->usage, id, &used, &limit, err) == -1) {
 		tnfs_err_prefix(err, "volume %s", uuid);
 		return -1;
 	}
@@ -535,7 +487,7 @@ btrfs_snapshot_rollback(
 	    old[PATH_MAX];
 	const char *argv[] = {
 	    "btrfs", "subvolume", "snapshot", src, copy, NULL};
-	uint64_t used, limit;
+	uint64_t limit;
 	struct tnfs_err derr = {0};
 	int swapped = 0, rc = -1;
 
@@ -557,7 +509,7 @@ btrfs_snapshot_rollback(
 		goto out;
 	}
 	/* A copy an earlier rollback left behind is nobody's data. */
-	if (qgroup_of(b, vol, &used, &limit, err) == -1 ||
+	if (limit_of(b, vol, &limit, err) == -1 ||
 	    delete_subvol(copy, err) == -1 ||
 	    btrfs_run(argv, "cannot copy the snapshot", NULL, err) == -1)
 		goto out;

@@ -8,9 +8,9 @@
 #define TNFS_VAPI_STORAGE_BTRFS_IMPL_H
 
 #include <limits.h>
-#include <pthread.h>
 #include <stdint.h>
 
+#include "btrfs_usage.h"
 #include "err.h"
 
 #define MIB (UINT64_C(1) << 20)
@@ -23,14 +23,11 @@ struct btrfs_backend {
 	char loopdev[PATH_MAX]; /* btrfs-image: our loop device */
 	int keep_mounts;        /* close leaves the per-volume mounts */
 	/*
-	 * Usage comes from one pool-wide qgroup read shared by every volume
-	 * and refreshed when older than USAGE_TTL_MS (or when it lacks the
-	 * volume asked for): a --sync read per GetVolume costs tens of ms
-	 * at a thousand volumes.  usage_mu is never held across the child.
+	 * Usage from the kernel's qgroup counters, one volume's at a time:
+	 * a `btrfs qgroup show --sync` per GetVolume cost tens of ms at a
+	 * thousand volumes.
 	 */
-	pthread_mutex_t usage_mu;
-	char *usage_text; /* `btrfs qgroup show --raw -re`, or NULL */
-	int64_t usage_ms; /* when it was read (monotonic) */
+	struct btrfs_usage *usage;
 };
 
 /*

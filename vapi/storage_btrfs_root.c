@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <linux/magic.h>
 
 #include "btrfs.h"
+#include "btrfs_usage.h"
 #include "fsutil.h"
 #include "storage_btrfs_impl.h"
 
@@ -76,7 +76,8 @@ init_root(struct btrfs_backend *b, const char *root, const char *state_dir,
 		    "cannot find the btrfs mount holding %s", b->root);
 		goto out;
 	}
-	if (fsutil_path(b->device, err, "%s", m.source) == -1)
+	if (fsutil_path(b->device, err, "%s", m.source) == -1 ||
+	    (b->usage = btrfs_usage_open(b->root, err)) == NULL)
 		goto out;
 	storage_btrfs_empty_trash(b);
 	rc = 0;
@@ -99,7 +100,6 @@ storage_btrfs_open(
 		free(b);
 		return NULL;
 	}
-	pthread_mutex_init(&b->usage_mu, NULL);
 	return b;
 }
 
@@ -129,12 +129,12 @@ storage_btrfs_close(void *impl)
 
 	if (b == NULL)
 		return;
+	/* First: its open directory would keep the pool busy. */
+	btrfs_usage_close(b->usage);
 	if (!b->keep_mounts)
 		umount_all(b);
 	if (b->image)
 		btrfs_pool_detach(b->root, b->loopdev);
-	pthread_mutex_destroy(&b->usage_mu);
-	free(b->usage_text);
 	free(b);
 }
 
@@ -166,6 +166,5 @@ storage_btrfs_image_open(
 		tnfs_err_prefix(err, "btrfs-image storage");
 		return NULL;
 	}
-	pthread_mutex_init(&b->usage_mu, NULL);
 	return b;
 }

@@ -1,12 +1,14 @@
 /*
  * test_storage_btrfs.c: the parsers and validators of the btrfs storage
- * backend (vapi/btrfs.c), with hostile input next to the good.
+ * backend (vapi/btrfs.c, vapi/btrfs_usage.c), with hostile input next to
+ * the good.
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "btrfs.h"
+#include "btrfs_usage.h"
 #include "check_tap.h"
 
 static const char mountinfo[] =
@@ -66,58 +68,47 @@ START_TEST(test_mountinfo_prefix_is_path_component_aware)
 }
 END_TEST
 
-static const char qgroups[] =
-    "Qgroupid    Referenced    Exclusive  Max referenced  Max exclusive   Path "
-    "\n"
-    "--------    ----------    ---------  --------------  -------------   ---- "
-    "\n"
-    "0/5              16384        16384            none           none   "
-    "<toplevel>\n"
-    "0/257          8404992      8404992       104857600           none   "
-    "volumes/v1\n"
-    "0/258          8404992      8404992            none           none   "
-    "volumes/v2\n"
-    "0/259              -12            0            none           none   bad\n"
-    "0/260             1x2            0            none           none   bad\n"
-    "0/261           99999\n"
-    "0/2570             1            1               1              1   x\n";
-
-START_TEST(test_qgroup_parse)
+START_TEST(test_usage_counter_parse)
 {
 	static const struct {
-		uint64_t id;
+		const char *text;
 		int rc;
-		uint64_t ref, limit;
+		uint64_t v;
 	} cases[] = {
-	    {257, 0, 8404992, 104857600},
-	    {258, 0, 8404992, 0},
-	    {5, 0, 16384, 0},
-	    {259, -1, 0, 0}, /* negative */
-	    {260, -1, 0, 0}, /* junk in a number */
-	    {261, -1, 0, 0}, /* truncated line */
-	    {25, -1, 0, 0},  /* absent (and not a prefix match of 257/2570) */
-	    {999, -1, 0, 0},
+	    {"8404992\n", 0, 8404992},
+	    {"0\n", 0, 0},
+	    {"104857600", 0, 104857600},
+	    {"18446744073709551615\n", 0, UINT64_MAX},
+	    {"18446744073709551616\n", -1, 0}, /* 2^64 */
+	    {"99999999999999999999999\n", -1, 0},
+	    {"", -1, 0},
+	    {"\n", -1, 0},
+	    {"-12\n", -1, 0},
+	    {"+12\n", -1, 0},
+	    {" 12\n", -1, 0},
+	    {"12 \n", -1, 0},
+	    {"1x2\n", -1, 0},
+	    {"12\n\n", -1, 0},
+	    {"12\n13\n", -1, 0},
+	    {"none\n", -1, 0},
+	    {"0x10\n", -1, 0},
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		uint64_t ref = 0, limit = 0;
+		uint64_t v = 7;
 		struct tnfs_err err = {0};
-		int rc = btrfs_qgroup_parse(
-		    qgroups, cases[i].id, &ref, &limit, &err);
+		int rc = btrfs_usage_counter_parse(
+		    cases[i].text, "referenced", &v, &err);
 
 		ck_assert_msg(rc == cases[i].rc, "case %zu", i);
 		if (rc == 0) {
-			ck_assert_uint_eq(ref, cases[i].ref);
-			ck_assert_uint_eq(limit, cases[i].limit);
+			ck_assert_uint_eq(v, cases[i].v);
 		} else {
+			ck_assert_uint_eq(v, 7);
 			ck_assert(tnfs_err_isset(&err));
+			ck_assert_ptr_nonnull(strstr(err.msg, "referenced"));
 		}
-	}
-	{
-		uint64_t r, l;
-
-		ck_assert_int_eq(btrfs_qgroup_parse("", 5, &r, &l, NULL), -1);
 	}
 }
 END_TEST
@@ -243,7 +234,7 @@ make_suite(void)
 	tcase_add_test(tc, test_mountinfo_exact_takes_last_stacked_mount);
 	tcase_add_test(tc, test_mountinfo_decodes_escapes_and_optional_fields);
 	tcase_add_test(tc, test_mountinfo_prefix_is_path_component_aware);
-	tcase_add_test(tc, test_qgroup_parse);
+	tcase_add_test(tc, test_usage_counter_parse);
 	tcase_add_test(tc, test_image_spec_parse);
 	tcase_add_test(tc, test_snapshot_name_check);
 	tcase_add_test(tc, test_not_a_subvolume);
