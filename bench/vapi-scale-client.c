@@ -242,14 +242,20 @@ cmp_double(const void *a, const void *b)
 static void
 print_latencies(const char *what, double *ms, size_t n, double wall)
 {
+	size_t i, over = 0;
+
 	qsort(ms, n, sizeof(*ms), cmp_double);
-	printf("%s n=%zu p50_ms=%.3f p99_ms=%.3f max_ms=%.3f rps=%.1f\n", what,
-	    n, ms[n / 2], ms[n * 99 / 100 < n ? n * 99 / 100 : n - 1],
-	    ms[n - 1], wall > 0 ? (double)n / wall : 0.0);
+	for (i = 0; i < n; i++)
+		over += ms[i] > 2.0;
+	printf("%s n=%zu p50_ms=%.3f p99_ms=%.3f max_ms=%.3f rps=%.1f "
+	       "over_2ms=%zu\n",
+	    what, n, ms[n / 2], ms[n * 99 / 100 < n ? n * 99 / 100 : n - 1],
+	    ms[n - 1], wall > 0 ? (double)n / wall : 0.0, over);
 }
 
+/* count GETs of path, one every pace_ms (0: back to back). */
 static int
-cmd_get(const char *hostport, const char *path, long count)
+cmd_get(const char *hostport, const char *path, long count, long pace_ms)
 {
 	struct conn c;
 	double *ms = NULL, t0, t;
@@ -270,6 +276,8 @@ cmd_get(const char *hostport, const char *path, long count)
 			goto out;
 		}
 		ms[i] = (now_s() - t) * 1000;
+		if (pace_ms > 0 && ms[i] < (double)pace_ms)
+			usleep((useconds_t)(((double)pace_ms - ms[i]) * 1000));
 	}
 	print_latencies("get", ms, (size_t)count, now_s() - t0);
 	printf("get bytes=%zu\n", c.len);
@@ -599,8 +607,9 @@ main(int argc, char **argv)
 	if (argc == 9 && strcmp(argv[1], "load") == 0)
 		return cmd_load(argv[2], argv[3], argv[4],
 		    strtol(argv[5], NULL, 10), argv[6], argv[7], argv[8]);
-	if (argc == 5 && strcmp(argv[1], "get") == 0)
-		return cmd_get(argv[2], argv[3], strtol(argv[4], NULL, 10));
+	if ((argc == 5 || argc == 6) && strcmp(argv[1], "get") == 0)
+		return cmd_get(argv[2], argv[3], strtol(argv[4], NULL, 10),
+		    argc == 6 ? strtol(argv[5], NULL, 10) : 0);
 	if (argc == 7 && strcmp(argv[1], "create") == 0)
 		return cmd_create(argv[2], argv[3], argv[4], argv[5],
 		    strtol(argv[6], NULL, 10));
@@ -615,7 +624,7 @@ main(int argc, char **argv)
 	fprintf(stderr,
 	    "usage: vapi-scale-client load STORE STORAGE STATE_DIR N OWNER "
 	    "NET PREFIX\n"
-	    "       vapi-scale-client get HOST:PORT PATH COUNT\n"
+	    "       vapi-scale-client get HOST:PORT PATH COUNT [PACE_MS]\n"
 	    "       vapi-scale-client create|ready HOST:PORT OWNER NET "
 	    "PREFIX COUNT\n"
 	    "       vapi-scale-client mountable HOST:PORT OWNER NET PREFIX "
