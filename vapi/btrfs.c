@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/btrfs.h>
 #include <linux/btrfs_tree.h>
 #include <linux/magic.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -263,6 +265,119 @@ btrfs_run(const char *const argv[], const char *what, char **out,
 out:
 	child_result_free(&res);
 	return rc;
+}
+
+/* err for a failed btrfs call; a lack of space is TNFS_E_NO_SPACE. */
+static void
+call_failed(struct tnfs_err *err, int e, const char *what, const char *path)
+{
+	if (e == ENOSPC || e == EDQUOT)
+		tnfs_err_errno(err, TNFS_E_NO_SPACE, e,
+		    "%s %s: no space left in the btrfs pool", what, path);
+	else
+		tnfs_err_errno(err, TNFS_E_INTERNAL, e, "%s %s", what, path);
+}
+
+/* Open the parent directory of path and point *name at its last part. */
+static int
+open_parent(const char *path, const char **name, struct tnfs_err *err)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd;
+
+	if (slash == NULL || slash[1] == '\0' ||
+	    strlen(slash + 1) > BTRFS_PATH_NAME_MAX ||
+	    (size_t)(slash - path) >= sizeof(dir)) {
+		tnfs_err_set(err, TNFS_E_INTERNAL,
+		    "%s is not an absolute path to a subvolume", path);
+		return -1;
+	}
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash == path ? 1 : slash - path] = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "open %s", dir);
+		return -1;
+	}
+	*name = slash + 1;
+	return fd;
+}
+
+int
+btrfs_subvol_create(const char *path, struct tnfs_err *err)
+{
+	struct btrfs_ioctl_vol_args args;
+	const char *name;
+	int fd, rc = 0;
+
+	if ((fd = open_parent(path, &name, err)) == -1)
+		return -1;
+	memset(&args, 0, sizeof(args));
+	memcpy(args.name, name, strlen(name));
+	if (ioctl(fd, BTRFS_IOC_SUBVOL_CREATE, &args) == -1) {
+		call_failed(err, errno, "cannot create the subvolume", path);
+		rc = -1;
+	}
+	close(fd);
+	return rc;
+}
+
+int
+btrfs_subvol_delete(const char *path, struct tnfs_err *err)
+{
+	struct btrfs_ioctl_vol_args args;
+	const char *name;
+	int fd, rc = 0;
+
+	if ((fd = open_parent(path, &name, err)) == -1)
+		return -1;
+	memset(&args, 0, sizeof(args));
+	memcpy(args.name, name, strlen(name));
+	if (ioctl(fd, BTRFS_IOC_SNAP_DESTROY, &args) == -1) {
+		call_failed(err, errno, "cannot delete the subvolume", path);
+		rc = -1;
+	}
+	close(fd);
+	return rc;
+}
+
+int
+btrfs_qgroup_limit(const char *path, uint64_t bytes, struct tnfs_err *err)
+{
+	struct btrfs_ioctl_qgroup_limit_args args;
+	int fd, rc = 0;
+
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "open %s", path);
+		return -1;
+	}
+	memset(&args, 0, sizeof(args));
+	/* qgroupid 0: the qgroup of the subvolume fd is in. */
+	args.lim.flags = BTRFS_QGROUP_LIMIT_MAX_RFER;
+	args.lim.max_rfer = bytes;
+	if (ioctl(fd, BTRFS_IOC_QGROUP_LIMIT, &args) == -1) {
+		call_failed(err, errno, "cannot set the size limit of", path);
+		rc = -1;
+	}
+	close(fd);
+	return rc;
+}
+
+int
+btrfs_mount_subvol(const char *device, uint64_t subvol_id, const char *mp,
+    struct tnfs_err *err)
+{
+	char opt[64];
+
+	snprintf(opt, sizeof(opt), "subvolid=%llu",
+	    (unsigned long long)subvol_id);
+	if (mount(device, mp, "btrfs", 0, opt) == -1) {
+		tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
+		    "cannot mount subvolume %llu of %s on %s",
+		    (unsigned long long)subvol_id, device, mp);
+		return -1;
+	}
+	return 0;
 }
 
 int

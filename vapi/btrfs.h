@@ -1,9 +1,10 @@
 /*
  * btrfs.h: the small pieces the btrfs storage backend is built from, kept
  * apart so they can be tested without a btrfs filesystem: the parser of
- * /proc/self/mountinfo, the validators of names that become paths, and the
- * thin wrappers that run btrfs, mount and losetup through child_run (argv
- * and a deadline, never a shell).  Private to storage_btrfs.c and its tests.
+ * /proc/self/mountinfo, the validators of names that become paths, the
+ * subvolume calls made straight to the kernel, and the thin wrappers that
+ * run btrfs, mount and losetup through child_run (argv and a deadline,
+ * never a shell).  Private to storage_btrfs.c and its tests.
  */
 #ifndef TNFS_BTRFS_H
 #define TNFS_BTRFS_H
@@ -71,6 +72,19 @@ int btrfs_is_subvol(const char *path);
  * TNFS_E_NO_SPACE.  out, when not NULL, receives stdout (caller frees).
  */
 int btrfs_run(const char *const argv[], const char *what, char **out,
+    struct tnfs_err *err);
+
+/*
+ * The subvolume calls, made straight to the kernel (a child process for
+ * each cost tens of ms per volume): create and delete the subvolume at
+ * path (an absolute path; its parent must exist), set the referenced
+ * limit of its own qgroup, mount subvolume subvol_id of device on mp.  A
+ * lack of space is TNFS_E_NO_SPACE.
+ */
+int btrfs_subvol_create(const char *path, struct tnfs_err *err);
+int btrfs_subvol_delete(const char *path, struct tnfs_err *err);
+int btrfs_qgroup_limit(const char *path, uint64_t bytes, struct tnfs_err *err);
+int btrfs_mount_subvol(const char *device, uint64_t subvol_id, const char *mp,
     struct tnfs_err *err);
 
 /* umount path; when busy, detach it lazily so a new mount can take its place. */

@@ -76,16 +76,6 @@ mnt_path(const struct btrfs_backend *b, const char *uuid, char *buf,
 	return fsutil_path(buf, err, "%s/%s", b->mnt_dir, uuid);
 }
 
-static int
-set_limit(const char *vol, uint64_t bytes, struct tnfs_err *err)
-{
-	char num[32];
-	const char *argv[] = {"btrfs", "qgroup", "limit", num, vol, NULL};
-
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)bytes);
-	return btrfs_run(argv, "cannot set the volume's size limit", NULL, err);
-}
-
 /*
  * Volumes are thin: their sizes may add up to more than the pool.  But a
  * pool that is full (free space under 1% of it, at least 16 MiB and at
@@ -133,11 +123,9 @@ limit_of(const struct btrfs_backend *b, const char *vol, uint64_t *limit,
 static int
 delete_subvol(const char *path, struct tnfs_err *err)
 {
-	const char *argv[] = {"btrfs", "subvolume", "delete", path, NULL};
-
 	if (!btrfs_is_subvol(path))
 		return 0;
-	return btrfs_run(argv, "cannot delete subvolume", NULL, err);
+	return btrfs_subvol_delete(path, err);
 }
 
 void
@@ -167,9 +155,7 @@ static int
 mount_volume(const struct btrfs_backend *b, const char *uuid, const char *vol,
     struct tnfs_err *err)
 {
-	char mp[PATH_MAX], opt[64];
-	const char *argv[] = {
-	    "mount", "-t", "btrfs", "-o", opt, b->device, mp, NULL};
+	char mp[PATH_MAX];
 	uint64_t id, have;
 
 	if (mnt_path(b, uuid, mp, err) == -1 ||
@@ -184,8 +170,7 @@ mount_volume(const struct btrfs_backend *b, const char *uuid, const char *vol,
 	}
 	if (fsutil_mkdir_p(mp, 0700, err) == -1)
 		return -1;
-	snprintf(opt, sizeof(opt), "subvolid=%llu", (unsigned long long)id);
-	return btrfs_run(argv, "cannot mount the volume", NULL, err);
+	return btrfs_mount_subvol(b->device, id, mp, err);
 }
 
 /*
@@ -198,7 +183,7 @@ finish_volume(const struct btrfs_backend *b, const char *uuid, const char *vol,
 {
 	char mp[PATH_MAX];
 
-	if (set_limit(vol, size_mib * MIB, err) == 0 &&
+	if (btrfs_qgroup_limit(vol, size_mib * MIB, err) == 0 &&
 	    mount_volume(b, uuid, vol, err) == 0)
 		return 0;
 	if (created) {
@@ -218,15 +203,13 @@ btrfs_volume_create(
 {
 	struct btrfs_backend *b = impl;
 	char vol[PATH_MAX];
-	const char *argv[] = {"btrfs", "subvolume", "create", vol, NULL};
 	int created = 0;
 
 	if (vol_path(b, uuid, vol, err) == -1)
 		goto fail;
 	if (!btrfs_is_subvol(vol)) {
 		if (check_room(b, "create the volume", err) == -1 ||
-		    btrfs_run(argv, "cannot create the volume's subvolume",
-			NULL, err) == -1)
+		    btrfs_subvol_create(vol, err) == -1)
 			goto fail;
 		created = 1;
 	}
@@ -246,7 +229,7 @@ btrfs_volume_resize(
 	if (stored_vol_path(b, uuid, vol, err) == -1)
 		return -1;
 	if (check_room(b, "grow the volume", err) == -1 ||
-	    set_limit(vol, size_mib * MIB, err) == -1) {
+	    btrfs_qgroup_limit(vol, size_mib * MIB, err) == -1) {
 		tnfs_err_prefix(err, "volume %s", uuid);
 		return -1;
 	}
@@ -513,7 +496,7 @@ btrfs_snapshot_rollback(
 	    delete_subvol(copy, err) == -1 ||
 	    btrfs_run(argv, "cannot copy the snapshot", NULL, err) == -1)
 		goto out;
-	if (limit != 0 && set_limit(copy, limit, err) == -1)
+	if (limit != 0 && btrfs_qgroup_limit(copy, limit, err) == -1)
 		goto out;
 	if (renameat2(AT_FDCWD, copy, AT_FDCWD, vol, RENAME_EXCHANGE) == -1) {
 		tnfs_err_errno(err, TNFS_E_INTERNAL, errno,
