@@ -196,6 +196,17 @@ is_busy(struct provision *p, const char *uuid)
 	return 0;
 }
 
+/* Fewer than n jobs wait in the queue (caller holds mu). */
+static int
+queue_shorter_than(const struct provision *p, int n)
+{
+	const struct job *j;
+
+	for (j = p->queue; j != NULL && n > 0; j = j->next)
+		n--;
+	return n > 0;
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -228,6 +239,11 @@ worker_main(void *arg)
 
 		pthread_mutex_lock(&p->mu);
 		p->busy[id][0] = '\0';
+		if (j->op == JOB_CLAIMED && p->more_claims &&
+		    queue_shorter_than(p, p->nworkers)) {
+			p->more_claims = 0;
+			p->kicked = 1;
+		}
 		if (!j->sync || j->abandoned) {
 			if (j->abandoned && j->rc == -1)
 				log_err(TNFS_LOG_WARN, &j->err,
@@ -293,6 +309,9 @@ scan(void *arg)
 		for (i = 0; i < n; i++)
 			queue_async(p, JOB_CLAIMED, claimed[i]);
 		free(claimed);
+		pthread_mutex_lock(&p->mu);
+		p->more_claims = n == (size_t)p->nworkers * 2;
+		pthread_mutex_unlock(&p->mu);
 	}
 	prov_track_exporter_health(p);
 	/*
@@ -303,6 +322,10 @@ scan(void *arg)
 	 */
 	if (!prov_may_claim(p))
 		return;
+	/* A scan kicked for more claims comes sooner: reap once a period. */
+	if (tnfs_mono_ms() - p->reaped_ms < SCAN_INTERVAL_MS)
+		goto digest;
+	p->reaped_ms = tnfs_mono_ms();
 	r = store_lease_take(p->va->store, "reaper", p->id, tnfs_now_ms(),
 	    tnfs_now_ms() + INSTANCES_TTL_MS, instances_live_after(), &err);
 	if (r == -1)

@@ -65,6 +65,14 @@ struct provision {
 	char (*busy)[TNFS_UUID_BUFSZ];
 	int nworkers;
 	int kicked;
+	/*
+	 * The last scan claimed all it could: more may be waiting, and the
+	 * workers kick the next scan as their queue runs low rather than
+	 * wait out SCAN_INTERVAL_MS (a burst of creates is not held to
+	 * 2 * nworkers per interval).
+	 */
+	int more_claims;
+	int64_t reaped_ms; /* when the scanner last reaped (its own) */
 	int stopping;
 	uint64_t ex_want, ex_done;
 	int ex_rc;
