@@ -116,9 +116,17 @@ int
 btrfs_is_mountpoint(const char *path)
 {
 	struct btrfs_mount m;
+	struct statx stx;
 	char *text;
 	int rc;
 
+	/* The kernel says so of one path: the mount table is read whole,
+	 * a line per mount, thousands with a volume each. */
+	if (statx(AT_FDCWD, path, AT_NO_AUTOMOUNT, STATX_TYPE, &stx) == -1)
+		return 0;
+	if (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+		return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+	/* Linux before 5.8. */
 	if ((text = btrfs_mountinfo_read(NULL)) == NULL)
 		return 0;
 	rc = btrfs_mountinfo_find(text, path, 0, &m);
@@ -303,8 +311,10 @@ open_parent(const char *path, const char **name, struct tnfs_err *err)
 	return fd;
 }
 
-int
-btrfs_subvol_create(const char *path, struct tnfs_err *err)
+/* An ioctl that names a subvolume in the directory that holds it. */
+static int
+parent_ioctl(const char *path, unsigned long request, const char *what,
+    struct tnfs_err *err)
 {
 	struct btrfs_ioctl_vol_args args;
 	const char *name;
@@ -314,8 +324,8 @@ btrfs_subvol_create(const char *path, struct tnfs_err *err)
 		return -1;
 	memset(&args, 0, sizeof(args));
 	memcpy(args.name, name, strlen(name));
-	if (ioctl(fd, BTRFS_IOC_SUBVOL_CREATE, &args) == -1) {
-		call_failed(err, errno, "cannot create the subvolume", path);
+	if (ioctl(fd, request, &args) == -1) {
+		call_failed(err, errno, what, path);
 		rc = -1;
 	}
 	close(fd);
@@ -323,22 +333,17 @@ btrfs_subvol_create(const char *path, struct tnfs_err *err)
 }
 
 int
+btrfs_subvol_create(const char *path, struct tnfs_err *err)
+{
+	return parent_ioctl(
+	    path, BTRFS_IOC_SUBVOL_CREATE, "cannot create the subvolume", err);
+}
+
+int
 btrfs_subvol_delete(const char *path, struct tnfs_err *err)
 {
-	struct btrfs_ioctl_vol_args args;
-	const char *name;
-	int fd, rc = 0;
-
-	if ((fd = open_parent(path, &name, err)) == -1)
-		return -1;
-	memset(&args, 0, sizeof(args));
-	memcpy(args.name, name, strlen(name));
-	if (ioctl(fd, BTRFS_IOC_SNAP_DESTROY, &args) == -1) {
-		call_failed(err, errno, "cannot delete the subvolume", path);
-		rc = -1;
-	}
-	close(fd);
-	return rc;
+	return parent_ioctl(
+	    path, BTRFS_IOC_SNAP_DESTROY, "cannot delete the subvolume", err);
 }
 
 int
@@ -383,17 +388,17 @@ btrfs_mount_subvol(const char *device, uint64_t subvol_id, const char *mp,
 int
 btrfs_umount(const char *path, struct tnfs_err *err)
 {
-	const char *argv[] = {"umount", path, NULL};
-	const char *lazy[] = {"umount", "-l", path, NULL};
-
 	if (!btrfs_is_mountpoint(path))
 		return 0;
-	if (btrfs_run(argv, "unmount", NULL, NULL) == 0)
+	if (umount2(path, UMOUNT_NOFOLLOW) == 0)
 		return 0;
 	/*
 	 * Busy: ganesha holds files of the old export open until it
 	 * re-exports.  Detach it so the new mount goes in its place; the
 	 * exporter re-exports paths whose filesystem changed.
 	 */
-	return btrfs_run(lazy, "unmount (lazy)", NULL, err);
+	if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+		return 0;
+	tnfs_err_errno(err, TNFS_E_INTERNAL, errno, "cannot unmount %s", path);
+	return -1;
 }

@@ -42,7 +42,7 @@ int btrfs_mountinfo_find(
 /* Read /proc/self/mountinfo into a buffer the caller frees. */
 char *btrfs_mountinfo_read(struct tnfs_err *err);
 
-/* 1 when path is a mount point now (per /proc/self/mountinfo). */
+/* 1 when path is a mount point now (statx, or /proc/self/mountinfo). */
 int btrfs_is_mountpoint(const char *path);
 
 /*
@@ -87,7 +87,10 @@ int btrfs_qgroup_limit(const char *path, uint64_t bytes, struct tnfs_err *err);
 int btrfs_mount_subvol(const char *device, uint64_t subvol_id, const char *mp,
     struct tnfs_err *err);
 
-/* umount path; when busy, detach it lazily so a new mount can take its place. */
+/*
+ * umount(2) path; when busy, detach it lazily so a new mount can take its
+ * place.
+ */
 int btrfs_umount(const char *path, struct tnfs_err *err);
 
 /*

@@ -133,6 +133,7 @@ entry_make(const struct export_spec *spec, const char **clients,
 	char *p;
 
 	*copy = *spec;
+	copy->unchanged = 0;
 	mem->strings = NULL;
 	mem->clients = clients;
 	bytes = len_or_0(spec->volume_uuid) + len_or_0(spec->path) +
@@ -272,4 +273,13 @@ export_cache_specs(const struct export_cache *c, size_t *n)
 {
 	*n = c->n;
 	return c->specs;
+}
+
+void
+export_cache_synced(struct export_cache *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		c->specs[i].unchanged = 1;
 }

@@ -46,6 +46,12 @@ void export_cache_remove(struct export_cache *c, const char *uuid);
 void export_cache_clear(struct export_cache *c);
 
 /*
+ * Every entry becomes unchanged (export_spec.unchanged) once the exporter
+ * took the set; a put makes its entry changed again.
+ */
+void export_cache_synced(struct export_cache *c);
+
+/*
  * The entries as one array in uuid order, valid until the next put,
  * remove, clear or free.
  */

@@ -71,6 +71,12 @@ struct export_spec {
 	 * heads keeps a volume on the head these name (exporter_place).
 	 */
 	int nfs_port, mount_port;
+	/*
+	 * 1: the exporter had this very spec in its last successful sync (a
+	 * hint the provisioner's cache gives, so a sync of thousands need
+	 * not look at every volume's storage again); 0: look.
+	 */
+	int unchanged;
 };
 
 /* spec is KIND or KIND:ARGUMENT (the argument goes to cfg->arg). */

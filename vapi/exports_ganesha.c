@@ -532,10 +532,15 @@ ganesha_sync(
 			goto out;
 		uuids[i] = specs[i].volume_uuid;
 		memcpy(devs[i].uuid, specs[i].volume_uuid, TNFS_UUID_BUFSZ);
-		devs[i].dev = stat(specs[i].path, &sb) == 0 ? sb.st_dev : 0;
 		was = g->ndevs == 0 ? NULL
 				    : bsearch(&devs[i], g->devs, g->ndevs,
 					  sizeof(*g->devs), cmp_dev);
+		/* What was served as it is keeps its filesystem. */
+		if (was != NULL && specs[i].unchanged) {
+			devs[i].dev = was->dev;
+			continue;
+		}
+		devs[i].dev = stat(specs[i].path, &sb) == 0 ? sb.st_dev : 0;
 		swapped[i] = was != NULL && was->dev != devs[i].dev;
 	}
 	/* Sorted for the next sync's lookups. */

@@ -441,6 +441,8 @@ cache_sync(struct provision *p, const char *why, int activate,
 	}
 	if (rc == -1)
 		p->ex_cache_valid = 0;
+	else
+		export_cache_synced(p->ex_cache);
 	return rc;
 }
 

@@ -3,7 +3,8 @@
  * in uuid order whatever order volumes come in (one at a time, or a whole
  * set appended and sorted once), one entry per volume, every string its
  * own copy (the caller's buffers are gone by the next sync), client lists
- * taken over, and a put that fails changes nothing.
+ * taken over, a put that fails changes nothing, and an entry is unchanged
+ * only from the sync that took it until it is put again.
  */
 #include <check.h>
 #include <stdint.h>
@@ -91,6 +92,44 @@ START_TEST(test_order_and_replace)
 	put(c, "d", "/pool/d", 5); /* usable after a clear */
 	export_cache_free(c);
 	export_cache_free(NULL);
+}
+END_TEST
+
+/* Only what the exporter already took is unchanged: a put is news. */
+START_TEST(test_unchanged_after_sync_only)
+{
+	struct export_cache *c = export_cache_new();
+	const struct export_spec *s;
+	struct export_spec sp = {0};
+	struct tnfs_err err;
+	size_t n;
+
+	ck_assert_ptr_nonnull(c);
+	put(c, "a", "/pool/a", 1);
+	put(c, "b", "/pool/b", 2);
+	s = export_cache_specs(c, &n);
+	ck_assert_int_eq(s[0].unchanged, 0);
+	ck_assert_int_eq(s[1].unchanged, 0);
+	export_cache_synced(c);
+	s = export_cache_specs(c, &n);
+	ck_assert_int_eq(s[0].unchanged, 1);
+	ck_assert_int_eq(s[1].unchanged, 1);
+	put(c, "b", "/pool/b", 3); /* read again: a rollback may have swapped it */
+	put(c, "c", "/pool/c", 4);
+	s = export_cache_specs(c, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(s[0].unchanged, 1);
+	ck_assert_int_eq(s[1].unchanged, 0);
+	ck_assert_int_eq(s[2].unchanged, 0);
+	/* A caller's own flag is not taken: the cache alone says. */
+	sp.volume_uuid = "d";
+	sp.path = "/pool/d";
+	sp.pseudo = "/tritonnfs/d";
+	sp.unchanged = 1;
+	ck_assert_int_eq(export_cache_put(c, &sp, NULL, &err), 0);
+	s = export_cache_specs(c, &n);
+	ck_assert_int_eq(s[3].unchanged, 0);
+	export_cache_free(c);
 }
 END_TEST
 
@@ -222,6 +261,7 @@ make_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_order_and_replace);
+	tcase_add_test(tc, test_unchanged_after_sync_only);
 	tcase_add_test(tc, test_many_in_any_order);
 	tcase_add_test(tc, test_append_then_sort);
 	tcase_add_test(tc, test_ceph_strings_and_hostile);

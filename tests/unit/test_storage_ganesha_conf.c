@@ -60,8 +60,8 @@ START_TEST(test_exports_render)
 {
 	const char *clients[] = {"10.0.0.0/24", "127.0.0.0/8"};
 	struct export_spec s[2] = {
-	    {UA, "/srv/e/a", "/vol/a", clients, 2, 0, NULL, NULL, NULL, 0, 0},
-	    {UB, "/srv/e/b", "/vol/b", clients, 1, 1, NULL, NULL, NULL, 0, 0},
+	    {UA, "/srv/e/a", "/vol/a", clients, 2, 0, NULL, NULL, NULL, 0, 0, 0},
+	    {UB, "/srv/e/b", "/vol/b", clients, 1, 1, NULL, NULL, NULL, 0, 0, 0},
 	};
 	unsigned ids[2] = {7, 8};
 	char *out = NULL;
@@ -91,11 +91,11 @@ START_TEST(test_exports_refuse_hostile_specs)
 	const char *ok[] = {"10.0.0.0/24"};
 	const char *evil[] = {"10.0.0.0/24; } EXPORT { Path = \"/\""};
 	struct export_spec cases[] = {
-	    {UA, "/a\"; Path = \"/etc", "/v", ok, 1, 0, NULL, NULL, NULL, 0, 0},
-	    {UA, "/a", "v", ok, 1, 0, NULL, NULL, NULL, 0, 0},
-	    {UA, "/a", "/", ok, 1, 0, NULL, NULL, NULL, 0, 0},
-	    {UA, "/a", "/v", evil, 1, 0, NULL, NULL, NULL, 0, 0},
-	    {UA, "/a", "/v\n}", ok, 1, 0, NULL, NULL, NULL, 0, 0},
+	    {UA, "/a\"; Path = \"/etc", "/v", ok, 1, 0, NULL, NULL, NULL, 0, 0, 0},
+	    {UA, "/a", "v", ok, 1, 0, NULL, NULL, NULL, 0, 0, 0},
+	    {UA, "/a", "/", ok, 1, 0, NULL, NULL, NULL, 0, 0, 0},
+	    {UA, "/a", "/v", evil, 1, 0, NULL, NULL, NULL, 0, 0, 0},
+	    {UA, "/a", "/v\n}", ok, 1, 0, NULL, NULL, NULL, 0, 0, 0},
 	};
 	unsigned id = 1, zero = 0;
 	size_t i;
@@ -121,7 +121,7 @@ END_TEST
 START_TEST(test_exports_without_clients_admit_nobody)
 {
 	const char *ok[] = {"10.0.0.0/24"};
-	struct export_spec s = {UA, "/a", "/v", ok, 0, 0, NULL, NULL, NULL, 0, 0};
+	struct export_spec s = {UA, "/a", "/v", ok, 0, 0, NULL, NULL, NULL, 0, 0, 0};
 	unsigned id = 7;
 	char *out = NULL;
 
