@@ -285,7 +285,15 @@ vol_mount_addr_set_locked(struct pvol *p)
 	char addr[VOL_ADDR_MAX];
 
 	vol_addr_locked(p, addr, sizeof(addr));
+	vol_mount_addr_put_locked(p, addr);
+}
+
+void
+vol_mount_addr_put_locked(struct pvol *p, const char *addr)
+{
 	vol_set_str_locked(&p->mount_addr, addr);
+	vol_set_str_locked(&p->mount_desc, NULL);
+	p->mount_gen++;
 }
 
 int
@@ -415,6 +423,7 @@ volumes_free(struct volumes *vs)
 		free(p->refs);
 		free(p->last_error);
 		free(p->mount_addr);
+		free(p->mount_desc);
 		pthread_mutex_destroy(&p->op_mu);
 		free(p);
 	}

@@ -235,7 +235,7 @@ vol_detach(struct volumes *vs, struct pvol *p)
 	p->mounted = 0;
 	p->empty_since_ms = 0;
 	p->mounted_since_ms = 0;
-	vol_set_str_locked(&p->mount_addr, NULL);
+	vol_mount_addr_put_locked(p, NULL);
 	snprintf(uuid, sizeof(uuid), "%s", p->st.uuid);
 	vol_unlock(vs);
 	log_info("unmounted %s from %s", p->st.name, target);
@@ -537,7 +537,7 @@ again:
 		-1)
 		return -1;
 	vol_wrlock(vs);
-	vol_set_str_locked(&p->mount_addr, addr);
+	vol_mount_addr_put_locked(p, addr);
 	vol_unlock(vs);
 	log_info("mounted %s (%s) on %s with %s", snap.name, fspath, target,
 	    mounts_backend_name(vs->cfg.mounts));

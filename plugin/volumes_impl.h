@@ -61,6 +61,15 @@ struct pvol {
 	 * container gets a mount made afresh.
 	 */
 	char *mount_addr;
+	/*
+	 * mountinfo's "FSTYPE SOURCE OPTIONS" of that mount, read by the
+	 * first Get after it was made (NULL until then): the mount table has
+	 * a line per mount on the host, thousands where the VAPI serves from
+	 * the same host, too many to read for every Get.  mount_gen counts
+	 * the changes of mount_addr, so a read that raced one is dropped.
+	 */
+	char *mount_desc;
+	uint64_t mount_gen;
 };
 
 struct volumes {
@@ -147,6 +156,9 @@ void vol_addr_locked(const struct pvol *p, char *buf, size_t len);
 /* Remember the current address as the mount's (caller holds vs->lock for
  * writing); out of memory leaves none, which is never seen as moved. */
 void vol_mount_addr_set_locked(struct pvol *p);
+/* The mount's address becomes addr (NULL: not mounted); its description
+ * is read again. */
+void vol_mount_addr_put_locked(struct pvol *p, const char *addr);
 
 /* 1 when p is mounted from an address its record no longer names.
  * Caller holds vs->lock. */

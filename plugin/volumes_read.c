@@ -76,20 +76,33 @@ volumes_get(struct volumes *vs, const char *name, struct proto_volume *out,
     struct tnfs_err *err)
 {
 	struct pvol *p;
-	int rc = -1;
+	uint64_t gen = 0;
+	int rc = -1, known = 0;
 
 	vol_rdlock(vs);
 	if ((p = find_shown_locked(vs, name, err)) == NULL)
 		goto out;
 	snapshot_locked(vs, p, out);
+	if ((known = p->mount_desc != NULL))
+		snprintf(out->mount, sizeof(out->mount), "%s", p->mount_desc);
+	gen = p->mount_gen;
 	rc = 0;
 out:
 	vol_unlock(vs);
-	/* mountinfo is read outside the lock: it is a file read. */
-	if (rc == 0 && out->mounted &&
-	    mountinfo_describe(
-		out->mountpoint, out->mount, sizeof(out->mount)) != 1)
+	if (rc == -1 || !out->mounted || known)
+		return rc;
+	/* Read once per mount, outside the lock: it is a file read. */
+	if (mountinfo_describe(out->mountpoint, out->mount,
+		sizeof(out->mount)) != 1) {
 		out->mount[0] = '\0';
+		return rc;
+	}
+	vol_wrlock(vs);
+	if ((p = vol_find_locked(vs, name)) != NULL && p->mount_gen == gen &&
+	    p->mounted)
+		vol_set_str_locked(&p->mount_desc, out->mount);
+	/* List shows no description: its kept text stays. */
+	vol_unlock_list_kept(vs);
 	return rc;
 }
 

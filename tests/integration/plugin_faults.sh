@@ -70,6 +70,9 @@ done
 t_is "mount f1" "$(post /VolumeDriver.Mount "{\"Name\":\"f1\",\"ID\":\"$(id_of 1)\"}")" "200 {\"Mountpoint\":\"$mnt/f1\"}"
 t_is "mount f2" "$(post /VolumeDriver.Mount "{\"Name\":\"f2\",\"ID\":\"$(id_of 2)\"}")" "200 {\"Mountpoint\":\"$mnt/f2\"}"
 echo data-f1 >"$mnt/f1/file"
+desc() { awk -v d="$1" '$5 == d { split($0, a, " - "); split(a[2], f, " "); print f[1] " " f[2] }' /proc/self/mountinfo; }
+t_like "Get describes f1's mount as the kernel's table does" "$(status_of f1 mount)" "^\"$(desc "$mnt/f1") rw"
+t_is "a second Get gives the description it kept" "$(status_of f1 mount)" "$(status_of f1 mount)"
 # f3 goes through the slow FUSE client: the plugin is killed mid-Mount; the
 # orphaned client then mounts (or gives up) on its own.
 t_kill "$T_PID_plugin"
@@ -90,6 +93,7 @@ t_is "restart adopted f1's mount from mountinfo" "$(status_of f1 mounted)" true
 t_like "and says so in its log" "$(grep -c 'adopted the existing mount of f1' "$dir/plugin.log")" '^[1-9]' ||
 	grep -v '"level":20' "$dir/plugin.log" | grep -n 'f1\|tritonnfs-plugin ' | cut -c1-300 | sed 's/^/#   /'
 t_is "f1's mount ids are intact" "$(status_of f1 ids)" 1
+t_like "Get describes the adopted mount" "$(status_of f1 mount)" "^\"$(desc "$mnt/f1") rw"
 t_is "f2's mount ids are intact" "$(status_of f2 ids)" 1
 t_is "f1 is mounted once (nothing mounted on top)" "$(mounts_at "$mnt/f1")" 1
 t_is "f1 still serves its data" "$(cat "$mnt/f1/file" 2>&1)" data-f1
