@@ -298,7 +298,7 @@ open_parent(const char *path, const char **name, struct tnfs_err *err)
 	    strlen(slash + 1) > BTRFS_PATH_NAME_MAX ||
 	    (size_t)(slash - path) >= sizeof(dir)) {
 		tnfs_err_set(err, TNFS_E_INTERNAL,
-		    "%s is not an absolute path to a subvolume", path);
+		    "not an absolute path to a subvolume: \"%.200s\"", path);
 		return -1;
 	}
 	memcpy(dir, path, (size_t)(slash - path));

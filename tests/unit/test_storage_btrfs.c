@@ -201,6 +201,50 @@ START_TEST(test_not_a_subvolume)
 }
 END_TEST
 
+/* The direct calls refuse what names no subvolume, and change nothing. */
+START_TEST(test_subvol_calls_refuse_bad_paths)
+{
+	static const char *const bad[] = {
+	    "relative", "/", "/tmp/", "", "/nonexistent/parent/child"};
+	char longname[5000];
+	struct tnfs_err err = {0};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		tnfs_err_clear(&err);
+		ck_assert_int_eq(btrfs_subvol_create(bad[i], &err), -1);
+		ck_assert(tnfs_err_isset(&err));
+		tnfs_err_clear(&err);
+		ck_assert_int_eq(btrfs_subvol_delete(bad[i], &err), -1);
+		ck_assert(tnfs_err_isset(&err));
+	}
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[0] = '/';
+	longname[sizeof(longname) - 1] = '\0';
+	tnfs_err_clear(&err);
+	ck_assert_int_eq(btrfs_subvol_create(longname, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "not an absolute path"));
+	/* Not a btrfs: the kernel refuses, nothing is made. */
+	tnfs_err_clear(&err);
+	ck_assert_int_eq(btrfs_subvol_create("/proc/tnfs-test-subvol", &err), -1);
+	ck_assert_int_eq(btrfs_is_subvol("/proc/tnfs-test-subvol"), 0);
+	tnfs_err_clear(&err);
+	ck_assert_int_eq(btrfs_qgroup_limit("/nonexistent/path", 1, &err), -1);
+	ck_assert(tnfs_err_isset(&err));
+	tnfs_err_clear(&err);
+	ck_assert_int_eq(btrfs_qgroup_limit("/proc", 1, &err), -1);
+	ck_assert(tnfs_err_isset(&err));
+	tnfs_err_clear(&err);
+	ck_assert_int_eq(
+	    btrfs_mount_subvol("/nonexistent/dev", 256, "/nonexistent/mp", &err),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "cannot mount subvolume 256"));
+	ck_assert_int_eq(btrfs_is_mountpoint("/nonexistent/mp"), 0);
+	ck_assert_int_eq(btrfs_is_mountpoint("/proc"), 1);
+	ck_assert_int_eq(btrfs_umount("/nonexistent/mp", &err), 0);
+}
+END_TEST
+
 START_TEST(test_run_maps_no_space)
 {
 	/* A real ENOSPC from a real program: dd onto /dev/full. */
@@ -238,6 +282,7 @@ make_suite(void)
 	tcase_add_test(tc, test_image_spec_parse);
 	tcase_add_test(tc, test_snapshot_name_check);
 	tcase_add_test(tc, test_not_a_subvolume);
+	tcase_add_test(tc, test_subvol_calls_refuse_bad_paths);
 	tcase_add_test(tc, test_run_maps_no_space);
 	suite_add_tcase(s, tc);
 	return s;
