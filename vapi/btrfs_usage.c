@@ -19,6 +19,7 @@
 
 #include "btrfs_usage.h"
 #include "log.h"
+#include "parse.h"
 #include "timefmt.h"
 
 /* A counter is at most 20 digits and a newline. */
@@ -40,25 +41,18 @@ int
 btrfs_usage_counter_parse(
     const char *text, const char *what, uint64_t *out, struct tnfs_err *err)
 {
-	const char *p = text;
-	uint64_t v = 0;
+	char num[COUNTER_MAX];
+	size_t len = strlen(text);
 
-	if (*p < '0' || *p > '9')
-		goto bad;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		unsigned d = (unsigned)(*p - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			goto bad;
-		v = v * 10 + d;
+	/* sysfs ends the number with one newline. */
+	if (len > 0 && text[len - 1] == '\n')
+		len--;
+	if (len < sizeof(num)) {
+		memcpy(num, text, len);
+		num[len] = '\0';
+		if (tnfs_parse_u64(num, UINT64_MAX, out, what, NULL) == 0)
+			return 0;
 	}
-	if (*p == '\n')
-		p++;
-	if (*p != '\0')
-		goto bad;
-	*out = v;
-	return 0;
-bad:
 	tnfs_err_set(err, TNFS_E_INTERNAL,
 	    "the kernel's %s counter is not a number: \"%.40s\"", what, text);
 	return -1;
