@@ -194,6 +194,13 @@ struct vapi_list_filter {
 	const char *refs;      /* volumes referenced by this uuid */
 	const char *predicate; /* JSON text, sent URL-encoded */
 	uint64_t size_mib;
+	/*
+	 * A page (limit 0: the whole list, in creation order): at most
+	 * limit volumes in uuid order, after marker's uuid (NULL: from the
+	 * first).  A page shorter than limit is the last.
+	 */
+	size_t limit;
+	const char *marker;
 };
 
 /* GET /volumes.  filter may be NULL. */

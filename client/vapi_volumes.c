@@ -52,7 +52,7 @@ list_volumes_at(struct vapi_client *c, const char *base,
     struct tnfs_err *err)
 {
 	struct vapi_query q = {.len = 0};
-	char path[VAPI_URL_MAX + 64], size[32];
+	char path[VAPI_URL_MAX + 64], size[32], limit[32];
 	void *items = NULL;
 	int rc;
 
@@ -69,6 +69,11 @@ list_volumes_at(struct vapi_client *c, const char *base,
 			snprintf(size, sizeof(size), "%llu",
 			    (unsigned long long)f->size_mib);
 			vapi_query_add(c, &q, "size", size);
+		}
+		if (f->limit > 0) {
+			snprintf(limit, sizeof(limit), "%zu", f->limit);
+			vapi_query_add(c, &q, "limit", limit);
+			vapi_query_add(c, &q, "marker", f->marker);
 		}
 	}
 	if (q.overflow) {

@@ -115,6 +115,7 @@ volumes_config_of(const struct plugin_config *cfg, struct mounts *m,
 	vc->mounts = m;
 	vc->linger_ms = cfg->linger_s * 1000;
 	vc->refresh_ms = cfg->refresh_s * 1000;
+	vc->list_page = cfg->list_page;
 	vc->docker_socket = cfg->docker_socket[0] ? cfg->docker_socket : NULL;
 	vc->docker_sync_ms = cfg->docker_sync_s * 1000;
 	vc->lease_ms = cfg->lease_s * 1000;

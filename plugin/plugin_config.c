@@ -52,6 +52,8 @@ const char config_usage[] =
     "(default: tritonnfs-fuse, from PATH)\n"
     "  --linger SECONDS     keep an unused mount this long (default: 30)\n"
     "  --refresh SECONDS    VAPI refresh period (default: 10)\n"
+    "  --list-page N        volumes per VAPI list request in a refresh\n"
+    "                       (default: 500, max 10000)\n"
     "  --docker-socket PATH ask the dockerd there which volumes its running\n"
     "                       containers use, to release the mount IDs a\n"
     "                       killed dockerd never unmounts (default: none)\n"
@@ -90,6 +92,7 @@ plugin_config_defaults(struct plugin_config *c)
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 	c->linger_s = 30;
 	c->refresh_s = 10;
+	c->list_page = 500;
 	c->docker_sync_s = 30;
 	c->lease_s = 180;
 	c->heartbeat_s = 30;
@@ -221,6 +224,16 @@ config_set(struct plugin_config *c, const char *key, const char *val,
 			return -1;
 		if (c->refresh_s == 0)
 			c->refresh_s = 1;
+		return 0;
+	}
+	if (strcmp(key, "list-page") == 0) {
+		if (set_int(&c->list_page, key, val, 10000, err) == -1)
+			return -1;
+		if (c->list_page < 1) {
+			tnfs_err_set(err, TNFS_E_VALIDATION,
+			    "list-page: at least 1 volume");
+			return -1;
+		}
 		return 0;
 	}
 	if (strcmp(key, "docker-socket") == 0) {
@@ -385,6 +398,7 @@ static const struct {
     {"log_level", json_type_string},
     {"linger", json_type_int},
     {"refresh", json_type_int},
+    {"list_page", json_type_int},
     {"docker_socket", json_type_string},
     {"docker_sync", json_type_int},
     {"lease", json_type_int},

@@ -34,6 +34,7 @@ struct plugin_config {
 	char log_level[16];
 	int linger_s;
 	int refresh_s;
+	int list_page; /* volumes per VAPI list request */
 	char docker_socket[CONFIG_STR_MAX]; /* "" = never ask dockerd */
 	int docker_sync_s;
 	int lease_s;

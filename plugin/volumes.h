@@ -31,6 +31,7 @@ struct volumes_config {
 	struct mounts *mounts;  /* borrowed */
 	int linger_ms;          /* keep an unused mount this long */
 	int refresh_ms;         /* VAPI list period */
+	int list_page;          /* volumes per list request (0: all at once) */
 	int lease_ms;           /* reference renewal period */
 	int mount_timeout_ms;   /* whole Mount, below Docker's 2 min */
 	int unmount_timeout_ms; /* whole Unmount/Remove, below 1 min */

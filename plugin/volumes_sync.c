@@ -69,38 +69,17 @@ sweep_locked(struct volumes *vs, uint64_t gen, char ***gone, size_t *ngone)
 }
 
 /*
- * The list is merged one volume at a time, each under a short write lock,
- * so Get and List never wait for a whole refresh; a hash lookup per
- * volume and one sweep make it O(N).  The generation tells the sweep which
- * volumes were seen: this refresh's list, or an operation's own fetch
- * after it started (a Create that finished meanwhile).
+ * Merge one page of the list, each volume under a short write lock, so
+ * Get and List never wait for a whole refresh; a hash lookup per volume.
  */
-int
-volumes_refresh(struct volumes *vs, struct tnfs_err *err)
+static void
+merge_page(struct volumes *vs, const struct vapi_volume_list *l, int64_t now)
 {
-	struct vapi_list_filter f = {.owner_uuid = vs->owner};
-	struct vapi_volume_list l = {0};
-	struct vapi_client *c = NULL;
 	struct pvol *p;
-	int64_t now = tnfs_now_ms();
-	char **gone = NULL;
-	size_t ngone = 0, i;
-	uint64_t gen;
-	int rc = -1, hidden;
+	size_t i;
 
-	vol_wrlock(vs);
-	gen = ++vs->gen;
-	vol_unlock_list_kept(vs);
-	if ((c = vol_vapi_open(vs, err)) == NULL ||
-	    vapi_client_list_volumes(c, &f, &l, err) == -1) {
-		vol_wrlock(vs);
-		snprintf(vs->refresh_error, sizeof(vs->refresh_error), "%s",
-		    err != NULL ? err->msg : "VAPI list failed");
-		vol_unlock_list_kept(vs);
-		goto out;
-	}
-	for (i = 0; i < l.n; i++) {
-		const struct vapi_volume *v = &l.items[i];
+	for (i = 0; i < l->n; i++) {
+		const struct vapi_volume *v = &l->items[i];
 		int shown;
 
 		if (!vol_visible_state(v->state) ||
@@ -116,6 +95,84 @@ volumes_refresh(struct volumes *vs, struct tnfs_err *err)
 			vol_unlock_list_kept(vs);
 		else
 			vol_unlock(vs);
+	}
+}
+
+/* A VAPI from before pages refuses "limit": it gets one whole list. */
+static int
+refuses_pages(const struct tnfs_err *err)
+{
+	return tnfs_err_is(err, TNFS_E_VALIDATION) &&
+	    strstr(err->msg, "invalid parameter: limit") != NULL;
+}
+
+/*
+ * The owner's volumes, a page at a time (vs->cfg.list_page each), so the
+ * plugin never holds the whole decoded list: its memory stays flat at any
+ * number of volumes.  Each page is merged before the next is asked for.
+ */
+static int
+list_merge(struct volumes *vs, struct vapi_client *c, int64_t now,
+    struct tnfs_err *err)
+{
+	struct vapi_list_filter f = {
+	    .owner_uuid = vs->owner, .limit = (size_t)vs->cfg.list_page};
+	struct vapi_volume_list l = {0};
+	char marker[VAPI_UUID_BUFSZ] = "";
+	int rc = -1;
+
+	for (;;) {
+		f.marker = marker[0] != '\0' ? marker : NULL;
+		if (vapi_client_list_volumes(c, &f, &l, err) == -1) {
+			if (f.limit == 0 || f.marker != NULL || !refuses_pages(err))
+				goto out;
+			f.limit = 0;
+			continue;
+		}
+		merge_page(vs, &l, now);
+		if (f.limit == 0 || l.n < f.limit)
+			break;
+		/* A server that does not move past the marker would loop. */
+		if (strcmp(l.items[l.n - 1].uuid, marker) <= 0) {
+			tnfs_err_set(err, TNFS_E_INTERNAL,
+			    "VAPI list: the page after %s starts over", marker);
+			goto out;
+		}
+		snprintf(marker, sizeof(marker), "%s", l.items[l.n - 1].uuid);
+		vapi_volume_list_clear(&l);
+	}
+	rc = 0;
+out:
+	vapi_volume_list_clear(&l);
+	return rc;
+}
+
+/*
+ * One sweep after the whole list makes a refresh O(N).  The generation
+ * tells the sweep which volumes were seen: this refresh's list, or an
+ * operation's own fetch after it started (a Create that finished
+ * meanwhile).  A failed refresh sweeps nothing.
+ */
+int
+volumes_refresh(struct volumes *vs, struct tnfs_err *err)
+{
+	struct vapi_client *c = NULL;
+	int64_t now = tnfs_now_ms();
+	char **gone = NULL;
+	size_t ngone = 0, i;
+	uint64_t gen;
+	int rc = -1, hidden;
+
+	vol_wrlock(vs);
+	gen = ++vs->gen;
+	vol_unlock_list_kept(vs);
+	if ((c = vol_vapi_open(vs, err)) == NULL ||
+	    list_merge(vs, c, now, err) == -1) {
+		vol_wrlock(vs);
+		snprintf(vs->refresh_error, sizeof(vs->refresh_error), "%s",
+		    err != NULL ? err->msg : "VAPI list failed");
+		vol_unlock_list_kept(vs);
+		goto out;
 	}
 	vol_wrlock(vs);
 	hidden = sweep_locked(vs, gen, &gone, &ngone);
@@ -134,7 +191,6 @@ volumes_refresh(struct volumes *vs, struct tnfs_err *err)
 	rc = 0;
 out:
 	free(gone);
-	vapi_volume_list_clear(&l);
 	vapi_client_free(c);
 	return rc;
 }
@@ -251,8 +307,8 @@ background(void *arg)
 			else
 				vol_release_strays(vs);
 #ifdef __GLIBC__
-			/* A refresh decodes the whole list (about 5 KB a
-			 * volume) and frees it: give those pages back, or the
+			/* A refresh decodes its pages (about 5 KB a volume)
+			 * and frees them: give that memory back, or the
 			 * plugin keeps its peak size for good. */
 			malloc_trim(0);
 #endif

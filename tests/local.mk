@@ -49,7 +49,8 @@ INTEGRATION_TESTS = \
 	tests/integration/packaging_docker_plugin.sh \
 	tests/integration/packaging_debs.sh \
 	tests/integration/quickstart_packages.sh \
-	tests/integration/bench_vapi.sh
+	tests/integration/bench_vapi.sh \
+	tests/integration/bench_plugin.sh
 # tritonnfs-fuse's suites run only when it is built (--without-fuse).
 FUSE_INTEGRATION_TESTS = \
 	tests/integration/fuse_ops.sh \

@@ -73,6 +73,32 @@ digits_only(const char *s)
 }
 
 /*
+ * A page of a list (tritonnfs's own parameters; VOLAPI has none): limit,
+ * 1 to LIST_PAGE_MAX volumes, and marker, the uuid they come after.
+ */
+#define LIST_PAGE_MAX 10000
+
+static void
+page_params(json_object *params, struct list_req *rq, struct causes *c)
+{
+	const char *limit = param_str(params, "limit", c);
+
+	if (limit != NULL) {
+		if (!digits_only(limit) || strtoull(limit, NULL, 10) >
+						  LIST_PAGE_MAX)
+			causes_add(c,
+			    "invalid value for limit search parameter, must "
+			    "be an integer from 1 to %d",
+			    LIST_PAGE_MAX);
+		else
+			rq->limit = (size_t)strtoull(limit, NULL, 10);
+	}
+	rq->after_uuid = param_uuid(params, "marker", "marker", c);
+	if (rq->after_uuid != NULL && limit == NULL)
+		causes_add(c, "marker needs limit");
+}
+
+/*
  * ListVolumes' parameters; *pred is the caller's to predicate_free.  The
  * causes come in VOLAPI's order: the predicate (or its conflicts with
  * query parameters), then name, size, state, owner_uuid, refs.  An empty
@@ -116,6 +142,7 @@ list_params(json_object *params, struct list_req *rq, struct predicate **pred,
 		causes_add(&c, "Volume state: %.100s is invalid", rq->state);
 	rq->owner_uuid = param_uuid(params, "owner_uuid", "owner_uuid", &c);
 	rq->refs = param_uuid(params, "refs", "refs", &c);
+	page_params(params, rq, &c);
 	rq->pred = *pred;
 	return causes_finish(&c, err);
 }
@@ -462,6 +489,7 @@ h_admin_list_volumes(struct vapi *va, const struct caller *who,
 	rq.state = param_str(params, "state", &c);
 	if (rq.state != NULL && !valid_state(rq.state))
 		causes_add(&c, "Volume state: %.100s is invalid", rq.state);
+	page_params(params, &rq, &c);
 	if (causes_finish(&c, err) == -1 ||
 	    volumes_list(va, &rq, &vs, &n, err) == -1)
 		goto out;

@@ -150,6 +150,12 @@ struct volume_filter {
 	uint64_t size;
 	const char *ref_vm; /* a vm holding a live reference */
 	const struct predicate *pred;
+	/*
+	 * A page: volumes in uuid order after after_uuid (NULL: from the
+	 * first), at most limit of them (0: all, in creation order instead).
+	 */
+	const char *after_uuid;
+	size_t limit;
 	int64_t live_after_ms; /* references renewed before it are dead */
 	int64_t host_after_ms; /* so are those whose holder's heartbeat is */
 	int exported_only;

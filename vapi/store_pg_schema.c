@@ -76,6 +76,8 @@ const char *const store_pg_migrations[] = {
     "CREATE TABLE leases ("
     " name " T " PRIMARY KEY, holder " T " NOT NULL,"
     " expires_ms bigint NOT NULL);",
+    /* 5: an owner's volumes a page at a time, in uuid order. */
+    "CREATE INDEX volumes_owner_uuid ON volumes (owner_uuid, uuid);",
 };
 #undef T
 

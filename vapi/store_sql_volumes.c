@@ -242,25 +242,26 @@ cmp_key_volume(const void *key, const void *elt)
 	return strcmp(key, (*(struct volume *const *)elt)->uuid);
 }
 
-/* "head where tail" in one allocation, or NULL. */
+/* The four strings end to end in one allocation, or NULL. */
 static char *
-join3(const char *head, const char *mid, const char *tail)
+join4(const char *a, const char *b, const char *c, const char *d)
 {
-	size_t len = strlen(head) + strlen(mid) + strlen(tail) + 1;
+	size_t len = strlen(a) + strlen(b) + strlen(c) + strlen(d) + 1;
 	char *s = malloc(len);
 
 	if (s != NULL)
-		snprintf(s, len, "%s%s%s", head, mid, tail);
+		snprintf(s, len, "%s%s%s%s", a, b, c, d);
 	return s;
 }
 
 /*
  * The references of every volume the list found, in one query over the
- * same WHERE clause, attached by uuid (vs[0..n) sorted by uuid).
+ * same WHERE clause (and page: the list's ORDER BY and LIMIT, or ""),
+ * attached by uuid (vs[0..n) sorted by uuid).
  */
 static int
-load_list_refs(void *db, const struct sql_where *w, struct volume **vs,
-    size_t n, struct tnfs_err *err)
+load_list_refs(void *db, const struct sql_where *w, const char *page,
+    struct volume **vs, size_t n, struct tnfs_err *err)
 {
 	struct volume **hit = NULL;
 	struct sql_rows rows;
@@ -268,12 +269,12 @@ load_list_refs(void *db, const struct sql_where *w, struct volume **vs,
 	char *sql;
 	int r;
 
-	sql = join3("SELECT r.volume_uuid, r.vm_uuid, r.owner_uuid,"
+	sql = join4("SELECT r.volume_uuid, r.vm_uuid, r.owner_uuid,"
 		    " r.created_ms, r.renewed_ms, h.heartbeat_ms, h.address"
 		    " FROM refs r LEFT JOIN hosts h ON h.owner_uuid ="
 		    " r.owner_uuid AND h.uuid = r.vm_uuid WHERE r.volume_uuid"
 		    " IN (SELECT uuid FROM volumes WHERE ",
-	    w->sql, ") ORDER BY r.volume_uuid, r.created_ms, r.vm_uuid");
+	    w->sql, page, ") ORDER BY r.volume_uuid, r.created_ms, r.vm_uuid");
 	if (sql == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return -1;
@@ -321,29 +322,23 @@ push_volume(struct volume ***vs, size_t *cnt, size_t *cap, struct volume *v)
 }
 
 /*
- * The volumes a filter's WHERE finds, in creation order, with their counts
- * (*withrefs: how many have references), under the lock.  SQLite's
- * planner would walk an owner's whole creation-order index to save a sort
- * when the name index finds the one row asked for: "+create_ms" hides
- * that index from it.
+ * The volumes a filter's WHERE finds, in the order order says, with their
+ * counts (*withrefs: how many have references), under the lock.
  */
 static int
-list_rows(void *db, const struct sql_where *w, int brief, struct volume ***vs,
-    size_t *cnt, size_t *withrefs, struct tnfs_err *err)
+list_rows(void *db, const struct sql_where *w, const char *order, int brief,
+    struct volume ***vs, size_t *cnt, size_t *withrefs, struct tnfs_err *err)
 {
-	int sqlite = sql_dialect_of(db) == SQL_SQLITE;
 	struct sql_rows rows;
 	struct volume *v;
 	size_t cap = 0;
 	char *sql;
 	int r;
 
-	sql = join3(brief ? "SELECT " VOLUME_COLS ", 0, 0 FROM volumes WHERE "
+	sql = join4(brief ? "SELECT " VOLUME_COLS ", 0, 0 FROM volumes WHERE "
 			  : "SELECT " VOLUME_COLS LIST_COUNTS
 			    " FROM volumes WHERE ",
-	    w->sql,
-	    sqlite ? " ORDER BY +create_ms, uuid"
-		   : " ORDER BY create_ms, uuid");
+	    w->sql, order, "");
 	if (sql == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return -1;
@@ -373,6 +368,33 @@ list_rows(void *db, const struct sql_where *w, int brief, struct volume ***vs,
 }
 
 /*
+ * A whole list comes in creation order.  SQLite's planner would walk an
+ * owner's whole creation-order index to save a sort when the name index
+ * finds the one row asked for: "+create_ms" hides that index from it.  A
+ * page comes in uuid order, so that the next one starts after a uuid
+ * whether or not that volume still exists; its LIMIT goes to SQL only
+ * when SQL decides the whole filter (page: that LIMIT, or "").
+ */
+static void
+list_order(void *db, const struct volume_filter *f, const struct sql_where *w,
+    char *order, size_t olen, char *page, size_t plen)
+{
+	size_t limit = f != NULL ? f->limit : 0;
+
+	page[0] = '\0';
+	if (limit == 0) {
+		snprintf(order, olen, "%s",
+		    sql_dialect_of(db) == SQL_SQLITE
+			? " ORDER BY +create_ms, uuid"
+			: " ORDER BY create_ms, uuid");
+		return;
+	}
+	if (w->exact)
+		snprintf(page, plen, " ORDER BY uuid LIMIT %zu", limit);
+	snprintf(order, olen, "%s", w->exact ? page : " ORDER BY uuid");
+}
+
+/*
  * One query for the volumes (their counts in it), one more for their
  * references when any has some: never a statement per row.
  */
@@ -383,6 +405,7 @@ sql_volume_list(void *impl, const struct volume_filter *f, struct volume ***out,
 	struct sql_where w;
 	struct volume **vs = NULL, **byuuid = NULL;
 	size_t cnt = 0, withrefs = 0, i, k;
+	char order[64], page[64];
 	int rc = -1, brief;
 
 	*out = NULL;
@@ -391,8 +414,10 @@ sql_volume_list(void *impl, const struct volume_filter *f, struct volume ***out,
 		return -1;
 	/* A filter C finishes needs the references a brief list leaves out. */
 	brief = f != NULL && f->brief && w.exact;
+	list_order(impl, f, &w, order, sizeof(order), page, sizeof(page));
 	sql_lock(impl);
-	if (list_rows(impl, &w, brief, &vs, &cnt, &withrefs, err) == -1)
+	if (list_rows(impl, &w, order, brief, &vs, &cnt, &withrefs, err) ==
+	    -1)
 		goto out;
 	if (withrefs > 0) {
 		if ((byuuid = malloc(cnt * sizeof(*byuuid))) == NULL) {
@@ -401,13 +426,17 @@ sql_volume_list(void *impl, const struct volume_filter *f, struct volume ***out,
 		}
 		memcpy(byuuid, vs, cnt * sizeof(*byuuid));
 		qsort(byuuid, cnt, sizeof(*byuuid), cmp_volume_uuid);
-		if (load_list_refs(impl, &w, byuuid, cnt, err) == -1)
+		if (load_list_refs(impl, &w, page, byuuid, cnt, err) == -1)
 			goto out;
 	}
 	if (!w.exact) {
-		/* Keep the matches in place, in their order; free the rest. */
+		/*
+		 * Keep the matches in place, in their order, up to a page's
+		 * limit; free the rest.
+		 */
 		for (i = k = 0; i < cnt; i++) {
-			if (volume_filter_match(f, vs[i]))
+			if ((f->limit == 0 || k < f->limit) &&
+			    volume_filter_match(f, vs[i]))
 				vs[k++] = vs[i];
 			else
 				volume_free(vs[i]);

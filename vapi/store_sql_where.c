@@ -272,6 +272,11 @@ sql_where_build(enum sql_dialect dialect, const struct volume_filter *f,
 	if (f != NULL) {
 		if (f->owner_uuid != NULL)
 			text_eq(w, "owner_uuid", f->owner_uuid);
+		if (f->after_uuid != NULL) {
+			add_and(w);
+			add_sql(w, "uuid > ");
+			param(w, 0, f->after_uuid, 0);
+		}
 		if (f->state != NULL)
 			text_eq(w, "state", f->state);
 		if (f->type != NULL)

@@ -91,6 +91,8 @@ static const char *const migrations[] = {
     "CREATE TABLE leases ("
     " name TEXT PRIMARY KEY, holder TEXT NOT NULL,"
     " expires_ms INTEGER NOT NULL);",
+    /* 5: an owner's volumes a page at a time, in uuid order. */
+    "CREATE INDEX volumes_owner_uuid ON volumes (owner_uuid, uuid);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -34,6 +34,8 @@ volume_filter_match(const struct volume_filter *f, const struct volume *v)
 	clk.host_after_ms = f->host_after_ms;
 	if (f->owner_uuid != NULL && strcmp(f->owner_uuid, v->owner_uuid) != 0)
 		return 0;
+	if (f->after_uuid != NULL && strcmp(v->uuid, f->after_uuid) <= 0)
+		return 0;
 	if (f->state != NULL && strcmp(f->state, v->state) != 0)
 		return 0;
 	if (f->name != NULL && !name_pattern_match(f->name, v->name))

@@ -557,6 +557,8 @@ volumes_list(struct vapi *va, const struct list_req *rq, struct volume ***out,
 	f.size = rq->size;
 	f.ref_vm = rq->refs;
 	f.pred = rq->pred;
+	f.limit = rq->limit;
+	f.after_uuid = rq->after_uuid;
 	volumes_clock(va, &clk);
 	f.live_after_ms = clk.lease_after_ms;
 	f.host_after_ms = clk.host_after_ms;

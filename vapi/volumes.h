@@ -59,6 +59,9 @@ struct list_req {
 	const char *refs; /* a vm uuid holding a live reference */
 	uint64_t size;
 	const struct predicate *pred;
+	/* A page (0: every volume, in creation order): in uuid order, */
+	size_t limit;           /* at most this many, */
+	const char *after_uuid; /* after this uuid (the last one had) */
 };
 
 /*

@@ -194,7 +194,7 @@ VAPI="$TNFS_BUILDDIR/vapi/tritonnfs-vapi"
 vport=$(t_free_port) || t__missing "a free TCP port"
 t_spawn vapi "$dir/vapi.log" "$VAPI" --listen "tcp:127.0.0.1:$vport" \
 	--store "sqlite:$dir/vapi.db" --state-dir "$dir/vapi" \
-	--storage "dir:$dir/storage" --exports none
+	--storage "dir:$dir/storage" --exports none --log-level debug
 VAPI_URL="http://127.0.0.1:$vport"
 vapi_up() { kill -0 "$T_PID_vapi" && curl -sf "$VAPI_URL/ping"; }
 t_wait_for 30 vapi_up
@@ -259,4 +259,28 @@ for n in 240 250 255 256; do
 done
 t_like "they are gone from the VAPI (or deleting)" \
 	"$(curl -s "$VAPI_URL/volumes?owner_uuid=$OWNER" | jq -r '.[] | select(.state != "deleting") | .name' | sort | tr '\n' ' ')" '^pb2 $'
+
+# A refresh in pages of two: every volume made elsewhere appears, one
+# deleted from the middle of the uuid order leaves, and the VAPI was asked
+# page after page.
+t_kill "$T_PID_plugin"
+mark=$(wc -l <"$dir/plugin.log")
+start_plugin "$VAPI_URL" --refresh 1 --list-page 2
+for i in 1 2 3 4 5 6; do
+	curl -s -X POST -H 'Content-Type: application/json' "$VAPI_URL/volumes" \
+		-d "{\"owner_uuid\":\"$OWNER\",\"name\":\"paged$i\",\"type\":\"tritonnfs\",\"size\":10240,\"networks\":[\"$net\"]}" >/dev/null
+done
+all_paged() { local i; for i in 1 2 3 4 5 6; do listed "paged$i" || return 1; done; listed pb2; }
+t_ok "six volumes made elsewhere appear, pages of two" t_wait_for 20 all_paged
+middle=$(curl -s "$VAPI_URL/volumes?owner_uuid=$OWNER" | jq -r '[.[] | select(.name | startswith("paged"))] | sort_by(.uuid) | .[2]')
+mname=$(printf '%s' "$middle" | jq -r .name)
+curl -s -X DELETE "$VAPI_URL/volumes/$(printf '%s' "$middle" | jq -r .uuid)?owner_uuid=$OWNER" >/dev/null
+t_ok "the third in uuid order ($mname) leaves List" t_wait_for 20 gone "$mname"
+others_stay() { local i; for i in 1 2 3 4 5 6; do [ "paged$i" = "$mname" ] || listed "paged$i" || return 1; done; }
+t_ok "the other five stay" others_stay
+t_ok "the VAPI was asked for pages after a marker" \
+	grep -q "GET /volumes?owner_uuid=$OWNER&limit=2&marker=" "$dir/vapi.log"
+t_is "the plugin sees no refresh error" "$(tail -n +$((mark + 1)) "$dir/plugin.log" | grep -c 'refreshing volumes from the VAPI')" 0
+t_like "--list-page 0 is refused" "$("$PLUGIN" --list-page 0 --owner "$OWNER" 2>&1)" 'list-page: at least 1 volume'
+t_like "--list-page past the most is refused" "$("$PLUGIN" --list-page 10001 --owner "$OWNER" 2>&1)" 'list-page'
 t_done

@@ -47,7 +47,7 @@ if [ "$rc" = 0 ]; then
 	t_ok "the first server answers" t_wait_for 60 curl -fsS "http://127.0.0.1:$P1/ping"
 	t_ok "the second server answers" t_wait_for 60 curl -fsS "http://127.0.0.1:$P2/ping"
 	t_is "one schema, at the newest version" \
-		"$(pg_psql "$ci" 'SELECT version FROM tnfs_schema')" 4
+		"$(pg_psql "$ci" 'SELECT version FROM tnfs_schema')" 5
 	# The built-in network's uuid is kept in the store: both agree.
 	n1=$(curl -s "http://127.0.0.1:$P1/networks" | jq -r '.[0].uuid')
 	n2=$(curl -s "http://127.0.0.1:$P2/networks" | jq -r '.[0].uuid')

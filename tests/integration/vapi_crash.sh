@@ -29,7 +29,7 @@ ready=$(jbody '[.[] | select(.state=="ready") | .uuid] | sort | .[]')
 dirs=$(ls "$VDIR/storage/volumes" | sort)
 t_is "storage matches the ready volumes" "$dirs" "$ready"
 t_is "integrity_check" "$(sqlite3 "$VDIR/vapi.db" 'PRAGMA integrity_check')" ok
-t_is "schema version" "$(sqlite3 "$VDIR/vapi.db" 'PRAGMA user_version')" 4
+t_is "schema version" "$(sqlite3 "$VDIR/vapi.db" 'PRAGMA user_version')" 5
 t_is "journal mode" "$(sqlite3 "$VDIR/vapi.db" 'PRAGMA journal_mode')" wal
 
 t_done

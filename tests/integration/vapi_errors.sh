@@ -122,6 +122,30 @@ expect "list: size leading zero" 409 ValidationError GET '/volumes?size=010'
 expect_msg "list: bad state" 409 ValidationError 'Volume state: deleted is invalid' GET '/volumes?state=deleted'
 expect "list: bad owner" 409 ValidationError GET '/volumes?owner_uuid=x'
 expect "list: bad refs" 409 ValidationError GET '/volumes?refs=x'
+expect_msg "list: limit zero" 409 ValidationError 'invalid value for limit search parameter, must be an integer from 1 to 10000' GET '/volumes?limit=0'
+expect "list: limit negative" 409 ValidationError GET '/volumes?limit=-1'
+expect "list: limit over the most" 409 ValidationError GET '/volumes?limit=10001'
+expect "list: limit past 2^64" 409 ValidationError GET '/volumes?limit=99999999999999999999999'
+expect "list: limit leading zero" 409 ValidationError GET '/volumes?limit=010'
+expect "list: limit with exponent" 409 ValidationError GET '/volumes?limit=1e3'
+expect "list: limit with spaces" 409 ValidationError GET '/volumes?limit=%2010'
+expect "list: limit empty" 409 ValidationError GET '/volumes?limit='
+expect_msg "list: bad marker" 409 ValidationError 'x is not a valid marker UUID' GET '/volumes?limit=5&marker=x'
+expect "list: marker with SQL" 409 ValidationError GET "/volumes?limit=5&marker=%27%20OR%201=1--"
+expect_msg "list: marker without limit" 409 ValidationError 'marker needs limit' GET "/volumes?marker=$V"
+expect "admin: limit zero" 409 ValidationError GET '/admin/volumes?limit=0'
+expect "admin: bad marker" 409 ValidationError GET '/admin/volumes?limit=1&marker=x'
+# Pages of one: the owner's two volumes in uuid order, then none.
+FIRST=$(printf '%s\n%s\n' "$V" "$REF" | sort | head -1)
+SECOND=$(printf '%s\n%s\n' "$V" "$REF" | sort | tail -1)
+req GET "/volumes?owner_uuid=$OWNER&limit=1"
+t_is "list: a page of one" "$STATUS $(jbody '[.[].uuid] | join(" ")')" "200 $FIRST"
+req GET "/volumes?owner_uuid=$OWNER&limit=1&marker=$FIRST"
+t_is "list: the page after it" "$STATUS $(jbody '[.[].uuid] | join(" ")')" "200 $SECOND"
+req GET "/volumes?owner_uuid=$OWNER&limit=1&marker=$SECOND"
+t_is "list: past the last, an empty page" "$STATUS $BODY" "200 []"
+req GET "/volumes?owner_uuid=$OWNER&limit=10000"
+t_is "list: a page of the most holds both" "$STATUS $(jbody 'length')" "200 2"
 P() { expect "$1" 409 ValidationError GET /volumes "" --get --data-urlencode "predicate=$2"; }
 P "predicate: not JSON" '{eq'
 P "predicate: array" '[1]'

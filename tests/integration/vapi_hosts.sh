@@ -134,7 +134,7 @@ t_ok "the database made back into version 2" sqlite3 "$VDIR/vapi.db" \
 	 DROP INDEX volumes_claim; ALTER TABLE volumes DROP COLUMN claim;
 	 PRAGMA user_version = 2;"
 vapi_run --config "$D/vapi.json"
-t_is "a version-2 database (no hosts) migrates to the newest (4)" "$(sqlite3 "$VDIR/vapi.db" 'PRAGMA user_version')" 4
+t_is "a version-2 database (no hosts) migrates to the newest (5)" "$(sqlite3 "$VDIR/vapi.db" 'PRAGMA user_version')" 5
 t_ok "and serves hosts" t_host_up "$URL" "$VM2" "$OWNER" web-2 "${A1[@]}"
 
 t_done

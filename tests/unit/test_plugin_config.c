@@ -77,6 +77,10 @@ static const struct {
     {"--nfs-retrans", "11", "nfs-retrans"},
     {"--nfs-retrans", "99999999999999999999", "nfs-retrans"},
     {"--nfs-retrans", "", "nfs-retrans"},
+    {"--list-page", "0", "list-page: at least 1 volume"},
+    {"--list-page", "10001", "list-page"},
+    {"--list-page", "-1", "list-page"},
+    {"--list-page", "5 00", "list-page"},
 };
 
 START_TEST(test_bad_flags_table)
@@ -140,7 +144,8 @@ START_TEST(test_config_json)
 	ck_assert_int_eq(config_apply_text(&c,
 			     "\n {\"vapi\": \"http://10.0.0.5:8080\", \"owner\": \"" OWNER
 			     "\", \"linger\": 5, \"mount_backend\": \"fuse\", "
-			     "\"state_dir\": \"/srv/st\", \"nfs_retrans\": 3}",
+			     "\"state_dir\": \"/srv/st\", \"nfs_retrans\": 3, "
+			     "\"list_page\": 50}",
 			     "p.json", &err),
 	    0);
 	ck_assert_str_eq(c.vapi, "http://10.0.0.5:8080");
@@ -148,6 +153,7 @@ START_TEST(test_config_json)
 	ck_assert_str_eq(c.mount_backend, "fuse");
 	ck_assert_str_eq(c.state_dir, "/srv/st");
 	ck_assert_int_eq(c.linger_s, 5);
+	ck_assert_int_eq(c.list_page, 50);
 	/* What a host reaching the VAPI over a Unix socket must declare. */
 	ck_assert_int_eq(config_apply_text(&c,
 			     "{\"client_address\": \"127.0.0.1\", "
@@ -171,6 +177,8 @@ static const struct {
     {"{\"linger\": -1}", "linger"},
     {"{\"linger\": 99999999999999999999}", "linger"},
     {"{\"mount_timeout\": 120}", "mount-timeout"},
+    {"{\"list_page\": 0}", "list-page"},
+    {"{\"list_page\": \"500\"}", "list_page must be a whole number"},
     {"{\"bogus\": 1}", "unknown configuration key bogus"},
     {"{\"state-dir\": \"/x\"}", "unknown configuration key state-dir"},
     {"{\"config\": \"/etc/x\"}", "unknown configuration key config"},

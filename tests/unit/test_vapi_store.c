@@ -3,7 +3,8 @@
  * schema, name uniqueness enforced by the database, conditional state
  * moves, references as leases, reservations, snapshots, reopening;
  * instance records, claims on volumes and leases;
- * filters answered in SQL exactly as the same filter evaluated in C.
+ * filters answered in SQL exactly as the same filter evaluated in C;
+ * lists a page at a time.
  *
  * The case "sqlite" runs on a temporary file.  The case "postgresql" runs
  * the same tests, and its own (migrations, two stores opening at once,
@@ -577,6 +578,87 @@ START_TEST(test_filters_in_sql_match_c)
 }
 END_TEST
 
+static int
+cmp_uuid(const void *a, const void *b)
+{
+	return strcmp((*(struct volume *const *)a)->uuid,
+	    (*(struct volume *const *)b)->uuid);
+}
+
+/*
+ * Pages of 1, 2, 3 and 9 volumes, each after the last uuid of the one
+ * before, give the whole list in uuid order, references and counts
+ * included: for filters SQL answers and for one only C can (its LIMIT is
+ * applied after C's match).  A marker that no volume has (a volume
+ * deleted between pages) still starts the next page where it should.
+ */
+START_TEST(test_pages_walk_every_volume)
+{
+	static const struct {
+		const char *name, *ref_vm;
+		int owner;
+	} cases[] = {
+	    {0}, {.owner = 1}, {.name = "*web*"}, {.name = "*[a-z]*"},
+	    {.ref_vm = VM1}, {.name = "*[e]*", .owner = 1},
+	};
+	static const size_t limits[] = {1, 2, 3, 9};
+	struct tnfs_err err;
+	struct store *st = filter_fixture(&err);
+	struct volume **all = NULL, **vs = NULL;
+	size_t nall = 0, n = 0, i, j;
+	char got[2048], want[2048], marker[TNFS_UUID_BUFSZ];
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct volume_filter f = {0};
+
+		f.owner_uuid = cases[i].owner ? OWNER : NULL;
+		f.name = cases[i].name;
+		f.ref_vm = cases[i].ref_vm;
+		f.live_after_ms = 1000;
+		ck_assert_int_eq(store_volume_list(st, &f, &all, &nall, &err), 0);
+		if (nall > 1)
+			qsort(all, nall, sizeof(*all), cmp_uuid);
+		uuids_of(all, nall, want, sizeof(want));
+		for (j = 0; j < sizeof(limits) / sizeof(limits[0]); j++) {
+			size_t off = 0, pages = 0;
+
+			f.limit = limits[j];
+			f.after_uuid = NULL;
+			got[0] = '\0';
+			do {
+				ck_assert_int_eq(
+				    store_volume_list(st, &f, &vs, &n, &err), 0);
+				ck_assert_uint_le(n, limits[j]);
+				uuids_of(vs, n, got + off, sizeof(got) - off);
+				off = strlen(got);
+				if (n > 0)
+					snprintf(marker, sizeof(marker), "%s",
+					    vs[n - 1]->uuid);
+				f.after_uuid = marker;
+				volume_list_free(vs, n);
+				ck_assert_uint_le(++pages, nall + 1);
+			} while (n == limits[j]);
+			ck_assert_msg(strcmp(got, want) == 0,
+			    "case %zu, pages of %zu: %s, whole: %s", i,
+			    limits[j], got, want);
+		}
+		volume_list_free(all, nall);
+	}
+	/* After a uuid no volume has: from the next one that exists. */
+	{
+		struct volume_filter f = {
+		    .limit = 2, .after_uuid = "0b0b0b0b-0000-4000-8000-000000000002a"};
+
+		ck_assert_int_eq(store_volume_list(st, &f, &vs, &n, &err), 0);
+		ck_assert_uint_eq(n, 2);
+		ck_assert_str_eq(vs[0]->uuid, "0b0b0b0b-0000-4000-8000-000000000003");
+		ck_assert_str_eq(vs[1]->uuid, "0b0b0b0b-0000-4000-8000-000000000004");
+		volume_list_free(vs, n);
+	}
+	store_close(st);
+}
+END_TEST
+
 /* More distinct statements than the cache holds: evicted, still right. */
 START_TEST(test_statement_cache_eviction)
 {
@@ -911,6 +993,7 @@ add_common(TCase *tc)
 	tcase_add_test(tc, test_snapshots);
 	tcase_add_test(tc, test_transactions_and_reopen);
 	tcase_add_test(tc, test_filters_in_sql_match_c);
+	tcase_add_test(tc, test_pages_walk_every_volume);
 	tcase_add_test(tc, test_statement_cache_eviction);
 	tcase_add_test(tc, test_instances_records);
 	tcase_add_test(tc, test_claims_one_holder);
