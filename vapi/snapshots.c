@@ -375,21 +375,17 @@ recover_one(struct vapi *va, const char *uuid, const struct snapshot *s)
 void
 snapshots_recover(struct vapi *va)
 {
-	struct volume_filter f = {0};
-	struct volume **vs = NULL;
+	char(*vs)[TNFS_UUID_BUFSZ] = NULL;
 	struct snapshot *ss = NULL;
 	struct tnfs_err err;
 	size_t nv = 0, n, i, k;
 	int shared = store_shared(va->store) && va->inst != NULL, r;
 
-	/* Not brief: the list's snapshot counts spare a query per volume. */
-	if (store_volume_list(va->store, &f, &vs, &nv, &err) == -1) {
-		log_err(TNFS_LOG_ERROR, &err, "recovery: listing volumes");
+	if (store_snap_unsettled(va->store, &vs, &nv, &err) == -1) {
+		log_err(TNFS_LOG_ERROR, &err, "recovery: listing snapshots");
 		return;
 	}
 	for (i = 0; i < nv; i++) {
-		if (vs[i]->nsnapshots == 0)
-			continue;
 		/*
 		 * On a store several instances share, another live one may be
 		 * taking or deleting a snapshot of this volume now: it holds
@@ -402,32 +398,32 @@ snapshots_recover(struct vapi *va)
 		 */
 		r = 1;
 		if (shared &&
-		    (r = store_volume_claim(va->store, vs[i]->uuid,
+		    (r = store_volume_claim(va->store, vs[i],
 			 instances_id(va->inst), instances_live_after(),
 			 &err)) == -1)
 			log_err(TNFS_LOG_ERROR, &err,
-			    "recovery: snapshots of volume %s", vs[i]->uuid);
+			    "recovery: snapshots of volume %s", vs[i]);
 		if (r != 1)
 			continue;
-		if (store_snap_list(va->store, vs[i]->uuid, &ss, &n, &err) ==
+		if (store_snap_list(va->store, vs[i], &ss, &n, &err) ==
 		    -1) {
 			log_err(TNFS_LOG_ERROR, &err,
-			    "recovery: snapshots of volume %s", vs[i]->uuid);
+			    "recovery: snapshots of volume %s", vs[i]);
 		} else {
 			for (k = 0; k < n; k++)
 				if (strcmp(ss[k].state, "creating") == 0 ||
 				    strcmp(ss[k].state, "deleting") == 0)
-					recover_one(va, vs[i]->uuid, &ss[k]);
+					recover_one(va, vs[i], &ss[k]);
 			free(ss);
 			ss = NULL;
 		}
 		if (shared &&
-		    store_volume_release(va->store, vs[i]->uuid,
+		    store_volume_release(va->store, vs[i],
 			instances_id(va->inst), &err) == -1)
 			log_err(TNFS_LOG_WARN, &err,
 			    "volume %s: claim left; it frees when this "
 			    "instance's heartbeat expires",
-			    vs[i]->uuid);
+			    vs[i]);
 	}
-	volume_list_free(vs, nv);
+	free(vs);
 }

@@ -429,6 +429,13 @@ store_snap_list(struct store *st, const char *volume_uuid,
 }
 
 int
+store_snap_unsettled(struct store *st, char (**uuids)[TNFS_UUID_BUFSZ],
+    size_t *n, struct tnfs_err *err)
+{
+	return st->ops->snap_unsettled(st->impl, uuids, n, err);
+}
+
+int
 store_snap_get(struct store *st, const char *volume_uuid, const char *name,
     struct snapshot *out, struct tnfs_err *err)
 {

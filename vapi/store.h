@@ -368,6 +368,12 @@ int store_snap_insert(struct store *st, const char *volume_uuid,
 /* In creation order.  Caller frees *out with free(3). */
 int store_snap_list(struct store *st, const char *volume_uuid,
     struct snapshot **out, size_t *n, struct tnfs_err *err);
+/*
+ * The volumes with a snapshot still creating or deleting (what a stop cut
+ * short), in uuid order, in *uuids (caller frees).
+ */
+int store_snap_unsettled(struct store *st, char (**uuids)[TNFS_UUID_BUFSZ],
+    size_t *n, struct tnfs_err *err);
 /* SnapshotNotFound when absent. */
 int store_snap_get(struct store *st, const char *volume_uuid, const char *name,
     struct snapshot *out, struct tnfs_err *err);

@@ -109,6 +109,8 @@ struct store_ops {
 	    const struct snapshot *s, struct tnfs_err *err);
 	int (*snap_list)(void *impl, const char *volume_uuid,
 	    struct snapshot **out, size_t *n, struct tnfs_err *err);
+	int (*snap_unsettled)(void *impl, char (**uuids)[TNFS_UUID_BUFSZ],
+	    size_t *n, struct tnfs_err *err);
 	int (*snap_get)(void *impl, const char *volume_uuid, const char *name,
 	    struct snapshot *out, struct tnfs_err *err);
 	int (*snap_set_state)(void *impl, const char *volume_uuid,

@@ -58,6 +58,8 @@ int sql_snap_insert(void *impl, const char *volume_uuid,
     const struct snapshot *sn, struct tnfs_err *err);
 int sql_snap_list(void *impl, const char *volume_uuid, struct snapshot **out,
     size_t *n, struct tnfs_err *err);
+int sql_snap_unsettled(void *impl, char (**uuids)[TNFS_UUID_BUFSZ],
+    size_t *n, struct tnfs_err *err);
 int sql_snap_get(void *impl, const char *volume_uuid, const char *name,
     struct snapshot *out, struct tnfs_err *err);
 int sql_snap_set_state(void *impl, const char *volume_uuid, const char *name,
@@ -157,6 +159,7 @@ void sql_where_free(struct sql_where *w);
 	.resv_delete = sql_resv_delete,                                        \
 	.resv_delete_for = sql_resv_delete_for, .resv_reap = sql_resv_reap,    \
 	.snap_insert = sql_snap_insert, .snap_list = sql_snap_list,            \
+	.snap_unsettled = sql_snap_unsettled,                                  \
 	.snap_get = sql_snap_get, .snap_set_state = sql_snap_set_state,        \
 	.snap_delete = sql_snap_delete, .instance_put = sql_instance_put,      \
 	.instance_delete = sql_instance_delete,                                \

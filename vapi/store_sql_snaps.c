@@ -48,6 +48,27 @@ sql_snap_list(void *impl, const char *volume_uuid, struct snapshot **out,
 	    snapshot_row, out, n, err);
 }
 
+static void
+uuid_row(void *db, struct sql_rows *rows, void *elem)
+{
+	sql_copy(db, rows, 0, elem, TNFS_UUID_BUFSZ);
+}
+
+/*
+ * By the snapshots' own rows, so that a start does not read every volume
+ * to find the few a stop cut short.
+ */
+int
+sql_snap_unsettled(void *impl, char (**uuids)[TNFS_UUID_BUFSZ], size_t *n,
+    struct tnfs_err *err)
+{
+	return sql_list(impl,
+	    "SELECT DISTINCT volume_uuid FROM snapshots"
+	    " WHERE state IN ('creating', 'deleting') ORDER BY volume_uuid",
+	    NULL, 0, "unsettled snapshots", TNFS_UUID_BUFSZ, uuid_row, uuids,
+	    n, err);
+}
+
 int
 sql_snap_get(void *impl, const char *volume_uuid, const char *name,
     struct snapshot *out, struct tnfs_err *err)

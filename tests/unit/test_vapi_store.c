@@ -326,6 +326,33 @@ START_TEST(test_snapshots)
 	ck_assert_str_eq(err.code, "SnapshotNotFound");
 	ck_assert_int_eq(store_snap_delete(st, U(1), "one", &err), 0);
 	ck_assert_int_eq(store_snap_get(st, U(1), "two", &s, &err), 0);
+	/*
+	 * Unsettled: the volumes with a snapshot creating or deleting, each
+	 * once, in uuid order; created ones do not count.
+	 */
+	{
+		char(*us)[TNFS_UUID_BUFSZ] = NULL;
+
+		ck_assert_int_eq(store_snap_unsettled(st, &us, &n, &err), 0);
+		ck_assert_uint_eq(n, 0);
+		free(us);
+		ck_assert_int_eq(insert(st, U(2), OWNER, "db", &err), 0);
+		ck_assert_int_eq(insert(st, U(3), OWNER, "cache", &err), 0);
+		snprintf(s.state, sizeof(s.state), "creating");
+		snprintf(s.name, sizeof(s.name), "a");
+		ck_assert_int_eq(store_snap_insert(st, U(3), &s, &err), 0);
+		snprintf(s.name, sizeof(s.name), "b");
+		ck_assert_int_eq(store_snap_insert(st, U(3), &s, &err), 0);
+		ck_assert_int_eq(store_snap_insert(st, U(2), &s, &err), 0);
+		ck_assert_int_eq(
+		    store_snap_set_state(st, U(1), "two", "deleting", &err), 0);
+		ck_assert_int_eq(store_snap_unsettled(st, &us, &n, &err), 0);
+		ck_assert_uint_eq(n, 3);
+		ck_assert_str_eq(us[0], U(1));
+		ck_assert_str_eq(us[1], U(2));
+		ck_assert_str_eq(us[2], U(3));
+		free(us);
+	}
 	store_close(st);
 }
 END_TEST
