@@ -260,7 +260,8 @@ cache_all(struct provision *p, int activate, struct tnfs_err *err)
 	p->ex_cache_valid = 0;
 	export_cache_clear(p->ex_cache);
 	f.exported_only = 1;
-	f.brief = !any_shared_network(p->va->cfg);
+	f.brief = 1;
+	f.brief_refs = any_shared_network(p->va->cfg);
 	if (store_volume_list(p->va->store, &f, &vs, &nv, err) == -1)
 		return -1;
 	if (store_grant_list(p->va->store, NULL, &ag.gs, &ag.n, err) == -1) {

@@ -164,6 +164,12 @@ struct volume_filter {
 	 * empty (ref_vm and a pred on "dangling" still filter right).
 	 */
 	int brief;
+	/*
+	 * With brief: the references still (one more query for the whole
+	 * list), for a full read of the exports, which needs them and no
+	 * snapshot count.
+	 */
+	int brief_refs;
 };
 
 struct volume *volume_new(void);

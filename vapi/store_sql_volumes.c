@@ -327,18 +327,27 @@ push_volume(struct volume ***vs, size_t *cnt, size_t *cap, struct volume *v)
  */
 static int
 list_rows(void *db, const struct sql_where *w, const char *order, int brief,
-    struct volume ***vs, size_t *cnt, size_t *withrefs, struct tnfs_err *err)
+    int brief_refs, struct volume ***vs, size_t *cnt, size_t *withrefs,
+    struct tnfs_err *err)
 {
 	struct sql_rows rows;
 	struct volume *v;
 	size_t cap = 0;
+	const char *head;
 	char *sql;
 	int r;
 
-	sql = join4(brief ? "SELECT " VOLUME_COLS ", 0, 0 FROM volumes WHERE "
-			  : "SELECT " VOLUME_COLS LIST_COUNTS
-			    " FROM volumes WHERE ",
-	    w->sql, order, "");
+	/*
+	 * A brief list with references counts every row as having some, so
+	 * that one query loads them all: cheaper than a count per row.
+	 */
+	if (!brief)
+		head = "SELECT " VOLUME_COLS LIST_COUNTS " FROM volumes WHERE ";
+	else if (brief_refs)
+		head = "SELECT " VOLUME_COLS ", 0, 1 FROM volumes WHERE ";
+	else
+		head = "SELECT " VOLUME_COLS ", 0, 0 FROM volumes WHERE ";
+	sql = join4(head, w->sql, order, "");
 	if (sql == NULL) {
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return -1;
@@ -416,8 +425,8 @@ sql_volume_list(void *impl, const struct volume_filter *f, struct volume ***out,
 	brief = f != NULL && f->brief && w.exact;
 	list_order(impl, f, &w, order, sizeof(order), page, sizeof(page));
 	sql_lock(impl);
-	if (list_rows(impl, &w, order, brief, &vs, &cnt, &withrefs, err) ==
-	    -1)
+	if (list_rows(impl, &w, order, brief, brief && f->brief_refs, &vs,
+		&cnt, &withrefs, err) == -1)
 		goto out;
 	if (withrefs > 0) {
 		if ((byuuid = malloc(cnt * sizeof(*byuuid))) == NULL) {

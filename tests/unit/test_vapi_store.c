@@ -686,6 +686,44 @@ START_TEST(test_pages_walk_every_volume)
 }
 END_TEST
 
+/*
+ * A brief list with references (the exporter's full read): every volume
+ * with the references a full list gives it, in the same order, and no
+ * snapshot count; a brief list alone has no references.
+ */
+START_TEST(test_brief_list_with_refs)
+{
+	struct tnfs_err err;
+	struct store *st = filter_fixture(&err);
+	struct volume **full = NULL, **br = NULL, **bare = NULL;
+	struct volume_filter f = {.live_after_ms = 1000};
+	size_t nf = 0, nb = 0, nbare = 0, i, k, refs = 0;
+
+	ck_assert_int_eq(store_volume_list(st, &f, &full, &nf, &err), 0);
+	f.brief = 1;
+	ck_assert_int_eq(store_volume_list(st, &f, &bare, &nbare, &err), 0);
+	f.brief_refs = 1;
+	ck_assert_int_eq(store_volume_list(st, &f, &br, &nb, &err), 0);
+	ck_assert_uint_eq(nb, nf);
+	ck_assert_uint_eq(nbare, nf);
+	for (i = 0; i < nf; i++) {
+		ck_assert_str_eq(br[i]->uuid, full[i]->uuid);
+		ck_assert_uint_eq(br[i]->nrefs, full[i]->nrefs);
+		ck_assert_uint_eq(bare[i]->nrefs, 0);
+		ck_assert_uint_eq(br[i]->nsnapshots, 0);
+		for (k = 0; k < br[i]->nrefs; k++)
+			ck_assert_str_eq(
+			    br[i]->refs[k].vm_uuid, full[i]->refs[k].vm_uuid);
+		refs += br[i]->nrefs;
+	}
+	ck_assert_uint_eq(refs, 5); /* the fixture's */
+	volume_list_free(full, nf);
+	volume_list_free(br, nb);
+	volume_list_free(bare, nbare);
+	store_close(st);
+}
+END_TEST
+
 /* More distinct statements than the cache holds: evicted, still right. */
 START_TEST(test_statement_cache_eviction)
 {
@@ -1021,6 +1059,7 @@ add_common(TCase *tc)
 	tcase_add_test(tc, test_transactions_and_reopen);
 	tcase_add_test(tc, test_filters_in_sql_match_c);
 	tcase_add_test(tc, test_pages_walk_every_volume);
+	tcase_add_test(tc, test_brief_list_with_refs);
 	tcase_add_test(tc, test_statement_cache_eviction);
 	tcase_add_test(tc, test_instances_records);
 	tcase_add_test(tc, test_claims_one_holder);
