@@ -35,6 +35,14 @@ cmp_served(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static const struct served *
+served_find(const struct served *sv, size_t n, unsigned id)
+{
+	struct served key = {.id = id};
+
+	return n == 0 ? NULL : bsearch(&key, sv, n, sizeof(*sv), cmp_served);
+}
+
 struct served *
 gexp_render(const struct ganesha *g, const struct export_spec *specs,
     const unsigned *ids, const unsigned char *swapped, size_t n,
@@ -48,8 +56,23 @@ gexp_render(const struct ganesha *g, const struct export_spec *specs,
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
+		const struct served *old =
+		    specs[i].unchanged && !swapped[i]
+			? served_find(g->served, g->nserved, ids[i])
+			: NULL;
+
 		sv[i].id = ids[i];
 		sv[i].swapped = swapped[i];
+		/* What ganesha took as it is renders as it did. */
+		if (old != NULL) {
+			if ((sv[i].block = strdup(old->block)) == NULL) {
+				tnfs_err_set(
+				    err, TNFS_E_INTERNAL, "out of memory");
+				gexp_served_free(sv, i);
+				return NULL;
+			}
+			continue;
+		}
 		if (ganesha_conf_exports(&specs[i], &ids[i], 1, g->root_squash,
 			&sv[i].block, err) == -1) {
 			gexp_served_free(sv, i);
@@ -58,13 +81,6 @@ gexp_render(const struct ganesha *g, const struct export_spec *specs,
 	}
 	qsort(sv, n, sizeof(*sv), cmp_served);
 	return sv;
-}
-static const struct served *
-served_find(const struct served *sv, size_t n, unsigned id)
-{
-	struct served key = {.id = id};
-
-	return n == 0 ? NULL : bsearch(&key, sv, n, sizeof(*sv), cmp_served);
 }
 
 static int
@@ -129,5 +145,43 @@ gexp_bus_apply(struct ganesha *g, const struct served *want, size_t n,
 		log_info("exports: %zu added, %zu updated, %zu removed by "
 			 "ganesha's export manager",
 		    added, updated, removed);
+	return 0;
+}
+
+int
+gexp_write(struct ganesha *g, const struct served *sv, size_t n,
+    struct tnfs_err *err)
+{
+	const size_t hlen = strlen(GANESHA_CONF_EXPORTS_HEADER);
+	size_t len = hlen, off, i, blen;
+	char *text;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		len += strlen(sv[i].block);
+	if ((text = malloc(len + 1)) == NULL) {
+		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
+		return -1;
+	}
+	memcpy(text, GANESHA_CONF_EXPORTS_HEADER, hlen);
+	off = hlen;
+	for (i = 0; i < n; i++) {
+		const char *b = sv[i].block;
+
+		/* Each block was rendered as a file of its own. */
+		if (strncmp(b, GANESHA_CONF_EXPORTS_HEADER, hlen) == 0)
+			b += hlen;
+		blen = strlen(b);
+		memcpy(text + off, b, blen);
+		off += blen;
+	}
+	text[off] = '\0';
+	rc = fsutil_write_atomic(g->exports, text, off, 0644, err);
+	free(text);
+	if (rc == -1)
+		return -1;
+	pthread_mutex_lock(&g->lock);
+	g->gen++;
+	pthread_mutex_unlock(&g->lock);
 	return 0;
 }

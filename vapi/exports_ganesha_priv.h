@@ -46,6 +46,7 @@ struct ganesha {
 
 	pthread_mutex_t sync_lock; /* one sync at a time; guards below */
 	struct ganesha_ids *ids;
+	char *ids_written; /* the ids file's text, as last written */
 	struct export_dev *devs; /* st_dev of each exported path, last sync */
 	size_t ndevs;
 	struct gbus *bus; /* NULL: exports change by SIGHUP only */
@@ -72,6 +73,13 @@ struct served *gexp_render(const struct ganesha *g,
     const unsigned char *swapped, size_t n, struct tnfs_err *err);
 
 void gexp_served_free(struct served *sv, size_t n);
+
+/*
+ * Write the exports file from blocks gexp_render made (no block rendered
+ * twice) and bump g->gen.  The caller holds g->sync_lock.
+ */
+int gexp_write(struct ganesha *g, const struct served *sv, size_t n,
+    struct tnfs_err *err);
 
 /*
  * Take ganesha from what it serves (g->served) to want[0..n) through its

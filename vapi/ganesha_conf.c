@@ -253,7 +253,7 @@ ganesha_conf_exports(const struct export_spec *specs, const unsigned *ids,
 		tnfs_err_set(err, TNFS_E_INTERNAL, "out of memory");
 		return -1;
 	}
-	fputs("# Written by tritonnfs-vapi: one EXPORT per volume.\n", f);
+	fputs(GANESHA_CONF_EXPORTS_HEADER, f);
 	for (i = 0; i < n; i++) {
 		const struct export_spec *s = &specs[i];
 

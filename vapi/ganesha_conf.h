@@ -29,11 +29,15 @@ struct ganesha_main {
 int ganesha_conf_main(
     const struct ganesha_main *gm, char **out, struct tnfs_err *err);
 
+/* The first line of the exports file, before the EXPORT blocks. */
+#define GANESHA_CONF_EXPORTS_HEADER                                            \
+	"# Written by tritonnfs-vapi: one EXPORT per volume.\n"
+
 /*
- * Render EXPORT blocks for specs[0..n) with Export_Ids ids[0..n).  Every
- * string is validated first (ganesha_check_*); -1 and a ValidationError
- * naming the volume when one is unfit.  *out is a new string (an empty
- * string for no exports).
+ * Render EXPORT blocks for specs[0..n) with Export_Ids ids[0..n), after
+ * GANESHA_CONF_EXPORTS_HEADER.  Every string is validated first
+ * (ganesha_check_*); -1 and a ValidationError naming the volume when one
+ * is unfit.  *out is a new string.
  */
 int ganesha_conf_exports(const struct export_spec *specs, const unsigned *ids,
     size_t n, int root_squash, char **out, struct tnfs_err *err);

@@ -23,7 +23,7 @@ while IFS= read -r line; do
 	esac
 done <<<"$out"
 t_is "the suite exits 0" "$rc" 0
-t_like "the postgresql case ran (24 tests)" "$n" '^24$'
+t_like "the postgresql case ran (26 tests)" "$n" '^26$'
 [ "$rc" = 0 ] || printf '%s\n' "$out" | sed 's/^/# /' | tail -40
 
 # Two real servers starting at once on an empty database: one schema,

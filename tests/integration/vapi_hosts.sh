@@ -127,14 +127,15 @@ if ! command -v sqlite3 >/dev/null; then
 	t_diag "SKIP: the schema upgrade check needs sqlite3"
 	t_done
 fi
-# Version 2 is this database without what versions 3 (hosts, grants) and
-# 4 (instances, leases, the volumes' claim) added.
+# Version 2 is this database without what versions 3 (hosts, grants), 4
+# (instances, leases, the volumes' claim) and 5 (the index of pages) added.
 t_ok "the database made back into version 2" sqlite3 "$VDIR/vapi.db" \
 	"DROP TABLE grants; DROP TABLE hosts; DROP TABLE instances; DROP TABLE leases;
 	 DROP INDEX volumes_claim; ALTER TABLE volumes DROP COLUMN claim;
-	 PRAGMA user_version = 2;"
+	 DROP INDEX volumes_owner_uuid; PRAGMA user_version = 2;"
 vapi_run --config "$D/vapi.json"
 t_is "a version-2 database (no hosts) migrates to the newest (5)" "$(sqlite3 "$VDIR/vapi.db" 'PRAGMA user_version')" 5
 t_ok "and serves hosts" t_host_up "$URL" "$VM2" "$OWNER" web-2 "${A1[@]}"
+t_is "and has the index of pages" "$(sqlite3 "$VDIR/vapi.db" "SELECT count(*) FROM sqlite_master WHERE name = 'volumes_owner_uuid'")" 1
 
 t_done

@@ -80,13 +80,18 @@ START_TEST(test_pg_upgrade_from_previous_schema)
 	volume_free(v);
 	snprintf(want, sizeof(want), "%d", store_pg_schema_version - 1);
 	pg_is("SELECT version FROM tnfs_schema", want);
-	pg_is("SELECT coalesce(to_regclass('instances')::text, 'none')",
+	/* Schema 5 adds the index of paged lists. */
+	pg_is("SELECT coalesce(to_regclass('volumes_owner_uuid')::text, "
+	      "'none')",
 	    "none");
 
 	st = store_open(spec, &err);
 	ck_assert_msg(st != NULL, "%s", err.msg);
 	snprintf(want, sizeof(want), "%d", store_pg_schema_version);
 	pg_is("SELECT version FROM tnfs_schema", want);
+	pg_is("SELECT coalesce(to_regclass('volumes_owner_uuid')::text, "
+	      "'none')",
+	    "volumes_owner_uuid");
 	ck_assert_int_eq(store_check(st, &err), 0);
 	ck_assert_int_eq(store_volume_get(st, U(1), &got, &err), 0);
 	ck_assert_str_eq(got->name, "old");
