@@ -434,9 +434,12 @@ out:
 	return rc;
 }
 
-/* SIGHUP and ganesha's verdict (ganesha_reread); 0 when it is down. */
+/*
+ * SIGHUP and ganesha's verdict (ganesha_reread) on a file of n exports;
+ * 0 when it is down.
+ */
 static int
-reload(struct ganesha *g, struct tnfs_err *err)
+reload(struct ganesha *g, size_t n, struct tnfs_err *err)
 {
 	pid_t pid;
 
@@ -446,7 +449,9 @@ reload(struct ganesha *g, struct tnfs_err *err)
 		g->spawn_gen = g->gen;
 	pthread_mutex_unlock(&g->lock);
 	/* Down or starting: it reads the file when it (re)starts. */
-	return pid == 0 ? 0 : ganesha_reread(pid, g->log, &g->gone, err);
+	return pid == 0 ? 0
+			: ganesha_reread(pid, g->log,
+			      ganesha_reread_deadline_ms(n), &g->gone, err);
 }
 
 void
@@ -493,10 +498,11 @@ reload_all(struct ganesha *g, const struct export_spec *specs,
 				kids[nkept++] = ids[i];
 			}
 		if (write_exports(g, kept, kids, nkept, err) == -1 ||
-		    reload(g, err) == -1)
+		    reload(g, nkept, err) == -1)
 			goto out;
 	}
-	rc = write_exports(g, specs, ids, n, err) == -1 || reload(g, err) == -1
+	rc = write_exports(g, specs, ids, n, err) == -1 ||
+		reload(g, n, err) == -1
 	    ? -1
 	    : 0;
 out:

@@ -17,7 +17,8 @@
 #include "ganesha_reread.h"
 #include "timefmt.h"
 
-#define RELOAD_TIMEOUT_MS 30000
+#define RELOAD_BASE_MS 30000
+#define RELOAD_MAX_MS  (3600 * 1000)
 #define LOG_TAIL_MAX      (4u << 20)
 
 static uint64_t
@@ -75,13 +76,24 @@ out:
  * after a short pause.
  */
 int
-ganesha_reread(pid_t pid, const char *log, const struct ganesha_gone *gone,
-    struct tnfs_err *err)
+ganesha_reread_deadline_ms(size_t nexports)
+{
+	uint64_t k = nexports / 1000, ms;
+
+	if (k >= 60) /* k * k cannot overflow below it */
+		return RELOAD_MAX_MS;
+	ms = RELOAD_BASE_MS + k * k * 1000;
+	return ms > RELOAD_MAX_MS ? RELOAD_MAX_MS : (int)ms;
+}
+
+int
+ganesha_reread(pid_t pid, const char *log, int timeout_ms,
+    const struct ganesha_gone *gone, struct tnfs_err *err)
 {
 	char complaint[512] = "", *tail;
 	off_t offset = log_size(log);
 	int done = 0, failed = 0, settled = 0;
-	uint64_t end = now_ms() + RELOAD_TIMEOUT_MS;
+	uint64_t end = now_ms() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
 
 	if (kill(pid, SIGHUP) == -1) {
 		tnfs_err_errno(
@@ -109,9 +121,9 @@ ganesha_reread(pid_t pid, const char *log, const struct ganesha_gone *gone,
 	}
 	if (!done) {
 		tnfs_err_set(err, TNFS_E_TIMEOUT,
-		    "ganesha did not finish reloading its exports within %d s "
-		    "(see %s)",
-		    RELOAD_TIMEOUT_MS / 1000, log);
+		    "ganesha did not finish reloading its exports within %.1f "
+		    "s (see %s)",
+		    timeout_ms / 1000.0, log);
 		return -1;
 	}
 	if (failed) {

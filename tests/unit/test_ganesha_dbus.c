@@ -235,11 +235,32 @@ START_TEST(test_gone_ends_a_reread)
 		for (;;)
 			pause();
 	}
-	ck_assert_int_eq(ganesha_reread(pid, log, &gone, &err), -1);
+	ck_assert_int_eq(ganesha_reread(pid, log, ganesha_reread_deadline_ms(0),
+			     &gone, &err),
+	    -1);
 	ck_assert_msg(strstr(err.msg, "gave up waiting") != NULL, "got: %s",
+	    err.msg);
+	/* Without gone, its deadline ends it. */
+	ck_assert_int_eq(ganesha_reread(pid, log, 300, NULL, &err), -1);
+	ck_assert_msg(strstr(err.msg, "within 0.3 s") != NULL, "got: %s",
 	    err.msg);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
+}
+END_TEST
+
+/*
+ * A re-read's deadline grows as ganesha's load of its exports does
+ * (with their square), from 30 s, to at most an hour.
+ */
+START_TEST(test_reread_deadline_grows_with_exports)
+{
+	ck_assert_int_eq(ganesha_reread_deadline_ms(0), 30000);
+	ck_assert_int_eq(ganesha_reread_deadline_ms(999), 30000);
+	ck_assert_int_eq(ganesha_reread_deadline_ms(5000), 55000);
+	ck_assert_int_eq(ganesha_reread_deadline_ms(10000), 130000);
+	ck_assert_int_eq(ganesha_reread_deadline_ms(65535), 3600000);
+	ck_assert_int_eq(ganesha_reread_deadline_ms((size_t)-1), 3600000);
 }
 END_TEST
 
@@ -273,6 +294,7 @@ make_suite(void)
 	tcase_add_test(tc, test_refusal_words);
 	tcase_add_test(tc, test_gone_ends_the_wait);
 	tcase_add_test(tc, test_gone_ends_a_reread);
+	tcase_add_test(tc, test_reread_deadline_grows_with_exports);
 	suite_add_tcase(s, tc);
 	return s;
 }
