@@ -19,7 +19,7 @@
 
 #define RELOAD_BASE_MS 30000
 #define RELOAD_MAX_MS  (3600 * 1000)
-#define LOG_TAIL_MAX      (4u << 20)
+#define LOG_TAIL_MAX   (4u << 20)
 
 static uint64_t
 now_ms(void)
@@ -69,12 +69,6 @@ out:
 	return buf;
 }
 
-/*
- * SIGHUP and wait for ganesha to say the reload is complete; -1 with its
- * first complaint when it logged one.  The complaints about a block come
- * right after "Reread exports complete", so the log is read once more
- * after a short pause.
- */
 int
 ganesha_reread_deadline_ms(size_t nexports)
 {
@@ -86,6 +80,12 @@ ganesha_reread_deadline_ms(size_t nexports)
 	return ms > RELOAD_MAX_MS ? RELOAD_MAX_MS : (int)ms;
 }
 
+/*
+ * SIGHUP and wait for ganesha to say the reload is complete; -1 with its
+ * first complaint when it logged one.  The complaints about a block come
+ * right after "Reread exports complete", so the log is read once more
+ * after a short pause.
+ */
 int
 ganesha_reread(pid_t pid, const char *log, int timeout_ms,
     const struct ganesha_gone *gone, struct tnfs_err *err)
