@@ -148,6 +148,21 @@ set_int(int *dst, const char *key, const char *val, uint64_t max,
 	return 0;
 }
 
+/* set_int, and at least 1 ("key: at least 1<unit>" below it). */
+static int
+set_positive(int *dst, const char *key, const char *val, uint64_t max,
+    const char *unit, struct tnfs_err *err)
+{
+	if (set_int(dst, key, val, max, err) == -1)
+		return -1;
+	if (*dst < 1) {
+		tnfs_err_set(
+		    err, TNFS_E_VALIDATION, "%s: at least 1%s", key, unit);
+		return -1;
+	}
+	return 0;
+}
+
 int
 config_set(struct plugin_config *c, const char *key, const char *val,
     struct tnfs_err *err)
@@ -226,16 +241,9 @@ config_set(struct plugin_config *c, const char *key, const char *val,
 			c->refresh_s = 1;
 		return 0;
 	}
-	if (strcmp(key, "list-page") == 0) {
-		if (set_int(&c->list_page, key, val, 10000, err) == -1)
-			return -1;
-		if (c->list_page < 1) {
-			tnfs_err_set(err, TNFS_E_VALIDATION,
-			    "list-page: at least 1 volume");
-			return -1;
-		}
-		return 0;
-	}
+	if (strcmp(key, "list-page") == 0)
+		return set_positive(
+		    &c->list_page, key, val, 10000, " volume", err);
 	if (strcmp(key, "docker-socket") == 0) {
 		if (strcmp(val, "none") == 0) {
 			c->docker_socket[0] = '\0';
@@ -296,25 +304,12 @@ config_set(struct plugin_config *c, const char *key, const char *val,
 		    key[0] == 'm' ? &c->mount_timeout_s : &c->unmount_timeout_s;
 		int max = key[0] == 'm' ? 100 : 50;
 
-		if (set_int(dst, key, val, (uint64_t)max, err) == -1)
-			return -1;
-		if (*dst < 1) {
-			tnfs_err_set(err, TNFS_E_VALIDATION,
-			    "%s: at least 1 second", key);
-			return -1;
-		}
-		return 0;
+		return set_positive(
+		    dst, key, val, (uint64_t)max, " second", err);
 	}
-	if (strcmp(key, "nfs-timeo") == 0) {
-		if (set_int(&c->nfs_timeo_ds, key, val, 6000, err) == -1)
-			return -1;
-		if (c->nfs_timeo_ds < 1) {
-			tnfs_err_set(err, TNFS_E_VALIDATION,
-			    "nfs-timeo: at least 1 (a tenth of a second)");
-			return -1;
-		}
-		return 0;
-	}
+	if (strcmp(key, "nfs-timeo") == 0)
+		return set_positive(&c->nfs_timeo_ds, key, val, 6000,
+		    " (a tenth of a second)", err);
 	if (strcmp(key, "nfs-retrans") == 0)
 		return set_int(&c->nfs_retrans, key, val, 10, err);
 	tnfs_err_set(err, TNFS_E_VALIDATION, "unknown setting %.64s", key);
