@@ -77,7 +77,6 @@ ganesha_free(struct ganesha *g)
 	if (g == NULL)
 		return;
 	ganesha_ids_free(g->ids);
-	free(g->ids_written);
 	free(g->devs);
 	gexp_served_free(g->served, g->nserved);
 	gbus_free(g->bus);
@@ -359,9 +358,6 @@ reload_ids(struct ganesha *g, struct tnfs_err *err)
 		return -1;
 	ganesha_ids_free(g->ids);
 	g->ids = ids;
-	/* The next sync writes the file whatever it holds. */
-	free(g->ids_written);
-	g->ids_written = NULL;
 	gexp_served_free(g->served, g->nserved);
 	g->served = NULL;
 	g->nserved = 0;
@@ -557,15 +553,12 @@ ganesha_sync(
 	qsort(devs, n, sizeof(*devs), cmp_dev);
 	ganesha_ids_retain(g->ids, uuids, n);
 	/* The ids go to disk before an exports file that uses them. */
-	if (ganesha_ids_format(g->ids, &idtext, err) == -1)
-		goto out;
-	if (g->ids_written == NULL || strcmp(idtext, g->ids_written) != 0) {
-		if (fsutil_write_atomic(g->ids_file, idtext, strlen(idtext),
+	if (ganesha_ids_unsaved(g->ids)) {
+		if (ganesha_ids_format(g->ids, &idtext, err) == -1 ||
+		    fsutil_write_atomic(g->ids_file, idtext, strlen(idtext),
 			0600, err) == -1)
 			goto out;
-		free(g->ids_written);
-		g->ids_written = idtext;
-		idtext = NULL;
+		ganesha_ids_saved(g->ids);
 	}
 	/* The whole file first: it is what a restarted ganesha reads. */
 	if ((want = gexp_render(g, specs, ids, swapped, n, err)) == NULL ||

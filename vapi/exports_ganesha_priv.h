@@ -46,7 +46,6 @@ struct ganesha {
 
 	pthread_mutex_t sync_lock; /* one sync at a time; guards below */
 	struct ganesha_ids *ids;
-	char *ids_written; /* the ids file's text, as last written */
 	struct export_dev *devs; /* st_dev of each exported path, last sync */
 	size_t ndevs;
 	struct gbus *bus; /* NULL: exports change by SIGHUP only */

@@ -310,6 +310,7 @@ struct ganesha_ids {
 	size_t n, cap;
 	unsigned next; /* where the search for a free id starts */
 	unsigned char taken[(ID_MAX + 1) / 8];
+	int unsaved; /* an id given or forgotten since parse or the last save */
 };
 
 void
@@ -488,6 +489,7 @@ ganesha_ids_get(struct ganesha_ids *ids, const char *uuid, struct tnfs_err *err)
 				return 0;
 			}
 			ids->next = id == ID_MAX ? 1 : id + 1;
+			ids->unsaved = 1;
 			return id;
 		}
 		id++;
@@ -525,8 +527,22 @@ ganesha_ids_retain(struct ganesha_ids *ids, const char *const *keep, size_t n)
 		else
 			ids_mark(ids, ids->v[i].id, 0);
 	}
+	if (k < ids->n)
+		ids->unsaved = 1;
 	ids->n = k;
 	free(sorted);
+}
+
+int
+ganesha_ids_unsaved(const struct ganesha_ids *ids)
+{
+	return ids->unsaved;
+}
+
+void
+ganesha_ids_saved(struct ganesha_ids *ids)
+{
+	ids->unsaved = 0;
 }
 
 int

@@ -78,6 +78,13 @@ unsigned ganesha_ids_get(
 void ganesha_ids_retain(
     struct ganesha_ids *ids, const char *const *keep, size_t n);
 
+/*
+ * 1 when an id was given or forgotten since the table was parsed or last
+ * marked saved: its text form then differs from the one on disk.
+ */
+int ganesha_ids_unsaved(const struct ganesha_ids *ids);
+void ganesha_ids_saved(struct ganesha_ids *ids);
+
 /* The text form; *out is a new string the caller frees. */
 int ganesha_ids_format(
     const struct ganesha_ids *ids, char **out, struct tnfs_err *err);

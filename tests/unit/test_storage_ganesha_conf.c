@@ -171,12 +171,20 @@ START_TEST(test_ids_stable_and_not_reused_at_once)
 	char *text = NULL;
 
 	ck_assert_ptr_nonnull(ids);
+	ck_assert_int_eq(ganesha_ids_unsaved(ids), 0);
 	a = ganesha_ids_get(ids, UA, NULL);
+	ck_assert_int_eq(ganesha_ids_unsaved(ids), 1); /* an id given */
 	b = ganesha_ids_get(ids, UB, NULL);
 	ck_assert_uint_eq(a, 1);
 	ck_assert_uint_eq(b, 2);
+	ganesha_ids_saved(ids);
 	ck_assert_uint_eq(ganesha_ids_get(ids, UA, NULL), a);
+	ck_assert_int_eq(ganesha_ids_unsaved(ids), 0); /* one it had */
 	ganesha_ids_retain(ids, keep, 1);
+	ck_assert_int_eq(ganesha_ids_unsaved(ids), 1); /* UA forgotten */
+	ganesha_ids_saved(ids);
+	ganesha_ids_retain(ids, keep, 1);
+	ck_assert_int_eq(ganesha_ids_unsaved(ids), 0); /* nothing forgotten */
 	c = ganesha_ids_get(ids, UC, NULL);
 	ck_assert_uint_eq(c, 3); /* not UA's freed 1 */
 	ck_assert_uint_eq(ganesha_ids_get(ids, "not-a-uuid", NULL), 0);
@@ -184,6 +192,7 @@ START_TEST(test_ids_stable_and_not_reused_at_once)
 	ganesha_ids_free(ids);
 	ids = ganesha_ids_parse(text, NULL);
 	ck_assert_ptr_nonnull(ids);
+	ck_assert_int_eq(ganesha_ids_unsaved(ids), 0); /* as on disk */
 	ck_assert_uint_eq(ganesha_ids_get(ids, UB, NULL), b);
 	ck_assert_uint_eq(ganesha_ids_get(ids, UC, NULL), c);
 	ck_assert_uint_eq(ganesha_ids_get(ids, UA, NULL), 4);
